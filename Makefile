@@ -1,0 +1,29 @@
+# Two entry points: `make demo` runs biblio on the example issue, `make test` runs the tests.
+# Both create the local virtual environment .venv on first use (and refresh it when
+# pyproject.toml changes); afterwards they start at once.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test schema clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/biblio build examples/issue-86/issue.yaml -o out/issue-86
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Regenerate the published manifest JSON Schema from src/biblio/manifest_spec.py.
+schema: $(STAMP)
+	$(BIN)/python -c "import json; from biblio.manifest_spec import json_schema; \
+	open('src/biblio/data/manifest.schema.json', 'w', encoding='utf-8').write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + '\n')"
+
+clean:
+	rm -rf $(VENV) out build src/*.egg-info

@@ -1,0 +1,19 @@
+"""biblio: a model of a journal issue, written to BibTeX, CSL-JSON, JATS and Crossref XML.
+
+The public API is re-exported here; see ``biblio.api`` for what each call does.
+"""
+
+from .api import BuildReport, WrittenFile, build, check, dump, load
+from .model import (
+    Affiliation, Article, ArticleDates, Contributor, Depositor, Funding, Issn, Issue, Journal,
+    LangText, License, Pages, PartialDate, PersonName, Publisher, Reference, Settings,
+)
+from .problems import Problem
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Affiliation", "Article", "ArticleDates", "BuildReport", "Contributor", "Depositor", "Funding",
+    "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
+    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "check", "dump", "load",
+]

@@ -1,0 +1,162 @@
+"""The command line: a thin layer over ``biblio.api``.
+
+Exit codes: 0 when there are no errors (warnings and notes are fine), 1 when there are
+errors, 2 when the command itself was used wrongly (unknown option, missing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__, api, formats
+from .problems import Problem, counts, sort_key
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _print_problems(problems: list[Problem], out) -> None:
+    for problem in sorted(problems, key=sort_key):
+        print(problem, file=out)
+
+
+def _summary(problems: list[Problem]) -> str:
+    tally = counts(problems)
+    return f"{tally['error']} errors, {tally['warning']} warnings, {tally['info']} notes"
+
+
+def _emit_json(payload: dict) -> None:
+    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _exit_code(problems: list[Problem]) -> int:
+    return EXIT_ERRORS if counts(problems)["error"] else EXIT_OK
+
+
+def _missing_file(path: Path, as_json: bool, command: str) -> int | None:
+    if path.is_file():
+        return None
+    message = f"biblio {command}: {path}: no such file; give the path of an issue manifest (YAML or JSON)"
+    if as_json:
+        _emit_json({"command": command, "ok": False, "usage_error": message})
+    else:
+        print(message, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if (code := _missing_file(args.manifest, args.json, "check")) is not None:
+        return code
+    issue, problems = api.check(args.manifest)
+    articles = len(issue.articles) if issue else 0
+    if args.json:
+        _emit_json({"command": "check", "manifest": str(args.manifest), "ok": _exit_code(problems) == 0,
+                    "articles": articles, "counts": counts(problems),
+                    "problems": [p.to_dict() for p in sorted(problems, key=sort_key)]})
+    else:
+        _print_problems(problems, sys.stdout)
+        print(f"{args.manifest}: {articles} articles; {_summary(problems)}")
+    return _exit_code(problems)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    if (code := _missing_file(args.manifest, args.json, "build")) is not None:
+        return code
+    report = api.build(args.manifest, args.output, validate=not args.no_validate)
+    if args.json:
+        _emit_json({"command": "build", "ok": report.ok, **report.to_dict()})
+        return _exit_code(report.problems)
+    _print_problems(report.problems, sys.stdout)
+    if not report.formats and report.ok:
+        print("no output formats are registered yet: build checked the manifest and wrote nothing")
+    for written in report.files:
+        state = "valid" if written.valid else "INVALID, not written"
+        print(f"{written.format:10} {written.path} ({state})")
+    files = sum(f.valid for f in report.files)
+    print(f"{args.manifest}: {report.articles} articles, {files} files in {len(report.formats)} formats "
+          f"-> {args.output}; {_summary(report.problems)}")
+    return _exit_code(report.problems)
+
+
+def manifest_schema_path() -> Path:
+    return Path(str(resources.files("biblio") / "data" / "manifest.schema.json"))
+
+
+def cmd_manifest_schema(args: argparse.Namespace) -> int:
+    path = manifest_schema_path()
+    if args.json:
+        _emit_json({"command": "manifest-schema", "path": str(path)})
+    elif args.path:
+        print(path)
+    else:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def cmd_formats(args: argparse.Namespace) -> int:
+    registered = formats.registered()
+    if args.json:
+        _emit_json({"command": "formats", "formats": [{"name": f.name, "description": f.description}
+                                                      for f in registered]})
+    elif not registered:
+        print("no output formats are registered yet")
+    else:
+        for fmt in registered:
+            print(f"{fmt.name:10} {fmt.description}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="biblio",
+        description="Model a journal issue from a manifest and write it as BibTeX, CSL-JSON, JATS "
+                    "and Crossref XML, validated against the official schemas.",
+        epilog="Exit codes: 0 no errors, 1 errors found, 2 wrong usage. "
+               "Every command takes --json for one machine-readable report.")
+    top.add_argument("--version", action="version", version=f"biblio {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=description)
+        sub.add_argument("--json", action="store_true", help="print one JSON report instead of text")
+        return sub
+
+    check = command("check", "load a manifest and list its problems",
+                    "Load an issue manifest (YAML or JSON), check its shape, identifiers and "
+                    "editorial rules, and print every problem with file:line:column and field path.")
+    check.add_argument("manifest", type=Path, help="the issue manifest, e.g. examples/issue-86/issue.yaml")
+    check.set_defaults(run=cmd_check)
+
+    build = command("build", "check a manifest, then write and validate every format",
+                    "Check the manifest; if it has no errors, write every registered output format "
+                    "into the output folder and validate each file against its official schema. "
+                    "Files that fail validation are not left in the output folder.")
+    build.add_argument("manifest", type=Path, help="the issue manifest")
+    build.add_argument("-o", "--output", type=Path, required=True, help="output folder (created if missing)")
+    build.add_argument("--no-validate", action="store_true", help="write files without validating them")
+    build.set_defaults(run=cmd_build)
+
+    schema = command("manifest-schema", "print the manifest's JSON Schema (for editor completion)",
+                     "Print the JSON Schema of the manifest format, or with --path where it is installed, "
+                     "to point an editor at it (# yaml-language-server: $schema=PATH).")
+    schema.add_argument("--path", action="store_true", help="print the schema file's path instead")
+    schema.set_defaults(run=cmd_manifest_schema)
+
+    fmts = command("formats", "list the output formats build writes",
+                   "List the output formats in the format registry.")
+    fmts.set_defaults(run=cmd_formats)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""Identifiers: DOI, ISSN, ORCID, ROR and language tags.
+
+Each checker takes the text a person typed or a PDF printed and returns an
+``IdCheck``: the normalised value when it is valid, otherwise a problem code and a
+sentence that says what is wrong and what a valid value looks like. Callers turn
+that into a Problem with their own location (see ``IdCheck.problem``).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from .problems import Problem, Severity
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    value: str | None
+    code: str | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+    def problem(self, severity: Severity = "error", **where) -> Problem | None:
+        """The failure as a Problem at ``where`` (path, file, line, column)."""
+        if self.ok:
+            return None
+        return Problem(self.code or "id", severity, self.message or "", **where)
+
+
+def _bad(code: str, message: str) -> IdCheck:
+    return IdCheck(None, code, message)
+
+
+# --- DOI -----------------------------------------------------------------------
+
+_DOI_PREFIXES = re.compile(
+    r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
+)
+_DOI_SYNTAX = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_EXAMPLE = "a bare DOI such as 10.52536/2788-5860.2025.86.2.001"
+
+
+def doi(raw: str) -> IdCheck:
+    """Normalise a DOI to its bare form ``10.prefix/suffix``.
+
+    Accepts ``doi:``, ``https://doi.org/`` and ``dx.doi.org`` forms, percent-encoded
+    URLs and whitespace left by line breaks (``https://doi.org/ 10.…``).
+    """
+    text = "".join(str(raw).split())
+    if not text:
+        return _bad("doi.empty", f"the DOI is empty; write {_DOI_EXAMPLE}")
+    had_url = bool(re.match(r"^https?://|^(dx\.)?doi\.org/", text, re.IGNORECASE))
+    text = _DOI_PREFIXES.sub("", text)
+    if had_url:
+        text = urllib.parse.unquote(text)
+    if not _DOI_SYNTAX.match(text):
+        return _bad(
+            "doi.syntax",
+            f"{raw!r} is not a DOI: a DOI starts with '10.', then 4 to 9 digits, "
+            f"a slash and a suffix without spaces; write {_DOI_EXAMPLE}",
+        )
+    if len(text) > 2048:
+        return _bad("doi.syntax", f"the DOI is {len(text)} characters long; that is too long to be a DOI")
+    return IdCheck(text)
+
+
+def doi_key(value: str) -> str:
+    """DOIs are case-insensitive: compare them through this key."""
+    return value.lower()
+
+
+def same_doi(a: str, b: str) -> bool:
+    first, second = doi(a), doi(b)
+    if not (first.ok and second.ok):
+        return False
+    return doi_key(first.value or "") == doi_key(second.value or "")
+
+
+def doi_prefix(value: str) -> str:
+    """The registrant prefix (``10.52536``) of a bare DOI."""
+    return value.split("/", 1)[0]
+
+
+_PREFIX_SYNTAX = re.compile(r"^10\.\d{4,9}$")
+
+
+def doi_prefix_check(raw: str) -> IdCheck:
+    text = "".join(str(raw).split())
+    if not _PREFIX_SYNTAX.match(text):
+        return _bad(
+            "doi.prefix",
+            f"{raw!r} is not a DOI prefix: write '10.' followed by 4 to 9 digits, such as 10.52536",
+        )
+    return IdCheck(text)
+
+
+# --- ISSN ----------------------------------------------------------------------
+
+_ISSN_SYNTAX = re.compile(r"^(\d{4})-?(\d{3}[\dX])$")
+
+
+def issn_check_digit(first_seven: str) -> str:
+    total = sum(int(digit) * weight for digit, weight in zip(first_seven, range(8, 1, -1)))
+    check = (11 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def issn(raw: str) -> IdCheck:
+    """Normalise an ISSN to ``NNNN-NNNC`` and verify its check digit (ISO 3297)."""
+    text = "".join(str(raw).split()).upper()
+    if text.startswith("ISSN"):
+        text = text[4:].lstrip(":")
+    match = _ISSN_SYNTAX.match(text)
+    if not match:
+        return _bad(
+            "issn.syntax",
+            f"{raw!r} is not an ISSN: write four digits, a hyphen and four more "
+            "(the last may be X), such as 2788-5860",
+        )
+    digits = match.group(1) + match.group(2)
+    expected = issn_check_digit(digits[:7])
+    if digits[7] != expected:
+        return _bad(
+            "issn.checksum",
+            f"the ISSN {raw!r} has a wrong check digit: with these first seven digits the "
+            f"last must be {expected}; check the number against the ISSN register",
+        )
+    return IdCheck(f"{digits[:4]}-{digits[4:]}")
+
+
+# --- ORCID ---------------------------------------------------------------------
+
+_ORCID_SYNTAX = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
+_ORCID_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?orcid\.org/", re.IGNORECASE)
+
+
+def orcid_check_digit(first_fifteen: str) -> str:
+    """ISO 7064 MOD 11-2, as ORCID uses it."""
+    total = 0
+    for digit in first_fifteen:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def orcid(raw: str) -> IdCheck:
+    """Normalise an ORCID iD to ``0000-0002-1825-0097`` (the URL form is accepted)."""
+    text = _ORCID_PREFIX.sub("", "".join(str(raw).split())).upper()
+    match = _ORCID_SYNTAX.match(text)
+    if not match:
+        return _bad(
+            "orcid.syntax",
+            f"{raw!r} is not an ORCID iD: write 16 characters in four groups, such as "
+            "0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097",
+        )
+    digits = "".join(match.groups())
+    expected = orcid_check_digit(digits[:15])
+    if digits[15] != expected:
+        return _bad(
+            "orcid.checksum",
+            f"the ORCID iD {raw!r} has a wrong check character: it should end in {expected} "
+            "with these digits; copy it again from the person's ORCID record",
+        )
+    return IdCheck("-".join(digits[i : i + 4] for i in range(0, 16, 4)))
+
+
+def orcid_url(value: str) -> str:
+    return f"https://orcid.org/{value}"
+
+
+# --- ROR -----------------------------------------------------------------------
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+_ROR_SYNTAX = re.compile(r"^0[0-9a-hjkmnp-tv-z]{6}\d{2}$")
+_ROR_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECASE)
+
+
+def ror_check_digits(first_seven: str) -> str:
+    """ISO 7064 MOD 97-10 over the Crockford base-32 value of the first seven characters."""
+    number = 0
+    for char in first_seven:
+        number = number * 32 + _CROCKFORD.index(char)
+    return f"{98 - (number * 100) % 97:02d}"
+
+
+def ror(raw: str) -> IdCheck:
+    """Normalise a ROR ID to ``https://ror.org/0xxxxxxNN`` and verify its checksum."""
+    text = _ROR_PREFIX.sub("", "".join(str(raw).split())).lower()
+    if not _ROR_SYNTAX.match(text):
+        return _bad(
+            "ror.syntax",
+            f"{raw!r} is not a ROR ID: write https://ror.org/ followed by 9 characters "
+            "that start with 0, such as https://ror.org/05dxps055",
+        )
+    expected = ror_check_digits(text[:7])
+    if text[7:] != expected:
+        return _bad(
+            "ror.checksum",
+            f"the ROR ID {raw!r} has a wrong checksum (it should end in {expected}); "
+            "copy it again from ror.org",
+        )
+    return IdCheck(f"https://ror.org/{text}")
+
+
+# --- Language tags (a BCP 47 subset) ---------------------------------------------
+
+_LANG_SYNTAX = re.compile(
+    r"^(?P<language>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
+    r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)$",
+    re.IGNORECASE,
+)
+
+
+def language_tag(raw: str) -> IdCheck:
+    """Check and normalise a language tag: language[-Script][-REGION][-variant...].
+
+    The subset of BCP 47 that bibliographic metadata uses (``kk``, ``ru``, ``en``,
+    ``kk-Latn``, ``kk-Cyrl-KZ``, ``en-GB``); case is normalised the BCP 47 way.
+    """
+    text = str(raw).strip().replace("_", "-")
+    match = _LANG_SYNTAX.match(text)
+    if not match:
+        return _bad(
+            "lang.syntax",
+            f"{raw!r} is not a language tag: write a BCP 47 tag such as kk, ru, en, "
+            "kk-Latn or en-GB",
+        )
+    tag = match.group("language").lower()
+    if match.group("script"):
+        tag += "-" + match.group("script").title()
+    if match.group("region"):
+        tag += "-" + match.group("region").upper()
+    if match.group("variants"):
+        tag += match.group("variants").lower()
+    return IdCheck(tag)
+
+
+def primary_language(tag: str) -> str:
+    """``kk-Latn`` -> ``kk``."""
+    return tag.split("-", 1)[0].lower()
+
+
+def script_of(tag: str) -> str | None:
+    """The script subtag of a language tag, if it has one (``kk-Latn`` -> ``Latn``)."""
+    for part in tag.split("-")[1:]:
+        if len(part) == 4 and part.isalpha():
+            return part.title()
+    return None

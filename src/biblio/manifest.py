@@ -1,0 +1,514 @@
+"""The manifest: a YAML (or JSON) file <-> the issue model.
+
+``load`` reports every mistake in one pass — unknown keys with a did-you-mean, wrong
+types, bad identifiers, missing required fields — each with file, line, column and
+field path. ``dumps`` writes the model back so that loading it again gives an equal
+model. The shape itself is declared in ``manifest_spec``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import json
+import re
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+
+from . import ids
+from .manifest_spec import (
+    MANIFEST_VERSION, OBJECTS, TOP_FIELDS, Boolean, ByLanguage, Choice, Date, Field, Identifier,
+    Integer, Keywords, Kind, ListOf, MultiText, Object, Text,
+)
+from .model import Article, Issue, LangText, PartialDate
+from .problems import Problem
+from .yamlsource import Located, Path, format_path, parse
+
+_INVALID = object()  # a value that was reported and must not reach the model
+
+
+class _Reader:
+    """Walks parsed data along the declarations, collecting problems as it goes."""
+
+    def __init__(self, doc: Located):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def report(self, code: str, message: str, path: Path, *, key: bool = False,
+               severity: str = "error") -> None:
+        self.problems.append(Problem(code, severity, message, **self.doc.where(path, key=key)))  # type: ignore[arg-type]
+
+    # -- objects -------------------------------------------------------------------
+
+    def fields(self, value: Any, fields: tuple[Field, ...], path: Path, what: str) -> dict | Any:
+        if not isinstance(value, dict):
+            self.report("manifest.type", f"{what} must be a mapping of keys to values, "
+                        f"not {_describe(value)}", path)
+            return _INVALID
+        known = {f.key: f for f in fields}
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else (
+                    "allowed keys here: " + ", ".join(known))
+                self.report("manifest.unknown-key", f"unknown key '{key}' in {what}; {hint}",
+                            path + (key,), key=True)
+        result: dict = {}
+        failed = False
+        for f in fields:
+            if f.key not in value or value[f.key] is None:
+                if f.required:
+                    self.report("manifest.missing", f"{what} needs '{f.key}' ({f.doc.rstrip('.')})", path)
+                    failed = True
+                continue
+            converted = self.value(value[f.key], f.kind, path + (f.key,))
+            if converted is _INVALID:
+                failed = failed or f.required
+                continue
+            result[f.key] = converted
+        return _INVALID if failed else result
+
+    def obj(self, value: Any, name: str, path: Path) -> Any:
+        spec = OBJECTS[name]
+        what = format_path(path) or "the manifest"
+        data = self.fields(value, spec.fields, path, what)
+        if data is _INVALID:
+            return _INVALID
+        check = _OBJECT_CHECKS.get(name)
+        if check and not check(self, data, path):
+            return _INVALID
+        return spec.build(**data)
+
+    # -- values --------------------------------------------------------------------
+
+    def value(self, value: Any, kind: Kind, path: Path) -> Any:
+        if isinstance(kind, Text):
+            return self.text(value, path)
+        if isinstance(kind, Integer):
+            return self.integer(value, kind, path)
+        if isinstance(kind, Boolean):
+            if isinstance(value, bool):
+                return value
+            self.report("manifest.type", f"expected true or false, found {_describe(value)}", path)
+            return _INVALID
+        if isinstance(kind, Date):
+            return self.date(value, path)
+        if isinstance(kind, Choice):
+            text = self.text(value, path)
+            if text is not _INVALID and text not in kind.values:
+                close = difflib.get_close_matches(text, kind.values, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.report("manifest.choice", f"'{text}' is not allowed here; {hint}"
+                            f"use one of: {', '.join(kind.values)}", path)
+                return _INVALID
+            return text
+        if isinstance(kind, Identifier):
+            text = self.text(value, path)
+            if text is _INVALID:
+                return _INVALID
+            checked = kind.check(text)
+            if not checked.ok:
+                self.problems.append(checked.problem(**self.doc.where(path)))  # type: ignore[arg-type]
+                return _INVALID
+            return checked.value
+        if isinstance(kind, MultiText):
+            return self.multitext(value, path)
+        if isinstance(kind, Keywords):
+            return self.by_language(value, path, lambda v, p: self.keyword_list(v, p))
+        if isinstance(kind, ListOf):
+            if not isinstance(value, list):
+                self.report("manifest.type", f"expected a list (lines starting with '- '), "
+                            f"found {_describe(value)}", path)
+                return _INVALID
+            items = [self.value(item, kind.item, path + (index,)) for index, item in enumerate(value)]
+            return [item for item in items if item is not _INVALID]
+        if isinstance(kind, ByLanguage):
+            assert kind.item is not None
+            return self.by_language(value, path, lambda v, p: self.obj(v, kind.item.name, p))
+        if isinstance(kind, Object):
+            return self.obj(value, kind.name, path)
+        raise TypeError(f"unhandled kind {kind!r}")  # pragma: no cover
+
+    def text(self, value: Any, path: Path) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                self.report("manifest.empty", "this text is empty; give a value or leave the key out", path)
+                return _INVALID
+            return value
+        if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+            return self.doc.raw_scalars.get(path, str(value))  # as typed: "2", "1.10", "2025-06-30"
+        if isinstance(value, bool) and path in self.doc.raw_scalars:
+            return self.doc.raw_scalars[path]  # "no", "yes", "on" typed without quotes
+        self.report("manifest.type", f"expected text, found {_describe(value)}", path)
+        return _INVALID
+
+    def integer(self, value: Any, kind: Integer, path: Path) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.report("manifest.type", f"expected a whole number, found {_describe(value)}", path)
+            return _INVALID
+        if (kind.minimum is not None and value < kind.minimum) or (
+                kind.maximum is not None and value > kind.maximum):
+            low = kind.minimum if kind.minimum is not None else "-"
+            high = kind.maximum if kind.maximum is not None else "+"
+            self.report("manifest.range", f"{value} is out of range; expected {low}..{high}", path)
+            return _INVALID
+        return value
+
+    def date(self, value: Any, path: Path) -> Any:
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return PartialDate(value.year, value.month, value.day)
+        text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        parsed = PartialDate.parse(text) if text else None
+        if parsed is None:
+            self.report("manifest.date", f"{_describe(value)} is not a date; write YYYY, YYYY-MM "
+                        "or YYYY-MM-DD, such as 2025-06-30", path)
+            return _INVALID
+        return parsed
+
+    def language_key(self, key: Any, path: Path) -> str | None:
+        checked = ids.language_tag(str(key))
+        if not checked.ok:
+            self.problems.append(checked.problem(**self.doc.where(path, key=True)))  # type: ignore[arg-type]
+            return None
+        return checked.value
+
+    def by_language(self, value: Any, path: Path, convert) -> Any:
+        if not isinstance(value, dict):
+            self.report("manifest.type", "expected a mapping from language tag to value "
+                        f"(such as 'kk: ...'), found {_describe(value)}", path)
+            return _INVALID
+        result: dict = {}
+        for key, item in value.items():
+            lang = self.language_key(key, path + (key,))
+            if lang is None:
+                continue
+            if lang in result:
+                self.report("manifest.duplicate-key", f"the language '{lang}' is given twice", path + (key,), key=True)
+                continue
+            converted = convert(item, path + (key,))
+            if converted is not _INVALID:
+                result[lang] = converted
+        return result
+
+    def multitext(self, value: Any, path: Path) -> Any:
+        texts = self.by_language(value, path, self.text)
+        if texts is _INVALID:
+            return _INVALID
+        if not texts:
+            if isinstance(value, dict) and not value:
+                self.report("manifest.empty", "give at least one language, such as 'kk: ...'", path)
+            return _INVALID
+        return LangText(texts)
+
+    def keyword_list(self, value: Any, path: Path) -> Any:
+        if not isinstance(value, list):
+            self.report("manifest.type", f"keywords must be a list, found {_describe(value)}", path)
+            return _INVALID
+        words = [self.text(item, path + (index,)) for index, item in enumerate(value)]
+        return [word for word in words if word is not _INVALID]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (true/false)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return repr(str(value))
+
+
+# --- rules that involve more than one field -------------------------------------------
+
+def _check_contributor(reader: _Reader, data: dict, path: Path) -> bool:
+    if bool(data.get("names")) == bool(data.get("organization")):
+        reader.report("manifest.contributor", "a contributor needs either 'names' (a person) or "
+                      "'organization' (a group), and not both", path)
+        return False
+    return True
+
+
+def _check_pages(reader: _Reader, data: dict, path: Path) -> bool:
+    if not data:
+        reader.report("manifest.empty", "give 'first' (and 'last') or 'article_number', "
+                      "or leave 'pages' out", path)
+        return False
+    return True
+
+
+_OBJECT_CHECKS = {"Contributor": _check_contributor, "Pages": _check_pages}
+
+
+# --- DOI assignment -------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::0(\d))?\}")
+_PLACEHOLDERS = ("prefix", "year", "volume", "number", "whole_number", "seq")
+
+
+def expand_doi_pattern(pattern: str, issue: Issue, seq: int) -> str:
+    """Fill ``{prefix}/….{seq:03}`` for the article at 1-based position ``seq``.
+
+    Raises KeyError naming the placeholder that has no value.
+    """
+    values = {
+        "prefix": issue.journal.doi_prefix, "year": str(issue.year), "volume": issue.volume,
+        "number": issue.number, "whole_number": issue.whole_number, "seq": str(seq),
+    }
+
+    def fill(match: re.Match) -> str:
+        name, width = match.group(1), match.group(2)
+        value = values.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value.zfill(int(width)) if width else value
+
+    return _PLACEHOLDER.sub(fill, pattern)
+
+
+def _pattern_problems(issue: Issue, doc: Located) -> list[Problem]:
+    where = doc.where(("issue", "doi_pattern"))
+    unknown = [m.group(1) for m in _PLACEHOLDER.finditer(issue.doi_pattern or "")
+               if m.group(1) not in _PLACEHOLDERS]
+    if unknown:
+        return [Problem("doi.pattern-placeholder", "error", f"the DOI pattern uses {{{unknown[0]}}}, "
+                        f"which is not a placeholder; use {', '.join('{'+p+'}' for p in _PLACEHOLDERS)}",
+                        **where)]
+    try:
+        sample = expand_doi_pattern(issue.doi_pattern or "", issue, 1)
+    except KeyError as missing:
+        return [Problem("doi.pattern-placeholder", "error", f"the DOI pattern uses {{{missing.args[0]}}} "
+                        f"but the manifest gives no value for it", **where)]
+    checked = ids.doi(sample)
+    if not checked.ok:
+        return [Problem("doi.pattern", "error", f"the DOI pattern makes {sample!r}, which is not a DOI: "
+                        f"{checked.message}", **where)]
+    return []
+
+
+def assign_dois(issue: Issue, doc: Located) -> list[Problem]:
+    """Give DOI-less articles a DOI from the pattern; warn when explicit DOIs break it."""
+    problems: list[Problem] = []
+    pattern_ok = bool(issue.doi_pattern)
+    if pattern_ok:
+        problems = _pattern_problems(issue, doc)
+        pattern_ok = not problems
+    for index, article in enumerate(issue.articles):
+        path = ("articles", index)
+        expected = expand_doi_pattern(issue.doi_pattern or "", issue, index + 1) if pattern_ok else None
+        if article.doi is None:
+            if expected:
+                article.doi = expected
+                article.doi_from_pattern = True
+                problems.append(Problem("doi.assigned", "info", f"no DOI given; assigned {expected} "
+                                        "from the issue's DOI pattern", **doc.where(path)))
+            else:
+                problems.append(Problem("doi.missing", "error", "this article has no DOI; give 'doi' or "
+                                        "set issue.doi_pattern so that biblio can assign one",
+                                        **doc.where(path)))
+        elif expected and ids.doi_key(article.doi) != ids.doi_key(expected):
+            problems.append(Problem("doi.pattern-mismatch", "warning",
+                                    f"the DOI {article.doi} does not follow the issue's pattern, which "
+                                    f"gives {expected} for article {index + 1}; check the DOI or the "
+                                    "order of the articles", **doc.where(path + ("doi",))))
+    return problems
+
+
+def _set_originals(issue: Issue) -> None:
+    """A text's original language is the language of the object that holds it."""
+    def mark(text: LangText | None, lang: str | None) -> None:
+        if text is not None:
+            text.original = lang if lang in text.texts else next(iter(text.texts), None)
+
+    mark(issue.journal.titles, issue.journal.language)
+    if issue.journal.publisher:
+        mark(issue.journal.publisher.name, issue.journal.language)
+        mark(issue.journal.publisher.place, issue.journal.language)
+    mark(issue.title, issue.journal.language)
+    for article in issue.articles:
+        for text in (article.titles, article.abstracts, article.section):
+            mark(text, article.language)
+        for funding in article.funding:
+            mark(funding.funder, article.language)
+            mark(funding.statement, article.language)
+        for contributor in article.contributors:
+            mark(contributor.organization, article.language)
+            for affiliation in contributor.affiliations:
+                mark(affiliation.name, article.language)
+
+
+# --- loading --------------------------------------------------------------------
+
+def loads(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Problem]]:
+    """Read manifest text. Returns the issue (None when it cannot be built) and all problems."""
+    issue, problems, _ = loads_located(text, file)
+    return issue, problems
+
+
+def loads_located(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Problem], Located | None]:
+    """Like ``loads``, and also the parsed document, to locate later findings (``locate``)."""
+    doc, problems = parse(text, file)
+    if doc is None:
+        return None, problems, None
+    reader = _Reader(doc)
+    reader.problems.extend(problems)
+    if doc.data is None:
+        reader.report("manifest.empty", "the manifest is empty; start from examples/issue-86/issue.yaml", ())
+        return None, reader.problems, doc
+    top = reader.fields(doc.data, TOP_FIELDS, (), "the manifest")
+    if isinstance(doc.data, dict) and doc.data.get("biblio") not in (None, MANIFEST_VERSION) and top is not _INVALID:
+        reader.report("manifest.version", f"this biblio reads manifest version {MANIFEST_VERSION}", ("biblio",))
+    if top is _INVALID or "issue" not in top or "journal" not in top:
+        return None, reader.problems, doc
+    if not top.get("articles") and isinstance(doc.data, dict) and doc.data.get("articles") is not None:
+        if not doc.data["articles"]:
+            reader.report("manifest.missing", "the issue has no articles; list them under 'articles'",
+                          ("articles",))
+    issue: Issue = top["issue"]
+    issue.journal = top["journal"]
+    issue.articles = top.get("articles", [])
+    issue.settings = top.get("settings")
+    _set_originals(issue)
+    if len(issue.articles) == len(doc.data.get("articles") or []):
+        reader.problems.extend(assign_dois(issue, doc))
+    return issue, reader.problems, doc
+
+
+def load(path: str | FsPath) -> tuple[Issue | None, list[Problem]]:
+    """Read a manifest file (YAML or JSON)."""
+    issue, problems, _ = load_located(path)
+    return issue, problems
+
+
+def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Located | None]:
+    """Like ``load``, and also the parsed document (see ``locate``)."""
+    name = str(path)
+    try:
+        raw = FsPath(path).read_bytes()
+    except OSError as error:
+        return None, [Problem("manifest.io", "error", f"cannot read the manifest: {error.strerror}",
+                              file=name)], None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem("manifest.encoding", "error", "the file is not UTF-8 text; save it as UTF-8",
+                              file=name, line=line)], None
+    return loads_located(text, name)
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def locate(problems: list[Problem], doc: Located) -> list[Problem]:
+    """Give problems found on the model (a field path, no file) the manifest's file:line:column."""
+    located = []
+    for problem in problems:
+        if problem.file is None and problem.path:
+            path = tuple(int(index) if index else name for name, index in _PATH_PART.findall(problem.path))
+            where = doc.where(path)
+            problem = dataclasses.replace(problem, file=where["file"], line=where["line"], column=where["column"])
+        located.append(problem)
+    return located
+
+
+# Issue's constructor needs `journal`; the declarations build it without, then loads() sets it.
+def _issue_factory(**fields: Any) -> Issue:
+    return Issue(journal=None, **fields)  # type: ignore[arg-type]
+
+
+OBJECTS["Issue"] = dataclasses.replace(OBJECTS["Issue"], build=_issue_factory)
+
+
+# --- writing --------------------------------------------------------------------
+
+def _plain(value: Any, kind: Kind) -> Any:
+    """A model value as plain data for YAML/JSON, or None when there is nothing to write."""
+    if value is None:
+        return None
+    if isinstance(kind, MultiText):
+        return dict(value.items()) if value else None
+    if isinstance(kind, Keywords):
+        return {lang: list(words) for lang, words in value.items()} if value else None
+    if isinstance(kind, Date):
+        return str(value)
+    if isinstance(kind, ListOf):
+        items = [_plain(item, kind.item) for item in value]
+        return items or None
+    if isinstance(kind, ByLanguage):
+        assert kind.item is not None
+        return {lang: _plain(item, kind.item) for lang, item in value.items()} or None
+    if isinstance(kind, Object):
+        return _plain_object(value, OBJECTS[kind.name].fields)
+    return value
+
+
+def _plain_object(obj: Any, fields: tuple[Field, ...]) -> dict | None:
+    result: dict = {}
+    for f in fields:
+        value = getattr(obj, f.key)
+        if f.default is not None and value == f.default:
+            continue
+        if isinstance(obj, Article) and f.key == "doi" and obj.doi_from_pattern:
+            continue  # it came from the pattern; writing it would hide that
+        plain = _plain(value, f.kind)
+        if plain is not None:
+            result[f.key] = plain
+    return result or None
+
+
+def to_data(issue: Issue) -> dict:
+    """The issue as plain data in manifest shape (what the YAML/JSON file holds)."""
+    data: dict = {"biblio": MANIFEST_VERSION}
+    data["journal"] = _plain_object(issue.journal, OBJECTS["Journal"].fields)
+    data["issue"] = _plain_object(issue, OBJECTS["Issue"].fields)
+    data["articles"] = [_plain_object(article, OBJECTS["Article"].fields) for article in issue.articles]
+    if issue.settings is not None:
+        settings = _plain_object(issue.settings, OBJECTS["Settings"].fields)
+        if settings:
+            data["settings"] = settings
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, UTF-8 as is, multi-line text as literal blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+    flow = bool(value) and all(isinstance(item, int) for item in value)  # citation numbers on one line
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
+    short = (len(value) <= 3 and all(isinstance(v, str) and "\n" not in v for v in value.values())
+             and sum(len(str(k)) + len(v) for k, v in value.items()) < 60)  # a name on one line
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=short)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(dict, _represent_dict)
+
+
+def dumps(issue: Issue, *, as_json: bool = False) -> str:
+    """The manifest text for ``issue``; ``loads(dumps(issue))`` gives an equal issue."""
+    data = to_data(issue)
+    if as_json:
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
+                     default_flow_style=False)

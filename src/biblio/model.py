@@ -1,0 +1,266 @@
+"""The issue model: typed values with equality, and no I/O.
+
+Everything format-specific lives in the format modules; everything that more than
+one writer needs (which language to use, how a name is printed) lives here or in a
+shared helper, so that the writers agree with each other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+NameOrder = Literal["given-first", "family-first"]
+ContributorRole = Literal["author", "editor", "chair", "translator", "reviewer"]
+CONTRIBUTOR_ROLES: tuple[str, ...] = ("author", "editor", "chair", "translator", "reviewer")
+NAME_ORDERS: tuple[str, ...] = ("given-first", "family-first")
+ISSN_MEDIA: tuple[str, ...] = ("print", "electronic")
+
+
+@dataclass
+class LangText:
+    """Text in several languages: ``{language tag: text}``, with an original language.
+
+    The original is the language the text was written in (the article's language);
+    the others are translations. Key order is not significant for equality.
+    """
+
+    texts: dict[str, str] = field(default_factory=dict)
+    original: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
+
+    def __contains__(self, lang: str) -> bool:
+        return lang in self.texts
+
+    def __getitem__(self, lang: str) -> str:
+        return self.texts[lang]
+
+    def get(self, lang: str, default: str | None = None) -> str | None:
+        return self.texts.get(lang, default)
+
+    @property
+    def languages(self) -> list[str]:
+        """Languages with the original first, the rest in the order they were given."""
+        langs = list(self.texts)
+        if self.original in self.texts:
+            langs.remove(self.original)
+            langs.insert(0, self.original)
+        return langs
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for lang in self.languages:
+            yield lang, self.texts[lang]
+
+    @property
+    def main(self) -> str | None:
+        """The text in the original language, or the first one given."""
+        langs = self.languages
+        return self.texts[langs[0]] if langs else None
+
+
+@dataclass
+class PartialDate:
+    """A date known to the year, the month or the day, as printed (``2025``, ``2025-06``)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+            if self.day is not None:
+                text += f"-{self.day:02d}"
+        return text
+
+    @classmethod
+    def parse(cls, text: str) -> "PartialDate | None":
+        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with a real calendar date, else None."""
+        import datetime
+
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip())
+        if not match:
+            return None
+        year, month, day = (int(part) if part else None for part in match.groups())
+        try:
+            datetime.date(year, month or 1, day or 1)
+        except ValueError:
+            return None
+        return cls(year, month, day)
+
+
+@dataclass
+class PersonName:
+    """A person's name as printed in one language or script."""
+
+    family: str
+    given: str | None = None
+    order: NameOrder = "given-first"
+
+    @property
+    def printed(self) -> str:
+        """The name in its printed order (``Мурат Насимов`` or ``Насимов Мурат``)."""
+        parts = [self.given, self.family] if self.order == "given-first" else [self.family, self.given]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def inverted(self) -> str:
+        """``Family, Given`` — the form citation formats use."""
+        return f"{self.family}, {self.given}" if self.given else self.family
+
+
+@dataclass
+class Affiliation:
+    name: LangText = field(default_factory=LangText)
+    ror: str | None = None
+    country: str | None = None
+
+
+@dataclass
+class Contributor:
+    """A person (names by language/script) or an organisation (``organization``)."""
+
+    role: ContributorRole = "author"
+    names: dict[str, PersonName] = field(default_factory=dict)
+    organization: LangText | None = None
+    orcid: str | None = None
+    email: str | None = None
+    corresponding: bool = False
+    affiliations: list[Affiliation] = field(default_factory=list)
+    credit: list[str] = field(default_factory=list)
+
+    def name_in(self, lang: str) -> PersonName | None:
+        return self.names.get(lang)
+
+
+@dataclass
+class Funding:
+    funder: LangText = field(default_factory=LangText)
+    funder_id: str | None = None
+    awards: list[str] = field(default_factory=list)
+    statement: LangText = field(default_factory=LangText)
+
+
+@dataclass
+class Reference:
+    """One entry of a reference list: the printed text plus what is known structurally."""
+
+    text: str | None = None
+    label: str | None = None
+    language: str | None = None
+    doi: str | None = None
+    type: str | None = None
+    authors: list[str] = field(default_factory=list)
+    title: str | None = None
+    container: str | None = None
+    year: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Pages:
+    first: str | None = None
+    last: str | None = None
+    article_number: str | None = None
+
+
+@dataclass
+class ArticleDates:
+    published: PartialDate | None = None
+    online: PartialDate | None = None
+    received: PartialDate | None = None
+    accepted: PartialDate | None = None
+
+
+@dataclass
+class License:
+    url: str
+    start: PartialDate | None = None
+
+
+@dataclass
+class Article:
+    language: str
+    titles: LangText
+    doi: str | None = None
+    doi_from_pattern: bool = False
+    section: LangText | None = None
+    abstracts: LangText = field(default_factory=LangText)
+    keywords: dict[str, list[str]] = field(default_factory=dict)
+    contributors: list[Contributor] = field(default_factory=list)
+    pages: Pages | None = None
+    dates: ArticleDates = field(default_factory=ArticleDates)
+    funding: list[Funding] = field(default_factory=list)
+    license: License | None = None
+    references: list[Reference] = field(default_factory=list)
+    url: str | None = None
+    citations: list[int] = field(default_factory=list)
+
+    @property
+    def languages(self) -> list[str]:
+        """Every language the article has a title, abstract or keywords in; original first."""
+        seen = [self.language]
+        for lang in [*self.titles.texts, *self.abstracts.texts, *self.keywords]:
+            if lang not in seen:
+                seen.append(lang)
+        return seen
+
+
+@dataclass
+class Issn:
+    value: str
+    media: str | None = None  # "print" | "electronic" | None when the source does not say
+
+
+@dataclass
+class Publisher:
+    name: LangText
+    place: LangText | None = None
+
+
+@dataclass
+class Journal:
+    titles: LangText
+    language: str | None = None
+    abbreviation: str | None = None
+    issns: list[Issn] = field(default_factory=list)
+    publisher: Publisher | None = None
+    doi_prefix: str | None = None
+
+
+@dataclass
+class Depositor:
+    name: str
+    email: str
+
+
+@dataclass
+class Settings:
+    """Publisher settings: facts about the deposit, not about the printed issue."""
+
+    depositor: Depositor | None = None
+    registrant: str | None = None
+    landing_page_pattern: str | None = None
+
+
+@dataclass
+class Issue:
+    journal: Journal
+    year: int
+    articles: list[Article] = field(default_factory=list)
+    number: str | None = None
+    whole_number: str | None = None
+    volume: str | None = None
+    published: PartialDate | None = None
+    doi: str | None = None
+    title: LangText | None = None
+    doi_pattern: str | None = None
+    settings: Settings | None = None

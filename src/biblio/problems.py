@@ -1,0 +1,75 @@
+"""Problems: errors, warnings and notes kept as data.
+
+Loading, linting, extracting and validating never raise for bad input; they return
+a list of Problem values. The CLI prints them and picks the exit code, the API hands
+them to the caller. Exceptions are reserved for programming errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: a stable code, a severity, a sentence an editor understands, and where.
+
+    `path` is a model or field path such as ``articles[3].contributors[1].orcid``;
+    `file`, `line` and `column` (1-based) point into the input when known.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` (as much as is known), then the field path."""
+        parts = []
+        if self.file:
+            spot = self.file
+            if self.line is not None:
+                spot += f":{self.line}"
+                if self.column is not None:
+                    spot += f":{self.column}"
+            parts.append(spot)
+        if self.path:
+            parts.append(self.path)
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}{self.severity} [{self.code}] {self.message}"
+
+    def to_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
+def counts(problems: Iterable[Problem]) -> dict[str, int]:
+    """How many problems of each severity, always with all three keys."""
+    tally = {severity: 0 for severity in SEVERITIES}
+    for problem in problems:
+        tally[problem.severity] += 1
+    return tally
+
+
+def sort_key(problem: Problem) -> tuple:
+    """Order by file position when known, keeping the discovery order otherwise."""
+    return (problem.file or "", problem.line or 0, problem.column or 0)
