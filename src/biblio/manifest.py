@@ -78,7 +78,7 @@ class _Reader:
         if data is _INVALID:
             return _INVALID
         check = _OBJECT_CHECKS.get(name)
-        if check and not check(self, data, path):
+        if check and not check(self, data, path, value):
             return _INVALID
         return spec.build(**data)
 
@@ -231,15 +231,15 @@ def _describe(value: Any) -> str:
 
 # --- rules that involve more than one field -------------------------------------------
 
-def _check_contributor(reader: _Reader, data: dict, path: Path) -> bool:
-    if bool(data.get("names")) == bool(data.get("organization")):
+def _check_contributor(reader: _Reader, data: dict, path: Path, raw: dict) -> bool:
+    if bool(raw.get("names")) == bool(raw.get("organization")):
         reader.report("manifest.contributor", "a contributor needs either 'names' (a person) or "
                       "'organization' (a group), and not both", path)
         return False
-    return True
+    return bool(data.get("names") or data.get("organization"))  # a bad name was reported already
 
 
-def _check_pages(reader: _Reader, data: dict, path: Path) -> bool:
+def _check_pages(reader: _Reader, data: dict, path: Path, raw: dict) -> bool:
     if not data:
         reader.report("manifest.empty", "give 'first' (and 'last') or 'article_number', "
                       "or leave 'pages' out", path)

@@ -91,7 +91,10 @@ class _Walker:
             return [self.walk(item, path + (index,)) for index, item in enumerate(node.value)]
         if node.style is None:  # a plain scalar: YAML may have turned it into a number, date, bool
             self.doc.raw_scalars[path] = node.value
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:  # looks like a date or number but is not one (2025-13-01): keep the text
+            return node.value
 
 
 def parse(text: str, file: str) -> tuple[Located | None, list[Problem]]:

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "issue-86" / "issue.yaml"
+
+
+@pytest.fixture
+def example_path() -> Path:
+    return EXAMPLE
+
+
+MINIMAL = """\
+biblio: 1
+journal:
+  language: en
+  titles: {en: Journal of Tests}
+  doi_prefix: '10.1234'
+issue:
+  year: 2025
+  number: '2'
+  doi_pattern: '{prefix}/jt.{year}.{number}.{seq:03}'
+articles:
+  - language: en
+    titles: {en: A first article}
+  - language: kk
+    titles: {kk: Екінші мақала, en: A second article}
+"""
+
+
+@pytest.fixture
+def minimal_text() -> str:
+    return MINIMAL
