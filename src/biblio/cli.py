@@ -148,7 +148,8 @@ def parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=cmd_manifest_schema)
 
     fmts = command("formats", "list the output formats build writes",
-                   "List the output formats in the format registry.")
+                   "List the output formats in the format registry: the formats that `biblio build` "
+                   "writes and validates.")
     fmts.set_defaults(run=cmd_formats)
     return top
 

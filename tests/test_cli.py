@@ -1,0 +1,141 @@
+"""The command line: exit codes, human and JSON reports, and build's file handling."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from biblio import api, cli, formats
+from biblio.fileio import write_atomic
+from biblio.problems import Problem
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_check_example_has_no_errors(capsys, example_path):
+    code, out, _ = run(capsys, "check", str(example_path))
+    assert code == 0
+    assert "10 articles; 0 errors" in out
+    assert "keywords.unrelated" in out and "issue.yaml:" in out
+
+
+def test_check_json_report(capsys, example_path):
+    code, out, _ = run(capsys, "check", str(example_path), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["articles"] == 10
+    assert report["counts"]["error"] == 0 and report["counts"]["warning"] > 0
+    first = report["problems"][0]
+    assert {"code", "severity", "message", "file", "line", "path"} <= set(first)
+
+
+def test_check_errors_exit_1(capsys, tmp_path, minimal_text):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(minimal_text.replace("year: 2025", "year: soon"), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(bad))
+    assert code == 1 and f"{bad}:7:9 issue.year: error [manifest.type]" in out
+
+
+def test_usage_errors_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, "check", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "no such file" in err
+    code, out, _ = run(capsys, "check", str(tmp_path / "missing.yaml"), "--json")
+    assert code == 2 and "usage_error" in json.loads(out)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["check"])
+    assert stop.value.code == 2
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["frobnicate"])
+    assert stop.value.code == 2
+
+
+def test_build_with_no_formats_only_checks(capsys, tmp_path, example_path):
+    out_dir = tmp_path / "out"
+    code, out, _ = run(capsys, "build", str(example_path), "-o", str(out_dir))
+    assert code == 0 and "no output formats are registered yet" in out
+    assert not out_dir.exists()
+
+
+def test_build_refuses_a_manifest_with_errors(capsys, tmp_path, minimal_text):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(minimal_text.replace("language: kk", "language: kazakh"), encoding="utf-8")
+    code, out, _ = run(capsys, "build", str(bad), "-o", str(tmp_path / "out"), "--json")
+    report = json.loads(out)
+    assert code == 1 and not report["ok"] and report["files"] == []
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def toy_format():
+    """A registered format that writes one good and one bad file, to test build's handling."""
+    def write(issue, folder: Path):
+        good, bad = folder / "titles.txt", folder / "broken.txt"
+        write_atomic(good, "\n".join(a.titles.main for a in issue.articles))
+        write_atomic(bad, "BROKEN")
+        return [good, bad], [Problem("toy.cannot-carry", "warning", "toy drops abstracts")]
+
+    def validate(path: Path):
+        if path.read_text(encoding="utf-8") == "BROKEN":
+            return [Problem("toy.schema", "error", "not valid", file=str(path), line=1)]
+        return []
+
+    formats.register(formats.Format("toy", "a test format", write, validate))
+    yield
+    formats.unregister("toy")
+
+
+def test_build_keeps_valid_files_and_drops_invalid_ones(tmp_path, example_path, toy_format):
+    report = api.build(example_path, tmp_path / "out")
+    assert report.formats == ["toy"]
+    assert [(f.path.name, f.valid) for f in report.files] == [("titles.txt", True), ("broken.txt", False)]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["titles.txt"]  # no staging left over
+    assert "МӘДЕНИ БІРЕГЕЙЛІК" in (tmp_path / "out" / "titles.txt").read_text(encoding="utf-8")
+    assert {"toy.cannot-carry", "toy.schema"} <= {p.code for p in report.problems}
+    assert not report.ok
+    unvalidated = api.build(example_path, tmp_path / "raw", validate=False)
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == ["broken.txt", "titles.txt"]
+
+
+def test_build_cli_summary(capsys, tmp_path, example_path, toy_format):
+    code, out, _ = run(capsys, "build", str(example_path), "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert "INVALID, not written" in out and "1 files in 1 formats" in out
+
+
+def test_formats_and_manifest_schema(capsys):
+    code, out, _ = run(capsys, "formats", "--json")
+    assert code == 0 and json.loads(out) == {"command": "formats", "formats": []}
+    code, out, _ = run(capsys, "manifest-schema")
+    assert json.loads(out)["title"] == "biblio issue manifest"
+    code, out, _ = run(capsys, "manifest-schema", "--path")
+    assert Path(out.strip()).is_file()
+
+
+@pytest.mark.parametrize("command", ["check", "build", "manifest-schema", "formats"])
+def test_every_command_has_help_and_json(capsys, command):
+    with pytest.raises(SystemExit) as stop:
+        cli.main([command, "--help"])
+    out = capsys.readouterr().out
+    assert stop.value.code == 0 and "--json" in out and len(out) > 150
+
+
+def test_console_script_is_installed():
+    biblio = shutil.which("biblio", path=str(Path(sys.executable).parent))
+    assert biblio, "the `biblio` console script should be installed beside python"
+    result = subprocess.run([biblio, "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "Exit codes" in result.stdout
+
+
+def test_dump_writes_yaml_or_json(tmp_path, example_path):
+    issue, _ = api.load(example_path)
+    api.dump(issue, tmp_path / "copy.yaml")
+    api.dump(issue, tmp_path / "copy.json")
+    assert api.load(tmp_path / "copy.yaml")[0] == issue
+    assert api.load(tmp_path / "copy.json")[0] == issue
+    assert json.loads((tmp_path / "copy.json").read_text(encoding="utf-8"))["biblio"] == 1

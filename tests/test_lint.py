@@ -1,0 +1,116 @@
+"""Each editorial rule fires when it should and stays quiet when it should not."""
+
+import copy
+
+import pytest
+
+from biblio import lint, manifest
+from biblio.model import Affiliation, Contributor, Funding, Issn, LangText, PersonName, Reference, Settings
+
+
+@pytest.fixture
+def issue(minimal_text):
+    loaded, _ = manifest.loads(minimal_text)
+    return loaded
+
+
+def codes(problems):
+    return [p.code for p in problems]
+
+
+def test_duplicate_and_foreign_dois(issue):
+    assert lint.dois(issue) == []
+    issue.articles[1].doi = issue.articles[0].doi.upper()
+    assert codes(lint.dois(issue)) == ["doi.duplicate"]
+    issue.articles[1].doi = "10.9999/elsewhere"
+    found = lint.dois(issue)
+    assert codes(found) == ["doi.prefix"] and found[0].path == "articles[1].doi"
+
+
+def test_original_title_missing(issue):
+    assert lint.original_titles(issue) == []
+    issue.articles[1].titles = LangText({"en": "Only English"}, "en")
+    assert [p.path for p in lint.original_titles(issue)] == ["articles[1].titles"]
+
+
+def test_contributor_rules(issue):
+    found = lint.contributors(issue)
+    assert codes(found) == ["contributors.missing", "contributors.missing"]
+    issue.articles[1].contributors = [
+        Contributor(names={"kk": PersonName("Сейтова", "Әйгерім"), "en": PersonName("Seitova", "Aigerim")}),
+        Contributor(names={"kk": PersonName("Ахметов")}),
+    ]
+    found = lint.contributors(issue)
+    assert codes(found)[1:] == ["names.count-mismatch"]
+    issue.articles[1].contributors[1].names["en"] = PersonName("Akhmetov")
+    assert codes(lint.contributors(issue))[1:] == []
+    issue.articles[1].abstracts = LangText({"ru": "Аннотация"}, None)
+    found = lint.contributors(issue)
+    assert codes(found)[1:] == ["names.language-missing"] and "ru" in found[1].message
+
+
+def test_keyword_counts(issue):
+    article = issue.articles[0]
+    article.keywords = {"en": ["a", "b"], "ru": ["а", "б"]}
+    assert lint.keyword_counts(issue) == []
+    article.keywords["kk"] = ["а"]
+    assert codes(lint.keyword_counts(issue)) == ["keywords.count-mismatch"]
+
+
+def test_unrelated_keywords_point_to_the_article_they_fit(issue):
+    first, second = issue.articles
+    first.abstracts = LangText({"en": "Cybersecurity policy and information security in the media."}, "en")
+    second.abstracts = LangText({"en": "Repatriation of ethnic Poles: migration, adaptation, Poland."}, "en")
+    first.keywords = {"en": ["cybersecurity", "information security", "media"]}
+    second.keywords = {"en": ["repatriation", "migration", "Poland"]}
+    assert lint.unrelated_keywords(issue) == []
+    first.keywords = copy.deepcopy(second.keywords)
+    found = lint.unrelated_keywords(issue)
+    assert [p.path for p in found] == ["articles[0].keywords.en"]
+    assert "fit article 2 better" in found[0].message
+
+
+def test_funding_without_award(issue):
+    issue.articles[0].funding = [Funding(statement=LangText({"en": "Funded by X."}, "en"))]
+    assert codes(lint.funding(issue)) == ["funding.no-award"]
+    issue.articles[0].funding[0].awards = ["AP19677146"]
+    assert lint.funding(issue) == []
+
+
+def test_citations_without_references(issue):
+    issue.articles[0].citations = [1, 2]
+    assert codes(lint.references(issue)) == ["references.missing"]
+    issue.articles[0].references = [Reference(text="Someone. A book. 2020.")]
+    assert lint.references(issue) == []
+
+
+def test_missing_facts_are_summarised_once(issue):
+    found = {p.code: p for p in lint.missing_facts(issue)}
+    assert found["missing.pages"].message.endswith("(1-2)")
+    assert "missing.affiliations" not in found  # nobody to affiliate
+    issue.articles[0].contributors = [Contributor(names={"en": PersonName("Lee")},
+                                                  affiliations=[Affiliation(LangText({"en": "U"}, "en"))])]
+    assert "missing.affiliations" not in {p.code for p in lint.missing_facts(issue)}
+    issue.settings = Settings(landing_page_pattern="https://journal.kz/{suffix}")
+    assert "missing.url" not in {p.code for p in lint.missing_facts(issue)}
+
+
+def test_journal_rules(issue):
+    assert lint.journal(issue) == []
+    issue.journal.issns = [Issn("2788-5860")]
+    assert codes(lint.journal(issue)) == ["issn.media-unknown"]
+    issue.journal.issns = [Issn("2788-5860", "print")]
+    issue.journal.language = "kk"
+    assert codes(lint.journal(issue)) == ["journal.master-title"]
+
+
+def test_settings_rules(issue):
+    assert codes(lint.settings(issue)) == ["settings.missing"]
+    issue.settings = Settings(registrant="Real Publisher", landing_page_pattern="https://journal.kz/{doi}")
+    assert lint.settings(issue) == []
+    issue.settings.landing_page_pattern = "https://example.org/{doi}"
+    assert codes(lint.settings(issue)) == ["settings.example"]
+
+
+def test_lint_runs_every_rule(issue):
+    assert set(codes(lint.lint(issue))) >= {"contributors.missing", "settings.missing", "missing.pages"}
