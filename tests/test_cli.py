@@ -98,7 +98,7 @@ def test_build_keeps_valid_files_and_drops_invalid_ones(tmp_path, example_path, 
     assert "МӘДЕНИ БІРЕГЕЙЛІК" in (tmp_path / "out" / "titles.txt").read_text(encoding="utf-8")
     assert {"toy.cannot-carry", "toy.schema"} <= {p.code for p in report.problems}
     assert not report.ok
-    unvalidated = api.build(example_path, tmp_path / "raw", validate=False)
+    api.build(example_path, tmp_path / "raw", validate=False)
     assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == ["broken.txt", "titles.txt"]
 
 

@@ -5,8 +5,23 @@ The public API is re-exported here; see ``biblio.api`` for what each call does.
 
 from .api import BuildReport, WrittenFile, build, check, dump, load
 from .model import (
-    Affiliation, Article, ArticleDates, Contributor, Depositor, Funding, Issn, Issue, Journal,
-    LangText, License, Pages, PartialDate, PersonName, Publisher, Reference, Settings,
+    Affiliation,
+    Article,
+    ArticleDates,
+    Contributor,
+    Depositor,
+    Funding,
+    Issn,
+    Issue,
+    Journal,
+    LangText,
+    License,
+    Pages,
+    PartialDate,
+    PersonName,
+    Publisher,
+    Reference,
+    Settings,
 )
 from .problems import Problem
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__, api, formats
 from .problems import Problem, counts, sort_key

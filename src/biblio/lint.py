@@ -8,7 +8,7 @@ reported once for the issue with the article numbers, not once per article.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from . import ids
 from .model import Article, Issue

@@ -20,8 +20,22 @@ import yaml
 
 from . import ids
 from .manifest_spec import (
-    MANIFEST_VERSION, OBJECTS, TOP_FIELDS, Boolean, ByLanguage, Choice, Date, Field, Identifier,
-    Integer, Keywords, Kind, ListOf, MultiText, Object, Text,
+    MANIFEST_VERSION,
+    OBJECTS,
+    TOP_FIELDS,
+    Boolean,
+    ByLanguage,
+    Choice,
+    Date,
+    Field,
+    Identifier,
+    Integer,
+    Keywords,
+    Kind,
+    ListOf,
+    MultiText,
+    Object,
+    Text,
 )
 from .model import Article, Issue, LangText, PartialDate
 from .problems import Problem
@@ -153,9 +167,10 @@ class _Reader:
             return _INVALID
         if (kind.minimum is not None and value < kind.minimum) or (
                 kind.maximum is not None and value > kind.maximum):
-            low = kind.minimum if kind.minimum is not None else "-"
-            high = kind.maximum if kind.maximum is not None else "+"
-            self.report("manifest.range", f"{value} is out of range; expected {low}..{high}", path)
+            expected = (str(kind.minimum) if kind.minimum == kind.maximum else
+                        f"a number from {kind.minimum} to {kind.maximum}" if kind.maximum is not None else
+                        f"at least {kind.minimum}")
+            self.report("manifest.range", f"{value} is out of range here; expected {expected}", path)
             return _INVALID
         return value
 
@@ -366,14 +381,10 @@ def loads_located(text: str, file: str = "<manifest>") -> tuple[Issue | None, li
         reader.report("manifest.empty", "the manifest is empty; start from examples/issue-86/issue.yaml", ())
         return None, reader.problems, doc
     top = reader.fields(doc.data, TOP_FIELDS, (), "the manifest")
-    if isinstance(doc.data, dict) and doc.data.get("biblio") not in (None, MANIFEST_VERSION) and top is not _INVALID:
-        reader.report("manifest.version", f"this biblio reads manifest version {MANIFEST_VERSION}", ("biblio",))
-    if top is _INVALID or "issue" not in top or "journal" not in top:
+    if top is _INVALID:
         return None, reader.problems, doc
-    if not top.get("articles") and isinstance(doc.data, dict) and doc.data.get("articles") is not None:
-        if not doc.data["articles"]:
-            reader.report("manifest.missing", "the issue has no articles; list them under 'articles'",
-                          ("articles",))
+    if doc.data.get("articles") == []:
+        reader.report("manifest.missing", "the issue has no articles; list them under 'articles'", ("articles",))
     issue: Issue = top["issue"]
     issue.journal = top["journal"]
     issue.articles = top.get("articles", [])

@@ -7,8 +7,9 @@ whether it is required; an object kind names the model class it builds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import ids, model
 
@@ -74,7 +75,7 @@ class ListOf(Kind):
 class ByLanguage(Kind):
     """``{language tag: object}`` (names per language/script)."""
 
-    item: "Object | None" = None
+    item: Object | None = None
 
 
 @dataclass(frozen=True)

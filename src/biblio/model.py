@@ -8,8 +8,9 @@ shared helper, so that the writers agree with each other.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Literal
 
 NameOrder = Literal["given-first", "family-first"]
 ContributorRole = Literal["author", "editor", "chair", "translator", "reviewer"]
@@ -78,7 +79,7 @@ class PartialDate:
         return text
 
     @classmethod
-    def parse(cls, text: str) -> "PartialDate | None":
+    def parse(cls, text: str) -> PartialDate | None:
         """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with a real calendar date, else None."""
         import datetime
 

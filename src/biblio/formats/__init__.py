@@ -7,9 +7,9 @@ are added. The registry starts empty: the manifest and the checks come first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..model import Issue
 from ..problems import Problem
