@@ -433,14 +433,6 @@ def locate(problems: list[Problem], doc: Located) -> list[Problem]:
     return located
 
 
-# Issue's constructor needs `journal`; the declarations build it without, then loads() sets it.
-def _issue_factory(**fields: Any) -> Issue:
-    return Issue(journal=None, **fields)  # type: ignore[arg-type]
-
-
-OBJECTS["Issue"] = dataclasses.replace(OBJECTS["Issue"], build=_issue_factory)
-
-
 # --- writing --------------------------------------------------------------------
 
 def _plain(value: Any, kind: Kind) -> Any:

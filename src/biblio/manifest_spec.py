@@ -95,7 +95,7 @@ class Field:
 @dataclass(frozen=True)
 class ObjectSpec:
     name: str
-    build: type
+    build: Callable[..., Any]
     fields: tuple[Field, ...]
     doc: str = ""
 
@@ -205,7 +205,12 @@ _define("Settings", model.Settings, "Publisher settings: facts about depositing,
         Field("registrant", Text(), "Registrant (the organisation that owns the DOIs)."),
         Field("landing_page_pattern", Text(),
               "Landing page URL pattern; placeholders {doi} {suffix} {seq}."))
-_define("Issue", model.Issue, "The issue.",
+def _issue_without_journal(**fields: Any) -> model.Issue:
+    """The manifest keeps the journal beside the issue; the loader attaches it afterwards."""
+    return model.Issue(journal=None, **fields)  # type: ignore[arg-type]
+
+
+_define("Issue", _issue_without_journal, "The issue.",
         Field("year", Integer(minimum=1000, maximum=9999), "Year of the issue.", required=True),
         Field("number", Text(), "Issue number as printed."),
         Field("whole_number", Text(), "Running (whole) number, the '(86)' of '№ 2 (86)'."),
