@@ -202,7 +202,7 @@ def test_example_round_trips(example_path):
 
 def test_published_schema_is_the_generated_one():
     published = Path(__file__).resolve().parent.parent / "src" / "biblio" / "data" / "manifest.schema.json"
-    assert json.loads(published.read_text(encoding="utf-8")) == json_schema(), "run `make schema`"
+    assert json.loads(published.read_text(encoding="utf-8")) == json_schema(), "run `make manifest-schema`"
     jsonschema.Draft202012Validator.check_schema(json_schema())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import formats, lint, manifest
@@ -69,6 +69,33 @@ class BuildReport:
         }
 
 
+def _write_checked(fmt: formats.Format, issue: Issue, target_dir: Path, report: BuildReport, *,
+                   validate: bool, dois: list[str] | None = None,
+                   rename: dict[str, Path] | None = None) -> None:
+    """Write one format into a staging folder, validate each file, keep only the valid ones."""
+    report.formats.append(fmt.name)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{fmt.name}.", dir=target_dir))
+    try:
+        written, problems = fmt.write(issue, staging, dois=dois)
+        report.problems.extend(problems)
+        for file in written:
+            file_problems = fmt.validate(file) if validate else []
+            target = (rename or {}).get(file.name, target_dir / file.relative_to(staging))
+            # problems name the file where the user will find it, not the staging copy
+            report.problems.extend(_relocated(file_problems, file, target))
+            valid = not has_errors(file_problems)
+            if valid:
+                write_atomic(target, file.read_bytes())
+            report.files.append(WrittenFile(fmt.name, target, valid))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _relocated(problems: list[Problem], old: Path, new: Path) -> list[Problem]:
+    return [replace(p, file=str(new)) if p.file == str(old) else p for p in problems]
+
+
 def build(path: str | Path, out_dir: str | Path, *, validate: bool = True) -> BuildReport:
     """Check the manifest, then write and validate every registered format into ``out_dir``.
 
@@ -82,20 +109,47 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True) -> Bu
         return report
     report.articles = len(issue.articles)
     for fmt in formats.registered():
-        report.formats.append(fmt.name)
-        report.out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{fmt.name}.", dir=report.out_dir))
-        try:
-            written, problems = fmt.write(issue, staging)
-            report.problems.extend(problems)
-            for file in written:
-                file_problems = fmt.validate(file) if validate else []
-                report.problems.extend(file_problems)
-                valid = not has_errors(file_problems)
-                target = report.out_dir / file.relative_to(staging)
-                if valid:
-                    write_atomic(target, file.read_bytes())
-                report.files.append(WrittenFile(fmt.name, target, valid))
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        _write_checked(fmt, issue, report.out_dir, report, validate=validate)
     return report
+
+
+def export(path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
+           dois: list[str] | None = None) -> BuildReport:
+    """Write one format: a single file at ``output`` (or a folder, for per-article formats).
+
+    Like ``build``, nothing is written when the manifest has errors, and a file that fails
+    validation is not left at ``output``.
+    """
+    fmt = formats.get(format_name)
+    target = Path(output)
+    report = BuildReport(Path(path), target.parent if fmt and fmt.file_name else target)
+    if fmt is None:
+        known = ", ".join(f.name for f in formats.registered())
+        report.problems.append(Problem("export.format", "error", f"there is no format '{format_name}'; "
+                                       f"use one of: {known}"))
+        return report
+    issue, report.problems = check(path)
+    if issue is None or has_errors(report.problems):
+        return report
+    report.articles = len(issue.articles)
+    rename = {fmt.file_name: target} if fmt.file_name else None
+    _write_checked(fmt, issue, report.out_dir, report, validate=validate, dois=dois, rename=rename)
+    return report
+
+
+def validate_files(paths: list[str | Path]) -> list[Problem]:
+    """Detect each file's format and validate it against that format's official schema."""
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            problems.append(Problem("validate.io", "error", "no such file", file=str(path)))
+            continue
+        fmt = formats.detect(path)
+        if fmt is None:
+            known = ", ".join(f.name for f in formats.registered())
+            problems.append(Problem("validate.format", "error", f"cannot tell which format this file is in "
+                                    f"(biblio validates: {known})", file=str(path)))
+            continue
+        problems.extend(fmt.validate(path))
+    return problems

@@ -69,18 +69,81 @@ def cmd_build(args: argparse.Namespace) -> int:
         return code
     report = api.build(args.manifest, args.output, validate=not args.no_validate)
     if args.json:
-        _emit_json({"command": "build", "ok": report.ok, **report.to_dict()})
-        return _exit_code(report.problems)
-    _print_problems(report.problems, sys.stdout)
+        return _print_report(report, args, "build")
+    _print_report(report, args, "build")
     if not report.formats and report.ok:
-        print("no output formats are registered yet: build checked the manifest and wrote nothing")
-    for written in report.files:
-        state = "valid" if written.valid else "INVALID, not written"
-        print(f"{written.format:10} {written.path} ({state})")
+        print("no output formats are registered: build checked the manifest and wrote nothing")
     files = sum(f.valid for f in report.files)
     print(f"{args.manifest}: {report.articles} articles, {files} files in {len(report.formats)} formats "
           f"-> {args.output}; {_summary(report.problems)}")
     return _exit_code(report.problems)
+
+
+def _print_report(report: api.BuildReport, args: argparse.Namespace, command: str) -> int:
+    if args.json:
+        _emit_json({"command": command, "ok": report.ok, **report.to_dict()})
+        return _exit_code(report.problems)
+    _print_problems(report.problems, sys.stdout)
+    for written in report.files:
+        state = ("not validated" if args.no_validate else
+                 "valid" if written.valid else "INVALID, not written")
+        print(f"{written.format:10} {written.path} ({state})")
+    return _exit_code(report.problems)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if (code := _missing_file(args.manifest, args.json, "export")) is not None:
+        return code
+    report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi)
+    if args.previous and report.ok:
+        from .formats import crossref
+        report.problems.extend(crossref.compare_with_previous(args.output, args.previous))
+    code = _print_report(report, args, "export")
+    if not args.json:
+        print(f"{args.manifest}: {report.articles} articles -> {args.output} ({args.to}); "
+              f"{_summary(report.problems)}")
+    return code
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = api.validate_files(args.files)
+    if args.json:
+        _emit_json({"command": "validate", "ok": _exit_code(problems) == 0, "files": [str(f) for f in args.files],
+                    "counts": counts(problems), "problems": [p.to_dict() for p in problems]})
+    else:
+        _print_problems(problems, sys.stdout)
+        bad = {p.file for p in problems if p.severity == "error"}
+        for file in args.files:
+            print(f"{file}: {'INVALID' if str(file) in bad else 'valid'}")
+    return _exit_code(problems)
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from . import schemas
+
+    folder = schemas.schema_dir(args.dir)
+    if args.action == "path":
+        problems: list[Problem] = []
+        payload: dict = {"command": "schemas", "action": "path", "dir": str(folder)}
+        text = str(folder)
+    elif args.action == "install":
+        problems = schemas.install(folder, force=args.force)
+        payload = {"command": "schemas", "action": "install", "dir": str(folder)}
+        text = ""
+    else:
+        state = schemas.status(folder)
+        problems = schemas.verify(folder)
+        payload = {"command": "schemas", "action": "status", **{k: v for k, v in state.items() if k != "dir"},
+                   "dir": str(folder)}
+        text = f"{folder}: {'ok' if not problems else 'not usable'}"
+    if args.json:
+        _emit_json({**payload, "ok": _exit_code(problems) == 0, "counts": counts(problems),
+                    "problems": [p.to_dict() for p in problems]})
+    else:
+        _print_problems(problems, sys.stdout)
+        if text:
+            print(text)
+    return _exit_code(problems)
 
 
 def manifest_schema_path() -> Path:
@@ -140,6 +203,37 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, required=True, help="output folder (created if missing)")
     build.add_argument("--no-validate", action="store_true", help="write files without validating them")
     build.set_defaults(run=cmd_build)
+
+    export = command("export", "write one format (e.g. the Crossref deposit) and validate it",
+                     "Check the manifest, write one output format and validate it against the official "
+                     "schema. An invalid file is not left at the output path (unless --no-validate).")
+    export.add_argument("manifest", type=Path, help="the issue manifest")
+    export.add_argument("--to", required=True, metavar="FORMAT", help="the output format, e.g. crossref")
+    export.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    export.add_argument("--doi", action="append", metavar="DOI",
+                        help="only the article with this DOI (repeat for several)")
+    export.add_argument("--previous", type=Path, metavar="FILE",
+                        help="an earlier deposit of the same DOIs: check that this one is newer")
+    export.add_argument("--no-validate", action="store_true", help="write without validating")
+    export.set_defaults(run=cmd_export)
+
+    validate = command("validate", "validate files against their official schemas",
+                       "Detect the format of each file (e.g. a Crossref deposit) and validate it against "
+                       "the official schema, offline. Errors give the line and the element path.")
+    validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files to validate")
+    validate.set_defaults(run=cmd_validate)
+
+    schemas_cmd = command("schemas", "install or inspect the official schema files",
+                          "The official schemas (Crossref 5.5.0 with the JATS 1.3 XSD it imports, CSL-JSON) "
+                          "are not part of biblio: 'install' downloads the pinned commonmeta-py 0.312 wheel "
+                          "from PyPI once, extracts only the schema files and checks each against its pinned "
+                          "SHA-256; 'status' verifies them; 'path' prints where they are. BIBLIO_SCHEMA_DIR "
+                          "or --dir points to a folder of official files instead.")
+    schemas_cmd.add_argument("action", choices=["install", "status", "path"])
+    schemas_cmd.add_argument("--dir", type=Path, help="schema folder (default: BIBLIO_SCHEMA_DIR, "
+                             "else a folder in the virtual environment or the user's data folder)")
+    schemas_cmd.add_argument("--force", action="store_true", help="install again even if present")
+    schemas_cmd.set_defaults(run=cmd_schemas)
 
     schema = command("manifest-schema", "print the manifest's JSON Schema (for editor completion)",
                      "Print the JSON Schema of the manifest format, or with --path where it is installed, "

@@ -232,8 +232,67 @@ def settings(issue: Issue) -> list[Problem]:
     return []
 
 
+_NAME_LIMIT = 60
+
+
+def names_for_crossref(issue: Issue) -> list[Problem]:
+    """Names that Crossref has refused in deposits: digits or '?' in a given name, over 60 characters."""
+    problems: list[Problem] = []
+    for index, article in enumerate(issue.articles):
+        for number, contributor in enumerate(article.contributors):
+            for lang, name in contributor.names.items():
+                path = _article_path(index, f"contributors[{number}]", "names", lang)
+                if name.given and re.search(r"[\d?]", name.given):
+                    problems.append(Problem("crossref.name-characters", "warning",
+                                            f"the given name '{name.given}' contains a digit or '?'; Crossref "
+                                            "refuses such names — it is probably a typing slip", path=path))
+                for part in (name.given, name.family):
+                    if part and len(part) > _NAME_LIMIT:
+                        problems.append(Problem("crossref.name-length", "warning",
+                                                f"the name part '{part[:30]}…' is {len(part)} characters long; "
+                                                f"Crossref refuses name parts over {_NAME_LIMIT} characters",
+                                                path=path))
+    return problems
+
+
+_PAGE_LIMIT = 32
+
+
+def pages(issue: Issue) -> list[Problem]:
+    """Page values Crossref would refuse or drop."""
+    problems: list[Problem] = []
+    for index, article in enumerate(issue.articles):
+        if article.pages is None:
+            continue
+        path = _article_path(index, "pages")
+        first, last = article.pages.first, article.pages.last
+        for value in (first, last, article.pages.article_number):
+            if value and len(value) > _PAGE_LIMIT:
+                problems.append(Problem("pages.length", "error", f"'{value[:20]}…' is longer than the "
+                                        f"{_PAGE_LIMIT} characters Crossref allows for a page", path=path))
+        if first and re.search(r"\d\s*[-–—]\s*\d", first):
+            problems.append(Problem("pages.range-in-first", "warning", f"the first page '{first}' looks like a "
+                                    "range; put the first page in 'first' and the last in 'last'", path=path))
+        elif last and not first:
+            problems.append(Problem("pages.last-without-first", "warning", "a last page without a first page "
+                                    "is dropped by Crossref; add 'first'", path=path))
+        elif first and last and first.isdigit() and last.isdigit() and int(last) < int(first):
+            problems.append(Problem("pages.order", "warning", f"the last page ({last}) comes before the first "
+                                    f"({first}); Crossref would drop the range", path=path))
+    return problems
+
+
+def title_count(issue: Issue) -> list[Problem]:
+    from .formats.crossref import MAX_TITLES
+
+    return [Problem("titles.too-many", "warning", f"the article has {len(article.titles.texts)} titles; a "
+                    f"Crossref deposit carries the first {MAX_TITLES}", path=_article_path(index, "titles"))
+            for index, article in enumerate(issue.articles) if len(article.titles.texts) > MAX_TITLES]
+
+
 RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, unrelated_keywords,
-                           funding, references, journal, settings, missing_facts)
+                           funding, references, journal, settings, names_for_crossref, pages, title_count,
+                           missing_facts)
 
 
 def lint(issue: Issue) -> list[Problem]:

@@ -11,26 +11,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Issue
 from ..problems import Problem
 
-Writer = Callable[[Issue, Path], tuple[list[Path], list[Problem]]]
+Writer = Callable[..., tuple[list[Path], list[Problem]]]  # (issue, folder, *, dois=None)
 Validator = Callable[[Path], list[Problem]]
+Detector = Callable[[Path], bool]
 
 
 @dataclass(frozen=True)
 class Format:
     """What biblio needs to know about one output format.
 
-    ``write`` puts the issue into a directory and returns the files it wrote and the
-    problems it met (including fields the format cannot carry); ``validate`` checks
-    one written file against the format's official schema.
+    ``write(issue, folder, dois=None)`` puts the issue (or the articles with those DOIs)
+    into a folder and returns the files it wrote and the problems it met, including
+    fields the format cannot carry; ``validate`` checks one file against the format's
+    official schema; ``detect`` tells whether a file is in this format.
     """
 
     name: str
     description: str
     write: Writer
     validate: Validator
+    detect: Detector
+    file_name: str | None = None  # the one file a single-file format writes; None: one file per article
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -54,3 +57,18 @@ def registered() -> list[Format]:
 
 def get(name: str) -> Format | None:
     return _REGISTRY.get(name)
+
+
+def detect(path: Path) -> Format | None:
+    """The registered format a file is written in, or None."""
+    return next((fmt for fmt in _REGISTRY.values() if fmt.detect(path)), None)
+
+
+def _register_builtin() -> None:
+    from . import crossref
+
+    register(Format("crossref", f"Crossref deposit XML {crossref.VERSION} (one doi_batch for the issue)",
+                    crossref.write, crossref.validate, crossref.detect, crossref.FILE_NAME))
+
+
+_register_builtin()

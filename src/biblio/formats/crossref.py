@@ -1,0 +1,490 @@
+"""Crossref deposit XML, schema 5.5.0: one ``doi_batch`` for an issue (or some of its articles).
+
+Mapping decisions (design.md §4): one master journal title; up to 20 ``titles`` per
+article, original language first (Crossref cannot tag a title's language); Latin
+given/surname with the other scripts as ``alt-name``; one ``jats:abstract`` per language;
+funding as ``fr:program``, the licence as ``ai:program``; references as ``citation`` with
+the printed text, DOI and type. Whatever the model holds that the deposit cannot carry is
+reported as a ``crossref.not-carried`` note, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from lxml import etree
+
+from .. import derive, ids
+from ..fileio import write_atomic
+from ..model import Article, Contributor, Issue, PartialDate
+from ..problems import Problem
+from . import xmltools
+
+VERSION = "5.5.0"
+NS = f"http://www.crossref.org/schema/{VERSION}"
+JATS = "http://www.ncbi.nlm.nih.gov/JATS1"
+FR = "http://www.crossref.org/fundref.xsd"
+AI = "http://www.crossref.org/AccessIndicators.xsd"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SCHEMA_LOCATION = f"{NS} https://www.crossref.org/schemas/crossref{VERSION}.xsd"
+NSMAP = {None: NS, "jats": JATS, "fr": FR, "ai": AI, "xsi": XSI}
+FILE_NAME = "crossref.xml"
+
+MAX_TITLES = 20
+CITATION_TYPES = frozenset({
+    "blog", "blog_post", "book", "book_chapter", "collection", "conference_paper", "conference_proceedings",
+    "dataset", "dissertation", "journal", "journal_article", "other", "patent", "peer_review", "poster",
+    "preprint", "protocol", "registered_report", "report", "software", "standard", "web_resource"})
+CREDIT_ROLES = frozenset({
+    "conceptualization", "data-curation", "formal-analysis", "funding-acquisition", "investigation",
+    "methodology", "project-administration", "resources", "software", "supervision", "validation",
+    "visualization", "writing-original-draft", "writing-review-editing"})
+
+_last_timestamp = 0
+
+
+def next_timestamp() -> int:
+    """Microseconds since 1970, strictly increasing within this process.
+
+    Crossref keeps a deposit only when its timestamp is newer than the last one it has
+    for the same DOI, so two deposits made in quick succession must still differ.
+    """
+    global _last_timestamp
+    _last_timestamp = max(time.time_ns() // 1000, _last_timestamp + 1)
+    return _last_timestamp
+
+
+def _q(name: str, namespace: str = NS) -> str:
+    return f"{{{namespace}}}{name}"
+
+
+class _Deposit:
+    """Builds one doi_batch, collecting problems and what the deposit leaves out."""
+
+    def __init__(self, issue: Issue, indexes: list[int]):
+        self.issue = issue
+        self.indexes = indexes
+        self.problems: list[Problem] = []
+        self.not_carried: dict[str, list[int]] = defaultdict(list)
+        self.dated_from_issue: list[int] = []
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def error(self, code: str, message: str, path: str) -> None:
+        self.problems.append(Problem(code, "error", message, path=path))
+
+    def note(self, code: str, message: str, path: str, severity: str = "info") -> None:
+        self.problems.append(Problem(code, severity, message, path=path))  # type: ignore[arg-type]
+
+    def drop(self, what: str, index: int) -> None:
+        if index not in self.not_carried[what]:
+            self.not_carried[what].append(index)
+
+    def text(self, value: str, path: str) -> str:
+        cleaned, changed = xmltools.clean_text(value)
+        if changed:
+            self.note("xml.illegal-character", "control characters that XML cannot hold were removed",
+                      path, "warning")
+        return cleaned
+
+    def sub(self, parent: etree._Element, tag: str, text: str | None = None, /, *, path: str = "",
+            namespace: str = NS, **attributes: str) -> etree._Element:
+        element = etree.SubElement(parent, _q(tag, namespace), {k: v for k, v in attributes.items() if v})
+        if text is not None:
+            element.text = self.text(text, path)
+        return element
+
+    def date(self, parent: etree._Element, name: str, date: PartialDate, media: str | None = None) -> None:
+        element = self.sub(parent, name, media_type=media or "")
+        if date.month is not None:
+            self.sub(element, "month", f"{date.month:02d}")
+            if date.day is not None:
+                self.sub(element, "day", f"{date.day:02d}")
+        self.sub(element, "year", f"{date.year:04d}")
+
+    # -- the batch -------------------------------------------------------------------
+
+    def build(self, timestamp: int, batch_id: str | None) -> etree._Element | None:
+        root = etree.Element(_q("doi_batch"), nsmap=NSMAP, version=VERSION)
+        root.set(_q("schemaLocation", XSI), SCHEMA_LOCATION)
+        self.head(root, timestamp, batch_id)
+        journal = self.sub(self.sub(root, "body"), "journal")
+        self.journal_metadata(journal)
+        self.journal_issue(journal)
+        for index in self.indexes:
+            self.article(journal, index)
+        self.report_not_carried()
+        return None if any(p.severity == "error" for p in self.problems) else root
+
+    def head(self, root: etree._Element, timestamp: int, batch_id: str | None) -> None:
+        head = self.sub(root, "head")
+        issue = self.issue
+        default_id = "-".join(part for part in ("biblio", str(issue.year), issue.volume, issue.number,
+                                                str(timestamp)) if part)
+        self.sub(head, "doi_batch_id", (batch_id or default_id)[:100], path="head")
+        self.sub(head, "timestamp", str(timestamp))
+        settings = issue.settings
+        if settings is None or settings.depositor is None:
+            self.error("crossref.depositor-missing", "a deposit names its depositor: add settings.depositor "
+                       "(name and email) to the manifest", "settings.depositor")
+        else:
+            depositor = self.sub(head, "depositor")
+            self.sub(depositor, "depositor_name", settings.depositor.name, path="settings.depositor.name")
+            self.sub(depositor, "email_address", settings.depositor.email, path="settings.depositor.email")
+        registrant = settings.registrant if settings else None
+        if not registrant and issue.journal.publisher:
+            registrant = issue.journal.publisher.name.main
+        if registrant:
+            self.sub(head, "registrant", registrant, path="settings.registrant")
+        else:
+            self.error("crossref.registrant-missing", "a deposit names its registrant: add settings.registrant "
+                       "or journal.publisher", "settings.registrant")
+
+    def journal_metadata(self, journal: etree._Element) -> None:
+        meta_journal = self.issue.journal
+        language = ids.primary_language(meta_journal.language) if meta_journal.language else ""
+        meta = self.sub(journal, "journal_metadata", language=language)
+        titles = meta_journal.titles
+        self.sub(meta, "full_title", titles.main, path="journal.titles")
+        if len(titles.texts) > 1:
+            others = ", ".join(lang for lang in titles.languages[1:])
+            self.note("crossref.not-carried", f"Crossref takes one master journal title; the {others} "
+                      f"title(s) are not deposited", "journal.titles")
+        if meta_journal.abbreviation:
+            self.sub(meta, "abbrev_title", meta_journal.abbreviation, path="journal.abbreviation")
+        for issn in meta_journal.issns:
+            self.sub(meta, "issn", issn.value, media_type=issn.media or "print")
+
+    def journal_issue(self, journal: etree._Element) -> None:
+        issue = self.issue
+        element = self.sub(journal, "journal_issue")
+        if issue.title:
+            titles = self.sub(element, "titles")
+            self.sub(titles, "title", issue.title.main, path="issue.title")
+            if len(issue.title.texts) > 1:
+                self.note("crossref.not-carried", "an issue takes one title in Crossref; only the "
+                          f"{issue.title.languages[0]} one is deposited", "issue.title")
+        self.date(element, "publication_date", issue.published or PartialDate(issue.year), "print")
+        if issue.volume:
+            self.sub(self.sub(element, "journal_volume"), "volume", issue.volume, path="issue.volume")
+        if issue.number:
+            self.sub(element, "issue", issue.number, path="issue.number")
+        if issue.whole_number:
+            self.note("crossref.not-carried", f"Crossref has no place for the whole number ({issue.whole_number}); "
+                      "the deposit carries the issue number only", "issue.whole_number")
+        if issue.doi:
+            pattern = issue.settings.landing_page_pattern if issue.settings else None
+            url = pattern.replace("{doi}", issue.doi).replace("{suffix}", issue.doi.split("/", 1)[1]) \
+                if pattern and "{seq}" not in pattern else None
+            if url:
+                data = self.sub(element, "doi_data")
+                self.sub(data, "doi", issue.doi)
+                self.sub(data, "resource", url)
+            else:
+                self.error("crossref.url-missing", "the issue DOI needs a landing page: give "
+                           "settings.landing_page_pattern without {seq}", "issue.doi")
+
+    # -- articles --------------------------------------------------------------------
+
+    def article(self, journal: etree._Element, index: int) -> None:
+        article = self.issue.articles[index]
+        path = f"articles[{index}]"
+        element = self.sub(journal, "journal_article", publication_type="full_text",
+                           language=ids.primary_language(article.language))
+        self.titles(element, article, index, path)
+        if article.contributors:
+            contributors = self.sub(element, "contributors")
+            for number, contributor in enumerate(article.contributors):
+                self.contributor(contributors, contributor, article, number, index, f"{path}.contributors[{number}]")
+        for lang, text in article.abstracts.items():
+            abstract = self.sub(element, "abstract", namespace=JATS)
+            abstract.set(XML_LANG, lang)
+            for paragraph in derive.paragraphs(text):
+                self.sub(abstract, "p", paragraph, path=f"{path}.abstracts.{lang}", namespace=JATS)
+        date, from_issue = derive.publication_date(self.issue, article)
+        self.date(element, "publication_date", date, "online" if article.dates.online and not
+                  article.dates.published else "print")
+        if from_issue:
+            self.dated_from_issue.append(index)
+        if article.dates.accepted:
+            self.date(element, "acceptance_date", article.dates.accepted)
+        if article.dates.received:
+            self.drop("the date received", index)
+        self.pages(element, article, path)
+        self.funding(element, article, index, path)
+        self.license(element, article, index, path)
+        self.doi_data(element, article, index, path)
+        self.citations(element, article, index, path)
+        for what, present in (("keywords", bool(article.keywords)), ("the section", bool(article.section)),
+                              ("in-text citation numbers", bool(article.citations))):
+            if present:
+                self.drop(what, index)
+
+    def titles(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+        languages = article.titles.languages
+        if len(languages) > MAX_TITLES:
+            self.drop(f"titles beyond the first {MAX_TITLES}", index)
+        for lang in languages[:MAX_TITLES]:
+            titles = self.sub(element, "titles")
+            self.sub(titles, "title", article.titles[lang], path=f"{path}.titles.{lang}")
+        if len(languages) > 1:
+            self.drop("the language of each title (Crossref titles have none; the original comes first)", index)
+
+    def contributor(self, parent: etree._Element, contributor: Contributor, article: Article, number: int,
+                    index: int, path: str) -> None:
+        sequence = "first" if number == 0 else "additional"
+        if contributor.organization:
+            self.sub(parent, "organization", contributor.organization.main, path=f"{path}.organization",
+                     sequence=sequence, contributor_role=contributor.role)
+            return
+        main = derive.main_name(contributor, article)
+        if main is None:  # the manifest reader guarantees names or organization
+            return
+        main_lang, name = main
+        person = self.sub(parent, "person_name", sequence=sequence, contributor_role=contributor.role)
+        if name.given:
+            self.sub(person, "given_name", name.given, path=f"{path}.names.{main_lang}.given")
+        self.sub(person, "surname", name.family, path=f"{path}.names.{main_lang}.family")
+        for role in contributor.credit:
+            if role in CREDIT_ROLES:
+                self.sub(person, "role", vocab="credit", type=role)
+            else:
+                self.note("crossref.credit-role", f"'{role}' is not a CRediT role Crossref knows; it is not "
+                          "deposited", f"{path}.credit", "warning")
+        if contributor.affiliations:
+            affiliations = self.sub(person, "affiliations")
+            for number_aff, affiliation in enumerate(contributor.affiliations):
+                institution = self.sub(affiliations, "institution")
+                self.sub(institution, "institution_name", affiliation.name.main,
+                         path=f"{path}.affiliations[{number_aff}].name")
+                if affiliation.ror:
+                    self.sub(institution, "institution_id", affiliation.ror, type="ror")
+                if len(affiliation.name.texts) > 1 or affiliation.country:
+                    self.drop("affiliation names in other languages and countries", index)
+        if contributor.orcid:
+            self.sub(person, "ORCID", ids.orcid_url(contributor.orcid))
+        others = [(lang, other) for lang, other in contributor.names.items() if lang != main_lang]
+        if others:
+            alt = self.sub(person, "alt-name")
+            for lang, other in others:
+                alt_name = self.sub(alt, "name", language=ids.primary_language(lang))
+                self.sub(alt_name, "surname", other.family, path=f"{path}.names.{lang}.family")
+                if other.given:
+                    self.sub(alt_name, "given_name", other.given, path=f"{path}.names.{lang}.given")
+        if contributor.email or contributor.corresponding:
+            self.drop("contributor e-mail addresses and the corresponding-author flag", index)
+
+    def pages(self, element: etree._Element, article: Article, path: str) -> None:
+        pages = article.pages
+        if pages is None:
+            return
+        if pages.first:
+            block = self.sub(element, "pages")
+            self.sub(block, "first_page", pages.first, path=f"{path}.pages.first")
+            if pages.last:
+                self.sub(block, "last_page", pages.last, path=f"{path}.pages.last")
+        if pages.article_number:
+            item = self.sub(element, "publisher_item")
+            self.sub(item, "item_number", pages.article_number, path=f"{path}.pages.article_number",
+                     item_number_type="article_number")
+
+    def funding(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+        groups = [source for source in article.funding if source.funder or source.funder_id or source.awards]
+        if any(source.statement for source in article.funding):
+            self.drop("funding statements (only funders and award numbers are deposited)", index)
+        for number, source in enumerate(article.funding):
+            if source not in groups:
+                self.note("crossref.funding-empty", "this funding entry names no funder and no award, so the "
+                          "deposit cannot carry it", f"{path}.funding[{number}]", "warning")
+        if not groups:
+            return
+        program = self.sub(element, "program", namespace=FR, name="fundref")
+        for number, source in enumerate(groups):
+            group = self.sub(program, "assertion", namespace=FR, name="fundgroup")
+            if source.funder:
+                funder = self.sub(group, "assertion", source.funder.main, namespace=FR, name="funder_name",
+                                  path=f"{path}.funding[{number}].funder")
+                if source.funder_id and not source.funder_id.startswith("https://ror.org/"):
+                    self.sub(funder, "assertion", source.funder_id, namespace=FR, name="funder_identifier")
+                if len(source.funder.texts) > 1:
+                    self.drop("funder names in other languages", index)
+            if source.funder_id and source.funder_id.startswith("https://ror.org/"):
+                self.sub(group, "assertion", source.funder_id, namespace=FR, name="ror")
+            for award in source.awards:
+                self.sub(group, "assertion", award, namespace=FR, name="award_number",
+                         path=f"{path}.funding[{number}].awards")
+
+    def license(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+        if article.license is None:
+            return
+        program = self.sub(element, "program", namespace=AI, name="AccessIndicators")
+        start = article.license.start
+        full_date = str(start) if start and start.day is not None else ""
+        if start and not full_date:
+            self.drop("a licence start date without a day (Crossref needs a full date)", index)
+        self.sub(program, "license_ref", article.license.url, namespace=AI, path=f"{path}.license.url",
+                 start_date=full_date, applies_to="vor")
+
+    def doi_data(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+        data = self.sub(element, "doi_data")
+        self.sub(data, "doi", article.doi or "", path=f"{path}.doi")
+        url = derive.landing_page(self.issue, index)
+        if url:
+            self.sub(data, "resource", url, path=f"{path}.url")
+        else:
+            self.error("crossref.url-missing", "Crossref needs the article's landing page: give 'url' or "
+                       "settings.landing_page_pattern", path)
+
+    def citations(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+        if not article.references:
+            return
+        citations = self.sub(element, "citation_list")
+        for number, reference in enumerate(article.references):
+            ref_path = f"{path}.references[{number}]"
+            key = f"ref{reference.label or number + 1}".replace(" ", "")[:128]
+            kind = reference.type if reference.type in CITATION_TYPES else ""
+            if reference.type and not kind:
+                self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
+                          "the citation is deposited without a type", f"{ref_path}.type", "warning")
+            citation = self.sub(citations, "citation", key=key, type=kind)
+            if reference.container:
+                self.sub(citation, "journal_title", reference.container, path=f"{ref_path}.container")
+            if reference.authors:
+                self.sub(citation, "author", reference.authors[0].split(",")[0].strip(),
+                         path=f"{ref_path}.authors")
+            if reference.volume:
+                self.sub(citation, "volume", reference.volume, path=f"{ref_path}.volume")
+            if reference.issue:
+                self.sub(citation, "issue", reference.issue, path=f"{ref_path}.issue")
+            if reference.pages:
+                self.sub(citation, "first_page", reference.pages.split("-")[0].split("–")[0].strip(),
+                         path=f"{ref_path}.pages")
+            if reference.year:
+                self.sub(citation, "cYear", reference.year, path=f"{ref_path}.year")
+            if reference.doi:
+                self.sub(citation, "doi", reference.doi)
+            if reference.title:
+                self.sub(citation, "article_title", reference.title, path=f"{ref_path}.title")
+            if reference.text:
+                self.sub(citation, "unstructured_citation", reference.text, path=f"{ref_path}.text")
+            if reference.language or reference.publisher or reference.url:
+                self.drop("the language, publisher and URL of references", index)
+
+    def report_not_carried(self) -> None:
+        def numbers(indexes: list[int]) -> str:
+            return f"article{'s' if len(indexes) > 1 else ''} " + ", ".join(str(i + 1) for i in indexes)
+
+        if self.dated_from_issue:
+            date = self.issue.published or PartialDate(self.issue.year)
+            self.note("crossref.date-from-issue", f"{numbers(self.dated_from_issue)} have no publication date "
+                      f"of their own; the deposit gives them the issue's date ({date})", "articles")
+        for what, indexes in self.not_carried.items():
+            self.note("crossref.not-carried", f"the Crossref deposit cannot carry {what}: {numbers(indexes)}",
+                      "articles")
+
+
+def deposit(issue: Issue, *, dois: list[str] | None = None, timestamp: int | None = None,
+            batch_id: str | None = None) -> tuple[bytes | None, list[Problem]]:
+    """The deposit XML for ``issue`` (or only the articles with the given DOIs).
+
+    Returns None instead of bytes when something the schema requires is missing; the
+    problems say what. ``timestamp`` is injectable for reproducible output in tests.
+    """
+    indexes = list(range(len(issue.articles)))
+    problems: list[Problem] = []
+    if dois is not None:
+        wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois}
+        indexes = [i for i in indexes if issue.articles[i].doi and ids.doi_key(issue.articles[i].doi) in wanted]
+        found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
+        problems += [Problem("crossref.doi-unknown", "error", f"no article of the issue has the DOI {d}",
+                             path="articles") for d in dois if ids.doi_key(ids.doi(d).value or d) not in found]
+    builder = _Deposit(issue, indexes)
+    root = builder.build(timestamp if timestamp is not None else next_timestamp(), batch_id)
+    problems += builder.problems
+    if root is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True), problems
+
+
+def write(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
+    """The registry's writer: ``crossref.xml`` in ``folder``."""
+    data, problems = deposit(issue, dois=dois)
+    if data is None:
+        return [], problems
+    target = folder / FILE_NAME
+    write_atomic(target, data)
+    return [target], problems
+
+
+# --- validation -------------------------------------------------------------------------
+
+def detect(path: Path) -> bool:
+    """A Crossref deposit: an XML file whose root is a ``doi_batch`` (sniffed, not parsed)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return b"<doi_batch" in head and b"http://www.crossref.org/schema/" in head
+
+
+def validate_tree(tree: etree._ElementTree, file: str) -> list[Problem]:
+    """Check a parsed deposit against the official 5.5.0 XSD (XSD 1.1, offline)."""
+    from .. import schemas
+
+    root = tree.getroot()
+    namespace = etree.QName(root).namespace
+    if namespace != NS:
+        return [Problem("crossref.version", "error", f"this deposit uses {namespace}; biblio validates "
+                        f"Crossref {VERSION} ({NS})", file=file, line=root.sourceline)]
+    try:
+        schema = schemas.crossref_schema()
+    except schemas.SchemasUnavailable as missing:
+        return [Problem(p.code, p.severity, p.message, file=file) for p in missing.problems]
+    problems = []
+    for error in itertools.islice(schema.iter_errors(tree), 200):
+        element = error.elem if error.elem is not None and hasattr(error.elem, "getparent") else None
+        where = xmltools.element_path(element) if element is not None else (error.path or "")
+        line = element.sourceline if element is not None else None
+        reason = (error.reason or str(error.message)).strip().rstrip(".")
+        problems.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)",
+                                path=where, file=file, line=line))
+    return problems
+
+
+def validate(path: Path) -> list[Problem]:
+    """The registry's validator: read the file safely, then check it against the schema."""
+    tree, problems = xmltools.read_xml(path)
+    if tree is None:
+        return problems
+    return validate_tree(tree, str(path))
+
+
+def _timestamp_and_dois(tree: etree._ElementTree) -> tuple[int | None, set[str]]:
+    root = tree.getroot()
+    stamp = root.findtext(f"{{{root.nsmap.get(None, NS)}}}head/{{{root.nsmap.get(None, NS)}}}timestamp")
+    dois = {ids.doi_key(element.text.strip()) for element in root.iter()
+            if etree.QName(element).localname == "doi" and element.text
+            and etree.QName(element.getparent()).localname == "doi_data"}
+    return (int(stamp) if stamp and stamp.strip().isdigit() else None), dois
+
+
+def compare_with_previous(current: Path, previous: Path) -> list[Problem]:
+    """Crossref ignores a deposit whose timestamp is not newer than the last one for the same DOI."""
+    new_tree, problems = xmltools.read_xml(Path(current))
+    old_tree, old_problems = xmltools.read_xml(Path(previous))
+    if new_tree is None or old_tree is None:
+        return problems + old_problems
+    new_stamp, new_dois = _timestamp_and_dois(new_tree)
+    old_stamp, old_dois = _timestamp_and_dois(old_tree)
+    shared = new_dois & old_dois
+    if shared and new_stamp is not None and old_stamp is not None and new_stamp <= old_stamp:
+        return [Problem("crossref.timestamp", "error",
+                        f"this deposit's timestamp ({new_stamp}) is not newer than the previous deposit's "
+                        f"({old_stamp}) for {len(shared)} of the same DOIs; Crossref would ignore it — "
+                        "export again to get a new timestamp", file=str(current))]
+    return []

@@ -1,0 +1,254 @@
+"""Crossref deposit 5.5.0: content, schema validity, golden file, errors an editor can act on."""
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import biblio
+from biblio import api, cli, lint, manifest
+from biblio.formats import crossref
+from biblio.model import LangText, Pages, PersonName, Reference
+
+from regen_golden import CROSSREF_GOLDEN as GOLDEN
+from regen_golden import golden_crossref as golden_bytes
+
+NS = {"c": crossref.NS, "jats": crossref.JATS, "fr": crossref.FR, "ai": crossref.AI}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture(scope="module")
+def example():
+    from conftest import EXAMPLE
+    issue, _ = biblio.load(EXAMPLE)
+    return issue
+
+
+@pytest.fixture(scope="module")
+def deposit_tree(example):
+    return etree.fromstring(golden_bytes(example))
+
+
+def test_golden_file_is_current_and_valid(example):
+    assert golden_bytes(example) == GOLDEN.read_bytes(), "run `make golden` and review the diff"
+    assert crossref.validate(GOLDEN) == []
+
+
+def test_every_article_with_its_doi_titles_and_abstracts(deposit_tree):
+    articles = deposit_tree.findall(".//c:journal_article", NS)
+    assert len(articles) == 10
+    dois = [a.findtext("c:doi_data/c:doi", namespaces=NS) for a in articles]
+    assert dois == [f"10.52536/2788-5860.2025.86.2.{n:03d}" for n in range(1, 11)]
+    assert [len(a.findall("c:titles", NS)) for a in articles] == [3, 2, 3, 3, 3, 1, 2, 3, 2, 1]
+    assert [a.get("language") for a in articles] == ["kk", "en", "kk", "kk", "en", "kk", "en", "kk", "kk", "en"]
+    first = articles[0]
+    assert first.findtext("c:titles/c:title", namespaces=NS).startswith("МӘДЕНИ БІРЕГЕЙЛІК")  # original first
+    assert [a.get(XML_LANG) for a in first.findall("jats:abstract", NS)] == ["kk", "ru", "en"]
+    second_abstract = articles[1].find("jats:abstract", NS)
+    assert len(second_abstract.findall("jats:p", NS)) == 3  # paragraphs kept
+
+
+def test_names_latin_first_with_cyrillic_alt_names(deposit_tree):
+    person = deposit_tree.find(".//c:journal_article/c:contributors/c:person_name", NS)
+    assert person.get("sequence") == "first" and person.get("contributor_role") == "author"
+    assert (person.findtext("c:given_name", namespaces=NS), person.findtext("c:surname", namespaces=NS)) == (
+        "Murat", "Nassimov")
+    alt = person.find("c:alt-name/c:name", NS)
+    assert alt.get("language") == "ru" and alt.findtext("c:surname", namespaces=NS) == "Насимов"
+    languages = {n.get("language") for n in deposit_tree.iterfind(".//c:alt-name/c:name", NS)}
+    assert languages == {"ru", "kk"}
+
+
+def test_funding_awards(deposit_tree):
+    awards = [a.text for a in deposit_tree.iterfind(".//fr:assertion[@name='award_number']", NS)]
+    assert awards == ["AP19677146", "AP26199617", "BR21882308", "BR21882308", "AP23488744", "BR24993082",
+                      "BR21882428"]
+
+
+def test_what_the_deposit_cannot_carry_is_reported(example):
+    _, problems = crossref.deposit(example, timestamp=1)
+    messages = " ".join(p.message for p in problems if p.code == "crossref.not-carried")
+    for what in ("keywords", "funding statements", "whole number", "in-text citation numbers"):
+        assert what in messages
+    assert any(p.code == "crossref.date-from-issue" for p in problems)
+    assert any(p.code == "crossref.funding-empty" and p.path == "articles[2].funding[0]" for p in problems)
+
+
+def test_subset_of_articles(example):
+    data, problems = crossref.deposit(example, dois=["https://doi.org/10.52536/2788-5860.2025.86.2.008"],
+                                      timestamp=2)
+    tree = etree.fromstring(data)
+    assert [d.text for d in tree.iterfind(".//c:journal_article/c:doi_data/c:doi", NS)] == [
+        "10.52536/2788-5860.2025.86.2.008"]
+    assert "example.org/journal/articles/2788-5860.2025.86.2.008" in data.decode()
+    data, problems = crossref.deposit(example, dois=["10.52536/nope"], timestamp=3)
+    assert data is None and problems[0].code == "crossref.doi-unknown"
+
+
+def test_missing_depositor_and_landing_page_are_errors(minimal_text):
+    issue, _ = manifest.loads(minimal_text)
+    data, problems = crossref.deposit(issue, timestamp=1)
+    assert data is None
+    assert {p.code for p in problems if p.severity == "error"} == {
+        "crossref.depositor-missing", "crossref.registrant-missing", "crossref.url-missing"}
+
+
+def test_markup_characters_are_escaped_and_valid(tmp_path, example):
+    article = example.articles[0]
+    original = article.titles.texts["en"]
+    article.titles.texts["en"] = 'Tom & Jerry <b>"quoted"</b> \x0b'
+    try:
+        data, problems = crossref.deposit(example, timestamp=5)
+    finally:
+        article.titles.texts["en"] = original
+    assert b"Tom &amp; Jerry &lt;b&gt;" in data
+    assert any(p.code == "xml.illegal-character" for p in problems)
+    path = tmp_path / "d.xml"
+    path.write_bytes(data)
+    assert crossref.validate(path) == []
+
+
+def test_references_become_citations(tmp_path, example):
+    article = example.articles[0]
+    article.references = [Reference(text="Иванов И. Книга. Алматы, 2020.", label="1", doi="10.1234/abc",
+                                    type="book", year="2020"),
+                          Reference(text="Smith J. Paper & more. J. Tests 3(2): 5-9.", type="article")]
+    try:
+        data, problems = crossref.deposit(example, timestamp=6)
+    finally:
+        article.references = []
+    tree = etree.fromstring(data)
+    citations = tree.findall(".//c:citation", NS)
+    assert [c.get("key") for c in citations] == ["ref1", "ref2"]
+    assert citations[0].get("type") == "book" and citations[0].findtext("c:doi", namespaces=NS) == "10.1234/abc"
+    assert citations[1].get("type") is None  # 'article' is not a Crossref type: reported, not guessed
+    assert any(p.code == "crossref.citation-type" for p in problems)
+    path = tmp_path / "refs.xml"
+    path.write_bytes(data)
+    assert crossref.validate(path) == []
+
+
+def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
+    text = GOLDEN.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "broken.xml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_schema_errors_give_line_and_element_path(tmp_path):
+    path = broken_copy(tmp_path, "<doi>10.52536/2788-5860.2025.86.2.005</doi>",
+                       "<doi>https://doi.org/10.52536/2788-5860.2025.86.2.005</doi>")
+    problems = crossref.validate(path)
+    assert len(problems) >= 1
+    problem = problems[0]
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if "https://doi.org/10.52536" in text)
+    assert problem.code == "crossref.schema" and problem.line == line
+    assert problem.path.startswith("/doi_batch/body/journal/journal_article[5]/doi_data/doi")
+
+
+def test_assert_rule_is_checked(tmp_path):
+    path = broken_copy(tmp_path, '<person_name sequence="first" contributor_role="author">',
+                       '<person_name sequence="first">')
+    problems = crossref.validate(path)
+    assert problems and "person_name" in problems[0].path
+
+
+def test_not_well_formed_and_wrong_version(tmp_path):
+    path = tmp_path / "bad.xml"
+    path.write_text("<doi_batch xmlns='http://www.crossref.org/schema/5.5.0'><head></doi_batch>")
+    assert crossref.validate(path)[0].code == "xml.syntax"
+    path.write_text("<doi_batch xmlns='http://www.crossref.org/schema/5.3.1' version='5.3.1'/>")
+    assert crossref.validate(path)[0].code == "crossref.version"
+
+
+def test_xml_is_read_without_entities(tmp_path):
+    path = tmp_path / "evil.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                    '<doi_batch xmlns="http://www.crossref.org/schema/5.5.0">&e;</doi_batch>')
+    problems = crossref.validate(path)
+    assert problems and "root:" not in " ".join(p.message for p in problems)
+
+
+def test_validate_command_on_a_broken_deposit(capsys, tmp_path):
+    path = broken_copy(tmp_path, "<year>2025</year>", "<year>twenty</year>")
+    code = cli.main(["validate", str(path), str(GOLDEN)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{path}:" in out and "crossref.schema" in out and "INVALID" in out
+    assert f"{GOLDEN}: valid" in out
+
+
+def test_export_command_writes_a_valid_deposit(capsys, tmp_path, example_path):
+    target = tmp_path / "deposit.xml"
+    code = cli.main(["export", str(example_path), "--to", "crossref", "-o", str(target)])
+    out = capsys.readouterr().out
+    assert code == 0 and target.is_file() and "(valid)" in out
+    assert crossref.validate(target) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deposit.xml"]  # no staging left behind
+
+
+def test_export_refuses_to_leave_an_invalid_file(tmp_path, example_path, monkeypatch):
+    original = crossref.deposit
+
+    def broken(issue, **options):
+        data, problems = original(issue, **options)
+        return data.replace(b"<year>2025</year>", b"<year>25</year>", 1), problems
+
+    monkeypatch.setattr(crossref, "deposit", broken)
+    target = tmp_path / "deposit.xml"
+    report = api.export(example_path, "crossref", target)
+    assert not report.ok and not target.exists()
+    assert any(p.code == "crossref.schema" and p.file == str(target) for p in report.problems)
+    report = api.export(example_path, "crossref", target, validate=False)
+    assert target.exists()
+
+
+def test_timestamp_must_be_newer_than_a_previous_deposit(tmp_path, example):
+    old, new = tmp_path / "old.xml", tmp_path / "new.xml"
+    old.write_bytes(crossref.deposit(example, timestamp=200)[0])
+    new.write_bytes(crossref.deposit(example, timestamp=100)[0])
+    assert [p.code for p in crossref.compare_with_previous(new, old)] == ["crossref.timestamp"]
+    assert crossref.compare_with_previous(old, new) == []
+    other = tmp_path / "other.xml"
+    other.write_bytes(crossref.deposit(example, dois=["10.52536/2788-5860.2025.86.2.001"], timestamp=50)[0])
+    alone = tmp_path / "alone.xml"
+    alone.write_bytes(crossref.deposit(example, dois=["10.52536/2788-5860.2025.86.2.002"], timestamp=10)[0])
+    assert crossref.compare_with_previous(alone, other) == []  # no DOI in common
+
+
+def test_timestamps_increase():
+    first, second = crossref.next_timestamp(), crossref.next_timestamp()
+    assert second > first
+
+
+# --- pre-deposit lint ---------------------------------------------------------------------
+
+def test_name_rules(minimal_text):
+    issue, _ = manifest.loads(minimal_text)
+    from biblio.model import Contributor
+    issue.articles[0].contributors = [Contributor(names={"en": PersonName("Lee", "Ann")})]
+    assert lint.names_for_crossref(issue) == []
+    issue.articles[0].contributors[0].names["en"] = PersonName("Lee", "Ann2?")
+    assert [p.code for p in lint.names_for_crossref(issue)] == ["crossref.name-characters"]
+    issue.articles[0].contributors[0].names["en"] = PersonName("L" * 61, "Ann")
+    assert [p.code for p in lint.names_for_crossref(issue)] == ["crossref.name-length"]
+
+
+@pytest.mark.parametrize("pages, code", [
+    (Pages("9", "22"), None), (Pages("iv", "x"), None), (Pages(article_number="e12"), None),
+    (Pages("9-22"), "pages.range-in-first"), (Pages(None, "22"), "pages.last-without-first"),
+    (Pages("22", "9"), "pages.order"), (Pages("1" * 33), "pages.length"),
+])
+def test_page_rules(minimal_text, pages, code):
+    issue, _ = manifest.loads(minimal_text)
+    issue.articles[0].pages = pages
+    assert [p.code for p in lint.pages(issue)] == ([code] if code else [])
+
+
+def test_title_count_rule(minimal_text):
+    issue, _ = manifest.loads(minimal_text)
+    assert lint.title_count(issue) == []
+    issue.articles[0].titles = LangText({f"l{chr(97 + n // 26)}{chr(97 + n % 26)}": "t" for n in range(21)}, None)
+    assert [p.code for p in lint.title_count(issue)] == ["titles.too-many"]
