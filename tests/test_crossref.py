@@ -4,14 +4,13 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from regen_golden import CROSSREF_GOLDEN as GOLDEN
+from regen_golden import golden_crossref as golden_bytes
 
 import biblio
 from biblio import api, cli, lint, manifest
 from biblio.formats import crossref
 from biblio.model import LangText, Pages, PersonName, Reference
-
-from regen_golden import CROSSREF_GOLDEN as GOLDEN
-from regen_golden import golden_crossref as golden_bytes
 
 NS = {"c": crossref.NS, "jats": crossref.JATS, "fr": crossref.FR, "ai": crossref.AI}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -56,7 +55,15 @@ def test_names_latin_first_with_cyrillic_alt_names(deposit_tree):
     alt = person.find("c:alt-name/c:name", NS)
     assert alt.get("language") == "ru" and alt.findtext("c:surname", namespaces=NS) == "Насимов"
     languages = {n.get("language") for n in deposit_tree.iterfind(".//c:alt-name/c:name", NS)}
-    assert languages == {"ru", "kk"}
+    assert languages == {"ru"}  # articles 5 and 7 print kk and ru names only: kk is the main one there
+    fifth = deposit_tree.findall(".//c:journal_article", NS)[4].find("c:contributors/c:person_name", NS)
+    assert fifth.findtext("c:surname", namespaces=NS) == "Якасай"
+
+
+def test_missing_latin_spelling_is_reported(example):
+    _, problems = crossref.deposit(example, timestamp=1)
+    note = next(p for p in problems if p.code == "crossref.no-latin-name")
+    assert "articles 2, 5, 7, 10" in note.message  # names printed in Cyrillic only
 
 
 def test_funding_awards(deposit_tree):

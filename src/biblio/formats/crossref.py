@@ -71,6 +71,7 @@ class _Deposit:
         self.problems: list[Problem] = []
         self.not_carried: dict[str, list[int]] = defaultdict(list)
         self.dated_from_issue: list[int] = []
+        self.no_latin_name: list[int] = []
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -245,6 +246,8 @@ class _Deposit:
         if main is None:  # the manifest reader guarantees names or organization
             return
         main_lang, name = main
+        if derive.latin_name(contributor) is None and index not in self.no_latin_name:
+            self.no_latin_name.append(index)
         person = self.sub(parent, "person_name", sequence=sequence, contributor_role=contributor.role)
         if name.given:
             self.sub(person, "given_name", name.given, path=f"{path}.names.{main_lang}.given")
@@ -382,6 +385,10 @@ class _Deposit:
             date = self.issue.published or PartialDate(self.issue.year)
             self.note("crossref.date-from-issue", f"{numbers(self.dated_from_issue)} have no publication date "
                       f"of their own; the deposit gives them the issue's date ({date})", "articles")
+        if self.no_latin_name:
+            self.note("crossref.no-latin-name", f"{numbers(self.no_latin_name)} have authors with no Latin "
+                      "spelling; a spelling in another script is deposited as given name and surname "
+                      "(add an 'en' or '-Latn' spelling to the manifest to change that)", "articles")
         for what, indexes in self.not_carried.items():
             self.note("crossref.not-carried", f"the Crossref deposit cannot carry {what}: {numbers(indexes)}",
                       "articles")
