@@ -127,7 +127,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
         payload: dict = {"command": "schemas", "action": "path", "dir": str(folder)}
         text = str(folder)
     elif args.action == "install":
-        problems = schemas.install(folder, force=args.force)
+        problems = schemas.install(folder, wheel=args.wheel, force=args.force)
         payload = {"command": "schemas", "action": "install", "dir": str(folder)}
         text = ""
     else:
@@ -233,6 +233,8 @@ def parser() -> argparse.ArgumentParser:
     schemas_cmd.add_argument("--dir", type=Path, help="schema folder (default: BIBLIO_SCHEMA_DIR, "
                              "else a folder in the virtual environment or the user's data folder)")
     schemas_cmd.add_argument("--force", action="store_true", help="install again even if present")
+    schemas_cmd.add_argument("--wheel", type=Path, metavar="FILE",
+                             help="install from this copy of the commonmeta-py 0.312 wheel (offline)")
     schemas_cmd.set_defaults(run=cmd_schemas)
 
     schema = command("manifest-schema", "print the manifest's JSON Schema (for editor completion)",
