@@ -138,3 +138,22 @@ def test_helpers():
     assert ids.primary_language("kk-Latn") == "kk"
     assert ids.script_of("kk-Latn") == "Latn" and ids.script_of("kk") is None
     assert ids.orcid_url("0000-0002-1825-0097") == "https://orcid.org/0000-0002-1825-0097"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("10.13039/501100004561", "10.13039/501100004561"),
+    ("https://doi.org/10.13039/501100004561", "10.13039/501100004561"),
+    ("https://ror.org/05dxps055", "https://ror.org/05dxps055"),
+    ("05dxps055", "https://ror.org/05dxps055"),
+])
+def test_funder_id_valid(raw, expected):
+    checked = ids.funder_id(raw)
+    assert checked.ok and checked.value == expected
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("10.1234/not-a-funder", "funder.syntax"), ("Science Committee", "funder.syntax"),
+    ("https://ror.org/05dxps056", "ror.checksum"),
+])
+def test_funder_id_invalid(raw, code):
+    assert ids.funder_id(raw).code == code

@@ -13,6 +13,13 @@ from . import ids
 from .model import Article, Contributor, Issue, PartialDate, PersonName
 
 
+def _fill(pattern: str, doi: str, seq: int | None) -> str | None:
+    if seq is None and "{seq}" in pattern:
+        return None
+    filled = pattern.replace("{doi}", doi).replace("{suffix}", doi.split("/", 1)[1])
+    return filled.replace("{seq}", str(seq)) if seq is not None else filled
+
+
 def landing_page(issue: Issue, index: int) -> str | None:
     """The article's URL, or the settings' pattern filled with {doi}, {suffix} and {seq}."""
     article = issue.articles[index]
@@ -21,8 +28,15 @@ def landing_page(issue: Issue, index: int) -> str | None:
     pattern = issue.settings.landing_page_pattern if issue.settings else None
     if not pattern or not article.doi:
         return None
-    suffix = article.doi.split("/", 1)[1]
-    return pattern.replace("{doi}", article.doi).replace("{suffix}", suffix).replace("{seq}", str(index + 1))
+    return _fill(pattern, article.doi, index + 1)
+
+
+def issue_landing_page(issue: Issue) -> str | None:
+    """The issue's page from the pattern ({doi}, {suffix}); None when the pattern needs {seq}."""
+    pattern = issue.settings.landing_page_pattern if issue.settings else None
+    if not pattern or not issue.doi:
+        return None
+    return _fill(pattern, issue.doi, None)
 
 
 def publication_date(issue: Issue, article: Article) -> tuple[PartialDate, bool]:

@@ -207,6 +207,23 @@ def ror(raw: str) -> IdCheck:
     return IdCheck(f"https://ror.org/{text}")
 
 
+# --- Funder IDs ----------------------------------------------------------------
+
+FUNDER_DOI_PREFIX = "10.13039"
+
+
+def funder_id(raw: str) -> IdCheck:
+    """A funder's ROR ID (``https://ror.org/…``) or Crossref Funder ID (bare ``10.13039/…`` DOI)."""
+    text = "".join(str(raw).split())
+    if "ror.org/" in text.lower() or re.fullmatch(r"0[0-9a-z]{8}", text.lower()):
+        return ror(text)
+    checked = doi(text)
+    if checked.ok and doi_prefix(checked.value or "") == FUNDER_DOI_PREFIX:
+        return checked
+    return _bad("funder.syntax", f"{raw!r} is neither a ROR ID (https://ror.org/05dxps055) nor a Crossref "
+                "Funder ID (10.13039/501100004561)")
+
+
 # --- Language tags (a BCP 47 subset) ---------------------------------------------
 
 _LANG_SYNTAX = re.compile(

@@ -136,7 +136,8 @@ _define("Contributor", model.Contributor, "An author, editor, ... : a person or 
         Field("credit", ListOf(Text()), "CRediT roles, such as conceptualization."))
 _define("Funding", model.Funding, "One funding source of the article.",
         Field("funder", MultiText(), "Funder name by language, as printed."),
-        Field("funder_id", Text(), "ROR ID or Crossref Funder ID (10.13039/...)."),
+        Field("funder_id", Identifier(ids.funder_id, "10.13039/501100004561"),
+              "ROR ID or Crossref Funder ID (10.13039/...)."),
         Field("awards", ListOf(Text()), "Award / grant numbers as printed."),
         Field("statement", MultiText(), "The funding statement as printed, by language."))
 _define("Reference", model.Reference, "One entry of the reference list.",

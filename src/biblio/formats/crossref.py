@@ -178,9 +178,7 @@ class _Deposit:
             self.note("crossref.not-carried", f"Crossref has no place for the whole number ({issue.whole_number}); "
                       "the deposit carries the issue number only", "issue.whole_number")
         if issue.doi:
-            pattern = issue.settings.landing_page_pattern if issue.settings else None
-            url = pattern.replace("{doi}", issue.doi).replace("{suffix}", issue.doi.split("/", 1)[1]) \
-                if pattern and "{seq}" not in pattern else None
+            url = derive.issue_landing_page(issue)
             if url:
                 data = self.sub(element, "doi_data")
                 self.sub(data, "doi", issue.doi)
@@ -312,7 +310,8 @@ class _Deposit:
                 funder = self.sub(group, "assertion", source.funder.main, namespace=FR, name="funder_name",
                                   path=f"{path}.funding[{number}].funder")
                 if source.funder_id and not source.funder_id.startswith("https://ror.org/"):
-                    self.sub(funder, "assertion", source.funder_id, namespace=FR, name="funder_identifier")
+                    self.sub(funder, "assertion", f"https://doi.org/{source.funder_id}", namespace=FR,
+                             name="funder_identifier")
                 if len(source.funder.texts) > 1:
                     self.drop("funder names in other languages", index)
             if source.funder_id and source.funder_id.startswith("https://ror.org/"):
