@@ -70,7 +70,7 @@ settings:
   landing_page_pattern: https://journal.example.kz/{suffix}
 """
 
-NS = {"c": crossref.NS}
+NS = {"c": crossref.NS, "fr": crossref.FR}
 
 
 def test_rich_manifest_gives_a_valid_deposit(tmp_path):
@@ -85,9 +85,9 @@ def test_rich_manifest_gives_a_valid_deposit(tmp_path):
     assert tree.findtext(".//c:journal_issue/c:doi_data/c:resource", namespaces=NS) == \
         "https://journal.example.kz/2788-5860.2025.86.2"
     assert tree.findtext(".//c:journal_volume/c:volume", namespaces=NS) == "12"
-    funder_ids = [a.text for a in tree.iterfind(".//{%s}assertion[@name='funder_identifier']" % crossref.FR)]
+    funder_ids = [a.text for a in tree.iterfind(".//fr:assertion[@name='funder_identifier']", NS)]
     assert funder_ids == ["https://doi.org/10.13039/501100004561"]
-    assert [a.text for a in tree.iterfind(".//{%s}assertion[@name='ror']" % crossref.FR)] == [
+    assert [a.text for a in tree.iterfind(".//fr:assertion[@name='ror']", NS)] == [
         "https://ror.org/05dxps055"]
     person = tree.find(".//c:person_name", NS)
     assert person.findtext("c:ORCID", namespaces=NS) == "https://orcid.org/0000-0002-1825-0097"
