@@ -214,3 +214,35 @@ def test_schema_accepts_the_example_and_rejects_mistakes(example_path):
     data["articles"][0]["titel"] = {"en": "x"}
     data["articles"][1]["contributors"][0]["role"] = "autor"
     assert len(list(validator.iter_errors(data))) == 2
+
+
+def test_yaml_aliases_cannot_loop_or_multiply(minimal_text):
+    cyclic = minimal_text.replace("journal:\n", "journal: &j\n").replace(
+        "  doi_prefix: '10.1234'\n", "  doi_prefix: '10.1234'\n  publisher: *j\n")
+    issue, problems = manifest.loads(cyclic)
+    assert issue is None or any(p.code == "manifest.alias" for p in problems)
+    alias = next(p for p in problems if p.code == "manifest.alias")
+    assert alias.path == "journal.publisher" and "defined on line 2" in alias.message
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]\n"
+        for n in range(20))
+    _, problems = manifest.loads(bomb)
+    assert any(p.code == "manifest.alias" for p in problems)
+
+
+def test_very_deep_nesting_is_a_problem_not_a_crash():
+    _, problems = manifest.loads("[" * 5000 + "]" * 5000)
+    assert problems[0].code == "manifest.syntax"
+    _, problems = manifest.loads("[" * 5000 + "]" * 5000, "deep.json")
+    assert problems[0].code == "manifest.syntax"
+
+
+def test_json_indented_with_tabs_keeps_line_numbers(tmp_path, minimal_text):
+    issue, _ = manifest.loads(minimal_text)
+    data = json.loads(manifest.dumps(issue, as_json=True))
+    data["issue"]["yeer"] = 1
+    path = tmp_path / "tabs.json"
+    path.write_text(json.dumps(data, indent="\t", ensure_ascii=False), encoding="utf-8")
+    _, problems = manifest.load(path)
+    unknown = [p for p in problems if p.code == "manifest.unknown-key"]
+    assert unknown and unknown[0].line is not None

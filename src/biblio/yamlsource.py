@@ -62,9 +62,21 @@ class _Walker:
         self.loader = loader
         self.doc = doc
         self.problems = problems
+        self.collections: set[int] = set()
 
     def walk(self, node: yaml.Node, path: Path) -> Any:
         self.doc.positions[path] = _mark(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # An alias (*name) hands back a node seen before: following it could loop forever
+            # or multiply the document, so a reused list or mapping is refused.
+            if id(node) in self.collections:
+                line, column = _mark(node)
+                self.problems.append(Problem(
+                    "manifest.alias", "error", f"'{format_path(path)}' reuses, through a YAML alias (*name), "
+                    f"the list or mapping defined on line {line}; write the value out instead",
+                    path=format_path(path) or None, file=self.doc.file, line=line, column=column))
+                return None
+            self.collections.add(id(node))
         if isinstance(node, yaml.MappingNode):
             result: dict = {}
             for key_node, value_node in node.value:
@@ -100,6 +112,8 @@ class _Walker:
 def parse(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     """Parse YAML or JSON text; problems instead of exceptions for malformed input."""
     problems: list[Problem] = []
+    if file.endswith(".json"):
+        text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not in indentation
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -114,6 +128,8 @@ def parse(text: str, file: str) -> tuple[Located | None, list[Problem]]:
             file=file, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)]
     except yaml.YAMLError as error:
         return None, [Problem("manifest.syntax", "error", f"this is not valid YAML: {error}", file=file)]
+    except RecursionError:
+        return None, [_too_deep(file)]
     finally:
         loader.dispose()
     doc = Located(None, file)
@@ -126,12 +142,21 @@ def parse(text: str, file: str) -> tuple[Located | None, list[Problem]]:
         return None, [Problem(
             "manifest.syntax", "error", f"this value cannot be read: {error.problem}",
             file=file, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)]
+    except RecursionError:
+        return None, [_too_deep(file)]
     return doc, problems
+
+
+def _too_deep(file: str) -> Problem:
+    return Problem("manifest.syntax", "error", "the file nests lists or mappings too deeply to be a manifest",
+                   file=file)
 
 
 def _parse_json(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     try:
         data = json.loads(text)
+    except RecursionError:
+        return None, [_too_deep(file)]
     except json.JSONDecodeError as error:
         return None, [Problem("manifest.syntax", "error", f"this is not valid JSON: {error.msg}",
                               file=file, line=error.lineno, column=error.colno)]
