@@ -1,5 +1,7 @@
 """Crossref deposit 5.5.0: content, schema validity, golden file, errors an editor can act on."""
 
+import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -225,9 +227,12 @@ def test_timestamp_must_be_newer_than_a_previous_deposit(tmp_path, example):
     assert crossref.compare_with_previous(alone, other) == []  # no DOI in common
 
 
-def test_timestamps_increase():
+def test_timestamps_increase_and_outrank_other_forms():
     first, second = crossref.next_timestamp(), crossref.next_timestamp()
     assert second > first
+    assert len(str(first)) == 19 and first < 2**63  # fits Crossref's 64-bit field
+    assert str(first).startswith(str(datetime.datetime.now(datetime.UTC).year))
+    assert first > 20991231235959999  # newer than any 17-digit YYYYMMDDhhmmssSSS stamp
 
 
 # --- pre-deposit lint ---------------------------------------------------------------------
@@ -259,3 +264,38 @@ def test_title_count_rule(minimal_text):
     assert lint.title_count(issue) == []
     issue.articles[0].titles = LangText({f"l{chr(97 + n // 26)}{chr(97 + n % 26)}": "t" for n in range(21)}, None)
     assert [p.code for p in lint.title_count(issue)] == ["titles.too-many"]
+
+
+def test_a_deposit_older_than_the_previous_one_is_not_written(tmp_path, example_path, example):
+    previous = tmp_path / "previous.xml"
+    previous.write_bytes(crossref.deposit(example, timestamp=99999999999999999999)[0])
+    target = tmp_path / "new.xml"
+    report = api.export(example_path, "crossref", target, previous=previous)
+    assert not report.ok and not target.exists()
+    assert [p.code for p in report.problems if p.severity == "error"] == ["crossref.timestamp"]
+    report = api.export(example_path, "crossref", target, previous=tmp_path / "missing.xml")
+    assert not target.exists() and "crossref.previous-missing" in {p.code for p in report.problems}
+    previous.write_bytes(crossref.deposit(example, timestamp=20200101000000000)[0])
+    assert api.export(example_path, "crossref", target, previous=previous).ok and target.exists()
+
+
+def test_unwritable_output_is_a_problem(tmp_path, example_path):
+    report = api.export(example_path, "crossref", tmp_path)  # a folder, not a file
+    assert [p.code for p in report.problems if p.severity == "error"] == ["output.io"]
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    report = api.build(example_path, blocker / "out")
+    assert "output.io" in {p.code for p in report.problems}
+
+
+def test_unvalidated_files_are_not_called_valid(capsys, tmp_path, example_path):
+    code = cli.main(["export", str(example_path), "--to", "crossref", "-o", str(tmp_path / "d.xml"),
+                     "--no-validate", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["files"][0]["valid"] is None
+
+
+def test_writer_problems_point_into_the_manifest(tmp_path, example_path):
+    report = api.export(example_path, "crossref", tmp_path / "d.xml")
+    empty = next(p for p in report.problems if p.code == "crossref.funding-empty")
+    assert empty.file == str(example_path) and empty.line is not None

@@ -114,3 +114,13 @@ def test_settings_rules(issue):
 
 def test_lint_runs_every_rule(issue):
     assert set(codes(lint.lint(issue))) >= {"contributors.missing", "settings.missing", "missing.pages"}
+
+
+def test_checks_wait_for_a_clean_load(tmp_path, minimal_text):
+    from biblio import api
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(minimal_text.replace("titles: {en: A first article}", "titles: {english: A first article}"),
+                   encoding="utf-8")
+    _, problems = api.check(bad)
+    assert "check.postponed" in codes(problems)
+    assert "contributors.missing" not in codes(problems)  # would count a half-read issue

@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,11 +26,24 @@ def load(path: str | Path) -> tuple[Issue | None, list[Problem]]:
 
 
 def check(path: str | Path) -> tuple[Issue | None, list[Problem]]:
-    """Load a manifest and run the editorial checks (``lint.RULES``) on it."""
-    issue, problems, doc = manifest.load_located(path)
-    if issue is not None and doc is not None:
-        problems = problems + manifest.locate(lint.lint(issue), doc)
+    """Load a manifest and run the editorial checks (``lint.RULES``) on it.
+
+    The checks run only on a manifest that loaded without errors: on a partly read one
+    they would point at the wrong articles.
+    """
+    issue, problems, _ = _check_located(path)
     return issue, problems
+
+
+def _check_located(path: str | Path):
+    issue, problems, doc = manifest.load_located(path)
+    if issue is None or doc is None:
+        return issue, problems, doc
+    if has_errors(problems):
+        problems.append(Problem("check.postponed", "info", "the editorial checks run once the errors above "
+                                "are fixed", file=str(path)))
+        return issue, problems, doc
+    return issue, problems + manifest.locate(lint.lint(issue), doc), doc
 
 
 def dump(issue: Issue, path: str | Path) -> None:
@@ -41,7 +56,7 @@ def dump(issue: Issue, path: str | Path) -> None:
 class WrittenFile:
     format: str
     path: Path
-    valid: bool
+    valid: bool | None  # None: not validated (--no-validate)
 
 
 @dataclass
@@ -69,24 +84,35 @@ class BuildReport:
         }
 
 
-def _write_checked(fmt: formats.Format, issue: Issue, target_dir: Path, report: BuildReport, *,
-                   validate: bool, dois: list[str] | None = None,
-                   rename: dict[str, Path] | None = None) -> None:
-    """Write one format into a staging folder, validate each file, keep only the valid ones."""
+def _write_checked(fmt: formats.Format, issue: Issue, doc, target_dir: Path, report: BuildReport, *,
+                   validate: bool, dois: list[str] | None = None, rename: dict[str, Path] | None = None,
+                   extra_check: Callable[[Path], list[Problem]] | None = None) -> None:
+    """Write one format into a staging folder, validate each file, publish only the valid ones.
+
+    The staging folder is in the system's temporary space, so a crash leaves nothing in
+    the output folder; publishing is an atomic rename there.
+    """
     report.formats.append(fmt.name)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{fmt.name}.", dir=target_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f"biblio-{fmt.name}-"))
     try:
         written, problems = fmt.write(issue, staging, dois=dois)
-        report.problems.extend(problems)
+        report.problems.extend(manifest.locate(problems, doc) if doc is not None else problems)
         for file in written:
-            file_problems = fmt.validate(file) if validate else []
             target = (rename or {}).get(file.name, target_dir / file.relative_to(staging))
-            # problems name the file where the user will find it, not the staging copy
+            file_problems = fmt.validate(file) if validate else []
+            if extra_check and not has_errors(file_problems):
+                file_problems += extra_check(file)
+            # problems name the file the user asked for, not the staging copy
             report.problems.extend(_relocated(file_problems, file, target))
-            valid = not has_errors(file_problems)
-            if valid:
-                write_atomic(target, file.read_bytes())
+            valid = not has_errors(file_problems) if validate else None
+            if valid is not False:
+                try:
+                    write_atomic(target, file.read_bytes())
+                except OSError as error:
+                    report.problems.append(Problem("output.io", "error", f"cannot write the file: "
+                                                   f"{error.strerror or error}; check the output path",
+                                                   file=str(target)))
+                    continue
             report.files.append(WrittenFile(fmt.name, target, valid))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -99,26 +125,27 @@ def _relocated(problems: list[Problem], old: Path, new: Path) -> list[Problem]:
 def build(path: str | Path, out_dir: str | Path, *, validate: bool = True) -> BuildReport:
     """Check the manifest, then write and validate every registered format into ``out_dir``.
 
-    Nothing is written when the manifest has errors. Each format writes into a staging
-    folder first; only files that pass validation (or all, with ``validate=False``) are
-    moved into ``out_dir``, so an invalid file is never left where a user would take it.
+    Nothing is written when the manifest has errors. Only files that pass validation (or
+    all, with ``validate=False``) reach ``out_dir``, so an invalid file is never left where
+    a user would take it.
     """
     report = BuildReport(Path(path), Path(out_dir))
-    issue, report.problems = check(path)
+    issue, report.problems, doc = _check_located(path)
     if issue is None or has_errors(report.problems):
         return report
     report.articles = len(issue.articles)
     for fmt in formats.registered():
-        _write_checked(fmt, issue, report.out_dir, report, validate=validate)
+        _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate)
     return report
 
 
 def export(path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
-           dois: list[str] | None = None) -> BuildReport:
+           dois: list[str] | None = None, previous: str | Path | None = None) -> BuildReport:
     """Write one format: a single file at ``output`` (or a folder, for per-article formats).
 
     Like ``build``, nothing is written when the manifest has errors, and a file that fails
-    validation is not left at ``output``.
+    validation is not left at ``output``. ``previous`` (Crossref only) is an earlier deposit
+    of the same DOIs: a deposit that is not newer is refused, because Crossref would ignore it.
     """
     fmt = formats.get(format_name)
     target = Path(output)
@@ -128,12 +155,20 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
         report.problems.append(Problem("export.format", "error", f"there is no format '{format_name}'; "
                                        f"use one of: {known}"))
         return report
-    issue, report.problems = check(path)
+    extra_check = None
+    if previous is not None:
+        if fmt.name != "crossref":
+            report.problems.append(Problem("export.previous", "error", "--previous applies to Crossref deposits"))
+            return report
+        from .formats import crossref
+        extra_check = functools.partial(crossref.compare_with_previous, previous=Path(previous))
+    issue, report.problems, doc = _check_located(path)
     if issue is None or has_errors(report.problems):
         return report
     report.articles = len(issue.articles)
     rename = {fmt.file_name: target} if fmt.file_name else None
-    _write_checked(fmt, issue, report.out_dir, report, validate=validate, dois=dois, rename=rename)
+    _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, dois=dois, rename=rename,
+                   extra_check=extra_check)
     return report
 
 

@@ -73,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     _print_report(report, args, "build")
     if not report.formats and report.ok:
         print("no output formats are registered: build checked the manifest and wrote nothing")
-    files = sum(f.valid for f in report.files)
+    files = sum(f.valid is not False for f in report.files)
     print(f"{args.manifest}: {report.articles} articles, {files} files in {len(report.formats)} formats "
           f"-> {args.output}; {_summary(report.problems)}")
     return _exit_code(report.problems)
@@ -85,8 +85,7 @@ def _print_report(report: api.BuildReport, args: argparse.Namespace, command: st
         return _exit_code(report.problems)
     _print_problems(report.problems, sys.stdout)
     for written in report.files:
-        state = ("not validated" if args.no_validate else
-                 "valid" if written.valid else "INVALID, not written")
+        state = {None: "not validated", True: "valid", False: "INVALID, not written"}[written.valid]
         print(f"{written.format:10} {written.path} ({state})")
     return _exit_code(report.problems)
 
@@ -94,10 +93,8 @@ def _print_report(report: api.BuildReport, args: argparse.Namespace, command: st
 def cmd_export(args: argparse.Namespace) -> int:
     if (code := _missing_file(args.manifest, args.json, "export")) is not None:
         return code
-    report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi)
-    if args.previous and report.ok:
-        from .formats import crossref
-        report.problems.extend(crossref.compare_with_previous(args.output, args.previous))
+    report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi,
+                        previous=args.previous)
     code = _print_report(report, args, "export")
     if not args.json:
         print(f"{args.manifest}: {report.articles} articles -> {args.output} ({args.to}); "

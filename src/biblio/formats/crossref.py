@@ -10,8 +10,8 @@ reported as a ``crossref.not-carried`` note, never dropped silently.
 
 from __future__ import annotations
 
+import datetime
 import itertools
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -48,13 +48,17 @@ _last_timestamp = 0
 
 
 def next_timestamp() -> int:
-    """Microseconds since 1970, strictly increasing within this process.
+    """``YYYYMMDDhhmmss`` (UTC) and five digits of the second: 19 digits, strictly increasing.
 
-    Crossref keeps a deposit only when its timestamp is newer than the last one it has
-    for the same DOI, so two deposits made in quick succession must still differ.
+    Crossref keeps a deposit only when its timestamp is newer than the last one it has for
+    the same DOI, so two deposits made in quick succession must still differ. Nineteen
+    digits stay within a 64-bit integer and exceed the 14- and 17-digit date forms and the
+    epoch-based forms other tools deposit with, so a switch to biblio is never ignored.
     """
     global _last_timestamp
-    _last_timestamp = max(time.time_ns() // 1000, _last_timestamp + 1)
+    now = datetime.datetime.now(datetime.UTC)
+    stamp = int(now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 10:05d}")
+    _last_timestamp = max(stamp, _last_timestamp + 1)
     return _last_timestamp
 
 
@@ -481,6 +485,9 @@ def _timestamp_and_dois(tree: etree._ElementTree) -> tuple[int | None, set[str]]
 
 def compare_with_previous(current: Path, previous: Path) -> list[Problem]:
     """Crossref ignores a deposit whose timestamp is not newer than the last one for the same DOI."""
+    if not Path(previous).is_file():
+        return [Problem("crossref.previous-missing", "error", "the previous deposit given with --previous "
+                        "does not exist", file=str(previous))]
     new_tree, problems = xmltools.read_xml(Path(current))
     old_tree, old_problems = xmltools.read_xml(Path(previous))
     if new_tree is None or old_tree is None:
@@ -491,6 +498,7 @@ def compare_with_previous(current: Path, previous: Path) -> list[Problem]:
     if shared and new_stamp is not None and old_stamp is not None and new_stamp <= old_stamp:
         return [Problem("crossref.timestamp", "error",
                         f"this deposit's timestamp ({new_stamp}) is not newer than the previous deposit's "
-                        f"({old_stamp}) for {len(shared)} of the same DOIs; Crossref would ignore it — "
-                        "export again to get a new timestamp", file=str(current))]
+                        f"({old_stamp}) for {len(shared)} of the same DOIs, so Crossref would ignore it; "
+                        "check the previous deposit's timestamp (biblio writes YYYYMMDDhhmmss followed by five "
+                        "digits of the second)", file=str(current))]
     return []
