@@ -154,3 +154,18 @@ def test_dump_writes_yaml_or_json(tmp_path, example_path):
     assert api.load(tmp_path / "copy.yaml")[0] == issue
     assert api.load(tmp_path / "copy.json")[0] == issue
     assert json.loads((tmp_path / "copy.json").read_text(encoding="utf-8"))["biblio"] == 1
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+    old = os.umask(0o022)
+    try:
+        import importlib
+
+        from biblio import fileio
+        importlib.reload(fileio)
+        fileio.write_atomic(tmp_path / "x.txt", "x")
+    finally:
+        os.umask(old)
+        importlib.reload(fileio)
+    assert (tmp_path / "x.txt").stat().st_mode & 0o777 == 0o644

@@ -53,6 +53,8 @@ articles:
         statement: {en: Funded by the Science Committee (AP19677146).}
       - funder: {en: Another funder}
         funder_id: https://ror.org/05dxps055
+      - funder_id: 10.13039/501100000001
+        awards: [X-1]
     license: {url: 'https://creativecommons.org/licenses/by/4.0/', start: 2025-06-30}
     url: https://journal.example.kz/article/1
     references:
@@ -86,7 +88,7 @@ def test_rich_manifest_gives_a_valid_deposit(tmp_path):
         "https://journal.example.kz/2788-5860.2025.86.2"
     assert tree.findtext(".//c:journal_volume/c:volume", namespaces=NS) == "12"
     funder_ids = [a.text for a in tree.iterfind(".//fr:assertion[@name='funder_identifier']", NS)]
-    assert funder_ids == ["https://doi.org/10.13039/501100004561"]
+    assert funder_ids == ["https://doi.org/10.13039/501100004561", "https://doi.org/10.13039/501100000001"]
     assert [a.text for a in tree.iterfind(".//fr:assertion[@name='ror']", NS)] == [
         "https://ror.org/05dxps055"]
     person = tree.find(".//c:person_name", NS)
@@ -95,7 +97,9 @@ def test_rich_manifest_gives_a_valid_deposit(tmp_path):
     assert person.find("c:affiliations/c:institution/c:institution_id", NS).text == "https://ror.org/03q0vrn42"
     assert tree.find(".//c:organization", NS).get("contributor_role") == "editor"
     assert tree.findtext(".//c:publisher_item/c:item_number", namespaces=NS) == "e2"
-    assert [d.get("media_type") for d in tree.findall(".//c:journal_article[1]/c:publication_date", NS)] == ["print"]
+    dates = tree.findall(".//c:journal_article[1]/c:publication_date", NS)
+    assert [(d.get("media_type"), d.findtext("c:day", namespaces=NS)) for d in dates] == [
+        ("print", "30"), ("online", "01")]
     codes = {p.code for p in problems}
     assert "crossref.not-carried" in codes
     not_carried = " ".join(p.message for p in problems if p.code == "crossref.not-carried")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -98,7 +99,8 @@ class _Deposit:
 
     def sub(self, parent: etree._Element, tag: str, text: str | None = None, /, *, path: str = "",
             namespace: str = NS, **attributes: str) -> etree._Element:
-        element = etree.SubElement(parent, _q(tag, namespace), {k: v for k, v in attributes.items() if v})
+        element = etree.SubElement(parent, _q(tag, namespace),
+                                   {k: self.text(v, path) for k, v in attributes.items() if v})
         if text is not None:
             element.text = self.text(text, path)
         return element
@@ -163,6 +165,10 @@ class _Deposit:
             self.sub(meta, "abbrev_title", meta_journal.abbreviation, path="journal.abbreviation")
         for issn in meta_journal.issns:
             self.sub(meta, "issn", issn.value, media_type=issn.media or "print")
+        if meta_journal.publisher and (meta_journal.publisher.place or self.issue.settings is None
+                                       or self.issue.settings.registrant):
+            self.note("crossref.not-carried", "a journal deposit has no place for the publisher's name and "
+                      "place (only the registrant is named)", "journal.publisher")
 
     def journal_issue(self, journal: etree._Element) -> None:
         issue = self.issue
@@ -208,10 +214,13 @@ class _Deposit:
             abstract.set(XML_LANG, lang)
             for paragraph in derive.paragraphs(text):
                 self.sub(abstract, "p", paragraph, path=f"{path}.abstracts.{lang}", namespace=JATS)
-        date, from_issue = derive.publication_date(self.issue, article)
-        self.date(element, "publication_date", date, "online" if article.dates.online and not
-                  article.dates.published else "print")
-        if from_issue:
+        if article.dates.published or article.dates.online:
+            if article.dates.published:
+                self.date(element, "publication_date", article.dates.published, "print")
+            if article.dates.online:
+                self.date(element, "publication_date", article.dates.online, "online")
+        else:
+            self.date(element, "publication_date", derive.publication_date(self.issue, article)[0], "print")
             self.dated_from_issue.append(index)
         if article.dates.accepted:
             self.date(element, "acceptance_date", article.dates.accepted)
@@ -243,6 +252,9 @@ class _Deposit:
         if contributor.organization:
             self.sub(parent, "organization", contributor.organization.main, path=f"{path}.organization",
                      sequence=sequence, contributor_role=contributor.role)
+            if (contributor.orcid or contributor.affiliations or contributor.credit or contributor.email
+                    or len(contributor.organization.texts) > 1):
+                self.drop("a group author's other names, ORCID, affiliations, roles and e-mail", index)
             return
         main = derive.main_name(contributor, article)
         if main is None:  # the manifest reader guarantees names or organization
@@ -282,6 +294,8 @@ class _Deposit:
                     self.sub(alt_name, "given_name", other.given, path=f"{path}.names.{lang}.given")
         if contributor.email or contributor.corresponding:
             self.drop("contributor e-mail addresses and the corresponding-author flag", index)
+        if any(other.order == "family-first" for other in contributor.names.values()):
+            self.drop("the printed order of names (family name first)", index)
 
     def pages(self, element: etree._Element, article: Article, path: str) -> None:
         pages = article.pages
@@ -320,6 +334,9 @@ class _Deposit:
                     self.drop("funder names in other languages", index)
             if source.funder_id and source.funder_id.startswith("https://ror.org/"):
                 self.sub(group, "assertion", source.funder_id, namespace=FR, name="ror")
+            elif source.funder_id and not source.funder:
+                self.sub(group, "assertion", f"https://doi.org/{source.funder_id}", namespace=FR,
+                         name="funder_identifier")
             for award in source.awards:
                 self.sub(group, "assertion", award, namespace=FR, name="award_number",
                          path=f"{path}.funding[{number}].awards")
@@ -351,7 +368,7 @@ class _Deposit:
         citations = self.sub(element, "citation_list")
         for number, reference in enumerate(article.references):
             ref_path = f"{path}.references[{number}]"
-            key = f"ref{reference.label or number + 1}".replace(" ", "")[:128]
+            key = f"ref{number + 1}"  # unique by position; the printed label stays in the text
             kind = reference.type if reference.type in CITATION_TYPES else ""
             if reference.type and not kind:
                 self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
@@ -379,6 +396,9 @@ class _Deposit:
                 self.sub(citation, "unstructured_citation", reference.text, path=f"{ref_path}.text")
             if reference.language or reference.publisher or reference.url:
                 self.drop("the language, publisher and URL of references", index)
+            if len(reference.authors) > 1 or (reference.pages and re.search(r"\d\s*[-–]\s*\S", reference.pages)):
+                self.drop("a reference's authors after the first and its last page (the printed text keeps them)",
+                          index)
 
     def report_not_carried(self) -> None:
         def numbers(indexes: list[int]) -> str:
