@@ -109,6 +109,10 @@ def test_no_doi_and_no_pattern_is_an_error(minimal_text):
     ("{prefix}/jt.{volume}.{seq}", "doi.pattern-placeholder"),   # the issue has no volume
     ("{prefix}/jt.{month}.{seq}", "doi.pattern-placeholder"),    # not a placeholder
     ("jt.{year}.{seq}", "doi.pattern"),                          # does not make a DOI
+    ("{prefix}/jt.{seq:3}", "doi.pattern-placeholder"),           # padding is written {seq:03}
+    ("{prefix}/jt.{ seq }", "doi.pattern-placeholder"),
+    ("{prefix}/jt.{year}", "doi.pattern-placeholder"),            # every article the same DOI
+    ("{prefix}/jt.{seq", "doi.pattern-placeholder"),
 ])
 def test_bad_doi_patterns(minimal_text, pattern, code):
     text = minimal_text.replace("{prefix}/jt.{year}.{number}.{seq:03}", pattern)
@@ -246,3 +250,24 @@ def test_json_indented_with_tabs_keeps_line_numbers(tmp_path, minimal_text):
     _, problems = manifest.load(path)
     unknown = [p for p in problems if p.code == "manifest.unknown-key"]
     assert unknown and unknown[0].line is not None
+
+
+@pytest.mark.parametrize("pattern, fragment", [
+    ("https://j.kz/{id}", "{id} is not a placeholder"),
+    ("https://j.kz/articles", "no placeholder"),
+    ("j.kz/{doi}", "must start with https://"),
+])
+def test_bad_landing_page_patterns(minimal_text, pattern, fragment):
+    text = minimal_text + f"settings:\n  landing_page_pattern: '{pattern}'\n"
+    _, problems = manifest.loads(text)
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1 and errors[0].code == "url.pattern" and fragment in errors[0].message
+    assert errors[0].line == 16
+
+
+def test_landing_pages_quote_unusual_doi_characters(minimal_text):
+    from biblio import derive
+    text = minimal_text + "settings:\n  landing_page_pattern: 'https://j.kz/{suffix}?n={seq}'\n"
+    issue, _ = manifest.loads(text)
+    issue.articles[0].doi = "10.1234/a#b<c>"
+    assert derive.landing_page(issue, 0) == "https://j.kz/a%23b%3Cc%3E?n=1"

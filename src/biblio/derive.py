@@ -6,18 +6,67 @@ article, its publication date, and which spelling of a name is the Latin one.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+import urllib.parse
 
 from . import ids
 from .model import Article, Contributor, Issue, PartialDate, PersonName
 
+# --- patterns: "{prefix}/x.{year}.{seq:03}", "https://journal.kz/{suffix}" ---------------
 
-def _fill(pattern: str, doi: str, seq: int | None) -> str | None:
-    if seq is None and "{seq}" in pattern:
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_FIELD = re.compile(r"([a-z_]+)(?::0([1-9]))?")
+DOI_PLACEHOLDERS = ("prefix", "year", "volume", "number", "whole_number", "seq")
+URL_PLACEHOLDERS = ("doi", "suffix", "seq")
+
+
+def pattern_problem(pattern: str, allowed: tuple[str, ...]) -> str | None:
+    """What is wrong with a pattern's placeholders, in words; None when they are all fine."""
+    names = []
+    for match in _PLACEHOLDER.finditer(pattern):
+        field = _FIELD.fullmatch(match.group(1))
+        if not field or field.group(1) not in allowed:
+            return (f"{match.group(0)} is not a placeholder here; use "
+                    + ", ".join("{" + name + "}" for name in allowed) + " (and {seq:03} to pad with zeros)")
+        names.append(field.group(1))
+    if "{" in _PLACEHOLDER.sub("", pattern) or "}" in _PLACEHOLDER.sub("", pattern):
+        return "the pattern has an unmatched '{' or '}'"
+    return None
+
+
+def placeholders(pattern: str) -> set[str]:
+    return {_FIELD.fullmatch(m.group(1)).group(1) for m in _PLACEHOLDER.finditer(pattern)  # type: ignore[union-attr]
+            if _FIELD.fullmatch(m.group(1))}
+
+
+def fill_pattern(pattern: str, values: dict[str, str | None]) -> str:
+    """Fill the placeholders; raises KeyError naming one that has no value."""
+    def fill(match: re.Match) -> str:
+        field = _FIELD.fullmatch(match.group(1))
+        name, width = (field.group(1), field.group(2)) if field else (match.group(1), None)
+        value = values.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value.zfill(int(width)) if width else value
+
+    return _PLACEHOLDER.sub(fill, pattern)
+
+
+def article_doi(issue: Issue, seq: int) -> str:
+    """The DOI the issue's pattern gives the article at 1-based position ``seq``."""
+    return fill_pattern(issue.doi_pattern or "", {
+        "prefix": issue.journal.doi_prefix, "year": str(issue.year), "volume": issue.volume,
+        "number": issue.number, "whole_number": issue.whole_number, "seq": str(seq)})
+
+
+def _url(pattern: str, doi: str, seq: int | None) -> str | None:
+    if seq is None and "seq" in placeholders(pattern):
         return None
-    filled = pattern.replace("{doi}", doi).replace("{suffix}", doi.split("/", 1)[1])
-    return filled.replace("{seq}", str(seq)) if seq is not None else filled
+    quote = functools.partial(urllib.parse.quote, safe="/:;()._-")  # a DOI may hold '#', '?', '<'
+    return fill_pattern(pattern, {"doi": quote(doi), "suffix": quote(doi.split("/", 1)[1]),
+                                  "seq": None if seq is None else str(seq)})
 
 
 def landing_page(issue: Issue, index: int) -> str | None:
@@ -28,7 +77,7 @@ def landing_page(issue: Issue, index: int) -> str | None:
     pattern = issue.settings.landing_page_pattern if issue.settings else None
     if not pattern or not article.doi:
         return None
-    return _fill(pattern, article.doi, index + 1)
+    return _url(pattern, article.doi, index + 1)
 
 
 def issue_landing_page(issue: Issue) -> str | None:
@@ -36,7 +85,7 @@ def issue_landing_page(issue: Issue) -> str | None:
     pattern = issue.settings.landing_page_pattern if issue.settings else None
     if not pattern or not issue.doi:
         return None
-    return _fill(pattern, issue.doi, None)
+    return _url(pattern, issue.doi, None)
 
 
 def publication_date(issue: Issue, article: Article) -> tuple[PartialDate, bool]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import ids
+from . import derive, ids
 from .manifest_spec import (
     MANIFEST_VERSION,
     OBJECTS,
@@ -267,40 +267,22 @@ _OBJECT_CHECKS = {"Contributor": _check_contributor, "Pages": _check_pages}
 
 # --- DOI assignment -------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\{(\w+)(?::0(\d))?\}")
-_PLACEHOLDERS = ("prefix", "year", "volume", "number", "whole_number", "seq")
-
-
 def expand_doi_pattern(pattern: str, issue: Issue, seq: int) -> str:
-    """Fill ``{prefix}/….{seq:03}`` for the article at 1-based position ``seq``.
-
-    Raises KeyError naming the placeholder that has no value.
-    """
-    values = {
-        "prefix": issue.journal.doi_prefix, "year": str(issue.year), "volume": issue.volume,
-        "number": issue.number, "whole_number": issue.whole_number, "seq": str(seq),
-    }
-
-    def fill(match: re.Match) -> str:
-        name, width = match.group(1), match.group(2)
-        value = values.get(name)
-        if value is None:
-            raise KeyError(name)
-        return value.zfill(int(width)) if width else value
-
-    return _PLACEHOLDER.sub(fill, pattern)
+    """Fill ``{prefix}/….{seq:03}`` for the article at 1-based position ``seq`` (KeyError: no value)."""
+    return derive.article_doi(dataclasses.replace(issue, doi_pattern=pattern), seq)
 
 
 def _pattern_problems(issue: Issue, doc: Located) -> list[Problem]:
     where = doc.where(("issue", "doi_pattern"))
-    unknown = [m.group(1) for m in _PLACEHOLDER.finditer(issue.doi_pattern or "")
-               if m.group(1) not in _PLACEHOLDERS]
-    if unknown:
-        return [Problem("doi.pattern-placeholder", "error", f"the DOI pattern uses {{{unknown[0]}}}, "
-                        f"which is not a placeholder; use {', '.join('{'+p+'}' for p in _PLACEHOLDERS)}",
-                        **where)]
+    pattern = issue.doi_pattern or ""
+    wrong = derive.pattern_problem(pattern, derive.DOI_PLACEHOLDERS)
+    if wrong:
+        return [Problem("doi.pattern-placeholder", "error", f"in the DOI pattern, {wrong}", **where)]
+    if "seq" not in derive.placeholders(pattern):
+        return [Problem("doi.pattern-placeholder", "error", "the DOI pattern has no {seq}, so every article "
+                        "would get the same DOI; add {seq} (or {seq:03})", **where)]
     try:
-        sample = expand_doi_pattern(issue.doi_pattern or "", issue, 1)
+        sample = derive.article_doi(issue, 1)
     except KeyError as missing:
         return [Problem("doi.pattern-placeholder", "error", f"the DOI pattern uses {{{missing.args[0]}}} "
                         f"but the manifest gives no value for it", **where)]
@@ -308,6 +290,23 @@ def _pattern_problems(issue: Issue, doc: Located) -> list[Problem]:
     if not checked.ok:
         return [Problem("doi.pattern", "error", f"the DOI pattern makes {sample!r}, which is not a DOI: "
                         f"{checked.message}", **where)]
+    return []
+
+
+def _settings_problems(issue: Issue, doc: Located) -> list[Problem]:
+    pattern = issue.settings.landing_page_pattern if issue.settings else None
+    if not pattern:
+        return []
+    where = doc.where(("settings", "landing_page_pattern"))
+    wrong = derive.pattern_problem(pattern, derive.URL_PLACEHOLDERS)
+    if wrong:
+        return [Problem("url.pattern", "error", f"in the landing page pattern, {wrong}", **where)]
+    if not derive.placeholders(pattern):
+        return [Problem("url.pattern", "error", "the landing page pattern has no placeholder, so every article "
+                        "would get the same page; add {doi}, {suffix} or {seq}", **where)]
+    if not re.match(r"https?://", pattern, re.IGNORECASE):
+        return [Problem("url.pattern", "error", "the landing page pattern must start with https:// "
+                        "(or http://)", **where)]
     return []
 
 
@@ -320,7 +319,7 @@ def assign_dois(issue: Issue, doc: Located) -> list[Problem]:
         pattern_ok = not problems
     for index, article in enumerate(issue.articles):
         path = ("articles", index)
-        expected = expand_doi_pattern(issue.doi_pattern or "", issue, index + 1) if pattern_ok else None
+        expected = derive.article_doi(issue, index + 1) if pattern_ok else None
         if article.doi is None:
             if expected:
                 article.doi = expected
@@ -392,6 +391,7 @@ def loads_located(text: str, file: str = "<manifest>") -> tuple[Issue | None, li
     _set_originals(issue)
     if len(issue.articles) == len(doc.data.get("articles") or []):
         reader.problems.extend(assign_dois(issue, doc))
+    reader.problems.extend(_settings_problems(issue, doc))
     return issue, reader.problems, doc
 
 
