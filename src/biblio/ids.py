@@ -9,6 +9,7 @@ that into a Problem with their own location (see ``IdCheck.problem``).
 from __future__ import annotations
 
 import re
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 
@@ -51,13 +52,20 @@ def doi(raw: str) -> IdCheck:
     Accepts ``doi:``, ``https://doi.org/`` and ``dx.doi.org`` forms, percent-encoded
     URLs and whitespace left by line breaks (``https://doi.org/ 10.…``).
     """
-    text = "".join(str(raw).split())
+    text = str(raw).strip()
     if not text:
         return _bad("doi.empty", f"the DOI is empty; write {_DOI_EXAMPLE}")
+    if any(unicodedata.category(char) == "Cf" for char in text):
+        return _bad("doi.invisible", f"{raw!r} contains an invisible character (a zero-width or direction "
+                    "mark, often pasted from a PDF); type the DOI again")
     had_url = bool(re.match(r"^https?://|^(dx\.)?doi\.org/", text, re.IGNORECASE))
-    text = _DOI_PREFIXES.sub("", text)
+    text = _DOI_PREFIXES.sub("", text).lstrip()  # "https://doi.org/ 10.…" as PDFs print it
+    text = re.sub(r"^(10\.\d{4,9})\s*/\s*", r"\1/", text)  # "10.52536 / x" around the slash
     if had_url:
         text = urllib.parse.unquote(text)
+    if re.match(r"10\.\d{4,9}/\S", text) and re.search(r"\s", text):
+        return _bad("doi.space", f"{raw!r} contains a space inside the DOI; a DOI has none — if a line break "
+                    "split it, join the two parts")
     if not _DOI_SYNTAX.match(text):
         return _bad(
             "doi.syntax",
