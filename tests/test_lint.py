@@ -86,7 +86,7 @@ def test_citations_without_references(issue):
 
 def test_missing_facts_are_summarised_once(issue):
     found = {p.code: p for p in lint.missing_facts(issue)}
-    assert found["missing.pages"].message.endswith("(1-2)")
+    assert found["missing.pages"].message.endswith("(articles 1-2)")
     assert "missing.affiliations" not in found  # nobody to affiliate
     issue.articles[0].contributors = [Contributor(names={"en": PersonName("Lee")},
                                                   affiliations=[Affiliation(LangText({"en": "U"}, "en"))])]

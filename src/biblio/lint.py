@@ -8,33 +8,17 @@ reported once for the issue with the article numbers, not once per article.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from . import ids
 from .model import Article, Issue
-from .problems import Problem
+from .problems import Problem, article_numbers
 
 Rule = Callable[[Issue], list[Problem]]
 
 
 def _article_path(index: int, *rest: str) -> str:
     return ".".join([f"articles[{index}]", *rest])
-
-
-def _numbers(indexes: Iterable[int]) -> str:
-    """Article positions (0-based) as a printed list of 1-based numbers: '1, 3-5'."""
-    numbers = sorted(i + 1 for i in indexes)
-    spans: list[str] = []
-    start = prev = None
-    for n in numbers + [None]:  # type: ignore[list-item]
-        if start is None:
-            start = prev = n
-        elif n is not None and n == prev + 1:
-            prev = n
-        else:
-            spans.append(f"{start}" if start == prev else f"{start}-{prev}")
-            start = prev = n
-    return ", ".join(spans)
 
 
 def dois(issue: Issue) -> list[Problem]:
@@ -147,7 +131,7 @@ def unrelated_keywords(issue: Issue) -> list[Problem]:
             better = [other for other, candidate in enumerate(issue.articles)
                       if other != index and _own_text(candidate, lang).strip()
                       and _related_share(words, _own_text(candidate, lang)) >= 0.5]
-            elsewhere = f"; they fit article {_numbers(better)} better" if better else ""
+            elsewhere = f"; they fit {article_numbers(better)} better" if better else ""
             problems.append(Problem(
                 "keywords.unrelated", "warning",
                 f"the {lang} keywords ({', '.join(words)}) hardly appear in the article's own {lang} "
@@ -158,7 +142,7 @@ def unrelated_keywords(issue: Issue) -> list[Problem]:
 
 def funding(issue: Issue) -> list[Problem]:
     return [
-        Problem("funding.no-award", "info", "this funding statement has no award number",
+        Problem("funding.no-award", "info", "this funding entry has no award number",
                 path=_article_path(index, f"funding[{n}]"))
         for index, article in enumerate(issue.articles)
         for n, source in enumerate(article.funding)
@@ -180,7 +164,8 @@ _MISSING_FACTS: dict[str, tuple[str, Callable[[Article], bool]]] = {
     "pages": ("pages (or article numbers) are", lambda a: a.pages is None),
     "published": ("the publication date is", lambda a: a.dates.published is None and a.dates.online is None),
     "url": ("the landing-page URL is", lambda a: a.url is None),
-    "affiliations": ("author affiliations are", lambda a: any(not c.affiliations for c in a.contributors)),
+    "affiliations": ("author affiliations are",
+                     lambda a: any(c.names and not c.affiliations for c in a.contributors)),
     "license": ("the licence is", lambda a: a.license is None),
 }
 
@@ -198,7 +183,7 @@ def missing_facts(issue: Issue) -> list[Problem]:
         if lacking:
             problems.append(Problem(f"missing.{key}", "info",
                                     f"{what[0].upper() + what[1:]} missing in {len(lacking)} of {len(issue.articles)} "
-                                    f"articles ({_numbers(lacking)})", path="articles"))
+                                    f"articles ({article_numbers(lacking)})", path="articles"))
     return problems
 
 

@@ -99,9 +99,6 @@ class ObjectSpec:
     fields: tuple[Field, ...]
     doc: str = ""
 
-    def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
-
 
 def _obj(name: str) -> Object:
     return Object(name=name)

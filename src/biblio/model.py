@@ -108,11 +108,6 @@ class PersonName:
         parts = [self.given, self.family] if self.order == "given-first" else [self.family, self.given]
         return " ".join(part for part in parts if part)
 
-    @property
-    def inverted(self) -> str:
-        """``Family, Given`` — the form citation formats use."""
-        return f"{self.family}, {self.given}" if self.given else self.family
-
 
 @dataclass
 class Affiliation:
@@ -133,9 +128,6 @@ class Contributor:
     corresponding: bool = False
     affiliations: list[Affiliation] = field(default_factory=list)
     credit: list[str] = field(default_factory=list)
-
-    def name_in(self, lang: str) -> PersonName | None:
-        return self.names.get(lang)
 
 
 @dataclass

@@ -74,3 +74,15 @@ def counts(problems: Iterable[Problem]) -> dict[str, int]:
 def sort_key(problem: Problem) -> tuple:
     """Order by file position when known, keeping the discovery order otherwise."""
     return (problem.file or "", problem.line or 0, problem.column or 0)
+
+
+def article_numbers(indexes: Iterable[int]) -> str:
+    """0-based article positions as editors count them: 'article 3', 'articles 1-4, 7'."""
+    numbers = sorted({i + 1 for i in indexes})
+    spans: list[str] = []
+    for number in numbers:
+        if spans and number == int(spans[-1].split("-")[-1]) + 1:
+            spans[-1] = f"{spans[-1].split('-')[0]}-{number}"
+        else:
+            spans.append(str(number))
+    return ("article " if len(numbers) == 1 else "articles ") + ", ".join(spans)

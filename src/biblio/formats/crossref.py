@@ -21,7 +21,7 @@ from lxml import etree
 from .. import derive, ids
 from ..fileio import write_atomic
 from ..model import Article, Contributor, Issue, PartialDate
-from ..problems import Problem
+from ..problems import Problem, article_numbers
 from . import xmltools
 
 VERSION = "5.5.0"
@@ -401,19 +401,18 @@ class _Deposit:
                           index)
 
     def report_not_carried(self) -> None:
-        def numbers(indexes: list[int]) -> str:
-            return f"article{'s' if len(indexes) > 1 else ''} " + ", ".join(str(i + 1) for i in indexes)
-
+        numbers = article_numbers
         if self.dated_from_issue:
             date = self.issue.published or PartialDate(self.issue.year)
-            self.note("crossref.date-from-issue", f"{numbers(self.dated_from_issue)} have no publication date "
-                      f"of their own; the deposit gives them the issue's date ({date})", "articles")
+            self.note("crossref.date-from-issue", f"no publication date of their own in "
+                      f"{numbers(self.dated_from_issue)}; the deposit gives them the issue's date ({date})",
+                      "articles")
         if self.no_latin_name:
-            self.note("crossref.no-latin-name", f"{numbers(self.no_latin_name)} have authors with no Latin "
-                      "spelling; a spelling in another script is deposited as given name and surname "
+            self.note("crossref.no-latin-name", f"authors with no Latin spelling in {numbers(self.no_latin_name)}"
+                      "; a spelling in another script is deposited as given name and surname "
                       "(add an 'en' or '-Latn' spelling to the manifest to change that)", "articles")
         for what, indexes in self.not_carried.items():
-            self.note("crossref.not-carried", f"the Crossref deposit cannot carry {what}: {numbers(indexes)}",
+            self.note("crossref.not-carried", f"the Crossref deposit cannot carry {what} ({numbers(indexes)})",
                       "articles")
 
 
@@ -481,6 +480,8 @@ def validate_tree(tree: etree._ElementTree, file: str) -> list[Problem]:
         where = xmltools.element_path(element) if element is not None else (error.path or "")
         line = element.sourceline if element is not None else None
         reason = (error.reason or str(error.message)).strip().rstrip(".")
+        if len(reason) > 300:  # e.g. the 8,000 language codes of an enumeration
+            reason = reason[:300].rsplit(" ", 1)[0] + " …"
         problems.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)",
                                 path=where, file=file, line=line))
     return problems
