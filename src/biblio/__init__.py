@@ -1,4 +1,6 @@
-"""biblio: a model of a journal issue, written to BibTeX, CSL-JSON, JATS and Crossref XML.
+"""biblio: a model of a journal issue, checked and written to validated Crossref deposit XML.
+
+BibTeX, CSL-JSON, RIS and JATS writers are planned; see the README for what exists.
 
 The public API is re-exported here; see ``biblio.api`` for what each call does.
 """

@@ -174,8 +174,8 @@ def cmd_formats(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="biblio",
-        description="Model a journal issue from a manifest and write it as BibTeX, CSL-JSON, JATS "
-                    "and Crossref XML, validated against the official schemas.",
+        description="Model a journal issue from a manifest, check it, and write it as Crossref deposit "
+                    "XML validated against the official schema (BibTeX, CSL-JSON, RIS and JATS are planned).",
         epilog="Exit codes: 0 no errors, 1 errors found, 2 wrong usage. "
                "Every command takes --json for one machine-readable report.")
     top.add_argument("--version", action="version", version=f"biblio {__version__}")

@@ -2,7 +2,7 @@
 
 A format module registers a ``Format`` whose functions work on the model; ``biblio
 build`` writes and validates every registered format, so the build grows as formats
-are added. The registry starts empty: the manifest and the checks come first.
+are added. Built in today: Crossref deposit XML.
 """
 
 from __future__ import annotations
