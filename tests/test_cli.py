@@ -169,3 +169,11 @@ def test_written_files_get_the_usual_permissions(tmp_path):
         os.umask(old)
         importlib.reload(fileio)
     assert (tmp_path / "x.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_readme_example_output_is_what_check_prints(capsys, example_path):
+    import re
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    line, rest = re.search(r"examples/issue-86/issue\.yaml(:\d+:\d+) (\S+: \w+ \[[\w.-]+\])", readme).groups()
+    cli.main(["check", str(example_path)])
+    assert f"issue.yaml{line} {rest}" in capsys.readouterr().out

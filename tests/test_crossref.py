@@ -305,3 +305,15 @@ def test_writer_problems_point_into_the_manifest(tmp_path, example_path):
     report = api.export(example_path, "crossref", tmp_path / "d.xml")
     empty = next(p for p in report.problems if p.code == "crossref.funding-empty")
     assert empty.file == str(example_path) and empty.line is not None
+
+
+def test_crossref_limits_rule(minimal_text):
+    issue, _ = manifest.loads(minimal_text)
+    assert lint.crossref_limits(issue) == []
+    issue.volume = "v" * 33
+    issue.year = 1399
+    issue.articles[0].references = [Reference(text="x", issue="i" * 33)]
+    found = lint.crossref_limits(issue)
+    assert [(p.code, p.path) for p in found] == [
+        ("crossref.too-long", "issue.volume"), ("crossref.year", "issue.year"),
+        ("crossref.too-long", "articles[0].references[0].issue")]

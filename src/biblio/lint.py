@@ -240,7 +240,9 @@ def names_for_crossref(issue: Issue) -> list[Problem]:
     return problems
 
 
-_PAGE_LIMIT = 32
+
+
+_FIELD_LIMIT = 32  # Crossref's limit for volume, issue and page values
 
 
 def pages(issue: Issue) -> list[Problem]:
@@ -252,9 +254,9 @@ def pages(issue: Issue) -> list[Problem]:
         path = _article_path(index, "pages")
         first, last = article.pages.first, article.pages.last
         for value in (first, last, article.pages.article_number):
-            if value and len(value) > _PAGE_LIMIT:
+            if value and len(value) > _FIELD_LIMIT:
                 problems.append(Problem("pages.length", "error", f"'{value[:20]}…' is longer than the "
-                                        f"{_PAGE_LIMIT} characters Crossref allows for a page", path=path))
+                                        f"{_FIELD_LIMIT} characters Crossref allows for a page", path=path))
         if first and re.search(r"\d\s*[-–—]\s*\d", first):
             problems.append(Problem("pages.range-in-first", "warning", f"the first page '{first}' looks like a "
                                     "range; put the first page in 'first' and the last in 'last'", path=path))
@@ -264,6 +266,29 @@ def pages(issue: Issue) -> list[Problem]:
         elif first and last and first.isdigit() and last.isdigit() and int(last) < int(first):
             problems.append(Problem("pages.order", "warning", f"the last page ({last}) comes before the first "
                                     f"({first}); Crossref would drop the range", path=path))
+    return problems
+
+
+def crossref_limits(issue: Issue) -> list[Problem]:
+    """Values longer than Crossref's schema allows, and years outside its range."""
+    problems = []
+    for key in ("number", "volume"):
+        value = getattr(issue, key)
+        if value and len(value) > _FIELD_LIMIT:
+            problems.append(Problem("crossref.too-long", "warning", f"the issue {key} '{value[:20]}…' is longer "
+                                    f"than the {_FIELD_LIMIT} characters a Crossref deposit allows",
+                                    path=f"issue.{key}"))
+    if not 1400 <= issue.year <= 2200:
+        problems.append(Problem("crossref.year", "warning", f"the year {issue.year} is outside the range a "
+                                "Crossref deposit accepts (1400-2200)", path="issue.year"))
+    for index, article in enumerate(issue.articles):
+        for number, reference in enumerate(article.references):
+            for key in ("volume", "issue"):
+                value = getattr(reference, key)
+                if value and len(value) > _FIELD_LIMIT:
+                    problems.append(Problem("crossref.too-long", "warning", f"the reference's {key} '{value[:20]}…' "
+                                            f"is longer than the {_FIELD_LIMIT} characters Crossref allows",
+                                            path=_article_path(index, f"references[{number}]", key)))
     return problems
 
 
@@ -277,7 +302,7 @@ def title_count(issue: Issue) -> list[Problem]:
 
 RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, unrelated_keywords,
                            funding, references, journal, settings, names_for_crossref, pages, title_count,
-                           missing_facts)
+                           crossref_limits, missing_facts)
 
 
 def lint(issue: Issue) -> list[Problem]:
