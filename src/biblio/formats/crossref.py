@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
-from collections import defaultdict
 from pathlib import Path
 
 from lxml import etree
@@ -67,43 +66,17 @@ def _q(name: str, namespace: str = NS) -> str:
     return f"{{{namespace}}}{name}"
 
 
-class _Deposit:
+class _Deposit(xmltools.Builder):
     """Builds one doi_batch, collecting problems and what the deposit leaves out."""
 
+    namespace = NS
+
     def __init__(self, issue: Issue, indexes: list[int]):
+        super().__init__()
         self.issue = issue
         self.indexes = indexes
-        self.problems: list[Problem] = []
-        self.not_carried: dict[str, list[int]] = defaultdict(list)
         self.dated_from_issue: list[int] = []
         self.no_latin_name: list[int] = []
-
-    # -- helpers ---------------------------------------------------------------------
-
-    def error(self, code: str, message: str, path: str) -> None:
-        self.problems.append(Problem(code, "error", message, path=path))
-
-    def note(self, code: str, message: str, path: str, severity: str = "info") -> None:
-        self.problems.append(Problem(code, severity, message, path=path))  # type: ignore[arg-type]
-
-    def drop(self, what: str, index: int) -> None:
-        if index not in self.not_carried[what]:
-            self.not_carried[what].append(index)
-
-    def text(self, value: str, path: str) -> str:
-        cleaned, changed = xmltools.clean_text(value)
-        if changed:
-            self.note("xml.illegal-character", "control characters that XML cannot hold were removed",
-                      path, "warning")
-        return cleaned
-
-    def sub(self, parent: etree._Element, tag: str, text: str | None = None, /, *, path: str = "",
-            namespace: str = NS, **attributes: str) -> etree._Element:
-        element = etree.SubElement(parent, _q(tag, namespace),
-                                   {k: self.text(v, path) for k, v in attributes.items() if v})
-        if text is not None:
-            element.text = self.text(text, path)
-        return element
 
     def date(self, parent: etree._Element, name: str, date: PartialDate, media: str | None = None) -> None:
         element = self.sub(parent, name, media_type=media or "")

@@ -13,6 +13,51 @@ from ..problems import Problem
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+class Builder:
+    """Shared by the XML writers: elements with cleaned text, problems, and what a format drops."""
+
+    namespace: str | None = None  # the default namespace of the format's elements
+    hyphenate = False  # write keyword attribute pub_id_type as pub-id-type (JATS style)
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.not_carried: dict[str, list[int]] = {}
+
+    def error(self, code: str, message: str, path: str) -> None:
+        self.problems.append(Problem(code, "error", message, path=path))
+
+    def note(self, code: str, message: str, path: str, severity: str = "info") -> None:
+        self.problems.append(Problem(code, severity, message, path=path))  # type: ignore[arg-type]
+
+    def drop(self, what: str, index: int) -> None:
+        """Remember that article ``index`` has ``what``, which this format cannot carry."""
+        indexes = self.not_carried.setdefault(what, [])
+        if index not in indexes:
+            indexes.append(index)
+
+    def text(self, value: str, path: str) -> str:
+        cleaned, changed = clean_text(value)
+        if changed:
+            self.note("xml.illegal-character", "control characters that XML cannot hold were removed",
+                      path, "warning")
+        return cleaned
+
+    def sub(self, parent: etree._Element, tag: str, text: str | None = None, /, *, path: str = "",
+            namespace: str | None = None, attrs: dict[str, str] | None = None,
+            **attributes: str) -> etree._Element:
+        """A child element. Attributes with empty values are left out; ``attrs`` takes names as
+        they are (``{ns}name``, ``start_date``), keyword names are hyphenated when the format is."""
+        space = namespace if namespace is not None else self.namespace
+        name = f"{{{space}}}{tag}" if space else tag
+        named = {(key.replace("_", "-") if self.hyphenate else key): value for key, value in attributes.items()}
+        named.update(attrs or {})
+        element = etree.SubElement(parent, name, {
+            key: self.text(value, path) for key, value in named.items() if value})
+        if text is not None:
+            element.text = self.text(text, path)
+        return element
+
+
 def clean_text(text: str) -> tuple[str, bool]:
     """The text without characters XML cannot carry, and whether any were removed."""
     cleaned = _ILLEGAL.sub("", text)
