@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import biblio
-from biblio.formats import crossref
+from biblio.formats import crossref, jats
 
 ROOT = Path(__file__).resolve().parent.parent
 CROSSREF_GOLDEN = ROOT / "tests" / "golden" / "crossref-issue-86.xml"
+JATS_GOLDEN = ROOT / "tests" / "golden" / "jats"
 
 
 def golden_crossref(issue) -> bytes:
@@ -15,7 +16,18 @@ def golden_crossref(issue) -> bytes:
     return data
 
 
+def golden_jats(issue) -> dict[str, bytes]:
+    """Each article's JATS file by file name."""
+    return {jats.file_name(article, index): jats.article_xml(issue, index)[0]
+            for index, article in enumerate(issue.articles)}
+
+
 if __name__ == "__main__":
     example, _ = biblio.load(ROOT / "examples" / "issue-86" / "issue.yaml")
     CROSSREF_GOLDEN.write_bytes(golden_crossref(example))
-    print(f"wrote {CROSSREF_GOLDEN.relative_to(ROOT)}")
+    JATS_GOLDEN.mkdir(exist_ok=True)
+    for old in JATS_GOLDEN.glob("*.xml"):
+        old.unlink()
+    for name, data in golden_jats(example).items():
+        (JATS_GOLDEN / name).write_bytes(data)
+    print(f"wrote {CROSSREF_GOLDEN.relative_to(ROOT)} and {JATS_GOLDEN.relative_to(ROOT)}/")

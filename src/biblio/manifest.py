@@ -342,7 +342,7 @@ def _set_originals(issue: Issue) -> None:
     """A text's original language is the language of the object that holds it."""
     def mark(text: LangText | None, lang: str | None) -> None:
         if text is not None:
-            text.original = lang if lang in text.texts else next(iter(text.texts), None)
+            text.original = LangText.of(text.texts, lang).original
 
     mark(issue.journal.titles, issue.journal.language)
     if issue.journal.publisher:

@@ -30,6 +30,11 @@ class LangText:
     texts: dict[str, str] = field(default_factory=dict)
     original: str | None = None
 
+    @classmethod
+    def of(cls, texts: dict[str, str], lang: str | None) -> LangText:
+        """Texts whose original is ``lang`` when they include it, else the first one given."""
+        return cls(texts, lang if lang in texts else next(iter(texts), None))
+
     def __bool__(self) -> bool:
         return bool(self.texts)
 

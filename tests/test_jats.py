@@ -1,0 +1,183 @@
+"""JATS 1.3: the example's ten articles, validity, golden files, reading back, other publishers' files."""
+
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from jats_view import view
+from lxml import etree
+from regen_golden import JATS_GOLDEN, golden_jats
+from test_manifest_properties import manifests
+
+import biblio
+from biblio import api, cli, manifest
+from biblio.formats import jats
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture(scope="module")
+def example():
+    from conftest import EXAMPLE
+    issue, _ = biblio.load(EXAMPLE)
+    return issue
+
+
+def test_golden_files_are_current_and_valid(example):
+    current = golden_jats(example)
+    assert sorted(current) == sorted(p.name for p in JATS_GOLDEN.glob("*.xml")), "run `make golden`"
+    for name, data in current.items():
+        assert data == (JATS_GOLDEN / name).read_bytes(), f"{name} changed: run `make golden` and review"
+        assert jats.validate(JATS_GOLDEN / name) == [], name
+
+
+def test_trilingual_articles_carry_every_language(example):
+    root = etree.fromstring(golden_jats(example)["2788-5860.2025.86.2.001.xml"])
+    assert root.get(XML_LANG) == "kk" and root.get("dtd-version") is None
+    meta = root.find("front/article-meta")
+    assert meta.findtext("article-id[@pub-id-type='doi']") == "10.52536/2788-5860.2025.86.2.001"
+    assert meta.findtext("title-group/article-title").startswith("МӘДЕНИ БІРЕГЕЙЛІК")
+    assert [g.get(XML_LANG) for g in meta.findall("title-group/trans-title-group")] == ["ru", "en"]
+    assert meta.find("abstract").get(XML_LANG) == "kk"
+    assert [a.get(XML_LANG) for a in meta.findall("trans-abstract")] == ["ru", "en"]
+    assert [g.get(XML_LANG) for g in meta.findall("kwd-group")] == ["kk", "ru", "en"]
+    names = meta.findall("contrib-group/contrib/name-alternatives/name")
+    assert [(n.get(XML_LANG), n.findtext("surname")) for n in names] == [("ru", "Насимов"), ("en", "Nassimov")]
+    assert meta.findtext("funding-group/award-group/award-id") == "AP19677146"
+
+
+def test_every_article_written_and_valid(tmp_path, example):
+    files, problems = jats.write(example, tmp_path)
+    assert len(files) == 10 and all(jats.validate(f) == [] for f in files)
+    notes = {p.message for p in problems if p.code == "jats.not-carried"}
+    assert any("in-text citation numbers" in n and "articles 1-10" in n for n in notes)
+    assert len(problems) == len(set(problems))  # journal-level notes are not repeated per article
+
+
+def test_family_first_names_keep_their_order(example):
+    root = etree.fromstring(golden_jats(example)["2788-5860.2025.86.2.008.xml"])
+    eastern = root.findall(".//name[@name-style='eastern']")
+    assert [n.findtext("surname") for n in eastern] == ["Bassygariyeva"]
+
+
+def test_example_round_trips(tmp_path, example):
+    files, _ = jats.write(example, tmp_path)
+    for index, path in enumerate(files):
+        issue, problems = jats.read(path)
+        assert not [p for p in problems if p.severity == "error"]
+        assert view(issue, 0) == view(example, index), path.name
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(manifests())
+def test_generated_issues_round_trip(tmp_path_factory, data):
+    import yaml
+    issue, problems = manifest.loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert issue is not None
+    folder = tmp_path_factory.mktemp("jats")
+    for index in range(len(issue.articles)):
+        xml, problems = jats.article_xml(issue, index)
+        if xml is None:  # JATS requires an ISSN or journal id the generated journal lacks
+            assert any(p.code in ("jats.issn", "jats.journal-id") for p in problems)
+            continue
+        path = folder / f"a{index}.xml"
+        path.write_bytes(xml)
+        again, _ = jats.read(path)
+        assert view(again, 0) == view(issue, index)
+
+
+def test_invalid_file_is_reported_with_line_and_path(tmp_path):
+    source = (JATS_GOLDEN / "2788-5860.2025.86.2.003.xml").read_text(encoding="utf-8")
+    broken = source.replace("<article-id pub-id-type=\"doi\">", "<volume>1</volume><article-id pub-id-type=\"doi\">")
+    path = tmp_path / "broken.xml"
+    path.write_text(broken, encoding="utf-8")
+    problems = jats.validate(path)
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if "<volume>1</volume>" in text)
+    assert problems and problems[0].code == "jats.schema" and problems[0].line == line
+    assert problems[0].path.startswith("/article/front/article-meta/volume")
+    code = cli.main(["validate", str(path)])
+    assert code == 1
+
+
+def test_export_command_writes_one_file_per_article(capsys, tmp_path, example_path):
+    code = cli.main(["export", str(example_path), "--to", "jats", "-o", str(tmp_path / "jats"),
+                     "--doi", "10.52536/2788-5860.2025.86.2.007"])
+    out = capsys.readouterr().out
+    assert code == 0 and "(valid)" in out
+    assert [p.name for p in (tmp_path / "jats").iterdir()] == ["2788-5860.2025.86.2.007.xml"]
+
+
+def test_build_writes_crossref_and_jats(tmp_path, example_path):
+    report = api.build(example_path, tmp_path / "out")
+    assert report.ok and report.formats == ["crossref", "jats"]
+    assert sum(f.format == "jats" and f.valid for f in report.files) == 10
+
+
+OTHER_PUBLISHER = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.2 20190208//EN" "JATS-journalpublishing1.dtd">
+<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="research-article" dtd-version="1.2">
+ <front>
+  <journal-meta>
+   <journal-id journal-id-type="nlm-ta">J Test</journal-id>
+   <journal-title-group><journal-title>Journal of <italic>Tests</italic></journal-title></journal-title-group>
+   <issn pub-type="epub">0317-8471</issn>
+   <publisher><publisher-name>Test Press</publisher-name></publisher>
+  </journal-meta>
+  <article-meta>
+   <article-id pub-id-type="doi">https://doi.org/10.1234/JT.2020.5</article-id>
+   <title-group><article-title>Reading <italic>other</italic> JATS</article-title></title-group>
+   <contrib-group>
+    <contrib contrib-type="author"><string-name>Ann B. Lee</string-name><xref ref-type="aff" rid="a1"/></contrib>
+    <contrib contrib-type="author"><name><surname>Smith</surname><given-names>Jo</given-names></name>
+      <xref ref-type="corresp" rid="c1"/></contrib>
+    <contrib contrib-type="author"><collab>The Test Consortium</collab></contrib>
+    <aff id="a1"><label>1</label>Department of Tests, University of Somewhere, Almaty, Kazakhstan</aff>
+   </contrib-group>
+   <pub-date pub-type="epub"><day>05</day><month>03</month><year>2020</year></pub-date>
+   <volume>12</volume><issue>3</issue><fpage>101</fpage><lpage>110</lpage>
+   <abstract><p>First.</p><p>Second &amp; last.</p></abstract>
+   <kwd-group><kwd>tests</kwd><kwd>JATS</kwd></kwd-group>
+  </article-meta>
+ </front>
+ <back><ref-list><ref id="r1"><label>1</label>
+  <element-citation publication-type="journal"><person-group person-group-type="author">
+   <name><surname>Doe</surname><given-names>J</given-names></name></person-group>
+   <article-title>A paper</article-title><source>J Other</source><year>2019</year>
+   <fpage>5</fpage><lpage>9</lpage><pub-id pub-id-type="doi">10.5555/xyz</pub-id></element-citation>
+ </ref></ref-list></back>
+</article>
+"""
+
+
+def test_reads_other_publishers_front_matter(tmp_path):
+    path = tmp_path / "other.xml"
+    path.write_text(OTHER_PUBLISHER, encoding="utf-8")
+    issue, problems = jats.read(path)
+    article = issue.articles[0]
+    assert issue.journal.titles.texts == {"en": "Journal of Tests"}
+    assert [(i.value, i.media) for i in issue.journal.issns] == [("0317-8471", "electronic")]
+    assert (issue.volume, issue.number, issue.year) == ("12", "3", 2020)
+    assert article.language == "en" and article.doi == "10.1234/JT.2020.5"
+    assert article.titles.texts == {"en": "Reading other JATS"}
+    assert article.abstracts.texts == {"en": "First.\n\nSecond & last."}
+    assert article.keywords == {"en": ["tests", "JATS"]}
+    lee, smith, group = article.contributors
+    assert (lee.names["en"].given, lee.names["en"].family) == ("Ann B.", "Lee")
+    assert lee.affiliations[0].name.texts == {
+        "en": "Department of Tests, University of Somewhere, Almaty, Kazakhstan"}
+    assert smith.corresponding and smith.names["en"].family == "Smith"
+    assert group.organization.texts == {"en": "The Test Consortium"}
+    assert str(article.dates.online) == "2020-03-05"
+    assert (article.pages.first, article.pages.last) == ("101", "110")
+    reference = article.references[0]
+    assert (reference.type, reference.authors, reference.title, reference.container, reference.pages,
+            reference.doi) == ("journal_article", ["Doe, J"], "A paper", "J Other", "5-9", "10.5555/xyz")
+    assert any(p.code == "jats.name-guessed" for p in problems)
+
+
+def test_reading_a_file_that_is_not_an_article(tmp_path):
+    path = tmp_path / "x.xml"
+    path.write_text("<doi_batch/>")
+    assert jats.read(path)[1][0].code == "jats.root"
+    path.write_text("<article><front></front></article>")
+    issue, problems = jats.read(path)
+    assert issue is None and problems[0].code == "jats.front-missing"
