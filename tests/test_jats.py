@@ -1,6 +1,8 @@
 """JATS 1.3: the example's ten articles, validity, golden files, reading back, other publishers' files."""
 
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from jats_view import view
@@ -181,3 +183,13 @@ def test_reading_a_file_that_is_not_an_article(tmp_path):
     path.write_text("<article><front></front></article>")
     issue, problems = jats.read(path)
     assert issue is None and problems[0].code == "jats.front-missing"
+
+
+def test_api_reads_by_detected_format(tmp_path):
+    path = tmp_path / "other.xml"
+    path.write_text(OTHER_PUBLISHER, encoding="utf-8")
+    issue, _ = biblio.read(path)
+    assert issue.articles[0].doi == "10.1234/JT.2020.5"
+    deposit = Path(__file__).parent / "golden" / "crossref-issue-86.xml"
+    issue, problems = biblio.read(deposit)
+    assert issue is None and problems[0].code == "read.format"

@@ -1,11 +1,11 @@
-"""biblio: a model of a journal issue, checked and written to validated Crossref deposit XML.
+"""biblio: a model of a journal issue, checked and written to validated Crossref and JATS XML.
 
-BibTeX, CSL-JSON, RIS and JATS writers are planned; see the README for what exists.
+BibTeX, CSL-JSON and RIS writers are planned; see the README for what exists.
 
 The public API is re-exported here; see ``biblio.api`` for what each call does.
 """
 
-from .api import BuildReport, WrittenFile, build, check, dump, load
+from .api import BuildReport, WrittenFile, build, check, dump, export, load, read, validate_files
 from .model import (
     Affiliation,
     Article,
@@ -32,5 +32,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Affiliation", "Article", "ArticleDates", "BuildReport", "Contributor", "Depositor", "Funding",
     "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
-    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "check", "dump", "load",
+    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "check", "dump", "export", "load",
+    "read", "validate_files",
 ]

@@ -188,3 +188,16 @@ def validate_files(paths: list[str | Path]) -> list[Problem]:
             continue
         problems.extend(fmt.validate(path))
     return problems
+
+
+def read(path: str | Path) -> tuple[Issue | None, list[Problem]]:
+    """Read a file in any format that has a reader (today: JATS) into the model."""
+    target = Path(path)
+    if not target.is_file():
+        return None, [Problem("read.io", "error", "no such file", file=str(target))]
+    fmt = formats.detect(target)
+    if fmt is None or fmt.read is None:
+        readable = ", ".join(f.name for f in formats.registered() if f.read)
+        return None, [Problem("read.format", "error", f"biblio cannot read this file's format (it reads: "
+                              f"{readable})", file=str(target))]
+    return fmt.read(target)

@@ -174,8 +174,8 @@ def cmd_formats(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="biblio",
-        description="Model a journal issue from a manifest, check it, and write it as Crossref deposit "
-                    "XML validated against the official schema (BibTeX, CSL-JSON, RIS and JATS are planned).",
+        description="Model a journal issue from a manifest, check it, and write it as Crossref deposit XML "
+                    "and JATS XML, validated against the official schemas (BibTeX, CSL-JSON and RIS are planned).",
         epilog="Exit codes: 0 no errors, 1 errors found, 2 wrong usage. "
                "Every command takes --json for one machine-readable report.")
     top.add_argument("--version", action="version", version=f"biblio {__version__}")
@@ -205,8 +205,9 @@ def parser() -> argparse.ArgumentParser:
                      "Check the manifest, write one output format and validate it against the official "
                      "schema. An invalid file is not left at the output path (unless --no-validate).")
     export.add_argument("manifest", type=Path, help="the issue manifest")
-    export.add_argument("--to", required=True, metavar="FORMAT", help="the output format, e.g. crossref")
-    export.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    export.add_argument("--to", required=True, metavar="FORMAT", help="the output format: crossref or jats")
+    export.add_argument("-o", "--output", type=Path, required=True,
+                        help="output file (crossref) or folder (jats: one file per article)")
     export.add_argument("--doi", action="append", metavar="DOI",
                         help="only the article with this DOI (repeat for several)")
     export.add_argument("--previous", type=Path, metavar="FILE",
@@ -215,7 +216,7 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=cmd_export)
 
     validate = command("validate", "validate files against their official schemas",
-                       "Detect the format of each file (e.g. a Crossref deposit) and validate it against "
+                       "Detect the format of each file (a Crossref deposit or a JATS article) and validate it against "
                        "the official schema, offline. Errors give the line and the element path.")
     validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files to validate")
     validate.set_defaults(run=cmd_validate)

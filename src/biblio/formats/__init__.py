@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model import Issue
 from ..problems import Problem
 
 Writer = Callable[..., tuple[list[Path], list[Problem]]]  # (issue, folder, *, dois=None)
 Validator = Callable[[Path], list[Problem]]
 Detector = Callable[[Path], bool]
+Reader = Callable[[Path], "tuple[Issue | None, list[Problem]]"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Format:
     validate: Validator
     detect: Detector
     file_name: str | None = None  # the one file a single-file format writes; None: one file per article
+    read: Reader | None = None  # a file of this format back into the model, where the format has a reader
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -70,7 +73,7 @@ def _register_builtin() -> None:
     register(Format("crossref", f"Crossref deposit XML {crossref.VERSION} (one doi_batch for the issue)",
                     crossref.write, crossref.validate, crossref.detect, crossref.FILE_NAME))
     register(Format("jats", "JATS 1.3 Journal Publishing XML, one file per article (front matter, references)",
-                    jats.write, jats.validate, jats.detect))
+                    jats.write, jats.validate, jats.detect, read=jats.read))
 
 
 _register_builtin()
