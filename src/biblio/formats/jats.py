@@ -663,7 +663,7 @@ class _Reader:
             return None, None
         if "," in text:
             family, _, given = text.partition(",")
-            return family.strip(), given.strip() or None
+            return family.strip() or None, given.strip() or None
         parts = text.split()
         if len(parts) == 1:
             return parts[0], None
