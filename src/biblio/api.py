@@ -85,20 +85,22 @@ class BuildReport:
 
 
 def _write_checked(fmt: formats.Format, issue: Issue, doc, target_dir: Path, report: BuildReport, *,
-                   validate: bool, dois: list[str] | None = None, rename: dict[str, Path] | None = None,
-                   extra_check: Callable[[Path], list[Problem]] | None = None) -> None:
+                   validate: bool, dois: list[str] | None = None, rename: Path | None = None,
+                   extra_check: Callable[[Path], list[Problem]] | None = None, lang: str | None = None) -> None:
     """Write one format into a staging folder, validate each file, publish only the valid ones.
 
     The staging folder is in the system's temporary space, so a crash leaves nothing in
     the output folder; publishing is an atomic rename there.
     """
-    report.formats.append(fmt.name)
+    if fmt.name not in report.formats:
+        report.formats.append(fmt.name)
     staging = Path(tempfile.mkdtemp(prefix=f"biblio-{fmt.name}-"))
     try:
-        written, problems = fmt.write(issue, staging, dois=dois)
+        options = {"lang": lang} if fmt.per_language else {}
+        written, problems = fmt.write(issue, staging, dois=dois, **options)
         report.problems.extend(manifest.locate(problems, doc) if doc is not None else problems)
         for file in written:
-            target = (rename or {}).get(file.name, target_dir / file.relative_to(staging))
+            target = rename if rename is not None and len(written) == 1 else target_dir / file.relative_to(staging)
             file_problems = fmt.validate(file) if validate else []
             if extra_check and not has_errors(file_problems):
                 file_problems += extra_check(file)
@@ -136,11 +138,23 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True) -> Bu
     report.articles = len(issue.articles)
     for fmt in formats.registered():
         _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate)
+        if fmt.per_language:
+            for lang in issue_languages(issue):
+                _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, lang=lang)
     return report
 
 
+def issue_languages(issue: Issue) -> list[str]:
+    """Every language the issue's articles are printed in, in order of first appearance."""
+    seen: list[str] = []
+    for article in issue.articles:
+        seen += [lang for lang in article.languages if lang not in seen]
+    return seen
+
+
 def export(path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
-           dois: list[str] | None = None, previous: str | Path | None = None) -> BuildReport:
+           dois: list[str] | None = None, previous: str | Path | None = None,
+           lang: str | None = None) -> BuildReport:
     """Write one format: a single file at ``output`` (or a folder, for per-article formats).
 
     Like ``build``, nothing is written when the manifest has errors, and a file that fails
@@ -162,13 +176,16 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
             return report
         from .formats import crossref
         extra_check = functools.partial(crossref.compare_with_previous, previous=Path(previous))
+    if lang is not None and not fmt.per_language:
+        report.problems.append(Problem("export.lang", "error", f"--lang applies to the citation formats; "
+                                       f"{fmt.name} carries every language at once"))
+        return report
     issue, report.problems, doc = _check_located(path)
     if issue is None or has_errors(report.problems):
         return report
     report.articles = len(issue.articles)
-    rename = {fmt.file_name: target} if fmt.file_name else None
-    _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, dois=dois, rename=rename,
-                   extra_check=extra_check)
+    _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, dois=dois,
+                   rename=target if fmt.file_name else None, extra_check=extra_check, lang=lang)
     return report
 
 

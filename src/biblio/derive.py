@@ -10,9 +10,11 @@ import functools
 import re
 import unicodedata
 import urllib.parse
+from dataclasses import dataclass, field
 
 from . import ids
-from .model import Article, Contributor, Issue, PartialDate, PersonName
+from .model import Article, Contributor, Issue, LangText, PartialDate, PersonName
+from .problems import Problem
 
 # --- patterns: "{prefix}/x.{year}.{seq:03}", "https://journal.kz/{suffix}" ---------------
 
@@ -130,3 +132,96 @@ def main_name(contributor: Contributor, article: Article) -> tuple[str, PersonNa
 def paragraphs(text: str) -> list[str]:
     """Paragraphs of a multi-paragraph text (separated by blank lines)."""
     return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+# --- one language for the citation formats (BibTeX, CSL-JSON, RIS) ------------------------
+
+_CYRILLIC_LANGS = {"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"}
+
+
+def _script(lang: str) -> str:
+    explicit = ids.script_of(lang)
+    if explicit:
+        return explicit
+    return "Cyrl" if ids.primary_language(lang) in _CYRILLIC_LANGS else "Latn"
+
+
+@dataclass
+class Localized:
+    """One article seen in one language, as the single-language citation formats need it.
+
+    Every fallback (a missing translation, a spelling taken from another language) is in
+    ``problems``, so a writer reports it instead of mixing languages silently.
+    """
+
+    lang: str
+    title: str | None
+    abstract: str | None
+    keywords: list[str]
+    authors: list[tuple[Contributor, PersonName | None]]  # in order; None for a group author
+    journal_title: str | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _pick(text: LangText | None, lang: str) -> tuple[str | None, str | None]:
+    if not text:
+        return None, None
+    if lang in text.texts:
+        return text.texts[lang], lang
+    first = text.languages[0]
+    return text.texts[first], first
+
+
+def name_in(contributor: Contributor, lang: str) -> tuple[PersonName, str] | None:
+    """The spelling in ``lang``, else one in the same script (kk for ru), else any."""
+    if lang in contributor.names:
+        return contributor.names[lang], lang
+    same_script = [other for other in contributor.names if _script(other) == _script(lang)]
+    for other in [*same_script, *contributor.names]:
+        return contributor.names[other], other
+    return None
+
+
+def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "lang") -> Localized:
+    """The article's title, abstract, keywords and names in ``lang`` (default: its own language)."""
+    article = issue.articles[index]
+    want = lang or article.language
+    path = f"articles[{index}]"
+    problems: list[Problem] = []
+
+    def fallback(what: str, used: str | None) -> None:
+        if used and used != want:
+            problems.append(Problem(f"{code}.fallback", "warning", f"no {want} {what}; the {used} one is used",
+                                    path=path))
+
+    title, used = _pick(article.titles, want)
+    fallback("title", used)
+    abstract, used = _pick(article.abstracts, want)
+    fallback("abstract", used)
+    keywords: list[str] = []
+    if article.keywords:
+        used = want if want in article.keywords else next(iter(article.keywords))
+        keywords = article.keywords[used]
+        fallback("keywords", used)
+    authors: list[tuple[Contributor, PersonName | None]] = []
+    borrowed: dict[str, int] = {}
+    for contributor in article.contributors:
+        if contributor.organization:
+            authors.append((contributor, None))
+            continue
+        found = name_in(contributor, want)
+        if found is None:
+            continue
+        name, used = found
+        if used != want:
+            borrowed[used] = borrowed.get(used, 0) + 1
+        authors.append((contributor, name))
+    for used, count in borrowed.items():
+        problems.append(Problem(f"{code}.fallback", "warning", f"{count} author name(s) not given in {want}; the "
+                                f"{used} spelling is used", path=f"{path}.contributors"))
+    journal_title, _ = _pick(issue.journal.titles, want)
+    return Localized(want, title, abstract, keywords, authors, journal_title, problems)
+
+
+def organization_name(contributor: Contributor, lang: str) -> str | None:
+    return _pick(contributor.organization, lang)[0]

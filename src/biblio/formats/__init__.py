@@ -14,7 +14,7 @@ from pathlib import Path
 from ..model import Issue
 from ..problems import Problem
 
-Writer = Callable[..., tuple[list[Path], list[Problem]]]  # (issue, folder, *, dois=None)
+Writer = Callable[..., tuple[list[Path], list[Problem]]]  # (issue, folder, *, dois=None[, lang=None])
 Validator = Callable[[Path], list[Problem]]
 Detector = Callable[[Path], bool]
 Reader = Callable[[Path], "tuple[Issue | None, list[Problem]]"]
@@ -27,7 +27,9 @@ class Format:
     ``write(issue, folder, dois=None)`` puts the issue (or the articles with those DOIs)
     into a folder and returns the files it wrote and the problems it met, including
     fields the format cannot carry; ``validate`` checks one file against the format's
-    official schema; ``detect`` tells whether a file is in this format.
+    official schema (or, without one, by re-reading it); ``detect`` tells whether a file
+    is in this format. A ``per_language`` format carries one language per item, so its
+    writer also takes ``lang=`` and ``build`` writes it once per language of the issue.
     """
 
     name: str
@@ -37,6 +39,7 @@ class Format:
     detect: Detector
     file_name: str | None = None  # the one file a single-file format writes; None: one file per article
     read: Reader | None = None  # a file of this format back into the model, where the format has a reader
+    per_language: bool = False
 
 
 _REGISTRY: dict[str, Format] = {}
