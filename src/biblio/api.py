@@ -218,3 +218,23 @@ def read(path: str | Path) -> tuple[Issue | None, list[Problem]]:
         return None, [Problem("read.format", "error", f"biblio cannot read this file's format (it reads: "
                               f"{readable})", file=str(target))]
     return fmt.read(target)
+
+
+def convert(source: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
+            lang: str | None = None) -> BuildReport:
+    """Read a file in one format and write it in another, reporting what the target cannot carry."""
+    fmt = formats.get(format_name)
+    target = Path(output)
+    report = BuildReport(Path(source), target.parent if fmt and fmt.file_name else target)
+    if fmt is None:
+        known = ", ".join(f.name for f in formats.registered())
+        report.problems.append(Problem("convert.format", "error", f"there is no format '{format_name}'; "
+                                       f"use one of: {known}"))
+        return report
+    issue, report.problems = read(source)
+    if issue is None or has_errors(report.problems):
+        return report
+    report.articles = len(issue.articles)
+    _write_checked(fmt, issue, None, report.out_dir, report, validate=validate,
+                   rename=target if fmt.file_name else None, lang=lang if fmt.per_language else None)
+    return report

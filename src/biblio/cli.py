@@ -93,11 +93,40 @@ def _print_report(report: api.BuildReport, args: argparse.Namespace, command: st
 def cmd_export(args: argparse.Namespace) -> int:
     if (code := _missing_file(args.manifest, args.json, "export")) is not None:
         return code
+    if args.lang and (code := _bad_lang(args.lang, args.json, "export")) is not None:
+        return code
     report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi,
-                        previous=args.previous)
+                        previous=args.previous, lang=args.lang)
     code = _print_report(report, args, "export")
     if not args.json:
         print(f"{args.manifest}: {report.articles} articles -> {args.output} ({args.to}); "
+              f"{_summary(report.problems)}")
+    return code
+
+
+def _bad_lang(lang: str, as_json: bool, command: str) -> int | None:
+    from .ids import language_tag
+
+    checked = language_tag(lang)
+    if checked.ok:
+        return None
+    message = f"biblio {command}: --lang {checked.message}"
+    if as_json:
+        _emit_json({"command": command, "ok": False, "usage_error": message})
+    else:
+        print(message, file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    if not args.source.is_file():
+        return _missing_file(args.source, args.json, "convert") or EXIT_USAGE
+    if args.lang and (code := _bad_lang(args.lang, args.json, "convert")) is not None:
+        return code
+    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=args.lang)
+    code = _print_report(report, args, "convert")
+    if not args.json:
+        print(f"{args.source}: {report.articles} articles -> {args.output} ({args.to}); "
               f"{_summary(report.problems)}")
     return code
 
@@ -205,15 +234,27 @@ def parser() -> argparse.ArgumentParser:
                      "Check the manifest, write one output format and validate it against the official "
                      "schema. An invalid file is not left at the output path (unless --no-validate).")
     export.add_argument("manifest", type=Path, help="the issue manifest")
-    export.add_argument("--to", required=True, metavar="FORMAT", help="the output format: crossref or jats")
+    export.add_argument("--to", required=True, metavar="FORMAT", help="the output format (see `biblio formats`)")
     export.add_argument("-o", "--output", type=Path, required=True,
-                        help="output file (crossref) or folder (jats: one file per article)")
+                        help="output file, or folder for jats (one file per article)")
+    export.add_argument("--lang", metavar="TAG", help="citation formats: the language of titles, abstracts, "
+                        "keywords and names (default: each article's own); fallbacks are reported")
     export.add_argument("--doi", action="append", metavar="DOI",
                         help="only the article with this DOI (repeat for several)")
     export.add_argument("--previous", type=Path, metavar="FILE",
                         help="an earlier deposit of the same DOIs: check that this one is newer")
     export.add_argument("--no-validate", action="store_true", help="write without validating")
     export.set_defaults(run=cmd_export)
+
+    convert = command("convert", "convert a file from one format to another",
+                      "Read a file (its format is detected) and write it in another format, validated. "
+                      "What the target format cannot carry is reported.")
+    convert.add_argument("source", type=Path, metavar="IN", help="the file to convert")
+    convert.add_argument("--to", required=True, metavar="FORMAT", help="the target format")
+    convert.add_argument("-o", "--output", type=Path, required=True, help="output file (or folder for jats)")
+    convert.add_argument("--lang", metavar="TAG", help="citation formats: the language to write")
+    convert.add_argument("--no-validate", action="store_true", help="write without validating")
+    convert.set_defaults(run=cmd_convert)
 
     validate = command("validate", "validate files against their official schemas",
                        "Detect the format of each file (a Crossref deposit or a JATS article) and validate it against "

@@ -163,7 +163,7 @@ class Localized:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _pick(text: LangText | None, lang: str) -> tuple[str | None, str | None]:
+def pick(text: LangText | None, lang: str) -> tuple[str | None, str | None]:
     if not text:
         return None, None
     if lang in text.texts:
@@ -191,12 +191,12 @@ def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "
 
     def fallback(what: str, used: str | None) -> None:
         if used and used != want:
-            problems.append(Problem(f"{code}.fallback", "warning", f"no {want} {what}; the {used} one is used",
+            problems.append(Problem(f"{code}.fallback", "warning", f"no {want} {what}: using the {used} {what}",
                                     path=path))
 
-    title, used = _pick(article.titles, want)
+    title, used = pick(article.titles, want)
     fallback("title", used)
-    abstract, used = _pick(article.abstracts, want)
+    abstract, used = pick(article.abstracts, want)
     fallback("abstract", used)
     keywords: list[str] = []
     if article.keywords:
@@ -217,11 +217,20 @@ def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "
             borrowed[used] = borrowed.get(used, 0) + 1
         authors.append((contributor, name))
     for used, count in borrowed.items():
-        problems.append(Problem(f"{code}.fallback", "warning", f"{count} author name(s) not given in {want}; the "
-                                f"{used} spelling is used", path=f"{path}.contributors"))
-    journal_title, _ = _pick(issue.journal.titles, want)
+        problems.append(Problem(f"{code}.fallback", "warning", f"no {want} spelling of {count} author name(s): "
+                                f"using the {used} spelling", path=f"{path}.contributors"))
+    journal_title, _ = pick(issue.journal.titles, want)
     return Localized(want, title, abstract, keywords, authors, journal_title, problems)
 
 
+def guess_language(text: str) -> str:
+    """kk for Kazakh-only Cyrillic letters, ru for other Cyrillic, en for anything else."""
+    if any(char in "ӘәҒғҚқҢңӨөҰұҮүҺһІі" for char in text):
+        return "kk"
+    if any("CYRILLIC" in unicodedata.name(char, "") for char in text if char.isalpha()):
+        return "ru"
+    return "en"
+
+
 def organization_name(contributor: Contributor, lang: str) -> str | None:
-    return _pick(contributor.organization, lang)[0]
+    return pick(contributor.organization, lang)[0]

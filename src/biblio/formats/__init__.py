@@ -2,7 +2,7 @@
 
 A format module registers a ``Format`` whose functions work on the model; ``biblio
 build`` writes and validates every registered format, so the build grows as formats
-are added. Built in today: Crossref deposit XML and JATS.
+are added.
 """
 
 from __future__ import annotations
@@ -71,12 +71,14 @@ def detect(path: Path) -> Format | None:
 
 
 def _register_builtin() -> None:
-    from . import crossref, jats
+    from . import crossref, csl, jats
 
     register(Format("crossref", f"Crossref deposit XML {crossref.VERSION} (one doi_batch for the issue)",
                     crossref.write, crossref.validate, crossref.detect, crossref.FILE_NAME))
     register(Format("jats", "JATS 1.3 Journal Publishing XML, one file per article (front matter, references)",
                     jats.write, jats.validate, jats.detect, read=jats.read))
+    register(Format("csl", "CSL-JSON items (one language per file) for citation processors and Zotero",
+                    csl.write, csl.validate, csl.detect, csl.FILE_NAME, read=csl.read, per_language=True))
 
 
 _register_builtin()

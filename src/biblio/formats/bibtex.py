@@ -1,0 +1,1148 @@
+"""BibTeX / BibLaTeX: one ``@article`` per article, in one language per file.
+
+Mapping decisions (design.md §4):
+
+- **Raw UTF-8.** Cyrillic and Kazakh letters are written as they are, never as LaTeX
+  macros (``\\CYRSCHWA`` breaks Zotero and most TeX setups). Only what TeX itself needs is
+  escaped: ``& % $ # _`` as ``\\&`` …, ``\\`` ``~`` ``^`` as ``\\textbackslash{}``,
+  ``\\textasciitilde{}``, ``\\textasciicircum{}``; braces as ``\\{ \\}`` when the text's own
+  braces pair up, else as ``\\textbraceleft{}``/``\\textbraceright{}`` (BibTeX counts ``\\{``
+  as a brace, so an unpaired one would break the file); and ``{}`` between the character
+  pairs TeX turns into other characters (``--``, ``''``, `````` ``, ``!` ``, ``?` ``).
+  Whitespace runs become one space (BibTeX collapses them anyway); paragraphs of an
+  abstract are joined with ``\\par``. The reader undoes exactly this, so a round trip
+  gives back the same text.
+- **Titles are brace-protected** (``title = {{…}}``): styles that change case would
+  otherwise lower-case titles printed in capitals; the title is kept as printed.
+- **Names**: ``Family, Given and …``; a family name or given name holding a comma or the
+  word "and" is braced; a person with one name keeps it as one token (``Abu{ }Nasr``); a
+  group author is one brace group, ``{The Consortium}``.
+- **language and langid**: ``language`` is the article's own language as a BCP 47 tag
+  (``kk``), the form Zotero stores and CSL processors use (biblio's CSL-JSON and RIS write
+  the same); ``langid`` is the biblatex/babel name of the language the entry's text is
+  in (``kazakh``, ``russian``, ``english``), which biblatex uses for hyphenation. They
+  differ in a translated view: the English entry of a Kazakh article has
+  ``language = {kk}`` and ``langid = {english}``.
+- **Pages and article numbers**: ``pages = {9--22}``; an article number goes to ``eid``
+  (biblatex's field for it, as ADS and APS write it), never into ``pages``.
+- **ISSN**: every ISSN of the journal, comma-separated (as Zotero exports them).
+- **Keys** are ASCII and the same in every language's file, so switching files keeps
+  ``\\cite`` commands working: the first author's family name (its Latin spelling, else
+  transliterated from Cyrillic), the year, and the first word of four letters or more of
+  the English (or another Latin-script) title, else of the original title transliterated:
+  ``nassimov2025genesis``. Keys that collide get ``a``, ``b``, … in article order; they are
+  computed over the whole issue, so exporting some articles does not change them.
+
+Whatever BibTeX cannot carry is reported as a ``bibtex.not-carried`` note per kind of
+field, with the article numbers, and every language fallback as ``bibtex.fallback``.
+
+The reader takes BibTeX and BibLaTeX from other tools too: ``journaltitle``, ``date``,
+``issue``, ``langid``, LaTeX accents (decoded with pylatexenc, which bibtexparser depends
+on), "Given Family" names, ``pages`` with ``-`` or ``--``, DOIs as URLs, keywords split at
+``,`` or ``;``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.middlewares import RemoveEnclosingMiddleware
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ExplicitComment,
+    Field,
+    ImplicitComment,
+    ParsingFailedBlock,
+)
+from bibtexparser.writer import BibtexFormat
+
+from .. import derive, ids
+from ..fileio import write_atomic
+from ..model import (
+    Article,
+    ArticleDates,
+    Contributor,
+    Issn,
+    Issue,
+    Journal,
+    LangText,
+    Pages,
+    PartialDate,
+    PersonName,
+    Publisher,
+)
+from ..problems import Problem, article_numbers
+
+FILE_NAME = "articles.bib"
+
+# --- languages ------------------------------------------------------------------------
+
+# biblatex/babel/polyglossia names for langid, by primary language subtag.
+LANGID: dict[str, str] = {
+    "kk": "kazakh", "ru": "russian", "en": "english", "uk": "ukrainian", "be": "belarusian", "ky": "kyrgyz",
+    "uz": "uzbek", "tt": "tatar", "tr": "turkish", "az": "azerbaijani", "mn": "mongolian", "de": "ngerman",
+    "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese", "pl": "polish", "cs": "czech",
+    "sk": "slovak", "bg": "bulgarian", "sr": "serbian", "hr": "croatian", "sl": "slovenian", "ro": "romanian",
+    "hu": "magyar", "fi": "finnish", "et": "estonian", "lv": "latvian", "lt": "lithuanian", "nl": "dutch",
+    "sv": "swedish", "da": "danish", "nb": "norsk", "nn": "nynorsk", "el": "greek", "ka": "georgian",
+    "hy": "armenian", "ar": "arabic", "fa": "persian", "he": "hebrew", "zh": "chinese", "ja": "japanese",
+    "ko": "korean", "la": "latin",
+}
+_LANGID_REGIONAL = {"en-GB": "british", "en-US": "american", "de-AT": "naustrian", "de-CH": "nswissgerman",
+                    "pt-BR": "brazilian"}
+# Language names and codes other tools write in `language` or `langid`, to a tag.
+_LANG_NAMES: dict[str, str] = {name: tag for tag, name in LANGID.items()}
+_LANG_NAMES.update({
+    "american": "en", "british": "en", "usenglish": "en", "ukenglish": "en", "australian": "en",
+    "canadian": "en", "newzealand": "en", "german": "de", "austrian": "de", "naustrian": "de",
+    "swissgerman": "de", "nswissgerman": "de", "brazil": "pt", "brazilian": "pt", "portuges": "pt",
+    "kazak": "kk", "norwegian": "nb", "hungarian": "hu", "slovene": "sl",
+    "eng": "en", "rus": "ru", "kaz": "kk", "ukr": "uk", "bel": "be", "kir": "ky", "uzb": "uz", "tat": "tt",
+    "tur": "tr", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "pol": "pl",
+    "por": "pt", "chi": "zh", "zho": "zh", "jpn": "ja",
+    "русский": "ru", "русский язык": "ru", "английский": "en", "казахский": "kk", "қазақ": "kk",
+    "қазақша": "kk", "қазақ тілі": "kk", "орыс": "ru", "орыс тілі": "ru", "ағылшын": "en",
+    "ағылшын тілі": "en",
+})
+_CYRILLIC_LANGS = {"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"}
+
+
+def langid(tag: str) -> str | None:
+    """The biblatex language name for a language tag (``kk-Latn`` -> ``kazakh``), if there is one."""
+    if tag in _LANGID_REGIONAL:
+        return _LANGID_REGIONAL[tag]
+    return LANGID.get(ids.primary_language(tag))
+
+
+def language_tag(value: str) -> str | None:
+    """A tag for what other tools write in ``language``/``langid``: ``Russian``, ``rus``, ``ru``, ``kazakh``."""
+    text = " ".join(value.split()).strip().lower()
+    if not text:
+        return None
+    if text in _LANG_NAMES:
+        return _LANG_NAMES[text]
+    checked = ids.language_tag(value.strip())
+    if checked.ok and checked.value and len(ids.primary_language(checked.value)) <= 3:
+        return checked.value
+    return None
+
+
+# --- text: TeX escaping and its exact inverse -----------------------------------------------
+
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "\\": r"\textbackslash{}",
+            "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LIGATURES = {"--", "''", "``", "!`", "?`"}  # pairs TeX (and the reader) turn into other characters
+
+
+def squash(text: str) -> str:
+    """Whitespace runs as one space, trimmed: what BibTeX keeps of a field's spacing."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text (split at blank lines), each squashed."""
+    return [part for part in (squash(p) for p in _PARAGRAPH_BREAK.split(text)) if part]
+
+
+def _braces_pair_up(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def tex_escape(text: str) -> str:
+    """Text as a BibTeX field value that TeX and biblio's reader both read back as ``text``.
+
+    Whitespace is squashed; letters of every script stay as they are.
+    """
+    text = squash(text)
+    paired = _braces_pair_up(text)
+    out: list[str] = []
+    for position, char in enumerate(text):
+        if char in "{}":
+            if paired:
+                out.append("\\" + char)
+            else:
+                out.append(r"\textbraceleft{}" if char == "{" else r"\textbraceright{}")
+        else:
+            out.append(_ESCAPES.get(char, char))
+        if text[position:position + 2] in _LIGATURES:
+            out.append("{}")
+    return "".join(out)
+
+
+@functools.cache
+def _decoder():
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        SpecialsTextSpec,
+        get_default_latex_context_db,
+    )
+
+    context = get_default_latex_context_db()
+    context.add_context_category("biblio-bibtex", prepend=True, macros=[
+        MacroTextSpec("textbraceleft", simplify_repl="{"),
+        MacroTextSpec("textbraceright", simplify_repl="}"),
+        MacroTextSpec("textasciicircum", simplify_repl="^"),
+        MacroTextSpec("textasciitilde", simplify_repl="~"),
+        MacroTextSpec("textunderscore", simplify_repl="_"),
+        MacroTextSpec("textquotedbl", simplify_repl='"'),
+        MacroTextSpec("par", simplify_repl="\n\n"),
+        MacroTextSpec("url", simplify_repl="%s"),
+        MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
+        MacroTextSpec("TeX", simplify_repl="TeX"),
+    ], specials=[SpecialsTextSpec("~", " ")])  # a tie between initials is a space in metadata
+    return context, LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
+_UNESCAPED = re.compile(r"(\\*)([&%])")
+_MACRO = re.compile(r"\\(?:([A-Za-z]+)|.)")
+
+
+def tex_decode(value: str) -> tuple[str, list[str]]:
+    """A field value as plain Unicode text, and the LaTeX macros it had that biblio does not know.
+
+    Undoes ``tex_escape`` exactly and reads what other tools write: accents (``{\\"o}``,
+    ``\\'e``, ``{\\c c}``, ``\\ss``), dashes, quotes, braces. An unescaped ``&`` or ``%`` is
+    kept as text (TeX would misread it, but the metadata is clear).
+    """
+    context, decoder = _decoder()
+    value = _UNESCAPED.sub(lambda m: m.group(1) + ("\\" if len(m.group(1)) % 2 == 0 else "") + m.group(2), value)
+    unknown = sorted({m.group(1) for m in _MACRO.finditer(value)
+                      if m.group(1) and context.get_macro_spec(m.group(1)) is None})
+    from pylatexenc.latexwalker import LatexWalkerError
+
+    try:
+        text = decoder.latex_to_text(value)
+    except LatexWalkerError:  # pylatexenc parses tolerantly; keep the raw text if it ever gives up
+        text = value
+    return text, unknown
+
+
+# --- cite keys ------------------------------------------------------------------------------
+
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "і": "i", "є": "ye", "ї": "yi", "ґ": "g", "ў": "u",
+}
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only: Cyrillic transliterated, accents dropped."""
+    letters = "".join(_TRANSLIT.get(char, char) for char in text.lower())
+    letters = unicodedata.normalize("NFKD", letters.replace("ß", "ss").replace("ø", "o").replace("ł", "l"))
+    return "".join(char for char in letters if char.isascii() and char.isalnum())
+
+
+def _key_word(article: Article) -> str:
+    title = article.titles.get("en")
+    if title is None:
+        title = next((text for _, text in article.titles.items() if derive.is_latin(text)), None)
+    if title is None:
+        title = article.titles.main or ""
+    words = [ascii_fold(word) for word in re.split(r"[\s\-–—/]+", title)]
+    words = [word for word in words if word and not word.isdigit()]
+    return next((word for word in words if len(word) >= 4), words[0] if words else "")
+
+
+def _key_name(article: Article) -> str:
+    for contributor in article.contributors:
+        if contributor.organization:
+            words = [ascii_fold(w) for w in (contributor.organization.main or "").split()]
+            name = next((w for w in words if len(w) >= 3), "".join(words))
+        else:
+            found = derive.latin_name(contributor) or derive.main_name(contributor, article)
+            name = ascii_fold(found[1].family) if found else ""
+        if name:
+            return name
+    return "anon"
+
+
+def cite_keys(issue: Issue) -> list[str]:
+    """A unique ASCII key per article of the issue, the same whatever language is written."""
+    bases = []
+    for article in issue.articles:
+        year = derive.publication_date(issue, article)[0].year
+        bases.append(f"{_key_name(article)}{year}{_key_word(article)}")
+    counts: dict[str, int] = {}
+    for base in bases:
+        counts[base] = counts.get(base, 0) + 1
+    used = {base for base in bases if counts[base] == 1}
+    keys = []
+    for base in bases:
+        if counts[base] == 1:
+            keys.append(base)
+            continue
+        key = next(candidate for candidate in _suffixed(base) if candidate not in used)
+        used.add(key)
+        keys.append(key)
+    return keys
+
+
+def _suffixed(base: str) -> Iterator[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for first in ["", *letters]:
+        for second in letters:
+            yield base + first + second
+
+
+# --- writing ------------------------------------------------------------------------------
+
+_AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+
+
+def _name_part(tex: str) -> str:
+    """Brace a family or given name that holds a comma or the word "and" (BibTeX would split there)."""
+    return "{" + tex + "}" if "," in tex or _AND.search(tex) else tex
+
+
+def person_tex(name: PersonName) -> str:
+    family, given = tex_escape(name.family), tex_escape(name.given or "")
+    if given:
+        return f"{_name_part(family)}, {_name_part(given)}"
+    if family.lower() == "and":
+        return "{" + family[0] + "}" + family[1:]
+    return family.replace(" ", "{ }").replace(",", "{,}")  # one name, one token
+
+
+def _keywords_tex(words: list[str]) -> str:
+    return ", ".join(tex_escape(word).replace(",", "{,}").replace(";", "{;}") for word in words)
+
+
+def _url(url: str) -> str:
+    """A URL as BibTeX can hold it verbatim: characters that would unbalance the field percent-encoded."""
+    return "".join({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}.get(char, char) for char in url.strip())
+
+
+@dataclass
+class _Writer:
+    issue: Issue
+    lang: str | None
+    problems: list[Problem] = field(default_factory=list)
+    not_carried: dict[str, list[int]] = field(default_factory=dict)
+    no_langid: set[str] = field(default_factory=set)
+    journal_fallbacks: set[str] = field(default_factory=set)
+
+    def drop(self, what: str, index: int) -> None:
+        indexes = self.not_carried.setdefault(what, [])
+        if index not in indexes:
+            indexes.append(index)
+
+    def warn(self, code: str, message: str, path: str) -> None:
+        self.problems.append(Problem(code, "warning", message, path=path))
+
+    def entry(self, index: int, key: str) -> Entry:
+        issue, article = self.issue, self.issue.articles[index]
+        path = f"articles[{index}]"
+        shown = derive.localize(issue, index, self.lang, code="bibtex")
+        self.problems.extend(shown.problems)
+        text_lang = shown.lang
+        if article.titles and shown.lang not in article.titles:
+            text_lang = article.titles.languages[0]  # the title decides what langid says
+        fields: list[tuple[str, str]] = []
+        people: dict[str, list[str]] = {}
+        for contributor, name in shown.authors:
+            if contributor.role not in ("author", "editor", "translator"):
+                self.drop(f"contributors in the role {contributor.role}", index)
+                continue
+            if name is None:
+                tex = "{" + tex_escape(derive.organization_name(contributor, shown.lang) or "") + "}"
+            else:
+                tex = person_tex(name)
+            people.setdefault(contributor.role, []).append(tex)
+        if people.get("author"):
+            fields.append(("author", " and ".join(people["author"])))
+        if shown.title:
+            fields.append(("title", "{" + tex_escape(shown.title) + "}"))
+        else:
+            self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", path)
+        if shown.journal_title:
+            fields.append(("journal", tex_escape(shown.journal_title)))
+            if shown.lang not in issue.journal.titles:
+                self.journal_fallbacks.add(shown.lang)
+        if issue.journal.abbreviation:
+            fields.append(("shortjournal", tex_escape(issue.journal.abbreviation)))
+        date, _ = derive.publication_date(issue, article)
+        fields.append(("year", f"{date.year:04d}"))
+        if date.month is not None:
+            fields.append(("month", str(date.month)))
+            if date.day is not None:
+                self.drop("the day of the publication date", index)
+        if issue.volume:
+            fields.append(("volume", tex_escape(issue.volume)))
+        if issue.number:
+            fields.append(("number", tex_escape(issue.number)))
+        fields.extend(self.pages(article))
+        if article.doi:
+            if re.search(r"[{}\\]", article.doi):
+                self.warn("bibtex.doi-unwritable", f"the DOI {article.doi} holds a brace or backslash, which a "
+                          "BibTeX doi field cannot hold; it is left out", f"{path}.doi")
+            else:
+                fields.append(("doi", article.doi))
+        if issue.journal.issns:
+            fields.append(("issn", ", ".join(issn.value for issn in issue.journal.issns)))
+        url = derive.landing_page(issue, index)
+        if url:
+            fields.append(("url", _url(url)))
+        if shown.abstract:
+            fields.append(("abstract", r" \par ".join(tex_escape(p) for p in paragraphs(shown.abstract))))
+        if shown.keywords:
+            for word in shown.keywords:
+                if "," in word or ";" in word:
+                    self.warn("bibtex.keyword-separator", f"the keyword '{word}' holds a comma or semicolon: "
+                              "biblio keeps it in braces, but other programs (Zotero, biber) may split it in two",
+                              f"{path}.keywords")
+            fields.append(("keywords", _keywords_tex([w for w in shown.keywords if squash(w)])))
+        if issue.journal.publisher:
+            name, _ = derive.pick(issue.journal.publisher.name, shown.lang)
+            if name:
+                fields.append(("publisher", tex_escape(name)))
+        fields.append(("language", article.language))
+        name = langid(text_lang)
+        if name:
+            fields.append(("langid", name))
+        else:
+            self.no_langid.add(text_lang)
+        for role in ("editor", "translator"):
+            if people.get(role):
+                fields.append((role, " and ".join(people[role])))
+        self.check_not_carried(article, index, shown, text_lang)
+        return Entry("article", key, [Field(name, value) for name, value in fields if value])
+
+    def pages(self, article: Article) -> list[tuple[str, str]]:
+        pages = article.pages
+        if pages is None:
+            return []
+        found = []
+        if pages.first:
+            text = tex_escape(pages.first)
+            if pages.last:
+                text += "--" + tex_escape(pages.last)
+            found.append(("pages", text))
+        if pages.article_number:
+            found.append(("eid", tex_escape(pages.article_number)))
+        return found
+
+    def check_not_carried(self, article: Article, index: int, shown: derive.Localized, text_lang: str) -> None:
+        drop = functools.partial(self.drop, index=index)
+        if any(lang != text_lang for lang in article.titles.texts):
+            drop("titles in other languages")
+        _, abstract_lang = derive.pick(article.abstracts, shown.lang)
+        if any(lang != abstract_lang for lang in article.abstracts.texts):
+            drop("abstracts in other languages")
+        keyword_lang = shown.lang if shown.lang in article.keywords else next(iter(article.keywords), None)
+        if any(lang != keyword_lang for lang in article.keywords):
+            drop("keywords in other languages")
+        people = article.contributors
+        if any(len(c.names) > 1 or (c.organization and len(c.organization.texts) > 1) for c in people):
+            drop("author names in other languages and scripts")
+        if any(name.order == "family-first" for c in people for name in c.names.values()):
+            drop("the printed order of names (family name first)")
+        if any(c.orcid for c in people):
+            drop("ORCID iDs")
+        if any(c.affiliations for c in people):
+            drop("affiliations")
+        if any(c.email or c.corresponding for c in people):
+            drop("e-mail addresses and the corresponding-author flag")
+        if any(c.credit for c in people):
+            drop("CRediT roles")
+        if article.funding:
+            drop("funding")
+        if article.references:
+            drop("reference lists")
+        if article.section:
+            drop("sections")
+        if article.citations:
+            drop("in-text citation numbers")
+        if article.license:
+            drop("licences")
+        dates = article.dates
+        if dates.received or dates.accepted or (dates.online and dates.published):
+            drop("dates other than the publication date (received, accepted, online)")
+        issue = self.issue
+        if issue.whole_number:
+            drop("the issue's whole number")
+        if issue.doi or issue.title:
+            drop("the issue's DOI and title")
+        if any(issn.media for issn in issue.journal.issns):
+            drop("whether an ISSN is the print or the electronic one")
+        if len(issue.journal.titles.texts) > 1:
+            drop("the journal's titles in other languages")
+        publisher = issue.journal.publisher
+        if publisher and (publisher.place or len(publisher.name.texts) > 1):
+            drop("the publisher's place and its names in other languages")
+
+    def report(self) -> None:
+        used = self.issue.journal.titles.languages[0] if self.issue.journal.titles else None
+        for lang in sorted(self.journal_fallbacks):
+            self.warn("bibtex.fallback", f"no {lang} journal title: using the {used} journal title", "journal.titles")
+        if self.no_langid:
+            self.problems.append(Problem(
+                "bibtex.langid-unknown", "info", "biblio knows no biblatex language name for "
+                + ", ".join(sorted(self.no_langid)) + "; those entries have no langid", path="articles"))
+        for what, indexes in self.not_carried.items():
+            self.problems.append(Problem("bibtex.not-carried", "info",
+                                         f"BibTeX cannot carry {what} ({article_numbers(indexes)})", path="articles"))
+
+
+def _format() -> BibtexFormat:
+    fmt = BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = "auto"
+    fmt.block_separator = "\n"
+    return fmt
+
+
+def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
+    """The issue (or the articles with the given DOIs) as BibTeX text, in ``lang`` or each article's own."""
+    indexes = list(range(len(issue.articles)))
+    problems: list[Problem] = []
+    if dois is not None:
+        wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois}
+        indexes = [i for i in indexes if issue.articles[i].doi and ids.doi_key(issue.articles[i].doi) in wanted]
+        found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
+        problems += [Problem("bibtex.doi-unknown", "error", f"no article of the issue has the DOI {d}",
+                             path="articles") for d in dois if ids.doi_key(ids.doi(d).value or d) not in found]
+        if problems:
+            return "", problems
+    writer = _Writer(issue, lang)
+    keys = cite_keys(issue)
+    library = Library([writer.entry(index, keys[index]) for index in indexes])
+    writer.report()
+    return bibtexparser.write_string(library, bibtex_format=_format()), problems + writer.problems
+
+
+def file_name(lang: str | None) -> str:
+    return FILE_NAME if lang is None else f"articles.{lang}.bib"
+
+
+def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
+          lang: str | None = None) -> tuple[list[Path], list[Problem]]:
+    """The registry's writer: ``articles.bib`` (each article in its language) or ``articles.{lang}.bib``."""
+    text, problems = dumps(issue, lang=lang, dois=dois)
+    if any(p.severity == "error" for p in problems):
+        return [], problems
+    target = folder / file_name(lang)
+    write_atomic(target, text)
+    return [target], problems
+
+
+# --- reading files --------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """bibtexparser logs every syntax error; biblio reports them as problems instead."""
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return None, [Problem("bibtex.io", "error", f"cannot read the file: {error.strerror or error}",
+                              file=str(path))]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return data.decode("cp1252", errors="replace"), [Problem(
+            "bibtex.encoding", "warning", "the file is not UTF-8; it is read as Windows-1252 (Latin-1): check "
+            "accented letters, and save it as UTF-8", file=str(path), line=line)]
+
+
+def _parse(text: str, *, raw: bool = False) -> Library:
+    with _quiet():
+        return bibtexparser.parse_string(text, parse_stack=[] if raw else None)
+
+
+def detect(path: Path) -> bool:
+    """A BibTeX file: text with ``@type{key,`` entries (a ``.bib`` name needs only ``@type{``)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(65536).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    stripped = head.lstrip("\ufeff \t\r\n")
+    if stripped[:1] in ("<", "[", "{") or re.match(r"TY {2}- ", stripped):
+        return False
+    if Path(path).suffix.lower() == ".bib" and re.search(r"(?m)^\s*@\w+\s*[{(]", head):
+        return True
+    return bool(re.search(r"(?m)^\s*@\w+\s*[{(]\s*[^\s,{}()=]+\s*,\s*\w[\w-]*\s*=", head))
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+# Required fields per entry type (BibTeX's standard styles, with the biblatex alternatives).
+REQUIRED: dict[str, list[tuple[str, ...]]] = {
+    "article": [("author",), ("title",), ("journal", "journaltitle"), ("year", "date")],
+    "book": [("author", "editor"), ("title",), ("publisher",), ("year", "date")],
+    "inbook": [("author", "editor"), ("title",), ("chapter", "pages"), ("publisher",), ("year", "date")],
+    "incollection": [("author",), ("title",), ("booktitle",), ("publisher",), ("year", "date")],
+    "inproceedings": [("author",), ("title",), ("booktitle",), ("year", "date")],
+    "conference": [("author",), ("title",), ("booktitle",), ("year", "date")],
+    "proceedings": [("title",), ("year", "date")],
+    "phdthesis": [("author",), ("title",), ("school", "institution"), ("year", "date")],
+    "mastersthesis": [("author",), ("title",), ("school", "institution"), ("year", "date")],
+    "thesis": [("author",), ("title",), ("type",), ("institution", "school"), ("year", "date")],
+    "techreport": [("author",), ("title",), ("institution",), ("year", "date")],
+    "report": [("author",), ("title",), ("type",), ("institution",), ("year", "date")],
+    "online": [("author", "editor"), ("title",), ("year", "date"), ("url", "doi", "eprint")],
+    "manual": [("title",)],
+    "booklet": [("title",)],
+    "unpublished": [("author",), ("title",), ("note",)],
+    "misc": [],
+}
+# Fields biblatex reads verbatim: no TeX escaping there.
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb", "verbc"})
+_URL_ARGUMENT = re.compile(r"\\(?:url|href|path)\s*\{[^{}]*\}")
+_ENTRY_LIKE = re.compile(r"(?m)^\s*@?\w+\s*\{\s*[^\s,{}]+\s*,|\b\w+\s*=\s*[{\"]")  # type{key, or field = {
+_CYRILLIC_MACRO = re.compile(r"\\(?:CYR[A-Z]+|cyr[a-z]*|cyrchar)")
+
+
+def _line(number: int | None) -> int | None:
+    return number + 1 if number is not None else None  # bibtexparser counts lines from 0
+
+
+def _brace_trouble(value: str) -> bool:
+    """Braces as BibTeX counts them (an escaped ``\\{`` too) do not pair up."""
+    depth = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return True
+    return depth != 0
+
+
+def _unescaped_specials(content: str) -> tuple[list[str], bool]:
+    """The TeX specials outside math that lack a backslash, and whether a ``$`` is left open."""
+    content = _URL_ARGUMENT.sub("", content)
+    found: list[str] = []
+    math = False
+    backslashes = 0
+    for char in content:
+        if char == "\\":
+            backslashes += 1
+            continue
+        escaped = backslashes % 2 == 1
+        backslashes = 0
+        if escaped:
+            continue
+        if char == "$":
+            math = not math
+        elif not math and char in "&%#_^" and char not in found:
+            found.append(char)
+    return found, math
+
+
+def _content(value: str) -> str | None:
+    """A raw field value without its enclosing braces or quotes; None for numbers, macros and ``#`` joins."""
+    value = value.strip()
+    if _whole_group(value):
+        return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == '"' and '"' not in _braces_removed(value[1:-1]):
+        return value[1:-1]
+    return None
+
+
+def _braces_removed(text: str) -> str:
+    """The text outside any brace group (what a quoted value's own quotes are looked for in)."""
+    out, depth = [], 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+def validate(path: Path) -> list[Problem]:
+    """Re-parse the file and check what BibTeX and LaTeX would choke on, with line numbers.
+
+    Errors: blocks that cannot be parsed, repeated keys or fields, braces that do not pair
+    up, TeX specials (``& % $ # _ ^``) without a backslash outside url/doi fields. Warnings
+    (BibTeX itself only warns): required fields missing for the entry type, keys that are
+    not ASCII, Cyrillic written as LaTeX macros.
+    """
+    file = str(path)
+    text, problems = _read_text(Path(path))
+    if text is None:
+        return problems
+    library = _parse(text, raw=True)
+
+    def report(code: str, severity: str, message: str, line: int | None, where: str | None = None) -> None:
+        problems.append(Problem(code, severity, message, path=where, file=file, line=_line(line)))  # type: ignore[arg-type]
+
+    entries = 0
+    for block in library.blocks:
+        if isinstance(block, DuplicateBlockKeyBlock):
+            previous = block.previous_block.start_line
+            report("bibtex.duplicate-key", "error", f"the key '{block.key}' is used again (first at line "
+                   f"{_line(previous)}); each entry needs its own key", block.start_line, block.key)
+            inner = block.ignore_error_block
+            if isinstance(inner, Entry):
+                entries += 1
+                _check_entry(inner, report)
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            inner = block.ignore_error_block
+            key = inner.key if isinstance(inner, Entry) else None
+            report("bibtex.duplicate-field", "error", f"the entry repeats the field(s) {names}; BibTeX keeps "
+                   "only one", block.start_line, key)
+            if isinstance(inner, Entry):
+                entries += 1
+                _check_entry(inner, report)
+        elif isinstance(block, ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)
+            report("bibtex.syntax", "error", f"this block cannot be read: {reason.strip()}", block.start_line)
+        elif isinstance(block, Entry):
+            entries += 1
+            _check_entry(block, report)
+        elif isinstance(block, ExplicitComment | ImplicitComment) and _ENTRY_LIKE.search(block.comment):
+            report("bibtex.stray-text", "warning", "text outside any entry looks like a field list (a missing @ "
+                   "or a commented-out entry?); BibTeX ignores it", block.start_line)
+    if entries == 0 and not any(p.severity == "error" for p in problems):
+        problems.append(Problem("bibtex.empty", "warning", "the file has no entries", file=file))
+    return problems
+
+
+def _check_entry(entry: Entry, report) -> None:
+    key, kind = entry.key, entry.entry_type.lower()
+    if not key:
+        report("bibtex.key", "error", "the entry has no key", entry.start_line)
+    elif not re.fullmatch(r"[!-~]+", key) or re.search(r"[,{}()=\"#%'~\\]", key):
+        report("bibtex.key", "warning", f"the key '{key}' has characters BibTeX or biber may refuse; use "
+               "ASCII letters, digits and - _ : .", entry.start_line, key)
+    present = {f.key.lower() for f in entry.fields if f.value.strip() not in ("", "{}", '""')}
+    for options in REQUIRED.get(kind, []):
+        if not present & set(options):
+            report("bibtex.required-missing", "warning", f"@{kind} needs {' or '.join(options)}; BibTeX warns "
+                   "about the empty field and prints the entry without it", entry.start_line, key)
+    for item in entry.fields:
+        name, value = item.key.lower(), item.value
+        where = f"{key}.{name}"
+        if _brace_trouble(value):
+            report("bibtex.braces", "error", f"the braces in {name} do not pair up (BibTeX counts \\{{ and \\}} "
+                   "too); close each { with a }", item.start_line, where)
+            continue
+        content = _content(value)
+        if content is None or name in VERBATIM:
+            continue
+        specials, open_math = _unescaped_specials(content)
+        if specials:
+            shown = " ".join(specials)
+            report("bibtex.unescaped", "error", f"{name} has {shown} without a backslash; TeX reads it as a "
+                   "command character: write " + " ".join("\\" + s if s != "^" else "\\textasciicircum{}"
+                                                          for s in specials),
+                   item.start_line, where)
+        if open_math:
+            report("bibtex.unescaped", "error", f"{name} opens math mode with $ and never closes it; write \\$ "
+                   "for a dollar sign", item.start_line, where)
+        if _CYRILLIC_MACRO.search(content):
+            report("bibtex.cyrillic-macro", "warning", f"{name} spells Cyrillic with LaTeX macros (\\CYR…); "
+                   "Zotero cannot read them: write the letters as UTF-8", item.start_line, where)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+_MONTHS = {name: number for number, names in enumerate([
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december")], 1) for name in names}
+_NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator"}
+_ARTICLE_TYPES = {"article", "periodical", "suppperiodical"}
+
+
+def _whole_group(text: str) -> bool:
+    """``{…}`` where the first brace closes at the very end: one protected group."""
+    if len(text) < 2 or text[0] != "{" or text[-1] != "}":
+        return False
+    depth = 0
+    escaped = False
+    for position, char in enumerate(text):
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and position != len(text) - 1:
+                return False
+    return depth == 0
+
+
+def _split_top(value: str, separators: str) -> list[str]:
+    """Split at separators outside braces and not escaped."""
+    parts, current, depth, escaped = [], [], 0, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _script_language(text: str) -> str | None:
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return None
+    return derive.guess_language(text)
+
+
+@dataclass
+class _Read:
+    """One usable entry, before the issue is assembled."""
+
+    article: Article
+    journal: str | None
+    abbreviation: str | None
+    year: int | None
+    date: PartialDate | None
+    volume: str | None
+    number: str | None
+    issns: list[Issn]
+    publisher: str | None
+    text_lang: str
+    line: int | None
+
+
+class _Reader:
+    def __init__(self, file: str, file_lang: str | None):
+        self.file = file
+        self.file_lang = file_lang
+        self.problems: list[Problem] = []
+        self.remove_enclosing = RemoveEnclosingMiddleware()
+
+    def note(self, code: str, severity: str, message: str, line: int | None, path: str | None = None) -> None:
+        self.problems.append(Problem(code, severity, message, path=path, file=self.file,  # type: ignore[arg-type]
+                                     line=_line(line)))
+
+    def text(self, value: str, line: int | None, where: str) -> str:
+        decoded, unknown = tex_decode(value)
+        if unknown:
+            self.note("bibtex.latex-macro", "info", "biblio does not know the LaTeX command(s) "
+                      + ", ".join("\\" + name for name in unknown) + f" in {where.rsplit('.', 1)[-1]}; "
+                      "their text is kept without them", line, where)
+        return decoded
+
+    def blocks(self, library: Library) -> list[_Read]:
+        found = []
+        for block in library.blocks:
+            entry: Entry | None = None
+            if isinstance(block, DuplicateBlockKeyBlock):
+                self.note("bibtex.duplicate-key", "warning", f"the key '{block.key}' is used twice (first at line "
+                          f"{_line(block.previous_block.start_line)}); this entry is read too", block.start_line,
+                          block.key)
+                entry = self.unwrap(block.ignore_error_block, library)
+            elif isinstance(block, DuplicateFieldKeyBlock):
+                self.note("bibtex.duplicate-field", "warning", "the entry repeats the field(s) "
+                          f"{', '.join(sorted(block.duplicate_keys))}; the first value is read", block.start_line)
+                entry = self.unwrap(block.ignore_error_block, library)
+            elif isinstance(block, ParsingFailedBlock):
+                reason = getattr(block.error, "abort_reason", None) or str(block.error)
+                self.note("bibtex.syntax", "error", f"this block cannot be read and is skipped: {reason.strip()}",
+                          block.start_line)
+            elif isinstance(block, Entry):
+                entry = block
+            elif isinstance(block, ExplicitComment | ImplicitComment) and _ENTRY_LIKE.search(block.comment):
+                self.note("bibtex.stray-text", "warning", "text outside any entry looks like a field list "
+                          "(a missing @ or a commented-out entry?); it is not read", block.start_line)
+            if entry is not None:
+                read = self.entry(entry)
+                if read is not None:
+                    found.append(read)
+        return found
+
+    def unwrap(self, block, library: Library) -> Entry | None:
+        if not isinstance(block, Entry):
+            return None
+        transformed = self.remove_enclosing.transform_block(block, library)
+        return transformed if isinstance(transformed, Entry) else None
+
+    def entry(self, entry: Entry) -> _Read | None:
+        values: dict[str, Field] = {}
+        for item in entry.fields:
+            values.setdefault(item.key.lower(), item)
+        kind, key, line = entry.entry_type.lower(), entry.key, entry.start_line
+
+        def raw(*names: str) -> str | None:
+            for name in names:
+                if name in values and str(values[name].value).strip():
+                    return str(values[name].value).strip()
+            return None
+
+        def text(*names: str) -> str | None:
+            for name in names:
+                value = raw(name)
+                if value is not None:
+                    decoded = squash(self.text(value, values[name].start_line, f"{key}.{name}"))
+                    if decoded:
+                        return decoded
+            return None
+
+        for item in entry.fields:
+            if item.enclosing == "no-enclosing" and not str(item.value).strip().isdigit() \
+                    and not (item.key.lower() == "month" and str(item.value).strip().lower() in _MONTHS):
+                self.note("bibtex.string-reference", "warning", f"{item.key} = {item.value} refers to an @string "
+                          "the file does not define (or joins strings with #); it is read as written",
+                          item.start_line, f"{key}.{item.key}")
+        title = text("title")
+        if kind not in _ARTICLE_TYPES:
+            if title is None:
+                self.note("bibtex.unusable", "warning", f"the @{kind} entry '{key}' has no title; it is skipped",
+                          line, key)
+                return None
+            self.note("bibtex.entry-type", "info", f"the @{kind} entry '{key}' is read as a journal article",
+                      line, key)
+        elif title is None:
+            self.note("bibtex.title-missing", "warning", f"the entry '{key}' has no title", line, key)
+        abstract_raw = raw("abstract")
+        abstract = None
+        if abstract_raw is not None:
+            decoded = self.text(abstract_raw, values["abstract"].start_line, f"{key}.abstract")
+            abstract = "\n\n".join(paragraphs(decoded)) or None
+        orig, text_lang = self.languages(raw("language"), raw("langid"), " ".join(filter(None, [title, abstract])))
+        article = Article(language=orig, titles=LangText.of({text_lang: title} if title else {}, orig))
+        if abstract:
+            article.abstracts = LangText.of({text_lang: abstract}, orig)
+        keywords_raw = raw("keywords", "keyword")
+        if keywords_raw is not None:
+            where = values["keywords" if "keywords" in values else "keyword"]
+            words = [squash(self.text(part, where.start_line, f"{key}.keywords"))
+                     for part in _split_top(keywords_raw, ",;")]
+            if any(words):
+                article.keywords = {text_lang: [word for word in words if word]}
+        for name, role in _NAME_FIELDS.items():
+            value = raw(name)
+            if value is not None:
+                article.contributors.extend(self.people(value, role, text_lang, values[name].start_line,
+                                                        f"{key}.{name}"))
+        doi = raw("doi")
+        if doi is not None:
+            checked = ids.doi(re.sub(r"^\\url\{(.*)\}$", r"\1", doi))
+            if checked.ok:
+                article.doi = checked.value
+            else:
+                self.note(checked.code or "doi", "warning", (checked.message or "") + "; the DOI is not read",
+                          values["doi"].start_line, f"{key}.doi")
+        url = raw("url")
+        if url is not None:
+            article.url = re.sub(r"^\\url\{(.*)\}$", r"\1", url).strip()
+        article.pages = self.pages(raw("pages"), raw("eid", "articleno", "article-number"))
+        year, date = self.date(raw("date"), raw("year"), raw("month"), values, key)
+        issns = []
+        issn_raw = raw("issn")
+        if issn_raw is not None:
+            parts = re.findall(r"\d{4}\s*-?\s*\d{3}[\dXx]", issn_raw) or [issn_raw]
+            for part in parts:
+                checked = ids.issn(part)
+                if checked.ok:
+                    issns.append(Issn(checked.value))  # type: ignore[arg-type]
+                else:
+                    self.note(checked.code or "issn", "warning", (checked.message or "") + "; it is not read",
+                              values["issn"].start_line, f"{key}.issn")
+        return _Read(article, text("journal", "journaltitle"), text("shortjournal", "journalabbrev"), year, date,
+                     text("volume"), text("number", "issue"), issns, text("publisher"), text_lang, line)
+
+    def languages(self, language: str | None, lang_id: str | None, sample: str) -> tuple[str, str]:
+        """The article's own language and the language of the entry's text."""
+        original = language_tag(tex_decode(language)[0]) if language else None
+        text_lang = language_tag(tex_decode(lang_id)[0]) if lang_id else None
+        if text_lang and ids.script_of(text_lang) is None and ids.primary_language(text_lang) in _CYRILLIC_LANGS \
+                and derive.is_latin(sample):
+            text_lang += "-Latn"  # langid names no script: kazakh text in Latin letters
+        if text_lang and original and ids.primary_language(original) == ids.primary_language(text_lang):
+            text_lang = original  # language has the full tag (kk-Latn); langid only the language
+        text_lang = text_lang or original or self.file_lang or _script_language(sample) or "en"
+        return original or text_lang, text_lang
+
+    def people(self, value: str, role: str, text_lang: str, line: int | None, where: str) -> list[Contributor]:
+        found = []
+        for raw_name in split_multiple_persons_names(value):
+            raw_name = raw_name.strip()
+            if not raw_name:
+                continue
+            if raw_name.lower() == "others":
+                self.note("bibtex.others", "info", "the name list ends in 'and others': the names left out "
+                          "are not known", line, where)
+                continue
+            if _whole_group(raw_name):
+                name = squash(self.text(raw_name[1:-1], line, where))
+                if name:
+                    found.append(Contributor(role=role, organization=LangText.of({text_lang: name}, text_lang)))  # type: ignore[arg-type]
+                continue
+            try:
+                parts = parse_single_name_into_parts(raw_name)
+            except InvalidNameError as error:
+                self.note("bibtex.name", "warning", f"the name '{raw_name}' is malformed ({error.reason}); it is "
+                          "read as well as it can be", line, where)
+                parts = parse_single_name_into_parts(raw_name, strict=False)
+            family = squash(self.text(" ".join(parts.von + parts.last + parts.jr), line, where))
+            given = squash(self.text(" ".join(parts.first), line, where)) or None
+            if not family:
+                family, given = given or "", None
+            if not family:
+                continue
+            found.append(Contributor(role=role, names={_language_of(family + " " + (given or ""), text_lang):
+                                                       PersonName(family, given)}))  # type: ignore[arg-type]
+        return found
+
+    def pages(self, pages: str | None, eid: str | None) -> Pages | None:
+        first = last = None
+        if pages is not None:
+            for separator in (r"-{2,3}", r"\s*[–—]\s*", r"\s*-\s*"):
+                parts = re.split(separator, pages)
+                if len(parts) == 2 and all(part.strip() for part in parts):
+                    first, last = parts
+                    break
+            else:
+                first = pages
+            first = squash(tex_decode(first)[0]) or None
+            last = squash(tex_decode(last)[0]) if last else None
+        number = squash(tex_decode(eid)[0]) if eid else None
+        if not (first or number):
+            return None
+        return Pages(first, last if first else None, number or None)
+
+    def date(self, date: str | None, year: str | None, month: str | None, values: dict[str, Field],
+             key: str) -> tuple[int | None, PartialDate | None]:
+        if date is not None:
+            match = re.match(r"\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)", date)
+            parsed = PartialDate.parse(match.group(1)) if match else None
+            if parsed:
+                return parsed.year, parsed
+            self.note("bibtex.date", "warning", f"the date '{date}' is not YYYY, YYYY-MM or YYYY-MM-DD; it is not "
+                      "read", values["date"].start_line, f"{key}.date")
+        if year is None:
+            return None, None
+        match = re.match(r"\s*\{?(\d{4})", year)
+        if not match:
+            self.note("bibtex.date", "warning", f"the year '{year}' is not a number; it is not read",
+                      values["year"].start_line, f"{key}.year")
+            return None, None
+        number = None
+        if month is not None:
+            text = month.strip().strip("{}").strip().rstrip(".").lower()
+            number = int(text) if text.isdigit() and 1 <= int(text) <= 12 else _MONTHS.get(text)
+            if number is None:
+                self.note("bibtex.date", "warning", f"the month '{month}' is not a month; it is not read",
+                          values["month"].start_line, f"{key}.month")
+        return int(match.group(1)), PartialDate(int(match.group(1)), number)
+
+
+def _usual_script(lang: str) -> str:
+    return ids.script_of(lang) or ("Cyrl" if ids.primary_language(lang) in _CYRILLIC_LANGS else "Latn")
+
+
+def _language_of(text: str, text_lang: str) -> str:
+    """The language a name or journal title goes under: the entry's, unless its letters say otherwise.
+
+    A Latin spelling in a Kazakh entry is filed as en (as the JATS reader does), a Cyrillic
+    one in an English entry as kk or ru by its letters, and text with Kazakh-only letters
+    in a Russian entry (a fallback the writer reported) as kk.
+    """
+    if not any(char.isalpha() for char in text):
+        return text_lang
+    latin = derive.is_latin(text)
+    if latin != (_usual_script(text_lang) == "Latn"):
+        return "en" if latin else derive.guess_language(text)
+    if ids.primary_language(text_lang) == "ru" and derive.guess_language(text) == "kk":
+        return "kk"
+    return text_lang
+
+
+def _file_language(path: Path) -> str | None:
+    match = re.search(r"\.([a-z]{2,3}(?:-[A-Za-z]{4})?)\.bib$", Path(path).name)
+    if match and ids.language_tag(match.group(1)).ok:
+        return ids.language_tag(match.group(1)).value
+    return None
+
+
+def read(path: Path) -> tuple[Issue | None, list[Problem]]:
+    """A .bib file as an issue: one article per usable entry, the journal and year of the first.
+
+    Entries that cannot be used are reported, never dropped silently.
+    """
+    text, problems = _read_text(Path(path))
+    if text is None:
+        return None, problems
+    reader = _Reader(str(path), _file_language(Path(path)))
+    found = reader.blocks(_parse(text))
+    problems += reader.problems
+    if not found:
+        problems.append(Problem("bibtex.no-entries", "error", "the file has no entry biblio can read as an article",
+                                file=str(path)))
+        return None, problems
+    first = found[0]
+    year = next((read.year for read in found if read.year is not None), None)
+    if year is None:
+        problems.append(Problem("bibtex.year-missing", "warning", "no entry gives a year", file=str(path)))
+    for label, pick in (("journals", lambda r: r.journal), ("volumes or issue numbers", lambda r: (r.volume, r.number))):
+        values = {pick(read) for read in found}
+        if len(values) > 1:
+            lines = [str(_line(read.line)) for read in found if pick(read) != pick(first)]
+            which = f"the entry at line {lines[0]}" if len(lines) == 1 else f"the entries at lines {', '.join(lines)}"
+            problems.append(Problem("bibtex.mixed-issue", "warning", f"the entries come from different {label} "
+                                    f"({which} differ from the first); the issue takes the first entry's",
+                                    file=str(path)))
+    journal_lang = _language_of(first.journal or "", first.text_lang)
+    journal = Journal(titles=LangText.of({journal_lang: first.journal} if first.journal else {}, journal_lang),
+                      language=journal_lang if first.journal else None, abbreviation=first.abbreviation,
+                      issns=first.issns)
+    if first.publisher:
+        publisher_lang = _language_of(first.publisher, first.text_lang)
+        journal.publisher = Publisher(LangText.of({publisher_lang: first.publisher}, publisher_lang))
+    issue = Issue(journal=journal, year=year or 0, number=first.number, volume=first.volume)
+    for read in found:
+        date = read.date
+        if date and (date.month is not None or date.year != issue.year):
+            read.article.dates = ArticleDates(published=date)
+        issue.articles.append(read.article)
+    return issue, problems

@@ -1,0 +1,869 @@
+"""RIS: one ``TY  - JOUR`` record per article, one language per file.
+
+Mapping decisions (design.md §4, "Which language?"): each record is the article seen in
+one language (``derive.localize``; every fallback is a ``ris.fallback`` warning). Tags:
+``TI`` title; ``AU`` authors, ``A2`` editors, ``A4`` translators (what Zotero reads for a
+journal article), one per person as ``Family, Given`` — a person always has a comma
+(``Family,`` for a one-name person), a group author never has one; ``T2`` the journal
+(Zotero's publicationTitle) and ``J2`` its abbreviation (Zotero reads ``JO`` as an
+abbreviation, so ``JO`` is not written); ``AB``; ``DA`` (``YYYY/MM/DD/``) when the date
+is known beyond the year; ``PY`` the year; ``VL``, ``IS``, ``SP``, ``EP``; ``C7`` the
+article number (EndNote's and Scopus's tag; also in ``SP`` when there is no first page,
+as Zotero shows it); ``DO`` bare DOI; ``SN`` one per ISSN; ``UR`` landing page; ``LA`` the
+BCP 47 tag of the language the record's title is in; ``PB``; ``KW`` one per keyword; ``ER``.
+
+Values are one line each, with runs of whitespace made one space. An abstract keeps its
+paragraphs: the first follows ``AB  - ``, each further one comes after a blank line on a
+line of its own, which Zotero (like this reader) joins back with line breaks, so the
+reader restores exactly ``paragraph\\n\\nparagraph``. Lines end in CRLF, as the RIS
+specification and Zotero's export have it; the file is UTF-8 without a byte-order mark.
+
+The reader takes RIS from other tools too: ``T1``/``A1``/``JF``/``JO``/``Y1``/``N2``,
+``SP`` holding a page range, DOIs as URLs, languages as names or codes, a byte-order mark,
+CRLF, one-space tags of old EndNote exports. What it does not use is reported, never
+dropped silently. No RIS library is used: rispy (the one candidate) drops a record
+without ``ER``, merges a record without ``ER`` into the next, loses paragraph breaks,
+splits URLs at ``;``, reads nothing after a byte-order mark, and reports no line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .. import derive, ids
+from ..fileio import write_atomic
+from ..model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
+from ..problems import Problem, article_numbers
+
+FILE_NAME = "articles.ris"
+NEWLINE = "\r\n"
+
+#: Journal-like record types read as articles; anything else (BOOK, CHAP, CONF …) is reported and skipped.
+JOURNAL_TYPES = frozenset({"JOUR", "EJOUR", "JFULL", "ABST", "INPR", "GEN", "MGZN", "NEWS"})
+#: Record types of the RIS specification (2011) plus the older ones still exported.
+TYPES = frozenset({
+    "ABST", "ADVS", "AGGR", "ANCIENT", "ART", "BILL", "BLOG", "BOOK", "CASE", "CHAP", "CHART", "CLSWK", "COMP",
+    "CONF", "CPAPER", "CTLG", "DATA", "DBASE", "DICT", "EBOOK", "ECHAP", "EDBOOK", "EJOUR", "ELEC", "ENCYC",
+    "EQUA", "FIGURE", "GEN", "GOVDOC", "GRANT", "GRNT", "HEAR", "ICOMM", "INPR", "JFULL", "JOUR", "LEGAL",
+    "MANSCPT", "MAP", "MGZN", "MPCT", "MULTI", "MUSIC", "NEWS", "PAMP", "PAT", "PCOMM", "RPRT", "SER", "SLIDE",
+    "SOUND", "STAND", "STAT", "THES", "UNBILL", "UNPB", "UNPD", "VIDEO"})
+#: Tags of the RIS specification (2011) and the legacy ones reference managers still write.
+TAGS = frozenset({
+    "TY", "ER", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AU", "AV", "BT", "C1", "C2", "C3", "C4", "C5", "C6",
+    "C7", "C8", "CA", "CN", "CP", "CT", "CY", "DA", "DB", "DO", "DP", "ED", "EP", "ET", "ID", "IS", "J1", "J2",
+    "JA", "JF", "JO", "KW", "L1", "L2", "L3", "L4", "LA", "LB", "LK", "M1", "M2", "M3", "N1", "N2", "NV", "OP",
+    "PB", "PP", "PY", "RI", "RN", "RP", "SE", "SN", "SP", "ST", "T1", "T2", "T3", "TA", "TI", "TT", "U1", "U2",
+    "U3", "U4", "U5", "UR", "VL", "VO", "Y1", "Y2"})
+#: Tags whose continuation lines keep their line breaks (as Zotero reads them); others join with a space.
+MULTILINE_TAGS = frozenset({"AB", "N2", "N1", "KW"})
+#: Tags a record has at most once; a repeated one is kept by some readers and dropped by others.
+SINGLE_TAGS = frozenset({"TY", "TI", "T1", "T2", "JO", "JF", "J2", "JA", "PY", "Y1", "DA", "VL", "IS", "SP",
+                         "EP", "DO", "AB", "N2", "LA", "PB", "C7"})
+_TITLE_TAGS = ("TI", "T1")
+_JOURNAL_TAGS = ("T2", "JF", "JO", "J2", "JA", "J1")
+_DATE_TAGS = ("DA", "PY", "Y1")
+_READ_TAGS = frozenset({"TY", "ER", "TI", "T1", "AU", "A1", "A2", "ED", "A4", "T2", "JF", "JO", "J2", "JA", "J1",
+                        "AB", "N2", "KW", "DO", "SN", "UR", "LA", "PB", "CY", "SP", "EP", "C7", "VL", "IS", "PY",
+                        "Y1", "DA"})
+
+# A tag line exactly as the specification writes it: two capitals or a capital and a digit,
+# two spaces, a hyphen, then a space and the value (``ER  -`` may end at the hyphen).
+_STRICT = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+# What readers still take for a tag: spaces around the hyphen off by one, leading spaces.
+_LOOSE = re.compile(r"^\s*([A-Z][A-Z0-9])(?:\s*-\s+|\s+-\s*|\s*-$)(.*)$")
+# Not a tag here, but other readers differ: two digits (Zotero takes them for a tag) or lower case.
+_TAGLIKE = re.compile(r"^\s*[A-Za-z0-9]{2} {1,2}-(?: |$)")
+# A continuation line that this reader, Zotero (``^[A-Z0-9]{2} {1,2}-``) or a lenient reader could take for a
+# tag line: everything _LOOSE and _TAGLIKE match, in any case.
+_AMBIGUOUS = re.compile(r"^\s*[A-Za-z0-9]{2}(?:\s*-\s|\s+-|\s*-$)")
+
+_BREAKS = re.compile(r"[\s\x1c-\x1f\x85\u2028\u2029]+")  # line breaks and ASCII whitespace, not NBSP
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+_KAZAKH_ONLY = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
+_CYRILLIC_LANGS = {"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"}
+
+
+# --- writing ----------------------------------------------------------------------------
+
+def one_line(text: str) -> str:
+    """The text as one RIS value: runs of whitespace and line breaks made one space."""
+    return _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def abstract_lines(text: str) -> list[str]:
+    """An abstract's paragraphs, one line each, as the writer puts them after ``AB``.
+
+    A paragraph that a lenient reader would take for a tag line (``ER - …``, ``10 - 20 …``)
+    cannot start a line of its own, so it continues the paragraph before it.
+    """
+    lines: list[str] = []
+    for paragraph in derive.paragraphs(_CONTROL.sub("", text)):
+        line = one_line(paragraph)
+        if not line:
+            continue
+        if lines and _AMBIGUOUS.match(line):
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines
+
+
+def _title_language(article: Article, want: str) -> str:
+    """The language of the title the record carries: the wanted one, else the fallback's."""
+    if want in article.titles.texts or not article.titles.texts:
+        return want
+    return article.titles.languages[0]
+
+
+def _date_tag(date: PartialDate) -> str:
+    month = f"{date.month:02d}" if date.month is not None else ""
+    day = f"{date.day:02d}" if date.day is not None else ""
+    return f"{date.year:04d}/{month}/{day}/"
+
+
+@dataclass
+class _Writer:
+    issue: Issue
+    lang: str | None
+    problems: list[Problem] = field(default_factory=list)
+    not_carried: dict[str, list[int]] = field(default_factory=dict)
+    dated_from_issue: list[int] = field(default_factory=list)
+
+    def drop(self, what: str, index: int) -> None:
+        indexes = self.not_carried.setdefault(what, [])
+        if index not in indexes:
+            indexes.append(index)
+
+    def warn(self, code: str, message: str, path: str, severity: str = "warning") -> None:
+        problem = Problem(code, severity, message, path=path)  # type: ignore[arg-type]
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def value(self, text: str | None, path: str) -> str:
+        if text is None:
+            return ""
+        if _CONTROL.search(text):
+            self.warn("ris.control-character", "control characters a text file should not hold were removed",
+                      path)
+        return one_line(text)
+
+    def record(self, index: int) -> list[str]:
+        issue, article = self.issue, self.issue.articles[index]
+        path = f"articles[{index}]"
+        shown = derive.localize(issue, index, self.lang, code="ris")
+        self.problems.extend(shown.problems)
+        lines = ["TY  - JOUR"]
+
+        def tag(name: str, text: str | None, where: str = path) -> None:
+            value = self.value(text, where)
+            if value:
+                lines.append(f"{name}  - {value}")
+
+        tag("TI", shown.title, f"{path}.titles")
+        people: dict[str, list[str]] = {"AU": [], "A2": [], "A4": []}
+        for number, (contributor, name) in enumerate(shown.authors):
+            where = f"{path}.contributors[{number}]"
+            ris_tag = {"author": "AU", "editor": "A2", "translator": "A4"}.get(contributor.role)
+            if ris_tag is None:
+                self.drop(f"{contributor.role}s (RIS has authors, editors and translators)", index)
+                continue
+            people[ris_tag].append(self.person(contributor, name, shown.lang, where))
+        for ris_tag, names in people.items():
+            for value in names:
+                if value:
+                    lines.append(f"{ris_tag}  - {value}")
+        tag("T2", shown.journal_title, "journal.titles")
+        tag("J2", issue.journal.abbreviation, "journal.abbreviation")
+        if shown.abstract:
+            self.value(shown.abstract, f"{path}.abstracts")  # reports control characters
+            paragraphs = abstract_lines(shown.abstract)
+            if paragraphs:
+                lines.append(f"AB  - {paragraphs[0]}")
+                for paragraph in paragraphs[1:]:
+                    lines += ["", paragraph]
+            if len(paragraphs) < len([p for p in derive.paragraphs(shown.abstract) if one_line(p)]):
+                self.warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line "
+                          "('XX - …'), so it continues the paragraph before it instead of starting a line", 
+                          f"{path}.abstracts", "info")
+        date, from_issue = derive.publication_date(issue, article)
+        if date.month is not None:
+            lines.append(f"DA  - {_date_tag(date)}")
+            if from_issue:
+                self.dated_from_issue.append(index)
+        lines.append(f"PY  - {date.year:04d}")
+        tag("VL", issue.volume, "issue.volume")
+        tag("IS", issue.number, "issue.number")
+        pages = article.pages
+        if pages:
+            tag("SP", pages.first or pages.article_number, f"{path}.pages")
+            if pages.first:
+                tag("EP", pages.last, f"{path}.pages.last")
+            tag("C7", pages.article_number, f"{path}.pages.article_number")
+        tag("DO", article.doi, f"{path}.doi")
+        for number, issn in enumerate(issue.journal.issns):
+            tag("SN", issn.value, f"journal.issns[{number}]")
+        tag("UR", derive.landing_page(issue, index), f"{path}.url")
+        tag("LA", _title_language(article, shown.lang))
+        if issue.journal.publisher:
+            tag("PB", _pick(issue.journal.publisher.name, shown.lang), "journal.publisher.name")
+        self.keywords(shown.keywords, index, path)
+        for keyword in shown.keywords:
+            tag("KW", keyword, f"{path}.keywords")
+        lines.append("ER  - ")
+        self.not_carried_by(article, index, shown)
+        return lines
+
+    def person(self, contributor: Contributor, name: PersonName | None, lang: str, path: str) -> str:
+        if name is None:  # a group author: as it is, without a comma
+            value = self.value(_pick(contributor.organization, lang), f"{path}.organization")
+            if "," in value:
+                self.warn("ris.name-comma", f"the group author '{value}' has a comma: RIS readers take the part "
+                          "before it for a family name and the rest for a given name", path)
+            return value
+        family, given = self.value(name.family, f"{path}.names"), self.value(name.given, f"{path}.names")
+        if not family:
+            return given
+        if "," in family:
+            self.warn("ris.name-comma", f"the family name '{family}' has a comma: RIS readers split a name at its "
+                      "first comma, so they will read a wrong family name", path)
+        return f"{family}, {given}" if given else f"{family},"
+
+    def keywords(self, keywords: list[str], index: int, path: str) -> None:
+        if any(";" in keyword for keyword in keywords):
+            self.warn("ris.keyword-separator", "a keyword has a ';': Zotero and biblio read it as two keywords",
+                      f"{path}.keywords")
+        if len(keywords) == 1 and "," in keywords[0]:
+            self.warn("ris.keyword-separator", "the only keyword has a comma: Zotero splits a lone keyword at "
+                      "commas", f"{path}.keywords", "info")
+
+    def not_carried_by(self, article: Article, index: int, shown: derive.Localized) -> None:
+        want = shown.lang
+        title_lang = _title_language(article, want)
+        abstract_lang = want if want in article.abstracts.texts else next(iter(article.abstracts.languages), want)
+        keywords_lang = want if want in article.keywords else next(iter(article.keywords), want)
+        if (any(lang != title_lang for lang in article.titles.texts)
+                or any(lang != abstract_lang for lang in article.abstracts.texts)
+                or any(lang != keywords_lang for lang in article.keywords)):
+            self.drop("titles, abstracts and keywords in other languages (a record holds one language; "
+                      "export the other languages with lang=…)", index)
+        if title_lang != article.language:
+            self.drop("the language the article is written in (LA names the language of the record's title)",
+                      index)
+        for contributor in article.contributors:
+            if len(contributor.names) > 1 or (contributor.organization and len(contributor.organization.texts) > 1):
+                self.drop("author names in other languages and scripts", index)
+            if any(name.order == "family-first" for name in contributor.names.values()):
+                self.drop("the printed order of names (family name first)", index)
+            for present, what in ((contributor.orcid, "ORCID iDs"), (contributor.affiliations, "affiliations"),
+                                  (contributor.email or contributor.corresponding,
+                                   "e-mail addresses and the corresponding author"),
+                                  (contributor.credit, "CRediT roles")):
+                if present:
+                    self.drop(what, index)
+        dates = article.dates
+        for present, what in ((article.funding, "funding"), (article.references, "references"),
+                              (article.section, "the section"), (article.citations, "in-text citation numbers"),
+                              (article.license, "the licence"),
+                              (dates.received or dates.accepted, "the dates received and accepted"),
+                              (dates.published and dates.online, "the online date beside the print date"),
+                              (dates.online and not dates.published,
+                               "that the date is the online one (DA reads back as the print date)")):
+            if present:
+                self.drop(what, index)
+
+    def report(self) -> None:
+        issue, journal = self.issue, self.issue.journal
+        issue_level = (
+            (issue.whole_number, "the issue's whole number"), (issue.title, "the issue's title"),
+            (issue.doi, "the issue's DOI"), (len(journal.titles.texts) > 1, "the journal's title in other languages"),
+            (journal.publisher and journal.publisher.place, "the publisher's place"),
+            (journal.publisher and len(journal.publisher.name.texts) > 1, "the publisher's name in other languages"),
+            (any(issn.media for issn in journal.issns), "whether an ISSN is the print or the electronic one"))
+        for present, what in issue_level:
+            if present:
+                self.problems.append(Problem("ris.not-carried", "info", f"RIS cannot carry {what}", path="issue"))
+        if self.dated_from_issue:
+            date = issue.published or PartialDate(issue.year)
+            self.problems.append(Problem(
+                "ris.date-from-issue", "info", f"no publication date of their own in "
+                f"{article_numbers(self.dated_from_issue)}; DA gives them the issue's date ({date})", path="articles"))
+        for what, indexes in self.not_carried.items():
+            self.problems.append(Problem("ris.not-carried", "info", f"RIS cannot carry {what} "
+                                         f"({article_numbers(indexes)})", path="articles"))
+
+
+def _pick(text: LangText | None, lang: str) -> str | None:
+    if not text:
+        return None
+    return text.texts.get(lang) or text.main
+
+
+def _selected(issue: Issue, dois: list[str] | None) -> tuple[list[int], list[Problem]]:
+    indexes = list(range(len(issue.articles)))
+    if dois is None:
+        return indexes, []
+    wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois}
+    indexes = [i for i in indexes if issue.articles[i].doi and ids.doi_key(issue.articles[i].doi) in wanted]
+    found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
+    return indexes, [Problem("ris.doi-unknown", "error", f"no article of the issue has the DOI {d}", path="articles")
+                     for d in dois if ids.doi_key(ids.doi(d).value or d) not in found]
+
+
+def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
+    """The RIS text of the issue (or the articles with those DOIs) in ``lang``.
+
+    ``lang`` None gives each article in its own language. Problems include every language
+    fallback and, as ``ris.not-carried`` notes, what RIS cannot carry.
+    """
+    if lang is not None:
+        checked = ids.language_tag(lang)
+        if not checked.ok:
+            return "", [Problem("ris.lang", "error", checked.message or "", path="lang")]
+        lang = checked.value
+    indexes, problems = _selected(issue, dois)
+    writer = _Writer(issue, lang)
+    lines: list[str] = []
+    for index in indexes:
+        lines += writer.record(index)
+        lines.append("")
+    writer.report()
+    return NEWLINE.join(lines), problems + writer.problems
+
+
+def file_name(lang: str | None) -> str:
+    return FILE_NAME if lang is None else f"articles.{lang}.ris"
+
+
+def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
+          lang: str | None = None) -> tuple[list[Path], list[Problem]]:
+    """The registry's writer: ``articles.ris`` (each article in its language) or ``articles.{lang}.ris``."""
+    text, problems = dumps(issue, lang=lang, dois=dois)
+    if any(p.severity == "error" for p in problems):
+        return [], problems
+    if not text:
+        return [], problems + [Problem("ris.no-articles", "error", "there is no article to write", path="articles")]
+    target = Path(folder) / file_name(ids.language_tag(lang).value if lang else None)
+    write_atomic(target, text)
+    return [target], problems
+
+
+# --- parsing (shared by validate and read) ----------------------------------------------
+
+@dataclass
+class _Field:
+    tag: str
+    line: int
+    parts: list[str]
+
+    @property
+    def value(self) -> str:
+        if self.tag in MULTILINE_TAGS:
+            return "\n".join(self.parts).strip()
+        return " ".join(part for part in self.parts if part).strip()
+
+
+@dataclass
+class _Record:
+    line: int  # of its TY line, or of its first line when TY is missing
+    type: str | None
+    fields: list[_Field] = field(default_factory=list)
+    end: int | None = None  # the line of its ER
+
+    def all(self, *tags: str) -> list[_Field]:
+        return [f for f in self.fields if f.tag in tags and f.value]
+
+    def first(self, *tags: str) -> _Field | None:
+        """The first non-empty field among ``tags``, in the order the tags are given."""
+        for tag in tags:
+            found = self.all(tag)
+            if found:
+                return found[0]
+        return None
+
+
+def _decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
+    problems = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        problems.append(Problem("ris.encoding", "error", "the file is not UTF-8 (a byte here cannot be read); save "
+                                "it as UTF-8 — unreadable characters are shown as '\ufffd'", file=file, line=line))
+        text = data.decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff"), problems
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split at CRLF, CR or LF only (str.splitlines would also split at U+2028 and friends)."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _parse(text: str, file: str) -> tuple[list[_Record], list[Problem]]:
+    """Records with their fields and line numbers, and what is wrong with the file's structure."""
+    records: list[_Record] = []
+    problems: list[Problem] = []
+    current: _Record | None = None
+    outside_from: int | None = None
+
+    def problem(code: str, severity: str, message: str, line: int) -> None:
+        problems.append(Problem(code, severity, message, file=file, line=line))  # type: ignore[arg-type]
+
+    def close_outside() -> None:
+        nonlocal outside_from
+        if outside_from is not None:
+            problem("ris.outside-record", "warning", "text between records (after 'ER  - ' and before the next "
+                    "'TY  - ') belongs to no record and is ignored", outside_from)
+            outside_from = None
+
+    for number, raw in enumerate(_lines(text), 1):
+        strict, loose = _STRICT.match(raw), _LOOSE.match(raw)
+        if strict or loose:
+            tag = (strict or loose).group(1)  # type: ignore[union-attr]
+            value = ((strict.group(2) if strict else loose.group(2)) or "").strip()  # type: ignore[union-attr]
+            if not strict:
+                problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
+                        f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
+            close_outside()
+            if tag == "TY":
+                if current is not None:
+                    problem("ris.record-end", "error", f"the record that starts on line {current.line} has no "
+                            f"'ER  - ' line before the next record (line {number})", current.line)
+                current = _Record(number, value or None)
+                records.append(current)
+                continue
+            if tag == "ER":
+                if current is None:
+                    problem("ris.record-start", "error", "'ER  - ' ends no record: a record starts with 'TY  - '",
+                            number)
+                else:
+                    current.end = number
+                    current = None
+                continue
+            if current is None:
+                problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
+                        f"'TY  - JOUR' (found '{tag}' first)", number)
+                current = _Record(number, None)
+                records.append(current)
+            current.fields.append(_Field(tag, number, [value]))
+            continue
+        if _TAGLIKE.match(raw):
+            problem("ris.tag-syntax", "warning", f"'{raw.strip()[:40]}' looks like a tag line but a tag is two "
+                    "capital letters, or a capital and a digit; it is read as text continuing the line before "
+                    "(Zotero may read it as a tag)", number)
+        if current is None:
+            if raw.strip() and outside_from is None:
+                outside_from = number
+            continue
+        if current.fields:
+            last = current.fields[-1]
+            if raw.strip() or last.tag in MULTILINE_TAGS:
+                last.parts.append(raw.strip())
+        elif raw.strip():
+            problem("ris.outside-record", "warning", "text right after 'TY  - ' belongs to no tag and is ignored",
+                    number)
+    close_outside()
+    if current is not None:
+        problem("ris.record-end", "error", f"the record that starts on line {current.line} has no 'ER  - ' line at "
+                "its end", current.line)
+    return records, problems
+
+
+# --- values -----------------------------------------------------------------------------
+
+_MONTHS = {name: number for number, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def parse_date(value: str) -> PartialDate | None:
+    """``2020``, ``2020///``, ``2020/05/01/``, ``2020/5/1/Spring``, ``2020-05-01``, ``May 2020``."""
+    text = value.strip()
+    match = re.fullmatch(r"(\d{4})(?:[/-](\d{0,2})(?:[/-](\d{0,2})(?:/.*)?)?)?", text)
+    if match:
+        year, month, day = (int(part) if part else None for part in match.groups())
+        month = month or None
+        day = day if month and day else None
+        return PartialDate.parse(str(PartialDate(year, month, day)))  # type: ignore[arg-type]
+    match = re.fullmatch(r"([A-Za-z]{3})[A-Za-z.]*\s+(?:(\d{1,2}),?\s+)?(\d{4})", text)
+    if match and match.group(1).lower() in _MONTHS:
+        day = int(match.group(2)) if match.group(2) else None
+        return PartialDate.parse(str(PartialDate(int(match.group(3)), _MONTHS[match.group(1).lower()], day)))
+    match = re.fullmatch(r"(\d{4})\s+([A-Za-z]{3})[A-Za-z.]*", text)
+    if match and match.group(2).lower() in _MONTHS:
+        return PartialDate(int(match.group(1)), _MONTHS[match.group(2).lower()])
+    return None
+
+
+_LANGUAGES = {
+    "kk": ("kazakh", "kaz", "қазақ", "қазақша", "қазақ тілі", "казахский", "казахский язык"),
+    "ru": ("russian", "rus", "русский", "русский язык", "орыс", "орыс тілі"),
+    "en": ("english", "eng", "английский", "ағылшын", "ағылшын тілі"),
+    "de": ("german", "deu", "ger", "deutsch"), "fr": ("french", "fra", "fre", "français", "francais"),
+    "uk": ("ukrainian", "ukr", "українська"), "ky": ("kyrgyz", "kirghiz", "kir"), "uz": ("uzbek", "uzb"),
+    "tr": ("turkish", "tur", "türkçe"), "zh": ("chinese", "chi", "zho"), "es": ("spanish", "spa", "español"),
+    "pl": ("polish", "pol", "polski"), "ar": ("arabic", "ara"), "tt": ("tatar", "tat"),
+}
+_LANGUAGE_NAMES = {name: tag for tag, names in _LANGUAGES.items() for name in names}
+
+
+def language(value: str) -> str | None:
+    """A language name or code as RIS files give it (``Russian``, ``rus``, ``kk``, ``en-GB``) as a BCP 47 tag."""
+    first = re.split(r"[;,/]", value.strip())[0].strip()
+    known = _LANGUAGE_NAMES.get(first.casefold())
+    if known:
+        return known
+    if re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", first):
+        checked = ids.language_tag(first)
+        if checked.ok:
+            return checked.value
+    return None
+
+
+def guess_language(text: str) -> str:
+    """From the letters: Kazakh-only Cyrillic letters kk, other Cyrillic ru, anything else en."""
+    if any(char in _KAZAKH_ONLY for char in text):
+        return "kk"
+    if any("CYRILLIC" in unicodedata.name(char, "") for char in text if char.isalpha()):
+        return "ru"
+    return "en"
+
+
+def split_name(value: str) -> tuple[PersonName | None, str | None]:
+    """``Family, Given`` (or ``Family,``) is a person, one word is a one-name person, several words without a
+    comma are a group author (the RIS rule: persons are written family name first, with a comma)."""
+    if "," in value:
+        family, _, given = value.partition(",")
+        family, given = family.strip(), given.strip()
+        if not family:
+            return (PersonName(given), None) if given else (None, None)
+        return PersonName(family, given or None), None
+    if len(value.split()) == 1:
+        return PersonName(value.strip()), None
+    return None, value.strip()
+
+
+# --- validation -------------------------------------------------------------------------
+
+def detect(path: Path) -> bool:
+    """A RIS file: text whose first non-empty line is a ``TY  - `` line (a byte-order mark allowed)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    if b"\x00" in head:
+        return False
+    text = head.decode("utf-8", errors="ignore").removeprefix("\ufeff")
+    for line in text.splitlines():
+        if line.strip():
+            return bool(re.match(r"\s*TY {1,2}- ?", line))
+    return False
+
+
+def _check_record(record: _Record, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(code: str, severity: str, message: str, line: int) -> None:
+        problems.append(Problem(code, severity, message, file=file, line=line))  # type: ignore[arg-type]
+
+    kind = record.type
+    if kind is not None and kind not in TYPES:
+        problem("ris.type", "warning", f"'{kind}' is not a RIS record type; readers will take it for a generic "
+                "item (a journal article is 'JOUR')", record.line)
+    if record.first(*_TITLE_TAGS, "CT", "BT") is None:
+        problem("ris.tag-missing", "error", "the record has no title: add 'TI  - '", record.line)
+    if kind is None or kind in JOURNAL_TYPES:
+        if record.first(*_JOURNAL_TAGS) is None:
+            problem("ris.tag-missing", "error", "the journal article names no journal: add 'T2  - ' (or JO)",
+                    record.line)
+        if record.first(*_DATE_TAGS) is None:
+            problem("ris.tag-missing", "error", "the record has no year: add 'PY  - YYYY'", record.line)
+        if record.first("AU", "A1") is None:
+            problem("ris.author-missing", "warning", "the record names no author (AU): citations will start with "
+                    "the title", record.line)
+    seen: dict[str, int] = {}
+    for item in record.fields:
+        if item.tag in SINGLE_TAGS and item.tag in seen:
+            problem("ris.tag-repeated", "warning", f"{item.tag} appears again (first on line {seen[item.tag]}); "
+                    "readers keep only one of them", item.line)
+        seen.setdefault(item.tag, item.line)
+        value = item.value
+        if not value:
+            continue
+        if item.tag in _DATE_TAGS and parse_date(value) is None:
+            problem("ris.date", "warning", f"'{value}' is not a date RIS readers understand: write YYYY for PY "
+                    "and YYYY/MM/DD/ for DA (leave unknown parts empty: 2025/06//)", item.line)
+        elif item.tag == "DO":
+            checked = ids.doi(value)
+            if not checked.ok:
+                problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
+        elif item.tag == "SN" and (kind is None or kind in JOURNAL_TYPES):
+            for part in re.split(r"[\s,;]+", value):
+                checked = ids.issn(part)
+                if part and not checked.ok:
+                    problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
+    return problems
+
+
+def _unknown_tags(records: list[_Record], file: str, severity: str) -> list[Problem]:
+    """One problem per tag outside the specification, at its first line, with how often it appears."""
+    found: dict[str, list[int]] = {}
+    for record in records:
+        for item in record.fields:
+            if item.tag not in TAGS:
+                found.setdefault(item.tag, []).append(item.line)
+    return [Problem("ris.tag-unknown", severity, f"{tag} is not a RIS tag ({len(lines)} time(s)); readers ignore it "  # type: ignore[arg-type]
+                    "or keep it as a note", file=file, line=lines[0]) for tag, lines in found.items()]
+
+
+def validate(path: Path) -> list[Problem]:
+    """Re-read the file: UTF-8, record structure, tag syntax, required tags, known tags and values."""
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
+    text, problems = _decode(data, file)
+    records, structure = _parse(text, file)
+    problems += structure
+    if not records:
+        problems.append(Problem("ris.empty", "error", "the file holds no RIS record (a record starts with "
+                                "'TY  - JOUR' and ends with 'ER  - ')", file=file, line=1))
+    for record in records:
+        problems += _check_record(record, file)
+    problems += _unknown_tags(records, file, "warning")
+    return sorted(problems, key=lambda p: (p.line or 0))
+
+
+# --- reading ----------------------------------------------------------------------------
+
+# Structure problems that stop a file from being valid but not from being read.
+_READABLE = {"ris.tag-syntax", "ris.record-end", "ris.record-start"}
+
+
+class _Reader:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.not_read: dict[str, list[int]] = {}
+
+    def note(self, code: str, message: str, line: int | None, severity: str = "info", path: str | None = None) -> None:
+        self.problems.append(Problem(code, severity, message, file=self.file, line=line, path=path))  # type: ignore[arg-type]
+
+    def skip(self, item: _Field) -> None:
+        self.not_read.setdefault(item.tag, []).append(item.line)
+
+    def language(self, record: _Record, title: str, abstract: str | None) -> str:
+        found = record.first("LA")
+        if found:
+            tag = language(found.value)
+            if tag:
+                return tag
+            self.note("ris.language", f"'{found.value}' is not a language biblio knows; the language is guessed "
+                      "from the letters of the title", found.line, "warning")
+        guessed = guess_language(title + " " + (abstract or ""))
+        self.note("ris.language-guessed", f"the record gives no language (LA); its letters say {guessed}",
+                  record.line)
+        return guessed
+
+    def article(self, record: _Record) -> Article | None:
+        kind = record.type or "JOUR"
+        if kind not in JOURNAL_TYPES:
+            self.note("ris.record-skipped", f"a {kind} record is not a journal article; it is not read",
+                      record.line, "warning")
+            return None
+        title_field = record.first(*_TITLE_TAGS)
+        if title_field is None:
+            self.note("ris.record-skipped", "the record has no title (TI or T1); it is not read", record.line,
+                      "warning")
+            return None
+        title = title_field.value
+        abstract_field = record.first("AB", "N2")
+        abstract = abstract_field.value if abstract_field else None
+        lang = self.language(record, title, abstract)
+        article = Article(language=lang, titles=LangText({lang: title}, lang))
+        if abstract:
+            article.abstracts = LangText({lang: abstract}, lang)
+        keywords = [word.strip() for item in record.all("KW") for line in item.value.split("\n")
+                    for word in line.split(";") if word.strip()]
+        if keywords:
+            article.keywords = {lang: keywords}
+        for item in record.all("AU", "A1", "A2", "ED", "A4"):
+            role = {"A2": "editor", "ED": "editor", "A4": "translator"}.get(item.tag, "author")
+            person, group = split_name(item.value)
+            if person is not None:
+                article.contributors.append(Contributor(role=role, names={lang: person}))  # type: ignore[arg-type]
+            elif group:
+                article.contributors.append(Contributor(role=role, organization=LangText({lang: group}, lang)))  # type: ignore[arg-type]
+        self.identifiers(record, article)
+        self.pages(record, article)
+        used = {id(f) for f in (title_field, abstract_field) if f is not None}
+        for item in record.fields:
+            if item.tag in ("TI", "T1", "AB", "N2") and id(item) not in used and item.value:
+                if item.value not in (title, abstract):
+                    self.skip(item)
+            elif item.tag not in _READ_TAGS:
+                self.skip(item)
+        return article
+
+    def identifiers(self, record: _Record, article: Article) -> None:
+        doi_field = record.first("DO")
+        candidates = [doi_field] if doi_field else [f for f in record.all("M3", "UR") if "doi.org/" in f.value
+                                                    or f.value.startswith("10.")]
+        for candidate in candidates:
+            checked = ids.doi(candidate.value)
+            if checked.ok:
+                article.doi = checked.value
+                break
+            if candidate is doi_field:
+                problem = checked.problem("warning", file=self.file, line=candidate.line)
+                if problem:
+                    self.problems.append(problem)
+        # The landing page: the first UR that is not the DOI's own doi.org address.
+        urls = [f for f in record.all("UR") if not (article.doi and re.match(r"https?://(dx\.)?doi\.org/", f.value)
+                                                    and ids.same_doi(f.value, article.doi))]
+        if urls:
+            article.url = urls[0].value
+            for extra in urls[1:]:
+                self.skip(extra)
+
+    def pages(self, record: _Record, article: Article) -> None:
+        first, last = record.first("SP"), record.first("EP")
+        number = record.first("C7")
+        start, end = (first.value if first else None), (last.value if last else None)
+        if start and not end:
+            match = re.fullmatch(r"\s*(\S+?)\s*[-–—]+\s*(\S+)\s*", start)
+            if match:
+                start, end = match.groups()
+        if number and start == number.value:
+            start, end = None, None
+        if start or number:
+            article.pages = Pages(start, end if start else None, number.value if number else None)
+
+    def dates(self, record: _Record, article: Article, year: int | None) -> int | None:
+        """Set the article's date from DA (or a full PY/Y1); the record's year."""
+        found = None
+        for tag in _DATE_TAGS:
+            for item in record.all(tag):
+                date = parse_date(item.value)
+                if date is None:
+                    self.note("ris.date", f"the date '{item.value}' is not understood", item.line, "warning")
+                elif found is None or (date.month and not found.month):
+                    found = date
+        if found is None:
+            return None
+        if found.month is not None or (year is not None and found.year != year):
+            article.dates.published = found
+        return found.year
+
+    def journal(self, record: _Record, lang: str) -> Journal:
+        title_field = record.first("T2", "JF", "JO", "J2", "JA", "J1")
+        title = title_field.value if title_field else None
+        abbreviation_field = record.first("J2", "JA", "J1")
+        if abbreviation_field is None and title_field is not None and title_field.tag != "JO":
+            jo = record.first("JO")  # beside T2 or JF, JO is the abbreviation (as Zotero reads it)
+            abbreviation_field = jo if jo and jo.value != title else None
+        abbreviation = abbreviation_field.value if abbreviation_field and abbreviation_field is not title_field \
+            else None
+        title_lang = lang  # unless the title's letters say otherwise: another script, or Kazakh-only letters
+        guessed = guess_language(title) if title else lang
+        if (guessed != "en") != _cyrillic(lang) or (guessed == "kk" and ids.primary_language(lang) != "kk"):
+            title_lang = guessed
+        titles = LangText({title_lang: title}, title_lang) if title else LangText()
+        if not title:
+            self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line,
+                      "warning")
+        issns: list[Issn] = []
+        for item in record.all("SN"):
+            for part in re.split(r"[\s,;]+", item.value):
+                checked = ids.issn(part)
+                if checked.ok and all(i.value != checked.value for i in issns):
+                    issns.append(Issn(checked.value))  # type: ignore[arg-type]
+                elif part and not checked.ok:
+                    self.note(checked.code or "issn", checked.message or "", item.line, "warning")
+        publisher = None
+        name, place = record.first("PB"), record.first("CY")
+        if name:
+            publisher = Publisher(LangText({lang: name.value}, lang),
+                                  LangText({lang: place.value}, lang) if place else None)
+        return Journal(titles=titles, language=title_lang if title else None, abbreviation=abbreviation,
+                       issns=issns, publisher=publisher)
+
+    def report_not_read(self) -> None:
+        for tag, lines in self.not_read.items():
+            if tag in TAGS:
+                self.note("ris.tag-not-read", f"{tag} is not read into the model ({len(lines)} time(s))", lines[0])
+            else:
+                self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({len(lines)} time(s)); it is not read",
+                          lines[0])
+
+
+def _cyrillic(lang: str) -> bool:
+    script = ids.script_of(lang)
+    return script == "Cyrl" if script else ids.primary_language(lang) in _CYRILLIC_LANGS
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return (a or "").casefold().strip() == (b or "").casefold().strip()
+
+
+def read(path: Path) -> tuple[Issue | None, list[Problem]]:
+    """A RIS file as an issue: one article per journal record; journal, volume, issue and year from the first."""
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return None, [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
+    text, problems = _decode(data, file)
+    records, structure = _parse(text, file)
+    problems += [replace(p, severity="warning") if p.code in _READABLE else p for p in structure]
+    reader = _Reader(file)
+    issue: Issue | None = None
+    first: _Record | None = None
+    for record in records:
+        article = reader.article(record)
+        if article is None:
+            continue
+        if issue is None or first is None:
+            first = record
+            journal = reader.journal(record, article.language)
+            issue = Issue(journal=journal, year=0, volume=_value(record, "VL"), number=_value(record, "IS"))
+            year = reader.dates(record, article, None)
+            if year is None:
+                reader.note("ris.year-missing", "the first record gives no year (PY, DA or Y1)", record.line,
+                            "warning")
+            issue.year = year or 0
+        else:
+            reader.dates(record, article, issue.year)
+            _compare(reader, issue, first, record)
+        issue.articles.append(article)
+    reader.report_not_read()
+    problems += reader.problems
+    if issue is None:
+        problems.append(Problem("ris.no-records", "error", "the file holds no journal article biblio can read",
+                                file=file))
+    return issue, problems
+
+
+def _value(record: _Record, tag: str) -> str | None:
+    found = record.first(tag)
+    return found.value if found else None
+
+
+def _compare(reader: _Reader, issue: Issue, first: _Record, record: _Record) -> None:
+    journal = record.first(*_JOURNAL_TAGS)
+    if journal and not _same(journal.value, issue.journal.titles.main) and not _same(
+            journal.value, issue.journal.abbreviation):
+        reader.note("ris.journal-mixed", f"this record is from another journal ('{journal.value}') than the first "
+                    f"one (line {first.line}); biblio reads every record as an article of the first one's issue",
+                    journal.line, "warning")
+    for tag, have, what in (("VL", issue.volume, "volume"), ("IS", issue.number, "issue")):
+        found = record.first(tag)
+        if found and have is not None and not _same(found.value, have):
+            reader.note("ris.issue-mixed", f"this record's {what} ({found.value}) differs from the first record's "
+                        f"({have}); the issue keeps the first", found.line, "warning")

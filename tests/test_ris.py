@@ -1,0 +1,480 @@
+"""RIS: the example in every language, round trips, other tools' exports, validation with line numbers."""
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_manifest_properties import manifests
+
+import biblio
+from biblio import derive, manifest
+from biblio.formats import ris
+from biblio.model import (
+    Article,
+    ArticleDates,
+    Contributor,
+    Funding,
+    Issn,
+    Issue,
+    Journal,
+    LangText,
+    Pages,
+    PartialDate,
+    PersonName,
+)
+
+DATA = Path(__file__).parent / "data" / "ris"
+KAZAKH_ONLY = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
+
+
+@pytest.fixture(scope="module")
+def example():
+    from conftest import EXAMPLE
+    issue, _ = biblio.load(EXAMPLE)
+    return issue
+
+
+# --- what a RIS record carries of an article: the oracle for the round trips ---------------
+
+def one(text):
+    """A value as one RIS line: whitespace runs made one space (written independently of ris.one_line)."""
+    return re.sub(r"\s+", " ", text).strip() if text else None
+
+
+def paragraphs(text):
+    """The abstract as RIS keeps it: paragraphs one line each; one that looks like a tag joins the one before."""
+    kept = []
+    for paragraph in derive.paragraphs(text or ""):
+        line = one(paragraph)
+        if not line:
+            continue
+        if kept and re.match(r"[A-Za-z0-9]{2}(\s*-\s|\s+-|\s*-$)", line):
+            kept[-1] += " " + line
+        else:
+            kept.append(line)
+    return "\n\n".join(kept) or None
+
+
+def carried(issue: Issue, index: int, lang: str | None) -> dict:
+    article = issue.articles[index]
+    shown = derive.localize(issue, index, lang)
+    people: dict[str, list] = {}
+    for contributor, name in shown.authors:
+        if name is None:
+            entry = (one(derive.organization_name(contributor, shown.lang)), None)
+        else:
+            entry = (one(name.family), one(name.given) or None)
+        people.setdefault(contributor.role, []).append(entry)
+    date, _ = derive.publication_date(issue, article)
+    journal = issue.journal
+    publisher = journal.publisher.name if journal.publisher else None
+    return {
+        "title": one(shown.title), "abstract": paragraphs(shown.abstract),
+        "keywords": [one(word) for word in shown.keywords], "people": people,
+        "journal": one(shown.journal_title), "abbreviation": one(journal.abbreviation) or None,
+        "issns": [issn.value for issn in journal.issns],
+        "publisher": one(publisher.get(shown.lang) or publisher.main) if publisher else None,
+        "volume": one(issue.volume) or None, "issue": one(issue.number) or None,
+        "year": date.year, "date": date if date.month else None,
+        "pages": article.pages, "doi": article.doi, "url": derive.landing_page(issue, index),
+    }
+
+
+def title_language(article: Article, lang: str | None) -> str:
+    want = lang or article.language
+    return want if want in article.titles.texts else article.titles.languages[0]
+
+
+def read_back(tmp_path: Path, text: str) -> Issue:
+    path = tmp_path / "back.ris"
+    path.write_bytes(text.encode("utf-8"))
+    issue, problems = ris.read(path)
+    assert issue is not None and not [p for p in problems if p.severity == "error"], [str(p) for p in problems]
+    return issue
+
+
+# --- the example issue ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", [None, "kk", "ru", "en"])
+def test_example_in_each_language_validates_and_reads_back(tmp_path, example, lang):
+    files, problems = ris.write(example, tmp_path, lang=lang)
+    assert [f.name for f in files] == [ris.FILE_NAME if lang is None else f"articles.{lang}.ris"]
+    assert not [p for p in problems if p.severity == "error"]
+    data = files[0].read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert ris.detect(files[0]) and ris.validate(files[0]) == []
+    back, read_problems = ris.read(files[0])
+    assert [p for p in read_problems if p.severity != "info"] == []
+    assert len(back.articles) == 10 and back.year == 2025 and back.number == "2"
+    for index, article in enumerate(example.articles):
+        assert carried(back, index, lang) == carried(example, index, lang), index
+        assert back.articles[index].language == title_language(article, lang)
+
+
+def test_example_keeps_every_cyrillic_letter(tmp_path, example):
+    files, _ = ris.write(example, tmp_path, lang="kk")
+    text = files[0].read_bytes().decode("utf-8")
+    first = one(example.articles[0].titles["kk"])
+    assert f"\r\nTI  - {first}\r\n" in text
+    written = "".join(str(carried(example, index, "kk")) for index in range(len(example.articles)))
+
+    def cyrillic(chars):
+        return sorted(char for char in chars if "CYRILLIC" in unicodedata.name(char, ""))
+
+    assert cyrillic(text) == cyrillic(written)  # every letter of every value, none lost or added
+    assert {char for char in text if char in KAZAKH_ONLY} == KAZAKH_ONLY - {"Һ"}
+
+
+def test_example_reports_fallbacks_and_what_ris_cannot_carry(example):
+    _, problems = ris.dumps(example, lang="en")
+    fallbacks = {(p.path, p.message) for p in problems if p.code == "ris.fallback"}
+    assert ("articles[6]", "no en title: using the kk title") in fallbacks or \
+        any(path == "articles[6]" and "title" in message for path, message in fallbacks)
+    assert any(path == "articles[1].contributors" for path, _ in fallbacks)
+    notes = [p.message for p in problems if p.code == "ris.not-carried"]
+    assert any("funding" in n and "articles 1, 3-4, 6-10" in n for n in notes)
+    assert any("in-text citation numbers" in n and "articles 1-10" in n for n in notes)
+    assert any("other languages (a record holds one language" in n for n in notes)
+    assert any("whole number" in n for n in notes)
+    assert all(p.severity == "info" for p in problems if p.code == "ris.not-carried")
+    assert len(notes) == len(set(notes))  # one note per kind of field
+
+
+def test_original_languages_file_gives_each_article_its_own(example):
+    text, problems = ris.dumps(example)
+    languages = re.findall(r"^LA  - (.*)\r$", text, re.MULTILINE)
+    assert languages == [title_language(a, None) for a in example.articles]
+    assert languages[:2] == ["kk", "en"]
+    assert {p.path for p in problems if p.code == "ris.fallback" and "title" in p.message} == {
+        "articles[5]", "articles[6]", "articles[9]"}  # en articles printed without an en title, …
+
+
+def test_chosen_dois_and_unknown_dois(tmp_path, example):
+    doi = example.articles[4].doi
+    text, problems = ris.dumps(example, dois=[f"https://doi.org/{doi.upper()}"])
+    assert text.count("TY  - JOUR") == 1 and f"DO  - {doi}" in text
+    files, problems = ris.write(example, tmp_path, dois=["10.52536/nope"])
+    assert files == [] and [p.code for p in problems if p.severity == "error"] == ["ris.doi-unknown"]
+    assert not list(tmp_path.iterdir())
+
+
+# --- round trip of generated issues ---------------------------------------------------------
+
+def _no_commas(data):
+    """A comma in a name cannot survive RIS (readers split a name at it; the writer warns): leave it out."""
+    for item in data["articles"]:
+        for contributor in item.get("contributors", []):
+            for name in contributor.get("names", {}).values():
+                for key in ("family", "given"):
+                    if key in name:
+                        name[key] = name[key].replace(",", " ").strip() or "X"
+            if "organization" in contributor:
+                contributor["organization"] = {lang: text.replace(",", " ").strip() or "X"
+                                               for lang, text in contributor["organization"].items()}
+    return data
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=manifests().map(_no_commas), choice=st.integers(0, 5))
+def test_generated_issues_round_trip(tmp_path_factory, data, choice):
+    issue, problems = manifest.loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert issue is not None, [str(p) for p in problems]
+    languages = [None, *dict.fromkeys(lang for a in issue.articles for lang in a.languages)]
+    lang = languages[choice % len(languages)]
+    text, problems = ris.dumps(issue, lang=lang)
+    assert not [p for p in problems if p.severity == "error"]
+    folder = tmp_path_factory.mktemp("ris")
+    path = folder / "generated.ris"
+    path.write_bytes(text.encode("utf-8"))
+    assert [p for p in ris.validate(path) if p.severity == "error"] == []
+    back = read_back(folder, text)
+    assert len(back.articles) == len(issue.articles)
+    for index, article in enumerate(issue.articles):
+        assert carried(back, index, lang) == carried(issue, index, lang)
+        assert back.articles[index].language == title_language(article, lang)
+
+
+def _issue(**article_fields) -> Issue:
+    article = Article(language="kk", titles=LangText({"kk": "Тақырып"}, "kk"), doi="10.1234/a.1", **article_fields)
+    return Issue(journal=Journal(titles=LangText({"kk": "Журнал"}, "kk"), issns=[Issn("2788-5860", "print")]),
+                 year=2025, number="2", articles=[article])
+
+
+def test_paragraphs_blank_lines_and_tag_like_text(tmp_path):
+    abstract = ("Бірінші абзац әріптері: & % { } \"quotes\" «ұзақ».\n\n"
+                "Екінші абзац,\nжолдары бар.\n\n\n   Үшінші.\n\n"
+                "ER  - is not the end of the record\n\n10 - 20 мың адам.\n\nСоңғы.")
+    issue = _issue(abstracts=LangText({"kk": abstract}, "kk"))
+    text, problems = ris.dumps(issue)
+    assert ("AB  - Бірінші абзац әріптері: & % { } \"quotes\" «ұзақ».\r\n\r\nЕкінші абзац, жолдары бар.\r\n\r\n"
+            "Үшінші. ER  - is not the end of the record 10 - 20 мың адам.\r\n\r\nСоңғы.\r\n") in text
+    assert any(p.code == "ris.paragraph-joined" for p in problems)
+    back = read_back(tmp_path, text)
+    assert back.articles[0].abstracts["kk"] == paragraphs(abstract)
+    assert ris.abstract_lines(abstract)[-1] == "Соңғы."
+
+
+def test_names_persons_one_name_persons_and_groups(tmp_path):
+    contributors = [
+        Contributor(names={"kk": PersonName("Насимов", "Мұрат")}),
+        Contributor(names={"kk": PersonName("Ким Ли")}),  # one name, two words
+        Contributor(names={"kk": PersonName("Абай")}),
+        Contributor(organization=LangText({"kk": "Қазақстан ғалымдары тобы"}, "kk")),
+        Contributor(role="editor", names={"kk": PersonName("Редактор", "Әлия")}),
+        Contributor(role="translator", names={"kk": PersonName("Аудармашы", "Ерлан")}),
+        Contributor(role="reviewer", names={"kk": PersonName("Сарапшы", "Бек")}),
+    ]
+    text, problems = ris.dumps(_issue(contributors=contributors))
+    assert re.findall(r"^(A[U24])  - (.*)\r$", text, re.MULTILINE) == [
+        ("AU", "Насимов, Мұрат"), ("AU", "Ким Ли,"), ("AU", "Абай,"), ("AU", "Қазақстан ғалымдары тобы"),
+        ("A2", "Редактор, Әлия"), ("A4", "Аудармашы, Ерлан")]
+    assert any(p.code == "ris.not-carried" and "reviewers" in p.message for p in problems)
+    back = read_back(tmp_path, text).articles[0].contributors
+    assert [c.names.get("kk") for c in back[:3]] == [PersonName("Насимов", "Мұрат"), PersonName("Ким Ли"),
+                                                     PersonName("Абай")]
+    assert back[3].organization.texts == {"kk": "Қазақстан ғалымдары тобы"} and not back[3].names
+    assert [c.role for c in back] == ["author"] * 4 + ["editor", "translator"]
+
+
+def test_writer_warns_about_what_readers_split():
+    contributors = [Contributor(names={"en": PersonName("Smith, Jr", "John")}),
+                    Contributor(organization=LangText({"en": "Ministry of Science, Kazakhstan"}, "en"))]
+    issue = _issue(contributors=contributors, keywords={"kk": ["бір; екі"]})
+    _, problems = ris.dumps(issue)
+    codes = [p.code for p in problems]
+    assert codes.count("ris.name-comma") == 2 and "ris.keyword-separator" in codes
+
+
+def test_dates_pages_article_numbers_and_not_carried(tmp_path):
+    issue = _issue(pages=Pages(article_number="e7"),
+                   dates=ArticleDates(published=PartialDate(2025, 6), online=PartialDate(2025, 5, 30),
+                                      received=PartialDate(2024)),
+                   funding=[Funding(awards=["AP1"])])
+    issue.whole_number, issue.volume = "86", "3"
+    text, problems = ris.dumps(issue)
+    for line in ("DA  - 2025/06//", "PY  - 2025", "SP  - e7", "C7  - e7", "VL  - 3", "IS  - 2", "SN  - 2788-5860",
+                 "LA  - kk", "T2  - Журнал"):
+        assert f"\r\n{line}\r\n" in text, line
+    assert "EP  -" not in text and "JO  -" not in text
+    notes = " | ".join(p.message for p in problems if p.code == "ris.not-carried")
+    for what in ("whole number", "print or the electronic", "funding", "received and accepted",
+                 "online date beside the print date"):
+        assert what in notes
+    back = read_back(tmp_path, text)
+    article = back.articles[0]
+    assert article.pages == Pages(None, None, "e7") and article.dates.published == PartialDate(2025, 6)
+    assert (back.volume, back.number, back.year) == ("3", "2", 2025)
+
+
+def test_issue_date_fills_da_and_says_so():
+    issue = _issue()
+    issue.published = PartialDate(2025, 6, 30)
+    text, problems = ris.dumps(issue)
+    assert "\r\nDA  - 2025/06/30/\r\nPY  - 2025\r\n" in text
+    assert any(p.code == "ris.date-from-issue" and "article 1" in p.message for p in problems)
+
+
+# --- other tools' exports ---------------------------------------------------------------------
+
+def _read(name):
+    issue, problems = ris.read(DATA / name)
+    assert issue is not None and not [p for p in problems if p.severity == "error"], [str(p) for p in problems]
+    return issue, problems
+
+
+def test_zotero_export():
+    issue, problems = _read("zotero.ris")
+    first, second = issue.articles
+    assert first.language == "ru" and first.titles["ru"] == "Миграционная политика Казахстана: «возвращение» и адаптация"
+    assert [(c.names["ru"].family, c.names["ru"].given) for c in first.contributors] == [
+        ("Иванова", "Анна Сергеевна"), ("Петров", "П. П.")]
+    assert first.abstracts["ru"] == ("Первый абзац аннотации, 100% о политике.\n"
+                                     "Второй абзац: {фигурные} скобки и \"кавычки\".")
+    assert first.keywords == {"ru": ["миграция", "адаптация"]}
+    assert first.doi == "10.1234/vest.2020.5" and first.url == "https://journal.example.org/article/5"
+    assert first.pages == Pages("45", "67") and first.dates.published == PartialDate(2020, 5, 1)
+    assert second.language == "en" and second.dates.published is None and second.pages == Pages("68", "80")
+    journal = issue.journal
+    assert journal.titles.texts == {"ru": "Вестник науки & практики"} and journal.abbreviation == "Вестн. науки"
+    assert [i.value for i in journal.issns] == ["2788-5860"] and (issue.year, issue.volume, issue.number) == (
+        2020, "12", "3")
+    assert {(p.code, p.line) for p in problems} == {("ris.tag-not-read", 11), ("ris.tag-not-read", 20)}  # DP, Y2
+    assert ris.validate(DATA / "zotero.ris") == []
+
+
+def test_endnote_export():
+    issue, problems = _read("endnote.ris")
+    article = issue.articles[0]
+    assert article.language == "kk" and article.titles["kk"] == "Қазақ тіліндегі ғылыми мәтіндер"
+    assert [c.names["kk"] for c in article.contributors] == [PersonName("Әлиева", "Гүлнұр"),
+                                                             PersonName("Нұрланұлы", "Ерлан")]
+    assert article.abstracts["kk"].startswith("Мақалада") and article.pages == Pages("12", "20")
+    assert article.keywords == {"kk": ["ғылыми мәтін", "термин", "аударма"]}
+    assert issue.journal.titles.texts == {"kk": "Ғылыми-сараптамалық журнал"}
+    assert issue.journal.abbreviation == "Ғыл.-сар. журн." and issue.year == 2019
+    assert article.dates.published is None
+    assert sorted(p.message.split()[0] for p in problems if p.code == "ris.tag-not-read") == ["ID", "N1", "RP"]
+
+
+def test_mendeley_export():
+    issue, problems = _read("mendeley.ris")
+    article = issue.articles[0]
+    assert article.language == "en" and any(p.code == "ris.language-guessed" for p in problems)
+    assert [c.names["en"] for c in article.contributors] == [PersonName("Doe", "Jane"), PersonName("Müller", "Jürgen")]
+    assert issue.journal.titles.texts == {"en": "Journal of Eurasian Studies"} and issue.journal.abbreviation is None
+    assert article.doi == "10.1016/j.euras.2018.02.001" and article.url is None  # the DOI's own address
+    assert article.abstracts["en"] == "We compare energy policies." and article.pages == Pages("100", "110")
+    assert article.dates.published == PartialDate(2018, 2, 15) and issue.year == 2018
+
+
+def test_scopus_export_with_bom_and_two_journals():
+    assert ris.detect(DATA / "scopus.ris")
+    issue, problems = _read("scopus.ris")
+    first, second = issue.articles
+    assert first.pages == Pages(None, None, "012345") and first.doi == "10.37178/ca-c.21.1.01"
+    assert [c.names["en"] for c in first.contributors] == [PersonName("Nassimov", "M."), PersonName("Kadyrov", "Zh.")]
+    assert issue.journal.titles.texts == {"en": "Central Asia and the Caucasus"}
+    assert [i.value for i in issue.journal.issns] == ["1404-6091"]
+    assert issue.journal.publisher.name.main == "CA&CC Press"
+    assert second.language == "ru" and second.doi == "10.31857/0373-658X.2021.1.5-19"
+    mixed = [p for p in problems if p.code == "ris.journal-mixed"]
+    assert len(mixed) == 1 and mixed[0].line == 28 and "Вопросы языкознания" in mixed[0].message
+    not_read = {p.message.split()[0]: p.line for p in problems if p.code == "ris.tag-not-read"}
+    assert not_read == {"AD": 13, "N1": 17, "DB": 21, "M3": 22}
+
+
+def test_web_of_science_export():
+    issue, problems = _read("wos.ris")
+    article = issue.articles[0]
+    assert article.titles["en"] == "PUBLIC HEALTH AND MIGRATION IN CENTRAL ASIA"  # wrapped title joined
+    assert article.dates.published == PartialDate(2021, 5) and issue.year == 2021
+    assert article.contributors[0].names["en"] == PersonName("Omarova", "Aigerim")
+    assert article.contributors[1].organization.texts == {"en": "World Health Organization"}
+    assert [(p.code, p.line, p.severity) for p in problems if p.code == "ris.tag-unknown"] == [
+        ("ris.tag-unknown", 9, "info")]
+    assert [(p.code, p.line) for p in ris.validate(DATA / "wos.ris")] == [("ris.tag-unknown", 9)]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2020", PartialDate(2020)), ("2020///", PartialDate(2020)), ("2020/05/01/", PartialDate(2020, 5, 1)),
+    ("2020/05//", PartialDate(2020, 5)), ("2020/5/1/Spring", PartialDate(2020, 5, 1)),
+    ("2020-05-01", PartialDate(2020, 5, 1)), ("MAY 2021", PartialDate(2021, 5)),
+    ("May 3, 2021", PartialDate(2021, 5, 3)), ("2021 Jun", PartialDate(2021, 6)), ("2020/13/01/", None),
+    ("spring", None)])
+def test_dates(raw, expected):
+    assert ris.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Russian", "ru"), ("rus", "ru"), ("Kazakh", "kk"), ("kaz", "kk"), ("English", "en"), ("eng", "en"),
+    ("en-GB", "en-GB"), ("kk_latn", "kk-Latn"), ("Қазақ тілі", "kk"), ("русский", "ru"), ("English; Russian", "en"),
+    ("Klingon", None)])
+def test_languages(raw, expected):
+    assert ris.language(raw) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Қазақ", "kk"), ("Русский", "ru"), ("English", "en"), ("123", "en")])
+def test_language_guess(text, expected):
+    assert ris.guess_language(text) == expected
+
+
+def test_reader_reports_records_it_cannot_use(tmp_path):
+    path = tmp_path / "mixed.ris"
+    path.write_text("TY  - BOOK\nTI  - A book\nER  - \n\nTY  - JOUR\nAU  - Nobody, N.\nPY  - 2020\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Kept\nT2  - J\nPY  - 2020\nLA  - Klingon\nER  - \n", encoding="utf-8")
+    issue, problems = ris.read(path)
+    assert [a.titles.main for a in issue.articles] == ["Kept"]
+    skipped = [(p.code, p.line, p.severity) for p in problems if p.code == "ris.record-skipped"]
+    assert skipped == [("ris.record-skipped", 1, "warning"), ("ris.record-skipped", 5, "warning")]
+    assert any(p.code == "ris.language" and p.line == 14 for p in problems)
+
+
+def test_reader_tolerates_broken_structure_with_warnings(tmp_path):
+    path = tmp_path / "broken.ris"
+    path.write_text("junk before\nTY - JOUR\nTI  - One\nT2  - J\nPY  - 2020\nTY  - JOUR\nTI  - Two\n",
+                    encoding="utf-8")
+    issue, problems = ris.read(path)
+    assert [a.titles.main for a in issue.articles] == ["One", "Two"]
+    assert {(p.code, p.line) for p in problems if p.severity == "warning"} >= {
+        ("ris.outside-record", 1), ("ris.tag-syntax", 2), ("ris.record-end", 2), ("ris.record-end", 6)}
+    assert not [p for p in problems if p.severity == "error"]
+
+
+def test_reader_refuses_files_without_articles(tmp_path):
+    path = tmp_path / "empty.ris"
+    path.write_text("\n\n", encoding="utf-8")
+    issue, problems = ris.read(path)
+    assert issue is None and [p.code for p in problems] == ["ris.no-records"]
+
+
+def test_not_utf8_is_an_error_with_its_line(tmp_path):
+    path = tmp_path / "cp1251.ris"
+    path.write_bytes("TY  - JOUR\nTI  - Заголовок\nER  - \n".encode("cp1251"))
+    problems = ris.validate(path)
+    assert [(p.code, p.line) for p in problems if p.severity == "error"][:1] == [("ris.encoding", 2)]
+
+
+# --- validation --------------------------------------------------------------------------
+
+GOOD = "TY  - JOUR\nTI  - Title\nAU  - Family, Given\nT2  - Journal\nPY  - 2025\nER  - \n"
+
+
+def _validate(tmp_path, text):
+    path = tmp_path / "check.ris"
+    path.write_text(text, encoding="utf-8")
+    return [(p.code, p.severity, p.line) for p in ris.validate(path)], ris.validate(path)
+
+
+def test_a_good_record_validates(tmp_path):
+    assert _validate(tmp_path, GOOD)[0] == []
+    assert _validate(tmp_path, "\ufeff" + GOOD.replace("\n", "\r\n") + "\r\n" + GOOD)[0] == []
+
+
+def test_validation_catches_a_missing_er(tmp_path):
+    found, problems = _validate(tmp_path, GOOD.replace("ER  - \n", "") + GOOD.replace("ER  - \n", ""))
+    assert found == [("ris.record-end", "error", 1), ("ris.record-end", "error", 6)]
+    assert "line 6" in problems[0].message and problems[0].file.endswith("check.ris")
+
+
+def test_validation_catches_bad_tag_lines(tmp_path):
+    text = GOOD.replace("AU  - Family, Given", "AU - Family, Given").replace("PY  - 2025", "PY  -2025")
+    found, problems = _validate(tmp_path, text)
+    assert found == [("ris.tag-syntax", "error", 3), ("ris.tag-syntax", "error", 5)]
+    assert "'AU  - value'" in problems[0].message
+    found, _ = _validate(tmp_path, GOOD.replace("AU  - ", "au  - "))  # read as text, flagged
+    assert ("ris.tag-syntax", "warning", 3) in found and ("ris.author-missing", "warning", 1) in found
+
+
+def test_validation_catches_missing_required_tags(tmp_path):
+    text = GOOD + GOOD.replace("TI  - Title\n", "").replace("T2  - Journal\n", "").replace("PY  - 2025\n", "")
+    found, problems = _validate(tmp_path, text)
+    assert found == [("ris.tag-missing", "error", 7)] * 3
+    assert {re.search(r"add '(..)", p.message).group(1) for p in problems} == {"TI", "T2", "PY"}
+    found, _ = _validate(tmp_path, GOOD.replace("TY  - JOUR\n", ""))
+    assert found == [("ris.record-start", "error", 1)]
+
+
+def test_validation_warns_about_unknown_and_repeated_tags_and_bad_values(tmp_path):
+    text = GOOD.replace("ER  - ", "XY  - custom\nTI  - Again\nDO  - not a doi\nSN  - 1234-5678\nDA  - soon\nER  - ")
+    found, _ = _validate(tmp_path, text)
+    assert found == [("ris.tag-unknown", "warning", 6), ("ris.tag-repeated", "warning", 7),
+                     ("doi.syntax", "warning", 8), ("issn.checksum", "warning", 9), ("ris.date", "warning", 10)]
+    found, _ = _validate(tmp_path, "")
+    assert found == [("ris.empty", "error", 1)]
+    found, _ = _validate(tmp_path, "ER  - \n" + GOOD + "stray text\n")
+    assert found == [("ris.record-start", "error", 1), ("ris.outside-record", "warning", 8)]
+
+
+def test_detect(tmp_path, example):
+    files, _ = ris.write(example, tmp_path)
+    assert ris.detect(files[0])
+    samples = {"bom.ris": b"\xef\xbb\xbf\r\n\r\nTY  - JOUR\r\n", "yaml.yaml": b"biblio: 1\n",
+               "xml.xml": b"<?xml version='1.0'?><article/>", "empty.ris": b"", "binary.ris": b"TY  - \x00\x01"}
+    for name, data in samples.items():
+        (tmp_path / name).write_bytes(data)
+    assert [ris.detect(tmp_path / name) for name in samples] == [True, False, False, False, False]
+    assert not ris.detect(tmp_path / "missing.ris")
