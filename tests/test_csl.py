@@ -45,7 +45,7 @@ def test_language_choice_and_fallbacks(example):
     assert items[0]["author"] == [{"family": "Nassimov", "given": "Murat"}]
     assert items[0]["original-title"].startswith("МӘДЕНИ")
     assert items[0]["language"] == "kk" and items[0]["custom"]["metadata-language"] == "en"
-    fallbacks = [p for p in problems if p.code == "csl.fallback"]
+    fallbacks = [p for p in problems if p.code == "lang.fallback"]
     assert any(p.path == "articles[6]" and "no en title: using the kk title" in p.message for p in fallbacks)
     assert any(p.code == "csl.not-carried" and "funding" in p.message for p in problems)
     ru, _ = csl.items(example, lang="ru")

@@ -98,7 +98,9 @@ def _write_checked(fmt: formats.Format, issue: Issue, doc, target_dir: Path, rep
     try:
         options = {"lang": lang} if fmt.per_language else {}
         written, problems = fmt.write(issue, staging, dois=dois, **options)
-        report.problems.extend(manifest.locate(problems, doc) if doc is not None else problems)
+        located = manifest.locate(problems, doc) if doc is not None else problems
+        known = set(report.problems)  # the citation formats share their language fallbacks: report once
+        report.problems.extend(p for p in located if p not in known)
         for file in written:
             target = rename if rename is not None and len(written) == 1 else target_dir / file.relative_to(staging)
             file_problems = fmt.validate(file) if validate else []

@@ -57,7 +57,7 @@ def _name(contributor: Contributor, name: PersonName | None, lang: str) -> dict:
 def item(issue: Issue, index: int, lang: str | None = None) -> tuple[dict, list[Problem], set[str]]:
     """One article as a CSL-JSON item, the fallbacks taken, and the kinds of field left out."""
     article = issue.articles[index]
-    view = derive.localize(issue, index, lang, code="csl")
+    view = derive.localize(issue, index, lang)
     entry: dict = {"id": article.doi or f"article-{index + 1}", "type": "article-journal"}
     if view.title:
         entry["title"] = view.title
