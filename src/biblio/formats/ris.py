@@ -1,7 +1,8 @@
 """RIS: one ``TY  - JOUR`` record per article, one language per file.
 
 Mapping decisions (design.md §4, "Which language?"): each record is the article seen in
-one language (``derive.localize``; every fallback is a ``ris.fallback`` warning). Tags:
+one language (``derive.localize``; every fallback is a ``lang.fallback`` warning, the code
+the citation formats share so that a build reports it once). Tags:
 ``TI`` title; ``AU`` authors, ``A2`` editors, ``A4`` translators (what Zotero reads for a
 journal article), one per person as ``Family, Given`` — a person always has a comma
 (``Family,`` for a one-name person), a group author never has one; ``T2`` the journal
@@ -10,7 +11,9 @@ abbreviation, so ``JO`` is not written); ``AB``; ``DA`` (``YYYY/MM/DD/``) when t
 is known beyond the year; ``PY`` the year; ``VL``, ``IS``, ``SP``, ``EP``; ``C7`` the
 article number (EndNote's and Scopus's tag; also in ``SP`` when there is no first page,
 as Zotero shows it); ``DO`` bare DOI; ``SN`` one per ISSN; ``UR`` landing page; ``LA`` the
-BCP 47 tag of the language the record's title is in; ``PB``; ``KW`` one per keyword; ``ER``.
+BCP 47 tag of the record's language (the article's own, or the one asked for); ``PB``;
+``KW`` one per keyword; ``ER``. A text missing in that language comes from another one
+and is reported; the reader files every text of a record under its ``LA``.
 
 Values are one line each, with runs of whitespace made one space. An abstract keeps its
 paragraphs: the first follows ``AB  - ``, each further one comes after a blank line on a
@@ -29,14 +32,13 @@ splits URLs at ``;``, reads nothing after a byte-order mark, and reports no line
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import derive, ids
 from ..fileio import write_atomic
 from ..model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
-from ..problems import Problem, article_numbers
+from ..problems import Problem, article_numbers, sort_key
 
 FILE_NAME = "articles.ris"
 NEWLINE = "\r\n"
@@ -80,10 +82,8 @@ _TAGLIKE = re.compile(r"^\s*[A-Za-z0-9]{2} {1,2}-(?: |$)")
 # tag line: everything _LOOSE and _TAGLIKE match, in any case.
 _AMBIGUOUS = re.compile(r"^\s*[A-Za-z0-9]{2}(?:\s*-\s|\s+-|\s*-$)")
 
-_BREAKS = re.compile(r"[\s\x1c-\x1f\x85\u2028\u2029]+")  # line breaks and ASCII whitespace, not NBSP
+_BREAKS = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u2028\u2029]+")  # ASCII whitespace, line breaks; not NBSP
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
-_KAZAKH_ONLY = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
-_CYRILLIC_LANGS = {"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"}
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -109,13 +109,6 @@ def abstract_lines(text: str) -> list[str]:
         else:
             lines.append(line)
     return lines
-
-
-def _title_language(article: Article, want: str) -> str:
-    """The language of the title the record carries: the wanted one, else the fallback's."""
-    if want in article.titles.texts or not article.titles.texts:
-        return want
-    return article.titles.languages[0]
 
 
 def _date_tag(date: PartialDate) -> str:
@@ -153,7 +146,7 @@ class _Writer:
     def record(self, index: int) -> list[str]:
         issue, article = self.issue, self.issue.articles[index]
         path = f"articles[{index}]"
-        shown = derive.localize(issue, index, self.lang, code="ris")
+        shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
         self.problems.extend(shown.problems)
         lines = ["TY  - JOUR"]
 
@@ -176,6 +169,10 @@ class _Writer:
                 if value:
                     lines.append(f"{ris_tag}  - {value}")
         tag("T2", shown.journal_title, "journal.titles")
+        titles = issue.journal.titles.texts
+        if titles and shown.lang not in titles:
+            self.warn("lang.fallback", f"no {shown.lang} journal title: using the {issue.journal.titles.languages[0]} "
+                      "journal title", "journal.titles")
         tag("J2", issue.journal.abbreviation, "journal.abbreviation")
         if shown.abstract:
             self.value(shown.abstract, f"{path}.abstracts")  # reports control characters
@@ -186,7 +183,7 @@ class _Writer:
                     lines += ["", paragraph]
             if len(paragraphs) < len([p for p in derive.paragraphs(shown.abstract) if one_line(p)]):
                 self.warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line "
-                          "('XX - …'), so it continues the paragraph before it instead of starting a line", 
+                          "('XX - …'), so it continues the paragraph before it instead of starting a line",
                           f"{path}.abstracts", "info")
         date, from_issue = derive.publication_date(issue, article)
         if date.month is not None:
@@ -206,9 +203,9 @@ class _Writer:
         for number, issn in enumerate(issue.journal.issns):
             tag("SN", issn.value, f"journal.issns[{number}]")
         tag("UR", derive.landing_page(issue, index), f"{path}.url")
-        tag("LA", _title_language(article, shown.lang))
+        tag("LA", shown.lang)
         if issue.journal.publisher:
-            tag("PB", _pick(issue.journal.publisher.name, shown.lang), "journal.publisher.name")
+            tag("PB", derive.pick(issue.journal.publisher.name, shown.lang)[0], "journal.publisher.name")
         self.keywords(shown.keywords, index, path)
         for keyword in shown.keywords:
             tag("KW", keyword, f"{path}.keywords")
@@ -218,7 +215,7 @@ class _Writer:
 
     def person(self, contributor: Contributor, name: PersonName | None, lang: str, path: str) -> str:
         if name is None:  # a group author: as it is, without a comma
-            value = self.value(_pick(contributor.organization, lang), f"{path}.organization")
+            value = self.value(derive.pick(contributor.organization, lang)[0], f"{path}.organization")
             if "," in value:
                 self.warn("ris.name-comma", f"the group author '{value}' has a comma: RIS readers take the part "
                           "before it for a family name and the rest for a given name", path)
@@ -241,17 +238,16 @@ class _Writer:
 
     def not_carried_by(self, article: Article, index: int, shown: derive.Localized) -> None:
         want = shown.lang
-        title_lang = _title_language(article, want)
+        title_lang = want if want in article.titles.texts else next(iter(article.titles.languages), want)
         abstract_lang = want if want in article.abstracts.texts else next(iter(article.abstracts.languages), want)
         keywords_lang = want if want in article.keywords else next(iter(article.keywords), want)
         if (any(lang != title_lang for lang in article.titles.texts)
                 or any(lang != abstract_lang for lang in article.abstracts.texts)
                 or any(lang != keywords_lang for lang in article.keywords)):
-            self.drop("titles, abstracts and keywords in other languages (a record holds one language; "
-                      "export the other languages with lang=…)", index)
-        if title_lang != article.language:
-            self.drop("the language the article is written in (LA names the language of the record's title)",
-                      index)
+            self.drop("titles, abstracts and keywords in other languages (a record holds one language; each "
+                      "language gets a file of its own)", index)
+        if want != article.language:
+            self.drop("the language the article is written in (LA gives the language of the record)", index)
         for contributor in article.contributors:
             if len(contributor.names) > 1 or (contributor.organization and len(contributor.organization.texts) > 1):
                 self.drop("author names in other languages and scripts", index)
@@ -293,12 +289,6 @@ class _Writer:
         for what, indexes in self.not_carried.items():
             self.problems.append(Problem("ris.not-carried", "info", f"RIS cannot carry {what} "
                                          f"({article_numbers(indexes)})", path="articles"))
-
-
-def _pick(text: LangText | None, lang: str) -> str | None:
-    if not text:
-        return None
-    return text.texts.get(lang) or text.main
 
 
 def _selected(issue: Issue, dois: list[str] | None) -> tuple[list[int], list[Problem]]:
@@ -524,15 +514,6 @@ def language(value: str) -> str | None:
     return None
 
 
-def guess_language(text: str) -> str:
-    """From the letters: Kazakh-only Cyrillic letters kk, other Cyrillic ru, anything else en."""
-    if any(char in _KAZAKH_ONLY for char in text):
-        return "kk"
-    if any("CYRILLIC" in unicodedata.name(char, "") for char in text if char.isalpha()):
-        return "ru"
-    return "en"
-
-
 def split_name(value: str) -> tuple[PersonName | None, str | None]:
     """``Family, Given`` (or ``Family,``) is a person, one word is a one-name person, several words without a
     comma are a group author (the RIS rule: persons are written family name first, with a comma)."""
@@ -610,15 +591,15 @@ def _check_record(record: _Record, file: str) -> list[Problem]:
     return problems
 
 
-def _unknown_tags(records: list[_Record], file: str, severity: str) -> list[Problem]:
+def _unknown_tags(records: list[_Record], file: str) -> list[Problem]:
     """One problem per tag outside the specification, at its first line, with how often it appears."""
     found: dict[str, list[int]] = {}
     for record in records:
         for item in record.fields:
             if item.tag not in TAGS:
                 found.setdefault(item.tag, []).append(item.line)
-    return [Problem("ris.tag-unknown", severity, f"{tag} is not a RIS tag ({len(lines)} time(s)); readers ignore it "  # type: ignore[arg-type]
-                    "or keep it as a note", file=file, line=lines[0]) for tag, lines in found.items()]
+    return [Problem("ris.tag-unknown", "warning", f"{tag} is not a RIS tag ({len(lines)} time(s)); readers ignore "
+                    "it or keep it as a note", file=file, line=lines[0]) for tag, lines in found.items()]
 
 
 def validate(path: Path) -> list[Problem]:
@@ -636,8 +617,8 @@ def validate(path: Path) -> list[Problem]:
                                 "'TY  - JOUR' and ends with 'ER  - ')", file=file, line=1))
     for record in records:
         problems += _check_record(record, file)
-    problems += _unknown_tags(records, file, "warning")
-    return sorted(problems, key=lambda p: (p.line or 0))
+    problems += _unknown_tags(records, file)
+    return sorted(problems, key=sort_key)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -652,8 +633,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.not_read: dict[str, list[int]] = {}
 
-    def note(self, code: str, message: str, line: int | None, severity: str = "info", path: str | None = None) -> None:
-        self.problems.append(Problem(code, severity, message, file=self.file, line=line, path=path))  # type: ignore[arg-type]
+    def note(self, code: str, message: str, line: int | None, severity: str = "info") -> None:
+        self.problems.append(Problem(code, severity, message, file=self.file, line=line))  # type: ignore[arg-type]
 
     def skip(self, item: _Field) -> None:
         self.not_read.setdefault(item.tag, []).append(item.line)
@@ -666,7 +647,7 @@ class _Reader:
                 return tag
             self.note("ris.language", f"'{found.value}' is not a language biblio knows; the language is guessed "
                       "from the letters of the title", found.line, "warning")
-        guessed = guess_language(title + " " + (abstract or ""))
+        guessed = derive.guess_language(title + " " + (abstract or ""))
         self.note("ris.language-guessed", f"the record gives no language (LA); its letters say {guessed}",
                   record.line)
         return guessed
@@ -770,29 +751,29 @@ class _Reader:
             abbreviation_field = jo if jo and jo.value != title else None
         abbreviation = abbreviation_field.value if abbreviation_field and abbreviation_field is not title_field \
             else None
-        title_lang = lang  # unless the title's letters say otherwise: another script, or Kazakh-only letters
-        guessed = guess_language(title) if title else lang
-        if (guessed != "en") != _cyrillic(lang) or (guessed == "kk" and ids.primary_language(lang) != "kk"):
-            title_lang = guessed
-        titles = LangText({title_lang: title}, title_lang) if title else LangText()
+        titles = LangText({lang: title}, lang) if title else LangText()
         if not title:
             self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line,
                       "warning")
-        issns: list[Issn] = []
-        for item in record.all("SN"):
-            for part in re.split(r"[\s,;]+", item.value):
-                checked = ids.issn(part)
-                if checked.ok and all(i.value != checked.value for i in issns):
-                    issns.append(Issn(checked.value))  # type: ignore[arg-type]
-                elif part and not checked.ok:
-                    self.note(checked.code or "issn", checked.message or "", item.line, "warning")
+        issns = [Issn(value) for value in self.issns(record, report=True)]
         publisher = None
         name, place = record.first("PB"), record.first("CY")
         if name:
             publisher = Publisher(LangText({lang: name.value}, lang),
                                   LangText({lang: place.value}, lang) if place else None)
-        return Journal(titles=titles, language=title_lang if title else None, abbreviation=abbreviation,
+        return Journal(titles=titles, language=lang if title else None, abbreviation=abbreviation,
                        issns=issns, publisher=publisher)
+
+    def issns(self, record: _Record, report: bool = False) -> list[str]:
+        values: list[str] = []
+        for item in record.all("SN"):
+            for part in re.split(r"[\s,;]+", item.value):
+                checked = ids.issn(part)
+                if checked.ok and checked.value not in values:
+                    values.append(checked.value)  # type: ignore[arg-type]
+                elif part and not checked.ok and report:
+                    self.note(checked.code or "issn", checked.message or "", item.line, "warning")
+        return values
 
     def report_not_read(self) -> None:
         for tag, lines in self.not_read.items():
@@ -801,11 +782,6 @@ class _Reader:
             else:
                 self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({len(lines)} time(s)); it is not read",
                           lines[0])
-
-
-def _cyrillic(lang: str) -> bool:
-    script = ids.script_of(lang)
-    return script == "Cyrl" if script else ids.primary_language(lang) in _CYRILLIC_LANGS
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -840,14 +816,14 @@ def read(path: Path) -> tuple[Issue | None, list[Problem]]:
             issue.year = year or 0
         else:
             reader.dates(record, article, issue.year)
-            _compare(reader, issue, first, record)
+            _compare(reader, issue, first, record, article.language)
         issue.articles.append(article)
     reader.report_not_read()
     problems += reader.problems
     if issue is None:
         problems.append(Problem("ris.no-records", "error", "the file holds no journal article biblio can read",
                                 file=file))
-    return issue, problems
+    return issue, sorted(problems, key=sort_key)
 
 
 def _value(record: _Record, tag: str) -> str | None:
@@ -855,13 +831,48 @@ def _value(record: _Record, tag: str) -> str | None:
     return found.value if found else None
 
 
-def _compare(reader: _Reader, issue: Issue, first: _Record, record: _Record) -> None:
+def _merge(text: LangText, lang: str, value: str) -> bool:
+    """A later record's value of a text the first record began, filed under the record's language.
+
+    A value already known under another language was written for want of one in this
+    language: the writer then takes the original one, so that becomes the original. False
+    when the language already has another value.
+    """
+    known = next((key for key, existing in text.texts.items() if existing == value), None)
+    if known is not None:
+        if lang not in text.texts:
+            text.original = known
+        return True
+    if lang in text.texts:
+        return False
+    text.texts[lang] = value
+    return True
+
+
+def _compare(reader: _Reader, issue: Issue, first: _Record, record: _Record, lang: str) -> None:
+    """A later record's journal: the same one (maybe its title in another language), or another one."""
     journal = record.first(*_JOURNAL_TAGS)
-    if journal and not _same(journal.value, issue.journal.titles.main) and not _same(
-            journal.value, issue.journal.abbreviation):
+    theirs, ours = set(reader.issns(record)), {issn.value for issn in issue.journal.issns}
+    titles = issue.journal.titles
+    if journal is None or any(text == journal.value for text in titles.texts.values()):
+        if journal is not None:
+            _merge(titles, lang, journal.value)
+    elif (theirs & ours or not (theirs or ours)) and _merge(titles, lang, journal.value):
+        if not theirs:
+            reader.note("ris.journal-title", f"'{journal.value}' is taken for the journal's {lang} title (no ISSN "
+                        "says whether it is the same journal)", journal.line)
+    elif not any(_same(journal.value, text) for text in [*titles.texts.values(), issue.journal.abbreviation]):
         reader.note("ris.journal-mixed", f"this record is from another journal ('{journal.value}') than the first "
                     f"one (line {first.line}); biblio reads every record as an article of the first one's issue",
                     journal.line, "warning")
+        return
+    publisher = record.first("PB")
+    if publisher is not None:
+        if issue.journal.publisher is None:
+            issue.journal.publisher = Publisher(LangText({lang: publisher.value}, lang))
+        elif not _merge(issue.journal.publisher.name, lang, publisher.value):
+            reader.note("ris.issue-mixed", f"this record's publisher ({publisher.value}) differs from the first "
+                        "record's; the issue keeps the first", publisher.line, "warning")
     for tag, have, what in (("VL", issue.volume, "volume"), ("IS", issue.number, "issue")):
         found = record.first(tag)
         if found and have is not None and not _same(found.value, have):
