@@ -71,7 +71,7 @@ def detect(path: Path) -> Format | None:
 
 
 def _register_builtin() -> None:
-    from . import crossref, csl, jats, ris
+    from . import bibtex, crossref, csl, jats, ris
 
     register(Format("crossref", f"Crossref deposit XML {crossref.VERSION} (one doi_batch for the issue)",
                     crossref.write, crossref.validate, crossref.detect, crossref.FILE_NAME))
@@ -79,6 +79,9 @@ def _register_builtin() -> None:
                     jats.write, jats.validate, jats.detect, read=jats.read))
     register(Format("csl", "CSL-JSON items (one language per file) for citation processors and Zotero",
                     csl.write, csl.validate, csl.detect, csl.FILE_NAME, read=csl.read, per_language=True))
+    register(Format("bibtex", "BibTeX/BibLaTeX entries (one language per file) for LaTeX, Zotero, JabRef",
+                    bibtex.write, bibtex.validate, bibtex.detect, bibtex.FILE_NAME, read=bibtex.read,
+                    per_language=True))
     register(Format("ris", "RIS records (one language per file) for Zotero, EndNote, Mendeley",
                     ris.write, ris.validate, ris.detect, ris.FILE_NAME, read=ris.read, per_language=True))
 

@@ -18,14 +18,16 @@ Mapping decisions (design.md §4):
   word "and" is braced; a person with one name keeps it as one token (``Abu{ }Nasr``); a
   group author is one brace group, ``{The Consortium}``.
 - **language and langid**: ``language`` is the article's own language as a BCP 47 tag
-  (``kk``), the form Zotero stores and CSL processors use (biblio's CSL-JSON and RIS write
-  the same); ``langid`` is the biblatex/babel name of the language the entry's text is
+  (``kk``), the form Zotero stores and CSL processors use (biblio's CSL-JSON writes the
+  same); ``langid`` is the biblatex/babel name of the language the entry's text is
   in (``kazakh``, ``russian``, ``english``), which biblatex uses for hyphenation. They
   differ in a translated view: the English entry of a Kazakh article has
   ``language = {kk}`` and ``langid = {english}``.
 - **Pages and article numbers**: ``pages = {9--22}``; an article number goes to ``eid``
   (biblatex's field for it, as ADS and APS write it), never into ``pages``.
 - **ISSN**: every ISSN of the journal, comma-separated (as Zotero exports them).
+- **Dates**: ``year``, and ``month`` as BibTeX's month macro (``month = jun``) when known;
+  the day has no BibTeX field (biblatex's ``date`` would clash with ``year`` in biber).
 - **Keys** are ASCII and the same in every language's file, so switching files keeps
   ``\\cite`` commands working: the first author's family name (its Latin spelling, else
   transliterated from Cyrillic), the year, and the first word of four letters or more of
@@ -34,7 +36,8 @@ Mapping decisions (design.md §4):
   computed over the whole issue, so exporting some articles does not change them.
 
 Whatever BibTeX cannot carry is reported as a ``bibtex.not-carried`` note per kind of
-field, with the article numbers, and every language fallback as ``bibtex.fallback``.
+field, with the article numbers, and every language fallback as a ``lang.fallback``
+warning (the code the citation formats share, so a build reports each fallback once).
 
 The reader takes BibTeX and BibLaTeX from other tools too: ``journaltitle``, ``date``,
 ``issue``, ``langid``, LaTeX accents (decoded with pylatexenc, which bibtexparser depends
@@ -56,7 +59,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -312,6 +315,8 @@ def _suffixed(base: str) -> Iterator[str]:
 
 # --- writing ------------------------------------------------------------------------------
 
+# BibTeX's month macros: classic styles print "June", biber reads 6, Zotero reads both.
+_MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 
@@ -326,7 +331,8 @@ def person_tex(name: PersonName) -> str:
         return f"{_name_part(family)}, {_name_part(given)}"
     if family.lower() == "and":
         return "{" + family[0] + "}" + family[1:]
-    return family.replace(" ", "{ }").replace(",", "{,}")  # one name, one token
+    token = family.replace(" ", "{ }").replace(",", "{,}")  # one name, one token
+    return "{}" + token if _whole_group(token) else token  # one brace group would be a group author
 
 
 def _keywords_tex(words: list[str]) -> str:
@@ -358,7 +364,7 @@ class _Writer:
     def entry(self, index: int, key: str) -> Entry:
         issue, article = self.issue, self.issue.articles[index]
         path = f"articles[{index}]"
-        shown = derive.localize(issue, index, self.lang, code="bibtex")
+        shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
         self.problems.extend(shown.problems)
         text_lang = shown.lang
         if article.titles and shown.lang not in article.titles:
@@ -389,7 +395,7 @@ class _Writer:
         date, _ = derive.publication_date(issue, article)
         fields.append(("year", f"{date.year:04d}"))
         if date.month is not None:
-            fields.append(("month", str(date.month)))
+            fields.append(("month", _MONTH_MACROS[date.month - 1]))
             if date.day is not None:
                 self.drop("the day of the publication date", index)
         if issue.volume:
@@ -431,7 +437,8 @@ class _Writer:
             if people.get(role):
                 fields.append((role, " and ".join(people[role])))
         self.check_not_carried(article, index, shown, text_lang)
-        return Entry("article", key, [Field(name, value) for name, value in fields if value])
+        return Entry("article", key, [Field(name, value, enclosing="no-enclosing" if name == "month" else None)
+                                      for name, value in fields if value])
 
     def pages(self, article: Article) -> list[tuple[str, str]]:
         pages = article.pages
@@ -499,7 +506,7 @@ class _Writer:
     def report(self) -> None:
         used = self.issue.journal.titles.languages[0] if self.issue.journal.titles else None
         for lang in sorted(self.journal_fallbacks):
-            self.warn("bibtex.fallback", f"no {lang} journal title: using the {used} journal title", "journal.titles")
+            self.warn("lang.fallback", f"no {lang} journal title: using the {used} journal title", "journal.titles")
         if self.no_langid:
             self.problems.append(Problem(
                 "bibtex.langid-unknown", "info", "biblio knows no biblatex language name for "
@@ -808,6 +815,39 @@ def _whole_group(text: str) -> bool:
     return depth == 0
 
 
+def _depths(value: str) -> list[int]:
+    """The brace depth before each character (escaped braces do not count, as for bibtexparser)."""
+    depths, depth, escaped = [], 0, False
+    for char in value:
+        depths.append(depth)
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+    return depths
+
+
+def split_names(value: str) -> list[str]:
+    """A name list split at each "and" outside braces.
+
+    bibtexparser 2.1.0's ``split_multiple_persons_names`` loses the first two characters
+    of a name that starts with a backslash (``… and \\'Alvarez, Juan``), so biblio splits
+    the list itself.
+    """
+    depths = _depths(value)
+    names, start = [], 0
+    for match in re.finditer(r"\s+and\s+", value, re.IGNORECASE):
+        if depths[match.start()] == 0 and (match.start() == 0 or value[match.start() - 1] != "\\"):
+            names.append(value[start:match.start()])
+            start = match.end()
+    names.append(value[start:])
+    return [name.strip() for name in names if name.strip()]
+
+
 def _split_top(value: str, separators: str) -> list[str]:
     """Split at separators outside braces and not escaped."""
     parts, current, depth, escaped = [], [], 0, False
@@ -850,6 +890,7 @@ class _Read:
     issns: list[Issn]
     publisher: str | None
     text_lang: str
+    shown_lang: str  # the language the writer picked the journal title and publisher for
     line: int | None
 
 
@@ -948,6 +989,11 @@ class _Reader:
         if abstract_raw is not None:
             decoded = self.text(abstract_raw, values["abstract"].start_line, f"{key}.abstract")
             abstract = "\n\n".join(paragraphs(decoded)) or None
+        for name in ("language", "langid"):
+            value = raw(name)
+            if value is not None and language_tag(tex_decode(value)[0]) is None:
+                self.note("bibtex.language", "info", f"{name} = {value} is not a language biblio knows; the "
+                          "entry's language is taken from elsewhere", values[name].start_line, f"{key}.{name}")
         orig, text_lang = self.languages(raw("language"), raw("langid"), " ".join(filter(None, [title, abstract])))
         article = Article(language=orig, titles=LangText.of({text_lang: title} if title else {}, orig))
         if abstract:
@@ -989,7 +1035,8 @@ class _Reader:
                     self.note(checked.code or "issn", "warning", (checked.message or "") + "; it is not read",
                               values["issn"].start_line, f"{key}.issn")
         return _Read(article, text("journal", "journaltitle"), text("shortjournal", "journalabbrev"), year, date,
-                     text("volume"), text("number", "issue"), issns, text("publisher"), text_lang, line)
+                     text("volume"), text("number", "issue"), issns, text("publisher"), text_lang,
+                     self.file_lang or orig, line)
 
     def languages(self, language: str | None, lang_id: str | None, sample: str) -> tuple[str, str]:
         """The article's own language and the language of the entry's text."""
@@ -1005,7 +1052,7 @@ class _Reader:
 
     def people(self, value: str, role: str, text_lang: str, line: int | None, where: str) -> list[Contributor]:
         found = []
-        for raw_name in split_multiple_persons_names(value):
+        for raw_name in split_names(value):
             raw_name = raw_name.strip()
             if not raw_name:
                 continue
@@ -1082,20 +1129,63 @@ def _usual_script(lang: str) -> str:
 
 
 def _language_of(text: str, text_lang: str) -> str:
-    """The language a name or journal title goes under: the entry's, unless its letters say otherwise.
+    """The language a name goes under: the entry's, unless its letters say otherwise.
 
     A Latin spelling in a Kazakh entry is filed as en (as the JATS reader does), a Cyrillic
-    one in an English entry as kk or ru by its letters, and text with Kazakh-only letters
-    in a Russian entry (a fallback the writer reported) as kk.
+    one in an English entry as kk or ru by its letters.
     """
     if not any(char.isalpha() for char in text):
         return text_lang
     latin = derive.is_latin(text)
     if latin != (_usual_script(text_lang) == "Latn"):
         return "en" if latin else derive.guess_language(text)
-    if ids.primary_language(text_lang) == "ru" and derive.guess_language(text) == "kk":
-        return "kk"
-    return text_lang
+    return _cyrillic_language(text, text_lang) or text_lang
+
+
+def _cyrillic_language(text: str, label: str) -> str | None:
+    """A better language for Cyrillic text filed under a Latin-script language or, with Kazakh-only
+    letters, under Russian: the trace of a fallback the writer reported (a kk journal title in
+    the English file). None when the label fits."""
+    if not any(char.isalpha() for char in text) or derive.is_latin(text):
+        return None
+    guess = derive.guess_language(text)
+    if _usual_script(label) == "Latn" or (ids.primary_language(label) == "ru" and guess == "kk"):
+        return guess
+    return None
+
+
+def _by_language(found: list[_Read], value, file: str, what: str, problems: list[Problem]) -> LangText:
+    """The texts of the entries (journal titles, publishers) by the language each was shown in.
+
+    An entry with other ISSNs than the first is another journal: reported, not merged. In a
+    file of one language, a text whose letters contradict that language (a kk journal title
+    in the English file, a fallback the writer reported) is filed under the language its
+    letters suggest.
+    """
+    first_issns = [issn.value for issn in found[0].issns]
+    texts: dict[str, str] = {}
+    original = None
+    for read in found:
+        text = value(read)
+        if text is None:
+            continue
+        if text in texts.values():
+            # shown again for another language: a fallback, which the writer takes from the original
+            lang = next(lang for lang, known in texts.items() if known == text)
+            original = original or (lang if lang != read.shown_lang else None)
+            continue
+        if [issn.value for issn in read.issns] != first_issns or texts.setdefault(read.shown_lang, text) != text:
+            problems.append(Problem("bibtex.mixed-issue", "warning", f"the entry at line {_line(read.line)} names "
+                                    f"another {what} ({text}) than the first entry; the issue takes the first's",
+                                    file=file))
+    if len(texts) > 1 and not first_issns:
+        problems.append(Problem("bibtex.journal-languages", "info", f"the entries name the {what} in several "
+                                f"languages ({', '.join(texts)}); without an ISSN to confirm it, they are read as "
+                                "one journal's", file=file))
+    if len(texts) == 1:
+        [(lang, text)] = texts.items()
+        texts = {_cyrillic_language(text, lang) or lang: text}
+    return LangText.of(texts, original or next(iter(texts), None))
 
 
 def _file_language(path: Path) -> str | None:
@@ -1124,21 +1214,19 @@ def read(path: Path) -> tuple[Issue | None, list[Problem]]:
     year = next((read.year for read in found if read.year is not None), None)
     if year is None:
         problems.append(Problem("bibtex.year-missing", "warning", "no entry gives a year", file=str(path)))
-    for label, pick in (("journals", lambda r: r.journal), ("volumes or issue numbers", lambda r: (r.volume, r.number))):
-        values = {pick(read) for read in found}
-        if len(values) > 1:
-            lines = [str(_line(read.line)) for read in found if pick(read) != pick(first)]
-            which = f"the entry at line {lines[0]}" if len(lines) == 1 else f"the entries at lines {', '.join(lines)}"
-            problems.append(Problem("bibtex.mixed-issue", "warning", f"the entries come from different {label} "
-                                    f"({which} differ from the first); the issue takes the first entry's",
-                                    file=str(path)))
-    journal_lang = _language_of(first.journal or "", first.text_lang)
-    journal = Journal(titles=LangText.of({journal_lang: first.journal} if first.journal else {}, journal_lang),
-                      language=journal_lang if first.journal else None, abbreviation=first.abbreviation,
-                      issns=first.issns)
-    if first.publisher:
-        publisher_lang = _language_of(first.publisher, first.text_lang)
-        journal.publisher = Publisher(LangText.of({publisher_lang: first.publisher}, publisher_lang))
+    titles = _by_language(found, lambda r: r.journal, str(path), "journal", problems)
+    publishers = _by_language(found, lambda r: r.publisher, str(path), "publisher", problems)
+    numbers = {(read.volume, read.number) for read in found}
+    if len(numbers) > 1:
+        lines = [str(_line(read.line)) for read in found if (read.volume, read.number) != (first.volume, first.number)]
+        which = f"the entry at line {lines[0]}" if len(lines) == 1 else f"the entries at lines {', '.join(lines)}"
+        problems.append(Problem("bibtex.mixed-issue", "warning", f"the entries come from different volumes or issue "
+                                f"numbers ({which} differ from the first); the issue takes the first entry's",
+                                file=str(path)))
+    journal = Journal(titles=titles, language=titles.original, issns=first.issns,
+                      abbreviation=next((read.abbreviation for read in found if read.abbreviation), None))
+    if publishers:
+        journal.publisher = Publisher(publishers)
     issue = Issue(journal=journal, year=year or 0, number=first.number, volume=first.volume)
     for read in found:
         date = read.date

@@ -314,7 +314,11 @@ def read(path: Path) -> tuple[Issue | None, list[Problem]]:
             issue.volume = str(entry["volume"]) if entry.get("volume") else None
             issue.number = str(entry["issue"]) if entry.get("issue") else None
             year = issued.year if issued else None
-        elif entry.get("container-title") and entry["container-title"] not in journal.titles.texts.values():
+        elif entry.get("container-title") in journal.titles.texts.values():
+            if lang not in journal.titles.texts:  # a fallback: the title shown is the journal's original one
+                journal.titles.original = next(k for k, v in journal.titles.texts.items()
+                                               if v == entry["container-title"])
+        elif entry.get("container-title"):
             if lang in journal.titles.texts:  # a different journal title in the same language
                 problems.append(Problem("csl.several-journals", "warning", "this item is from another journal; "
                                         "the issue takes the journal of the first item", **where))

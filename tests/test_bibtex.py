@@ -1,0 +1,486 @@
+"""BibTeX: UTF-8 entries per language that re-parse cleanly, read back, and other tools' files read."""
+
+import re
+from pathlib import Path
+
+import bibtexparser
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_manifest_properties import manifests
+
+import biblio
+from biblio import derive, manifest
+from biblio.formats import bibtex
+from biblio.model import (
+    Article,
+    ArticleDates,
+    Contributor,
+    Issn,
+    Issue,
+    Journal,
+    LangText,
+    Pages,
+    PartialDate,
+    PersonName,
+    Publisher,
+)
+
+KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
+DATA = Path(__file__).parent / "data" / "bibtex"
+
+
+@pytest.fixture(scope="module")
+def example():
+    from conftest import EXAMPLE
+    issue, _ = biblio.load(EXAMPLE)
+    return issue
+
+
+def entries(path: Path):
+    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    return library.entries
+
+
+# --- what BibTeX carries, compared after a round trip ---------------------------------------
+
+def squash(text):
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip() if text else text
+
+
+def carried(issue: Issue, index: int, lang: str | None) -> dict:
+    """The article as a BibTeX entry shows it in ``lang``, with BibTeX's whitespace."""
+    article = issue.articles[index]
+    shown = derive.localize(issue, index, lang)
+    people: dict[str, list] = {}
+    for contributor, name in shown.authors:
+        entry = (("org", squash(derive.organization_name(contributor, shown.lang))) if name is None
+                 else (squash(name.family), squash(name.given) or None))
+        people.setdefault(contributor.role, []).append(entry)
+    abstract = None
+    if shown.abstract:
+        abstract = "\n\n".join(p for p in (squash(p) for p in re.split(r"\n[ \t\r\f\v]*\n", shown.abstract)) if p)
+    date = derive.publication_date(issue, article)[0]
+    pages = article.pages
+    publisher = issue.journal.publisher
+    return {
+        "title": squash(shown.title), "abstract": abstract,
+        "keywords": [squash(w) for w in shown.keywords if squash(w)], "people": people,
+        "journal": squash(shown.journal_title), "abbreviation": squash(issue.journal.abbreviation),
+        "doi": article.doi, "language": article.language, "url": derive.landing_page(issue, index),
+        "pages": (squash(pages.first), squash(pages.last) if pages.first else None, squash(pages.article_number))
+        if pages else None,
+        "date": (date.year, date.month), "volume": squash(issue.volume), "number": squash(issue.number),
+        "issns": [issn.value for issn in issue.journal.issns],
+        "publisher": squash(derive.pick(publisher.name, shown.lang)[0]) if publisher else None,
+    }
+
+
+# --- the example issue ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", [None, "kk", "ru", "en"])
+def test_example_exports_valid_utf8_entries_in_each_language(tmp_path, example, lang):
+    files, problems = bibtex.write(example, tmp_path, lang=lang)
+    assert [f.name for f in files] == [bibtex.FILE_NAME if lang is None else f"articles.{lang}.bib"]
+    assert {p.severity for p in problems} <= {"warning", "info"}
+    assert bibtex.validate(files[0]) == []
+    assert bibtex.detect(files[0])
+    text = files[0].read_text(encoding="utf-8")
+    found = entries(files[0])
+    assert len(found) == 10 and {e.entry_type for e in found} == {"article"}
+    keys = [e.key for e in found]
+    assert len(set(keys)) == 10 and all(re.fullmatch(r"[a-z0-9]+", key) for key in keys)
+    assert keys[0] == "nassimov2025genesis"
+    for entry in found:
+        assert {"author", "title", "journal", "year", "number", "doi", "issn", "url", "language", "langid"} \
+            <= set(entry.fields_dict)
+    # Letters stay letters: no LaTeX macro but \par (between paragraphs) in the whole file.
+    assert set(re.findall(r"\\([A-Za-z]+)", text)) <= {"par"}
+    assert not re.search(r"\\[\"'`^~=.uvHckbdr]\s*\{?[A-Za-z]", text)
+    shown_kk = "".join(a.titles.get("kk", "") + a.abstracts.get("kk", "") + "".join(a.keywords.get("kk", []))
+                       for a in example.articles if (lang or a.language) == "kk")
+    if lang in (None, "kk"):
+        assert len(set(shown_kk) & set(KAZAKH)) >= 12
+        for letter in KAZAKH:  # no Kazakh letter lost: each is in the file at least as often as in the texts
+            assert text.count(letter) >= shown_kk.count(letter), letter
+        assert "МӘДЕНИ БІРЕГЕЙЛІК ГЕНЕЗИСІ" in found[0]["title"]
+    first = found[0]
+    assert first["doi"] == "10.52536/2788-5860.2025.86.2.001" and first["year"] == "2025"
+    assert first["language"] == "kk"  # the article's own language, whatever the view
+    assert first["langid"] == {None: "kazakh", "kk": "kazakh", "ru": "russian", "en": "english"}[lang]
+
+
+def test_keys_are_the_same_in_every_language(tmp_path, example):
+    keys = {lang: [e.key for e in entries(bibtex.write(example, tmp_path / str(lang), lang=lang)[0][0])]
+            for lang in (None, "kk", "ru", "en")}
+    assert keys["kk"] == keys["ru"] == keys["en"] == keys[None] == bibtex.cite_keys(example)
+
+
+def test_colliding_keys_get_letters_and_do_not_depend_on_the_selection(example):
+    issue = Issue(journal=example.journal, year=2025, articles=[example.articles[0], example.articles[0],
+                                                                example.articles[1]])
+    assert bibtex.cite_keys(issue) == ["nassimov2025genesisa", "nassimov2025genesisb", "nysankuatova2025information"]
+    text, _ = bibtex.dumps(example, dois=["https://doi.org/10.52536/2788-5860.2025.86.2.005"])
+    assert re.findall(r"@article\{([^,]+),", text) == [bibtex.cite_keys(example)[4]]
+
+
+def test_language_fallbacks_are_reported(example):
+    _, kk = bibtex.dumps(example, lang="kk")
+    assert any(p.code == "lang.fallback" and p.path == "articles[0].contributors"
+               and "no kk spelling of 1 author name" in p.message for p in kk)  # article 1 prints ru and en names
+    text, en = bibtex.dumps(example, lang="en")
+    assert any(p.code == "lang.fallback" and p.path == "articles[6]" and "title" in p.message for p in en)
+    assert any(p.code == "lang.fallback" and p.path == "journal.titles" for p in en)  # only a kk journal title
+    seventh = entries_of(text)[6]
+    assert seventh["langid"] == "kazakh" and seventh["language"] == "en"  # an en article printed with a kk title
+
+
+def entries_of(text: str):
+    return bibtexparser.parse_string(text).entries
+
+
+def test_what_bibtex_cannot_carry_is_reported_per_kind(example):
+    _, problems = bibtex.dumps(example, lang="en")
+    notes = {p.message for p in problems if p.code == "bibtex.not-carried"}
+    assert all(p.severity == "info" for p in problems if p.code == "bibtex.not-carried")
+    assert "BibTeX cannot carry funding (articles 1, 3-4, 6-10)" in notes
+    assert "BibTeX cannot carry in-text citation numbers (articles 1-10)" in notes
+    assert any(n.startswith("BibTeX cannot carry titles in other languages") for n in notes)
+    assert any(n.startswith("BibTeX cannot carry the printed order of names") for n in notes)
+
+
+def test_rich_articles_report_orcid_affiliations_references_and_more(example):
+    issue, _ = manifest.loads(yaml.safe_dump(RICH, allow_unicode=True, sort_keys=False))
+    text, problems = bibtex.dumps(issue)
+    notes = " ".join(p.message for p in problems if p.code == "bibtex.not-carried")
+    for what in ("ORCID iDs", "affiliations", "reference lists", "sections", "licences", "CRediT roles",
+                 "e-mail addresses", "dates other than the publication date", "the day of the publication date",
+                 "print or the electronic", "contributors in the role reviewer"):
+        assert what in notes, what
+    entry = entries_of(text)[0]
+    assert entry["pages"] == "9--22" and entry["eid"] == "e7" and entry["month"] == "jun"
+    assert entry["issn"] == "2788-5860, 0317-8471" and entry["volume"] == "12"
+    assert entry["author"] == "{Research \\& Development Group} and Abu{ }Nasr and {Smith, Jr}, John"
+    assert entry["editor"] == "Doe, Jane" and "reviewer" not in entry["author"]
+
+
+RICH = {
+    "biblio": 1,
+    "journal": {"titles": {"en": "Journal of Tests"}, "doi_prefix": "10.1234",
+                "issns": [{"value": "2788-5860", "media": "print"}, {"value": "0317-8471", "media": "electronic"}]},
+    "issue": {"year": 2025, "number": "2", "volume": "12", "doi_pattern": "{prefix}/jt.{year}.{seq:03}"},
+    "articles": [{
+        "language": "en", "titles": {"en": "A rich article"}, "section": {"en": "Research"},
+        "pages": {"first": "9", "last": "22", "article_number": "e7"},
+        "dates": {"published": "2025-06-30", "received": "2025-01-10"},
+        "license": {"url": "https://creativecommons.org/licenses/by/4.0/"},
+        "contributors": [
+            {"organization": {"en": "Research & Development Group"}},
+            {"names": {"en": {"family": "Abu Nasr"}}, "orcid": "0000-0002-1825-0097"},
+            {"names": {"en": {"family": "Smith, Jr", "given": "John"}}, "email": "j@example.org",
+             "affiliations": [{"name": {"en": "A University"}}], "credit": ["writing-original-draft"]},
+            {"role": "editor", "names": {"en": {"family": "Doe", "given": "Jane"}}},
+            {"role": "reviewer", "names": {"en": {"family": "Roe", "given": "Richard"}}},
+        ],
+        "references": [{"text": "A reference."}],
+    }],
+}
+
+
+@pytest.mark.parametrize("lang", [None, "kk", "ru", "en"])
+def test_example_round_trips(tmp_path, example, lang):
+    files, _ = bibtex.write(example, tmp_path, lang=lang)
+    again, problems = bibtex.read(files[0])
+    assert not [p for p in problems if p.severity != "info"], [str(p) for p in problems]
+    assert len(again.articles) == 10 and again.year == 2025 and again.number == "2"
+    for index in range(10):
+        assert carried(again, index, lang) == carried(example, index, lang), (lang, index)
+    assert again.articles[0].language == "kk"
+    if lang == "en":
+        assert again.articles[0].titles.texts == {"en": example.articles[0].titles["en"]}
+        assert again.articles[0].contributors[0].names == {"en": PersonName("Nassimov", "Murat")}
+        assert list(again.journal.titles.texts) == ["kk"]  # the fallback journal title is filed as kk
+
+
+def test_dois_select_articles_and_an_unknown_doi_writes_nothing(tmp_path, example):
+    files, problems = bibtex.write(example, tmp_path, dois=["10.52536/2788-5860.2025.86.2.001", "10.1/none"])
+    assert files == [] and [p.code for p in problems if p.severity == "error"] == ["bibtex.doi-unknown"]
+    assert not (tmp_path / bibtex.FILE_NAME).exists()
+
+
+# --- property: model -> BibTeX -> model keeps what BibTeX carries ---------------------------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(manifests(), st.sampled_from([None, "kk", "ru", "en"]))
+def test_generated_issues_round_trip(tmp_path_factory, data, lang):
+    issue, _ = manifest.loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    folder = tmp_path_factory.mktemp("bib")
+    files, _ = bibtex.write(issue, folder, lang=lang)
+    assert [p for p in bibtex.validate(files[0]) if p.severity == "error"] == []
+    again, problems = bibtex.read(files[0])
+    assert not [p for p in problems if p.severity == "error"]
+    for index in range(len(issue.articles)):
+        assert carried(again, index, lang) == carried(issue, index, lang)
+
+
+TRICKY = KAZAKH + "Аяё" + "AZaz09" + " &%$#_{}~^\\\"'`«»“”’-–—!?.,;:@=<>|\n\t\xa0"
+tricky_text = st.text(alphabet=TRICKY, min_size=1, max_size=30).filter(lambda t: squash(t))
+
+
+@st.composite
+def tricky_articles(draw):
+    lang = draw(st.sampled_from(["kk", "ru", "en"]))
+    people = []
+    for _ in range(draw(st.integers(0, 3))):
+        if draw(st.booleans()):
+            people.append(Contributor(names={lang: PersonName(draw(tricky_text),
+                                                              draw(st.none() | tricky_text))}))  # one-name authors too
+        else:
+            people.append(Contributor(organization=LangText.of({lang: draw(tricky_text)}, lang)))
+    paragraphs = draw(st.lists(st.text(alphabet=TRICKY, min_size=1, max_size=300).filter(lambda t: squash(t)),
+                               min_size=1, max_size=3))
+    article = Article(language=lang, titles=LangText.of({lang: draw(tricky_text)}, lang), contributors=people)
+    if draw(st.booleans()):
+        article.abstracts = LangText.of({lang: "\n\n".join(paragraphs)}, lang)
+    if draw(st.booleans()):
+        article.keywords = {lang: draw(st.lists(tricky_text, min_size=1, max_size=4))}
+    if draw(st.booleans()):
+        first = draw(st.from_regex(r"[1-9][0-9]{0,3}", fullmatch=True))
+        article.pages = Pages(first, draw(st.none() | st.from_regex(r"[1-9][0-9]{0,3}", fullmatch=True)))
+    elif draw(st.booleans()):
+        article.pages = Pages(article_number=draw(st.from_regex(r"e[0-9]{1,5}", fullmatch=True)))
+    if draw(st.booleans()):
+        article.doi = draw(st.from_regex(r"10\.[0-9]{4,6}/[a-z0-9.\-()_;]{1,12}", fullmatch=True))
+    if draw(st.booleans()):
+        article.dates = ArticleDates(published=PartialDate(2024, draw(st.integers(1, 12))))
+    return article
+
+
+@st.composite
+def tricky_issues(draw):
+    journal = Journal(titles=LangText.of({"kk": draw(tricky_text)}, "kk"), abbreviation=draw(st.none() | tricky_text),
+                      issns=[Issn("2788-5860")])
+    if draw(st.booleans()):
+        journal.publisher = Publisher(LangText.of({"kk": draw(tricky_text)}, "kk"))
+    return Issue(journal=journal, year=2025, number=draw(st.none() | tricky_text),
+                 volume=draw(st.none() | tricky_text), articles=draw(st.lists(tricky_articles(), min_size=1,
+                                                                              max_size=3)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tricky_issues(), st.sampled_from([None, "kk", "en"]))
+def test_tex_specials_braces_quotes_and_one_name_authors_round_trip(tmp_path_factory, issue, lang):
+    folder = tmp_path_factory.mktemp("tricky")
+    files, _ = bibtex.write(issue, folder, lang=lang)
+    assert [p for p in bibtex.validate(files[0]) if p.severity == "error"] == []
+    again, problems = bibtex.read(files[0])
+    assert not [p for p in problems if p.severity != "info"], [str(p) for p in problems]
+    for index in range(len(issue.articles)):
+        assert carried(again, index, lang) == carried(issue, index, lang)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=TRICKY + "Ö{}", max_size=40))
+def test_escaping_is_undone_exactly(text):
+    escaped = bibtex.tex_escape(text)
+    assert bibtex.tex_decode(escaped) == (squash(text), [])
+    assert not re.search(r"(?<!\\)[&%$#_^]", escaped.replace("\\textbackslash{}", ""))
+
+
+def test_escaping_choices():
+    assert bibtex.tex_escape("R&D: 50% of $5 #1 a_b ~x^2 C:\\dir") == (
+        r"R\&D: 50\% of \$5 \#1 a\_b \textasciitilde{}x\textasciicircum{}2 C:\textbackslash{}dir")
+    assert bibtex.tex_escape("{ДНҚ} сөз") == r"\{ДНҚ\} сөз"  # paired braces: \{ \}
+    assert bibtex.tex_escape("a } b {") == r"a \textbraceright{} b \textbraceleft{}"  # BibTeX counts \{ too
+    assert bibtex.tex_escape("1990--2000 ''q'' ``q``") == "1990-{}-2000 '{}'q'{}' `{}`q`{}`"
+    assert bibtex.tex_escape("Қазақ  тілі\n") == "Қазақ тілі"
+
+
+# --- other tools' files -----------------------------------------------------------------------------
+
+def test_reads_a_zotero_export():
+    issue, problems = bibtex.read(DATA / "zotero.bib")
+    first, second = issue.articles
+    assert first.language == "en" and first.titles.texts == {
+        "en": "Genesis and Features of Cultural Identity: Based on the Example of the Findings of Domestic Scientists"}
+    assert [c.names["en"] for c in first.contributors] == [PersonName("Nassimov", "Murat"),
+                                                          PersonName("Müller", "Jörg")]
+    assert first.abstracts["en"].endswith("key factors & their influence on 50% of cases.")
+    assert (first.doi, first.url) == ("10.52536/2788-5860.2025.86.2.001",
+                                      "https://doi.org/10.52536/2788-5860.2025.86.2.001")
+    assert first.pages == Pages("9", "22") and str(first.dates.published) == "2025-06"
+    assert first.keywords == {"en": ["cultural identity", "diversity", "integration"]}
+    assert (issue.journal.titles.texts, issue.volume, issue.number, issue.year) == (
+        {"en": "Scientific-Analytical Journal"}, "86", "2", 2025)
+    assert issue.journal.issns == [Issn("2788-5860")]
+    assert second.language == "kk" and second.titles["kk"] == "Саяси қатысу және азаматтық қоғам"
+    assert second.contributors[0].names == {"kk": PersonName("Сейітова", "Әйгерім")}
+    assert second.contributors[1].organization.texts == {"kk": "Зерттеу тобы"}  # {braced} name: a group
+    assert second.dates.published == PartialDate(2024)  # not the issue's year
+    assert [p.code for p in problems] == ["bibtex.mixed-issue", "bibtex.mixed-issue"]  # two journals in one file
+
+
+def test_reads_a_jabref_file_with_latex_accents():
+    issue, problems = bibtex.read(DATA / "jabref.bib")
+    assert problems == []
+    article = issue.articles[0]
+    assert article.language == "de"  # language = {german}
+    assert article.titles["de"] == "Über die Stabilität von Netzwerken – ein Überblick"
+    assert [(n.family, n.given) for c in article.contributors for n in c.names.values()] == [
+        ("Müller", "Jörg"), ("Dupont", "François"), ("García", "José"), ("Straßer", "Hans"),
+        ("van Beethoven", "Ludwig")]
+    assert article.pages == Pages("1", "15") and article.doi == "10.5555/zfn.2019.7.1"
+    assert article.keywords == {"de": ["Netzwerke", "Stabilität", "Überblick"]}
+    assert str(article.dates.published) == "2019-03"
+    assert issue.journal.titles["de"] == "Zeitschrift für Netzwerkforschung"
+    assert issue.journal.publisher.name.texts == {"de": "Springer"}
+
+
+def test_reads_biblatex_journaltitle_date_eid_and_langid():
+    issue, problems = bibtex.read(DATA / "biblatex.bib")
+    assert problems == []
+    first, second = issue.articles
+    assert first.language == "kk" and first.titles["kk"] == "Цифрлық дәуірдегі медиа сауаттылық"
+    assert first.pages == Pages(article_number="e1023") and str(first.dates.published) == "2023-11-15"
+    assert first.abstracts["kk"] == "Мақалада медиа сауаттылық қарастырылады.\n\nЕкінші абзац: 10 % респонденттер."
+    assert first.contributors[1].names == {"kk": PersonName("Иванов", "Пётр Сергеевич")}
+    assert issue.journal.titles.texts == {"kk": "Қоғам және Дәуір"} and issue.journal.abbreviation == "ҚжД"
+    assert (issue.volume, issue.number, issue.year) == ("5", "4", 2023)
+    assert second.language == "ru" and second.titles["ru"] == "Медиаграмотность в цифровую эпоху"  # ~ is a space
+    assert second.pages == Pages("23", "31") and str(second.dates.published) == "2023-11"
+
+
+def test_reads_a_google_scholar_export():
+    issue, problems = bibtex.read(DATA / "scholar.bib")
+    first, second = issue.articles
+    assert first.titles["en"].startswith("Genesis and features of cultural identity")
+    assert first.contributors[1].names == {"en": PersonName("Smith", "John A")}
+    assert issue.journal.publisher.name.texts == {"en": "Example Publisher"}
+    assert second.language == "ru"  # no language field: Cyrillic without Kazakh letters
+    assert [c.names["ru"] for c in second.contributors] == [PersonName("Иванов", "ИИ"), PersonName("Петров", "ПП")]
+    assert [(p.code, p.line) for p in problems] == [("bibtex.others", 14)]
+
+
+def test_given_family_names_groups_and_language_guesses(tmp_path):
+    path = tmp_path / "mixed.kk.bib"
+    path.write_text("@article{a, author = {Әлия Бекова and {Ғылым Орталығы} and Jane Doe}, title = {Тақырып},"
+                    " journal = {J}, year = {2025}}\n", encoding="utf-8")
+    issue, problems = bibtex.read(path)
+    assert problems == []
+    article = issue.articles[0]
+    assert article.language == "kk"  # from the file name
+    assert article.contributors[0].names == {"kk": PersonName("Бекова", "Әлия")}
+    assert article.contributors[1].organization.texts == {"kk": "Ғылым Орталығы"}
+    assert article.contributors[2].names == {"en": PersonName("Doe", "Jane")}  # a Latin spelling: en
+
+
+def test_reader_reports_entries_it_cannot_use():
+    issue, problems = bibtex.read(DATA / "unusable.bib")
+    assert [a.titles.main for a in issue.articles] == ["A usable article", "A Book", "Read after the broken one"]
+    assert issue.journal.titles.main == "Scientific-Analytical Journal"  # from the @string
+    found = {(p.code, p.severity, p.line) for p in problems}
+    assert ("bibtex.unusable", "warning", 12) in found  # @misc without a title
+    assert ("bibtex.entry-type", "info", 17) in found  # @book read as an article
+    assert ("bibtex.syntax", "error", 24) in found  # the unclosed entry
+    assert ("bibtex.stray-text", "warning", 35) in found  # an entry without its @
+    assert any(p.code == "bibtex.mixed-issue" for p in problems)
+
+
+def test_a_file_without_usable_entries_gives_no_issue(tmp_path):
+    path = tmp_path / "empty.bib"
+    path.write_text("@comment{nothing}\n@misc{x, note = {n}}\n", encoding="utf-8")
+    issue, problems = bibtex.read(path)
+    assert issue is None and {p.code for p in problems} == {"bibtex.unusable", "bibtex.no-entries"}
+    missing, problems = bibtex.read(tmp_path / "missing.bib")
+    assert missing is None and problems[0].code == "bibtex.io"
+
+
+def test_latin1_file_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "old.bib"
+    path.write_bytes("@article{a, author = {Müller, Jörg}, title = {T}, journal = {J}, year = {2020}}\n"
+                     .encode("cp1252"))
+    issue, problems = bibtex.read(path)
+    assert issue.articles[0].contributors[0].names["en"] == PersonName("Müller", "Jörg")
+    assert [p.code for p in problems] == ["bibtex.encoding"]
+
+
+# --- validation -------------------------------------------------------------------------------------
+
+BROKEN = """\
+@article{one,
+  author  = {Doe, Jane},
+  title   = {Research & Development},
+  journal = {J},
+  year    = {2025},
+}
+
+@article{one,
+  author  = {Roe, Richard},
+  title   = {Second},
+  journal = {J},
+  year    = {2025},
+}
+
+@article{two,
+  title   = {No author, no journal},
+  year    = {2025},
+  url     = {https://example.org/a_b?x=1&y=50%},
+}
+
+@article{three,
+  author  = {Doe, Jane},
+  title   = {Unpaired \\{ brace},
+  journal = {J},
+  year    = {2025},
+}
+
+@article{four
+  title = {No comma after the key},
+}
+
+@article{five,
+  author  = {Doe, Jane},
+  title   = {\\CYRA\\cyrchar\\cyrb and 5$ and 20\\% and $x_1$},
+  journal = {J},
+  year    = {2025},
+}
+"""
+
+
+def test_validation_catches_each_mistake_with_its_line(tmp_path):
+    path = tmp_path / "broken.bib"
+    path.write_text(BROKEN, encoding="utf-8")
+    found = {(p.code, p.severity, p.line) for p in bibtex.validate(path)}
+    assert found == {
+        ("bibtex.unescaped", "error", 3),  # & in a title
+        ("bibtex.duplicate-key", "error", 8),
+        ("bibtex.required-missing", "warning", 15),  # author
+        ("bibtex.required-missing", "warning", 15),  # journal
+        ("bibtex.braces", "error", 23),
+        ("bibtex.syntax", "error", 28),
+        ("bibtex.cyrillic-macro", "warning", 34),
+        ("bibtex.unescaped", "error", 34),  # the lone $ opens math mode
+    }
+    problems = bibtex.validate(path)
+    assert all(p.file == str(path) for p in problems)
+    assert sum(p.code == "bibtex.required-missing" for p in problems) == 2
+    duplicate = next(p for p in problems if p.code == "bibtex.duplicate-key")
+    assert "first at line 1" in duplicate.message
+    unescaped = next(p for p in problems if p.line == 3)
+    assert unescaped.path == "one.title" and "\\&" in unescaped.message
+
+
+def test_detects_bibtex_and_nothing_else(tmp_path, example):
+    assert all(bibtex.detect(DATA / f"{name}.bib") for name in ("zotero", "jabref", "biblatex", "scholar"))
+    text = tmp_path / "refs.txt"
+    text.write_text("@article{a,\n  title = {T},\n}\n", encoding="utf-8")
+    assert bibtex.detect(text)
+    xml = tmp_path / "a.xml"
+    xml.write_text('<?xml version="1.0"?>\n<article><front/></article>\n', encoding="utf-8")
+    ris = tmp_path / "a.ris"
+    ris.write_text("TY  - JOUR\nTI  - @article{x, y}\nER  - \n", encoding="utf-8")
+    prose = tmp_path / "notes.bib"
+    prose.write_text("just some notes\n", encoding="utf-8")
+    assert not any(bibtex.detect(p) for p in (xml, ris, prose, tmp_path / "missing.bib"))
