@@ -129,3 +129,49 @@ def test_export_and_convert_commands(capsys, tmp_path, example_path):
     assert "csl.not-carried" in out or "jats.not-carried" in out
     report = api.convert(tmp_path / "missing.json", "csl", back)
     assert not report.ok
+
+
+MESSY = """\ufeff[
+  {"type": "article-journal", "title": ["Crossref sends lists", "Subtitle"], "container-title": ["J. Lists"],
+   "author": [{"family": 5, "given": "Ann"}, "not a name", {"family": "Иванов", "given": "Иван"}],
+   "ISSN": ["0317-8471", "2788-5860"], "keyword": ["a", "b"], "issued": {"date-parts": [[2021]]},
+   "publisher": ["P1"]},
+  {"type": "article-journal", "title": 123, "author": {"family": "Oops"}}
+]"""
+
+
+def test_messy_csl_is_read_without_tracebacks_and_converts(tmp_path):
+    path = tmp_path / "messy.json"
+    path.write_text(MESSY, encoding="utf-8")
+    assert csl.detect(path)  # despite the byte-order mark
+    issue, problems = csl.read(path)
+    first, second = issue.articles
+    assert first.titles.texts == {"en": "Crossref sends lists"} and second.titles.texts == {"en": "123"}
+    assert first.contributors[0].names["en"].family == "5"
+    assert "ru" in first.contributors[1].names  # a Cyrillic name in an English item is filed as Russian
+    assert [i.value for i in issue.journal.issns] == ["0317-8471", "2788-5860"]
+    assert first.keywords == {"en": ["a", "b"]}
+    assert {"csl.list", "csl.value"} <= {p.code for p in problems}
+    for target in ("bibtex", "ris", "jats", "csl"):
+        report = api.convert(path, target, tmp_path / f"out-{target}")
+        assert report.ok, (target, [str(p) for p in report.problems if p.severity == "error"])
+
+
+def test_single_item_and_missing_year(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text('{"type": "article-journal", "title": "Alone", "issued": {"literal": "someday"}}')
+    issue, problems = csl.read(path)
+    assert issue.articles[0].titles.texts == {"en": "Alone"} and issue.year == 0
+    assert {"csl.date", "csl.year-missing"} <= {p.code for p in problems}
+    items, _ = csl.items(issue)
+    assert "issued" not in items[0]  # an unknown year is left out, not written as 0
+
+
+def test_lang_is_normalised_and_unknown_dois_refused(tmp_path, example_path, example):
+    target = tmp_path / "en.json"
+    assert cli.main(["export", str(example_path), "--to", "csl", "--lang", "EN", "-o", str(target)]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["title"].startswith("GENESIS")
+    report = api.export(example_path, "csl", tmp_path / "none.json", dois=["10.52536/none"])
+    assert not report.ok and not (tmp_path / "none.json").exists()
+    assert "export.doi-unknown" in {p.code for p in report.problems}
+    assert not api.convert(target, "jats", tmp_path / "j", lang="ru").ok  # JATS carries every language

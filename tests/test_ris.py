@@ -480,3 +480,17 @@ def test_detect(tmp_path, example):
         (tmp_path / name).write_bytes(data)
     assert [ris.detect(tmp_path / name) for name in samples] == [True, False, False, False, False]
     assert not ris.detect(tmp_path / "missing.ris")
+
+
+def test_names_are_filed_by_their_script_and_issns_share_one_line(tmp_path):
+    from biblio.formats import ris as ris_module
+    path = tmp_path / "mixed.ris"
+    path.write_text("TY  - JOUR\nTI  - English title\nAU  - Нысанкуатова, Дамели\nAU  - Lee, Ann\n"
+                    "T2  - Journal\nPY  - 2025\nLA  - en\nER  - \n", encoding="utf-8")
+    issue, _ = ris_module.read(path)
+    first, second = issue.articles[0].contributors
+    assert list(first.names) == ["ru"] and list(second.names) == ["en"]
+    from biblio.model import Issn
+    issue.journal.issns = [Issn("2788-5860"), Issn("0317-8471")]
+    text, _ = ris_module.dumps(issue)
+    assert "SN  - 2788-5860, 0317-8471" in text  # Zotero keeps only the first SN line

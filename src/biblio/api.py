@@ -210,7 +210,7 @@ def validate_files(paths: list[str | Path]) -> list[Problem]:
 
 
 def read(path: str | Path) -> tuple[Issue | None, list[Problem]]:
-    """Read a file in any format that has a reader (today: JATS) into the model."""
+    """Read a file in any format that has a reader (JATS, CSL-JSON, BibTeX, RIS) into the model."""
     target = Path(path)
     if not target.is_file():
         return None, [Problem("read.io", "error", "no such file", file=str(target))]
@@ -233,10 +233,14 @@ def convert(source: str | Path, format_name: str, output: str | Path, *, validat
         report.problems.append(Problem("convert.format", "error", f"there is no format '{format_name}'; "
                                        f"use one of: {known}"))
         return report
+    if lang is not None and not fmt.per_language:
+        report.problems.append(Problem("convert.lang", "error", f"--lang applies to the citation formats; "
+                                       f"{fmt.name} carries every language at once"))
+        return report
     issue, report.problems = read(source)
     if issue is None or has_errors(report.problems):
         return report
     report.articles = len(issue.articles)
     _write_checked(fmt, issue, None, report.out_dir, report, validate=validate,
-                   rename=target if fmt.file_name else None, lang=lang if fmt.per_language else None)
+                   rename=target if fmt.file_name else None, lang=lang)
     return report

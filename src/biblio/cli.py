@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__, api, formats
+from .ids import language_tag
 from .problems import Problem, counts, sort_key
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -95,8 +96,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return code
     if args.lang and (code := _bad_lang(args.lang, args.json, "export")) is not None:
         return code
+    lang = language_tag(args.lang).value if args.lang else None
     report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi,
-                        previous=args.previous, lang=args.lang)
+                        previous=args.previous, lang=lang)
     code = _print_report(report, args, "export")
     if not args.json:
         print(f"{args.manifest}: {report.articles} articles -> {args.output} ({args.to}); "
@@ -105,8 +107,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _bad_lang(lang: str, as_json: bool, command: str) -> int | None:
-    from .ids import language_tag
-
     checked = language_tag(lang)
     if checked.ok:
         return None
@@ -123,7 +123,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         return _missing_file(args.source, args.json, "convert") or EXIT_USAGE
     if args.lang and (code := _bad_lang(args.lang, args.json, "convert")) is not None:
         return code
-    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=args.lang)
+    lang = language_tag(args.lang).value if args.lang else None
+    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=lang)
     code = _print_report(report, args, "convert")
     if not args.json:
         print(f"{args.source}: {report.articles} articles -> {args.output} ({args.to}); "

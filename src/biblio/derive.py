@@ -136,14 +136,33 @@ def paragraphs(text: str) -> list[str]:
 
 # --- one language for the citation formats (BibTeX, CSL-JSON, RIS) ------------------------
 
-_CYRILLIC_LANGS = {"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"}
+CYRILLIC_LANGS = frozenset({"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"})
 
 
-def _script(lang: str) -> str:
+def usual_script(lang: str) -> str:
+    """The script a language tag is written in: its script subtag, else Cyrl or Latn by language."""
     explicit = ids.script_of(lang)
     if explicit:
         return explicit
-    return "Cyrl" if ids.primary_language(lang) in _CYRILLIC_LANGS else "Latn"
+    return "Cyrl" if ids.primary_language(lang) in CYRILLIC_LANGS else "Latn"
+
+
+_script = usual_script
+
+
+def language_of(text: str, text_lang: str) -> str:
+    """The language a name (or title) read from a one-language record goes under: the record's,
+    unless its letters say otherwise — a Latin spelling in a Kazakh record is filed as en, a
+    Cyrillic one in an English record as kk or ru, and Kazakh-only letters in a Russian record
+    as kk (the trace of a fallback the writer reported)."""
+    if not any(char.isalpha() for char in text):
+        return text_lang
+    latin = is_latin(text)
+    if latin != (usual_script(text_lang) == "Latn"):
+        return "en" if latin else guess_language(text)
+    if not latin and ids.primary_language(text_lang) == "ru" and guess_language(text) == "kk":
+        return "kk"
+    return text_lang
 
 
 @dataclass
@@ -185,7 +204,7 @@ def name_in(contributor: Contributor, lang: str) -> tuple[PersonName, str] | Non
 def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "lang") -> Localized:
     """The article's title, abstract, keywords and names in ``lang`` (default: its own language)."""
     article = issue.articles[index]
-    want = lang or article.language
+    want = (ids.language_tag(lang).value if lang and ids.language_tag(lang).ok else lang) or article.language
     path = f"articles[{index}]"
     problems: list[Problem] = []
 
@@ -219,7 +238,7 @@ def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "
     for used, count in borrowed.items():
         problems.append(Problem(f"{code}.fallback", "warning", f"no {want} spelling of {count} author name(s): "
                                 f"using the {used} spelling", path=f"{path}.contributors"))
-    journal_title, _ = pick(issue.journal.titles, want)
+    journal_title, _ = pick(issue.journal.titles, want)  # the writers report this once per file
     return Localized(want, title, abstract, keywords, authors, journal_title, problems)
 
 
@@ -230,6 +249,18 @@ def guess_language(text: str) -> str:
     if any("CYRILLIC" in unicodedata.name(char, "") for char in text if char.isalpha()):
         return "ru"
     return "en"
+
+
+def select_articles(issue: Issue, dois: list[str] | None) -> tuple[list[int], list[Problem]]:
+    """The positions of the articles with these DOIs (all when None); unknown DOIs are errors."""
+    if dois is None:
+        return list(range(len(issue.articles))), []
+    wanted = {ids.doi_key(ids.doi(d).value or d): d for d in dois}
+    indexes = [i for i, a in enumerate(issue.articles) if a.doi and ids.doi_key(a.doi) in wanted]
+    found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
+    problems = [Problem("export.doi-unknown", "error", f"no article of the issue has the DOI {raw}", path="articles")
+                for key, raw in wanted.items() if key not in found]
+    return indexes, problems
 
 
 def organization_name(contributor: Contributor, lang: str) -> str | None:

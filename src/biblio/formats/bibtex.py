@@ -1125,21 +1125,11 @@ class _Reader:
 
 
 def _usual_script(lang: str) -> str:
-    return ids.script_of(lang) or ("Cyrl" if ids.primary_language(lang) in _CYRILLIC_LANGS else "Latn")
+    return derive.usual_script(lang)
 
 
 def _language_of(text: str, text_lang: str) -> str:
-    """The language a name goes under: the entry's, unless its letters say otherwise.
-
-    A Latin spelling in a Kazakh entry is filed as en (as the JATS reader does), a Cyrillic
-    one in an English entry as kk or ru by its letters.
-    """
-    if not any(char.isalpha() for char in text):
-        return text_lang
-    latin = derive.is_latin(text)
-    if latin != (_usual_script(text_lang) == "Latn"):
-        return "en" if latin else derive.guess_language(text)
-    return _cyrillic_language(text, text_lang) or text_lang
+    return derive.language_of(text, text_lang)
 
 
 def _cyrillic_language(text: str, label: str) -> str | None:

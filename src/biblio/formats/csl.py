@@ -71,7 +71,8 @@ def item(issue: Issue, index: int, lang: str | None = None) -> tuple[dict, list[
     if issue.journal.abbreviation:
         entry["container-title-short"] = issue.journal.abbreviation
     issued, from_issue = derive.publication_date(issue, article)
-    entry["issued"] = _date(issued)
+    if issued.year:  # 0: the year is unknown (read from a file that did not give it)
+        entry["issued"] = _date(issued)
     for key, value in (("volume", issue.volume), ("issue", issue.number)):
         if value:
             entry[key] = value
@@ -138,28 +139,50 @@ def _left_out(article: Article, issue: Issue, lang: str) -> set[str]:
         out.add("e-mail addresses, CRediT roles and corresponding authors")
     if issue.whole_number:
         out.add("the issue's whole number")
+    if issue.doi or issue.title:
+        out.add("the issue's DOI and title")
+    if article.pages and article.pages.first and article.pages.article_number:
+        out.add("an article number beside pages")
+    if len(issue.journal.issns) > 1 or any(i.media for i in issue.journal.issns):
+        out.add("ISSNs after the first and whether an ISSN is print or electronic")
+    if any(len(c.names) > 1 or any(n.order == "family-first" for n in c.names.values())
+           for c in article.contributors):
+        out.add("other spellings of names and the printed name order")
+    if len(article.keywords) > 1:
+        out.add("keywords in other languages")
+    if article.dates.received or article.dates.accepted or (article.dates.online and article.dates.published):
+        out.add("dates received and accepted, and an online date beside the print date")
+    if len(issue.journal.titles.texts) > 1 or (issue.journal.publisher and len(issue.journal.publisher.name.texts) > 1):
+        out.add("the journal's and publisher's names in other languages")
     return out
 
 
 def items(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[list[dict], list[Problem]]:
-    wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois} if dois is not None else None
-    result, problems, left_out = [], [], {}
-    for index, article in enumerate(issue.articles):
-        if wanted is not None and ids.doi_key(article.doi or "") not in wanted:
-            continue
+    indexes, problems = derive.select_articles(issue, dois)
+    result, left_out = [], {}
+    languages = set()
+    for index in indexes:
         entry, found, missing = item(issue, index, lang)
+        languages.add(entry["custom"]["metadata-language"])
         result.append(entry)
         problems += found
         for what in missing:
             left_out.setdefault(what, []).append(index)
-    for what, indexes in sorted(left_out.items()):
+    for what, positions in sorted(left_out.items()):
         problems.append(Problem("csl.not-carried", "info", f"CSL-JSON cannot carry {what} "
-                                f"({article_numbers(indexes)})", path="articles"))
+                                f"({article_numbers(positions)})", path="articles"))
+    titles = issue.journal.titles
+    for shown in sorted(languages):
+        if titles and shown not in titles.texts:
+            problems.append(Problem("lang.fallback", "warning", f"no {shown} journal title: using the "
+                                    f"{titles.languages[0]} journal title", path="journal.titles"))
     return result, problems
 
 
-def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
+def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str | None, list[Problem]]:
     entries, problems = items(issue, lang=lang, dois=dois)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
     return json.dumps(entries, ensure_ascii=False, indent=2) + "\n", problems
 
 
@@ -167,6 +190,8 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
           lang: str | None = None) -> tuple[list[Path], list[Problem]]:
     """The registry's writer: ``articles.csl.json`` (original languages) or ``articles.<lang>.csl.json``."""
     text, problems = dumps(issue, lang=lang, dois=dois)
+    if text is None:
+        return [], problems
     target = folder / file_name(lang)
     write_atomic(target, text)
     return [target], problems
@@ -178,10 +203,10 @@ def detect(path: Path) -> bool:
     """CSL-JSON: a JSON array whose items have a CSL ``type`` (sniffed, not parsed)."""
     try:
         with open(path, "rb") as stream:
-            head = stream.read(4096).lstrip()
+            head = stream.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
     except OSError:
         return False
-    return head.startswith(b"[") and b'"type"' in head
+    return head[:1] in (b"[", b"{") and b'"type"' in head and (b'"title"' in head or b'"author"' in head)
 
 
 def _load(path: Path) -> tuple[Located | None, list[Problem]]:
@@ -227,6 +252,25 @@ def validate(path: Path) -> list[Problem]:
 
 # --- reading ------------------------------------------------------------------------------
 
+def _string(value, field: str, problems: list[Problem], where: dict) -> str | None:
+    """A CSL text value: strings as they are, numbers as text, a list's first string (Crossref's
+    API sends titles as lists); anything else is reported and left out."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        strings = [str(v) for v in value if isinstance(v, (str, int)) and str(v).strip()]
+        if len(strings) > 1:
+            problems.append(Problem("csl.list", "info", f"'{field}' holds {len(strings)} values; the first is "
+                                    "read", **where))
+        return strings[0] if strings else None
+    if isinstance(value, str):
+        return value if value.strip() else None  # kept exactly; only blank text counts as missing
+    problems.append(Problem("csl.value", "warning", f"'{field}' is not text and was not read", **where))
+    return None
+
+
 def _partial(value) -> PartialDate | None:
     if not isinstance(value, dict):
         return None
@@ -244,90 +288,122 @@ def read(path: Path) -> tuple[Issue | None, list[Problem]]:
     doc, problems = _load(path)
     if doc is None:
         return None, problems
+    if isinstance(doc.data, dict):  # one item on its own, as DOI content negotiation returns it
+        doc.data = [doc.data]
+        doc.positions = {(0, *key): value for key, value in doc.positions.items()}
     if not isinstance(doc.data, list):
         return None, problems + [Problem("csl.shape", "error", "CSL-JSON is a list of items", file=str(path))]
     articles, journal, year = [], None, None
     issue = Issue(journal=Journal(LangText()), year=0)
     for number, entry in enumerate(doc.data):
         where = doc.where((number,))
-        if not isinstance(entry, dict) or not entry.get("title"):
+        if not isinstance(entry, dict):
+            problems.append(Problem("csl.unusable", "warning", "this item is not an object and was skipped", **where))
+            continue
+
+        def text(field: str, entry=entry, where=where) -> str | None:
+            return _string(entry.get(field), field, problems, where)
+
+        title = text("title")
+        if not title:
             problems.append(Problem("csl.unusable", "warning", "this item has no title and was skipped", **where))
             continue
         if entry.get("type") not in ("article-journal", "article", None):
             problems.append(Problem("csl.type", "info", f"a '{entry.get('type')}' item is read as a journal "
                                     "article", **where))
         custom = entry.get("custom") if isinstance(entry.get("custom"), dict) else {}
-        text_sample = str(entry.get("title", ""))
-        work_lang = _lang(entry.get("language")) or derive.guess_language(text_sample)
+        work_lang = _lang(text("language")) or derive.guess_language(title)
         lang = _lang(custom.get("metadata-language")) or work_lang
-        article = Article(language=work_lang, titles=LangText.of({lang: entry["title"]}, work_lang))
-        if entry.get("original-title") and work_lang != lang:
-            article.titles = LangText.of({work_lang: entry["original-title"], lang: entry["title"]}, work_lang)
-        if entry.get("abstract"):
-            article.abstracts = LangText.of({lang: entry["abstract"]}, work_lang)
-        if entry.get("keyword"):
-            words = [w.strip() for w in str(entry["keyword"]).replace(";", ",").split(",") if w.strip()]
+        article = Article(language=work_lang, titles=LangText.of({lang: title}, work_lang))
+        original_title = text("original-title")
+        if original_title and work_lang != lang:
+            article.titles = LangText.of({work_lang: original_title, lang: title}, work_lang)
+        abstract = text("abstract")
+        if abstract:
+            article.abstracts = LangText.of({lang: abstract}, work_lang)
+        keyword = entry.get("keyword")
+        words = ([str(w).strip() for w in keyword if str(w).strip()] if isinstance(keyword, list) else
+                 [w.strip() for w in str(text("keyword") or "").replace(";", ",").split(",") if w.strip()])
+        if words:
             article.keywords = {lang: words}
         orcids = custom.get("orcid") if isinstance(custom.get("orcid"), dict) else {}
         for field, role in FIELD_ROLES.items():
-            for position, name in enumerate(entry.get(field) or []):
+            names = entry.get(field) or []
+            if not isinstance(names, list):
+                problems.append(Problem("csl.value", "warning", f"'{field}' is not a list of names and was not "
+                                        "read", **where))
+                continue
+            for position, name in enumerate(names):
                 if not isinstance(name, dict):
+                    problems.append(Problem("csl.value", "warning", f"a name in '{field}' is not an object and "
+                                            "was not read", **where))
                     continue
+                family = _string(name.get("family"), f"{field}.family", problems, where)
+                given = _string(name.get("given"), f"{field}.given", problems, where)
+                literal = _string(name.get("literal"), f"{field}.literal", problems, where)
                 contributor = Contributor(role=role)  # type: ignore[arg-type]
-                if name.get("literal") and not name.get("family"):
-                    contributor.organization = LangText.of({lang: name["literal"]}, work_lang)
-                elif name.get("family") or name.get("given"):
-                    contributor.names[lang] = PersonName(name.get("family") or name["given"],
-                                                         name.get("given") if name.get("family") else None)
+                if literal and not family:
+                    contributor.organization = LangText.of({lang: literal}, work_lang)
+                elif family or given:
+                    person = PersonName(family or given, given if family else None)  # type: ignore[arg-type]
+                    contributor.names[derive.language_of(f"{person.family} {person.given or ''}", lang)] = person
                 else:
                     continue
                 orcid = orcids.get(f"{field}/{position}")
                 if orcid and ids.orcid(str(orcid)).ok:
                     contributor.orcid = ids.orcid(str(orcid)).value
                 article.contributors.append(contributor)
-        if entry.get("DOI"):
-            checked = ids.doi(str(entry["DOI"]))
+        doi = text("DOI")
+        if doi:
+            checked = ids.doi(doi)
             if checked.ok:
                 article.doi = checked.value
             else:
                 problems.append(checked.problem("warning", **where))  # type: ignore[arg-type]
-        page = str(entry.get("page") or "")
+        page = text("page") or ""
         if page:
             first, _, last = page.replace("–", "-").partition("-")
             article.pages = Pages(first.strip() or None, last.strip() or None)
-        elif entry.get("number"):
-            article.pages = Pages(article_number=str(entry["number"]))
-        article.url = entry.get("URL")
+        elif text("number"):
+            article.pages = Pages(article_number=text("number"))
+        article.url = text("URL")
         issued = _partial(entry.get("issued"))
+        if entry.get("issued") is not None and issued is None:
+            problems.append(Problem("csl.date", "warning", "the 'issued' date cannot be read", **where))
         if issued and not custom.get("date-from-issue"):
             article.dates.published = issued
+        container = text("container-title")
         if journal is None:
-            titles = LangText.of({lang: entry["container-title"]}, lang) if entry.get("container-title") else LangText()
+            titles = LangText.of({lang: container}, lang) if container else LangText()
             journal = Journal(titles=titles, language=lang if titles else None,
-                              abbreviation=entry.get("container-title-short") or entry.get("journalAbbreviation"))
-            if entry.get("ISSN") and ids.issn(str(entry["ISSN"]).split(",")[0]).ok:
-                journal.issns = [Issn(ids.issn(str(entry["ISSN"]).split(",")[0]).value)]  # type: ignore[arg-type]
-            if entry.get("publisher"):
-                journal.publisher = Publisher(LangText.of({lang: entry["publisher"]}, lang),
-                                              LangText.of({lang: entry["publisher-place"]}, lang)
-                                              if entry.get("publisher-place") else None)
-            issue.volume = str(entry["volume"]) if entry.get("volume") else None
-            issue.number = str(entry["issue"]) if entry.get("issue") else None
+                              abbreviation=text("container-title-short") or text("journalAbbreviation"))
+            issn_value = entry.get("ISSN")
+            for raw in (issn_value if isinstance(issn_value, list) else str(issn_value or "").split(",")):
+                checked = ids.issn(str(raw))
+                if checked.ok and all(i.value != checked.value for i in journal.issns):
+                    journal.issns.append(Issn(checked.value))  # type: ignore[arg-type]
+            publisher, place = text("publisher"), text("publisher-place")
+            if publisher:
+                journal.publisher = Publisher(LangText.of({lang: publisher}, lang),
+                                              LangText.of({lang: place}, lang) if place else None)
+            issue.volume, issue.number = text("volume"), text("issue")
             year = issued.year if issued else None
-        elif entry.get("container-title") in journal.titles.texts.values():
+        elif container in journal.titles.texts.values():
             if lang not in journal.titles.texts:  # a fallback: the title shown is the journal's original one
-                journal.titles.original = next(k for k, v in journal.titles.texts.items()
-                                               if v == entry["container-title"])
-        elif entry.get("container-title"):
+                journal.titles.original = next(k for k, v in journal.titles.texts.items() if v == container)
+        elif container:
             if lang in journal.titles.texts:  # a different journal title in the same language
                 problems.append(Problem("csl.several-journals", "warning", "this item is from another journal; "
                                         "the issue takes the journal of the first item", **where))
             else:  # the same journal, named in this item's language
-                journal.titles.texts[lang] = entry["container-title"]
+                journal.titles.texts[lang] = container
         articles.append(article)
     if journal is None:
         return None, problems + [Problem("csl.empty", "error", "the file has no usable items", file=str(path))]
     issue.journal, issue.articles, issue.year = journal, articles, year or 0
+    if not year:
+        problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the issue's year is "
+                                "unknown (0) and writers leave it out", file=str(path)))
     return issue, problems
 
 

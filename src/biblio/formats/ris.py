@@ -200,8 +200,8 @@ class _Writer:
                 tag("EP", pages.last, f"{path}.pages.last")
             tag("C7", pages.article_number, f"{path}.pages.article_number")
         tag("DO", article.doi, f"{path}.doi")
-        for number, issn in enumerate(issue.journal.issns):
-            tag("SN", issn.value, f"journal.issns[{number}]")
+        if issue.journal.issns:  # one line: Zotero keeps only the first SN line and notes the rest
+            tag("SN", ", ".join(issn.value for issn in issue.journal.issns), "journal.issns")
         tag("UR", derive.landing_page(issue, index), f"{path}.url")
         tag("LA", shown.lang)
         if issue.journal.publisher:
@@ -678,7 +678,8 @@ class _Reader:
             role = {"A2": "editor", "ED": "editor", "A4": "translator"}.get(item.tag, "author")
             person, group = split_name(item.value)
             if person is not None:
-                article.contributors.append(Contributor(role=role, names={lang: person}))  # type: ignore[arg-type]
+                name_lang = derive.language_of(f"{person.family} {person.given or ''}", lang)
+                article.contributors.append(Contributor(role=role, names={name_lang: person}))  # type: ignore[arg-type]
             elif group:
                 article.contributors.append(Contributor(role=role, organization=LangText({lang: group}, lang)))  # type: ignore[arg-type]
         self.identifiers(record, article)
