@@ -177,3 +177,16 @@ def test_readme_example_output_is_what_check_prints(capsys, example_path):
     line, rest = re.search(r"examples/issue-86/issue\.yaml(:\d+:\d+) (\S+: \w+ \[[\w.-]+\])", readme).groups()
     cli.main(["check", str(example_path)])
     assert f"issue.yaml{line} {rest}" in capsys.readouterr().out
+
+
+def test_cite_and_styles_commands(capsys, example_path):
+    assert cli.main(["styles", "--json"]) == 0
+    names = [s["name"] for s in json.loads(capsys.readouterr().out)["styles"]]
+    assert {"how-to-cite", "apa", "gost-r-7-0-5-2008", "vancouver", "ieee"} <= set(names)
+    code = cli.main(["cite", str(example_path), "--lang", "en", "--doi", "10.52536/2788-5860.2025.86.2.001"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("Nassimov M. GENESIS AND FEATURES")
+    assert cli.main(["cite", str(example_path), "--toc", "--format", "md", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["entries"][0].startswith("#") and "№ 2 (86)" in report["entries"][0]
+    assert cli.main(["cite", str(example_path), "--style", "no-such-style"]) == 1

