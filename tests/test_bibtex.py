@@ -206,7 +206,7 @@ def test_example_round_trips(tmp_path, example, lang):
 
 def test_dois_select_articles_and_an_unknown_doi_writes_nothing(tmp_path, example):
     files, problems = bibtex.write(example, tmp_path, dois=["10.52536/2788-5860.2025.86.2.001", "10.1/none"])
-    assert files == [] and [p.code for p in problems if p.severity == "error"] == ["bibtex.doi-unknown"]
+    assert files == [] and [p.code for p in problems if p.severity == "error"] == ["export.doi-unknown"]
     assert not (tmp_path / bibtex.FILE_NAME).exists()
 
 

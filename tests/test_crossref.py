@@ -91,7 +91,7 @@ def test_subset_of_articles(example):
         "10.52536/2788-5860.2025.86.2.008"]
     assert "example.org/journal/articles/2788-5860.2025.86.2.008" in data.decode()
     data, problems = crossref.deposit(example, dois=["10.52536/nope"], timestamp=3)
-    assert data is None and problems[0].code == "crossref.doi-unknown"
+    assert data is None and problems[0].code == "export.doi-unknown"
 
 
 def test_missing_depositor_and_landing_page_are_errors(minimal_text):

@@ -155,7 +155,7 @@ def test_chosen_dois_and_unknown_dois(tmp_path, example):
     text, problems = ris.dumps(example, dois=[f"https://doi.org/{doi.upper()}"])
     assert text.count("TY  - JOUR") == 1 and f"DO  - {doi}" in text
     files, problems = ris.write(example, tmp_path, dois=["10.52536/nope"])
-    assert files == [] and [p.code for p in problems if p.severity == "error"] == ["ris.doi-unknown"]
+    assert files == [] and [p.code for p in problems if p.severity == "error"] == ["export.doi-unknown"]
     assert not list(tmp_path.iterdir())
 
 

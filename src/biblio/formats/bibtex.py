@@ -526,16 +526,9 @@ def _format() -> BibtexFormat:
 
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
     """The issue (or the articles with the given DOIs) as BibTeX text, in ``lang`` or each article's own."""
-    indexes = list(range(len(issue.articles)))
-    problems: list[Problem] = []
-    if dois is not None:
-        wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois}
-        indexes = [i for i in indexes if issue.articles[i].doi and ids.doi_key(issue.articles[i].doi) in wanted]
-        found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
-        problems += [Problem("bibtex.doi-unknown", "error", f"no article of the issue has the DOI {d}",
-                             path="articles") for d in dois if ids.doi_key(ids.doi(d).value or d) not in found]
-        if problems:
-            return "", problems
+    indexes, problems = derive.select_articles(issue, dois)
+    if problems:
+        return "", problems
     writer = _Writer(issue, lang)
     keys = cite_keys(issue)
     library = Library([writer.entry(index, keys[index]) for index in indexes])

@@ -396,14 +396,7 @@ def deposit(issue: Issue, *, dois: list[str] | None = None, timestamp: int | Non
     Returns None instead of bytes when something the schema requires is missing; the
     problems say what. ``timestamp`` is injectable for reproducible output in tests.
     """
-    indexes = list(range(len(issue.articles)))
-    problems: list[Problem] = []
-    if dois is not None:
-        wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois}
-        indexes = [i for i in indexes if issue.articles[i].doi and ids.doi_key(issue.articles[i].doi) in wanted]
-        found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
-        problems += [Problem("crossref.doi-unknown", "error", f"no article of the issue has the DOI {d}",
-                             path="articles") for d in dois if ids.doi_key(ids.doi(d).value or d) not in found]
+    indexes, problems = derive.select_articles(issue, dois)
     builder = _Deposit(issue, indexes)
     root = builder.build(timestamp if timestamp is not None else next_timestamp(), batch_id)
     problems += builder.problems

@@ -335,12 +335,13 @@ def article_xml(issue: Issue, index: int) -> tuple[bytes | None, list[Problem]]:
 
 def write(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
     """The registry's writer: one file per article, named from the DOI suffix."""
-    wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois} if dois is not None else None
+    indexes, selection_problems = derive.select_articles(issue, dois)
+    if selection_problems:
+        return [], selection_problems
     writer = _Writer(issue)
     written: list[Path] = []
-    for index, article in enumerate(issue.articles):
-        if wanted is not None and ids.doi_key(article.doi or "") not in wanted:
-            continue
+    for index in indexes:
+        article = issue.articles[index]
         before = len(writer.problems)
         root = writer.article(index)
         if any(p.severity == "error" for p in writer.problems[before:]):

@@ -291,17 +291,6 @@ class _Writer:
                                          f"({article_numbers(indexes)})", path="articles"))
 
 
-def _selected(issue: Issue, dois: list[str] | None) -> tuple[list[int], list[Problem]]:
-    indexes = list(range(len(issue.articles)))
-    if dois is None:
-        return indexes, []
-    wanted = {ids.doi_key(ids.doi(d).value or d) for d in dois}
-    indexes = [i for i in indexes if issue.articles[i].doi and ids.doi_key(issue.articles[i].doi) in wanted]
-    found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
-    return indexes, [Problem("ris.doi-unknown", "error", f"no article of the issue has the DOI {d}", path="articles")
-                     for d in dois if ids.doi_key(ids.doi(d).value or d) not in found]
-
-
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
     """The RIS text of the issue (or the articles with those DOIs) in ``lang``.
 
@@ -313,7 +302,7 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
         if not checked.ok:
             return "", [Problem("ris.lang", "error", checked.message or "", path="lang")]
         lang = checked.value
-    indexes, problems = _selected(issue, dois)
+    indexes, problems = derive.select_articles(issue, dois)
     writer = _Writer(issue, lang)
     lines: list[str] = []
     for index in indexes:
