@@ -317,3 +317,13 @@ def test_crossref_limits_rule(minimal_text):
     assert [(p.code, p.path) for p in found] == [
         ("crossref.too-long", "issue.volume"), ("crossref.year", "issue.year"),
         ("crossref.too-long", "articles[0].references[0].issue")]
+
+
+def test_strict_and_fast_validation_agree_on_a_broken_deposit(capsys, tmp_path):
+    path = broken_copy(tmp_path, '<person_name sequence="first" contributor_role="author">',
+                       '<person_name sequence="first">')
+    assert cli.main(["validate", str(path)]) == 1
+    fast = capsys.readouterr().out
+    assert cli.main(["validate", "--strict", str(path)]) == 1
+    strict = capsys.readouterr().out
+    assert "person_name" in fast and "person_name" in strict

@@ -191,8 +191,12 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
     return report
 
 
-def validate_files(paths: list[str | Path]) -> list[Problem]:
-    """Detect each file's format and validate it against that format's official schema."""
+def validate_files(paths: list[str | Path], *, strict: bool = False) -> list[Problem]:
+    """Detect each file's format and validate it against that format's official schema.
+
+    ``strict``: Crossref deposits are validated with the official XSD 1.1 (xmlschema)
+    instead of the fast, equivalent XSD 1.0 form.
+    """
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
@@ -205,7 +209,11 @@ def validate_files(paths: list[str | Path]) -> list[Problem]:
             problems.append(Problem("validate.format", "error", f"cannot tell which format this file is in "
                                     f"(biblio validates: {known})", file=str(path)))
             continue
-        problems.extend(fmt.validate(path))
+        if strict and fmt.name == "crossref":
+            from .formats import crossref
+            problems.extend(crossref.validate(path, strict=True))
+        else:
+            problems.extend(fmt.validate(path))
     return problems
 
 
