@@ -1,0 +1,1 @@
+"""Draft a manifest from an issue's text: small named steps, each testable alone."""

@@ -1,0 +1,48 @@
+"""Step 3: group the language blocks into articles and find where each article ends.
+
+An article's blocks follow one another with nothing but blank lines (or a DOI line)
+between them, each in a different language. Body text between two blocks, or a
+second block in a language the article already has, means a new article begins.
+An article runs from its first block to the line before the next article's first block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .blocks import Block, is_doi_line
+from .text import Line, is_blank
+
+
+@dataclass
+class ArticleSpan:
+    blocks: list[Block] = field(default_factory=list)
+    start: int = 0  # index into the line list
+    end: int = 0  # index of the last line (inclusive)
+
+    @property
+    def front_end(self) -> int:
+        """Index of the last line of the front matter (the last block)."""
+        return max(block.end for block in self.blocks)
+
+    def languages(self) -> list[str]:
+        return [block.language for block in self.blocks]
+
+
+def _only_gap(lines: list[Line], after: int, before: int) -> bool:
+    return all(is_blank(line) or is_doi_line(line.text) for line in lines[after + 1:before])
+
+
+def group_articles(lines: list[Line], blocks: list[Block]) -> list[ArticleSpan]:
+    """Articles in printed order; text before the first block belongs to no article."""
+    articles: list[ArticleSpan] = []
+    for block in blocks:
+        current = articles[-1] if articles else None
+        if (current is not None and block.language not in current.languages()
+                and _only_gap(lines, current.blocks[-1].end, block.start)):
+            current.blocks.append(block)
+        else:
+            articles.append(ArticleSpan([block], start=block.start))
+    for n, article in enumerate(articles):
+        article.end = articles[n + 1].start - 1 if n + 1 < len(articles) else len(lines) - 1
+    return articles

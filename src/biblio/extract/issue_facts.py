@@ -1,0 +1,92 @@
+"""Step 6: facts about the journal and the issue that the text gives only in passing.
+
+The running header names the journal (letter-spaced) and the issue (``№ 2 (86)
+2025``); the printed DOIs give the DOI prefix, an ISSN when their suffix starts with
+one, and the pattern the publisher numbers articles with. Each fact is taken only
+when the text supports it; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .. import ids
+from .normalise import RunningHeader
+
+_SUFFIX_ISSN = re.compile(r"^(\d{4}-\d{3}[\dX])\b")
+
+
+@dataclass(frozen=True)
+class HeaderFacts:
+    title: str | None
+    number: str | None
+    whole_number: str | None
+    year: int | None
+    line: int | None
+
+
+def _most_common(values: list) -> object | None:
+    values = [v for v in values if v is not None]
+    return Counter(values).most_common(1)[0][0] if values else None
+
+
+def header_facts(headers: list[RunningHeader]) -> HeaderFacts:
+    """What most running headers say (a header mangled by the extraction is outvoted)."""
+    return HeaderFacts(
+        title=_most_common([h.title for h in headers]),
+        number=_most_common([h.number for h in headers]),
+        whole_number=_most_common([h.whole_number for h in headers]),
+        year=_most_common([h.year for h in headers]),
+        line=headers[0].line if headers else None,
+    )
+
+
+def issn_from_doi(doi: str) -> str | None:
+    """The ISSN a DOI suffix starts with (``10.52536/2788-5860.…``), if its check digit holds."""
+    suffix = doi.split("/", 1)[1] if "/" in doi else ""
+    match = _SUFFIX_ISSN.match(suffix)
+    if not match:
+        return None
+    check = ids.issn(match.group(1))
+    return check.value if check.ok else None
+
+
+def infer_doi_pattern(printed: dict[int, str], year: int | None, number: str | None,
+                      whole_number: str | None) -> str | None:
+    """A DOI pattern (see docs/manifest.md) that reproduces every printed DOI from the
+    article's position, or None when no such pattern fits them all.
+
+    ``printed`` maps an article's 1-based position to its DOI. The last dot-separated
+    part of the suffix must be the position (zero-padded); the other parts become
+    ``{year}``, ``{whole_number}`` or ``{number}`` where they equal those values and
+    stay literal otherwise.
+    """
+    if not printed:
+        return None
+    candidates = set()
+    for seq, doi in printed.items():
+        _prefix, _, suffix = doi.partition("/")
+        parts = suffix.split(".")
+        last = parts[-1]
+        if not last.isdigit() or int(last) != seq:
+            return None
+        named = []
+        for part in parts[:-1]:
+            if year is not None and part == str(year):
+                named.append("{year}")
+            elif whole_number and part == whole_number:
+                named.append("{whole_number}")
+            elif number and part == number:
+                named.append("{number}")
+            else:
+                named.append(part.replace("{", "{{").replace("}", "}}"))
+        width = len(last)
+        tail = f"{{seq:0{width}}}" if width > 1 and last.startswith("0") else "{seq}"
+        candidates.add("{prefix}/" + ".".join(named + [tail]))
+    return candidates.pop() if len(candidates) == 1 else None
+
+
+def doi_prefix(dois: list[str]) -> str | None:
+    return _most_common([ids.doi_prefix(d) for d in dois])

@@ -1,0 +1,103 @@
+"""Step 1: clean the PDF's text layer without losing where each line came from.
+
+Running headers and the page numbers printed next to them are taken out (and kept as
+page markers, with the line they were on); so are the blank lines around them, so
+that a paragraph broken by a page break joins up again. Stray leading and trailing
+spaces go, non-breaking and soft hyphens are normalised. Nothing is rewritten inside
+a line: hyphenation is undone later, when lines are joined into fields.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .text import Line
+
+_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+_ISSUE_LABEL = re.compile(r"№\s*(?P<number>[\w/-]+)\s*(?:\((?P<whole>\d+)\))?\s*(?P<year>(?:1[5-9]|20)\d\d)\b")
+_NEAR = 3  # a page number is printed within this many lines of its running header
+
+
+@dataclass(frozen=True)
+class PageMarker:
+    page: int
+    line: int
+
+
+@dataclass(frozen=True)
+class RunningHeader:
+    """What the running header says: the journal's name (letter-spaced in print) and the issue."""
+
+    line: int
+    text: str
+    title: str | None
+    number: str | None
+    whole_number: str | None
+    year: int | None
+
+
+@dataclass
+class Normalised:
+    lines: list[Line]
+    pages: list[PageMarker] = field(default_factory=list)
+    headers: list[RunningHeader] = field(default_factory=list)
+
+
+def letter_spaced_run(text: str) -> str | None:
+    """``Ғ Ы Л Ы М И - С А Р А П Т А М А Л Ы Қ  Ж У Р Н А Л`` → ``ҒЫЛЫМИ-САРАПТАМАЛЫҚ ЖУРНАЛ``.
+
+    Letters one space apart belong to one word; two or more spaces separate words.
+    Returns None when the text has no run of at least eight spaced single letters.
+    """
+    match = re.search(r"(?:[^\W\d_](?: (?=[^\W\d_-])| - (?=[^\W\d_])|  +(?=[^\W\d_]))){7,}[^\W\d_]", text)
+    if not match:
+        return None
+    run = match.group(0)
+    spaced_words = re.split(r"  +", run)
+    return " ".join(word.replace(" - ", "-").replace(" ", "") for word in spaced_words)
+
+
+def is_running_header(text: str) -> bool:
+    return letter_spaced_run(text) is not None
+
+
+def read_header(line: Line) -> RunningHeader:
+    label = _ISSUE_LABEL.search(line.text)
+    return RunningHeader(
+        line=line.number,
+        text=line.text.strip(),
+        title=letter_spaced_run(line.text),
+        number=label.group("number") if label else None,
+        whole_number=label.group("whole") if label else None,
+        year=int(label.group("year")) if label else None,
+    )
+
+
+def clean_line(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
+    return text.strip()
+
+
+def normalise(raw: str) -> Normalised:
+    """The cleaned lines of ``raw`` (numbered from 1), with page markers and headers taken out."""
+    lines = [Line(number, clean_line(text)) for number, text in enumerate(raw.splitlines(), 1)]
+    header_at = {i for i, line in enumerate(lines) if is_running_header(line.text)}
+    drop: set[int] = set(header_at)
+    pages: list[PageMarker] = []
+    for i in sorted(header_at):
+        for j in range(max(0, i - _NEAR), min(len(lines), i + _NEAR + 1)):
+            if j not in drop and _PAGE_NUMBER.match(lines[j].text):
+                pages.append(PageMarker(int(lines[j].text), lines[j].number))
+                drop.add(j)
+        # the blank lines around a page break are not paragraph breaks
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and (j in drop or not lines[j].text):
+                drop.add(j)
+                j += step
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    headers = [read_header(lines[i]) for i in sorted(header_at)]
+    return Normalised(kept, sorted(pages, key=lambda p: p.line), headers)

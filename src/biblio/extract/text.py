@@ -1,0 +1,126 @@
+"""Source lines and the small text tests every extraction step shares.
+
+A `Line` keeps its 1-based number in the input file, so every step can say where it
+found something. Joining lines undoes the PDF's line-end hyphenation with a rule that
+asks the document itself which spelling it uses (see `Joiner`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+
+class Line(NamedTuple):
+    number: int
+    text: str
+
+
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
+_SPACES = re.compile(r"\s+")
+_HYPHENS = "-‐\u00ad"
+# Second parts that make a real compound when a line ends in a hyphen before them.
+_COMPOUND_TAILS = frozenset({"ақ", "ау", "то", "либо", "нибудь", "таки"})
+
+
+def is_blank(line: Line | str) -> bool:
+    text = line.text if isinstance(line, Line) else line
+    return not text.strip()
+
+
+def cased_letters(text: str) -> tuple[int, int]:
+    """(upper, lower) counts of letters that have case."""
+    upper = lower = 0
+    for char in text:
+        if char.isupper():
+            upper += 1
+        elif char.islower():
+            lower += 1
+    return upper, lower
+
+
+def is_caps(text: str, *, min_letters: int = 3, share: float = 0.6) -> bool:
+    """A line printed in capitals; a lower-case aside such as "(second half of 2000s)" may follow."""
+    upper, lower = cased_letters(text)
+    if upper + lower < min_letters or upper / (upper + lower) < share:
+        return False
+    first = next((c for c in text if c.isalpha()), "")
+    return first.isupper()
+
+
+def squeeze(text: str) -> str:
+    """One space between words, none at the ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+class Joiner:
+    """Joins lines into running text, undoing line-end hyphenation.
+
+    A line ending in ``left-`` before ``right`` is one of two things: a word split at
+    the line end (``қалыптас-`` + ``уы``) or a real compound (``өзін-`` + ``өзі``). The
+    document decides: if it prints ``left-right`` inside a line somewhere, and never
+    ``leftright``, the hyphen stays; if it prints ``leftright``, it goes. Otherwise a
+    few tails (``-ақ``, ``-то``) and digits or a capital after the break keep it, and
+    everything else is taken as a split word, by far the commoner case in print.
+    """
+
+    def __init__(self, document: Iterable[str]):
+        self.compounds: set[str] = set()
+        self.words: set[str] = set()
+        for text in document:
+            for word in words(text):
+                lowered = word.lower()
+                if "-" in lowered or "‐" in lowered:
+                    self.compounds.add(lowered.replace("‐", "-"))
+                else:
+                    self.words.add(lowered)
+
+    def keeps_hyphen(self, left: str, right: str) -> bool:
+        left_word = (words(left) or [""])[-1].lower()
+        right_word = (words(right) or [""])[0].lower()
+        if not left_word or not right_word or right[:1].isdigit() or left[-1:].isdigit():
+            return True
+        if f"{left_word}-{right_word}" in self.compounds and f"{left_word}{right_word}" not in self.words:
+            return True
+        if f"{left_word}{right_word}" in self.words:
+            return False
+        if right_word in _COMPOUND_TAILS:
+            return True
+        if (left_word.isascii() and min(len(left_word), len(right_word)) >= 3
+                and left_word in self.words and right_word in self.words):
+            return True  # English compounds of two words: socially-oriented
+        return right[:1].isupper() and not left[-1:].isupper()
+
+    def join(self, texts: Sequence[str]) -> str:
+        """One paragraph from its printed lines."""
+        out = ""
+        for raw in texts:
+            text = raw.strip()
+            if not text:
+                continue
+            if not out:
+                out = text
+                continue
+            if out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalnum():
+                stem = out[:-1]
+                out = f"{stem}-{text}" if self.keeps_hyphen(stem, text) else stem + text
+            else:
+                out = f"{out} {text}"
+        return squeeze(out.replace("\u00ad", ""))
+
+    def paragraphs(self, lines: Sequence[Line]) -> str:
+        """Blank lines separate paragraphs; paragraphs are joined with an empty line."""
+        paragraphs: list[list[str]] = [[]]
+        for line in lines:
+            if is_blank(line):
+                if paragraphs[-1]:
+                    paragraphs.append([])
+            else:
+                paragraphs[-1].append(line.text)
+        return "\n\n".join(self.join(p) for p in paragraphs if p)
