@@ -1,0 +1,334 @@
+"""Funding statements in Kazakh, Russian and English, with their award numbers and funder.
+
+A statement is found in one of two ways, wherever it stands in the article:
+
+- a paragraph that opens with a funding heading (``Қаржыландыру:``,
+  ``Финансирование:``, ``Funding:``; also such a heading alone on its line, which then
+  introduces the next paragraph; an acknowledgements heading counts only when its
+  paragraph speaks of funding or gives an award): the statement is that paragraph,
+  heading included, as the journal prints it;
+- otherwise a sentence that says the work was funded or prepared within a project
+  (subject + verb + project word: ``Мақала ... жобасы аясында дайындалды``, ``Статья
+  подготовлена в рамках проекта``, ``This research was funded by ...``), or that gives
+  an award number (``AP19677146``) or ``грант №``: the statement runs from that
+  sentence to the end of its paragraph.
+
+Paragraphs end at a blank line, at the next funding heading, at a heading such as
+``References`` or ``Information about the authors``, or after ``MAX_LINES`` lines, so a
+missing blank line cannot swallow the rest of the article. Text inside «…» and “…”
+(project titles) is never read as a trigger or a funder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["FundingStatement", "find_funding", "join_lines", "normalise_award"]
+
+MAX_LINES = 12
+
+
+@dataclass(frozen=True)
+class FundingStatement:
+    text: str
+    language: str
+    awards: tuple[str, ...]
+    printed_awards: tuple[str, ...]
+    funder: str | None
+    line: int
+    last_line: int
+
+
+# --- joining lines ---------------------------------------------------------------
+
+_HYPHEN_END = re.compile(r"(\w+)-$")
+_WORD_START = re.compile(r"^(\w+)")
+_COMPOUND = re.compile(r"(?<![\w-])\w+(?:-\w+)+")
+_SPACES = re.compile(r"\s+")
+
+
+def compounds(lines: Sequence[str]) -> set[str]:
+    """Hyphenated words printed whole on one line somewhere in ``lines`` (lower case)."""
+    return {match.group(0).lower() for line in lines if "-" in line for match in _COMPOUND.finditer(line)}
+
+
+def join_lines(lines: Sequence[str], keep: set[str] | frozenset[str] = frozenset()) -> tuple[str, list[int]]:
+    """Join PDF lines into one text and undo line-end hyphenation; also the offset of each line.
+
+    A hyphen at a line end goes when a lower-case letter follows on the next line,
+    unless the joined word is a compound: printed with its hyphen elsewhere (``keep``,
+    see :func:`compounds`) or a reduplication such as ``өзін-өзі``. Whitespace runs
+    become one space.
+    """
+    text = ""
+    previous = ""
+    offsets: list[int] = []
+    for raw in lines:
+        line = _SPACES.sub(" ", raw).strip()
+        if text and line:
+            end = _HYPHEN_END.search(previous[-60:])
+            start = _WORD_START.match(line)
+            if end and start and line[0].islower() and end.group(1)[-1].isalpha():
+                left, right = end.group(1), start.group(1)
+                whole = f"{left}-{right}".lower()
+                reduplicated = left[:3].lower() == right[:3].lower()
+                if whole not in keep and not reduplicated:
+                    text = text[:-1]
+            elif not text.endswith("-"):
+                text += " "
+        offsets.append(len(text))
+        text += line
+        previous = line or previous
+    return text, offsets
+
+
+# --- awards ------------------------------------------------------------------------
+
+_LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсх", "ABEKMHOPCTXaeopcx")
+_SIGN = r"(?:№|No\.?|N°|N)"
+_SCHEME = re.compile(rf"(?<!\w)(?:{_SIGN}\s*)?(?:[AА][PР]|[BВ]R|[OО]R)\s?\d{{8}}(?!\d)")
+_NUMBERED = re.compile(rf"(?<!\w){_SIGN}\s*([A-Za-zА-Яа-я]{{0,4}}-?\d[\d\-/.]*\d)")
+_PREFIX = re.compile(rf"^(?:(?:IRN|ИРН|IPN)\s*(?:{_SIGN}\s*)?|{_SIGN}\s*)", re.IGNORECASE)
+
+
+def normalise_award(text: str) -> str:
+    """An award number as registries write it: Latin letters, no ``№``/``No`` and no spaces.
+
+    PDFs print grant codes with Cyrillic look-alikes (``NoВR21882308``), which no
+    funder database would match.
+    """
+    value = _PREFIX.sub("", text.strip())
+    value = value.translate(_LOOKALIKES)
+    value = re.sub(r"^([A-Za-z]{2})\s+(\d)", r"\1\2", value)
+    return value.upper() if re.fullmatch(r"[A-Za-z]{2}\d{8}", value) else value.rstrip(".")
+
+
+def _awards(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    printed: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for match in _SCHEME.finditer(text):
+        printed.append(match.group(0).strip())
+        spans.append(match.span())
+    for match in _NUMBERED.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
+        if sum(char.isdigit() for char in match.group(1)) >= 4:
+            printed.append(match.group(0).rstrip("."))
+    normalised: list[str] = []
+    for value in printed:
+        award = normalise_award(value)
+        if award not in normalised:
+            normalised.append(award)
+    return tuple(normalised), tuple(dict.fromkeys(printed))
+
+
+# --- finding statements ---------------------------------------------------------------
+
+_UPPER = "(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])"
+_HEADING = re.compile(
+    r"^[*†¹\s]*" + _UPPER + r"(?:Қаржыландыру|Қаржылық\s+қолдау|Финансирование|Источники?\s+финансирования|"
+    r"Funding(?:\s+information)?|Financial\s+support|Financing)\s*(?:[:.]|$)",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"^[*†¹\s]*" + _UPPER + r"(?:Acknowledge?ments?|Благодарност[ьи]|Алғыс)\s*(?:[:.]|$)",
+                     re.IGNORECASE)
+_OTHER_HEADING = re.compile(
+    r"^\s*" + _UPPER + r"(?:Әдебиеттер\s+тізімі|Пайдаланылған\s+әдебиеттер|Список\s+(?:использованной\s+)?литературы|"
+    r"Литература|References|Bibliography|Information\s+about\s+(?:the\s+)?authors?|"
+    r"Авторлар\s+туралы|Сведения\s+об\s+авторах|Conflicts?\s+of\s+interests?|Конфликт\s+интересов|"
+    r"Мүдделер\s+қақтығысы)\s*(?:[:.]|$)",
+    re.IGNORECASE,
+)
+_ABSTRACT = re.compile(
+    r"^\s*(?:Abstract|Аңдатпа|Аннотация|Keywords|Key\s+words|Түйін\s+сөздер|Түйінді\s+сөздер|Ключевые\s+слова)"
+    r"\s*[.:]"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _capitals(line: str) -> bool:
+    """A line of eight or more letters, none lower-case: a title, so the paragraph has ended."""
+    return line == line.upper() and len(_LETTER.findall(line)) >= 8
+
+
+_FUNDING_WORD = re.compile(r"fund|financ|grant|грант|финансир|қаржылан", re.IGNORECASE)
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[«\"“(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
+_QUOTED = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"]*\"")
+# (subject opening the sentence, passive verb after it, a word saying what paid for it)
+_TRIGGERS = {
+    "kk": (
+        re.compile(r"^(?:(?:Бұл|Берілген|Аталған|Осы|Ұсынылып\s+отырған)\s+)?(?:мақала|жұмыс|зерттеу)\w*",
+                   re.IGNORECASE),
+        re.compile(r"(?:қаржыландырыл|дайындал|әзірлен|орындал|асырыл|жариялан)(?:ды|ып)\b", re.IGNORECASE),
+        re.compile(r"жоба|грант|бағдарлама|қаржыландыр", re.IGNORECASE),
+    ),
+    "ru": (
+        re.compile(r"^(?:(?:Данная|Настоящая|Эта|Это|Представленная)\s+)?(?:стать|работ|исследовани|публикаци)\w*",
+                   re.IGNORECASE),
+        re.compile(r"(?:подготовлен|выполнен|проведен|финансирован|осуществлен|поддержан|написан|реализован)"
+                   r"[аоы]?\b", re.IGNORECASE),
+        re.compile(r"проект|грант|программ|финансир|поддержк", re.IGNORECASE),
+    ),
+    "en": (
+        re.compile(r"^(?:(?:This|The|Our|Present|Current)\s+)?(?:research|study|work|article|paper|publication)\b",
+                   re.IGNORECASE),
+        re.compile(r"\b(?:was|were|is|are|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:funded|financed|"
+                   r"supported|sponsored|prepared|carried\s+out|conducted|performed|written|implemented)\b",
+                   re.IGNORECASE),
+        re.compile(r"grant|project|program|funding|funded|ministry|committee|foundation|fund\b|council",
+                   re.IGNORECASE),
+    ),
+}
+# Every trigger needs one of these words: a cheap test (on lower-cased text) that skips
+# most paragraphs; the look-ahead on first letters keeps Python's regex engine fast here.
+_HINT = re.compile(
+    r"(?=[жгбқпфgpfmcaаbвoо])(?:жоба|грант|бағдарлама|қаржыландыр|проект|программ|финансир|поддержк|grant|"
+    r"project|program|fund|ministry|committee|foundation|council|(?:[aа][pр]|[bв]r|[oо]r)\s?\d{8})"
+)
+_GRANT_SIGN = re.compile(rf"(?:грант\w*|grant|award)\s*{_SIGN}", re.IGNORECASE)
+
+
+def _mask(text: str) -> str:
+    """The text with quoted titles blanked out, offsets unchanged."""
+    return _QUOTED.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def language_of(text: str) -> str:
+    """kk, ru or en from the script; Kazakh-only letters decide between kk and ru."""
+    masked = _mask(text)
+    latin = len(re.findall(r"[A-Za-z]", masked))
+    cyrillic = len(re.findall(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", masked))
+    if latin > cyrillic:
+        return "en"
+    return "kk" if re.search(r"[ӘәҒғҚқҢңӨөҰұҮүҺһ]", masked) else "ru"
+
+
+def _is_trigger(sentence: str) -> bool:
+    if _SCHEME.search(sentence) or _GRANT_SIGN.search(sentence):
+        return True
+    masked = _mask(sentence)
+    for subject, verb, context in _TRIGGERS.values():
+        masked = masked.lstrip()
+        found = subject.match(masked)
+        if found and verb.search(masked, found.end()) and context.search(masked):
+            return True
+    return False
+
+
+def _paragraphs(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """(first index, end index) of each paragraph."""
+    result: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, line in enumerate(lines):
+        blank = not line.strip()
+        breaks = (_HEADING.match(line) or _THANKS.match(line) or _OTHER_HEADING.match(line)
+                  or _ABSTRACT.match(line) or _capitals(line))
+        if start is not None and (blank or breaks or index - start >= MAX_LINES):
+            result.append((start, index))
+            start = None
+        if start is None and not blank:
+            start = index
+    if start is not None:
+        result.append((start, len(lines)))
+    return result
+
+
+# --- funders ---------------------------------------------------------------------------
+
+_FUNDER_KK = re.compile(
+    r"(?:Қазақстан\s+Республикасы(?:ның)?|ҚР)\s+(?:\S+\s+){0,10}?"
+    r"(?:комитеті|министрлігі|қоры|агенттігі|академиясы|орталығы)(?=[\s.,;:()№]|$)"
+)
+_FUNDER_RU = re.compile(
+    r"(?:(?:Комитет|Министерств|Фонд|Агентств)[а-я]*)(?:\s+[^\s.,;:()«»]+){0,10}?\s+(?:Республики\s+Казахстан|РК)"
+    r"|Российск\w+\s+научн\w+\s+фонд\w*|Российск\w+\s+фонд\w*\s+фундаментальных\s+исследований"
+)
+_ORG_EN = r"\b(?:Ministry|Committee|Foundation|Fund|Council|Agency|Academy|University|Institute|Programme)\b"
+_TITLE_SPAN = r"[A-Z][\w'’&.-]*(?:\s+(?:(?:of|the|and|for|on|in|&)\s+)*[A-Z][\w'’&-]*)*"
+_FUNDER_EN = re.compile(
+    rf"(?:(?:funded|financed|supported|sponsored)\s+by|from)\s+(?:the\s+)?({_TITLE_SPAN})"
+    rf"|({_TITLE_SPAN})"
+)
+_RU_HEADS = (
+    (re.compile(r"^Комитет(?:ом|а|у|е)\b"), "Комитет"),
+    (re.compile(r"^Министерств(?:ом|а|у|е)\b"), "Министерство"),
+    (re.compile(r"^Фонд(?:ом|а|у|е)\b"), "Фонд"),
+    (re.compile(r"^Агентств(?:ом|а|у|е)\b"), "Агентство"),
+)
+
+
+def _funder(text: str, language: str) -> str | None:
+    """The funding body named in the statement, as printed (Russian head noun in the nominative)."""
+    masked = _mask(text)
+    if language == "en":
+        for match in _FUNDER_EN.finditer(masked):
+            span = match.span(1) if match.group(1) else match.span(2)
+            name = text[span[0]:span[1]].rstrip(".")
+            if re.search(_ORG_EN, name):
+                return name
+        return None
+    pattern = _FUNDER_KK if language == "kk" else _FUNDER_RU
+    match = pattern.search(masked)
+    if not match:
+        return None
+    name = text[match.start():match.end()]
+    for head, nominative in _RU_HEADS:
+        name = head.sub(nominative, name)
+    return name
+
+
+# --- the step ----------------------------------------------------------------------------
+
+def _statement(lines: Sequence[str], start: int, end: int, keep: set[str], first_line: int,
+               whole: bool) -> FundingStatement | None:
+    if not whole:
+        raw = " ".join(line.strip() for line in lines[start:end]).lower()
+        if not (_HINT.search(raw) or _HINT.search(raw.replace("- ", ""))):
+            return None
+    text, offsets = join_lines(lines[start:end], keep)
+    begin = 0
+    if not whole:
+        sentences = [0] + [match.end() for match in _SENTENCE_BREAK.finditer(text)]
+        bounds = zip(sentences, [*sentences[1:], len(text)])
+        begin = next((left for left, right in bounds if _is_trigger(text[left:right])), -1)
+        if begin < 0:
+            return None
+    text = text[begin:].strip()
+    if not text:
+        return None
+    line = start + max(index for index, offset in enumerate(offsets) if offset <= begin)
+    last = start + max(index for index, raw in enumerate(lines[start:end]) if raw.strip())
+    language = language_of(text)
+    awards, printed = _awards(text)
+    return FundingStatement(text, language, awards, printed, _funder(text, language),
+                            first_line + line, first_line + last)
+
+
+def find_funding(lines: Sequence[str], first_line: int = 1) -> list[FundingStatement]:
+    """Every funding statement in ``lines`` in reading order, with its source lines."""
+    keep = compounds(lines)
+    found: list[FundingStatement] = []
+    announced: str | None = None  # a heading alone on its line announces what follows
+    for start, end in _paragraphs(lines):
+        first = lines[start]
+        kind = "funding" if _HEADING.match(first) else "thanks" if _THANKS.match(first) else None
+        opener = _HEADING.match(first) or _THANKS.match(first)
+        if opener and not first[opener.end():].strip():
+            if end - start == 1:
+                announced = kind
+                continue
+            start += 1
+        else:
+            kind = kind or announced
+        announced = None
+        whole = kind == "funding"
+        if kind == "thanks":
+            joined = " ".join(lines[start:end])
+            whole = bool(_FUNDING_WORD.search(joined) or _SCHEME.search(joined))
+        statement = _statement(lines, start, end, keep, first_line, whole)
+        if statement:
+            found.append(statement)
+    return found
