@@ -89,3 +89,11 @@ def test_similarity_is_symmetric_and_bounded():
         forward, backward = similarity(a, "ru", b, "kk"), similarity(b, "kk", a, "ru")
         assert 0.0 <= forward <= 1.0
         assert forward == pytest.approx(backward)
+
+
+def test_fold_is_a_looser_fast_key_across_scripts():
+    from biblio.extract.translit import fold
+
+    assert fold("Казахстан") == fold("Қазақстан") == fold("Kazakhstan") == fold("QAZAQSTAN") == "kazakstan"
+    assert fold("Казахстане").startswith(fold("Kazakhstan"))
+    assert fold("Nassimov") == fold("Насимов")

@@ -1,0 +1,279 @@
+"""A sentence-case form for titles printed in capitals, guided by the article's own text.
+
+Titles are kept as printed; this gives the form that indexes and reference lists want
+(``Децентрализация власти в Казахстане: современное состояние ...``). Lowercasing
+everything would lose proper nouns and acronyms, and no word list can know them all,
+so each word is looked up in the article's own abstract and body (``context``):
+
+1. the first word of the title (and of a sentence after ``.``, ``?``, ``!``) is
+   capitalised;
+2. a word the context writes in capitals (``ШЫҰ``, ``SCO``, ``COVID``) stays in
+   capitals — unless it only appears inside a run of three or more capitalised words,
+   which is a heading or a title, not an acronym;
+3. a word the context writes capitalised when *not* sentence-initial more often than
+   lowercase is a proper noun (``Қазақстан``, ``Scopus``) and keeps the context's
+   spelling; a word the context writes lowercase is lowercased;
+4. a roman numeral (``XXI``, also with the Cyrillic look-alikes ``ХХ``) stays;
+5. an inflected form the context does not contain (``ҚАЗАҚСТАННЫҢ`` beside
+   ``Қазақстан``) is judged by the context's words sharing its longest common prefix,
+   if that prefix has at least 5 letters: the exact form always wins over the stem,
+   so ``қазақстандықтардың`` stays lowercase when the text writes it so;
+6. everything else is lowercased. Words already in lowercase in the title (``(second
+   half of 2000s)``) are kept as printed.
+
+After a colon: English capitalises the first word of a subtitle (APA 7 and Chicago,
+the styles that English-language indexes and most of this journal's readers use);
+Russian and Kazakh continue in lowercase, as their punctuation rules and the
+bibliographic description (GOST 7.0.100, "other title information") require.
+``capitalise_after_colon`` overrides this. Hyphenated words are cased part by part
+(``Қазақстан-Қытай``, ``пост-нормальные``); quotes, numbers and punctuation are kept.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from biblio.extract.translit import fold
+
+STEM = 5  # letters a title word must share with a context word to borrow its case
+HEADING_RUN = 3  # consecutive all-caps words that make a heading, not acronyms
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_CYRILLIC_ROMAN = str.maketrans("ХІ", "XI")  # Cyrillic Ха and І, used for roman numerals in kk/ru text
+_INITIAL_END = re.compile(r"(?:^|[^\w])[^\W\d_]\.\s*$")
+_SENTENCE_END = re.compile(r"(?:[.!?…:]|\n[ \t]*\n)[\s«\"“„'(\[]*$")
+
+
+def is_all_caps(title: str) -> bool:
+    """Whether a title is printed in capitals: at least 70 % of its cased letters are upper case.
+
+    A share rather than "every letter" because capital titles keep some lowercase
+    (``... REFORMS (second half of 2000s)``).
+    """
+    cased = [char for char in title if char.isupper() or char.islower()]
+    if len(cased) < 2:
+        return False
+    return sum(char.isupper() for char in cased) / len(cased) >= 0.7
+
+
+@dataclass
+class _Form:
+    lower: float = 0  # written in lowercase
+    capital: float = 0  # capitalised, not at a sentence start (half weight inside a Title Case name)
+    caps: float = 0  # all capitals, outside headings
+    spellings: Counter = field(default_factory=Counter)  # capitalised spellings seen
+
+    def add(self, other: _Form) -> None:
+        self.lower += other.lower
+        self.capital += other.capital
+        self.caps += other.caps
+        self.spellings.update(other.spellings)
+
+
+def _is_caps(word: str) -> bool:
+    return len(word) >= 2 and word.isupper() and sum(char.isalpha() for char in word) >= 2
+
+
+def _sentence_start(context: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence, a paragraph, a heading or a list item."""
+    before = context[max(0, start - 80):start]
+    if not before.strip():
+        return True
+    if _SENTENCE_END.search(before):
+        # "К.К.Токаев", "Қ. Тоқаев": a period right after a lone capital letter marks an initial.
+        return not _INITIAL_END.search(before)
+    # A line break after a short line without final punctuation: the word follows a heading.
+    line_start = before.rfind("\n")
+    if line_start >= 0 and not before[line_start:].strip():
+        previous = before[:line_start].rstrip()
+        previous_line = previous[previous.rfind("\n") + 1:]
+        return len(previous_line.strip()) < 40 and not previous_line.rstrip().endswith(("-", ","))
+    return False
+
+
+def _evidence(context: str) -> dict[str, _Form]:
+    """How the context writes each word form (lowercased key)."""
+    matches = list(_WORD.finditer(context))
+    caps = [_is_caps(match.group()) for match in matches]
+    capital = [match.group()[0].isupper() for match in matches]
+    # A heading runs on through one-letter words ("ВВЕДЕНИЕ В ТЕОРИЮ") and numbers.
+    upper = [flag or not match.group().islower() and len(match.group()) == 1 or match.group().isdigit()
+             for flag, match in zip(caps, matches)]
+    in_heading = [False] * len(matches)
+    run_start = None
+    for i in range(len(matches) + 1):
+        # A comma ends a run: "АҚШ, ЕО, ҚХР" is a list of acronyms, not a heading.
+        continues = i < len(matches) and upper[i] and not (
+            run_start is not None and "," in context[matches[i - 1].end():matches[i].start()])
+        if run_start is not None and not continues:
+            if i - run_start >= HEADING_RUN:
+                in_heading[run_start:i] = [True] * (i - run_start)
+            run_start = None
+        if run_start is None and i < len(matches) and upper[i]:
+            run_start = i
+
+    def joined(i: int, j: int) -> bool:
+        """Words i and j (j = i + 1) are neighbours in one name: only spaces between them."""
+        return 0 <= i and j < len(matches) and capital[i] and capital[j] and not context[
+            matches[i].end():matches[j].start()].strip()
+
+    forms: dict[str, _Form] = {}
+    for i, match in enumerate(matches):
+        word = match.group()
+        if not any(char.isalpha() for char in word):
+            continue
+        key = word.lower()
+        form = forms.get(key)
+        if form is None:
+            form = forms[key] = _Form()
+        if caps[i]:
+            if not in_heading[i]:
+                form.caps += 1
+        elif word[0].islower():
+            form.lower += 1
+        elif len(word) > 1 and word[0].isupper() and not _sentence_start(context, match.start()):
+            # (A lone capital letter is an initial or part of a heading: no evidence.)
+            # "Creative Industries Clusters Programme": a word inside a Title Case name is
+            # weaker evidence than a lone capital ("in Kazakhstan").
+            form.capital += 0.5 if joined(i - 1, i) or joined(i, i + 1) else 1
+            form.spellings[word] += 1
+    return forms
+
+
+def _is_roman(word: str) -> bool:
+    latin = word.translate(_CYRILLIC_ROMAN)
+    if not latin or not _ROMAN.fullmatch(latin):
+        return False
+    return latin == word or len(word) >= 2  # a lone Cyrillic Х is a letter (2020-х)
+
+
+class _Lookup:
+    """The context's evidence, indexed for prefix look-ups, in its own script and in Latin."""
+
+    def __init__(self, context: str) -> None:
+        self.forms = _evidence(context)
+        self.sorted = sorted(self.forms)
+        self.latin: dict[str, _Form] = {}
+        for key, form in self.forms.items():
+            loose = fold(key)
+            if loose not in self.latin:
+                self.latin[loose] = _Form()
+            self.latin[loose].add(form)
+
+    def exact(self, key: str) -> _Form | None:
+        return self.forms.get(key)
+
+    def inflected(self, key: str) -> list[_Form]:
+        """Context forms that are ``key`` minus an ending, or ``key`` plus one, sharing ≥ STEM letters.
+
+        The closest relatives only: the forms extending ``key`` if any, else the longest
+        form that ``key`` extends (``қазақстандық`` before ``қазақстан`` for
+        ``қазақстандықтардың``).
+        """
+        low = bisect.bisect_right(self.sorted, key)
+        high = bisect.bisect_left(self.sorted, key + "\uffff")
+        longer = [self.forms[form] for form in self.sorted[low:high]]
+        if longer and len(key) >= STEM:
+            return longer
+        for end in range(len(key) - 1, STEM - 1, -1):
+            if key[:end] in self.forms:
+                return [self.forms[key[:end]]]
+        return []
+
+    def transliterated(self, key: str) -> _Form | None:
+        """The evidence for ``key`` in another script or spelling: a loose key it equals or inflects.
+
+        ``Казахстане`` finds ``Қазақстан`` of a Kazakh body or ``Kazakhstan`` of an English
+        abstract; up to 3 more letters (an ending) are allowed.
+        The ending is kept short so that derived words (Russian ``казахский``, English
+        ``Kazakh``) do not borrow the capital of the name they derive from.
+        """
+        latin = fold(key)
+        for end in range(len(latin), max(STEM, len(latin) - 3) - 1, -1):
+            form = self.latin.get(latin[:end])
+            if form is not None and (form.capital or form.lower or form.caps):
+                return form
+        return None
+
+    def siblings(self, key: str) -> list[_Form]:
+        """The context forms sharing the longest common prefix (≥ STEM letters) with ``key``."""
+        at = bisect.bisect_left(self.sorted, key)
+        best = 0
+        for neighbour in self.sorted[max(0, at - 1):at + 1]:
+            best = max(best, _common_prefix(key, neighbour))
+        if best < STEM:
+            return []
+        prefix = key[:best]
+        low = bisect.bisect_left(self.sorted, prefix)
+        high = bisect.bisect_left(self.sorted, prefix + "\uffff")
+        return [self.forms[form] for form in self.sorted[low:high] if form != key]
+
+
+@functools.lru_cache(maxsize=8)
+def _lookup(context: str) -> _Lookup:
+    """One index per context: an article's titles in three languages share it."""
+    return _Lookup(context)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _case_word(word: str, lookup: _Lookup) -> str:
+    """The sentence-case form of one capitalised word (not yet capitalised for a sentence start)."""
+    if any(char.islower() for char in word):
+        return word  # typed in lowercase or mixed case on purpose: keep
+    key = word.lower()
+    form = lookup.exact(key)
+    if form is not None and (form.caps or form.lower or form.capital):
+        if form.caps and form.caps >= form.lower + form.capital:
+            return word
+        return form.spellings.most_common(1)[0][0] if form.capital > form.lower else key
+    if _is_roman(word):
+        return word
+    for relatives in (lookup.inflected(key), [lookup.transliterated(key)], lookup.siblings(key)):
+        relatives = [relative for relative in relatives if relative is not None]
+        capital = sum(relative.capital for relative in relatives)
+        lower = sum(relative.lower for relative in relatives)
+        if capital or lower:
+            return _capitalise(key) if capital > lower else key
+    return key
+
+
+def _capitalise(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def sentence_case(title: str, context: str, lang: str, *, capitalise_after_colon: bool | None = None) -> str:
+    """The title in sentence case, keeping what the article's own text capitalises.
+
+    ``context`` is the article's abstract and body in the title's language. Titles not
+    printed in capitals are returned unchanged.
+    """
+    if not is_all_caps(title):
+        return title
+    after_colon = lang == "en" if capitalise_after_colon is None else capitalise_after_colon
+    lookup = _lookup(context)
+    out: list[str] = []
+    starts = True
+    for piece in re.finditer(r"[^\W_]+(?:['’][^\W_]+)*|[\W_]+", title):
+        text = piece.group()
+        if not _WORD.fullmatch(text):
+            out.append(text)
+            if re.search(r"[.?!…]\s", text) or (after_colon and re.search(r":\s", text)):
+                starts = True
+            continue
+        cased = _case_word(text, lookup)
+        out.append(_capitalise(cased) if starts else cased)
+        starts = False
+    return "".join(out)
