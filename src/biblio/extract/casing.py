@@ -14,10 +14,15 @@ so each word is looked up in the article's own abstract and body (``context``):
    lowercase is a proper noun (``Қазақстан``, ``Scopus``) and keeps the context's
    spelling; a word the context writes lowercase is lowercased;
 4. a roman numeral (``XXI``, also with the Cyrillic look-alikes ``ХХ``) stays;
-5. an inflected form the context does not contain (``ҚАЗАҚСТАННЫҢ`` beside
-   ``Қазақстан``) is judged by the context's words sharing its longest common prefix,
-   if that prefix has at least 5 letters: the exact form always wins over the stem,
-   so ``қазақстандықтардың`` stays lowercase when the text writes it so;
+5. a form the context does not contain is judged, in this order, by (a) the context
+   forms it inflects or that inflect it, in the same script, the closest relatives
+   only (``ҚАЗАҚСТАНДАҒЫ`` by ``Қазақстан``, but ``ҚАЗАҚСТАНДЫҚТАРДЫҢ`` by the
+   lowercase ``қазақстандық``); (b) the same across scripts with a loose key
+   (``КАЗАХСТАНЕ`` by ``Қазақстан`` or ``Kazakhstan``, at most 3 letters of ending, so
+   ``казахская`` does not borrow the capital of ``Kazakh``); (c) the context words
+   sharing its longest common prefix of at least 5 letters. Majority wins; a
+   capitalised word inside a Title Case name (``Creative Industries Clusters``) counts
+   half;
 6. everything else is lowercased. Words already in lowercase in the title (``(second
    half of 2000s)``) are kept as printed.
 
