@@ -153,9 +153,9 @@ class _Reader:
                 return _INVALID
             return value
         if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
-            return self.doc.raw_scalars.get(path, str(value))  # as typed: "2", "1.10", "2025-06-30"
-        if isinstance(value, bool) and path in self.doc.raw_scalars:
-            return self.doc.raw_scalars[path]  # "no", "yes", "on" typed without quotes
+            return self.doc.raw(path, value) or str(value)  # as typed: "2", "1.10", "2025-06-30"
+        if isinstance(value, bool) and self.doc.raw(path, value):
+            return self.doc.raw(path, value)  # "no", "yes", "on" typed without quotes
         self.report("manifest.type", f"expected text, found {_describe(value)}", path)
         return _INVALID
 
@@ -371,7 +371,7 @@ def loads(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Probl
 
 def loads_located(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Problem], Located | None]:
     """Like ``loads``, and also the parsed document, to locate later findings (``locate``)."""
-    doc, problems = parse(text, file)
+    doc, problems = parse(text, file, lazy=True)
     if doc is None:
         return None, problems, None
     reader = _Reader(doc)
@@ -415,7 +415,11 @@ def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Locat
         line = raw[: error.start].count(b"\n") + 1
         return None, [Problem("manifest.encoding", "error", "the file is not UTF-8 text; save it as UTF-8",
                               file=name, line=line)], None
-    return loads_located(text, name)
+    del raw
+    issue, problems, doc = loads_located(text, name)
+    if doc is not None:
+        doc.release(path)  # later positions (lint, writers) come from the file, not a copy of its text
+    return issue, problems, doc
 
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
