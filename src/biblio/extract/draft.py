@@ -1,0 +1,85 @@
+"""Step 8: the draft manifest an editor reviews.
+
+It is an ordinary manifest (``biblio check`` reads it) with the findings listed at the
+top as comments, and before each article the source lines it came from, the printed
+pages that fall inside it, and the sentence-case form offered for titles printed in
+capitals. Comments carry what the manifest has no field for, so nothing found is lost.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from .. import manifest
+from ..fileio import write_atomic
+from ..problems import Problem, sort_key
+from .pipeline import LANGUAGE_NAMES, ArticleDraft, Extraction
+
+_WIDTH = 100
+
+
+def _comment(text: str, indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        wrapped = textwrap.wrap(paragraph, _WIDTH - len(indent) - 2, subsequent_indent="  ",
+                                break_long_words=False, break_on_hyphens=False) or [""]
+        lines.extend(f"{indent}# {part}".rstrip() for part in wrapped)
+    return lines
+
+
+def _finding(problem: Problem) -> str:
+    where = f"line {problem.line}: " if problem.line is not None else ""
+    return f"{where}{problem.severity} [{problem.code}] {problem.message}"
+
+
+def header(extraction: Extraction) -> list[str]:
+    source = Path(extraction.file).name if extraction.file else "the text given"
+    problems = sorted(extraction.problems, key=sort_key)
+    out = _comment(
+        f"Draft manifest written by `biblio extract` from {source}. Everything below is read from that "
+        "text; nothing it does not give has been added. Review the findings, then run `biblio check`.")
+    out.append("#")
+    if problems:
+        out += _comment(f"Findings ({len(problems)}), by severity; line numbers are lines of {source}:")
+        for problem in problems:
+            out += _comment(f"- {_finding(problem)}")
+    else:
+        out += _comment("No findings.")
+    return out
+
+
+def article_comment(n: int, draft: ArticleDraft, source: str) -> list[str]:
+    out = [""]
+    out += _comment(f"Article {n}: lines {draft.first_line}-{draft.last_line} of {source}")
+    if draft.pages:
+        out += _comment("printed page(s) inside it: " + ", ".join(
+            f"{p.page} (line {p.line})" for p in draft.pages))
+    for lang, text in draft.sentence_case.items():
+        out += _comment(f"title in sentence case ({LANGUAGE_NAMES.get(lang, lang)}), suggested: {text}")
+    return out
+
+
+def draft_text(extraction: Extraction) -> str:
+    """The draft manifest as YAML text."""
+    source = Path(extraction.file).name if extraction.file else "the text"
+    body = manifest.dumps(extraction.issue).splitlines()
+    out = header(extraction) + [""]
+    n = 0
+    in_articles = False
+    for line in body:
+        if line.startswith("articles:"):
+            in_articles = True
+        elif in_articles and line.startswith("- "):
+            out += article_comment(n + 1, extraction.articles[n], source)
+            n += 1
+        elif line and not line.startswith((" ", "-")):
+            in_articles = False
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def write_draft(extraction: Extraction, path: str | Path, *, as_json: bool = False) -> None:
+    """Write the draft (YAML, or JSON without comments) atomically."""
+    text = manifest.dumps(extraction.issue, as_json=True) if as_json else draft_text(extraction)
+    write_atomic(Path(path), text)

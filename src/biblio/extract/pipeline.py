@@ -1,0 +1,428 @@
+"""The extraction pipeline: issue text in, a draft `Issue` and findings out.
+
+Steps, each its own module: normalise → find blocks → group into articles → read
+fields → align authors → DOIs, funding, citations, reference lists → issue facts →
+findings. Every finding carries the source line an editor has to look at. Nothing
+the text does not give is filled in; what is missing is reported instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import ids, lint
+from ..manifest import _set_originals as set_originals
+from ..model import Article, Contributor, Funding, Issn, Issue, Journal, LangText
+from ..problems import Problem
+from . import align as align_step
+from . import casing, citations, fields, funding, references
+from .blocks import Block, find_blocks
+from .boundaries import ArticleSpan, group_articles
+from .issue_facts import doi_prefix, header_facts, infer_doi_pattern, issn_from_doi
+from .language import script_language
+from .normalise import PageMarker, normalise
+from .text import Joiner, Line
+
+LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
+
+
+@dataclass
+class ArticleDraft:
+    """One article as extracted, with where its parts were found."""
+
+    article: Article
+    first_line: int
+    last_line: int
+    blocks: dict[str, Block] = field(default_factory=dict)
+    citations: list[citations.Citation] = field(default_factory=list)
+    funding: list[funding.FundingStatement] = field(default_factory=list)
+    reference_lists: list[references.ReferenceList] = field(default_factory=list)
+    pages: list[PageMarker] = field(default_factory=list)
+    printed_dois: list[tuple[str, Line]] = field(default_factory=list)
+    sentence_case: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "lines": [self.first_line, self.last_line],
+            "blocks": {lang: {"first_line": b.first_line, "last_line": b.last_line,
+                              "label_line": b.label.number} for lang, b in self.blocks.items()},
+            "pages": [{"page": p.page, "line": p.line} for p in self.pages],
+            "citations": [{"text": c.text, "numbers": list(c.numbers),
+                           "locators": [{"number": n, "pages": text} for n, text in c.locators],
+                           "line": c.line} for c in self.citations],
+            "funding": [{"language": f.language, "text": f.text, "awards": list(f.awards),
+                         "printed_awards": list(f.printed_awards), "funder": f.funder,
+                         "lines": [f.line, f.last_line]} for f in self.funding],
+            "reference_lists": [{"heading": r.heading, "language": r.language, "line": r.line,
+                                 "entries": len(r.entries)} for r in self.reference_lists],
+            "sentence_case_titles": dict(self.sentence_case),
+        }
+
+
+@dataclass
+class Extraction:
+    issue: Issue
+    articles: list[ArticleDraft]
+    problems: list[Problem]
+    file: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "articles": [a.to_dict() for a in self.articles],
+                "problems": [p.to_dict() for p in self.problems]}
+
+
+class _Findings:
+    """Collects problems with the source file filled in."""
+
+    def __init__(self, file: str | None):
+        self.file = file
+        self.items: list[Problem] = []
+
+    def add(self, code: str, severity: str, message: str, line: int | None = None,
+            path: str | None = None) -> None:
+        self.items.append(Problem(code, severity, message, path=path, file=self.file, line=line))
+
+
+def extract_file(path: str | Path, **options) -> Extraction:
+    """`extract` on a UTF-8 text file; the file name goes into every finding."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return extract(text, file=str(path), **options)
+
+
+def extract(text: str, *, file: str | None = None, fallback_authors: bool = False) -> Extraction:
+    """A draft issue from the text of a printed issue (or of one article)."""
+    found = _Findings(file)
+    norm = normalise(text)
+    lines = norm.lines
+    joiner = Joiner(line.text for line in lines)
+    spans = group_articles(lines, find_blocks(lines))
+    if not spans:
+        found.add("extract.no-articles", "error",
+                  "no article found: an article is recognised by its labelled abstract "
+                  "('Аңдатпа.', 'Аннотация.' or 'Abstract.'); check that the file is the issue's text")
+    raw_lines = text.splitlines()
+    contiguous = _contiguous_view(raw_lines, lines)
+    facts = header_facts(norm.headers)
+    drafts = [_article(n, span, lines, contiguous, joiner, found, fallback_authors)
+              for n, span in enumerate(spans, 1)]
+    for page in norm.pages:
+        for draft in drafts:
+            if draft.first_line <= page.line <= draft.last_line:
+                draft.pages.append(page)
+    issue = _issue(drafts, facts, found)
+    set_originals(issue)  # as loading the draft would: each text's original language
+    _findings(issue, drafts, found)
+    return Extraction(issue, drafts, found.items, file)
+
+
+def _contiguous_view(raw_lines: list[str], kept: list[Line]) -> list[str]:
+    """The normalised text at its original line numbers; dropped lines (headers, page
+    numbers) are empty, so later steps can number what they find."""
+    view = [""] * (len(raw_lines) + 1)
+    for line in kept:
+        view[line.number] = line.text
+    return view
+
+
+def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str], joiner: Joiner,
+             found: _Findings, fallback_authors: bool) -> ArticleDraft:
+    path = f"articles[{n - 1}]"
+    first, last = lines[span.start].number, lines[span.end].number
+    blocks = {block.language: block for block in span.blocks}
+    body = [line for line in lines[span.front_end + 1:span.end + 1]]
+    body_text = " ".join(line.text for line in body)
+    language = script_language(body_text) or span.blocks[0].language
+    titles, abstracts, keywords, names, name_lines = {}, {}, {}, {}, {}
+    for lang, block in blocks.items():
+        if title := fields.title_text(block, joiner):
+            titles[lang] = title
+        if abstract := fields.abstract_text(block, joiner):
+            abstracts[lang] = abstract
+        if words := fields.keyword_list(block, joiner):
+            keywords[lang] = words
+        if printed := fields.author_names(block):
+            names[lang] = printed
+            name_lines[lang] = block.authors[0].number
+    aligned = align_step.align(names, name_lines, fallback=fallback_authors, file=found.file,
+                               path=f"{path}.contributors")
+    found.items.extend(aligned.problems)
+    contributors = [Contributor(names=person) for person in aligned.people]
+    article = Article(language=language, titles=LangText(titles), abstracts=LangText(abstracts),
+                      keywords=keywords, contributors=contributors)
+    draft = ArticleDraft(article, first, last, blocks)
+
+    window = contiguous[first:last + 1]
+    draft.printed_dois = _printed_dois(span)
+    dois = []
+    for printed, line in draft.printed_dois:
+        check = ids.doi(printed)
+        if check.ok and check.value not in dois:
+            dois.append(check.value)
+    if dois:
+        article.doi = dois[0]
+    draft.funding = funding.find_funding(window, first)
+    article.funding = _funding_model(draft.funding)
+    draft.reference_lists = references.find_reference_lists(window, first)
+    if draft.reference_lists:
+        chosen = draft.reference_lists[0]
+        article.references = [references.to_model(entry, chosen.language) for entry in chosen.entries]
+    body_window = _without_reference_lists(window, first, draft.reference_lists)
+    draft.citations = citations.find_citations(body_window, first)
+    article.citations = citations.citation_numbers(draft.citations)
+    context = "\n".join([*abstracts.values(), body_text])
+    for lang, title in titles.items():
+        if casing.is_all_caps(title):
+            draft.sentence_case[lang] = casing.sentence_case(title, context, lang)
+    return draft
+
+
+def _printed_dois(span: ArticleSpan) -> list[tuple[str, Line]]:
+    from .blocks import DOI_IN_TEXT
+    out = []
+    for block in span.blocks:
+        for line in block.dois:
+            match = DOI_IN_TEXT.search(line.text)
+            if match:
+                out.append((match.group(0), line))
+    return sorted(out, key=lambda item: item[1].number)
+
+
+def _without_reference_lists(window: list[str], first: int, lists) -> list[str]:
+    """The article's lines with its reference lists blanked, so ``[1]`` labels are not citations."""
+    if not lists:
+        return window
+    out = list(window)
+    for ref_list in lists:
+        last = max([ref_list.line] + [e.last_line for e in ref_list.entries])
+        for number in range(ref_list.line, last + 1):
+            out[number - first] = ""
+    return out
+
+
+def _funding_model(statements: list[funding.FundingStatement]) -> list[Funding]:
+    """One Funding per award set; statements of it in several languages go together."""
+    grouped: dict[tuple[str, ...], Funding] = {}
+    for statement in statements:
+        entry = grouped.setdefault(statement.awards, Funding(awards=list(statement.awards)))
+        if statement.language not in entry.statement.texts:
+            entry.statement.texts[statement.language] = statement.text
+        if statement.funder and statement.language not in entry.funder.texts:
+            entry.funder.texts[statement.language] = statement.funder
+    return list(grouped.values())
+
+
+def _issue(drafts: list[ArticleDraft], facts, found: _Findings) -> Issue:
+    dois = [d.article.doi for d in drafts if d.article.doi]
+    prefix = doi_prefix(dois)
+    journal_titles = {}
+    if facts.title:
+        journal_titles[script_language(facts.title) or "und"] = facts.title
+    else:
+        found.add("extract.journal.title", "error",
+                  "the text names no journal (no running header was found); write journal.titles "
+                  "in the manifest", path="journal.titles")
+    issns = []
+    issn_values = {v for v in (issn_from_doi(d) for d in dois) if v}
+    if len(issn_values) == 1:
+        issns.append(Issn(issn_values.pop()))
+    journal = Journal(titles=LangText(journal_titles), language=next(iter(journal_titles), None),
+                      issns=issns, doi_prefix=prefix)
+    if facts.year is None:
+        found.add("extract.issue.year", "error",
+                  "the text gives no year for the issue (no running header like '№ 2 (86) 2025' was found); "
+                  "write issue.year in the manifest", path="issue.year")
+    issue = Issue(journal=journal, year=facts.year or 0, number=facts.number,
+                  whole_number=facts.whole_number, articles=[d.article for d in drafts])
+    printed = {n: d.article.doi for n, d in enumerate(drafts, 1) if d.article.doi}
+    pattern = infer_doi_pattern(printed, facts.year, facts.number, facts.whole_number) if prefix else None
+    if pattern and len(printed) < len(drafts):
+        issue.doi_pattern = pattern
+    return issue
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+_NUMBER_SIGN = re.compile(r"^\s*(?:№|No\.?)\s*", re.IGNORECASE)
+_REPEAT = re.compile(r"\b(\w+(?:\s+\w+){0,2})\s+\1\b", re.IGNORECASE)
+
+
+def _findings(issue: Issue, drafts: list[ArticleDraft], found: _Findings) -> None:
+    printed_languages = Counter(lang for d in drafts for lang in d.blocks)
+    issue_languages = [lang for lang, count in printed_languages.items() if count * 2 > len(drafts)]
+    for n, draft in enumerate(drafts, 1):
+        _block_findings(n, draft, issue_languages, found)
+        _doi_findings(n, draft, issue, drafts, found)
+        _content_findings(n, draft, found)
+    _lint_findings(issue, drafts, found)
+
+
+def _block_findings(n: int, draft: ArticleDraft, issue_languages: list[str], found: _Findings) -> None:
+    where = f"articles[{n - 1}]"
+    for lang in issue_languages:
+        if lang not in draft.blocks:
+            found.add("extract.block.missing", "warning",
+                      f"article {n} has no {LANGUAGE_NAMES.get(lang, lang)} block (no labelled abstract in "
+                      f"{LANGUAGE_NAMES.get(lang, lang)}), while most articles print one; add it or confirm "
+                      "that the print lacks it", draft.first_line, where)
+    for lang, block in draft.blocks.items():
+        name = LANGUAGE_NAMES.get(lang, lang)
+        if not block.title:
+            found.add("extract.block.no-title", "warning",
+                      f"article {n}: the {name} block has no title above its abstract; add the title or "
+                      "confirm that the print lacks it", block.label.number, f"{where}.titles.{lang}")
+        if not block.authors:
+            found.add("extract.block.no-authors", "warning",
+                      f"article {n}: the {name} block has no author line; add the authors as printed in "
+                      f"{name} or confirm that the print lacks them", block.first_line, f"{where}.contributors")
+        if not block.keywords:
+            found.add("extract.block.no-keywords", "warning",
+                      f"article {n}: the {name} block has no keyword line; add the keywords or confirm that "
+                      "the print lacks them", block.label.number, f"{where}.keywords.{lang}")
+        elif block.keyword_language and block.keyword_language != lang:
+            found.add("extract.block.label-language", "warning",
+                      f"article {n}: the {name} block's keywords are labelled in "
+                      f"{LANGUAGE_NAMES.get(block.keyword_language)}", block.keywords[0].number,
+                      f"{where}.keywords.{lang}")
+        abstract = " ".join(line.text for line in block.abstract)
+        written = script_language(abstract)
+        if written and written != lang:
+            found.add("extract.block.language", "warning",
+                      f"article {n}: the abstract labelled in {name} is written in "
+                      f"{LANGUAGE_NAMES.get(written, written)}; check the label and the text",
+                      block.label.number, f"{where}.abstracts.{lang}")
+        if block.dois and block.abstract and block.abstract[0].number < block.dois[0].number < block.abstract[-1].number:
+            found.add("extract.doi.inside-abstract", "info",
+                      f"article {n}: a DOI line interrupts the {name} abstract; it was taken out of the "
+                      "abstract", block.dois[0].number, f"{where}.abstracts.{lang}")
+
+
+def _doi_findings(n: int, draft: ArticleDraft, issue: Issue, drafts: list[ArticleDraft],
+                  found: _Findings) -> None:
+    where = f"articles[{n - 1}].doi"
+    seen = set()
+    for printed, line in draft.printed_dois:
+        check = ids.doi(printed)
+        if not check.ok:
+            found.add("extract.doi.invalid", "error", f"article {n}: {check.message}", line.number, where)
+            continue
+        if re.search(r"doi\.org/\s+10\.", printed, re.IGNORECASE):
+            found.add("extract.doi.space", "info",
+                      f"article {n}: the DOI is printed with a space after 'doi.org/' ({printed!r}); "
+                      f"read as {check.value}", line.number, where)
+        if check.value in seen:
+            continue
+        seen.add(check.value)
+        if check.value != draft.article.doi:
+            found.add("extract.doi.conflict", "warning",
+                      f"article {n} prints a second DOI {check.value}; the first, {draft.article.doi}, was kept",
+                      line.number, where)
+    if issue.doi_pattern and draft.article.doi:
+        from ..manifest import expand_doi_pattern
+        expected = expand_doi_pattern(issue.doi_pattern, issue, n)
+        if not ids.same_doi(expected, draft.article.doi):
+            line = draft.printed_dois[0][1].number if draft.printed_dois else draft.first_line
+            found.add("extract.doi.pattern", "warning",
+                      f"article {n}: the printed DOI {draft.article.doi} breaks the issue's pattern, which "
+                      f"gives {expected} for position {n}; check which is right", line, where)
+    if not draft.article.doi:
+        if issue.doi_pattern:
+            from ..manifest import expand_doi_pattern
+            message = (f"article {n} prints no DOI; the issue's pattern gives "
+                       f"{expand_doi_pattern(issue.doi_pattern, issue, n)} — confirm it was registered")
+            found.add("extract.doi.missing", "info", message, draft.first_line, where)
+        else:
+            found.add("extract.doi.missing", "warning",
+                      f"article {n} prints no DOI and no pattern fits the issue's printed DOIs; add it",
+                      draft.first_line, where)
+
+
+def _content_findings(n: int, draft: ArticleDraft, found: _Findings) -> None:
+    where = f"articles[{n - 1}]"
+    article = draft.article
+    if article.citations and not article.references:
+        found.add("extract.citations.no-references", "warning",
+                  f"article {n} cites sources [{_ranges(article.citations)}] but the text has no reference "
+                  "list; add the references from the publisher's copy", draft.citations[0].line,
+                  f"{where}.references")
+    for statement in draft.funding:
+        if not statement.awards:
+            found.add("extract.funding.no-award", "warning",
+                      f"article {n}: the funding statement names no award number; add it if the grant has one",
+                      statement.line, f"{where}.funding")
+        for shown, award in zip(statement.printed_awards, statement.awards, strict=False):
+            if _NUMBER_SIGN.sub("", shown) != award:
+                found.add("extract.funding.award-printed", "warning",
+                          f"article {n}: the award number is printed {shown!r}; read as {award} — confirm it",
+                          statement.line, f"{where}.funding")
+    if draft.pages:
+        pages = ", ".join(str(p.page) for p in draft.pages)
+        found.add("extract.pages", "info",
+                  f"article {n} spans printed page(s) {pages} (from the page numbers that survive in the text); "
+                  "its first and last page are not given — add pages from the print",
+                  draft.pages[0].line, f"{where}.pages")
+    if len(draft.reference_lists) > 1:
+        others = ", ".join(f"'{r.heading}' (line {r.line})" for r in draft.reference_lists[1:])
+        found.add("extract.references.more-lists", "info",
+                  f"article {n} prints more than one reference list; the first, '{draft.reference_lists[0].heading}', "
+                  f"was taken, not {others}", draft.reference_lists[0].line, f"{where}.references")
+    for lang, block in draft.blocks.items():
+        for part, block_lines in (("title", block.title), ("abstract", block.abstract),
+                                  ("keywords", block.keywords)):
+            _repeats(n, lang, part, block_lines, found)
+    for statement in draft.funding:
+        for match in _REPEAT.finditer(statement.text):
+            found.add("extract.text.repeated", "warning",
+                      f"article {n}: the funding statement repeats '{match.group(1)}'; check the print",
+                      statement.line, f"{where}.funding")
+
+
+def _repeats(n: int, lang: str, part: str, block_lines: list[Line], found: _Findings) -> None:
+    text = "\n".join(line.text for line in block_lines)
+    for match in _REPEAT.finditer(text):
+        phrase = match.group(1)
+        if phrase.isdigit():
+            continue
+        line = block_lines[text.count("\n", 0, match.start())].number
+        found.add("extract.text.repeated", "warning",
+                  f"article {n}: the {LANGUAGE_NAMES.get(lang, lang)} {part} repeats '{phrase}' "
+                  f"('{' '.join(match.group(0).split())}'); check the print", line,
+                  f"articles[{n - 1}].{'titles' if part == 'title' else part + 's' if part == 'abstract' else part}.{lang}")
+
+
+def _ranges(numbers: list[int]) -> str:
+    out, start = [], None
+    for i, number in enumerate(numbers):
+        if start is None:
+            start = number
+        if i + 1 == len(numbers) or numbers[i + 1] != number + 1:
+            out.append(str(start) if start == number else f"{start}-{number}")
+            start = None
+    return ", ".join(out)
+
+
+def _lint_findings(issue: Issue, drafts: list[ArticleDraft], found: _Findings) -> None:
+    """The manifest's own editorial rules on keywords and titles, placed at source lines."""
+    for problem in [*lint.keyword_counts(issue), *lint.unrelated_keywords(issue), *lint.original_titles(issue)]:
+        found.items.append(Problem(problem.code, problem.severity, problem.message, path=problem.path,
+                                   file=found.file, line=_source_line(problem.path, drafts)))
+
+
+_PATH = re.compile(r"^articles\[(\d+)\](?:\.(\w+)(?:\.(\w+))?)?")
+
+
+def _source_line(path: str | None, drafts: list[ArticleDraft]) -> int | None:
+    match = _PATH.match(path or "")
+    if not match:
+        return None
+    draft = drafts[int(match.group(1))]
+    part, lang = match.group(2), match.group(3)
+    block = draft.blocks.get(lang or "")
+    if block is not None:
+        lines = {"keywords": block.keywords, "titles": block.title, "abstracts": block.abstract}.get(part or "")
+        if lines:
+            return lines[0].number
+        return block.label.number
+    return draft.first_line
