@@ -104,8 +104,16 @@ def publication_date(issue: Issue, article: Article) -> tuple[PartialDate, bool]
 
 def is_latin(text: str) -> bool:
     """True when every letter of ``text`` is a Latin letter (accents allowed)."""
+    if text.isascii():  # the common case, without a Unicode name lookup per letter
+        return any(char.isalpha() for char in text)
     letters = [char for char in text if char.isalpha()]
-    return bool(letters) and all("LATIN" in unicodedata.name(char, "") for char in letters)
+    return bool(letters) and all(_latin_letter(char) for char in letters)
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_letter(char: str) -> bool:
+    """Whether a letter is Latin; cached because every writer asks this of every name."""
+    return "LATIN" in unicodedata.name(char, "")
 
 
 def latin_name(contributor: Contributor) -> tuple[str, PersonName] | None:

@@ -11,9 +11,11 @@ reported as a ``crossref.not-carried`` note, never dropped silently.
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -65,6 +67,36 @@ def next_timestamp() -> int:
 def _q(name: str, namespace: str = NS) -> str:
     return f"{{{namespace}}}{name}"
 
+_CITATION_TAGS = {name: _q(name) for name in (
+    "journal_title", "author", "volume", "issue", "first_page", "cYear", "doi", "article_title",
+    "unstructured_citation")}
+_TITLE, _GIVEN_NAME, _SURNAME, _ROLE, _CITATION = (_q(name) for name in (
+    "title", "given_name", "surname", "role", "citation"))
+_JATS_P = _q("p", JATS)
+_PAGE_RANGE = re.compile(r"\d\s*[-–]\s*\S")
+
+# The end of a pretty-printed batch after the last article; articles are written before it.
+_BATCH_END = b"    </journal>\n  </body>\n</doi_batch>\n"
+
+
+def _article_holder() -> etree._Element:
+    """A ``journal`` element at the depth it has in a batch, to build one article in."""
+    root = etree.Element(_q("doi_batch"), nsmap=NSMAP)
+    return etree.SubElement(etree.SubElement(root, _q("body")), _q("journal"))
+
+
+def _article_bytes(journal: etree._Element) -> bytes:
+    """The articles in ``journal`` exactly as a pretty-printed whole batch shows them.
+
+    Serialising the small tree lets libxml2 indent and declare namespaces as it does in
+    the batch (serialising the article alone would repeat the namespace declarations).
+    """
+    data = etree.tostring(journal.getparent().getparent(), encoding="UTF-8", pretty_print=True)
+    start = data.index(b"<body>\n    <journal>\n") + len(b"<body>\n    <journal>\n")
+    if not data.endswith(_BATCH_END):
+        raise AssertionError("unexpected serialisation of an article")
+    return data[start:-len(_BATCH_END)]
+
 
 class _Deposit(xmltools.Builder):
     """Builds one doi_batch, collecting problems and what the deposit leaves out."""
@@ -89,16 +121,51 @@ class _Deposit(xmltools.Builder):
     # -- the batch -------------------------------------------------------------------
 
     def build(self, timestamp: int, batch_id: str | None) -> etree._Element | None:
+        """The whole doi_batch as one tree (kept for callers that want a tree; ``stream`` does not)."""
+        root = self.start(timestamp, batch_id)
+        journal = root.find(f"{_q('body')}/{_q('journal')}")
+        for index in self.indexes:
+            self.article(journal, index)
+        self.report_not_carried()
+        return None if any(p.severity == "error" for p in self.problems) else root
+
+    def start(self, timestamp: int, batch_id: str | None) -> etree._Element:
+        """The batch without its articles: head, journal metadata and the issue."""
         root = etree.Element(_q("doi_batch"), nsmap=NSMAP, version=VERSION)
         root.set(_q("schemaLocation", XSI), SCHEMA_LOCATION)
         self.head(root, timestamp, batch_id)
         journal = self.sub(self.sub(root, "body"), "journal")
         self.journal_metadata(journal)
         self.journal_issue(journal)
+        return root
+
+    def stream(self, out: BinaryIO, timestamp: int, batch_id: str | None) -> None:
+        """Write the batch to ``out`` one article at a time, in the bytes ``build`` would give.
+
+        Each article is built in a small tree of its own and serialised at the depth it has
+        in the batch, so memory holds one article, not the issue. Once a problem is an error
+        nothing more is written (the caller discards what was), but every article is still
+        checked so that all problems are reported.
+        """
+        head = etree.tostring(self.start(timestamp, batch_id), xml_declaration=True, encoding="UTF-8",
+                              pretty_print=True)
+        if not head.endswith(_BATCH_END):
+            raise AssertionError("unexpected serialisation of the batch head")
+        failed = self._failed()
+        if not failed:
+            out.write(head[:-len(_BATCH_END)])
         for index in self.indexes:
-            self.article(journal, index)
+            holder = _article_holder()
+            self.article(holder, index)
+            failed = failed or self._failed()
+            if not failed:
+                out.write(_article_bytes(holder))
         self.report_not_carried()
-        return None if any(p.severity == "error" for p in self.problems) else root
+        if not (failed or self._failed()):
+            out.write(_BATCH_END)
+
+    def _failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
 
     def head(self, root: etree._Element, timestamp: int, batch_id: str | None) -> None:
         head = self.sub(root, "head")
@@ -186,7 +253,7 @@ class _Deposit(xmltools.Builder):
             abstract = self.sub(element, "abstract", namespace=JATS)
             abstract.set(XML_LANG, lang)
             for paragraph in derive.paragraphs(text):
-                self.sub(abstract, "p", paragraph, path=f"{path}.abstracts.{lang}", namespace=JATS)
+                self.leaf(abstract, _JATS_P, paragraph, f"{path}.abstracts.{lang}")
         if article.dates.published or article.dates.online:
             if article.dates.published:
                 self.date(element, "publication_date", article.dates.published, "print")
@@ -215,7 +282,7 @@ class _Deposit(xmltools.Builder):
             self.drop(f"titles beyond the first {MAX_TITLES}", index)
         for lang in languages[:MAX_TITLES]:
             titles = self.sub(element, "titles")
-            self.sub(titles, "title", article.titles[lang], path=f"{path}.titles.{lang}")
+            self.leaf(titles, _TITLE, article.titles[lang], f"{path}.titles.{lang}")
         if len(languages) > 1:
             self.drop("the language of each title (Crossref titles have none; the original comes first)", index)
 
@@ -233,15 +300,15 @@ class _Deposit(xmltools.Builder):
         if main is None:  # the manifest reader guarantees names or organization
             return
         main_lang, name = main
-        if derive.latin_name(contributor) is None and index not in self.no_latin_name:
+        if (self.no_latin_name[-1:] != [index]) and derive.latin_name(contributor) is None:  # in article order
             self.no_latin_name.append(index)
         person = self.sub(parent, "person_name", sequence=sequence, contributor_role=contributor.role)
         if name.given:
-            self.sub(person, "given_name", name.given, path=f"{path}.names.{main_lang}.given")
-        self.sub(person, "surname", name.family, path=f"{path}.names.{main_lang}.family")
+            self.leaf(person, _GIVEN_NAME, name.given, f"{path}.names.{main_lang}.given")
+        self.leaf(person, _SURNAME, name.family, f"{path}.names.{main_lang}.family")
         for role in contributor.credit:
             if role in CREDIT_ROLES:
-                self.sub(person, "role", vocab="credit", type=role)
+                etree.SubElement(person, _ROLE, {"vocab": "credit", "type": role})  # a known, clean role
             else:
                 self.note("crossref.credit-role", f"'{role}' is not a CRediT role Crossref knows; it is not "
                           "deposited", f"{path}.credit", "warning")
@@ -262,9 +329,9 @@ class _Deposit(xmltools.Builder):
             alt = self.sub(person, "alt-name")
             for lang, other in others:
                 alt_name = self.sub(alt, "name", language=ids.primary_language(lang))
-                self.sub(alt_name, "surname", other.family, path=f"{path}.names.{lang}.family")
+                self.leaf(alt_name, _SURNAME, other.family, f"{path}.names.{lang}.family")
                 if other.given:
-                    self.sub(alt_name, "given_name", other.given, path=f"{path}.names.{lang}.given")
+                    self.leaf(alt_name, _GIVEN_NAME, other.given, f"{path}.names.{lang}.given")
         if contributor.email or contributor.corresponding:
             self.drop("contributor e-mail addresses and the corresponding-author flag", index)
         if any(other.order == "family-first" for other in contributor.names.values()):
@@ -339,6 +406,8 @@ class _Deposit(xmltools.Builder):
         if not article.references:
             return
         citations = self.sub(element, "citation_list")
+        leaf = self.leaf
+        dropped_extra = dropped_more = False
         for number, reference in enumerate(article.references):
             ref_path = f"{path}.references[{number}]"
             key = f"ref{number + 1}"  # unique by position; the printed label stays in the text
@@ -346,32 +415,35 @@ class _Deposit(xmltools.Builder):
             if reference.type and not kind:
                 self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
                           "the citation is deposited without a type", f"{ref_path}.type", "warning")
-            citation = self.sub(citations, "citation", key=key, type=kind)
+            citation = etree.SubElement(citations, _CITATION, {"key": key, "type": kind} if kind else {"key": key})
             if reference.container:
-                self.sub(citation, "journal_title", reference.container, path=f"{ref_path}.container")
+                leaf(citation, _CITATION_TAGS["journal_title"], reference.container, f"{ref_path}.container")
             if reference.authors:
-                self.sub(citation, "author", reference.authors[0].split(",")[0].strip(),
-                         path=f"{ref_path}.authors")
+                leaf(citation, _CITATION_TAGS["author"], reference.authors[0].split(",")[0].strip(),
+                     f"{ref_path}.authors")
             if reference.volume:
-                self.sub(citation, "volume", reference.volume, path=f"{ref_path}.volume")
+                leaf(citation, _CITATION_TAGS["volume"], reference.volume, f"{ref_path}.volume")
             if reference.issue:
-                self.sub(citation, "issue", reference.issue, path=f"{ref_path}.issue")
+                leaf(citation, _CITATION_TAGS["issue"], reference.issue, f"{ref_path}.issue")
             if reference.pages:
-                self.sub(citation, "first_page", reference.pages.split("-")[0].split("–")[0].strip(),
-                         path=f"{ref_path}.pages")
+                leaf(citation, _CITATION_TAGS["first_page"], reference.pages.split("-")[0].split("–")[0].strip(),
+                     f"{ref_path}.pages")
             if reference.year:
-                self.sub(citation, "cYear", reference.year, path=f"{ref_path}.year")
+                leaf(citation, _CITATION_TAGS["cYear"], reference.year, f"{ref_path}.year")
             if reference.doi:
-                self.sub(citation, "doi", reference.doi)
+                leaf(citation, _CITATION_TAGS["doi"], reference.doi, "")
             if reference.title:
-                self.sub(citation, "article_title", reference.title, path=f"{ref_path}.title")
+                leaf(citation, _CITATION_TAGS["article_title"], reference.title, f"{ref_path}.title")
             if reference.text:
-                self.sub(citation, "unstructured_citation", reference.text, path=f"{ref_path}.text")
-            if reference.language or reference.publisher or reference.url:
+                leaf(citation, _CITATION_TAGS["unstructured_citation"], reference.text, f"{ref_path}.text")
+            if not dropped_extra and (reference.language or reference.publisher or reference.url):
                 self.drop("the language, publisher and URL of references", index)
-            if len(reference.authors) > 1 or (reference.pages and re.search(r"\d\s*[-–]\s*\S", reference.pages)):
+                dropped_extra = True
+            if not dropped_more and (len(reference.authors) > 1
+                                     or (reference.pages and _PAGE_RANGE.search(reference.pages))):
                 self.drop("a reference's authors after the first and its last page (the printed text keeps them)",
                           index)
+                dropped_more = True
 
     def report_not_carried(self) -> None:
         numbers = article_numbers
@@ -396,13 +468,26 @@ def deposit(issue: Issue, *, dois: list[str] | None = None, timestamp: int | Non
     Returns None instead of bytes when something the schema requires is missing; the
     problems say what. ``timestamp`` is injectable for reproducible output in tests.
     """
-    indexes, problems = derive.select_articles(issue, dois)
-    builder = _Deposit(issue, indexes)
-    root = builder.build(timestamp if timestamp is not None else next_timestamp(), batch_id)
-    problems += builder.problems
-    if root is None or any(p.severity == "error" for p in problems):
+    out = io.BytesIO()
+    problems = write_deposit(issue, out, dois=dois, timestamp=timestamp, batch_id=batch_id)
+    if any(p.severity == "error" for p in problems):
         return None, problems
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True), problems
+    return out.getvalue(), problems
+
+
+def write_deposit(issue: Issue, out: BinaryIO, *, dois: list[str] | None = None, timestamp: int | None = None,
+                  batch_id: str | None = None) -> list[Problem]:
+    """Write the deposit to a binary stream article by article, never holding the whole batch.
+
+    The bytes are those ``deposit`` returns. When the problems include an error, what was
+    written is incomplete and must be discarded (``write_streaming`` does).
+    """
+    indexes, problems = derive.select_articles(issue, dois)
+    if problems:
+        return problems
+    builder = _Deposit(issue, indexes)
+    builder.stream(out, timestamp if timestamp is not None else next_timestamp(), batch_id)
+    return problems + builder.problems
 
 
 def write(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
@@ -412,6 +497,15 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple
         return [], problems
     target = folder / FILE_NAME
     write_atomic(target, data)
+    return [target], problems
+
+
+def write_streaming(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
+    """Like ``write`` (same file, same bytes), streamed to disk: memory does not grow with the issue."""
+    target = folder / FILE_NAME
+    problems = xmltools.write_streamed(target, lambda out: write_deposit(issue, out, dois=dois))
+    if any(p.severity == "error" for p in problems):
+        return [], problems
     return [target], problems
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
+from ..fileio import _UMASK
 from ..problems import Problem
 
 # Characters XML 1.0 cannot hold at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
@@ -21,7 +26,7 @@ class Builder:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.not_carried: dict[str, list[int]] = {}
+        self.not_carried: dict[str, dict[int, None]] = {}  # an ordered set per kind
 
     def error(self, code: str, message: str, path: str) -> None:
         self.problems.append(Problem(code, "error", message, path=path))
@@ -30,10 +35,12 @@ class Builder:
         self.problems.append(Problem(code, severity, message, path=path))  # type: ignore[arg-type]
 
     def drop(self, what: str, index: int) -> None:
-        """Remember that article ``index`` has ``what``, which this format cannot carry."""
-        indexes = self.not_carried.setdefault(what, [])
-        if index not in indexes:
-            indexes.append(index)
+        """Remember that article ``index`` has ``what``, which this format cannot carry.
+
+        A dict keeps the indexes in order and makes the check constant-time: a list scan
+        here made a whole-issue deposit quadratic.
+        """
+        self.not_carried.setdefault(what, {})[index] = None
 
     def text(self, value: str, path: str) -> str:
         cleaned, changed = clean_text(value)
@@ -46,16 +53,47 @@ class Builder:
             namespace: str | None = None, attrs: dict[str, str] | None = None,
             **attributes: str) -> etree._Element:
         """A child element. Attributes with empty values are left out; ``attrs`` takes names as
-        they are (``{ns}name``, ``start_date``), keyword names are hyphenated when the format is."""
+        they are (``{ns}name``, ``start_date``), keyword names are hyphenated when the format is.
+
+        lxml refuses exactly the characters ``clean_text`` removes, so values are handed to it
+        as they are and cleaned (with a note) only when it refuses: the writers' hot path.
+        """
         space = namespace if namespace is not None else self.namespace
         name = f"{{{space}}}{tag}" if space else tag
-        named = {(key.replace("_", "-") if self.hyphenate else key): value for key, value in attributes.items()}
-        named.update(attrs or {})
-        element = etree.SubElement(parent, name, {
-            key: self.text(value, path) for key, value in named.items() if value})
+        if attributes or attrs:
+            if self.hyphenate:
+                named = {key.replace("_", "-"): value for key, value in attributes.items() if value}
+            else:
+                named = {key: value for key, value in attributes.items() if value}
+            for key, value in (attrs or {}).items():  # as given, after (and over) the keyword ones
+                if value:
+                    named[key] = value
+                else:
+                    named.pop(key, None)
+            try:
+                element = _SubElement(parent, name, named)
+            except ValueError:
+                element = _SubElement(parent, name, {key: self.text(value, path) for key, value in named.items()})
+        else:
+            element = _SubElement(parent, name)
         if text is not None:
+            try:
+                element.text = text
+            except ValueError:
+                element.text = self.text(text, path)
+        return element
+
+    def leaf(self, parent: etree._Element, name: str, text: str, path: str) -> etree._Element:
+        """A child with text and no attributes, ``name`` already qualified: ``sub`` for hot loops."""
+        element = _SubElement(parent, name)
+        try:
+            element.text = text
+        except ValueError:
             element.text = self.text(text, path)
         return element
+
+
+_SubElement = etree.SubElement
 
 
 def clean_text(text: str) -> tuple[str, bool]:
@@ -96,3 +134,26 @@ def element_path(element: etree._Element) -> str:
         parts.append(name)
         node = parent
     return "/" + "/".join(reversed(parts))
+
+
+def write_streamed(path: Path, produce: Callable[[BinaryIO], list[Problem]]) -> list[Problem]:
+    """Let ``produce`` write to a temporary file next to ``path``; rename it over ``path`` unless
+    the problems it returns include an error (then the file is removed, the old one kept).
+
+    Shared by the streaming writers of every format: the output is never whole in memory,
+    and, as with ``fileio.write_atomic``, a failure never leaves half a file behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb", buffering=1 << 16) as stream:
+            problems = produce(stream)
+        if any(p.severity == "error" for p in problems):
+            Path(temporary).unlink(missing_ok=True)
+            return problems
+        os.chmod(temporary, 0o666 & ~_UMASK)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return problems
