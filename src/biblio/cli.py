@@ -68,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     if (code := _missing_file(args.manifest, args.json, "build")) is not None:
         return code
-    report = api.build(args.manifest, args.output, validate=not args.no_validate)
+    report = api.build(args.manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
     if args.json:
         return _print_report(report, args, "build")
     _print_report(report, args, "build")
@@ -319,6 +319,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("manifest", type=Path, help="the issue manifest")
     build.add_argument("-o", "--output", type=Path, required=True, help="output folder (created if missing)")
     build.add_argument("--no-validate", action="store_true", help="write files without validating them")
+    build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                       help="processes writing formats side by side (default 0: every usable CPU; 1: serial); "
+                            "the output is the same")
     build.set_defaults(run=cmd_build)
 
     export = command("export", "write one format (e.g. the Crossref deposit) and validate it",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import functools
 import json
 import re
 from pathlib import Path as FsPath
@@ -57,28 +58,31 @@ class _Reader:
 
     # -- objects -------------------------------------------------------------------
 
-    def fields(self, value: Any, fields: tuple[Field, ...], path: Path, what: str) -> dict | Any:
+    def fields(self, value: Any, fields: tuple[Field, ...], path: Path, what: str | None) -> dict | Any:
+        """``what`` names the object in messages (None: its path, worked out only when needed)."""
         if not isinstance(value, dict):
-            self.report("manifest.type", f"{what} must be a mapping of keys to values, "
-                        f"not {_describe(value)}", path)
+            self.report("manifest.type", f"{what or format_path(path) or 'the manifest'} must be a mapping of "
+                        f"keys to values, not {_describe(value)}", path)
             return _INVALID
-        known = {f.key: f for f in fields}
+        known = _known_keys(fields)
         for key in value:
             if key not in known:
                 close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else (
                     "allowed keys here: " + ", ".join(known))
-                self.report("manifest.unknown-key", f"unknown key '{key}' in {what}; {hint}",
-                            path + (key,), key=True)
+                self.report("manifest.unknown-key", f"unknown key '{key}' in "
+                            f"{what or format_path(path) or 'the manifest'}; {hint}", path + (key,), key=True)
         result: dict = {}
         failed = False
         for f in fields:
-            if f.key not in value or value[f.key] is None:
+            item = value.get(f.key)
+            if item is None:
                 if f.required:
-                    self.report("manifest.missing", f"{what} needs '{f.key}' ({f.doc.rstrip('.')})", path)
+                    self.report("manifest.missing", f"{what or format_path(path) or 'the manifest'} needs "
+                                f"'{f.key}' ({f.doc.rstrip('.')})", path)
                     failed = True
                 continue
-            converted = self.value(value[f.key], f.kind, path + (f.key,))
+            converted = self.value(item, f.kind, path + (f.key,))
             if converted is _INVALID:
                 failed = failed or f.required
                 continue
@@ -87,8 +91,7 @@ class _Reader:
 
     def obj(self, value: Any, name: str, path: Path) -> Any:
         spec = OBJECTS[name]
-        what = format_path(path) or "the manifest"
-        data = self.fields(value, spec.fields, path, what)
+        data = self.fields(value, spec.fields, path, None)
         if data is _INVALID:
             return _INVALID
         check = _OBJECT_CHECKS.get(name)
@@ -99,52 +102,46 @@ class _Reader:
     # -- values --------------------------------------------------------------------
 
     def value(self, value: Any, kind: Kind, path: Path) -> Any:
-        if isinstance(kind, Text):
-            return self.text(value, path)
-        if isinstance(kind, Integer):
-            return self.integer(value, kind, path)
-        if isinstance(kind, Boolean):
-            if isinstance(value, bool):
-                return value
-            self.report("manifest.type", f"expected true or false, found {_describe(value)}", path)
+        return _VALUE_READERS[type(kind)](self, value, kind, path)
+
+    def _boolean(self, value: Any, kind: Boolean, path: Path) -> Any:
+        if isinstance(value, bool):
+            return value
+        self.report("manifest.type", f"expected true or false, found {_describe(value)}", path)
+        return _INVALID
+
+    def _choice(self, value: Any, kind: Choice, path: Path) -> Any:
+        text = self.text(value, path)
+        if text is not _INVALID and text not in kind.values:
+            close = difflib.get_close_matches(text, kind.values, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            self.report("manifest.choice", f"'{text}' is not allowed here; {hint}"
+                        f"use one of: {', '.join(kind.values)}", path)
             return _INVALID
-        if isinstance(kind, Date):
-            return self.date(value, path)
-        if isinstance(kind, Choice):
-            text = self.text(value, path)
-            if text is not _INVALID and text not in kind.values:
-                close = difflib.get_close_matches(text, kind.values, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                self.report("manifest.choice", f"'{text}' is not allowed here; {hint}"
-                            f"use one of: {', '.join(kind.values)}", path)
-                return _INVALID
-            return text
-        if isinstance(kind, Identifier):
-            text = self.text(value, path)
-            if text is _INVALID:
-                return _INVALID
-            checked = kind.check(text)
-            if not checked.ok:
-                self.problems.append(checked.problem(**self.doc.where(path)))  # type: ignore[arg-type]
-                return _INVALID
-            return checked.value
-        if isinstance(kind, MultiText):
-            return self.multitext(value, path)
-        if isinstance(kind, Keywords):
-            return self.by_language(value, path, lambda v, p: self.keyword_list(v, p))
-        if isinstance(kind, ListOf):
-            if not isinstance(value, list):
-                self.report("manifest.type", f"expected a list (lines starting with '- '), "
-                            f"found {_describe(value)}", path)
-                return _INVALID
-            items = [self.value(item, kind.item, path + (index,)) for index, item in enumerate(value)]
-            return [item for item in items if item is not _INVALID]
-        if isinstance(kind, ByLanguage):
-            assert kind.item is not None
-            return self.by_language(value, path, lambda v, p: self.obj(v, kind.item.name, p))
-        if isinstance(kind, Object):
-            return self.obj(value, kind.name, path)
-        raise TypeError(f"unhandled kind {kind!r}")  # pragma: no cover
+        return text
+
+    def _identifier(self, value: Any, kind: Identifier, path: Path) -> Any:
+        text = self.text(value, path)
+        if text is _INVALID:
+            return _INVALID
+        checked = kind.check(text)
+        if not checked.ok:
+            self.problems.append(checked.problem(**self.doc.where(path)))  # type: ignore[arg-type]
+            return _INVALID
+        return checked.value
+
+    def _list(self, value: Any, kind: ListOf, path: Path) -> Any:
+        if not isinstance(value, list):
+            self.report("manifest.type", f"expected a list (lines starting with '- '), "
+                        f"found {_describe(value)}", path)
+            return _INVALID
+        read = _VALUE_READERS[type(kind.item)]
+        items = [read(self, item, kind.item, path + (index,)) for index, item in enumerate(value)]
+        return [item for item in items if item is not _INVALID]
+
+    def _by_language_objects(self, value: Any, kind: ByLanguage, path: Path) -> Any:
+        assert kind.item is not None
+        return self.by_language(value, path, lambda v, p: self.obj(v, kind.item.name, p))
 
     def text(self, value: Any, path: Path) -> Any:
         if isinstance(value, str):
@@ -188,7 +185,7 @@ class _Reader:
         return parsed
 
     def language_key(self, key: Any, path: Path) -> str | None:
-        checked = ids.language_tag(str(key))
+        checked = _language_tag(str(key))
         if not checked.ok:
             self.problems.append(checked.problem(**self.doc.where(path, key=True)))  # type: ignore[arg-type]
             return None
@@ -228,6 +225,37 @@ class _Reader:
             return _INVALID
         words = [self.text(item, path + (index,)) for index, item in enumerate(value)]
         return [word for word in words if word is not _INVALID]
+
+
+_VALUE_READERS = {
+    Text: lambda reader, value, kind, path: reader.text(value, path),
+    Integer: lambda reader, value, kind, path: reader.integer(value, kind, path),
+    Boolean: _Reader._boolean,
+    Date: lambda reader, value, kind, path: reader.date(value, path),
+    Choice: _Reader._choice,
+    Identifier: _Reader._identifier,
+    MultiText: lambda reader, value, kind, path: reader.multitext(value, path),
+    Keywords: lambda reader, value, kind, path: reader.by_language(value, path, reader.keyword_list),
+    ListOf: _Reader._list,
+    ByLanguage: _Reader._by_language_objects,
+    Object: lambda reader, value, kind, path: reader.obj(value, kind.name, path),
+}
+
+
+_KNOWN: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
+
+
+def _known_keys(fields: tuple[Field, ...]) -> dict[str, Field]:
+    """The fields by key; keyed by identity (hashing the declarations costs more than reading)."""
+    entry = _KNOWN.get(id(fields))
+    if entry is None or entry[0] is not fields:
+        entry = _KNOWN[id(fields)] = (fields, {f.key: f for f in fields})
+    return entry[1]
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_tag(text: str) -> ids.IdCheck:
+    return ids.language_tag(text)  # the same few tags on every article
 
 
 def _describe(value: Any) -> str:

@@ -67,7 +67,9 @@ class Located:
         return self.raw_scalars.get(path)
 
     def release(self, path: str | os.PathLike | None = None) -> None:
-        """Let go of the text; later positions are read from the file at ``path`` (if unchanged)."""
+        """Let go of the data and the text: the document then only answers ``where``; with a lazy
+        locator, positions are read from the file at ``path`` (none if it changed since)."""
+        self.data = None
         if self.locator is not None:
             self.locator.release(path)
 
