@@ -124,3 +124,27 @@ def test_checks_wait_for_a_clean_load(tmp_path, minimal_text):
     _, problems = api.check(bad)
     assert "check.postponed" in codes(problems)
     assert "contributors.missing" not in codes(problems)  # would count a half-read issue
+
+
+def test_unrelated_keywords_name_the_articles_they_fit_without_comparing_every_pair(example_path):
+    from biblio import lint as lint_module
+    from biblio import manifest as manifest_module
+
+    issue, _ = manifest_module.load(example_path)
+    first = issue.articles[0]
+    lang = next(lang for lang, words in first.keywords.items() if words)
+    # give article 1 the keywords of every other article in turn: the reading names that article
+    for other in range(1, len(issue.articles)):
+        words = issue.articles[other].keywords.get(lang)
+        if not words or not (issue.articles[other].titles.get(lang) or issue.articles[other].abstracts.get(lang)):
+            continue
+        first.keywords[lang] = list(words)
+        found = [p for p in lint_module.unrelated_keywords(issue) if p.path == f"articles[0].keywords.{lang}"]
+        expected = [n for n, candidate in enumerate(issue.articles) if n != 0
+                    and lint_module._own_text(candidate, lang).strip()
+                    and lint_module._related_share(words, lint_module._own_text(candidate, lang)) >= 0.5]
+        if lint_module._related_share(words, lint_module._own_text(first, lang)) >= 1 / 3:
+            assert not found
+        else:
+            assert len(found) == 1
+            assert (lint_module.article_numbers(expected) in found[0].message) == bool(expected)

@@ -101,13 +101,17 @@ _WORD = re.compile(r"\w+")
 def _stems(text: str) -> set[str]:
     """Crude stems (first five letters of words of four letters or more), good enough to
     tell whether two texts in one language talk about the same things."""
-    return {word[:5] for word in (w.lower() for w in _WORD.findall(text)) if len(word) >= 4 and not word.isdigit()}
+    words = {w.lower() for w in set(_WORD.findall(text))}
+    return {word[:5] for word in words if len(word) >= 4 and not word.isdigit()}
 
 
 def _related_share(words: list[str], text: str) -> float:
     """The share of keywords that have a word in common with ``text``."""
-    own = _stems(text)
-    return sum(bool(_stems(word) & own) for word in words) / len(words)
+    return _share([_stems(word) for word in words], _stems(text))
+
+
+def _share(keyword_stems: list[set[str]], own: set[str]) -> float:
+    return sum(not stems.isdisjoint(own) for stems in keyword_stems) / len(keyword_stems)
 
 
 def _own_text(article: Article, lang: str) -> str:
@@ -120,17 +124,45 @@ def unrelated_keywords(issue: Issue) -> list[Problem]:
 
     A list is flagged when fewer than a third of its keywords relate to the article's text;
     in the example issue related lists score 0.5 or more and the misplaced one 0.17.
+
+    Each text's stems are computed once; the articles a flagged list fits better are found
+    through an index from stem to articles, not by comparing the list with every article.
     """
     problems: list[Problem] = []
+    own: dict[tuple[int, str], set[str]] = {}  # (article, language) -> stems of its title and abstract
+    by_stem: dict[str, dict[str, set[int]]] = {}  # language -> stem -> articles; built on the first flag
+
+    def stems_of(index: int, lang: str) -> set[str]:
+        key = (index, lang)
+        if key not in own:
+            text = _own_text(issue.articles[index], lang)
+            own[key] = _stems(text) if text.strip() else set()
+        return own[key]
+
+    def index_for(lang: str) -> dict[str, set[int]]:
+        if lang not in by_stem:
+            postings: dict[str, set[int]] = {}
+            for other, candidate in enumerate(issue.articles):
+                if _own_text(candidate, lang).strip():
+                    for stem in stems_of(other, lang):
+                        postings.setdefault(stem, set()).add(other)
+            by_stem[lang] = postings
+        return by_stem[lang]
+
     for index, article in enumerate(issue.articles):
         for lang, words in article.keywords.items():
             if not words or not _own_text(article, lang).strip():
                 continue
-            if _related_share(words, _own_text(article, lang)) >= 1 / 3:
+            keyword_stems = [_stems(word) for word in words]
+            if _share(keyword_stems, stems_of(index, lang)) >= 1 / 3:
                 continue
-            better = [other for other, candidate in enumerate(issue.articles)
-                      if other != index and _own_text(candidate, lang).strip()
-                      and _related_share(words, _own_text(candidate, lang)) >= 0.5]
+            postings = index_for(lang)
+            related: dict[int, int] = {}  # article -> how many of the keywords relate to its text
+            for stems in keyword_stems:
+                for other in set().union(*(postings.get(stem, ()) for stem in stems)):
+                    related[other] = related.get(other, 0) + 1
+            better = sorted(other for other, count in related.items()
+                            if other != index and count / len(words) >= 0.5)
             elsewhere = f"; they fit {article_numbers(better)} better" if better else ""
             problems.append(Problem(
                 "keywords.unrelated", "warning",
