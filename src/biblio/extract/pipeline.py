@@ -143,9 +143,8 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
             abstracts[lang] = abstract
         if words := fields.keyword_list(block, joiner):
             keywords[lang] = words
-        if printed := fields.author_names(block):
-            names[lang] = printed
-            name_lines[lang] = block.authors[0].number
+        names[lang] = fields.author_names(block)  # [] marks a block without an author line
+        name_lines[lang] = (block.authors[0] if block.authors else block.label).number
     aligned = align_step.align(names, name_lines, fallback=fallback_authors, file=found.file,
                                path=f"{path}.contributors")
     found.items.extend(aligned.problems)
@@ -352,8 +351,9 @@ def _content_findings(n: int, draft: ArticleDraft, found: _Findings) -> None:
             found.add("extract.funding.no-award", "warning",
                       f"article {n}: the funding statement names no award number; add it if the grant has one",
                       statement.line, f"{where}.funding")
-        for shown, award in zip(statement.printed_awards, statement.awards, strict=False):
-            if _NUMBER_SIGN.sub("", shown) != award:
+        for shown in dict.fromkeys(statement.printed_awards):
+            award = funding.normalise_award(shown)
+            if _NUMBER_SIGN.sub("", shown).replace(" ", "") != award:
                 found.add("extract.funding.award-printed", "warning",
                           f"article {n}: the award number is printed {shown!r}; read as {award} — confirm it",
                           statement.line, f"{where}.funding")
