@@ -45,15 +45,29 @@ def placeholders(pattern: str) -> set[str]:
 
 def fill_pattern(pattern: str, values: dict[str, str | None]) -> str:
     """Fill the placeholders; raises KeyError naming one that has no value."""
-    def fill(match: re.Match) -> str:
+    parts = []
+    for literal, name, width in _template(pattern):
+        parts.append(literal)
+        if name is not None:
+            value = values.get(name)
+            if value is None:
+                raise KeyError(name)
+            parts.append(value.zfill(width) if width else value)
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _template(pattern: str) -> tuple[tuple[str, str | None, int], ...]:
+    """A pattern as (text before, placeholder name, zero-padded width) triples, parsed once:
+    a writer fills the same pattern for every article."""
+    parts, start = [], 0
+    for match in _PLACEHOLDER.finditer(pattern):
         field = _FIELD.fullmatch(match.group(1))
         name, width = (field.group(1), field.group(2)) if field else (match.group(1), None)
-        value = values.get(name)
-        if value is None:
-            raise KeyError(name)
-        return value.zfill(int(width)) if width else value
-
-    return _PLACEHOLDER.sub(fill, pattern)
+        parts.append((pattern[start:match.start()], name, int(width) if width else 0))
+        start = match.end()
+    parts.append((pattern[start:], None, 0))
+    return tuple(parts)
 
 
 def article_doi(issue: Issue, seq: int) -> str:
@@ -66,9 +80,13 @@ def article_doi(issue: Issue, seq: int) -> str:
 def _url(pattern: str, doi: str, seq: int | None) -> str | None:
     if seq is None and "seq" in placeholders(pattern):
         return None
-    quote = functools.partial(urllib.parse.quote, safe="/:;()._-")  # a DOI may hold '#', '?', '<'
-    return fill_pattern(pattern, {"doi": quote(doi), "suffix": quote(doi.split("/", 1)[1]),
+    quoted = _quote(doi)  # a DOI may hold '#', '?', '<'
+    return fill_pattern(pattern, {"doi": quoted, "suffix": quoted.split("/", 1)[1],
                                   "seq": None if seq is None else str(seq)})
+
+
+def _quote(text: str) -> str:
+    return urllib.parse.quote(text, safe="/:;()._-")
 
 
 def landing_page(issue: Issue, index: int) -> str | None:
@@ -139,7 +157,12 @@ def main_name(contributor: Contributor, article: Article) -> tuple[str, PersonNa
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs of a multi-paragraph text (separated by blank lines)."""
-    return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+    if "\n" not in text:  # one paragraph: no regular expression over a long abstract
+        return [text.strip()] if text.strip() else []
+    return [part.strip() for part in _BLANK_LINE.split(text) if part.strip()]
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 # --- one language for the citation formats (BibTeX, CSL-JSON, RIS) ------------------------

@@ -49,12 +49,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import bibtexparser
 from bibtexparser.library import Library
@@ -69,10 +71,8 @@ from bibtexparser.model import (
     ImplicitComment,
     ParsingFailedBlock,
 )
-from bibtexparser.writer import BibtexFormat
 
 from .. import derive, ids
-from ..fileio import write_atomic
 from ..model import (
     Article,
     ArticleDates,
@@ -87,6 +87,7 @@ from ..model import (
     Publisher,
 )
 from ..problems import Problem, article_numbers
+from . import xmltools
 
 FILE_NAME = "articles.bib"
 
@@ -149,10 +150,17 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "\\": r"\textbackslash{}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _LIGATURES = {"--", "''", "``", "!`", "?`"}  # pairs TeX (and the reader) turn into other characters
+_SPACES = re.compile(" {2,}")
+_TEX_SPECIAL = re.compile(r"[&%$#_\\~^{}]")
+_ESCAPE_PAIRED = {**_ESCAPES, "{": r"\{", "}": r"\}"}
+_ESCAPE_UNPAIRED = {**_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+_LIGATURE_START = re.compile(r"-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)")  # "{}" goes after each
 
 
 def squash(text: str) -> str:
     """Whitespace runs as one space, trimmed: what BibTeX keeps of a field's spacing."""
+    if text.isprintable():  # no whitespace but spaces (the usual value): no regular expression
+        return (_SPACES.sub(" ", text) if "  " in text else text).strip()
     return _SPACE.sub(" ", text).strip()
 
 
@@ -179,19 +187,19 @@ def tex_escape(text: str) -> str:
     Whitespace is squashed; letters of every script stay as they are.
     """
     text = squash(text)
-    paired = _braces_pair_up(text)
-    out: list[str] = []
-    for position, char in enumerate(text):
-        if char in "{}":
-            if paired:
-                out.append("\\" + char)
-            else:
-                out.append(r"\textbraceleft{}" if char == "{" else r"\textbraceright{}")
-        else:
-            out.append(_ESCAPES.get(char, char))
-        if text[position:position + 2] in _LIGATURES:
-            out.append("{}")
-    return "".join(out)
+    if not _needs_escape(text):  # most text: one fast search per special character
+        return text
+    table = _ESCAPE_PAIRED if _braces_pair_up(text) else _ESCAPE_UNPAIRED
+    escaped = _TEX_SPECIAL.sub(lambda match: table[match.group()], text)
+    # Escapes neither hold nor border the ligature characters, so the pairs are the text's own.
+    return _LIGATURE_START.sub(r"\g<0>{}", escaped)
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether ``text`` has a character TeX treats specially or a ligature pair."""
+    return ("&" in text or "%" in text or "$" in text or "#" in text or "_" in text or "\\" in text
+            or "~" in text or "^" in text or "{" in text or "}" in text or "`" in text or "--" in text
+            or "''" in text)
 
 
 @functools.cache
@@ -256,6 +264,8 @@ _TRANSLIT = {
 
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: Cyrillic transliterated, accents dropped."""
+    if text.isascii():  # nothing to transliterate or decompose
+        return "".join(filter(str.isalnum, text.lower()))
     letters = "".join(_TRANSLIT.get(char, char) for char in text.lower())
     letters = unicodedata.normalize("NFKD", letters.replace("ß", "ss").replace("ø", "o").replace("ł", "l"))
     return "".join(char for char in letters if char.isascii() and char.isalnum())
@@ -267,9 +277,18 @@ def _key_word(article: Article) -> str:
         title = next((text for _, text in article.titles.items() if derive.is_latin(text)), None)
     if title is None:
         title = article.titles.main or ""
-    words = [ascii_fold(word) for word in re.split(r"[\s\-–—/]+", title)]
-    words = [word for word in words if word and not word.isdigit()]
-    return next((word for word in words if len(word) >= 4), words[0] if words else "")
+    first = ""
+    for word in _TITLE_WORDS.split(title):  # folded one at a time: the key needs only the first few
+        word = ascii_fold(word)
+        if not word or word.isdigit():
+            continue
+        if len(word) >= 4:
+            return word
+        first = first or word
+    return first
+
+
+_TITLE_WORDS = re.compile(r"[\s\-–—/]+")
 
 
 def _key_name(article: Article) -> str:
@@ -341,7 +360,13 @@ def _keywords_tex(words: list[str]) -> str:
 
 def _url(url: str) -> str:
     """A URL as BibTeX can hold it verbatim: characters that would unbalance the field percent-encoded."""
-    return "".join({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}.get(char, char) for char in url.strip())
+    url = url.strip()
+    if "{" in url or "}" in url or "\\" in url or " " in url:  # rare: the usual URL is returned as it is
+        url = "".join(_URL_ESCAPES.get(char, char) for char in url)
+    return url
+
+
+_URL_ESCAPES = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}
 
 
 @dataclass
@@ -349,19 +374,18 @@ class _Writer:
     issue: Issue
     lang: str | None
     problems: list[Problem] = field(default_factory=list)
-    not_carried: dict[str, list[int]] = field(default_factory=dict)
+    not_carried: dict[str, dict[int, None]] = field(default_factory=dict)  # an ordered set per kind
     no_langid: set[str] = field(default_factory=set)
     journal_fallbacks: set[str] = field(default_factory=set)
 
     def drop(self, what: str, index: int) -> None:
-        indexes = self.not_carried.setdefault(what, [])
-        if index not in indexes:
-            indexes.append(index)
+        self.not_carried.setdefault(what, {})[index] = None
 
     def warn(self, code: str, message: str, path: str) -> None:
         self.problems.append(Problem(code, "warning", message, path=path))
 
-    def entry(self, index: int, key: str) -> Entry:
+    def entry(self, index: int) -> list[tuple[str, _Value]]:
+        """The fields of one article's entry, in order; the long texts are escaped when written."""
         issue, article = self.issue, self.issue.articles[index]
         path = f"articles[{index}]"
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
@@ -369,7 +393,7 @@ class _Writer:
         text_lang = shown.lang
         if article.titles and shown.lang not in article.titles:
             text_lang = article.titles.languages[0]  # the title decides what langid says
-        fields: list[tuple[str, str]] = []
+        fields: list[tuple[str, _Value]] = []
         people: dict[str, list[str]] = {}
         for contributor, name in shown.authors:
             if contributor.role not in ("author", "editor", "translator"):
@@ -383,7 +407,7 @@ class _Writer:
         if people.get("author"):
             fields.append(("author", " and ".join(people["author"])))
         if shown.title:
-            fields.append(("title", "{" + tex_escape(shown.title) + "}"))
+            fields.append(("title", functools.partial(_braced, shown.title)))
         else:
             self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", path)
         if shown.journal_title:
@@ -414,8 +438,9 @@ class _Writer:
         url = derive.landing_page(issue, index)
         if url:
             fields.append(("url", _url(url)))
-        if shown.abstract:
-            fields.append(("abstract", r" \par ".join(tex_escape(p) for p in paragraphs(shown.abstract))))
+        abstract = paragraphs(shown.abstract) if shown.abstract else []
+        if abstract:
+            fields.append(("abstract", functools.partial(_abstract_tex, abstract)))
         if shown.keywords:
             for word in shown.keywords:
                 if "," in word or ";" in word:
@@ -437,8 +462,7 @@ class _Writer:
             if people.get(role):
                 fields.append((role, " and ".join(people[role])))
         self.check_not_carried(article, index, shown, text_lang)
-        return Entry("article", key, [Field(name, value, enclosing="no-enclosing" if name == "month" else None)
-                                      for name, value in fields if value])
+        return [(name, value) for name, value in fields if value]
 
     def pages(self, article: Article) -> list[tuple[str, str]]:
         pages = article.pages
@@ -516,14 +540,6 @@ class _Writer:
                                          f"BibTeX cannot carry {what} ({article_numbers(indexes)})", path="articles"))
 
 
-def _format() -> BibtexFormat:
-    fmt = BibtexFormat()
-    fmt.indent = "  "
-    fmt.value_column = "auto"
-    fmt.block_separator = "\n"
-    return fmt
-
-
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
     """The issue (or the articles with the given DOIs) as BibTeX text, in ``lang`` or each article's own."""
     indexes, problems = derive.select_articles(issue, dois)
@@ -531,9 +547,56 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
         return "", problems
     writer = _Writer(issue, lang)
     keys = cite_keys(issue)
-    library = Library([writer.entry(index, keys[index]) for index in indexes])
+    entries = [(keys[index], writer.entry(index)) for index in indexes]
     writer.report()
-    return bibtexparser.write_string(library, bibtex_format=_format()), problems + writer.problems
+    width = max((len(name) for _, fields in entries for name, _ in fields), default=0)
+    return "\n".join(_entry_text(key, fields, width) for key, fields in entries), problems + writer.problems
+
+
+def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] | None = None) -> list[Problem]:
+    """Write the text ``dumps`` gives to a text stream one entry at a time, holding no more than one.
+
+    The values line up after the longest field name of the file, so a first pass finds the
+    field names (the long texts, escaped only when written, cost nothing there).
+    """
+    indexes, problems = derive.select_articles(issue, dois)
+    if problems:
+        return problems
+    keys = cite_keys(issue)
+    scout = _Writer(issue, lang)  # its problems are the second pass's, so they are dropped
+    width = max((len(name) for index in indexes for name, _ in scout.entry(index)), default=0)
+    writer = _Writer(issue, lang)
+    out.writelines(("\n" if number else "") + _entry_text(keys[index], writer.entry(index), width)
+                   for number, index in enumerate(indexes))
+    writer.report()
+    return problems + writer.problems
+
+
+# A field value: text, or (for the long texts) a function that escapes it when the entry is written.
+_Value = str | Callable[[], str]
+
+
+def _braced(title: str) -> str:
+    return "{" + tex_escape(title) + "}"
+
+
+def _abstract_tex(paragraphs: list[str]) -> str:
+    return r" \par ".join(tex_escape(paragraph) for paragraph in paragraphs)
+
+
+def _entry_text(key: str, fields: list[tuple[str, _Value]], width: int) -> str:
+    """One ``@article``, as bibtexparser writes it with its default enclosing (braces; ``month``
+    bare) and the values aligned after the longest field name: written here directly, because
+    bibtexparser copies every entry and runs it through its middleware first."""
+    lines = [f"@article{{{key},\n"]
+    last = len(fields) - 1
+    for number, (name, value) in enumerate(fields):
+        text = value if isinstance(value, str) else value()
+        if name != "month":
+            text = "{" + text + "}"
+        lines.append(f"  {name}{' ' * (width - len(name))} = {text}{',' if number < last else ''}\n")
+    lines.append("}\n")
+    return "".join(lines)
 
 
 def file_name(lang: str | None) -> str:
@@ -542,12 +605,22 @@ def file_name(lang: str | None) -> str:
 
 def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
           lang: str | None = None) -> tuple[list[Path], list[Problem]]:
-    """The registry's writer: ``articles.bib`` (each article in its language) or ``articles.{lang}.bib``."""
-    text, problems = dumps(issue, lang=lang, dois=dois)
+    """The registry's writer: ``articles.bib`` (each article in its language) or ``articles.{lang}.bib``.
+
+    Streamed to a temporary file that replaces the target only when nothing went wrong.
+    """
+    target = folder / file_name(lang)
+
+    def produce(stream: BinaryIO) -> list[Problem]:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+        try:
+            return dump(issue, text, lang=lang, dois=dois)
+        finally:
+            text.detach()
+
+    problems = xmltools.write_streamed(target, produce)
     if any(p.severity == "error" for p in problems):
         return [], problems
-    target = folder / file_name(lang)
-    write_atomic(target, text)
     return [target], problems
 
 

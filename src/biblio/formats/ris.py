@@ -31,14 +31,16 @@ splits URLs at ``;``, reads nothing after a byte-order mark, and reports no line
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from .. import derive, ids
-from ..fileio import write_atomic
 from ..model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
 from ..problems import Problem, article_numbers, sort_key
+from . import xmltools
 
 FILE_NAME = "articles.ris"
 NEWLINE = "\r\n"
@@ -84,13 +86,20 @@ _AMBIGUOUS = re.compile(r"^\s*[A-Za-z0-9]{2}(?:\s*-\s|\s+-|\s*-$)")
 
 _BREAKS = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u2028\u2029]+")  # ASCII whitespace, line breaks; not NBSP
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+_SPACES = re.compile(" {2,}")
 
 
 # --- writing ----------------------------------------------------------------------------
 
 def one_line(text: str) -> str:
     """The text as one RIS value: runs of whitespace and line breaks made one space."""
+    if text.isprintable():  # no control character, no whitespace but spaces: most values, checked fast
+        return (_SPACES.sub(" ", text) if "  " in text else text).strip()
     return _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def _without_control(text: str) -> str:
+    return text if text.isprintable() else _CONTROL.sub("", text)
 
 
 def abstract_lines(text: str) -> list[str]:
@@ -100,7 +109,7 @@ def abstract_lines(text: str) -> list[str]:
     cannot start a line of its own, so it continues the paragraph before it.
     """
     lines: list[str] = []
-    for paragraph in derive.paragraphs(_CONTROL.sub("", text)):
+    for paragraph in derive.paragraphs(_without_control(text)):
         line = one_line(paragraph)
         if not line:
             continue
@@ -122,23 +131,26 @@ class _Writer:
     issue: Issue
     lang: str | None
     problems: list[Problem] = field(default_factory=list)
-    not_carried: dict[str, list[int]] = field(default_factory=dict)
+    not_carried: dict[str, dict[int, None]] = field(default_factory=dict)  # an ordered set per kind
     dated_from_issue: list[int] = field(default_factory=list)
+    seen: set[Problem] = field(default_factory=set)  # self.problems as a set: checks must not scan the list
 
     def drop(self, what: str, index: int) -> None:
-        indexes = self.not_carried.setdefault(what, [])
-        if index not in indexes:
-            indexes.append(index)
+        self.not_carried.setdefault(what, {})[index] = None
+
+    def add(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+        self.seen.update(problems)
 
     def warn(self, code: str, message: str, path: str, severity: str = "warning") -> None:
         problem = Problem(code, severity, message, path=path)  # type: ignore[arg-type]
-        if problem not in self.problems:
-            self.problems.append(problem)
+        if problem not in self.seen:
+            self.add([problem])
 
     def value(self, text: str | None, path: str) -> str:
         if text is None:
             return ""
-        if _CONTROL.search(text):
+        if not text.isprintable() and _CONTROL.search(text):
             self.warn("ris.control-character", "control characters a text file should not hold were removed",
                       path)
         return one_line(text)
@@ -147,7 +159,7 @@ class _Writer:
         issue, article = self.issue, self.issue.articles[index]
         path = f"articles[{index}]"
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
-        self.problems.extend(shown.problems)
+        self.add(shown.problems)
         lines = ["TY  - JOUR"]
 
         def tag(name: str, text: str | None, where: str = path) -> None:
@@ -297,19 +309,26 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
     ``lang`` None gives each article in its own language. Problems include every language
     fallback and, as ``ris.not-carried`` notes, what RIS cannot carry.
     """
+    out = io.StringIO()
+    problems = dump(issue, out, lang=lang, dois=dois)
+    return out.getvalue(), problems
+
+
+def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] | None = None) -> list[Problem]:
+    """Write the RIS text ``dumps`` gives to a text stream, one record at a time."""
     if lang is not None:
         checked = ids.language_tag(lang)
         if not checked.ok:
-            return "", [Problem("ris.lang", "error", checked.message or "", path="lang")]
+            return [Problem("ris.lang", "error", checked.message or "", path="lang")]
         lang = checked.value
     indexes, problems = derive.select_articles(issue, dois)
     writer = _Writer(issue, lang)
-    lines: list[str] = []
-    for index in indexes:
-        lines += writer.record(index)
-        lines.append("")
+    for number, index in enumerate(indexes):
+        if number:
+            out.write(NEWLINE)  # the blank line between records
+        out.write(NEWLINE.join(writer.record(index)) + NEWLINE)
     writer.report()
-    return NEWLINE.join(lines), problems + writer.problems
+    return problems + writer.problems
 
 
 def file_name(lang: str | None) -> str:
@@ -318,15 +337,40 @@ def file_name(lang: str | None) -> str:
 
 def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
           lang: str | None = None) -> tuple[list[Path], list[Problem]]:
-    """The registry's writer: ``articles.ris`` (each article in its language) or ``articles.{lang}.ris``."""
-    text, problems = dumps(issue, lang=lang, dois=dois)
+    """The registry's writer: ``articles.ris`` (each article in its language) or ``articles.{lang}.ris``.
+
+    Streamed: records go to a temporary file as they are made, which replaces the target
+    only when nothing went wrong.
+    """
+    target = Path(folder) / file_name(ids.language_tag(lang).value if lang else None)
+    wrote: list[bool] = []
+
+    def produce(stream) -> list[Problem]:
+        text = _CountingText(stream)
+        problems = dump(issue, text, lang=lang, dois=dois)
+        wrote.append(text.written)
+        if not text.written and not any(p.severity == "error" for p in problems):
+            problems.append(Problem("ris.no-articles", "error", "there is no article to write", path="articles"))
+        return problems
+
+    problems = xmltools.write_streamed(target, produce)
     if any(p.severity == "error" for p in problems):
         return [], problems
-    if not text:
-        return [], problems + [Problem("ris.no-articles", "error", "there is no article to write", path="articles")]
-    target = Path(folder) / file_name(ids.language_tag(lang).value if lang else None)
-    write_atomic(target, text)
     return [target], problems
+
+
+class _CountingText:
+    """A text stream onto a binary one (UTF-8, line ends as given) that knows whether it was written to."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.written = False
+
+    def write(self, text: str) -> int:
+        if text:
+            self.written = True
+            self.stream.write(text.encode("utf-8"))
+        return len(text)
 
 
 # --- parsing (shared by validate and read) ----------------------------------------------
