@@ -77,7 +77,7 @@ import posixpath
 import re
 import threading
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -461,12 +461,29 @@ def _derived_files(derived: Derived) -> dict[str, bytes]:
 
 @dataclass
 class FastSchema:
-    """The compiled derived schema and what it leaves to Python."""
+    """The compiled derived schema and what it leaves to Python.
 
-    schema: etree.XMLSchema
+    ``light`` is the derived schema with ``schemas.MATHML_STUB`` in place of MathML 3, whose
+    compile takes libxml2 about 4 s of the 4.5; it judges every deposit without MathML exactly
+    as the full form does (``schemas.needs_mathml``). ``schema``, the full form, is compiled
+    on first need.
+    """
+
+    light: etree.XMLSchema
     derived: Derived
     main: Path  # where the derived main file is (or would be) written
+    build_full: Callable[[], etree.XMLSchema] = field(repr=False, default=lambda: None)  # type: ignore[assignment,return-value]
     lock: threading.Lock = field(default_factory=threading.Lock)  # lxml keeps one error log per schema
+    _full: etree.XMLSchema | None = field(default=None, repr=False)
+
+    @property
+    def schema(self) -> etree.XMLSchema:
+        if self._full is None:
+            self._full = self.build_full()
+        return self._full
+
+    def for_document(self, tree: etree._ElementTree) -> etree.XMLSchema:
+        return self.schema if schemas.needs_mathml(tree) else self.light
 
 
 def fast_schema(dir: str | Path | None = None) -> FastSchema:
@@ -511,19 +528,29 @@ def _compile(folder: Path) -> FastSchema:
         derived_dir(folder)
     except OSError:
         pass  # a read-only schema folder: the files on disk are a convenience only
-    resolver = _DerivedOnly(root, derived.files)
+    light_files = dict(derived.files)
+    light_files[_MATHML_MAIN] = schemas.MATHML_STUB
+    light = _compile_files(root, light_files)
+    return FastSchema(light, derived, root / DERIVED_MAIN, functools.partial(_compile_files, root, derived.files))
+
+
+_MATHML_MAIN = "crossref/standard-modules/mathml3/mathml3.xsd"
+
+
+def _compile_files(root: Path, files: dict[str, bytes]) -> etree.XMLSchema:
+    resolver = _DerivedOnly(root, files)
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     parser.resolvers.add(resolver)
     main = root / DERIVED_MAIN
     try:
-        document = etree.fromstring(derived.files[DERIVED_MAIN], parser, base_url=str(main))
+        document = etree.fromstring(files[DERIVED_MAIN], parser, base_url=str(main))
         schema = etree.XMLSchema(document)
     except (etree.LxmlError, OSError) as err:
         reason = f"locations refused: {', '.join(resolver.refused)}" if resolver.refused else err
         raise _unusable(reason) from err
     if resolver.refused:
         raise _unusable(f"locations refused: {', '.join(resolver.refused)}")
-    return FastSchema(schema, derived, main)
+    return schema
 
 
 # --- Validating -----------------------------------------------------------------------------
@@ -548,11 +575,15 @@ def validate_fast(tree: etree._ElementTree, file: str, *, dir: str | Path | None
                             line=entity.getparent().sourceline) for entity in entities]
     with compiled.lock:
         try:
-            compiled.schema.validate(tree)
+            schema = compiled.for_document(tree)
+        except schemas.SchemasUnavailable as missing:
+            return [Problem(p.code, p.severity, p.message, file=file) for p in missing.problems]
+        try:
+            schema.validate(tree)
         except etree.XMLSchemaValidateError as err:
             return [Problem("crossref.schema", "error", f"libxml2 could not validate this document ({err})",
                             file=file)]
-        entries = list(compiled.schema.error_log)
+        entries = list(schema.error_log)
     found: list[tuple[int, int, Problem]] = []
     errors = [entry for entry in entries if entry.level >= etree.ErrorLevels.ERROR]
     for order, entry in enumerate(errors[:MAX_ERRORS]):
