@@ -485,6 +485,10 @@ class FastSchema:
     def for_document(self, tree: etree._ElementTree) -> etree.XMLSchema:
         return self.schema if schemas.needs_mathml(tree) else self.light
 
+    def validate(self, tree: etree._ElementTree) -> etree.XMLSchema:
+        """Validate, with the stand-in where it decides as the full form; the schema whose error log counts."""
+        return schemas.validate_routed(self.light, lambda: self.schema, tree)
+
 
 def fast_schema(dir: str | Path | None = None) -> FastSchema:
     """The derived schema, compiled once per folder and process (raises ``schemas.SchemasUnavailable``).
@@ -575,11 +579,9 @@ def validate_fast(tree: etree._ElementTree, file: str, *, dir: str | Path | None
                             line=entity.getparent().sourceline) for entity in entities]
     with compiled.lock:
         try:
-            schema = compiled.for_document(tree)
+            schema = compiled.validate(tree)
         except schemas.SchemasUnavailable as missing:
             return [Problem(p.code, p.severity, p.message, file=file) for p in missing.problems]
-        try:
-            schema.validate(tree)
         except etree.XMLSchemaValidateError as err:
             return [Problem("crossref.schema", "error", f"libxml2 could not validate this document ({err})",
                             file=file)]

@@ -450,10 +450,13 @@ def jats_schema(dir: str | Path | None = None) -> MathRouted:
 
 
 # A stand-in for MathML 3 (one global element, math, with any content). libxml2 takes about 4 s
-# to compile the official MathML 3 schema, more than everything else together; a document with no
-# element or attribute in the MathML namespace (and no xsi:type, which could name a MathML type)
-# never reaches a MathML declaration, so the stand-in and the official module give it the same
-# verdict and the same errors. Documents with MathML get the official module.
+# to compile the official MathML 3 schema, more than everything else together. The official
+# module declares elements and types in the MathML namespace and no global attribute, so for a
+# document with no element in that namespace the two can differ only through an xsi:type naming
+# a MathML type, which the stand-in cannot resolve, so that the document is invalid with it.
+# Hence (``validate_routed``): no MathML element and valid with the stand-in -> valid with the
+# official module; invalid with it and no xsi:type -> the same errors; otherwise the official
+# module decides. Documents with MathML elements get the official module.
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 MATHML_STUB = b"""\
 <xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/1998/Math/MathML"
@@ -467,19 +470,43 @@ MATHML_STUB = b"""\
 </xsd:schema>
 """
 _MATHML_STUB_NAME = "biblio-mathml-stand-in.xsd"
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
+def has_mathml_elements(tree: Any) -> bool:
+    """Whether a parsed document has an element in the MathML namespace (a C-level scan)."""
+    return next(tree.iter(f"{{{MATHML_NS}}}*"), None) is not None
+
+
+def has_xsi_type(tree: Any) -> bool:
+    return any(_XSI_TYPE in element.attrib for element in tree.iter(tag=_ELEMENTS))
+
+
+_ELEMENTS = "{*}*"
 
 
 def needs_mathml(tree: Any) -> bool:
-    """Whether a parsed document has anything the MathML stand-in could judge differently."""
-    found = tree.xpath("boolean(//*[namespace-uri()=$ns] | //@*[namespace-uri()=$ns] | //@xsi:type)",
-                       ns=MATHML_NS, namespaces={"xsi": "http://www.w3.org/2001/XMLSchema-instance"})
-    return bool(found)
+    """Whether the MathML stand-in could judge a document differently from the official module."""
+    return has_mathml_elements(tree) or has_xsi_type(tree)
+
+
+def validate_routed(light: etree.XMLSchema, full: Any, tree: Any) -> etree.XMLSchema:
+    """Validate with the stand-in where it decides as the official module would, else with the
+    official one (``full()`` gives it); returns the schema whose verdict and error log count."""
+    if has_mathml_elements(tree):
+        schema = full()
+    elif light.validate(tree) or not has_xsi_type(tree):
+        return light
+    else:
+        schema = full()
+    schema.validate(tree)
+    return schema
 
 
 class MathRouted:
     """An lxml schema pair that validates like the official one: the MathML stand-in for
     documents without MathML (compiled in a fraction of a second), the official MathML 3
-    module, compiled on first need, for the others."""
+    module, compiled on first need, for the others (``validate_routed``)."""
 
     def __init__(self, light: etree.XMLSchema, full: Any):
         self.light = light
@@ -499,14 +526,16 @@ class MathRouted:
         return self.full if needs_mathml(tree) else self.light
 
     def validate(self, tree: Any) -> bool:
-        self._last = self.for_document(tree)
-        return self._last.validate(tree)
+        self._last = validate_routed(self.light, lambda: self.full, tree)
+        return not any(entry.level >= 2 for entry in self._last.error_log)  # ErrorLevels.ERROR
 
     __call__ = validate
 
     def assertValid(self, tree: Any) -> None:
-        self._last = self.for_document(tree)
-        self._last.assertValid(tree)
+        from lxml import etree
+
+        if not self.validate(tree):
+            raise etree.DocumentInvalid(str(self._last.error_log.last_error), self._last.error_log)
 
     @property
     def error_log(self):
