@@ -15,11 +15,14 @@ results; the hand-written part between ``<!-- notes -->`` and ``<!-- /notes -->`
 Slow steps have caps, so that the default run stays near 15 minutes on two cores:
 - strict Crossref validation (xmlschema, XSD 1.1) runs up to ``--crossref-validate-max``
   articles (1,000); larger sizes are extrapolated from it and marked so;
-- ``biblio build`` runs up to ``--build-max`` articles (1,000) with ``--build-repeats``
-  (default 3 up to 100 articles, 1 above); above the cap it is extrapolated. A separate
-  ``--sizes 10000 --steps build --build-max 10000`` run measures it (about 15 minutes and
-  10 GB of RAM for 10,000 articles today), and ``--merge-builds`` adds that run's numbers;
-- loading the manifest (``biblio.check``, part of every build) runs up to ``--load-max`` (100);
+- ``biblio build`` runs up to ``--build-max`` articles (10,000) with ``--build-repeats``
+  (default 3 up to 100 articles, 1 above), ``--jobs`` from ``--build-jobs`` (default: biblio's,
+  every usable CPU); above the cap it is extrapolated, and ``--merge-builds`` adds the builds of
+  a separate run. Its memory is reported twice: the peak RSS of the largest single process
+  (wait4) and the peak of the summed PSS of the whole process tree (sampled from /proc);
+- loading the manifest (``biblio.check``, part of every build) runs up to ``--load-max`` (10,000);
+- ``validate-cli`` times ``biblio validate FILE`` on the example issue's outputs as separate CLI
+  processes: the first call on a fresh copy of the schema files, then later calls;
 - any step whose repeats together would exceed ``--step-budget`` seconds (60, predicted from
   the previous size) gets fewer repeats, and one predicted above ``--skip-above`` (240) is
   skipped and extrapolated.
@@ -294,17 +297,59 @@ def worker(step: str, issue_path: Path, repeats: int, options: dict) -> dict:
 
 # --- the orchestrator ----------------------------------------------------------------------
 
+def _descendants(pid: int) -> list[int]:
+    """The process and its descendants (Linux /proc/PID/task/*/children)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as stream:
+                    queue += [int(child) for child in stream.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) in KB over a process tree; PSS counts a page shared by k processes as 1/k."""
+    rss = pss = 0
+    for member in _descendants(pid):
+        try:
+            with open(f"/proc/{member}/smaps_rollup") as stream:
+                for line in stream:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss, pss
+
+
 def run_measured(command: list[str], *, cwd: Path = ROOT, timeout: float | None = None,
-                 env: dict | None = None) -> tuple[int, str, str, float, int]:
-    """Run a command; return its exit code, stdout, stderr, wall time and peak RSS (KB) via wait4."""
+                 env: dict | None = None, tree: dict | None = None) -> tuple[int, str, str, float, int]:
+    """Run a command; return its exit code, stdout, stderr, wall time and peak RSS (KB) via wait4.
+
+    wait4's ``ru_maxrss`` is the peak of the largest single process (the command or one of the
+    processes it waited for), not a sum. With ``tree`` (a dict), the process tree's summed RSS
+    and PSS are also sampled every 0.1 s; their peaks are put in ``tree`` (``rss_kb``, ``pss_kb``).
+    """
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out_file, stderr=err_file, env=env)
         deadline = None if timeout is None else start + timeout
+        next_sample = start
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
+            if tree is not None and time.perf_counter() >= next_sample:
+                rss_kb, pss_kb = _tree_memory_kb(process.pid)
+                tree["rss_kb"] = max(tree.get("rss_kb", 0), rss_kb)
+                tree["pss_kb"] = max(tree.get("pss_kb", 0), pss_kb)
+                next_sample = time.perf_counter() + 0.1
             if deadline is not None and time.perf_counter() > deadline:
                 process.kill()
                 pid, status, usage = os.wait4(process.pid, 0)
@@ -345,14 +390,17 @@ def run_step(step: str, n: int, work: Path, repeats: int, options: dict) -> dict
     return result
 
 
-def run_build(n: int, work: Path, repeats: int, timeout: float | None) -> dict:
+def run_build(n: int, work: Path, repeats: int, timeout: float | None, jobs: int | None = None) -> dict:
     manifest = work / f"issue-{n}.json"
     runs = []
     for _ in range(repeats):
         out_dir = work / f"out-{n}"
         shutil.rmtree(out_dir, ignore_errors=True)
         command = [str(ROOT / ".venv" / "bin" / "biblio"), "build", str(manifest), "-o", str(out_dir), "--json"]
-        code, stdout, stderr, wall, rss = run_measured(command, timeout=timeout)
+        if jobs is not None:
+            command += ["--jobs", str(jobs)]
+        tree: dict = {}
+        code, stdout, stderr, wall, rss = run_measured(command, timeout=timeout, tree=tree)
         report = {}
         try:
             report = json.loads(stdout)
@@ -360,15 +408,67 @@ def run_build(n: int, work: Path, repeats: int, timeout: float | None) -> dict:
             pass
         files = report.get("files", [])
         runs.append({"exit": code, "wall_s": wall, "rss_peak_kb": rss, "files": len(files),
+                     "tree_rss_peak_kb": tree.get("rss_kb"), "tree_pss_peak_kb": tree.get("pss_kb"),
                      "valid_files": sum(1 for f in files if f.get("valid")), "counts": report.get("counts"),
                      "timed_out": timeout is not None and wall >= timeout, "stderr": stderr[-500:]})
         shutil.rmtree(out_dir, ignore_errors=True)
-        log(f"  build              N={n:<6} {wall:.1f}s  peak {rss / 1024:.0f} MB  exit {code}  "
+        log(f"  build              N={n:<6} {wall:.1f}s  peak {rss / 1024:.0f} MB (one process), "
+            f"{tree.get('pss_kb', 0) / 1024:.0f} MB PSS (all)  exit {code}  "
             f"{runs[-1]['valid_files']}/{runs[-1]['files']} files valid")
     walls = [r["wall_s"] for r in runs]
     return {"step": "build", "n": n, "runs": runs, "times": walls, "median": statistics.median(walls),
-            "rss_peak_kb": max(r["rss_peak_kb"] for r in runs), "command": " ".join(command[:2]) +
-            f" {manifest.name} -o out-{n} --json", "manifest_bytes": manifest.stat().st_size}
+            "rss_peak_kb": max(r["rss_peak_kb"] for r in runs), "jobs": jobs,
+            "tree_pss_peak_kb": max((r["tree_pss_peak_kb"] or 0) for r in runs),
+            "tree_rss_peak_kb": max((r["tree_rss_peak_kb"] or 0) for r in runs),
+            "command": " ".join(command[:2]) + f" {manifest.name} -o out-{n} --json"
+            + (f" --jobs {jobs}" if jobs is not None else ""), "manifest_bytes": manifest.stat().st_size}
+
+
+def run_validate_cli(work: Path, repeats: int) -> dict:
+    """`biblio validate FILE` as a user runs it: wall time and peak RSS of the whole CLI process.
+
+    "first call": a fresh copy of the official schema files (no derived files yet), so the call
+    derives and compiles everything; "later calls": the same folder again (median of the repeats).
+    The files are the example issue's outputs (examples/issue-86, 10 articles).
+    """
+    from biblio import schemas
+
+    biblio_cli = str(ROOT / ".venv" / "bin" / "biblio")
+    out_dir = work / "validate-cli-out"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    code, _, stderr, _, _ = run_measured([biblio_cli, "build", str(ROOT / "examples" / "issue-86" / "issue.yaml"),
+                                          "-o", str(out_dir), "--jobs", "1"])
+    if code not in (0, 1):
+        return {"failed": stderr[-2000:]}
+    jats_files = [path for path in sorted(out_dir.rglob("*.xml")) if path.name != "crossref.xml"]
+    files = {"crossref": out_dir / "crossref.xml", "jats": jats_files[0]}
+    csl = sorted(out_dir.rglob("*.json"))
+    if csl:
+        files["csl"] = csl[0]
+    cases = [(name, [str(path)]) for name, path in files.items()] + [("crossref --strict",
+                                                                      ["--strict", str(files["crossref"])])]
+    source = schemas.schema_dir()
+    rows = []
+    for name, arguments in cases:
+        fresh = work / f"schemas-{name.replace(' ', '').replace('-', '')}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        for relative in schemas.PINNED:
+            (fresh / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / relative, fresh / relative)
+        env = dict(os.environ, BIBLIO_SCHEMA_DIR=str(fresh))
+        command = [biblio_cli, "validate", *arguments]
+        first = run_measured(command, env=env)
+        later = [run_measured(command, env=env) for _ in range(max(1, repeats))]
+        row = {"file": name, "bytes": Path(arguments[-1]).stat().st_size, "exit": first[0],
+               "first_s": first[3], "first_rss_kb": first[4], "later_s": [r[3] for r in later],
+               "later_median_s": statistics.median(r[3] for r in later), "later_rss_kb": max(r[4] for r in later),
+               "later_exit": [r[0] for r in later]}
+        rows.append(row)
+        log(f"  validate-cli {name:<18} first {row['first_s']:.2f}s  later {row['later_median_s']:.2f}s  "
+            f"exit {row['exit']}  peak {row['later_rss_kb'] / 1024:.0f} MB")
+        shutil.rmtree(fresh, ignore_errors=True)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return {"rows": rows, "command": "BIBLIO_SCHEMA_DIR=<fresh copy> .venv/bin/biblio validate FILE"}
 
 
 # --- commonmeta ---------------------------------------------------------------------------
@@ -562,16 +662,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: N=50, 1 repeat, every step")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", help="only these steps (comma-separated; write.*, validate.*, load, build, "
-                        "commonmeta)")
+                        "validate-cli, commonmeta)")
     parser.add_argument("--crossref-validate-max", type=int, default=1000,
                         help="largest N for strict Crossref validation; above it the rate is extrapolated")
     parser.add_argument("--crossref-validator", help="module:function(tree, file) -> problems to time instead of "
                         "biblio.formats.crossref:validate_tree (e.g. a fast path)")
-    parser.add_argument("--build-max", type=int, default=1000, help="largest N for `biblio build`")
+    parser.add_argument("--build-max", type=int, default=10000, help="largest N for `biblio build`")
+    parser.add_argument("--build-jobs", type=int, default=None,
+                        help="`biblio build --jobs N` (default: biblio's default, every usable CPU)")
     parser.add_argument("--build-repeats", type=int, help="runs of `biblio build` per N (default: --repeats up "
                         "to 100 articles, 1 above)")
-    parser.add_argument("--build-timeout", type=float, default=None, help="seconds before a build is stopped")
-    parser.add_argument("--load-max", type=int, default=100, help="largest N for the manifest load step "
+    parser.add_argument("--build-timeout", type=float, default=1800, help="seconds before a build is stopped")
+    parser.add_argument("--load-max", type=int, default=10000, help="largest N for the manifest load step "
                         "(`biblio build` includes it)")
     parser.add_argument("--no-commonmeta", action="store_true")
     parser.add_argument("--step-budget", type=float, default=60,
@@ -623,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
                      "commonmeta": [], "prepared": {}, "profiles": [], "skipped": [],
                      "fast_path": fast_path_status(), "caps": {
                          "crossref_validate_max": args.crossref_validate_max, "build_max": args.build_max,
-                         "load_max": args.load_max, "step_budget_s": args.step_budget,
+                         "load_max": args.load_max, "step_budget_s": args.step_budget, "build_jobs": args.build_jobs,
                          "skip_above_s": args.skip_above}}
     fast_path = results["fast_path"]["present"]
     python = None
@@ -635,6 +737,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results["commonmeta_status"] = "not run (--no-commonmeta)"
     started = time.perf_counter()
+    if selected("validate-cli"):
+        log("validate-cli: `biblio validate FILE`, first call on a fresh schema folder and later calls")
+        results["validate_cli"] = run_validate_cli(work, repeats)
     try:
         last: dict[str, tuple[int, float]] = {}  # step -> (N, median seconds) of the last size measured
 
@@ -682,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
                                                 "profile": profiled.get("profile")})
             if selected("build") and n <= args.build_max:
                 build_repeats = args.build_repeats or (repeats if n <= 100 else 1)
-                results["builds"].append(run_build(n, work, build_repeats, args.build_timeout))
+                results["builds"].append(run_build(n, work, build_repeats, args.build_timeout, args.build_jobs))
                 if ("build", str(n)) in profiles:
                     results["profiles"].append(profile_build(n, work))
             elif selected("build"):
