@@ -180,12 +180,12 @@ class _Writer(xmltools.Builder):
             name = "abstract" if position == 0 and lang == article.language else "trans-abstract"
             abstract = self.sub(meta, name, attrs={XML_LANG: lang})
             for paragraph in derive.paragraphs(text):
-                self.sub(abstract, "p", paragraph, path=f"{path}.abstracts.{lang}")
+                self.leaf(abstract, "p", paragraph, f"{path}.abstracts.{lang}")
         for lang, words in article.keywords.items():
             if words:
                 group = self.sub(meta, "kwd-group", attrs={XML_LANG: lang})
                 for word in words:
-                    self.sub(group, "kwd", word, path=f"{path}.keywords.{lang}")
+                    self.leaf(group, "kwd", word, f"{path}.keywords.{lang}")
         for number, source in enumerate(article.funding):
             self.funding(meta, source, f"{path}.funding[{number}]")
 
@@ -214,11 +214,13 @@ class _Writer(xmltools.Builder):
         elif contributor.names:
             parent = contrib if len(contributor.names) == 1 else self.sub(contrib, "name-alternatives")
             for lang, name in contributor.names.items():
-                element = self.sub(parent, "name", name_style="eastern" if name.order == "family-first" else "",
-                                   attrs={XML_LANG: lang})
-                self.sub(element, "surname", name.family, path=f"{path}.names.{lang}.family")
+                attrib = {"name-style": "eastern"} if name.order == "family-first" else {}
+                if lang:
+                    attrib[XML_LANG] = lang
+                element = self.node(parent, "name", attrib, f"{path}.names")
+                self.leaf(element, "surname", name.family, f"{path}.names.{lang}.family")
                 if name.given:
-                    self.sub(element, "given-names", name.given, path=f"{path}.names.{lang}.given")
+                    self.leaf(element, "given-names", name.given, f"{path}.names.{lang}.given")
         for number, affiliation in enumerate(contributor.affiliations):
             aff = self.sub(contrib, "aff")
             wrap = self.sub(aff, "institution-wrap")
@@ -251,10 +253,10 @@ class _Writer(xmltools.Builder):
     def date(self, parent: etree._Element, tag: str, date: PartialDate, **attributes: str) -> None:
         element = self.sub(parent, tag, **attributes)
         if date.day is not None:
-            self.sub(element, "day", f"{date.day:02d}")
+            self.leaf(element, "day", f"{date.day:02d}", "")
         if date.month is not None:
-            self.sub(element, "month", f"{date.month:02d}")
-        self.sub(element, "year", f"{date.year:04d}")
+            self.leaf(element, "month", f"{date.month:02d}", "")
+        self.leaf(element, "year", f"{date.year:04d}", "")
 
     def funding(self, meta: etree._Element, source: Funding, path: str) -> None:
         group = self.sub(meta, "funding-group")
@@ -281,13 +283,17 @@ class _Writer(xmltools.Builder):
 
     def references(self, back: etree._Element, article: Article, path: str) -> None:
         ref_list = self.sub(back, "ref-list")
+        leaf = self.leaf
         for number, reference in enumerate(article.references):
             ref_path = f"{path}.references[{number}]"
-            ref = self.sub(ref_list, "ref", id=f"r{number + 1}", attrs={XML_LANG: reference.language or ""})
+            attrib = {"id": f"r{number + 1}"}
+            if reference.language:
+                attrib[XML_LANG] = reference.language
+            ref = self.node(ref_list, "ref", attrib, ref_path)
             if reference.label:
-                self.sub(ref, "label", reference.label, path=f"{ref_path}.label")
+                leaf(ref, "label", reference.label, f"{ref_path}.label")
             if reference.text:
-                self.sub(ref, "mixed-citation", reference.text, path=f"{ref_path}.text")
+                leaf(ref, "mixed-citation", reference.text, f"{ref_path}.text")
             structured = [reference.doi, reference.type, reference.authors, reference.title, reference.container,
                           reference.year, reference.volume, reference.issue, reference.pages, reference.publisher,
                           reference.url]
@@ -296,22 +302,23 @@ class _Writer(xmltools.Builder):
 
     def element_citation(self, ref: etree._Element, reference: Reference, path: str) -> None:
         kind = _JATS_TYPE.get(reference.type or "", reference.type or "")
-        citation = self.sub(ref, "element-citation", publication_type=kind)
+        citation = self.node(ref, "element-citation", {"publication-type": kind} if kind else {}, path)
+        leaf = self.leaf
         if reference.authors:
-            group = self.sub(citation, "person-group", person_group_type="author")
+            group = etree.SubElement(citation, "person-group", {"person-group-type": "author"})
             for author in reference.authors:
-                self.sub(group, "string-name", author, path=f"{path}.authors")
+                leaf(group, "string-name", author, f"{path}.authors")
         for tag, value in (("article-title", reference.title), ("source", reference.container),
                            ("year", reference.year), ("volume", reference.volume), ("issue", reference.issue),
                            ("page-range", reference.pages), ("publisher-name", reference.publisher)):
             if value:
-                self.sub(citation, tag, value, path=path)
+                leaf(citation, tag, value, path)
         if reference.doi:
-            self.sub(citation, "pub-id", reference.doi, pub_id_type="doi")
+            leaf(citation, "pub-id", reference.doi, "", {"pub-id-type": "doi"})
         if reference.url:
-            self.sub(citation, "uri", reference.url, path=f"{path}.url")
+            leaf(citation, "uri", reference.url, f"{path}.url")
         if len(citation) == 0:
-            self.sub(citation, "comment", "no details given", path=path)
+            leaf(citation, "comment", "no details given", path)
 
     def report(self) -> None:
         for what, indexes in self.not_carried.items():

@@ -83,14 +83,24 @@ class Builder:
                 element.text = self.text(text, path)
         return element
 
-    def leaf(self, parent: etree._Element, name: str, text: str, path: str) -> etree._Element:
-        """A child with text and no attributes, ``name`` already qualified: ``sub`` for hot loops."""
-        element = _SubElement(parent, name)
+    def leaf(self, parent: etree._Element, name: str, text: str, path: str,
+             attrib: dict[str, str] | None = None) -> etree._Element:
+        """A child with text, ``name`` already qualified and ``attrib`` (if any) known to be clean:
+        ``sub`` for hot loops."""
+        element = _SubElement(parent, name, attrib) if attrib else _SubElement(parent, name)
         try:
             element.text = text
         except ValueError:
             element.text = self.text(text, path)
         return element
+
+    def node(self, parent: etree._Element, name: str, attrib: dict[str, str], path: str = "") -> etree._Element:
+        """A child with attributes as they are to be written (final names, no empty values): ``sub``
+        for hot loops."""
+        try:
+            return _SubElement(parent, name, attrib)
+        except ValueError:
+            return _SubElement(parent, name, {key: self.text(value, path) for key, value in attrib.items()})
 
 
 _SubElement = etree.SubElement
