@@ -83,3 +83,17 @@ def test_xsi_type_takes_the_full_schema_and_mathml_attributes_need_not():
     assert not schemas.needs_mathml(etree.fromstring(b"<article><front/></article>").getroottree())
     # routed: an invalid document with xsi:type is judged by the full schema
     assert schemas.validate_routed(routed.light, lambda: routed.full, xsi.getroottree()) is routed.full
+
+
+def test_long_enumerations_checked_in_python_decide_as_the_strict_path():
+    from biblio import crossref_fast
+
+    strict = schemas.crossref_schema()
+    derived = crossref_fast.derive()
+    assert {name for _, name in derived.enumerations} == {"language", "mime_type"}
+    assert {name for _, name in derived.preserved} == {"mime_type"}  # xs:string: compared as written
+    old = '<journal_article publication_type="full_text" language="kk">'
+    for value, valid in ((" kk ", True), ("ru", True), ("xx", False), ("KK", False), ("k k", False), ("", False)):
+        text = corpus.variant(old, old.replace('"kk"', f'"{value}"'))
+        strict_errors, fast_problems = corpus.verdicts(strict, text)
+        assert (not strict_errors, not fast_problems) == (valid, valid), (value, strict_errors[:1], fast_problems)
