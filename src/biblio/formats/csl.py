@@ -240,10 +240,13 @@ def _json(value: object, depth: int, parts: list[str]) -> None:
         inner = "\n" + "  " * (depth + 1)
         separator = "{" + inner
         for key, element in value.items():
-            if not isinstance(key, str):
+            if type(key) is not str:
                 raise TypeError("CSL-JSON keys are strings")
-            parts += (separator, _encode_string(key), ": ")
-            _json(element, depth + 1, parts)
+            if type(element) is str:  # most values: no call
+                parts += (separator, _encode_string(key), ": ", _encode_string(element))
+            else:
+                parts += (separator, _encode_string(key), ": ")
+                _json(element, depth + 1, parts)
             separator = "," + inner
         parts.append("\n" + "  " * depth + "}")
     elif isinstance(value, list):
@@ -257,10 +260,15 @@ def _json(value: object, depth: int, parts: list[str]) -> None:
             _json(element, depth + 1, parts)
             separator = "," + inner
         parts.append("\n" + "  " * depth + "]")
-    else:  # numbers, booleans, null: as the standard library writes them
+    elif value is True or value is False or value is None:
+        parts.append(_CONSTANTS[value])
+    elif type(value) is int:
+        parts.append(int.__repr__(value))
+    else:  # other numbers: as the standard library writes them
         parts.append(json.dumps(value))
 
 
+_CONSTANTS = {True: "true", False: "false", None: "null"}
 _encode_string = json.encoder.encode_basestring  # the C function when available (ensure_ascii=False)
 
 
