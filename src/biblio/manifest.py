@@ -136,7 +136,15 @@ class _Reader:
                         f"found {_describe(value)}", path)
             return _INVALID
         read = _VALUE_READERS[type(kind.item)]
-        items = [read(self, item, kind.item, path + (index,)) for index, item in enumerate(value)]
+        if path == ("articles",):
+            # the articles, one by one, letting go of each parsed article once it is in the model:
+            # the parsed data and the model are never both whole in memory (the list keeps its length)
+            items = []
+            for index, item in enumerate(value):
+                items.append(read(self, item, kind.item, path + (index,)))
+                value[index] = None
+        else:
+            items = [read(self, item, kind.item, path + (index,)) for index, item in enumerate(value)]
         return [item for item in items if item is not _INVALID]
 
     def _by_language_objects(self, value: Any, kind: ByLanguage, path: Path) -> Any:
@@ -400,6 +408,10 @@ def loads(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Probl
 def loads_located(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Problem], Located | None]:
     """Like ``loads``, and also the parsed document, to locate later findings (``locate``)."""
     doc, problems = parse(text, file, lazy=True)
+    return _read_parsed(doc, problems)
+
+
+def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | None, list[Problem], Located | None]:
     if doc is None:
         return None, problems, None
     reader = _Reader(doc)
@@ -444,9 +456,13 @@ def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Locat
         return None, [Problem("manifest.encoding", "error", "the file is not UTF-8 text; save it as UTF-8",
                               file=name, line=line)], None
     del raw
-    issue, problems, doc = loads_located(text, name)
+    doc, problems = parse(text, name, lazy=True)
+    del text  # positions come from the file from now on (lint, writers): not a copy of its text in memory
     if doc is not None:
-        doc.release(path)  # later positions (lint, writers) come from the file, not a copy of its text
+        doc.release(path, keep_data=True)
+    issue, problems, doc = _read_parsed(doc, problems)
+    if doc is not None:
+        doc.release(path)  # the parsed data too: the model has it all
     return issue, problems, doc
 
 

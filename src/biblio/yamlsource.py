@@ -66,10 +66,11 @@ class Located:
             return getattr(value, "raw", None)
         return self.raw_scalars.get(path)
 
-    def release(self, path: str | os.PathLike | None = None) -> None:
-        """Let go of the data and the text: the document then only answers ``where``; with a lazy
-        locator, positions are read from the file at ``path`` (none if it changed since)."""
-        self.data = None
+    def release(self, path: str | os.PathLike | None = None, *, keep_data: bool = False) -> None:
+        """Let go of the data (unless ``keep_data``) and the text: with a lazy locator, positions
+        are then read from the file at ``path`` (none if it changed since)."""
+        if not keep_data:
+            self.data = None
         if self.locator is not None:
             self.locator.release(path)
 
@@ -282,8 +283,10 @@ class _JsonLocator:
     def _index(self) -> None:
         self.indexed = True
         text = self.text
-        if text is None:
-            return
+        if text is None:  # released before the first question: read the file once for the index
+            text = self._read_source()
+            if text is None:
+                return
         marks: list[tuple[int, int]] = []  # (start, end) char spans, in order
         start = _WS.match(text, 0).end()
         if start >= len(text):
@@ -349,9 +352,9 @@ class _JsonLocator:
     # -- questions ---------------------------------------------------------------------------
 
     def release(self, path: str | os.PathLike | None) -> None:
-        if not self.indexed:
-            self._index()
         if path is None:
+            if not self.indexed:
+                self._index()
             return
         try:
             stat = os.stat(path)
@@ -366,6 +369,15 @@ class _JsonLocator:
             return
         self.text = None
         self.cache = None
+
+    def _read_source(self) -> str | None:
+        if not self._unchanged():
+            return None
+        try:
+            with open(self.source, "rb") as stream:  # type: ignore[arg-type]
+                return stream.read().decode("utf-8-sig", "surrogatepass")
+        except (OSError, TypeError, UnicodeDecodeError):
+            return None
 
     def _unchanged(self) -> bool:
         if self.text is not None:
