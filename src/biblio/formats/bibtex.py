@@ -166,6 +166,9 @@ def squash(text: str) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """The paragraphs of a text (split at blank lines), each squashed."""
+    if "\n" not in text:  # one paragraph
+        text = squash(text)
+        return [text] if text else []
     return [part for part in (squash(p) for p in _PARAGRAPH_BREAK.split(text)) if part]
 
 

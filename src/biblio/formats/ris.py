@@ -186,7 +186,11 @@ class _Writer:
             self.warn("lang.fallback", f"no {shown.lang} journal title: using the {issue.journal.titles.languages[0]} "
                       "journal title", "journal.titles")
         tag("J2", issue.journal.abbreviation, "journal.abbreviation")
-        if shown.abstract:
+        if shown.abstract and shown.abstract.isprintable():  # one paragraph, nothing to remove: the usual
+            line = one_line(shown.abstract)
+            if line:
+                lines.append(f"AB  - {line}")
+        elif shown.abstract:
             self.value(shown.abstract, f"{path}.abstracts")  # reports control characters
             paragraphs = abstract_lines(shown.abstract)
             if paragraphs:
