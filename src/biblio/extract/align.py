@@ -57,6 +57,9 @@ class AlignResult:
 
     people: list[dict[str, PersonName]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # for each person, {lang: index of the printed name in that block} (copied names not included),
+    # so what is printed beside a name (an ORCID iD) can follow the person
+    sources: list[dict[str, int]] = field(default_factory=list)
 
 
 def tokens(name: str) -> list[str]:
@@ -269,4 +272,4 @@ def align(
             report("extract.authors.fallback", "warning",
                    f"the {lang} block prints no author line; its authors are copied as printed in the {sources}: "
                    "confirm or correct them", lang)
-    return AlignResult(result, problems)
+    return AlignResult(result, problems, [dict(person) for person in people])

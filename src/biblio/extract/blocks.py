@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .authors import id_line, is_decoration, is_name_line, split_names  # noqa: F401 (split_names: re-exported)
 from .language import ABSTRACT_LABEL, ABSTRACT_LABELS, KEYWORD_LABEL, KEYWORD_LABELS, label_language
 from .text import Line, is_blank, is_caps
 
@@ -22,9 +23,8 @@ DOI_IN_TEXT = re.compile(
 )
 _MAX_ABSTRACT_LINES = 120
 _MAX_KEYWORD_LINES = 6
-_MAX_AUTHOR_LINES = 3
-_NAME_PART = re.compile(r"^(?:[^\W\d_]\.){1,3}$|^[^\W\d_][^\W\d_’'`-]*(?:-[^\W\d_][^\W\d_’'`]*)?\.?$")
-_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bжәне\b|\bи\b|&)\s*")
+_MAX_AUTHOR_LINES = 8  # one name a line in some journals
+_MAX_PLAIN_TITLE_LINES = 3
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Block:
     keywords: list[Line] = field(default_factory=list)
     keyword_language: str | None = None
     dois: list[Line] = field(default_factory=list)
+    id_lines: list[Line] = field(default_factory=list)  # lines of only ORCID iDs / e-mails by the authors
     start: int = 0  # index into the line list of the block's first line
     end: int = 0  # index of its last line
 
@@ -57,29 +58,9 @@ def is_doi_line(text: str) -> bool:
     return bool(match) and len(text.strip()) - len(match.group(0)) < 6
 
 
-def split_names(text: str) -> list[str]:
-    return [" ".join(part.split()) for part in _NAME_SEPARATORS.split(text.strip().rstrip(",;")) if part]
-
-
-def is_name_line(text: str) -> bool:
-    """An author line: short, no digits, each comma-separated part one to four capitalised words."""
-    text = text.strip()
-    if not text or len(text) > 160 or any(c.isdigit() for c in text) or is_caps(text, share=0.9):
-        return False
-    if ABSTRACT_LABEL.match(text) or KEYWORD_LABEL.match(text) or text.endswith((":", "?", "!")):
-        return False
-    parts = split_names(text)
-    if not parts:
-        return False
-    for part in parts:
-        tokens = part.split()
-        if not 1 <= len(tokens) <= 4 or not all(_NAME_PART.match(t) and t[0].isupper() for t in tokens):
-            return False
-    return any(len(part.split()) >= 2 for part in parts)
-
-
 def _title_like(text: str) -> bool:
-    return is_caps(text) and not is_doi_line(text)
+    """A line in capitals that is not a DOI or an ``ORCID: …`` line."""
+    return is_caps(text) and not is_doi_line(text) and id_line(text) is None
 
 
 def find_blocks(lines: list[Line]) -> list[Block]:
@@ -169,30 +150,101 @@ def _set_abstract(block: Block, stretch: list[Line]) -> None:
 
 
 def _read_backward(lines: list[Line], anchor: int, floor: int, block: Block) -> int:
-    """DOI lines, the title and the author line above the abstract label; returns the first index used."""
-    i = anchor - 1
-    start = anchor
-    # blank lines and DOI lines between the title and the label
+    """DOI lines, the title and the author line above the abstract label; returns the first index used.
+
+    Two layouts: author line(s) above the title (the seed's), or below it (``TITLE`` /
+    ``Authors`` / ``Abstract.``). A title in capitals is taken on its own; a title in
+    ordinary case only next to an author line, so that body text is never read as one.
+    """
+    i = _skip_gap(lines, anchor - 1, floor, block)
+    start = next((j for j in range(i + 1, anchor) if not is_blank(lines[j])), anchor)
+    below = _authors_upward(lines, i, floor, block)
+    if below:
+        start = below
+        i = _skip_blanks(lines, below - 1, floor)
+    title_at = _caps_title(lines, i, floor, block)
+    if title_at is None:
+        title_at = _plain_title(lines, i, floor, block, after_authors=bool(block.authors))
+    if title_at is None:
+        return start
+    i = title_at - 1
+    if block.authors:
+        return title_at
+    # the author line(s), directly above the title (one blank line allowed)
+    if i >= floor and is_blank(lines[i]) and i - 1 >= floor and is_name_line(lines[i - 1].text):
+        i -= 1
+    first = _authors_upward(lines, i, floor, block)
+    return first if first else title_at
+
+
+def _skip_blanks(lines: list[Line], i: int, floor: int) -> int:
+    while i >= floor and is_blank(lines[i]):
+        i -= 1
+    return i
+
+
+def _skip_gap(lines: list[Line], i: int, floor: int, block: Block) -> int:
+    """Blank lines and DOI lines between the title (or authors) and the label; returns the index above them."""
     while i >= floor and (is_blank(lines[i]) or is_doi_line(lines[i].text)):
         if not is_blank(lines[i]):
             block.dois.insert(0, lines[i])
-            start = i
         i -= 1
-    # the title: lines in capitals, possibly with single blank lines between them
+    return i
+
+
+def _authors_upward(lines: list[Line], i: int, floor: int, block: Block) -> int | None:
+    """Author lines ending at index ``i`` (with ORCID, e-mail and affiliation lines among them), read upward;
+    returns the first index taken, or None when line ``i`` starts no author lines."""
+    first = None
+    ids: list[Line] = []
+    while i >= floor and len(block.authors) < _MAX_AUTHOR_LINES:
+        text = lines[i].text
+        if is_decoration(text):
+            ids.insert(0, lines[i])
+        elif is_name_line(text):
+            block.authors.insert(0, lines[i])
+            block.id_lines[:0] = [line for line in ids if id_line(line.text) is not None]
+            ids = []
+            first = i
+        else:
+            break
+        i -= 1
+    return first
+
+
+def _caps_title(lines: list[Line], i: int, floor: int, block: Block) -> int | None:
+    """The title printed in capitals ending at index ``i`` (single blank lines may split it)."""
+    first = None
     while i >= floor:
         if _title_like(lines[i].text):
             block.title.insert(0, lines[i])
-            start = i
+            first = i
             i -= 1
         elif is_blank(lines[i]) and i - 1 >= floor and _title_like(lines[i - 1].text) and block.title:
             i -= 1
         else:
             break
-    # the author line(s), directly above the title (one blank line allowed)
-    if block.title and i >= floor and is_blank(lines[i]) and i - 1 >= floor and is_name_line(lines[i - 1].text):
-        i -= 1
-    while i >= floor and len(block.authors) < _MAX_AUTHOR_LINES and is_name_line(lines[i].text):
-        block.authors.insert(0, lines[i])
-        start = i
-        i -= 1
-    return start
+    return first
+
+
+def _plain_title(lines: list[Line], i: int, floor: int, block: Block, *, after_authors: bool) -> int | None:
+    """A title in ordinary case ending at index ``i``: a short run of lines that does not end a
+    sentence, standing alone (a blank line or the block's floor above it) and next to an
+    author line, below it or above it."""
+    top = i
+    while top >= floor and not is_blank(lines[top]) and i - top < _MAX_PLAIN_TITLE_LINES:
+        if is_name_line(lines[top].text) or is_doi_line(lines[top].text):
+            break
+        top -= 1
+    run = lines[top + 1:i + 1]
+    if not run or run[-1].text.endswith((".", ",", ";", ":")) or not run[0].text[:1].isupper():
+        return None
+    above = top
+    if above >= floor and not is_blank(lines[above]) and not is_name_line(lines[above].text):
+        return None  # part of a longer paragraph
+    has_authors = after_authors or (above >= floor and is_name_line(lines[above].text)) or (
+        above >= floor + 1 and is_blank(lines[above]) and is_name_line(lines[above - 1].text))
+    if not has_authors:
+        return None
+    block.title[:0] = run
+    return top + 1

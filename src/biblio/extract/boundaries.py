@@ -1,8 +1,9 @@
 """Step 3: group the language blocks into articles and find where each article ends.
 
-An article's blocks follow one another with nothing but blank lines (or a DOI line)
-between them, each in a different language. Body text between two blocks, or a
-second block in a language the article already has, means a new article begins.
+An article's blocks follow one another with nothing but blank lines (or a DOI line,
+or author details such as ORCID iDs) between them, each in a different language.
+Body text between two blocks, or a second block in a language the article already
+has, means a new article begins.
 An article runs from its first block to the line before the next article's first block.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .authors import is_decoration
 from .blocks import Block, is_doi_line
 from .text import Line, is_blank
 
@@ -30,7 +32,9 @@ class ArticleSpan:
 
 
 def _only_gap(lines: list[Line], after: int, before: int) -> bool:
-    return all(is_blank(line) or is_doi_line(line.text) for line in lines[after + 1:before])
+    """Nothing but blank lines, DOI lines and author details (ORCID iDs, e-mails, affiliations)."""
+    return all(is_blank(line) or is_doi_line(line.text) or is_decoration(line.text)
+               for line in lines[after + 1:before])
 
 
 def group_articles(lines: list[Line], blocks: list[Block]) -> list[ArticleSpan]:

@@ -8,7 +8,10 @@ contains a comma survives in a semicolon list.
 
 from __future__ import annotations
 
-from .blocks import Block, split_names
+from dataclasses import replace
+
+from .authors import PrintedAuthor, id_line, read_author_line
+from .blocks import Block
 from .language import ABSTRACT_LABEL, KEYWORD_LABEL
 from .text import Joiner, Line
 
@@ -17,12 +20,27 @@ def title_text(block: Block, joiner: Joiner) -> str | None:
     return joiner.join([line.text for line in block.title]) or None
 
 
-def author_names(block: Block) -> list[str]:
-    """The names printed on the author line(s), one string each, as printed."""
-    names: list[str] = []
+def printed_authors(block: Block) -> list[PrintedAuthor]:
+    """The authors on the author line(s), with the ORCID iDs and e-mails printed beside them.
+
+    A line of only ORCID iDs below the names gives one iD (or e-mail) per name, in order, but
+    only when it has exactly as many iDs as the lines name people: otherwise which iD is whose
+    is a guess, and the line is left to the editor.
+    """
+    authors: list[PrintedAuthor] = []
     for line in block.authors:
-        names.extend(split_names(line.text))
-    return names
+        authors.extend(read_author_line(line.text) or [])
+    listed = [pair for line in block.id_lines for pair in id_line(line.text) or []]
+    for kind in ("orcid", "email"):
+        values = [value for k, value in listed if k == kind]
+        if values and len(values) == len(authors) and not any(getattr(a, kind) for a in authors):
+            authors = [replace(a, **{kind: value}) for a, value in zip(authors, values)]
+    return authors
+
+
+def author_names(block: Block) -> list[str]:
+    """The names printed on the author line(s), one string each, as printed (markers taken off)."""
+    return [author.name for author in printed_authors(block)]
 
 
 def _without_label(lines: list[Line], label) -> list[Line]:

@@ -20,15 +20,26 @@ ABSTRACT_LABELS: dict[str, str] = {
 KEYWORD_LABELS: dict[str, str] = {
     "түйін сөздер": "kk", "түйінді сөздер": "kk", "кілт сөздер": "kk", "кілтті сөздер": "kk",
     "тірек сөздер": "kk",
+    "негізгі сөздер": "kk", "кілттік сөздер": "kk",
     "ключевые слова": "ru",
     "keywords": "en", "key words": "en", "key-words": "en",
 }
 
 
+def _spelled(names: list[str]) -> str:
+    return "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names)
+
+
 def _label_pattern(labels: dict[str, str]) -> re.Pattern:
+    """A label followed by punctuation (``Abstract.``, ``Ключевые слова —``), a label that is
+    the whole line (``Abstract`` above its text), or a label in capitals followed by the
+    text (``ABSTRACT The article…``). A capitalised word followed by text without
+    punctuation (``Summary of the debate…``) is prose, not a label."""
     names = sorted(labels, key=len, reverse=True)
-    spelled = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names)
-    return re.compile(rf"^(?P<label>{spelled})\s*[.:—–-]\s*", re.IGNORECASE)
+    return re.compile(
+        rf"^(?:(?i:(?P<label>{_spelled(names)}))(?:\s*[.:—–-]\s*|\s*$)"
+        rf"|(?P<caps>{_spelled([name.upper() for name in names])})\s+)"
+    )
 
 
 ABSTRACT_LABEL = _label_pattern(ABSTRACT_LABELS)
@@ -36,7 +47,7 @@ KEYWORD_LABEL = _label_pattern(KEYWORD_LABELS)
 
 
 def label_language(match: re.Match, labels: dict[str, str]) -> str:
-    return labels[re.sub(r"\s+", " ", match.group("label").lower())]
+    return labels[re.sub(r"\s+", " ", (match.group("label") or match.group("caps")).lower())]
 
 
 def script_language(text: str, *, kazakh_share: float = 0.01) -> str | None:

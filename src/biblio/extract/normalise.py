@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .text import Line
+from .text import Line, source_lines
 
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 _ISSUE_LABEL = re.compile(r"№\s*(?P<number>[\w/-]+)\s*(?:\((?P<whole>\d+)\))?\s*(?P<year>(?:1[5-9]|20)\d\d)\b")
@@ -75,15 +75,21 @@ def read_header(line: Line) -> RunningHeader:
     )
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+# Control characters and odd separators inside a line (a form feed before a page's first
+# line, a vertical tab, NEL, LINE SEPARATOR) are spacing, not text.
+_AS_SPACE = {**dict.fromkeys(range(0x20), " "), 0x7F: " ", 0x85: " ", 0x2028: " ", 0x2029: " ",
+             0xA0: " ", 0x202F: " ", 0x2007: " "}
+
+
 def clean_line(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
-    return text.strip()
+    return text.translate(_INVISIBLE).translate(_AS_SPACE).strip()
 
 
 def normalise(raw: str) -> Normalised:
     """The cleaned lines of ``raw`` (numbered from 1), with page markers and headers taken out."""
-    lines = [Line(number, clean_line(text)) for number, text in enumerate(raw.splitlines(), 1)]
+    lines = [Line(number, clean_line(text)) for number, text in enumerate(source_lines(raw), 1)]
     header_at = {i for i, line in enumerate(lines) if is_running_header(line.text)}
     drop: set[int] = set(header_at)
     pages: list[PageMarker] = []

@@ -24,7 +24,7 @@ from .boundaries import ArticleSpan, group_articles
 from .issue_facts import doi_prefix, header_facts, infer_doi_pattern, issn_from_doi
 from .language import script_language
 from .normalise import PageMarker, normalise
-from .text import Joiner, Line
+from .text import Joiner, Line, source_lines
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
 
@@ -103,19 +103,26 @@ def extract(text: str, *, file: str | None = None, fallback_authors: bool = Fals
         found.add("extract.no-articles", "error",
                   "no article found: an article is recognised by its labelled abstract "
                   "('Аңдатпа.', 'Аннотация.' or 'Abstract.'); check that the file is the issue's text")
-    raw_lines = text.splitlines()
+    raw_lines = source_lines(text)
     contiguous = _contiguous_view(raw_lines, lines)
     facts = header_facts(norm.headers)
     drafts = [_article(n, span, lines, contiguous, joiner, found, fallback_authors)
               for n, span in enumerate(spans, 1)]
-    for page in norm.pages:
-        for draft in drafts:
-            if draft.first_line <= page.line <= draft.last_line:
-                draft.pages.append(page)
+    _place_pages(norm.pages, drafts)
     issue = _issue(drafts, facts, found)
     set_originals(issue)  # as loading the draft would: each text's original language
     _findings(issue, drafts, found)
     return Extraction(issue, drafts, found.items, file)
+
+
+def _place_pages(pages: list[PageMarker], drafts: list[ArticleDraft]) -> None:
+    """Each page number to the article it is printed in; one printed above the first
+    article (the header and page number that open a single article's text) is its first page."""
+    for page in pages:
+        for n, draft in enumerate(drafts):
+            if draft.first_line <= page.line <= draft.last_line or (n == 0 and page.line < draft.first_line):
+                draft.pages.append(page)
+                break
 
 
 def _contiguous_view(raw_lines: list[str], kept: list[Line]) -> list[str]:
@@ -135,7 +142,7 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
     body = [line for line in lines[span.front_end + 1:span.end + 1]]
     body_text = " ".join(line.text for line in body)
     language = script_language(body_text) or span.blocks[0].language
-    titles, abstracts, keywords, names, name_lines = {}, {}, {}, {}, {}
+    titles, abstracts, keywords, names, name_lines, printed = {}, {}, {}, {}, {}, {}
     for lang, block in blocks.items():
         if title := fields.title_text(block, joiner):
             titles[lang] = title
@@ -143,12 +150,14 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
             abstracts[lang] = abstract
         if words := fields.keyword_list(block, joiner):
             keywords[lang] = words
-        names[lang] = fields.author_names(block)  # [] marks a block without an author line
+        printed[lang] = fields.printed_authors(block)
+        names[lang] = [author.name for author in printed[lang]]  # [] marks a block without an author line
         name_lines[lang] = (block.authors[0] if block.authors else block.label).number
     aligned = align_step.align(names, name_lines, fallback=fallback_authors, file=found.file,
                                path=f"{path}.contributors")
     found.items.extend(aligned.problems)
-    contributors = [Contributor(names=person) for person in aligned.people]
+    contributors = [_contributor(person, sources, printed, blocks, found, f"{path}.contributors[{k}]")
+                    for k, (person, sources) in enumerate(zip(aligned.people, aligned.sources))]
     article = Article(language=language, titles=LangText(titles), abstracts=LangText(abstracts),
                       keywords=keywords, contributors=contributors)
     draft = ArticleDraft(article, first, last, blocks)
@@ -176,6 +185,43 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
         if casing.is_all_caps(title):
             draft.sentence_case[lang] = casing.sentence_case(title, context, lang)
     return draft
+
+
+def _contributor(person, sources: dict[str, int], printed, blocks: dict[str, Block], found: _Findings,
+                 path: str) -> Contributor:
+    """A person, with the ORCID iD and e-mail printed beside their name in any block.
+
+    An iD that fails its check digit is reported, not kept; two blocks printing different
+    iDs (or e-mails) for one person are reported and neither is kept.
+    """
+    contributor = Contributor(names=person)
+    orcids: dict[str, int] = {}
+    emails: dict[str, int] = {}
+    for lang, index in sources.items():
+        author, line = printed[lang][index], blocks[lang].authors[0].number
+        if author.orcid:
+            check = ids.orcid(author.orcid)
+            if check.ok:
+                orcids.setdefault(check.value, line)
+            else:
+                found.add("extract.authors.orcid", "warning",
+                          f"{author.name}: {check.message}", line, f"{path}.orcid")
+        if author.email:
+            emails.setdefault(author.email.lower(), line)
+    for kind, values in (("orcid", orcids), ("email", emails)):
+        if len(values) == 1:
+            setattr(contributor, kind, next(iter(values)))
+        elif values:
+            listed = ", ".join(values)
+            found.add(f"extract.authors.{kind}-conflict", "warning",
+                      f"{_first_name(person)} is printed with different {kind} values ({listed}); none was "
+                      "kept — write the right one", min(values.values()), f"{path}.{kind}")
+    return contributor
+
+
+def _first_name(person) -> str:
+    name = next(iter(person.values()))
+    return " ".join(part for part in (name.given, name.family) if part)
 
 
 def _printed_dois(span: ArticleSpan) -> list[tuple[str, Line]]:

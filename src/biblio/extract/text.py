@@ -25,6 +25,22 @@ _HYPHENS = "-‐\u00ad"
 _COMPOUND_TAILS = frozenset({"ақ", "ау", "то", "либо", "нибудь", "таки"})
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of ``text`` as an editor's text editor numbers them.
+
+    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line. `str.splitlines` also breaks at a
+    form feed (pdftotext's page break, printed at the start of a page's first line) and
+    at other separators, which would shift every later line number by one per page.
+    """
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def is_blank(line: Line | str) -> bool:
     text = line.text if isinstance(line, Line) else line
     return not text.strip()

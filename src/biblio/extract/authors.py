@@ -1,0 +1,128 @@
+"""Read an author line: the names as printed, and the ORCID iDs and e-mails beside them.
+
+Journals decorate author lines in ways the name must not keep: affiliation markers
+(``Ivan Petrov1``, ``Maria Sidorova2*``, ``Иван Петров¹``, ``Petrov1,2``), an ORCID iD
+or an e-mail after a name, or a line of nothing but ORCID iDs and e-mails below the
+names. The decorations are taken off first; what is left must still look like names
+(one to four capitalised words each), or the line is not an author line. An iD or
+e-mail belongs to the name it is printed with; nothing is guessed across names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .language import ABSTRACT_LABEL, KEYWORD_LABEL
+from .text import is_caps
+
+ORCID_IN_TEXT = re.compile(
+    r"(?:https?://)?(?:www\.)?orcid\.org/\s*(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])\b"
+    r"|\b(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])\b"
+)
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SUPERSCRIPT = "¹²³⁰⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
+_MARK = rf"[\d{_SUPERSCRIPT}*†‡§#]"
+# A marker glued to the end of a name (``Petrov1,2*``); the comma list needs no space.
+_MARKERS = re.compile(rf"(?<=[^\W\d_{_SUPERSCRIPT}]){_MARK}+(?:,{_MARK}+)*(?=[\s,;]|$)")
+_LONE_SUPERSCRIPT = re.compile(rf"[{_SUPERSCRIPT}*†‡§]+")
+_DECORATION = re.compile(r"\b(?:ORCID(?:\s*iD)?|e-?mail|E-?mail)\b\s*:?|[()\[\]<>]", re.IGNORECASE)
+_HOLE = "\ue000"  # stands where an iD or e-mail was, so it stays with its name
+_NAME_PART = re.compile(r"^(?:[^\W\d_]\.){1,3}$|^[^\W\d_][^\W\d_’'`-]*(?:-[^\W\d_][^\W\d_’'`]*)?\.?$")
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bжәне\b|\bи\b|&)\s*")
+
+
+@dataclass(frozen=True)
+class PrintedAuthor:
+    name: str
+    orcid: str | None = None  # as printed (the digits); validated later
+    email: str | None = None
+
+
+def split_names(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in _NAME_SEPARATORS.split(text.strip().rstrip(",;")) if part]
+
+
+def _ids_out(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text with each ORCID iD and e-mail replaced by a hole, and what filled the holes."""
+    found: list[tuple[int, str, str]] = []
+    for match in ORCID_IN_TEXT.finditer(text):
+        found.append((match.start(), "orcid", match.group(1) or match.group(2)))
+    for match in EMAIL_IN_TEXT.finditer(text):
+        found.append((match.start(), "email", match.group(0)))
+    out = ORCID_IN_TEXT.sub(f" {_HOLE} ", text)
+    out = EMAIL_IN_TEXT.sub(f" {_HOLE} ", out)
+    return out, [(kind, value) for _, kind, value in sorted(found)]
+
+
+def _is_name(part: str) -> bool:
+    tokens = part.split()
+    return 1 <= len(tokens) <= 4 and all(_NAME_PART.match(t) and t[0].isupper() for t in tokens)
+
+
+def read_author_line(text: str) -> list[PrintedAuthor] | None:
+    """The authors printed on one line, or None when the line is not an author line."""
+    text = text.strip()
+    if not text or len(text) > 240 or is_caps(text, share=0.9):
+        return None
+    if ABSTRACT_LABEL.match(text) or KEYWORD_LABEL.match(text) or text.endswith((":", "?", "!")):
+        return None
+    bare, ids = _ids_out(text)
+    bare = _LONE_SUPERSCRIPT.sub("", _MARKERS.sub("", bare))
+    bare = _DECORATION.sub(" ", bare)
+    if any(c.isdigit() for c in bare):
+        return None
+    authors: list[PrintedAuthor] = []
+    for part in split_names(bare):
+        holes = part.count(_HOLE)
+        name = " ".join(part.replace(_HOLE, " ").split())
+        taken, ids = ids[:holes], ids[holes:]
+        if not name:  # an iD printed after its name's comma
+            if not authors:
+                return None
+            authors[-1] = _with_ids(authors[-1], taken)
+            continue
+        if not _is_name(name):
+            return None
+        authors.append(_with_ids(PrintedAuthor(name), taken))
+    if not any(len(a.name.split()) >= 2 for a in authors):
+        return None
+    return authors
+
+
+def _with_ids(author: PrintedAuthor, ids: list[tuple[str, str]]) -> PrintedAuthor:
+    orcid = next((value for kind, value in ids if kind == "orcid"), author.orcid)
+    email = next((value for kind, value in ids if kind == "email"), author.email)
+    return PrintedAuthor(author.name, orcid, email)
+
+
+def is_name_line(text: str) -> bool:
+    """An author line: short, and each comma-separated part one to four capitalised words
+    once markers, ORCID iDs and e-mails are taken off."""
+    return read_author_line(text) is not None
+
+
+def id_line(text: str) -> list[tuple[str, str]] | None:
+    """A line of nothing but ORCID iDs and e-mails (with their labels): what it gives, in order."""
+    bare, ids = _ids_out(text)
+    if not ids:
+        return None
+    rest = _DECORATION.sub(" ", bare).replace(_HOLE, " ")
+    rest = _LONE_SUPERSCRIPT.sub("", re.sub(r"[\d,;:/\s-]", "", rest))
+    return ids if not rest else None
+
+
+_AFFILIATION = re.compile(rf"^(?:[{_SUPERSCRIPT}*]{{1,3}}|\d{{1,2}}(?=[^\W\d_])|\d{{1,2}}\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]))\s*\S")
+
+
+def is_affiliation_line(text: str) -> bool:
+    """A line that opens with an affiliation marker (``¹Al-Farabi Kazakh National University``,
+    ``2 L.N. Gumilyov Eurasian National University``). Only read next to an author line,
+    where a numbered heading cannot stand."""
+    text = text.strip()
+    return bool(_AFFILIATION.match(text)) and len(text) <= 250 and not text.endswith(".")
+
+
+def is_decoration(text: str) -> bool:
+    """A line of the author details that is not a name: ORCID iDs, e-mails, an affiliation."""
+    return bool(text.strip()) and (id_line(text) is not None or is_affiliation_line(text))
