@@ -25,6 +25,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .language import script_language
+
 __all__ = ["FundingStatement", "find_funding", "join_lines", "normalise_award"]
 
 MAX_LINES = 12
@@ -197,13 +199,9 @@ def _mask(text: str) -> str:
 
 
 def language_of(text: str) -> str:
-    """kk, ru or en from the script; Kazakh-only letters decide between kk and ru."""
-    masked = _mask(text)
-    latin = len(re.findall(r"[A-Za-z]", masked))
-    cyrillic = len(re.findall(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", masked))
-    if latin > cyrillic:
-        return "en"
-    return "kk" if re.search(r"[ӘәҒғҚқҢңӨөҰұҮүҺһ]", masked) else "ru"
+    """kk, ru or en by the script, leaving quoted project titles out (a Russian statement may
+    quote a Kazakh title)."""
+    return script_language(_mask(text)) or "ru"
 
 
 def _is_trigger(sentence: str) -> bool:
