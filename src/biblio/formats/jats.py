@@ -16,6 +16,8 @@ text or linked with ``xref``, ``pub-type`` dates.
 
 from __future__ import annotations
 
+import copy
+import operator
 import re
 from pathlib import Path
 
@@ -78,6 +80,7 @@ class _Writer(xmltools.Builder):
     def __init__(self, issue: Issue):
         super().__init__()
         self.issue = issue
+        self._journal_meta: tuple[etree._Element, list[Problem]] | None = None
 
     def article(self, index: int) -> etree._Element:
         article = self.issue.articles[index]
@@ -96,6 +99,17 @@ class _Writer(xmltools.Builder):
     # -- journal ---------------------------------------------------------------------------
 
     def journal_meta(self, front: etree._Element) -> None:
+        """The journal's metadata, the same in every article: built once, then copied (in C)."""
+        if self._journal_meta is None:
+            before = len(self.problems)
+            self.build_journal_meta(front)
+            self._journal_meta = (copy.deepcopy(front[-1]), self.problems[before:])
+        else:
+            element, problems = self._journal_meta
+            front.append(copy.deepcopy(element))
+            self.problems += problems
+
+    def build_journal_meta(self, front: etree._Element) -> None:
         journal = self.issue.journal
         meta = self.sub(front, "journal-meta")
         if journal.abbreviation:
@@ -201,10 +215,13 @@ class _Writer(xmltools.Builder):
             self.sub(trans, "trans-title", article.titles[lang], path=f"{path}.titles.{lang}")
 
     def contributor(self, group: etree._Element, contributor: Contributor, index: int, path: str) -> None:
-        contrib = self.sub(group, "contrib", contrib_type=contributor.role,
-                           corresp="yes" if contributor.corresponding else "")
+        attrib = {"contrib-type": contributor.role} if contributor.role else {}
+        if contributor.corresponding:
+            attrib["corresp"] = "yes"
+        contrib = self.node(group, "contrib", attrib)
+        leaf = self.leaf
         if contributor.orcid:
-            self.sub(contrib, "contrib-id", ids.orcid_url(contributor.orcid), contrib_id_type="orcid")
+            leaf(contrib, "contrib-id", ids.orcid_url(contributor.orcid), "", {"contrib-id-type": "orcid"})
         if contributor.organization:
             parent = contrib
             if len(contributor.organization.texts) > 1:
@@ -217,23 +234,24 @@ class _Writer(xmltools.Builder):
                 attrib = {"name-style": "eastern"} if name.order == "family-first" else {}
                 if lang:
                     attrib[XML_LANG] = lang
-                element = self.node(parent, "name", attrib, f"{path}.names")
+                element = self.node(parent, "name", attrib)
                 self.leaf(element, "surname", name.family, f"{path}.names.{lang}.family")
                 if name.given:
                     self.leaf(element, "given-names", name.given, f"{path}.names.{lang}.given")
         for number, affiliation in enumerate(contributor.affiliations):
-            aff = self.sub(contrib, "aff")
-            wrap = self.sub(aff, "institution-wrap")
+            aff = etree.SubElement(contrib, "aff")
+            wrap = etree.SubElement(aff, "institution-wrap")
             for lang, name in affiliation.name.items():
-                self.sub(wrap, "institution", name, path=f"{path}.affiliations[{number}]", attrs={XML_LANG: lang})
+                leaf(wrap, "institution", name, f"{path}.affiliations[{number}]", {XML_LANG: lang} if lang else None)
             if affiliation.ror:
-                self.sub(wrap, "institution-id", affiliation.ror, institution_id_type="ror")
+                leaf(wrap, "institution-id", affiliation.ror, "", {"institution-id-type": "ror"})
             if affiliation.country:
-                self.sub(aff, "country", affiliation.country, country=affiliation.country)
+                leaf(aff, "country", affiliation.country, "", {"country": affiliation.country})
         if contributor.email:
-            self.sub(contrib, "email", contributor.email, path=f"{path}.email")
+            leaf(contrib, "email", contributor.email, f"{path}.email")
         for role in contributor.credit:
-            self.sub(contrib, "role", role, vocab="credit", vocab_term=role, path=f"{path}.credit")
+            leaf(contrib, "role", role, f"{path}.credit", {"vocab": "credit", "vocab-term": role} if role
+                 else {"vocab": "credit"})
 
     def dates(self, meta: etree._Element, article: Article) -> None:
         """The article's own dates, then the issue's (``date-type="collection"``), which JATS always gets."""
@@ -294,10 +312,7 @@ class _Writer(xmltools.Builder):
                 leaf(ref, "label", reference.label, f"{ref_path}.label")
             if reference.text:
                 leaf(ref, "mixed-citation", reference.text, f"{ref_path}.text")
-            structured = [reference.doi, reference.type, reference.authors, reference.title, reference.container,
-                          reference.year, reference.volume, reference.issue, reference.pages, reference.publisher,
-                          reference.url]
-            if any(structured) or not reference.text:
+            if not reference.text or any(_STRUCTURED(reference)):
                 self.element_citation(ref, reference, ref_path)
 
     def element_citation(self, ref: etree._Element, reference: Reference, path: str) -> None:
@@ -308,22 +323,29 @@ class _Writer(xmltools.Builder):
             group = etree.SubElement(citation, "person-group", {"person-group-type": "author"})
             for author in reference.authors:
                 leaf(group, "string-name", author, f"{path}.authors")
-        for tag, value in (("article-title", reference.title), ("source", reference.container),
-                           ("year", reference.year), ("volume", reference.volume), ("issue", reference.issue),
-                           ("page-range", reference.pages), ("publisher-name", reference.publisher)):
+        details = bool(reference.authors)
+        for tag, value in zip(_CITATION_TAGS, _CITATION_FIELDS(reference)):
             if value:
                 leaf(citation, tag, value, path)
+                details = True
         if reference.doi:
             leaf(citation, "pub-id", reference.doi, "", {"pub-id-type": "doi"})
         if reference.url:
             leaf(citation, "uri", reference.url, f"{path}.url")
-        if len(citation) == 0:
+        if not (details or reference.doi or reference.url):
             leaf(citation, "comment", "no details given", path)
 
     def report(self) -> None:
         for what, indexes in self.not_carried.items():
             self.note("jats.not-carried", f"JATS front matter cannot carry {what} ({article_numbers(indexes)})",
                       "articles")
+
+
+# What an element-citation holds, fetched in one call per reference.
+_STRUCTURED = operator.attrgetter("doi", "type", "authors", "title", "container", "year", "volume", "issue",
+                                  "pages", "publisher", "url")
+_CITATION_TAGS = ("article-title", "source", "year", "volume", "issue", "page-range", "publisher-name")
+_CITATION_FIELDS = operator.attrgetter("title", "container", "year", "volume", "issue", "pages", "publisher")
 
 
 def _serialise(root: etree._Element) -> bytes:

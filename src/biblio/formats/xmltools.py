@@ -85,9 +85,9 @@ class Builder:
 
     def leaf(self, parent: etree._Element, name: str, text: str, path: str,
              attrib: dict[str, str] | None = None) -> etree._Element:
-        """A child with text, ``name`` already qualified and ``attrib`` (if any) known to be clean:
+        """A child with text, ``name`` already qualified, ``attrib`` (if any) as ``node`` takes it:
         ``sub`` for hot loops."""
-        element = _SubElement(parent, name, attrib) if attrib else _SubElement(parent, name)
+        element = self.node(parent, name, attrib, path) if attrib else _SubElement(parent, name)
         try:
             element.text = text
         except ValueError:
