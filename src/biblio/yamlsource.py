@@ -277,6 +277,7 @@ class _JsonLocator:
         self.root: tuple[int, int] | None = None
         self.cache: tuple[int, str] | None = None
         self.indexed = False
+        self.shallow: dict[tuple[Any, bool], tuple[int, int] | None] = {}  # top-level answers without the index
 
     # -- index -----------------------------------------------------------------------------
 
@@ -418,7 +419,45 @@ class _JsonLocator:
             return line, column + offset
         return line + breaks, offset - fragment.rfind("\n", 0, offset)
 
+    def _top_level(self, name: Any, key: bool) -> tuple[int, int] | None:
+        """A top-level key's (or its value's) line and column, from as short a start of the text as
+        will do: the paths most problems name (``articles``, ``issue``) need neither the index nor,
+        once the text is released, more than the first part of the file."""
+        if (name, key) in self.shallow:
+            return self.shallow[(name, key)]
+        size = 1 << 20
+        found = None
+        while True:
+            if self.text is not None:
+                text, whole = self.text, True
+            else:
+                try:
+                    with open(self.source, "rb") as stream:  # type: ignore[arg-type]
+                        stream.seek(self.bom)
+                        data = stream.read(size)
+                        whole = not stream.read(1)
+                except (OSError, TypeError):
+                    return None
+                text = data.decode("utf-8", "ignore" if not whole else "surrogatepass")
+            try:
+                found = _find_top_level(text, name)
+                break
+            except (IndexError, ValueError):
+                if whole:
+                    return None
+                size *= 4
+        if found is not None:
+            offset = found[0] if key and found[0] is not None else found[1]
+            breaks = text.count("\n", 0, offset)
+            found = (breaks + 1, offset - text.rfind("\n", 0, offset))
+        self.shallow[(name, key)] = found
+        return found
+
     def where(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
+        if len(path) == 1 and not self.indexed and isinstance(path[0], str) and self._unchanged():
+            spot = self._top_level(path[0], key)
+            if spot is not None:
+                return spot
         if not self.indexed:
             self._index()
         if not self.spans or not self._unchanged():
@@ -448,6 +487,27 @@ class _JsonLocator:
         if key and len(reached) == len(rest) and key_offset is not None:
             return self._spot(entry, key_offset)
         return self._spot(entry, value_offset)
+
+
+def _find_top_level(text: str, name: str) -> tuple[int | None, int] | None:
+    """(key offset, value offset) of a key of the top-level object, None if it has no such key;
+    IndexError or ValueError when the text ends first (a start of the file: read more)."""
+    i = _WS.match(text, 0).end()
+    if text[i] != "{":
+        return None
+    i = _WS.match(text, i + 1).end()
+    while text[i] != "}":
+        key_offset = i
+        found, i = scanstring(text, i + 1)
+        i = _WS.match(text, _WS.match(text, i).end() + 1).end()
+        if found == name:
+            text[i]  # the value must have started within the text (else IndexError: read more)
+            return key_offset, i
+        _, i = _SKIP.raw_decode(text, i)
+        i = _WS.match(text, i).end()
+        if text[i] == ",":
+            i = _WS.match(text, i + 1).end()
+    return None
 
 
 def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
