@@ -8,7 +8,7 @@ import pytest
 
 import biblio
 from biblio import manifest
-from biblio.formats import bibtex, crossref, csl, ris
+from biblio.formats import bibtex, crossref, csl, jats, ris
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # bench/generate.py: the synthetic articles of the benchmark
@@ -114,3 +114,18 @@ def test_registry_writers_write_what_dumps_gives(tmp_path, issues, module):
         assert written[0].read_bytes() == module.dumps(issue, lang=lang)[0].encode("utf-8")
         assert problems == module.dumps(issue, lang=lang)[1]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_jats_files_are_the_articles_documents(tmp_path, issues):
+    """jats.write builds the journal metadata once and copies it into every article."""
+    issue = issues["synthetic"]
+    written, problems = jats.write(issue, tmp_path)
+    assert len(written) == len(issue.articles)
+    expected = []
+    for index, path in enumerate(written):
+        data, found = jats.article_xml(issue, index)
+        assert path.read_bytes() == data
+        expected += found
+    def per_article(found):  # the not-carried notes sum up all articles in one writer
+        return [p for p in dict.fromkeys(found) if p.code != "jats.not-carried"]
+    assert per_article(problems) == per_article(expected)
