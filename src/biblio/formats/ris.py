@@ -134,6 +134,7 @@ class _Writer:
     not_carried: dict[str, dict[int, None]] = field(default_factory=dict)  # an ordered set per kind
     dated_from_issue: list[int] = field(default_factory=list)
     seen: set[Problem] = field(default_factory=set)  # self.problems as a set: checks must not scan the list
+    issue_parts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def drop(self, what: str, index: int) -> None:
         self.not_carried.setdefault(what, {})[index] = None
@@ -150,7 +151,9 @@ class _Writer:
     def value(self, text: str | None, path: str) -> str:
         if text is None:
             return ""
-        if not text.isprintable() and _CONTROL.search(text):
+        if text.isprintable():  # as one_line, checked once
+            return (_SPACES.sub(" ", text) if "  " in text else text).strip()
+        if _CONTROL.search(text):
             self.warn("ris.control-character", "control characters a text file should not hold were removed",
                       path)
         return one_line(text)
@@ -180,12 +183,7 @@ class _Writer:
             for value in names:
                 if value:
                     lines.append(f"{ris_tag}  - {value}")
-        tag("T2", shown.journal_title, "journal.titles")
-        titles = issue.journal.titles.texts
-        if titles and shown.lang not in titles:
-            self.warn("lang.fallback", f"no {shown.lang} journal title: using the {issue.journal.titles.languages[0]} "
-                      "journal title", "journal.titles")
-        tag("J2", issue.journal.abbreviation, "journal.abbreviation")
+        lines += self.issue_lines("journal", shown)
         if shown.abstract and shown.abstract.isprintable():  # one paragraph, nothing to remove: the usual
             line = one_line(shown.abstract)
             if line:
@@ -207,8 +205,7 @@ class _Writer:
             if from_issue:
                 self.dated_from_issue.append(index)
         lines.append(f"PY  - {date.year:04d}")
-        tag("VL", issue.volume, "issue.volume")
-        tag("IS", issue.number, "issue.number")
+        lines += self.issue_lines("volume", shown)
         pages = article.pages
         if pages:
             tag("SP", pages.first or pages.article_number, f"{path}.pages")
@@ -216,18 +213,42 @@ class _Writer:
                 tag("EP", pages.last, f"{path}.pages.last")
             tag("C7", pages.article_number, f"{path}.pages.article_number")
         tag("DO", article.doi, f"{path}.doi")
-        if issue.journal.issns:  # one line: Zotero keeps only the first SN line and notes the rest
-            tag("SN", ", ".join(issn.value for issn in issue.journal.issns), "journal.issns")
+        lines += self.issue_lines("issns", shown)
         tag("UR", derive.landing_page(issue, index), f"{path}.url")
         tag("LA", shown.lang)
-        if issue.journal.publisher:
-            tag("PB", derive.pick(issue.journal.publisher.name, shown.lang)[0], "journal.publisher.name")
+        lines += self.issue_lines("publisher", shown)
         self.keywords(shown.keywords, index, path)
         for keyword in shown.keywords:
             tag("KW", keyword, f"{path}.keywords")
         lines.append("ER  - ")
         self.not_carried_by(article, index, shown)
         return lines
+
+    def issue_lines(self, part: str, shown: derive.Localized) -> list[str]:
+        """Lines that depend only on the issue and the record's language (journal, volume, ISSNs,
+        publisher): made once per language. Their warnings would repeat, and ``warn`` keeps one."""
+        key = (part, shown.lang)
+        if key not in self.issue_parts:
+            self.issue_parts[key] = self.make_issue_lines(part, shown)
+        return self.issue_parts[key]
+
+    def make_issue_lines(self, part: str, shown: derive.Localized) -> list[str]:
+        issue, journal = self.issue, self.issue.journal
+        if part == "journal":
+            values = [("T2", self.value(shown.journal_title, "journal.titles"))]
+            if journal.titles.texts and shown.lang not in journal.titles.texts:
+                self.warn("lang.fallback", f"no {shown.lang} journal title: using the {journal.titles.languages[0]} "
+                          "journal title", "journal.titles")
+            values.append(("J2", self.value(journal.abbreviation, "journal.abbreviation")))
+        elif part == "volume":
+            values = [("VL", self.value(issue.volume, "issue.volume")), ("IS", self.value(issue.number, "issue.number"))]
+        elif part == "issns":  # one line: Zotero keeps only the first SN line and notes the rest
+            values = [("SN", self.value(", ".join(issn.value for issn in journal.issns), "journal.issns"))
+                      ] if journal.issns else []
+        else:
+            values = [("PB", self.value(derive.pick(journal.publisher.name, shown.lang)[0], "journal.publisher.name"))
+                      ] if journal.publisher else []
+        return [f"{name}  - {value}" for name, value in values if value]
 
     def person(self, contributor: Contributor, name: PersonName | None, lang: str, path: str) -> str:
         if name is None:  # a group author: as it is, without a comma
