@@ -380,9 +380,18 @@ class _Writer:
     not_carried: dict[str, dict[int, None]] = field(default_factory=dict)  # an ordered set per kind
     no_langid: set[str] = field(default_factory=set)
     journal_fallbacks: set[str] = field(default_factory=set)
+    escaped: dict[str, str] = field(default_factory=dict)
+    issue_kinds: list[str] | None = None
 
     def drop(self, what: str, index: int) -> None:
         self.not_carried.setdefault(what, {})[index] = None
+
+    def issue_tex(self, text: str) -> str:
+        """``tex_escape`` of a value every entry repeats (journal, volume, publisher): escaped once."""
+        escaped = self.escaped.get(text)
+        if escaped is None:
+            escaped = self.escaped[text] = tex_escape(text)
+        return escaped
 
     def warn(self, code: str, message: str, path: str) -> None:
         self.problems.append(Problem(code, "warning", message, path=path))
@@ -414,11 +423,11 @@ class _Writer:
         else:
             self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", path)
         if shown.journal_title:
-            fields.append(("journal", tex_escape(shown.journal_title)))
+            fields.append(("journal", self.issue_tex(shown.journal_title)))
             if shown.lang not in issue.journal.titles:
                 self.journal_fallbacks.add(shown.lang)
         if issue.journal.abbreviation:
-            fields.append(("shortjournal", tex_escape(issue.journal.abbreviation)))
+            fields.append(("shortjournal", self.issue_tex(issue.journal.abbreviation)))
         date, _ = derive.publication_date(issue, article)
         fields.append(("year", f"{date.year:04d}"))
         if date.month is not None:
@@ -426,12 +435,12 @@ class _Writer:
             if date.day is not None:
                 self.drop("the day of the publication date", index)
         if issue.volume:
-            fields.append(("volume", tex_escape(issue.volume)))
+            fields.append(("volume", self.issue_tex(issue.volume)))
         if issue.number:
-            fields.append(("number", tex_escape(issue.number)))
+            fields.append(("number", self.issue_tex(issue.number)))
         fields.extend(self.pages(article))
         if article.doi:
-            if re.search(r"[{}\\]", article.doi):
+            if "{" in article.doi or "}" in article.doi or "\\" in article.doi:
                 self.warn("bibtex.doi-unwritable", f"the DOI {article.doi} holds a brace or backslash, which a "
                           "BibTeX doi field cannot hold; it is left out", f"{path}.doi")
             else:
@@ -454,7 +463,7 @@ class _Writer:
         if issue.journal.publisher:
             name, _ = derive.pick(issue.journal.publisher.name, shown.lang)
             if name:
-                fields.append(("publisher", tex_escape(name)))
+                fields.append(("publisher", self.issue_tex(name)))
         fields.append(("language", article.language))
         name = langid(text_lang)
         if name:
@@ -482,53 +491,53 @@ class _Writer:
         return found
 
     def check_not_carried(self, article: Article, index: int, shown: derive.Localized, text_lang: str) -> None:
-        drop = functools.partial(self.drop, index=index)
+        kinds = []
         if any(lang != text_lang for lang in article.titles.texts):
-            drop("titles in other languages")
+            kinds.append("titles in other languages")
         _, abstract_lang = derive.pick(article.abstracts, shown.lang)
         if any(lang != abstract_lang for lang in article.abstracts.texts):
-            drop("abstracts in other languages")
+            kinds.append("abstracts in other languages")
         keyword_lang = shown.lang if shown.lang in article.keywords else next(iter(article.keywords), None)
         if any(lang != keyword_lang for lang in article.keywords):
-            drop("keywords in other languages")
+            kinds.append("keywords in other languages")
         people = article.contributors
         if any(len(c.names) > 1 or (c.organization and len(c.organization.texts) > 1) for c in people):
-            drop("author names in other languages and scripts")
+            kinds.append("author names in other languages and scripts")
         if any(name.order == "family-first" for c in people for name in c.names.values()):
-            drop("the printed order of names (family name first)")
-        if any(c.orcid for c in people):
-            drop("ORCID iDs")
-        if any(c.affiliations for c in people):
-            drop("affiliations")
-        if any(c.email or c.corresponding for c in people):
-            drop("e-mail addresses and the corresponding-author flag")
-        if any(c.credit for c in people):
-            drop("CRediT roles")
-        if article.funding:
-            drop("funding")
-        if article.references:
-            drop("reference lists")
-        if article.section:
-            drop("sections")
-        if article.citations:
-            drop("in-text citation numbers")
-        if article.license:
-            drop("licences")
+            kinds.append("the printed order of names (family name first)")
+        for present, what in ((any(c.orcid for c in people), "ORCID iDs"),
+                              (any(c.affiliations for c in people), "affiliations"),
+                              (any(c.email or c.corresponding for c in people),
+                               "e-mail addresses and the corresponding-author flag"),
+                              (any(c.credit for c in people), "CRediT roles"),
+                              (article.funding, "funding"), (article.references, "reference lists"),
+                              (article.section, "sections"), (article.citations, "in-text citation numbers"),
+                              (article.license, "licences")):
+            if present:
+                kinds.append(what)
         dates = article.dates
         if dates.received or dates.accepted or (dates.online and dates.published):
-            drop("dates other than the publication date (received, accepted, online)")
-        issue = self.issue
+            kinds.append("dates other than the publication date (received, accepted, online)")
+        if self.issue_kinds is None:
+            self.issue_kinds = self.not_carried_by_issue()
+        for what in (*kinds, *self.issue_kinds):
+            self.not_carried.setdefault(what, {})[index] = None
+
+    def not_carried_by_issue(self) -> list[str]:
+        """What BibTeX cannot carry of the issue and journal: the same for every entry, found once."""
+        issue, kinds = self.issue, []
         if issue.whole_number:
-            drop("the issue's whole number")
+            kinds.append("the issue's whole number")
         if issue.doi or issue.title:
-            drop("the issue's DOI and title")
+            kinds.append("the issue's DOI and title")
         if any(issn.media for issn in issue.journal.issns):
-            drop("whether an ISSN is the print or the electronic one")
+            kinds.append("whether an ISSN is the print or the electronic one")
         if len(issue.journal.titles.texts) > 1:
-            drop("the journal's titles in other languages")
+            kinds.append("the journal's titles in other languages")
         publisher = issue.journal.publisher
         if publisher and (publisher.place or len(publisher.name.texts) > 1):
-            drop("the publisher's place and its names in other languages")
+            kinds.append("the publisher's place and its names in other languages")
+        return kinds
 
     def report(self) -> None:
         used = self.issue.journal.titles.languages[0] if self.issue.journal.titles else None
