@@ -55,7 +55,7 @@ def doi(raw: str) -> IdCheck:
     text = str(raw).strip()
     if not text:
         return _bad("doi.empty", f"the DOI is empty; write {_DOI_EXAMPLE}")
-    if any(unicodedata.category(char) == "Cf" for char in text):
+    if not text.isascii() and any(unicodedata.category(char) == "Cf" for char in text):
         return _bad("doi.invisible", f"{raw!r} contains an invisible character (a zero-width or direction "
                     "mark, often pasted from a PDF); type the DOI again")
     had_url = bool(re.match(r"^https?://|^(dx\.)?doi\.org/", text, re.IGNORECASE))
