@@ -67,6 +67,7 @@ def next_timestamp() -> int:
 def _q(name: str, namespace: str = NS) -> str:
     return f"{{{namespace}}}{name}"
 
+
 _CITATION_TAGS = {name: _q(name) for name in (
     "journal_title", "author", "volume", "issue", "first_page", "cYear", "doi", "article_title",
     "unstructured_citation")}
@@ -109,6 +110,8 @@ class _Deposit(xmltools.Builder):
         self.indexes = indexes
         self.dated_from_issue: list[int] = []
         self.no_latin_name: list[int] = []
+        self.checked = 0  # problems looked at for errors
+        self.error_seen = False
 
     def date(self, parent: etree._Element, name: str, date: PartialDate, media: str | None = None) -> None:
         element = self.sub(parent, name, media_type=media or "")
@@ -119,15 +122,6 @@ class _Deposit(xmltools.Builder):
         self.sub(element, "year", f"{date.year:04d}")
 
     # -- the batch -------------------------------------------------------------------
-
-    def build(self, timestamp: int, batch_id: str | None) -> etree._Element | None:
-        """The whole doi_batch as one tree (kept for callers that want a tree; ``stream`` does not)."""
-        root = self.start(timestamp, batch_id)
-        journal = root.find(f"{_q('body')}/{_q('journal')}")
-        for index in self.indexes:
-            self.article(journal, index)
-        self.report_not_carried()
-        return None if any(p.severity == "error" for p in self.problems) else root
 
     def start(self, timestamp: int, batch_id: str | None) -> etree._Element:
         """The batch without its articles: head, journal metadata and the issue."""
@@ -140,7 +134,8 @@ class _Deposit(xmltools.Builder):
         return root
 
     def stream(self, out: BinaryIO, timestamp: int, batch_id: str | None) -> None:
-        """Write the batch to ``out`` one article at a time, in the bytes ``build`` would give.
+        """Write the batch to ``out`` one article at a time, in the bytes of the whole batch as one
+        pretty-printed tree.
 
         Each article is built in a small tree of its own and serialised at the depth it has
         in the batch, so memory holds one article, not the issue. Once a problem is an error
@@ -165,7 +160,11 @@ class _Deposit(xmltools.Builder):
             out.write(_BATCH_END)
 
     def _failed(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
+        """Whether a problem so far is an error; each problem is looked at once (asked per article)."""
+        if not self.error_seen:
+            self.error_seen = any(p.severity == "error" for p in self.problems[self.checked:])
+            self.checked = len(self.problems)
+        return self.error_seen
 
     def head(self, root: etree._Element, timestamp: int, batch_id: str | None) -> None:
         head = self.sub(root, "head")
