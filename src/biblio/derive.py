@@ -86,6 +86,7 @@ def _url(pattern: str, doi: str, seq: int | None) -> str | None:
 
 
 def _quote(text: str) -> str:
+    """A DOI as a URL path: '#', '?', '<' and the like percent-encoded, '/' kept."""
     return urllib.parse.quote(text, safe="/:;()._-")
 
 

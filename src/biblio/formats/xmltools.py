@@ -1,4 +1,5 @@
-"""XML helpers shared by the XML formats: safe reading and text that XML can hold."""
+"""XML helpers shared by the XML formats (safe reading, text that XML can hold), and the atomic
+streamed file output every format writer shares."""
 
 from __future__ import annotations
 
