@@ -6,7 +6,7 @@ memory, and commonmeta-py 0.312 doing the same Crossref, BibTeX and CSL-JSON wor
     .venv/bin/python bench/run.py --sizes 100,1000 --repeats 5 --no-commonmeta
 
 Every measured step runs in a subprocess of its own (``run.py --worker STEP``), so each step's
-peak RSS is that process's ``ru_maxrss`` (read with ``os.wait4``). The peak includes the
+peak RSS is that process's own high-water mark (``VmHWM``). The peak includes the
 synthetic issue the worker loads first; ``input MB`` in the tables is that baseline.
 
 Results go to ``bench/results.json`` and ``bench/REPORT.md`` (tables regenerated from the
@@ -87,6 +87,15 @@ STEP_HELP = {
 # --- the worker: one step, in a process of its own ---------------------------------------
 
 def _rss_kb() -> int:
+    """This process's own peak RSS (VmHWM). ``ru_maxrss`` is not used: Linux carries the
+    parent's memory at fork into the child's ``ru_maxrss`` across exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

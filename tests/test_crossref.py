@@ -1,6 +1,7 @@
 """Crossref deposit 5.5.0: content, schema validity, golden file, errors an editor can act on."""
 
 import datetime
+import io
 import json
 from pathlib import Path
 
@@ -205,13 +206,15 @@ def test_export_command_writes_a_valid_deposit(capsys, tmp_path, example_path):
 
 
 def test_export_refuses_to_leave_an_invalid_file(tmp_path, example_path, monkeypatch):
-    original = crossref.deposit
+    original = crossref.write_deposit
 
-    def broken(issue, **options):
-        data, problems = original(issue, **options)
-        return data.replace(b"<year>2025</year>", b"<year>25</year>", 1), problems
+    def broken(issue, out, **options):
+        buffer = io.BytesIO()
+        problems = original(issue, buffer, **options)
+        out.write(buffer.getvalue().replace(b"<year>2025</year>", b"<year>25</year>", 1))
+        return problems
 
-    monkeypatch.setattr(crossref, "deposit", broken)
+    monkeypatch.setattr(crossref, "write_deposit", broken)
     target = tmp_path / "deposit.xml"
     report = api.export(example_path, "crossref", target)
     assert not report.ok and not target.exists()

@@ -66,7 +66,7 @@ def test_crossref_stream_stops_writing_at_an_error(minimal_text):
 def test_crossref_streaming_writer_leaves_the_same_file(tmp_path, issues):
     issue = issues["synthetic"]
     plain, _ = crossref.write(issue, tmp_path / "plain")
-    streamed, _ = crossref.write_streaming(issue, tmp_path / "streamed")
+    streamed, _ = crossref.write(issue, tmp_path / "streamed")
     assert [p.name for p in streamed] == [crossref.FILE_NAME]
     data = streamed[0].read_bytes()
     assert b"<timestamp>" in data and crossref.validate(streamed[0]) == []
@@ -79,7 +79,7 @@ def test_crossref_streaming_writer_leaves_the_same_file(tmp_path, issues):
 def test_crossref_streaming_writer_keeps_the_old_file_on_error(tmp_path, minimal_text):
     issue, _ = manifest.loads(minimal_text)
     (tmp_path / crossref.FILE_NAME).write_bytes(b"old")
-    written, problems = crossref.write_streaming(issue, tmp_path)
+    written, problems = crossref.write(issue, tmp_path)
     assert written == [] and any(p.severity == "error" for p in problems)
     assert [p.name for p in tmp_path.iterdir()] == [crossref.FILE_NAME]
     assert (tmp_path / crossref.FILE_NAME).read_bytes() == b"old"

@@ -20,7 +20,6 @@ from typing import BinaryIO
 from lxml import etree
 
 from .. import derive, ids
-from ..fileio import write_atomic
 from ..model import Article, Contributor, Issue, PartialDate
 from ..problems import Problem, article_numbers
 from . import xmltools
@@ -479,7 +478,7 @@ def write_deposit(issue: Issue, out: BinaryIO, *, dois: list[str] | None = None,
     """Write the deposit to a binary stream article by article, never holding the whole batch.
 
     The bytes are those ``deposit`` returns. When the problems include an error, what was
-    written is incomplete and must be discarded (``write_streaming`` does).
+    written is incomplete and must be discarded (``write`` does).
     """
     indexes, problems = derive.select_articles(issue, dois)
     if problems:
@@ -490,17 +489,8 @@ def write_deposit(issue: Issue, out: BinaryIO, *, dois: list[str] | None = None,
 
 
 def write(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
-    """The registry's writer: ``crossref.xml`` in ``folder``."""
-    data, problems = deposit(issue, dois=dois)
-    if data is None:
-        return [], problems
-    target = folder / FILE_NAME
-    write_atomic(target, data)
-    return [target], problems
-
-
-def write_streaming(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
-    """Like ``write`` (same file, same bytes), streamed to disk: memory does not grow with the issue."""
+    """The registry's writer: ``crossref.xml`` in ``folder``, streamed to disk article by
+    article (same bytes as ``deposit``), so memory does not grow with the issue."""
     target = folder / FILE_NAME
     problems = xmltools.write_streamed(target, lambda out: write_deposit(issue, out, dois=dois))
     if any(p.severity == "error" for p in problems):
