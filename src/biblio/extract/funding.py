@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .language import script_language
+from .text import is_capitals_line
 
 __all__ = ["FundingStatement", "find_funding", "join_lines", "normalise_award"]
 
@@ -147,12 +148,7 @@ _ABSTRACT = re.compile(
     r"^\s*(?:Abstract|Аңдатпа|Аннотация|Keywords|Key\s+words|Түйін\s+сөздер|Түйінді\s+сөздер|Ключевые\s+слова)"
     r"\s*[.:]"
 )
-_LETTER = re.compile(r"[^\W\d_]")
 
-
-def _capitals(line: str) -> bool:
-    """A line of eight or more letters, none lower-case: a title, so the paragraph has ended."""
-    return line == line.upper() and len(_LETTER.findall(line)) >= 8
 
 
 _FUNDING_WORD = re.compile(r"fund|financ|grant|грант|финансир|қаржылан", re.IGNORECASE)
@@ -223,7 +219,7 @@ def _paragraphs(lines: Sequence[str]) -> list[tuple[int, int]]:
     for index, line in enumerate(lines):
         blank = not line.strip()
         breaks = (_HEADING.match(line) or _THANKS.match(line) or _OTHER_HEADING.match(line)
-                  or _ABSTRACT.match(line) or _capitals(line))
+                  or _ABSTRACT.match(line) or is_capitals_line(line))
         if start is not None and (blank or breaks or index - start >= MAX_LINES):
             result.append((start, index))
             start = None

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from .. import ids
 from ..model import Reference
 from .funding import compounds
+from .text import is_capitals_line
 
 __all__ = ["ReferenceEntry", "ReferenceList", "find_reference_lists", "to_model"]
 
@@ -74,7 +75,6 @@ _NAME = rf"[{_UP}][\w'’-]+"
 _AUTHOR_START = re.compile(
     rf"^\s*(?:{_NAME}(?:\s+{_NAME})?,?\s+(?:[{_UP}]\.\s?-?){{1,3}}|(?:[{_UP}]\.\s?){{1,3}}\s*{_NAME})"
 )
-_LETTER = re.compile(r"[^\W\d_]")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.|doi\.org/|doi:|10\.\d{4,9}/)\S*$", re.IGNORECASE)
 _DOI = re.compile(
     r"(?:https?://(?:dx\.)?doi\.org/\s?|\bdoi:?\s*|\bDOI\s+)?(10\.\d{4,9}/[^\s\"<>«»]+)", re.IGNORECASE
@@ -91,9 +91,6 @@ def _heading(line: str) -> tuple[str, str] | None:
     lang = next(name for name, _ in _HEADINGS if match.group(name))
     return match.group(lang), lang
 
-
-def _capitals(line: str) -> bool:
-    return line == line.upper() and len(_LETTER.findall(line)) >= 8
 
 
 def _ends_entry(line: str) -> bool:
@@ -161,7 +158,7 @@ def _entries(lines: Sequence[str], start: int, keep: set[str], first_line: int) 
         if _heading(line) or _STOP.match(line):
             break
         label = _label(line)
-        if chunks and _capitals(line) and not label and (_ends_entry(previous_text) or not lines[index - 1].strip()):
+        if chunks and is_capitals_line(line) and not label and (_ends_entry(previous_text) or not lines[index - 1].strip()):
             break  # the next article's title
         if not chunks:
             form = label[0] if label else None

@@ -66,6 +66,11 @@ def is_caps(text: str, *, min_letters: int = 3, share: float = 0.6) -> bool:
     return first.isupper()
 
 
+def is_capitals_line(text: str) -> bool:
+    """Eight or more letters and none in lower case: a title or heading ends the paragraph before it."""
+    return text == text.upper() and sum(char.isalpha() for char in text) >= 8
+
+
 def squeeze(text: str) -> str:
     """One space between words, none at the ends."""
     return _SPACES.sub(" ", text).strip()
