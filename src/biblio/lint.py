@@ -21,78 +21,97 @@ def _article_path(index: int, *rest: str) -> str:
     return ".".join([f"articles[{index}]", *rest])
 
 
+def _each(check: Callable[[int, Article], list[Problem]]) -> Rule:
+    """A rule on the whole issue from its check of one article."""
+    def rule(issue: Issue) -> list[Problem]:
+        return [problem for index, article in enumerate(issue.articles) for problem in check(index, article)]
+    rule.__name__ = rule.__qualname__ = check.__name__.lstrip("_")
+    rule.__doc__ = check.__doc__
+    return rule
+
+
+def _article_dois(issue: Issue, seen: dict[str, int], index: int, article: Article) -> list[Problem]:
+    """One article's DOI against the journal's prefix and the DOIs ``seen`` before it (updated)."""
+    if not article.doi:
+        return []
+    problems: list[Problem] = []
+    key = ids.doi_key(article.doi)
+    if key in seen:
+        problems.append(Problem("doi.duplicate", "error", f"the DOI {article.doi} is also used by "
+                                f"article {seen[key] + 1}; every article needs its own DOI",
+                                path=_article_path(index, "doi")))
+    seen.setdefault(key, index)
+    prefix = issue.journal.doi_prefix
+    if prefix and ids.doi_prefix(article.doi) != prefix:
+        problems.append(Problem("doi.prefix", "error", f"the DOI {article.doi} does not start with the "
+                                f"journal's prefix {prefix}; Crossref will refuse it from this depositor",
+                                path=_article_path(index, "doi")))
+    return problems
+
+
 def dois(issue: Issue) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    prefix = issue.journal.doi_prefix
     for index, article in enumerate(issue.articles):
-        if not article.doi:
-            continue
-        key = ids.doi_key(article.doi)
-        if key in seen:
-            problems.append(Problem("doi.duplicate", "error", f"the DOI {article.doi} is also used by "
-                                    f"article {seen[key] + 1}; every article needs its own DOI",
-                                    path=_article_path(index, "doi")))
-        seen.setdefault(key, index)
-        if prefix and ids.doi_prefix(article.doi) != prefix:
-            problems.append(Problem("doi.prefix", "error", f"the DOI {article.doi} does not start with the "
-                                    f"journal's prefix {prefix}; Crossref will refuse it from this depositor",
-                                    path=_article_path(index, "doi")))
+        problems += _article_dois(issue, seen, index, article)
     if issue.doi and ids.doi_key(issue.doi) in seen:
         problems.append(Problem("doi.duplicate", "error", "the issue DOI is also an article's DOI",
                                 path="issue.doi"))
     return problems
 
 
-def original_titles(issue: Issue) -> list[Problem]:
-    return [
-        Problem("title.original-missing", "warning",
-                f"the article is in '{article.language}' but has no title in that language; "
-                f"outputs will lead with the {article.titles.main and article.titles.languages[0]} title",
-                path=_article_path(index, "titles"))
-        for index, article in enumerate(issue.articles)
-        if article.language not in article.titles
-    ]
+def _original_titles(index: int, article: Article) -> list[Problem]:
+    if article.language in article.titles:
+        return []
+    return [Problem("title.original-missing", "warning",
+                    f"the article is in '{article.language}' but has no title in that language; "
+                    f"outputs will lead with the {article.titles.main and article.titles.languages[0]} title",
+                    path=_article_path(index, "titles"))]
 
 
-def contributors(issue: Issue) -> list[Problem]:
+original_titles = _each(_original_titles)
+
+
+def _contributors(index: int, article: Article) -> list[Problem]:
     problems: list[Problem] = []
-    for index, article in enumerate(issue.articles):
-        if not article.contributors:
-            problems.append(Problem("contributors.missing", "warning", "the article has no contributors",
-                                    path=_article_path(index, "contributors")))
-            continue
-        people = [c for c in article.contributors if c.names]
-        if not people:
-            continue
-        blocks = [lang for lang in article.languages if lang in article.titles or lang in article.abstracts]
-        missing = [lang for lang in blocks if not any(lang in person.names for person in people)]
-        if missing:
-            problems.append(Problem(
-                "names.language-missing", "info",
-                f"no author names are given in {', '.join(missing)} although the article has text in "
-                f"{'that language' if len(missing) == 1 else 'those languages'}; formats that ask for "
-                f"{', '.join(missing)} will fall back to another spelling", path=_article_path(index, "contributors")))
-        counts = {lang: sum(lang in person.names for person in people) for lang in
-                  {lang for person in people for lang in person.names}}
-        if len(set(counts.values())) > 1:
-            detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items()))
-            problems.append(Problem("names.count-mismatch", "warning",
-                                    f"the number of author names differs between languages ({detail})",
-                                    path=_article_path(index, "contributors")))
+    if not article.contributors:
+        problems.append(Problem("contributors.missing", "warning", "the article has no contributors",
+                                path=_article_path(index, "contributors")))
+        return problems
+    people = [c for c in article.contributors if c.names]
+    if not people:
+        return problems
+    blocks = [lang for lang in article.languages if lang in article.titles or lang in article.abstracts]
+    missing = [lang for lang in blocks if not any(lang in person.names for person in people)]
+    if missing:
+        problems.append(Problem(
+            "names.language-missing", "info",
+            f"no author names are given in {', '.join(missing)} although the article has text in "
+            f"{'that language' if len(missing) == 1 else 'those languages'}; formats that ask for "
+            f"{', '.join(missing)} will fall back to another spelling", path=_article_path(index, "contributors")))
+    counts = {lang: sum(lang in person.names for person in people) for lang in
+              {lang for person in people for lang in person.names}}
+    if len(set(counts.values())) > 1:
+        detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items()))
+        problems.append(Problem("names.count-mismatch", "warning",
+                                f"the number of author names differs between languages ({detail})",
+                                path=_article_path(index, "contributors")))
     return problems
 
 
-def keyword_counts(issue: Issue) -> list[Problem]:
-    problems: list[Problem] = []
-    for index, article in enumerate(issue.articles):
-        counts = {lang: len(words) for lang, words in article.keywords.items()}
-        if len(set(counts.values())) > 1:
-            detail = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
-            problems.append(Problem("keywords.count-mismatch", "info",
-                                    f"the keyword lists have different lengths ({detail}); check that "
-                                    "none was lost or added", path=_article_path(index, "keywords")))
-    return problems
+contributors = _each(_contributors)
+
+
+def _keyword_counts(index: int, article: Article) -> list[Problem]:
+    counts = {lang: len(words) for lang, words in article.keywords.items()}
+    if len(set(counts.values())) > 1:
+        detail = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
+        return [Problem("keywords.count-mismatch", "info", f"the keyword lists have different lengths ({detail}); "
+                        "check that none was lost or added", path=_article_path(index, "keywords"))]
+    return []
+
+
+keyword_counts = _each(_keyword_counts)
 
 
 _WORD = re.compile(r"\w+")
@@ -125,71 +144,33 @@ def unrelated_keywords(issue: Issue) -> list[Problem]:
     A list is flagged when fewer than a third of its keywords relate to the article's text;
     in the example issue related lists score 0.5 or more and the misplaced one 0.17.
 
-    Each text's stems are computed once; the articles a flagged list fits better are found
-    through an index from stem to articles, not by comparing the list with every article.
+    Each text's stems are computed once; the articles a flagged list fits better are found in
+    one pass through an index of the flagged keywords' stems (``Linter``).
     """
-    problems: list[Problem] = []
-    own: dict[tuple[int, str], set[str]] = {}  # (article, language) -> stems of its title and abstract
-    by_stem: dict[str, dict[str, set[int]]] = {}  # language -> stem -> articles; built on the first flag
-
-    def stems_of(index: int, lang: str) -> set[str]:
-        key = (index, lang)
-        if key not in own:
-            text = _own_text(issue.articles[index], lang)
-            own[key] = _stems(text) if text.strip() else set()
-        return own[key]
-
-    def index_for(lang: str) -> dict[str, set[int]]:
-        if lang not in by_stem:
-            postings: dict[str, set[int]] = {}
-            for other, candidate in enumerate(issue.articles):
-                if _own_text(candidate, lang).strip():
-                    for stem in stems_of(other, lang):
-                        postings.setdefault(stem, set()).add(other)
-            by_stem[lang] = postings
-        return by_stem[lang]
-
+    linter = Linter(issue)
     for index, article in enumerate(issue.articles):
-        for lang, words in article.keywords.items():
-            if not words or not _own_text(article, lang).strip():
-                continue
-            keyword_stems = [_stems(word) for word in words]
-            if _share(keyword_stems, stems_of(index, lang)) >= 1 / 3:
-                continue
-            postings = index_for(lang)
-            related: dict[int, int] = {}  # article -> how many of the keywords relate to its text
-            for stems in keyword_stems:
-                for other in set().union(*(postings.get(stem, ()) for stem in stems)):
-                    related[other] = related.get(other, 0) + 1
-            better = sorted(other for other, count in related.items()
-                            if other != index and count / len(words) >= 0.5)
-            elsewhere = f"; they fit {article_numbers(better)} better" if better else ""
-            problems.append(Problem(
-                "keywords.unrelated", "warning",
-                f"the {lang} keywords ({', '.join(words)}) hardly appear in the article's own {lang} "
-                f"title or abstract{elsewhere}; they may belong to another article",
-                path=_article_path(index, "keywords", lang)))
-    return problems
+        linter.add_keywords(index, article)
+    return _unrelated(linter.flagged, issue.articles)
 
 
-def funding(issue: Issue) -> list[Problem]:
-    return [
-        Problem("funding.no-award", "info", "this funding entry has no award number",
-                path=_article_path(index, f"funding[{n}]"))
-        for index, article in enumerate(issue.articles)
-        for n, source in enumerate(article.funding)
-        if not source.awards
-    ]
+def _funding(index: int, article: Article) -> list[Problem]:
+    return [Problem("funding.no-award", "info", "this funding entry has no award number",
+                    path=_article_path(index, f"funding[{n}]"))
+            for n, source in enumerate(article.funding) if not source.awards]
 
 
-def references(issue: Issue) -> list[Problem]:
-    return [
-        Problem("references.missing", "warning",
-                f"the text cites {len(article.citations)} numbered sources but the article has no "
-                "reference list; add the references to deposit them", path=_article_path(index, "references"))
-        for index, article in enumerate(issue.articles)
-        if article.citations and not article.references
-    ]
+funding = _each(_funding)
+
+
+def _references(index: int, article: Article) -> list[Problem]:
+    if article.citations and not article.references:
+        return [Problem("references.missing", "warning",
+                        f"the text cites {len(article.citations)} numbered sources but the article has no "
+                        "reference list; add the references to deposit them", path=_article_path(index, "references"))]
+    return []
+
+
+references = _each(_references)
 
 
 _MISSING_FACTS: dict[str, tuple[str, Callable[[Article], bool]]] = {
@@ -204,18 +185,23 @@ _MISSING_FACTS: dict[str, tuple[str, Callable[[Article], bool]]] = {
 
 def missing_facts(issue: Issue) -> list[Problem]:
     """Facts most outputs want, reported once for the issue with the article numbers."""
+    lacking = {key: [index for index, article in enumerate(issue.articles) if is_missing(article)]
+               for key, (_, is_missing) in _MISSING_FACTS.items()}
+    return _missing(issue, lacking, len(issue.articles))
+
+
+def _missing(issue: Issue, lacking: dict[str, list[int]], total: int) -> list[Problem]:
     problems: list[Problem] = []
     pattern = issue.settings.landing_page_pattern if issue.settings else None
-    for key, (what, is_missing) in _MISSING_FACTS.items():
+    for key, (what, _) in _MISSING_FACTS.items():
         if key == "url" and pattern:
             continue  # landing pages come from the pattern
         if key == "published" and issue.published:
             continue
-        lacking = [index for index, article in enumerate(issue.articles) if is_missing(article)]
-        if lacking:
+        if lacking[key]:
             problems.append(Problem(f"missing.{key}", "info",
-                                    f"{what[0].upper() + what[1:]} missing in {len(lacking)} of {len(issue.articles)} "
-                                    f"articles ({article_numbers(lacking)})", path="articles"))
+                                    f"{what[0].upper() + what[1:]} missing in {len(lacking[key])} of {total} "
+                                    f"articles ({article_numbers(lacking[key])})", path="articles"))
     return problems
 
 
@@ -252,24 +238,26 @@ def settings(issue: Issue) -> list[Problem]:
 _NAME_LIMIT = 60
 
 
-def names_for_crossref(issue: Issue) -> list[Problem]:
+def _names_for_crossref(index: int, article: Article) -> list[Problem]:
     """Names that Crossref has refused in deposits: digits or '?' in a given name, over 60 characters."""
     problems: list[Problem] = []
-    for index, article in enumerate(issue.articles):
-        for number, contributor in enumerate(article.contributors):
-            for lang, name in contributor.names.items():
-                path = _article_path(index, f"contributors[{number}]", "names", lang)
-                if name.given and re.search(r"[\d?]", name.given):
-                    problems.append(Problem("crossref.name-characters", "warning",
-                                            f"the given name '{name.given}' contains a digit or '?'; Crossref "
-                                            "refuses such names — it is probably a typing slip", path=path))
-                for part in (name.given, name.family):
-                    if part and len(part) > _NAME_LIMIT:
-                        problems.append(Problem("crossref.name-length", "warning",
-                                                f"the name part '{part[:30]}…' is {len(part)} characters long; "
-                                                f"Crossref refuses name parts over {_NAME_LIMIT} characters",
-                                                path=path))
+    for number, contributor in enumerate(article.contributors):
+        for lang, name in contributor.names.items():
+            path = _article_path(index, f"contributors[{number}]", "names", lang)
+            if name.given and re.search(r"[\d?]", name.given):
+                problems.append(Problem("crossref.name-characters", "warning",
+                                        f"the given name '{name.given}' contains a digit or '?'; Crossref "
+                                        "refuses such names — it is probably a typing slip", path=path))
+            for part in (name.given, name.family):
+                if part and len(part) > _NAME_LIMIT:
+                    problems.append(Problem("crossref.name-length", "warning",
+                                            f"the name part '{part[:30]}…' is {len(part)} characters long; "
+                                            f"Crossref refuses name parts over {_NAME_LIMIT} characters",
+                                            path=path))
     return problems
+
+
+names_for_crossref = _each(_names_for_crossref)
 
 
 
@@ -277,32 +265,39 @@ def names_for_crossref(issue: Issue) -> list[Problem]:
 _FIELD_LIMIT = 32  # Crossref's limit for volume, issue and page values
 
 
-def pages(issue: Issue) -> list[Problem]:
+def _pages(index: int, article: Article) -> list[Problem]:
     """Page values Crossref would refuse or drop."""
     problems: list[Problem] = []
-    for index, article in enumerate(issue.articles):
-        if article.pages is None:
-            continue
-        path = _article_path(index, "pages")
-        first, last = article.pages.first, article.pages.last
-        for value in (first, last, article.pages.article_number):
-            if value and len(value) > _FIELD_LIMIT:
-                problems.append(Problem("pages.length", "error", f"'{value[:20]}…' is longer than the "
-                                        f"{_FIELD_LIMIT} characters Crossref allows for a page", path=path))
-        if first and re.search(r"\d\s*[-–—]\s*\d", first):
-            problems.append(Problem("pages.range-in-first", "warning", f"the first page '{first}' looks like a "
-                                    "range; put the first page in 'first' and the last in 'last'", path=path))
-        elif last and not first:
-            problems.append(Problem("pages.last-without-first", "warning", "a last page without a first page "
-                                    "is dropped by Crossref; add 'first'", path=path))
-        elif first and last and first.isdigit() and last.isdigit() and int(last) < int(first):
-            problems.append(Problem("pages.order", "warning", f"the last page ({last}) comes before the first "
-                                    f"({first}); Crossref would drop the range", path=path))
+    if article.pages is None:
+        return problems
+    path = _article_path(index, "pages")
+    first, last = article.pages.first, article.pages.last
+    for value in (first, last, article.pages.article_number):
+        if value and len(value) > _FIELD_LIMIT:
+            problems.append(Problem("pages.length", "error", f"'{value[:20]}…' is longer than the "
+                                    f"{_FIELD_LIMIT} characters Crossref allows for a page", path=path))
+    if first and re.search(r"\d\s*[-–—]\s*\d", first):
+        problems.append(Problem("pages.range-in-first", "warning", f"the first page '{first}' looks like a "
+                                "range; put the first page in 'first' and the last in 'last'", path=path))
+    elif last and not first:
+        problems.append(Problem("pages.last-without-first", "warning", "a last page without a first page "
+                                "is dropped by Crossref; add 'first'", path=path))
+    elif first and last and first.isdigit() and last.isdigit() and int(last) < int(first):
+        problems.append(Problem("pages.order", "warning", f"the last page ({last}) comes before the first "
+                                f"({first}); Crossref would drop the range", path=path))
     return problems
+
+
+pages = _each(_pages)
 
 
 def crossref_limits(issue: Issue) -> list[Problem]:
     """Values longer than Crossref's schema allows, and years outside its range."""
+    return _issue_limits(issue) + [problem for index, article in enumerate(issue.articles)
+                                   for problem in _reference_limits(index, article)]
+
+
+def _issue_limits(issue: Issue) -> list[Problem]:
     problems = []
     for key in ("number", "volume"):
         value = getattr(issue, key)
@@ -313,23 +308,31 @@ def crossref_limits(issue: Issue) -> list[Problem]:
     if not 1400 <= issue.year <= 2200:
         problems.append(Problem("crossref.year", "warning", f"the year {issue.year} is outside the range a "
                                 "Crossref deposit accepts (1400-2200)", path="issue.year"))
-    for index, article in enumerate(issue.articles):
-        for number, reference in enumerate(article.references):
-            for key in ("volume", "issue"):
-                value = getattr(reference, key)
-                if value and len(value) > _FIELD_LIMIT:
-                    problems.append(Problem("crossref.too-long", "warning", f"the reference's {key} '{value[:20]}…' "
-                                            f"is longer than the {_FIELD_LIMIT} characters Crossref allows",
-                                            path=_article_path(index, f"references[{number}]", key)))
     return problems
 
 
-def title_count(issue: Issue) -> list[Problem]:
+def _reference_limits(index: int, article: Article) -> list[Problem]:
+    problems = []
+    for number, reference in enumerate(article.references):
+        for key in ("volume", "issue"):
+            value = getattr(reference, key)
+            if value and len(value) > _FIELD_LIMIT:
+                problems.append(Problem("crossref.too-long", "warning", f"the reference's {key} '{value[:20]}…' "
+                                        f"is longer than the {_FIELD_LIMIT} characters Crossref allows",
+                                        path=_article_path(index, f"references[{number}]", key)))
+    return problems
+
+
+def _title_count(index: int, article: Article) -> list[Problem]:
     from .formats.crossref import MAX_TITLES
 
-    return [Problem("titles.too-many", "warning", f"the article has {len(article.titles.texts)} titles; a "
-                    f"Crossref deposit carries the first {MAX_TITLES}", path=_article_path(index, "titles"))
-            for index, article in enumerate(issue.articles) if len(article.titles.texts) > MAX_TITLES]
+    if len(article.titles.texts) > MAX_TITLES:
+        return [Problem("titles.too-many", "warning", f"the article has {len(article.titles.texts)} titles; a "
+                        f"Crossref deposit carries the first {MAX_TITLES}", path=_article_path(index, "titles"))]
+    return []
+
+
+title_count = _each(_title_count)
 
 
 RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, unrelated_keywords,
@@ -339,8 +342,103 @@ RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, 
 
 def lint(issue: Issue) -> list[Problem]:
     """Run every rule; problems come in rule order, each rule in article order."""
-    found: list[Problem] = []
-    for rule in RULES:
-        found.extend(rule(issue))
-    return found
+    if RULES != _BUILTIN_RULES:  # rules added or replaced by a caller: run them as given
+        found: list[Problem] = []
+        for rule in RULES:
+            found.extend(rule(issue))
+        return found
+    linter = Linter(issue)
+    for index, article in enumerate(issue.articles):
+        linter.add(index, article)
+    return linter.finish(issue.articles)
 
+
+_BUILTIN_RULES = RULES
+_PER_ARTICLE: dict[Rule, Callable[[int, Article], list[Problem]]] = {
+    original_titles: _original_titles, contributors: _contributors, keyword_counts: _keyword_counts,
+    funding: _funding, references: _references, names_for_crossref: _names_for_crossref, pages: _pages,
+    title_count: _title_count, crossref_limits: _reference_limits}
+
+
+class Linter:
+    """The rules run article by article, for a build that never holds the whole issue.
+
+    ``add`` each article in order (its own problems, and the little the cross-article rules
+    need: DOI keys, keyword lists that fit their article badly, articles lacking a fact);
+    ``finish`` gives the problems of ``lint`` in the same order. Only a badly fitting keyword
+    list makes ``finish`` read the articles again, to name those it fits better.
+    """
+
+    def __init__(self, issue: Issue):
+        self.issue = issue
+        self.found: dict[Rule, list[Problem]] = {rule: [] for rule in RULES}
+        self.seen: dict[str, int] = {}  # DOI key -> first article with it
+        self.flagged: list[tuple[int, str, list[str], list[set[str]]]] = []  # unrelated keyword lists
+        self.lacking: dict[str, list[int]] = {key: [] for key in _MISSING_FACTS}
+        self.count = 0
+
+    def add(self, index: int, article: Article) -> None:
+        self.count += 1
+        self.found[dois].extend(_article_dois(self.issue, self.seen, index, article))
+        for rule, check in _PER_ARTICLE.items():
+            self.found[rule].extend(check(index, article))
+        self.add_keywords(index, article)
+        for key, (_, is_missing) in _MISSING_FACTS.items():
+            if is_missing(article):
+                self.lacking[key].append(index)
+
+    def add_keywords(self, index: int, article: Article) -> None:
+        for lang, words in article.keywords.items():
+            if not words:
+                continue
+            text = _own_text(article, lang)
+            if not text.strip():
+                continue
+            keyword_stems = [_stems(word) for word in words]
+            if _share(keyword_stems, _stems(text)) < 1 / 3:
+                self.flagged.append((index, lang, words, keyword_stems))
+
+    def finish(self, articles) -> list[Problem]:
+        """The problems in rule order; ``articles`` is read once more only for flagged keywords."""
+        issue = self.issue
+        if issue.doi and ids.doi_key(issue.doi) in self.seen:
+            self.found[dois].append(Problem("doi.duplicate", "error", "the issue DOI is also an article's DOI",
+                                            path="issue.doi"))
+        self.found[unrelated_keywords] = _unrelated(self.flagged, articles)
+        self.found[journal] = journal(issue)
+        self.found[settings] = settings(issue)
+        self.found[crossref_limits] = _issue_limits(issue) + self.found[crossref_limits]
+        self.found[missing_facts] = _missing(issue, self.lacking, self.count)
+        return [problem for rule in RULES for problem in self.found[rule]]
+
+
+def _unrelated(flagged: list[tuple[int, str, list[str], list[set[str]]]], articles) -> list[Problem]:
+    """Problems for the badly fitting keyword lists, with the articles each fits better: one pass
+    over the articles through an index from the flagged keywords' stems (not every list against
+    every article)."""
+    if not flagged:
+        return []
+    wanted: dict[str, dict[str, list[tuple[int, int]]]] = {}  # language -> stem -> (flagged list, keyword)
+    for number, (_, lang, _, keyword_stems) in enumerate(flagged):
+        for position, stems in enumerate(keyword_stems):
+            for stem in stems:
+                wanted.setdefault(lang, {}).setdefault(stem, []).append((number, position))
+    related: list[dict[int, int]] = [{} for _ in flagged]  # per flagged list: article -> related keywords
+    for other, candidate in enumerate(articles):
+        for lang, postings in wanted.items():
+            text = _own_text(candidate, lang)
+            if not text.strip():
+                continue
+            hits = {hit for stem in _stems(text) for hit in postings.get(stem, ())}
+            for number, _ in hits:
+                related[number][other] = related[number].get(other, 0) + 1
+    problems = []
+    for (index, lang, words, _), counts in zip(flagged, related):
+        better = sorted(other for other, count in counts.items() if other != index and count / len(words) >= 0.5)
+        elsewhere = f"; they fit {article_numbers(better)} better" if better else ""
+        problems.append(Problem(
+            "keywords.unrelated", "warning",
+            f"the {lang} keywords ({', '.join(words)}) hardly appear in the article's own {lang} "
+            f"title or abstract{elsewhere}; they may belong to another article",
+            path=_article_path(index, "keywords", lang)))
+    return problems
