@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -408,6 +409,8 @@ class _Field:
 
     @property
     def value(self) -> str:
+        if len(self.parts) == 1:  # the usual field: one line, already stripped
+            return self.parts[0]
         if self.tag in MULTILINE_TAGS:
             return "\n".join(self.parts).strip()
         return " ".join(part for part in self.parts if part).strip()
@@ -454,8 +457,17 @@ def _lines(text: str) -> list[str]:
 
 def _parse(text: str, file: str) -> tuple[list[_Record], list[Problem]]:
     """Records with their fields and line numbers, and what is wrong with the file's structure."""
-    records: list[_Record] = []
     problems: list[Problem] = []
+    return list(_scan(_lines(text), file, problems)), problems
+
+
+_TAG_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TAG_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _scan(lines, file: str, problems: list[Problem]) -> Iterator[_Record]:
+    """Each record as soon as it ends, so a file is checked one record at a time; structure problems
+    go to ``problems`` in the order they are found."""
     current: _Record | None = None
     outside_from: int | None = None
 
@@ -469,21 +481,29 @@ def _parse(text: str, file: str) -> tuple[list[_Record], list[Problem]]:
                     "'TY  - ') belongs to no record and is ignored", outside_from)
             outside_from = None
 
-    for number, raw in enumerate(_lines(text), 1):
-        strict, loose = _STRICT.match(raw), _LOOSE.match(raw)
-        if strict or loose:
-            tag = (strict or loose).group(1)  # type: ignore[union-attr]
-            value = ((strict.group(2) if strict else loose.group(2)) or "").strip()  # type: ignore[union-attr]
+    for number, raw in enumerate(lines, 1):
+        # The usual line, a strict tag line, is recognised without a regular expression.
+        if raw[2:5] == "  -" and (len(raw) == 5 or raw[5] == " ") and raw[0] in _TAG_FIRST \
+                and raw[1] in _TAG_SECOND:
+            tag, value, strict = raw[:2], raw[6:].strip(), True
+        else:
+            loose = _LOOSE.match(raw)
+            if loose:
+                tag, value, strict = loose.group(1), (loose.group(2) or "").strip(), False
+            else:
+                tag = None
+        if tag is not None:
             if not strict:
                 problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
                         f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
-            close_outside()
+            if outside_from is not None:
+                close_outside()
             if tag == "TY":
                 if current is not None:
                     problem("ris.record-end", "error", f"the record that starts on line {current.line} has no "
                             f"'ER  - ' line before the next record (line {number})", current.line)
+                    yield current
                 current = _Record(number, value or None)
-                records.append(current)
                 continue
             if tag == "ER":
                 if current is None:
@@ -491,13 +511,13 @@ def _parse(text: str, file: str) -> tuple[list[_Record], list[Problem]]:
                             number)
                 else:
                     current.end = number
+                    yield current
                     current = None
                 continue
             if current is None:
                 problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
                         f"'TY  - JOUR' (found '{tag}' first)", number)
                 current = _Record(number, None)
-                records.append(current)
             current.fields.append(_Field(tag, number, [value]))
             continue
         if _TAGLIKE.match(raw):
@@ -519,7 +539,7 @@ def _parse(text: str, file: str) -> tuple[list[_Record], list[Problem]]:
     if current is not None:
         problem("ris.record-end", "error", f"the record that starts on line {current.line} has no 'ER  - ' line at "
                 "its end", current.line)
-    return records, problems
+        yield current
 
 
 # --- values -----------------------------------------------------------------------------
@@ -610,28 +630,36 @@ def _check_record(record: _Record, file: str) -> list[Problem]:
     def problem(code: str, severity: str, message: str, line: int) -> None:
         problems.append(Problem(code, severity, message, file=file, line=line))  # type: ignore[arg-type]
 
+    values = [(item, item.value) for item in record.fields]  # each value joined once
+    firsts: dict[str, _Field] = {}
+    for item, value in values:
+        if value and item.tag not in firsts:
+            firsts[item.tag] = item
+
+    def first(*tags: str) -> _Field | None:  # record.first without re-reading the fields
+        return next((firsts[tag] for tag in tags if tag in firsts), None)
+
     kind = record.type
     if kind is not None and kind not in TYPES:
         problem("ris.type", "warning", f"'{kind}' is not a RIS record type; readers will take it for a generic "
                 "item (a journal article is 'JOUR')", record.line)
-    if record.first(*_TITLE_TAGS, "CT", "BT") is None:
+    if first(*_TITLE_TAGS, "CT", "BT") is None:
         problem("ris.tag-missing", "error", "the record has no title: add 'TI  - '", record.line)
     if kind is None or kind in JOURNAL_TYPES:
-        if record.first(*_JOURNAL_TAGS) is None:
+        if first(*_JOURNAL_TAGS) is None:
             problem("ris.tag-missing", "error", "the journal article names no journal: add 'T2  - ' (or JO)",
                     record.line)
-        if record.first(*_DATE_TAGS) is None:
+        if first(*_DATE_TAGS) is None:
             problem("ris.tag-missing", "error", "the record has no year: add 'PY  - YYYY'", record.line)
-        if record.first("AU", "A1") is None:
+        if first("AU", "A1") is None:
             problem("ris.author-missing", "warning", "the record names no author (AU): citations will start with "
                     "the title", record.line)
     seen: dict[str, int] = {}
-    for item in record.fields:
+    for item, value in values:
         if item.tag in SINGLE_TAGS and item.tag in seen:
             problem("ris.tag-repeated", "warning", f"{item.tag} appears again (first on line {seen[item.tag]}); "
                     "readers keep only one of them", item.line)
         seen.setdefault(item.tag, item.line)
-        value = item.value
         if not value:
             continue
         if item.tag in _DATE_TAGS and parse_date(value) is None:
@@ -649,33 +677,60 @@ def _check_record(record: _Record, file: str) -> list[Problem]:
     return problems
 
 
-def _unknown_tags(records: list[_Record], file: str) -> list[Problem]:
-    """One problem per tag outside the specification, at its first line, with how often it appears."""
-    found: dict[str, list[int]] = {}
-    for record in records:
-        for item in record.fields:
-            if item.tag not in TAGS:
-                found.setdefault(item.tag, []).append(item.line)
-    return [Problem("ris.tag-unknown", "warning", f"{tag} is not a RIS tag ({len(lines)} time(s)); readers ignore "
-                    "it or keep it as a note", file=file, line=lines[0]) for tag, lines in found.items()]
-
-
 def validate(path: Path) -> list[Problem]:
-    """Re-read the file: UTF-8, record structure, tag syntax, required tags, known tags and values."""
+    """Re-read the file: UTF-8, record structure, tag syntax, required tags, known tags and values.
+
+    The file is read a line at a time and each record checked when it ends, so memory does not
+    grow with the file; a file that is not UTF-8 is read whole, to report where and carry on.
+    """
     file = str(path)
+    try:
+        with open(path, encoding="utf-8", newline=None) as stream:  # CRLF, CR and LF all end a line
+            return _validate_lines(_file_lines(stream), file)
+    except UnicodeDecodeError:
+        pass
+    except OSError as error:
+        return [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         return [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
     text, problems = _decode(data, file)
-    records, structure = _parse(text, file)
-    problems += structure
+    return _validate_lines(_lines(text), file, problems)
+
+
+def _file_lines(stream: TextIO, size: int = 1 << 20) -> Iterator[str]:
+    """The lines of a text stream (newlines already made LF), read a megabyte at a time, without a BOM."""
+    rest = ""
+    first = True
+    while chunk := stream.read(size):
+        if first:
+            chunk, first = chunk.removeprefix("\ufeff"), False
+        lines = (rest + chunk).split("\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _validate_lines(lines, file: str, problems: list[Problem] | None = None) -> list[Problem]:
+    problems = problems if problems is not None else []
+    checks: list[Problem] = []
+    unknown: dict[str, list[int]] = {}  # tag: [first line, count]
+    records = 0
+    for record in _scan(lines, file, problems):
+        records += 1
+        checks += _check_record(record, file)
+        for item in record.fields:
+            if item.tag not in TAGS:
+                seen = unknown.setdefault(item.tag, [item.line, 0])
+                seen[1] += 1
     if not records:
         problems.append(Problem("ris.empty", "error", "the file holds no RIS record (a record starts with "
                                 "'TY  - JOUR' and ends with 'ER  - ')", file=file, line=1))
-    for record in records:
-        problems += _check_record(record, file)
-    problems += _unknown_tags(records, file)
+    problems += checks
+    problems += [Problem("ris.tag-unknown", "warning", f"{tag} is not a RIS tag ({count} time(s)); readers ignore "
+                         "it or keep it as a note", file=file, line=line) for tag, (line, count) in unknown.items()]
     return sorted(problems, key=sort_key)
 
 

@@ -1,0 +1,263 @@
+"""The streaming validators report exactly what the whole-file ones did: the same problems, in the
+same order, with the same lines, on valid files and on files broken in every way they detect.
+
+The references are the validators as they were before streaming (RIS: the whole text split into
+records, then checked; BibTeX: bibtexparser's blocks), kept here to compare against."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import biblio
+from biblio import ids
+from biblio.formats import ris
+from biblio.formats.ris import (
+    _DATE_TAGS,
+    _JOURNAL_TAGS,
+    _LOOSE,
+    _STRICT,
+    _TAGLIKE,
+    _TITLE_TAGS,
+    JOURNAL_TYPES,
+    MULTILINE_TAGS,
+    SINGLE_TAGS,
+    TAGS,
+    TYPES,
+    _decode,
+    _Field,
+    _Record,
+    parse_date,
+)
+from biblio.problems import Problem, sort_key
+
+
+def _key(problems):
+    return [(p.code, p.severity, p.message, p.file, p.line, p.path) for p in problems]
+
+
+# --- RIS: the reference ---------------------------------------------------------------------
+
+def _ref_lines(text: str) -> list[str]:
+    """Lines split at CRLF, CR or LF only (str.splitlines would also split at U+2028 and friends)."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+
+def _ref_parse(text: str, file: str) -> tuple[list[_Record], list[Problem]]:
+    """Records with their fields and line numbers, and what is wrong with the file's structure."""
+    records: list[_Record] = []
+    problems: list[Problem] = []
+    current: _Record | None = None
+    outside_from: int | None = None
+
+    def problem(code: str, severity: str, message: str, line: int) -> None:
+        problems.append(Problem(code, severity, message, file=file, line=line))  # type: ignore[arg-type]
+
+    def close_outside() -> None:
+        nonlocal outside_from
+        if outside_from is not None:
+            problem("ris.outside-record", "warning", "text between records (after 'ER  - ' and before the next "
+                    "'TY  - ') belongs to no record and is ignored", outside_from)
+            outside_from = None
+
+    for number, raw in enumerate(_ref_lines(text), 1):
+        strict, loose = _STRICT.match(raw), _LOOSE.match(raw)
+        if strict or loose:
+            tag = (strict or loose).group(1)  # type: ignore[union-attr]
+            value = ((strict.group(2) if strict else loose.group(2)) or "").strip()  # type: ignore[union-attr]
+            if not strict:
+                problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
+                        f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
+            close_outside()
+            if tag == "TY":
+                if current is not None:
+                    problem("ris.record-end", "error", f"the record that starts on line {current.line} has no "
+                            f"'ER  - ' line before the next record (line {number})", current.line)
+                current = _Record(number, value or None)
+                records.append(current)
+                continue
+            if tag == "ER":
+                if current is None:
+                    problem("ris.record-start", "error", "'ER  - ' ends no record: a record starts with 'TY  - '",
+                            number)
+                else:
+                    current.end = number
+                    current = None
+                continue
+            if current is None:
+                problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
+                        f"'TY  - JOUR' (found '{tag}' first)", number)
+                current = _Record(number, None)
+                records.append(current)
+            current.fields.append(_Field(tag, number, [value]))
+            continue
+        if _TAGLIKE.match(raw):
+            problem("ris.tag-syntax", "warning", f"'{raw.strip()[:40]}' looks like a tag line but a tag is two "
+                    "capital letters, or a capital and a digit; it is read as text continuing the line before "
+                    "(Zotero may read it as a tag)", number)
+        if current is None:
+            if raw.strip() and outside_from is None:
+                outside_from = number
+            continue
+        if current.fields:
+            last = current.fields[-1]
+            if raw.strip() or last.tag in MULTILINE_TAGS:
+                last.parts.append(raw.strip())
+        elif raw.strip():
+            problem("ris.outside-record", "warning", "text right after 'TY  - ' belongs to no tag and is ignored",
+                    number)
+    close_outside()
+    if current is not None:
+        problem("ris.record-end", "error", f"the record that starts on line {current.line} has no 'ER  - ' line at "
+                "its end", current.line)
+    return records, problems
+
+
+
+def _ref_check_record(record: _Record, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(code: str, severity: str, message: str, line: int) -> None:
+        problems.append(Problem(code, severity, message, file=file, line=line))  # type: ignore[arg-type]
+
+    kind = record.type
+    if kind is not None and kind not in TYPES:
+        problem("ris.type", "warning", f"'{kind}' is not a RIS record type; readers will take it for a generic "
+                "item (a journal article is 'JOUR')", record.line)
+    if record.first(*_TITLE_TAGS, "CT", "BT") is None:
+        problem("ris.tag-missing", "error", "the record has no title: add 'TI  - '", record.line)
+    if kind is None or kind in JOURNAL_TYPES:
+        if record.first(*_JOURNAL_TAGS) is None:
+            problem("ris.tag-missing", "error", "the journal article names no journal: add 'T2  - ' (or JO)",
+                    record.line)
+        if record.first(*_DATE_TAGS) is None:
+            problem("ris.tag-missing", "error", "the record has no year: add 'PY  - YYYY'", record.line)
+        if record.first("AU", "A1") is None:
+            problem("ris.author-missing", "warning", "the record names no author (AU): citations will start with "
+                    "the title", record.line)
+    seen: dict[str, int] = {}
+    for item in record.fields:
+        if item.tag in SINGLE_TAGS and item.tag in seen:
+            problem("ris.tag-repeated", "warning", f"{item.tag} appears again (first on line {seen[item.tag]}); "
+                    "readers keep only one of them", item.line)
+        seen.setdefault(item.tag, item.line)
+        value = item.value
+        if not value:
+            continue
+        if item.tag in _DATE_TAGS and parse_date(value) is None:
+            problem("ris.date", "warning", f"'{value}' is not a date RIS readers understand: write YYYY for PY "
+                    "and YYYY/MM/DD/ for DA (leave unknown parts empty: 2025/06//)", item.line)
+        elif item.tag == "DO":
+            checked = ids.doi(value)
+            if not checked.ok:
+                problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
+        elif item.tag == "SN" and (kind is None or kind in JOURNAL_TYPES):
+            for part in re.split(r"[\s,;]+", value):
+                checked = ids.issn(part)
+                if part and not checked.ok:
+                    problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
+    return problems
+
+
+
+def _ref_unknown_tags(records: list[_Record], file: str) -> list[Problem]:
+    """One problem per tag outside the specification, at its first line, with how often it appears."""
+    found: dict[str, list[int]] = {}
+    for record in records:
+        for item in record.fields:
+            if item.tag not in TAGS:
+                found.setdefault(item.tag, []).append(item.line)
+    return [Problem("ris.tag-unknown", "warning", f"{tag} is not a RIS tag ({len(lines)} time(s)); readers ignore "
+                    "it or keep it as a note", file=file, line=lines[0]) for tag, lines in found.items()]
+
+
+
+def ris_reference(path: Path) -> list[Problem]:
+    """Re-read the file: UTF-8, record structure, tag syntax, required tags, known tags and values."""
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
+    text, problems = _decode(data, file)
+    records, structure = _ref_parse(text, file)
+    problems += structure
+    if not records:
+        problems.append(Problem("ris.empty", "error", "the file holds no RIS record (a record starts with "
+                                "'TY  - JOUR' and ends with 'ER  - ')", file=file, line=1))
+    for record in records:
+        problems += _ref_check_record(record, file)
+    problems += _ref_unknown_tags(records, file)
+    return sorted(problems, key=sort_key)
+
+
+
+# --- RIS: the corpus --------------------------------------------------------------------------
+
+RIS_GOOD = ("TY  - JOUR\nTI  - Title\nAU  - Family, Given\nT2  - Journal\nPY  - 2025\nDA  - 2025/06/30/\n"
+            "DO  - 10.1234/abc\nSN  - 2999-0114, 2999-0122\nAB  - First paragraph.\n\nSecond one.\nKW  - word\n"
+            "ER  - \n")
+
+RIS_BROKEN = {
+    "missing ER": RIS_GOOD.replace("ER  - \n", "") + RIS_GOOD,
+    "missing ER at the end": RIS_GOOD + RIS_GOOD.replace("ER  - \n", ""),
+    "missing TY": RIS_GOOD.replace("TY  - JOUR\n", ""),
+    "ER without a record": "ER  - \n" + RIS_GOOD,
+    "loose tag lines": RIS_GOOD.replace("AU  - ", "AU - ").replace("PY  - 2025", "PY  -2025"),
+    "leading spaces": RIS_GOOD.replace("TI  - ", "  TI  - "),
+    "lower-case tag": RIS_GOOD.replace("AU  - ", "au  - "),
+    "digit tag": RIS_GOOD.replace("KW  - word", "12  - word"),
+    "stray text between records": RIS_GOOD + "stray text\n\nmore\n" + RIS_GOOD,
+    "text right after TY": RIS_GOOD.replace("TY  - JOUR\n", "TY  - JOUR\n\nloose words\n"),
+    "continuation lines": RIS_GOOD.replace("TI  - Title\n", "TI  - Title\n  goes on\n\nand on\n"),
+    "unknown tags": RIS_GOOD.replace("ER  - ", "XY  - custom\nZZ  - other\nXY  - again\nER  - ") * 2,
+    "repeated tags": RIS_GOOD.replace("ER  - ", "TI  - Again\nPY  - 2024\nER  - "),
+    "bad values": RIS_GOOD.replace("DO  - 10.1234/abc", "DO  - not a doi").replace(
+        "SN  - 2999-0114, 2999-0122", "SN  - 1234-5678; x").replace("DA  - 2025/06/30/", "DA  - soon"),
+    "missing title journal year author": RIS_GOOD.replace("TI  - Title\n", "").replace("T2  - Journal\n", "")
+    .replace("PY  - 2025\n", "").replace("DA  - 2025/06/30/\n", "").replace("AU  - Family, Given\n", ""),
+    "other record types": RIS_GOOD.replace("JOUR", "BOOK") + RIS_GOOD.replace("JOUR", "WHAT") + RIS_GOOD.replace(
+        "TY  - JOUR", "TY  -"),
+    "empty": "",
+    "blank lines only": "\n\n  \n",
+    "empty values": RIS_GOOD.replace("TI  - Title", "TI  - ").replace("ER  - ", "ER  -"),
+    "odd whitespace": RIS_GOOD.replace("Title", "Ti\x0btle\x1c").replace("Journal", "Jour\u2028nal\x85"),
+}
+
+
+def _ris_texts():
+    yield "good", RIS_GOOD
+    yield "good twice", RIS_GOOD + "\n" + RIS_GOOD
+    yield from RIS_BROKEN.items()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize(("name", "text"), list(_ris_texts()), ids=[name for name, _ in _ris_texts()])
+def test_ris_streaming_validator_agrees_with_the_whole_file_one(tmp_path, name, text, newline):
+    path = tmp_path / "check.ris"
+    for variant in (text, "\ufeff" + text, text.rstrip("\n")):
+        path.write_bytes(variant.replace("\n", newline).encode("utf-8"))
+        assert _key(ris.validate(path)) == _key(ris_reference(path)), variant
+    if name != "good":
+        return
+    path.write_bytes(text.encode("utf-8") + b"TY  - JOUR\nTI  - \xff\xfe\nER  - \n")  # not UTF-8
+    found = ris.validate(path)
+    assert _key(found) == _key(ris_reference(path)) and "ris.encoding" in [p.code for p in found]
+
+
+def test_ris_streaming_validator_agrees_on_the_example_and_across_chunks(tmp_path, monkeypatch):
+    from conftest import EXAMPLE
+    issue, _ = biblio.load(EXAMPLE)
+    for lang in (None, "en", "ru", "kk"):
+        files, _ = ris.write(issue, tmp_path, lang=lang)
+        assert ris.validate(files[0]) == ris_reference(files[0]) == []
+    path = tmp_path / "many.ris"
+    text = "\ufeff" + "".join(RIS_BROKEN.values()) * 3
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert _key(ris.validate(path)) == _key(ris_reference(path))
+    with open(path, encoding="utf-8", newline=None) as stream:  # lines, CRLFs and the BOM split across reads
+        assert list(ris._file_lines(stream, 7)) == _ref_lines(text[1:])
