@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import formats, lint, manifest
-from .fileio import _UMASK, write_atomic
+from .fileio import _UMASK, Spool, write_atomic
 from .model import Issue
 from .problems import Problem, counts, has_errors
 
@@ -69,6 +69,44 @@ def _check_located_now(path: str | Path):
                                 "are fixed", file=str(path)))
         return issue, problems, doc
     return issue, problems + manifest.locate(lint.lint(issue), doc), doc
+
+
+def _check_streamed(path: str | Path):
+    """``_check_located`` for a build: a JSON manifest is read, checked and spooled to disk
+    article by article (``manifest.load_streamed``, ``lint.Linter``), so the issue's
+    ``articles`` is a ``Spool`` and the whole issue is never in memory; anything else (YAML,
+    a manifest with errors, rules changed by a caller) takes the whole-document path.
+    The caller closes the spool (``_close``). Same issue, problems and positions either way.
+    """
+    if lint.RULES is not lint._BUILTIN_RULES:
+        return _check_located(path)
+    spool = Spool()
+    linter: lint.Linter | None = None
+    languages: list[str] = []
+
+    def sink(issue: Issue, index: int, article) -> None:
+        nonlocal linter
+        if linter is None:
+            linter = lint.Linter(issue)
+        linter.add(index, article)
+        languages.extend(lang for lang in article.languages if lang not in languages)
+        spool.append(article)
+
+    with _gc_paused():
+        loaded = manifest.load_streamed(path, sink)
+    if loaded is None or linter is None:
+        spool.close()
+        return _check_located(path)
+    issue, problems, doc = loaded
+    issue.articles = spool  # type: ignore[assignment]
+    spool.languages = languages  # type: ignore[attr-defined]
+    return issue, problems + manifest.locate(linter.finish(spool), doc), doc
+
+
+def _close(issue: Issue | None) -> None:
+    """Remove a build's spooled articles."""
+    if issue is not None and isinstance(issue.articles, Spool):
+        issue.articles.close()
 
 
 def dump(issue: Issue, path: str | Path) -> None:
@@ -239,9 +277,17 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     uses all CPUs unless told otherwise.
     """
     report = BuildReport(Path(path), Path(out_dir))
-    issue, report.problems, doc = _check_located(path)
-    if issue is None or has_errors(report.problems):
-        return report
+    issue, report.problems, doc = _check_streamed(path)
+    try:
+        if issue is None or has_errors(report.problems):
+            return report
+        _build(issue, doc, report, validate=validate, jobs=jobs)
+    finally:
+        _close(issue)
+    return report
+
+
+def _build(issue: Issue, doc, report: BuildReport, *, validate: bool, jobs: int | None) -> None:
     report.articles = len(issue.articles)
     tasks: list[tuple[formats.Format, str | None]] = []
     for fmt in formats.registered():
@@ -252,9 +298,8 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     if workers <= 1:
         for fmt, lang in tasks:
             _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, lang=lang)
-        return report
+        return
     _build_parallel(issue, doc, tasks, report, validate=validate, workers=workers)
-    return report
 
 
 def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, str | None]], report: BuildReport, *,
@@ -288,6 +333,9 @@ def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, str | N
 
 def issue_languages(issue: Issue) -> list[str]:
     """Every language the issue's articles are printed in, in order of first appearance."""
+    known = getattr(issue.articles, "languages", None)  # a spool: found while it was filled
+    if known is not None:
+        return list(known)
     seen: list[str] = []
     for article in issue.articles:
         seen += [lang for lang in article.languages if lang not in seen]
@@ -322,12 +370,15 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
         report.problems.append(Problem("export.lang", "error", f"--lang applies to the citation formats; "
                                        f"{fmt.name} carries every language at once"))
         return report
-    issue, report.problems, doc = _check_located(path)
-    if issue is None or has_errors(report.problems):
-        return report
-    report.articles = len(issue.articles)
-    _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, dois=dois,
-                   rename=target if fmt.file_name else None, extra_check=extra_check, lang=lang)
+    issue, report.problems, doc = _check_streamed(path)
+    try:
+        if issue is None or has_errors(report.problems):
+            return report
+        report.articles = len(issue.articles)
+        _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, dois=dois,
+                       rename=target if fmt.file_name else None, extra_check=extra_check, lang=lang)
+    finally:
+        _close(issue)
     return report
 
 

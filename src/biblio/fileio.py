@@ -1,9 +1,13 @@
-"""Writing files so that a crash or an error never leaves half a file behind."""
+"""Writing files so that a crash or an error never leaves half a file behind; a spool on disk."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import tempfile
+from array import array
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -29,3 +33,92 @@ def _umask() -> int:
 
 
 _UMASK = _umask()  # read once at import: os.umask can only be read by setting it
+
+
+class Spool(Sequence):
+    """Objects pickled one after another into a temporary file and read back one at a time.
+
+    A build keeps its articles here instead of in memory: the writers index and iterate it
+    like the list it stands for, and each read costs one unpickling (the last few reads are
+    kept, as writers ask for the same article several times in a row). Reads use ``os.pread``,
+    so processes forked from the owner share the open file without sharing a file position.
+    """
+
+    _KEEP = 4
+
+    def __init__(self) -> None:
+        handle, self._path = tempfile.mkstemp(prefix="biblio-spool-", suffix=".pickle")
+        self._fd = handle
+        self._owner = os.getpid()
+        self._offsets = array("q", [0])
+        self._recent: dict[int, object] = {}
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+
+    def append(self, item: object) -> None:
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending.append(data)
+        self._pending_size += len(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+        if self._pending_size > 1 << 20:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            os.pwrite(self._fd, b"".join(self._pending), self._offsets[-1] - self._pending_size)
+            self._pending, self._pending_size = [], 0
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("spool index out of range")
+        if index in self._recent:
+            return self._recent[index]
+        self._flush()
+        start, end = self._offsets[index], self._offsets[index + 1]
+        item = pickle.loads(os.pread(self._fd, end - start, start))
+        if len(self._recent) >= self._KEEP:
+            del self._recent[next(iter(self._recent))]
+        self._recent[index] = item
+        return item
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict:  # to a spawned worker: the file's name, opened again there
+        self._flush()
+        return {"_path": self._path, "_offsets": self._offsets}
+
+    def __setstate__(self, state: dict) -> None:
+        self._path, self._offsets = state["_path"], state["_offsets"]
+        self._fd = os.open(self._path, os.O_RDONLY)
+        self._owner = -1  # not the owner: never removes the file
+        self._recent, self._pending, self._pending_size = {}, [], 0
+
+    def close(self) -> None:
+        """Remove the file (the owner only); the spool is empty afterwards."""
+        if self._fd < 0:
+            return
+        os.close(self._fd)
+        self._fd = -1
+        if self._owner == os.getpid():
+            with contextlib.suppress(OSError):
+                os.unlink(self._path)
+        self._offsets = array("q", [0])
+        self._recent.clear()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()

@@ -8,6 +8,7 @@ model. The shape itself is declared in ``manifest_spec``.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime
 import difflib
@@ -41,6 +42,7 @@ from .manifest_spec import (
 from .model import Article, Issue, LangText, PartialDate
 from .problems import Problem
 from .yamlsource import Located, Path, format_path, parse
+from .yamlsource import _RepeatedKey as _RepeatedKeyError
 
 _INVALID = object()  # a value that was reported and must not reach the model
 
@@ -354,47 +356,61 @@ def assign_dois(issue: Issue, doc: Located) -> list[Problem]:
         problems = _pattern_problems(issue, doc)
         pattern_ok = not problems
     for index, article in enumerate(issue.articles):
-        path = ("articles", index)
-        expected = derive.article_doi(issue, index + 1) if pattern_ok else None
-        if article.doi is None:
-            if expected:
-                article.doi = expected
-                article.doi_from_pattern = True
-                problems.append(Problem("doi.assigned", "info", f"no DOI given; assigned {expected} "
-                                        "from the issue's DOI pattern", **doc.where(path)))
-            else:
-                problems.append(Problem("doi.missing", "error", "this article has no DOI; give 'doi' or "
-                                        "set issue.doi_pattern so that biblio can assign one",
-                                        **doc.where(path)))
-        elif expected and ids.doi_key(article.doi) != ids.doi_key(expected):
-            problems.append(Problem("doi.pattern-mismatch", "warning",
-                                    f"the DOI {article.doi} does not follow the issue's pattern, which "
-                                    f"gives {expected} for article {index + 1}; check the DOI or the "
-                                    "order of the articles", **doc.where(path + ("doi",))))
+        problems += _assign_doi(issue, index, article, doc, pattern_ok)
     return problems
+
+
+def _assign_doi(issue: Issue, index: int, article: Article, doc: Located, pattern_ok: bool) -> list[Problem]:
+    path = ("articles", index)
+    expected = derive.article_doi(issue, index + 1) if pattern_ok else None
+    if article.doi is None:
+        if expected:
+            article.doi = expected
+            article.doi_from_pattern = True
+            return [Problem("doi.assigned", "info", f"no DOI given; assigned {expected} "
+                            "from the issue's DOI pattern", **doc.where(path))]
+        return [Problem("doi.missing", "error", "this article has no DOI; give 'doi' or "
+                        "set issue.doi_pattern so that biblio can assign one", **doc.where(path))]
+    if expected and ids.doi_key(article.doi) != ids.doi_key(expected):
+        return [Problem("doi.pattern-mismatch", "warning",
+                        f"the DOI {article.doi} does not follow the issue's pattern, which "
+                        f"gives {expected} for article {index + 1}; check the DOI or the "
+                        "order of the articles", **doc.where(path + ("doi",)))]
+    return []
+
+
+def _mark_original(text: LangText | None, lang: str | None) -> None:
+    if text is not None:
+        text.original = LangText.of(text.texts, lang).original
 
 
 def _set_originals(issue: Issue) -> None:
     """A text's original language is the language of the object that holds it."""
-    def mark(text: LangText | None, lang: str | None) -> None:
-        if text is not None:
-            text.original = LangText.of(text.texts, lang).original
+    _set_issue_originals(issue)
+    for article in issue.articles:
+        _set_article_originals(article)
 
+
+def _set_issue_originals(issue: Issue) -> None:
+    mark = _mark_original
     mark(issue.journal.titles, issue.journal.language)
     if issue.journal.publisher:
         mark(issue.journal.publisher.name, issue.journal.language)
         mark(issue.journal.publisher.place, issue.journal.language)
     mark(issue.title, issue.journal.language)
-    for article in issue.articles:
-        for text in (article.titles, article.abstracts, article.section):
-            mark(text, article.language)
-        for funding in article.funding:
-            mark(funding.funder, article.language)
-            mark(funding.statement, article.language)
-        for contributor in article.contributors:
-            mark(contributor.organization, article.language)
-            for affiliation in contributor.affiliations:
-                mark(affiliation.name, article.language)
+
+
+def _set_article_originals(article: Article) -> None:
+    mark = _mark_original
+    for text in (article.titles, article.abstracts, article.section):
+        mark(text, article.language)
+    for funding in article.funding:
+        mark(funding.funder, article.language)
+        mark(funding.statement, article.language)
+    for contributor in article.contributors:
+        mark(contributor.organization, article.language)
+        for affiliation in contributor.affiliations:
+            mark(affiliation.name, article.language)
 
 
 # --- loading --------------------------------------------------------------------
@@ -563,3 +579,247 @@ def dumps(issue: Issue, *, as_json: bool = False) -> str:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
                      default_flow_style=False)
+
+
+# --- streamed loading (JSON) ------------------------------------------------------
+
+class _Unstreamable(Exception):
+    """The streamed reading cannot give the whole-document reading's answer: take that one."""
+
+
+class _PendingDoc:
+    """Stands for the document while it is streamed: problems get their path now, their
+    file:line:column at the end (``locate``), once the positions are known."""
+
+    file = None
+    locator = None
+
+    def where(self, path: Path, *, key: bool = False) -> dict:
+        return {"file": None, "line": None, "column": None, "path": format_path(path) or None}
+
+    def raw(self, path: Path, value: Any) -> str | None:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return getattr(value, "raw", None)
+
+
+_CHUNK = 1 << 22
+_WS = re.compile(r"[ \t\n\r]*")
+_TOP_WITHOUT_ARTICLES = tuple(f for f in TOP_FIELDS if f.key != "articles")
+_EARLY = tuple(f for f in TOP_FIELDS if f.key in ("journal", "issue"))
+
+
+class _Streamer:
+    """Reads a JSON manifest one top-level value and one article at a time, keeping the
+    positions the lazy locator would index (so problems are located without the text)."""
+
+    def __init__(self, path: str | FsPath, sink) -> None:
+        from .yamlsource import _JSON  # the lazy reading's decoder: same numbers, same refusals
+
+        self.decode = _JSON.raw_decode
+        self.path = path
+        self.sink = sink
+        self.stream = open(path, "rb")  # noqa: SIM115 - closed in run()
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.buf = ""
+        self.base = 0  # absolute character offset of buf[0]
+        self.pos = 0  # committed position in buf
+        self.eof = False
+        self.char, self.byte, self.line, self.newline = 0, 0, 1, -1  # the position tracker
+        self.marks: list[list[int]] = []
+        self.pending = _PendingDoc()
+        self.reader = _Reader(self.pending)  # type: ignore[arg-type]
+
+    def more(self) -> None:
+        if self.eof:
+            raise _Unstreamable
+        data = self.stream.read(_CHUNK)
+        try:
+            text = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError:
+            raise _Unstreamable from None
+        self.eof = not data
+        cut = min(self.pos, self.char - self.base)
+        self.buf = self.buf[cut:] + text
+        self.base += cut
+        self.pos -= cut
+
+    def attempt(self, step):
+        """Run ``step`` on the buffer, reading more of the file while it runs out."""
+        while True:
+            try:
+                return step()
+            except (ValueError, IndexError):
+                self.more()
+
+    def at(self, offset: int) -> tuple[int, int, int]:
+        """Byte offset, line and column of a buffer offset at or after the last one asked."""
+        absolute = self.base + offset
+        piece = self.buf[self.char - self.base:offset]
+        self.byte += len(piece.encode("utf-8", "surrogatepass"))
+        breaks = piece.count("\n")
+        if breaks:
+            self.line += breaks
+            self.newline = self.char + piece.rfind("\n")
+        self.char = absolute
+        return self.byte, self.line, absolute - self.newline
+
+    def mark(self, start: int, end: int) -> int:
+        byte_start, line, column = self.at(start)
+        byte_end = self.at(end)[0]
+        self.marks.append([self.base + start, self.base + end, byte_start, byte_end, line, column])
+        return len(self.marks) - 1
+
+    def skip(self) -> str:
+        """Skip white space; the next character ('' at the end of the file)."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if self.eof:
+                return ""
+            self.more()
+
+    def run(self):
+        try:
+            return self._run()
+        finally:
+            self.stream.close()
+
+    def _run(self):
+        from .yamlsource import _JsonLocator
+
+        if self.skip() != "{":
+            raise _Unstreamable
+        self.mark(self.pos, self.pos)
+        self.pos += 1
+        data: dict = {}
+        keys: dict[Any, int] = {}
+        key_entries: dict[Any, int] = {}
+        items: dict[int, list[int]] = {}
+        found: list[Problem] = []
+        issue = None
+        while (next_char := self.skip()) != "}":
+            if data:
+                if next_char != ",":
+                    raise _Unstreamable
+                self.pos += 1
+                next_char = self.skip()
+            if next_char != '"':
+                raise _Unstreamable
+            key, key_end, value_start = self.attempt(self._key)
+            if key in data or key in keys:
+                raise _Unstreamable  # a repeated key: the YAML reading reports it
+            key_entries[key] = self.mark(self.pos, key_end)
+            self.pos = value_start
+            if key == "articles" and self.buf[value_start] == "[":
+                issue, pattern_ok = self._early(data, found)
+                entry = keys[key] = self.mark(value_start, value_start)
+                items[entry] = self._articles(issue, pattern_ok, found)
+                self.marks[entry][1] = self.base + self.pos
+                self.marks[entry][3] = self.at(self.pos)[0]
+                data[key] = None
+            else:
+                value, end = self.attempt(self._value)
+                keys[key] = self.mark(value_start, end)
+                data[key] = value
+                self.pos = end
+            if self.skip() not in (",", "}"):
+                raise _Unstreamable
+        self.pos += 1
+        if self.skip() != "" or issue is None:
+            raise _Unstreamable
+        del data["articles"]
+        top = self.reader.fields(data, _TOP_WITHOUT_ARTICLES, (), "the manifest")
+        if top is _INVALID or self.reader.problems:
+            raise _Unstreamable
+        issue.settings = top.get("settings")
+        found += _settings_problems(issue, self.pending)  # type: ignore[arg-type]
+        if any(problem.severity == "error" for problem in found):
+            raise _Unstreamable
+        locator = _JsonLocator("")
+        locator.keys, locator.key_entries, locator.items = keys, key_entries, items
+        for entry in self.marks:
+            locator.spans.extend(entry)
+        locator.indexed = True
+        doc = Located(None, str(self.path), locator=locator)
+        doc.release(self.path)
+        return issue, locate(found, doc), doc
+
+    def _key(self) -> tuple[str, int, int]:
+        key, end = json.decoder.scanstring(self.buf, self.pos + 1)
+        colon = _WS.match(self.buf, end).end()
+        if self.buf[colon] != ":":
+            raise _Unstreamable
+        value_start = _WS.match(self.buf, colon + 1).end()
+        self.buf[value_start]  # the value must have started within the buffer (else IndexError: read more)
+        return key, end, value_start
+
+    def _value(self) -> tuple[Any, int]:
+        value, end = self.decode(self.buf, self.pos)
+        self.buf[_WS.match(self.buf, end).end()]  # what follows too: a number is not cut short
+        return value, end
+
+    def _early(self, data: dict, found: list[Problem]):
+        """The journal and the issue, read before the articles that need them (DOIs from the pattern)."""
+        if "journal" not in data or "issue" not in data:
+            raise _Unstreamable
+        top = self.reader.fields({key: data[key] for key in ("journal", "issue")}, _EARLY, (), "the manifest")
+        if top is _INVALID or self.reader.problems:
+            raise _Unstreamable
+        issue: Issue = top["issue"]
+        issue.journal = top["journal"]
+        _set_issue_originals(issue)
+        pattern_ok = bool(issue.doi_pattern)
+        if pattern_ok:
+            found += _pattern_problems(issue, self.pending)  # type: ignore[arg-type]
+            pattern_ok = not found
+        return issue, pattern_ok
+
+    def _articles(self, issue: Issue, pattern_ok: bool, found: list[Problem]) -> list[int]:
+        kind = Object(name="Article")
+        entries: list[int] = []
+        self.pos += 1
+        while (next_char := self.skip()) != "]":
+            if entries:
+                if next_char != ",":
+                    raise _Unstreamable
+                self.pos += 1
+                next_char = self.skip()
+            if next_char == "":
+                raise _Unstreamable
+            item, end = self.attempt(self._value)
+            index = len(entries)
+            entries.append(self.mark(self.pos, end))
+            self.pos = end
+            article = self.reader.value(item, kind, ("articles", index))
+            del item
+            if article is _INVALID or self.reader.problems:
+                raise _Unstreamable
+            _set_article_originals(article)
+            problems = _assign_doi(issue, index, article, self.pending, pattern_ok)  # type: ignore[arg-type]
+            if problems and problems[0].severity == "error":
+                raise _Unstreamable
+            found += problems
+            self.sink(issue, index, article)
+        if not entries:
+            raise _Unstreamable  # no articles: the whole-document reading reports it
+        self.pos += 1
+        return entries
+
+
+def load_streamed(path: str | FsPath, sink) -> tuple[Issue, list[Problem], Located] | None:
+    """Read a JSON manifest article by article, handing each finished article (DOI assigned,
+    original languages set) to ``sink(issue, index, article)`` instead of keeping it.
+
+    Returns the issue without its articles, the problems and the document (positions from the
+    file), or None when the manifest is not JSON, has a mistake, or puts its articles before
+    the journal and the issue: then ``load_located`` gives the answer (and what ``sink`` got
+    must be dropped). Problems, positions and articles are those of ``load_located``.
+    """
+    if not str(path).endswith(".json"):
+        return None
+    try:
+        return _Streamer(path, sink).run()
+    except (_Unstreamable, _RepeatedKeyError, OSError, RecursionError):
+        return None
