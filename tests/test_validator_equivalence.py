@@ -11,7 +11,7 @@ import pytest
 
 import biblio
 from biblio import ids
-from biblio.formats import ris
+from biblio.formats import bibtex, ris
 from biblio.formats.ris import (
     _DATE_TAGS,
     _JOURNAL_TAGS,
@@ -261,3 +261,134 @@ def test_ris_streaming_validator_agrees_on_the_example_and_across_chunks(tmp_pat
     assert _key(ris.validate(path)) == _key(ris_reference(path))
     with open(path, encoding="utf-8", newline=None) as stream:  # lines, CRLFs and the BOM split across reads
         assert list(ris._file_lines(stream, 7)) == _ref_lines(text[1:])
+
+
+# --- BibTeX: the scan vouches for a file only when bibtexparser finds nothing --------------------
+
+BIB_GOOD = """\
+@article{nassimov2025genesis,
+  author   = {Nassimov, Murat and {The Board}},
+  title    = {{Genesis of \\textit{things}: 20\\% and \\$5, R\\&D, x\\_1}},
+  journal  = {Journal of Tests},
+  year     = {2025},
+  month    = jun,
+  volume   = {15},
+  pages    = {5--20},
+  doi      = {10.1234/a_b%c},
+  url      = {https://example.org/a_b?x=1&y=2#z},
+  abstract = {One paragraph. \\par Another with $x^2$ and \\{braces\\}.},
+  keywords = {one, two{,} three},
+  language = {en},
+  langid   = {english}
+}
+
+@book{book1,
+  editor    = {Doe, Jane},
+  title     = {A book},
+  publisher = {P},
+  year      = 2020,
+}
+"""
+
+BIB_BROKEN = {
+    "unescaped ampersand": ("R\\&D", "R&D"),
+    "unescaped percent": ("20\\%", "20%"),
+    "unescaped hash": ("x\\_1", "x#1"),
+    "unescaped underscore": ("x\\_1", "x_1"),
+    "unescaped caret": ("$x^2$", "x^2"),
+    "open math": ("\\$5", "$5"),
+    "cyrillic macro": ("Another", "\\CYRA\\cyrchar\\cyrb"),
+    "unpaired brace": ("\\{braces\\}", "{braces"),
+    "unpaired escaped brace": ("\\{braces\\}", "\\{braces"),
+    "brace closing early": ("{Nassimov, Murat", "{Nassimov}, Murat}"),
+    "trailing backslash": ("{en}", "{en\\}"),
+    "duplicate key": ("@book{book1", "@book{nassimov2025genesis"),
+    "duplicate field": ("  language = {en},", "  language = {en},\n  language = {kk},"),
+    "missing author": ("  author   = {Nassimov, Murat and {The Board}},\n", ""),
+    "missing journal": ("  journal  = {Journal of Tests},\n", ""),
+    "missing year": ("  year     = {2025},\n", ""),
+    "empty title": ("{{Genesis", "{}, %{{Genesis"),
+    "empty journal": ("{Journal of Tests}", "{}"),
+    "missing publisher": ("  publisher = {P},\n", ""),
+    "no comma after the key": ("@book{book1,", "@book{book1"),
+    "missing closing brace": ("  langid   = {english}\n}", "  langid   = {english}\n"),
+    "stray text": ("\n@book", "\ntitle = {stray}\n@book"),
+    "commented-out entry": ("\n@book", "\n@comment{x, title = {y}}\n@book"),
+    "key with odd characters": ("book1", "bök1"),
+    "key with a brace": ("book1", "bo}k1"),
+    "no key": ("@book{book1,", "@book{,"),
+    "empty file": (BIB_GOOD, ""),
+    "blank file": (BIB_GOOD, "\n\n"),
+}
+
+
+# Layouts the scan does not vouch for although bibtexparser may find nothing wrong: the parse decides.
+BIB_UNVOUCHED = {
+    "duplicate key in other case": ("@book{book1", "@book{Nassimov2025Genesis"),
+    "duplicate field in other case": ("  language = {en},", "  language = {en},\n  LANGUAGE = {kk},"),
+    "no comma between fields": ("  volume   = {15},", "  volume   = {15}"),
+    "comment": ("\n@book", "\n% a comment\n@book"),
+    "string macro": ("  volume   = {15},", "  volume   = vol,"),
+    "quoted value": ("{Journal of Tests}", '"Journal of Tests"'),
+    "joined strings": ("{Journal of Tests}", '{Journal} # { of Tests}'),
+    "value over two lines": ("One paragraph.", "One\nparagraph."),
+    "unknown entry type": ("@book{", "@dataset{"),
+    "at sign in a value": ("{P}", "{p@q.r}"),
+    "tab in a value": ("{P}", "{P\tQ}"),
+    "two fields on a line": ("  volume   = {15},", "  volume   = {15}, number = {2},"),
+    "text after the closing brace": ("  langid   = {english}\n}", "  langid   = {english}\n} x"),
+}
+
+
+def _bib_variants():
+    yield "good", BIB_GOOD
+    for name, (old, new) in (BIB_BROKEN | BIB_UNVOUCHED).items():
+        assert old in BIB_GOOD, name
+        yield name, BIB_GOOD.replace(old, new, 1)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize(("name", "text"), list(_bib_variants()), ids=[name for name, _ in _bib_variants()])
+def test_bibtex_scan_never_vouches_for_a_file_the_parse_faults(tmp_path, name, text, newline):
+    path = tmp_path / "check.bib"
+    for variant in (text, "\ufeff" + text):
+        path.write_bytes(variant.replace("\n", newline).encode("utf-8"))
+        parsed = bibtex.validate(path, strict=True)
+        assert _key(bibtex.validate(path)) == _key(parsed)
+        assert bibtex._scan_clean(path) == (name == "good"), (name, _key(parsed))
+        if name not in BIB_UNVOUCHED:
+            assert (parsed == []) == (name == "good"), _key(parsed)
+
+
+def test_bibtex_scan_vouches_for_what_biblio_writes(tmp_path):
+    from conftest import EXAMPLE
+    issue, _ = biblio.load(EXAMPLE)
+    for lang in (None, "en", "ru", "kk"):
+        files, _ = bibtex.write(issue, tmp_path, lang=lang)
+        assert bibtex._scan_clean(files[0]) and bibtex.validate(files[0], strict=True) == []
+    path = tmp_path / "latin1.bib"
+    path.write_bytes(BIB_GOOD.replace("Nassimov", "N\xe4ssimov").encode("latin-1"))
+    assert not bibtex._scan_clean(path) and _key(bibtex.validate(path)) == _key(bibtex.validate(path, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bibtex_scan_agrees_on_random_damage(tmp_path, seed):
+    """Characters the checks care about, put anywhere: where the scan says clean, so does the parse."""
+    import random
+
+    rng = random.Random(seed)
+    path = tmp_path / "damaged.bib"
+    vouched = 0
+    for _ in range(60):
+        text = BIB_GOOD
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(["{", "}", "\\", "$", "&", "%", "#", "_", "^", "@", ",", "=", "\n", '"',
+                                           "\\{", "\\}", " and ", "\\CYRA", "~"]) + text[at:]
+        path.write_text(text, encoding="utf-8")
+        parsed = bibtex.validate(path, strict=True)
+        if bibtex._scan_clean(path):
+            vouched += 1
+            assert parsed == [], (text, _key(parsed))
+        assert _key(bibtex.validate(path)) == _key(parsed)
+    assert vouched  # some damage is harmless (a comma or a tilde inside a value)

@@ -775,14 +775,120 @@ def _braces_removed(text: str) -> str:
     return "".join(out)
 
 
-def validate(path: Path) -> list[Problem]:
-    """Re-parse the file and check what BibTeX and LaTeX would choke on, with line numbers.
+def validate(path: Path, *, strict: bool = False) -> list[Problem]:
+    """Check what BibTeX and LaTeX would choke on, with line numbers.
 
     Errors: blocks that cannot be parsed, repeated keys or fields, braces that do not pair
     up, TeX specials (``& % $ # _ ^``) without a backslash outside url/doi fields. Warnings
     (BibTeX itself only warns): required fields missing for the entry type, keys that are
     not ASCII, Cyrillic written as LaTeX macros.
+
+    A file is first scanned line by line in bounded memory (``_scan_clean``); only when the
+    scan finds something, or cannot vouch for the file's layout, is it re-parsed whole with
+    bibtexparser, which words the problems (``strict=True`` always does).
     """
+    if not strict and _scan_clean(Path(path)):
+        return []
+    return _validate_parsed(path)
+
+
+# The layout biblio writes (and most tools do): "@type{key," alone on its line, one "name = value"
+# field per line, "}" alone on its line, blank lines between entries.
+_SCAN_HEAD = re.compile(r"@([A-Za-z]+)\{([A-Za-z0-9_:.+/-]+),\s*")
+_SCAN_FIELD = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(\{.*\}|[0-9]+|[a-z]{3})\s*(,?)\s*")
+_SCAN_SPECIALS = re.compile(r"[&%$#_^]")
+_MONTH_NAMES = frozenset(_MONTH_MACROS)
+
+
+def _scan_clean(path: Path) -> bool:
+    """Whether a line-by-line scan finds the file free of every problem ``validate`` reports.
+
+    False means "ask bibtexparser": a problem was seen, or the file is laid out in a way the scan
+    does not vouch for (comments, quotes, @string, values over several lines, a non-UTF-8 byte,
+    an ``@`` inside an entry, a key repeated in any case). It never says True where the parse
+    would report something: each check here is the parse-based one, or a quick test that
+    passes only when the exact check would find nothing.
+    """
+    keys: set[str] = set()
+    entries = 0
+    try:
+        with open(path, encoding="utf-8-sig", newline=None) as stream:
+            kind: str | None = None
+            names: set[str] = set()
+            last_comma = True
+            for line in stream:
+                if kind is None:
+                    if not line.strip():
+                        continue
+                    head = _SCAN_HEAD.fullmatch(line)
+                    if head is None:
+                        return False
+                    kind, key = head.group(1).lower(), head.group(2)
+                    folded = key.lower()
+                    if kind not in REQUIRED or folded in keys:
+                        return False
+                    keys.add(folded)
+                    names, last_comma = set(), True
+                    continue
+                if line.rstrip() == "}":
+                    for options in REQUIRED[kind]:
+                        if names.isdisjoint(options):
+                            return False
+                    kind = None
+                    entries += 1
+                    continue
+                found = _SCAN_FIELD.fullmatch(line)
+                if found is None or not last_comma or "@" in line:
+                    return False
+                name, value, comma = found.groups()
+                name = name.lower()
+                if name in names:
+                    return False
+                names.add(name)
+                last_comma = bool(comma)
+                if value[0] != "{":
+                    if not value.isdigit() and value not in _MONTH_NAMES:
+                        return False
+                    continue
+                if value == "{}" or not value.isprintable() or not _clean_value(name, value):
+                    return False
+    except (OSError, UnicodeDecodeError):
+        return False
+    return kind is None and entries > 0
+
+
+def _clean_value(name: str, value: str) -> bool:
+    """A braced field value that is one brace group and has nothing ``_check_entry`` would report."""
+    inner = value[1:-1]
+    core = inner[1:-1] if inner[:1] == "{" and inner[-1:] == "}" else inner  # a title's protecting braces
+    if ("{" in core or "}" in core or core.endswith("\\")) and (  # else no brace can close early
+            _brace_trouble(value) or not _whole_group(value) or not _closes_last(value)):
+        return False
+    if name in VERBATIM:
+        return True
+    if "\\" in inner and _CYRILLIC_MACRO.search(inner):
+        return False
+    if _SCAN_SPECIALS.search(inner) is None:  # no character _unescaped_specials looks at
+        return True
+    specials, open_math = _unescaped_specials(inner)
+    return not specials and not open_math
+
+
+def _closes_last(value: str) -> bool:
+    """The first brace, counted as BibTeX counts (``\\{`` too), closes only at the end."""
+    depth = 0
+    for position, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and position != len(value) - 1:
+                return False
+    return depth == 0
+
+
+def _validate_parsed(path: Path) -> list[Problem]:
+    """The whole file parsed with bibtexparser and every block checked: the problems, worded."""
     file = str(path)
     text, problems = _read_text(Path(path))
     if text is None:
