@@ -392,3 +392,89 @@ def test_bibtex_scan_agrees_on_random_damage(tmp_path, seed):
             assert parsed == [], (text, _key(parsed))
         assert _key(bibtex.validate(path)) == _key(parsed)
     assert vouched  # some damage is harmless (a comma or a tilde inside a value)
+
+
+# --- Crossref: the streamed pass agrees with the whole-tree fast path --------------------------
+
+def _crossref_corpus(rich_text, generated):
+    import test_crossref_fast as fast
+
+    yield "golden", fast.GOLDEN_TEXT
+    yield "rich", rich_text
+    yield from generated.items()
+    for name, text in fast.VALID_BY_HAND.items():
+        yield name, text or fast.variant("<volume>12</volume>", f"<volume>{'v' * 32}</volume>", rich_text)
+    for name in fast.BROKEN:
+        yield name, fast.broken_text(name)
+    yield "too long volume", fast.variant("<volume>12</volume>", f"<volume>{'v' * 33}</volume>", rich_text)
+    for seed in range(40):
+        yield f"mutation {seed}", fast.mutations([fast.GOLDEN_TEXT.encode(), rich_text.encode()][seed % 2], seed)
+    yield "not XML", "<doi_batch"
+    yield "a DOCTYPE", '<!DOCTYPE doi_batch [<!ENTITY e "x">]>' + fast.GOLDEN_TEXT.split("?>", 1)[1]
+    yield "another namespace", fast.GOLDEN_TEXT.replace("schema/5.5.0", "schema/5.4.0")
+
+
+def test_crossref_streamed_pass_vouches_exactly_for_valid_deposits(tmp_path):
+    import test_crossref_fast as fast
+
+    from biblio import crossref_fast, manifest
+    from biblio.formats import crossref, xmltools
+
+    issue, _ = manifest.loads(fast.RICH, "rich.yaml")
+    rich_text = crossref.deposit(issue, timestamp=7)[0].decode("utf-8")
+    generated = fast.generated.__wrapped__()  # the fixture's function
+    path = tmp_path / "deposit.xml"
+    seen = {True: 0, False: 0}
+    for name, text in _crossref_corpus(rich_text, generated):
+        path.write_text(text, encoding="utf-8")
+        tree, problems = xmltools.read_xml(path)
+        whole = crossref.validate_tree(tree, str(path)) if tree is not None else problems
+        streamed = crossref_fast.validate_stream(path)
+        mathml = tree is not None and next(tree.iter("{http://www.w3.org/1998/Math/MathML}*"), None) is not None
+        if not mathml and tree is not None and not tree.docinfo.doctype:
+            assert streamed == (whole == []), (name, [str(p) for p in whole[:2]])
+        else:
+            assert not streamed, name  # left to the whole tree
+        assert crossref.validate(path) == whole, name
+        seen[streamed] += 1
+    assert min(seen.values()) >= 10
+
+
+def test_crossref_streamed_pass_drops_each_article(tmp_path, monkeypatch):
+    """Each journal_article is checked as it ends and then removed from the tree being built."""
+    from biblio import crossref_fast
+
+    kept = []
+    original = crossref_fast.check_asserts
+
+    def spy(part, *args, **kwargs):
+        kept.append(len(part.getroottree().getroot().findall(".//{*}journal_article")))
+        return original(part, *args, **kwargs)
+
+    monkeypatch.setattr(crossref_fast, "check_asserts", spy)
+    from conftest import EXAMPLE
+
+    from biblio.formats import crossref
+
+    issue, _ = biblio.load(EXAMPLE)
+    path = tmp_path / "deposit.xml"
+    path.write_bytes(crossref.deposit(issue, timestamp=1)[0])
+    assert crossref_fast.validate_stream(path)
+    # the articles of the chunk libxml2 read ahead are in the tree, never the whole issue's, none at the end
+    assert len(kept) == len(issue.articles) + 1 and max(kept) < len(issue.articles) and kept[-1] == 0
+
+
+def test_crossref_validate_fast_takes_a_path(tmp_path):
+    import test_crossref_fast as fast
+    from lxml import etree
+
+    from biblio import crossref_fast
+    from biblio.formats import xmltools
+
+    path = tmp_path / "deposit.xml"
+    for text in (fast.GOLDEN_TEXT, fast.broken_text("a bad ISSN"), fast.broken_text("a duplicate ID in an abstract")):
+        path.write_text(text, encoding="utf-8")
+        tree = etree.parse(str(path), xmltools.safe_parser())
+        assert crossref_fast.validate_fast(path, str(path)) == crossref_fast.validate_fast(tree, str(path))
+    path.write_text("<doi_batch", encoding="utf-8")
+    assert [p.code for p in crossref_fast.validate_fast(path, str(path))] == ["xml.syntax"]

@@ -611,13 +611,21 @@ def _compile_files(root: Path, files: dict[str, bytes]) -> etree.XMLSchema:
 
 # --- Validating -----------------------------------------------------------------------------
 
-def validate_fast(tree: etree._ElementTree, file: str, *, dir: str | Path | None = None) -> list[Problem]:
-    """Check a parsed deposit against the official 5.5.0 schema: XSD 1.0 with libxml2, the rest in Python.
+def validate_fast(tree: etree._ElementTree | str | Path, file: str, *, dir: str | Path | None = None) -> list[Problem]:
+    """Check a deposit against the official 5.5.0 schema: XSD 1.0 with libxml2, the rest in Python.
 
     Accepts and rejects what the strict path (xmlschema, XSD 1.1) does. Problems are
     ``crossref.schema`` errors with the XML line and the element path, in document order, at most
-    200; unusable schema files are reported as the strict path reports them.
+    200; unusable schema files are reported as the strict path reports them. Given a file's path
+    instead of a tree, a valid deposit is found so without building its tree (``validate_stream``).
     """
+    if isinstance(tree, str | Path):
+        if validate_stream(tree, dir=dir):
+            return []
+        parsed, problems = xmltools.read_xml(Path(tree))
+        if parsed is None:
+            return problems
+        tree = parsed
     try:
         compiled = fast_schema(dir)
     except schemas.SchemasUnavailable as missing:
@@ -663,53 +671,124 @@ def python_checks(tree: etree._ElementTree, file: str, derived: Derived | None =
     """
     derived = derived if derived is not None else derive()
     skipped = _skipped(tree)
-    dates, ids, idrefs, enumerations = derived.dates, derived.ids, derived.idrefs, derived.enumerations
-    keys = set(dates) | ids | idrefs | set(enumerations)
-    found_values: list[tuple[etree._Element, str, frozenset[str]]] = []
-    names = {name for _, name in keys}
-    found_dates: list[tuple[etree._Element, str, str]] = []
-    known: set[str] = set()
-    references: list[tuple[etree._Element, str]] = []
-    for element in tree.iter(etree.Element):
-        attributes = element.keys()
-        if not attributes or names.isdisjoint(attributes) or (skipped and element in skipped):
-            continue
-        namespace = etree.QName(element).namespace
-        for name in names.intersection(attributes):
-            key = (namespace, name) if (namespace, name) in keys else (None, name)
-            if key in dates:
-                found_dates.append((element, name, dates[key]))
-            if key in ids:
-                known.add(_WHITESPACE.sub(" ", element.get(name)).strip(" "))
-            if key in idrefs:
-                references.append((element, name))
-            if key in enumerations:
-                found_values.append((element, name, enumerations[key]))
+    scan = _AttributeScan(derived)
+    scan.feed(tree.iter(etree.Element), skipped)
     problems = check_asserts(tree, file, derived.vocabularies, skipped=skipped)
-    for element, name, values in found_values:
-        value = element.get(name)
-        namespace = etree.QName(element).namespace
-        if (namespace, name) not in derived.preserved and (None, name) not in derived.preserved:
-            value = _WHITESPACE.sub(" ", value).strip(" ")
-        if value not in values:
-            problems.append(_problem(element, file, f"attribute {_names(name)}: '{value}' is not one of the "
-                                                    f"{len(values):,} values the schema enumerates"))
-    if found_dates:
-        from elementpath.datatypes import Date, GregorianYear  # the XSD 1.1 datatypes the strict path uses
-
-        for element, name, kind in found_dates:
-            value = _WHITESPACE.sub(" ", element.get(name)).strip(" ")
-            try:
-                (Date if kind == "date" else GregorianYear).fromstring(value)
-            except (ValueError, TypeError, ArithmeticError) as err:
-                problems.append(_problem(element, file, f"attribute {_names(name)}: '{value}' is not a valid value "
-                                                        f"of the atomic type 'xs:{kind}' ({err})"))
-    for element, name in references:
+    problems += scan.value_problems(file)
+    for element, name in scan.references:
         for token in element.get(name).split():
-            if token not in known:
+            if token not in scan.known:
                 problems.append(_problem(element, file, f"attribute {_names(name)}: IDREF '{token}' does not name "
                                                         "an ID of the document"))
     return problems
+
+
+class _AttributeScan:
+    """The attributes the derived schema leaves to Python (dates, IDs, IDREFs, long enumerations),
+    gathered from elements as they are fed, so a deposit can be checked a part at a time."""
+
+    def __init__(self, derived: Derived):
+        self.derived = derived
+        self.keys = set(derived.dates) | derived.ids | derived.idrefs | set(derived.enumerations)
+        self.names = {name for _, name in self.keys}
+        self.values: list[tuple[etree._Element, str, frozenset[str]]] = []
+        self.dates: list[tuple[etree._Element, str, str]] = []
+        self.known: set[str] = set()
+        self.repeated = False  # an ID given twice (libxml2 reports it on a whole tree, not when streaming)
+        self.references: list[tuple[etree._Element, str]] = []
+
+    def feed(self, elements: Iterable[etree._Element], skipped: set[etree._Element]) -> None:
+        derived, keys, names = self.derived, self.keys, self.names
+        for element in elements:
+            attributes = element.keys()
+            if not attributes or names.isdisjoint(attributes) or (skipped and element in skipped):
+                continue
+            namespace = etree.QName(element).namespace
+            for name in names.intersection(attributes):
+                key = (namespace, name) if (namespace, name) in keys else (None, name)
+                if key in derived.dates:
+                    self.dates.append((element, name, derived.dates[key]))
+                if key in derived.ids:
+                    value = _WHITESPACE.sub(" ", element.get(name)).strip(" ")
+                    self.repeated = self.repeated or value in self.known
+                    self.known.add(value)
+                if key in derived.idrefs:
+                    self.references.append((element, name))
+                if key in derived.enumerations:
+                    self.values.append((element, name, derived.enumerations[key]))
+
+    def value_problems(self, file: str) -> list[Problem]:
+        """Enumerated values and dates found so far that the schema would refuse; both lists are emptied."""
+        derived, problems = self.derived, []
+        for element, name, values in self.values:
+            value = element.get(name)
+            namespace = etree.QName(element).namespace
+            if (namespace, name) not in derived.preserved and (None, name) not in derived.preserved:
+                value = _WHITESPACE.sub(" ", value).strip(" ")
+            if value not in values:
+                problems.append(_problem(element, file, f"attribute {_names(name)}: '{value}' is not one of the "
+                                                        f"{len(values):,} values the schema enumerates"))
+        if self.dates:
+            from elementpath.datatypes import Date, GregorianYear  # the XSD 1.1 datatypes the strict path uses
+
+            for element, name, kind in self.dates:
+                value = _WHITESPACE.sub(" ", element.get(name)).strip(" ")
+                try:
+                    (Date if kind == "date" else GregorianYear).fromstring(value)
+                except (ValueError, TypeError, ArithmeticError) as err:
+                    problems.append(_problem(element, file, f"attribute {_names(name)}: '{value}' is not a valid "
+                                                            f"value of the atomic type 'xs:{kind}' ({err})"))
+        self.values, self.dates = [], []
+        return problems
+
+
+def validate_stream(path: str | Path, *, dir: str | Path | None = None) -> bool:
+    """Whether a deposit file is valid, found in one streamed pass that keeps one journal_article at a time.
+
+    libxml2 validates while it parses (the MathML stand-in schema); each journal_article is
+    checked in Python as it ends (asserts, dates, enumerations, IDs) and then dropped; IDREFs are
+    resolved at the end. True only when ``validate_fast`` on the whole tree would find nothing;
+    False when the pass found a problem or cannot decide alone (MathML, a DOCTYPE, another
+    namespace): the caller then parses the whole file and ``validate_fast`` words the problems.
+    """
+    try:
+        compiled = fast_schema(dir)
+    except schemas.SchemasUnavailable:
+        return False
+    derived = compiled.derived
+    scan = _AttributeScan(derived)
+    tokens: set[str] = set()
+    no_skip: set[etree._Element] = set()
+    article = f"{{{NS}}}journal_article"
+
+    def clean(part) -> bool:
+        if next(part.iter(f"{{{MATHML}}}*"), None) is not None:  # the full MathML module would decide
+            return False
+        scan.feed(part.iter(etree.Element), no_skip)
+        if check_asserts(part, "", derived.vocabularies, skipped=no_skip) or scan.value_problems("") \
+                or scan.repeated:
+            return False
+        for element, name in scan.references:
+            tokens.update(element.get(name).split())
+        scan.references = []
+        return True
+
+    with compiled.lock:
+        try:
+            parsing = etree.iterparse(str(path), events=("end",), tag=article, schema=compiled.light,
+                                      resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                                      remove_blank_text=False)
+            for _, element in parsing:
+                if not clean(element):
+                    return False
+                element.getparent().remove(element)  # checked: let it go
+            root = parsing.root
+        except (etree.XMLSyntaxError, OSError):  # a schema error, malformed XML: worded by the whole-tree path
+            return False
+    tree = root.getroottree()
+    if etree.QName(root).namespace != NS or tree.docinfo.doctype or not clean(root):
+        return False
+    return tokens <= scan.known
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]+")

@@ -546,7 +546,17 @@ def validate_tree(tree: etree._ElementTree, file: str, *, strict: bool = False) 
 
 
 def validate(path: Path, *, strict: bool = False) -> list[Problem]:
-    """The registry's validator: read the file safely, then check it against the schema."""
+    """The registry's validator: read the file safely, then check it against the schema.
+
+    A valid deposit is found so in one streamed pass holding one article at a time
+    (``crossref_fast.validate_stream``); the whole tree is built only to word problems, or with
+    ``strict``.
+    """
+    if not strict:
+        from .. import crossref_fast  # imported lazily: it imports biblio.formats
+
+        if crossref_fast.validate_stream(path):
+            return []
     tree, problems = xmltools.read_xml(path)
     if tree is None:
         return problems
