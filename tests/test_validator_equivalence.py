@@ -478,3 +478,22 @@ def test_crossref_validate_fast_takes_a_path(tmp_path):
         assert crossref_fast.validate_fast(path, str(path)) == crossref_fast.validate_fast(tree, str(path))
     path.write_text("<doi_batch", encoding="utf-8")
     assert [p.code for p in crossref_fast.validate_fast(path, str(path))] == ["xml.syntax"]
+
+
+# --- JATS: the compiled schema is looked up once per run of articles -------------------------------
+
+def test_jats_validation_follows_a_changed_schema_folder_at_once(tmp_path, monkeypatch):
+    from conftest import EXAMPLE
+    from lxml import etree
+
+    from biblio import schemas
+    from biblio.formats import jats
+
+    issue, _ = biblio.load(EXAMPLE)
+    data, _ = jats.article_xml(issue, 0)
+    tree = etree.ElementTree(etree.fromstring(data))
+    assert jats.validate_tree(tree, "a.xml") == jats.validate_tree(tree, "a.xml") == []
+    monkeypatch.setenv(schemas.ENV_VAR, str(tmp_path / "nowhere"))
+    assert [p.code for p in jats.validate_tree(tree, "a.xml")][:1] == ["schemas.missing"]
+    monkeypatch.delenv(schemas.ENV_VAR)
+    assert jats.validate_tree(tree, "a.xml") == []

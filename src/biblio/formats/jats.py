@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import copy
 import operator
+import os
 import re
+import time
 from pathlib import Path
 
 from lxml import etree
@@ -399,12 +401,31 @@ def detect(path: Path) -> bool:
     return bool(re.search(rb"<article[\s>]", head)) and b"<doi_batch" not in head
 
 
+# The compiled schema and when its files were last verified. schemas.jats_schema() stats every
+# pinned file on each call (a third of the time of validating one article), so a run of articles
+# asks it again only once this many seconds have passed; the compiled schema is the same object.
+_RECHECK_SECONDS = 1.0
+_schema_seen: tuple[object, str | None, float] | None = None
+
+
+def _jats_schema():
+    global _schema_seen
+    from .. import schemas
+
+    seen, folder, now = _schema_seen, os.environ.get(schemas.ENV_VAR), time.monotonic()
+    if seen is not None and seen[1] == folder and now - seen[2] < _RECHECK_SECONDS:
+        return seen[0]
+    schema = schemas.jats_schema()
+    _schema_seen = (schema, folder, now)
+    return schema
+
+
 def validate_tree(tree: etree._ElementTree, file: str) -> list[Problem]:
     """Check a parsed article against the official JATS 1.3 Journal Publishing XSD, offline."""
     from .. import schemas
 
     try:
-        schema = schemas.jats_schema()
+        schema = _jats_schema()
     except schemas.SchemasUnavailable as missing:
         return [Problem(p.code, p.severity, p.message, file=file) for p in missing.problems]
     if schema.validate(tree):
