@@ -552,6 +552,7 @@ class _Writer:
                                          f"BibTeX cannot carry {what} ({article_numbers(indexes)})", path="articles"))
 
 
+@xmltools.gc_paused
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
     """The issue (or the articles with the given DOIs) as BibTeX text, in ``lang`` or each article's own."""
     indexes, problems = derive.select_articles(issue, dois)
@@ -565,6 +566,7 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
     return "\n".join(_entry_text(key, fields, width) for key, fields in entries), problems + writer.problems
 
 
+@xmltools.gc_paused
 def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] | None = None) -> list[Problem]:
     """Write the text ``dumps`` gives to a text stream one entry at a time, holding no more than one.
 

@@ -329,6 +329,7 @@ class _Writer:
                                          f"({article_numbers(indexes)})", path="articles"))
 
 
+@xmltools.gc_paused
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str, list[Problem]]:
     """The RIS text of the issue (or the articles with those DOIs) in ``lang``.
 
@@ -340,6 +341,7 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
     return out.getvalue(), problems
 
 
+@xmltools.gc_paused
 def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] | None = None) -> list[Problem]:
     """Write the RIS text ``dumps`` gives to a text stream, one record at a time."""
     if lang is not None:

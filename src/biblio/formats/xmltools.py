@@ -3,12 +3,14 @@ streamed file output every format writer shares."""
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from lxml import etree
 
@@ -105,6 +107,25 @@ class Builder:
 
 
 _SubElement = etree.SubElement
+
+
+_F = TypeVar("_F", bound=Callable)
+
+
+def gc_paused(function: _F) -> _F:
+    """Run ``function`` without cyclic garbage collection. A text writer makes many short-lived
+    objects and no cycles; with a large issue model in memory, the collections they trigger
+    walked the model again and again (a third of BibTeX's and RIS's writing time)."""
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return paused  # type: ignore[return-value]
 
 
 def clean_text(text: str) -> tuple[str, bool]:
