@@ -318,6 +318,33 @@ class _Writer(xmltools.Builder):
                 self.element_citation(ref, reference, ref_path)
 
     def element_citation(self, ref: etree._Element, reference: Reference, path: str) -> None:
+        """Built straight with lxml; only a value lxml refuses (a control character) takes the
+        careful way, which cleans it and says so: the same elements either way."""
+        kind = _JATS_TYPE.get(reference.type or "", reference.type or "")
+        citation = None
+        try:
+            citation = _SubElement(ref, "element-citation", {"publication-type": kind} if kind else {})
+            if reference.authors:
+                group = _SubElement(citation, "person-group", {"person-group-type": "author"})
+                for author in reference.authors:
+                    _SubElement(group, "string-name").text = author
+            details = bool(reference.authors)
+            for tag, value in zip(_CITATION_TAGS, _CITATION_FIELDS(reference)):
+                if value:
+                    _SubElement(citation, tag).text = value
+                    details = True
+            if reference.doi:
+                _SubElement(citation, "pub-id", {"pub-id-type": "doi"}).text = reference.doi
+            if reference.url:
+                _SubElement(citation, "uri").text = reference.url
+            if not (details or reference.doi or reference.url):
+                _SubElement(citation, "comment").text = "no details given"
+        except ValueError:
+            if citation is not None:
+                ref.remove(citation)
+            self.element_citation_careful(ref, reference, path)
+
+    def element_citation_careful(self, ref: etree._Element, reference: Reference, path: str) -> None:
         kind = _JATS_TYPE.get(reference.type or "", reference.type or "")
         citation = self.node(ref, "element-citation", {"publication-type": kind} if kind else {}, path)
         leaf = self.leaf
@@ -342,6 +369,8 @@ class _Writer(xmltools.Builder):
             self.note("jats.not-carried", f"JATS front matter cannot carry {what} ({article_numbers(indexes)})",
                       "articles")
 
+
+_SubElement = etree.SubElement
 
 # What an element-citation holds, fetched in one call per reference.
 _STRUCTURED = operator.attrgetter("doi", "type", "authors", "title", "container", "year", "volume", "issue",
