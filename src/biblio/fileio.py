@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import tempfile
@@ -82,7 +83,14 @@ class Spool(Sequence):
             return self._recent[index]
         self._flush()
         start, end = self._offsets[index], self._offsets[index + 1]
-        item = pickle.loads(os.pread(self._fd, end - start, start))
+        data = os.pread(self._fd, end - start, start)
+        collecting = gc.isenabled()
+        gc.disable()  # hundreds of new objects per item, none of them garbage: no collection while they arrive
+        try:
+            item = pickle.loads(data)
+        finally:
+            if collecting:
+                gc.enable()
         if len(self._recent) >= self._KEEP:
             del self._recent[next(iter(self._recent))]
         self._recent[index] = item
