@@ -80,9 +80,14 @@ def article_numbers(indexes: Iterable[int]) -> str:
     """0-based article positions as editors count them: 'article 3', 'articles 1-4, 7'."""
     numbers = sorted({i + 1 for i in indexes})
     spans: list[str] = []
+    first = last = None  # the run being read, as numbers (writers name every article of a large issue)
     for number in numbers:
-        if spans and number == int(spans[-1].split("-")[-1]) + 1:
-            spans[-1] = f"{spans[-1].split('-')[0]}-{number}"
-        else:
-            spans.append(str(number))
+        if last is not None and number == last + 1:
+            last = number
+            continue
+        if first is not None:
+            spans.append(str(first) if first == last else f"{first}-{last}")
+        first = last = number
+    if first is not None:
+        spans.append(str(first) if first == last else f"{first}-{last}")
     return ("article " if len(numbers) == 1 else "articles ") + ", ".join(spans)
