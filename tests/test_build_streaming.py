@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import random
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,7 @@ def test_lint_by_article_equals_lint_of_the_issue():
 
 
 def test_spool_reads_back_what_was_written(tmp_path):
+    before = set(Path(tempfile.gettempdir()).glob("biblio-spool-*"))
     spool = Spool()
     items = [{"n": n, "text": "ж" * n} for n in range(50)]
     for item in items:
@@ -144,6 +146,6 @@ def test_spool_reads_back_what_was_written(tmp_path):
     assert spool[7] == items[7] and spool[7] is spool[7]  # the last reads are kept
     with pytest.raises(IndexError):
         spool[50]
-    path = spool._path
     spool.close()
-    assert not Path(path).exists() and len(spool) == 0
+    assert len(spool) == 0
+    assert set(Path(tempfile.gettempdir()).glob("biblio-spool-*")) <= before  # nothing left behind

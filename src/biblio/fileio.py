@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import os
 import pickle
+import sys
 import tempfile
 from array import array
 from collections.abc import Sequence
@@ -36,6 +38,10 @@ def _umask() -> int:
 _UMASK = _umask()  # read once at import: os.umask can only be read by setting it
 
 
+# as biblio.api's parallel build: worker processes are forked where the system allows it
+_FORKING = hasattr(os, "fork") and sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+
+
 class Spool(Sequence):
     """Objects pickled one after another into a temporary file and read back one at a time.
 
@@ -48,9 +54,13 @@ class Spool(Sequence):
     _KEEP = 4
 
     def __init__(self) -> None:
-        handle, self._path = tempfile.mkstemp(prefix="biblio-spool-", suffix=".pickle")
+        handle, path = tempfile.mkstemp(prefix="biblio-spool-", suffix=".pickle")
         self._fd = handle
         self._owner = os.getpid()
+        self._path: str | None = path
+        if _FORKING:  # workers inherit the open file: remove its name now, so a killed build leaves nothing
+            os.unlink(path)
+            self._path = None
         self._offsets = array("q", [0])
         self._recent: dict[int, object] = {}
         self._pending: list[bytes] = []
@@ -106,6 +116,8 @@ class Spool(Sequence):
     __hash__ = None  # type: ignore[assignment]
 
     def __getstate__(self) -> dict:  # to a spawned worker: the file's name, opened again there
+        if self._path is None:
+            raise TypeError("a spool without a file name (where processes fork) is shared by forking, not pickled")
         self._flush()
         return {"_path": self._path, "_offsets": self._offsets}
 
@@ -121,7 +133,7 @@ class Spool(Sequence):
             return
         os.close(self._fd)
         self._fd = -1
-        if self._owner == os.getpid():
+        if self._owner == os.getpid() and self._path is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self._path)
         self._offsets = array("q", [0])
