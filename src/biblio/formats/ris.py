@@ -31,6 +31,7 @@ splits URLs at ``;``, reads nothing after a byte-order mark, and reports no line
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -403,7 +404,7 @@ class _CountingText:
 
 # --- parsing (shared by validate and read) ----------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Field:
     tag: str
     line: int
@@ -626,6 +627,12 @@ def detect(path: Path) -> bool:
     return False
 
 
+# Every record of an issue repeats its dates and ISSNs: each value is judged once per process.
+_readable_date = functools.lru_cache(maxsize=4096)(lambda value: parse_date(value) is not None)
+_checked_issn = functools.lru_cache(maxsize=4096)(ids.issn)
+_ISSN_SEPARATORS = re.compile(r"[\s,;]+")
+
+
 def _check_record(record: _Record, file: str) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -664,7 +671,7 @@ def _check_record(record: _Record, file: str) -> list[Problem]:
         seen.setdefault(item.tag, item.line)
         if not value:
             continue
-        if item.tag in _DATE_TAGS and parse_date(value) is None:
+        if item.tag in _DATE_TAGS and not _readable_date(value):
             problem("ris.date", "warning", f"'{value}' is not a date RIS readers understand: write YYYY for PY "
                     "and YYYY/MM/DD/ for DA (leave unknown parts empty: 2025/06//)", item.line)
         elif item.tag == "DO":
@@ -672,8 +679,8 @@ def _check_record(record: _Record, file: str) -> list[Problem]:
             if not checked.ok:
                 problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
         elif item.tag == "SN" and (kind is None or kind in JOURNAL_TYPES):
-            for part in re.split(r"[\s,;]+", value):
-                checked = ids.issn(part)
+            for part in _ISSN_SEPARATORS.split(value):
+                checked = _checked_issn(part)
                 if part and not checked.ok:
                     problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
     return problems
