@@ -269,6 +269,10 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     all, with ``validate=False``) reach ``out_dir``, so an invalid file is never left where
     a user would take it.
 
+    A JSON manifest without errors is read, checked and spooled to disk article by article,
+    and the writers read the articles back one at a time: memory stays flat however many
+    articles the issue has (``_check_streamed``). YAML is read whole.
+
     ``jobs``: worker processes writing and validating formats side by side (one job per format
     and language); 1 (the default) works in the calling process, 0 or None uses every usable
     CPU. The files, the problems and their order are the same whatever ``jobs`` is. A library
