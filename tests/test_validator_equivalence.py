@@ -414,7 +414,7 @@ def _crossref_corpus(rich_text, generated):
     yield "another namespace", fast.GOLDEN_TEXT.replace("schema/5.5.0", "schema/5.4.0")
 
 
-def test_crossref_streamed_pass_vouches_exactly_for_valid_deposits(tmp_path):
+def test_crossref_streamed_pass_vouches_exactly_for_valid_deposits(tmp_path, monkeypatch):
     import test_crossref_fast as fast
 
     from biblio import crossref_fast, manifest
@@ -430,6 +430,9 @@ def test_crossref_streamed_pass_vouches_exactly_for_valid_deposits(tmp_path):
         tree, problems = xmltools.read_xml(path)
         whole = crossref.validate_tree(tree, str(path)) if tree is not None else problems
         streamed = crossref_fast.validate_stream(path)
+        monkeypatch.setattr(crossref_fast, "_STREAM_CHUNK", 1000)  # articles and tags split across feeds
+        assert crossref_fast.validate_stream(path) == streamed, name
+        monkeypatch.undo()
         mathml = tree is not None and next(tree.iter("{http://www.w3.org/1998/Math/MathML}*"), None) is not None
         if not mathml and tree is not None and not tree.docinfo.doctype:
             assert streamed == (whole == []), (name, [str(p) for p in whole[:2]])
@@ -452,6 +455,7 @@ def test_crossref_streamed_pass_drops_each_article(tmp_path, monkeypatch):
         return original(part, *args, **kwargs)
 
     monkeypatch.setattr(crossref_fast, "check_asserts", spy)
+    monkeypatch.setattr(crossref_fast, "_STREAM_CHUNK", 4096)  # the example deposit is smaller than a chunk
     from conftest import EXAMPLE
 
     from biblio.formats import crossref

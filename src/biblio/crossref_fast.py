@@ -742,6 +742,9 @@ class _AttributeScan:
         return problems
 
 
+_STREAM_CHUNK = 1 << 20  # bytes fed to libxml2 at a time: a few dozen articles of a deposit
+
+
 def validate_stream(path: str | Path, *, dir: str | Path | None = None) -> bool:
     """Whether a deposit file is valid, found in one streamed pass that keeps one journal_article at a time.
 
@@ -775,14 +778,21 @@ def validate_stream(path: str | Path, *, dir: str | Path | None = None) -> bool:
 
     with compiled.lock:
         try:
-            parsing = etree.iterparse(str(path), events=("end",), tag=article, schema=compiled.light,
-                                      resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                                      remove_blank_text=False)
-            for _, element in parsing:
+            parser = etree.XMLPullParser(events=("end",), tag=article, schema=compiled.light,
+                                         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                                         remove_blank_text=False)
+            with open(path, "rb") as stream:
+                while chunk := stream.read(_STREAM_CHUNK):
+                    parser.feed(chunk)
+                    for _, element in parser.read_events():
+                        if not clean(element):
+                            return False
+                        element.getparent().remove(element)  # checked: let it go
+            root = parser.close()
+            for _, element in parser.read_events():  # any the last bytes completed
                 if not clean(element):
                     return False
-                element.getparent().remove(element)  # checked: let it go
-            root = parsing.root
+                element.getparent().remove(element)
         except (etree.XMLSyntaxError, OSError):  # a schema error, malformed XML: worded by the whole-tree path
             return False
     tree = root.getroottree()
