@@ -307,12 +307,18 @@ def _key_name(article: Article) -> str:
     return "anon"
 
 
+def _key_base(issue: Issue, article: Article) -> str:
+    year = derive.publication_date(issue, article)[0].year
+    return f"{_key_name(article)}{year}{_key_word(article)}"
+
+
 def cite_keys(issue: Issue) -> list[str]:
     """A unique ASCII key per article of the issue, the same whatever language is written."""
-    bases = []
-    for article in issue.articles:
-        year = derive.publication_date(issue, article)[0].year
-        bases.append(f"{_key_name(article)}{year}{_key_word(article)}")
+    return _unique_keys([_key_base(issue, article) for article in issue.articles])
+
+
+def _unique_keys(bases: list[str]) -> list[str]:
+    """Bases made unique: a base used twice gets suffixes, in the order of the articles."""
     counts: dict[str, int] = {}
     for base in bases:
         counts[base] = counts.get(base, 0) + 1
@@ -576,9 +582,15 @@ def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] 
     indexes, problems = derive.select_articles(issue, dois)
     if problems:
         return problems
-    keys = cite_keys(issue)
+    # One pass for the keys (which need every article) and the field names; one to write.
     scout = _Writer(issue, lang)  # its problems are the second pass's, so they are dropped
-    width = max((len(name) for index in indexes for name, _ in scout.entry(index)), default=0)
+    wanted = set(indexes)
+    bases, width = [], 0
+    for index, article in enumerate(issue.articles):
+        bases.append(_key_base(issue, article))
+        if index in wanted:
+            width = max([width, *(len(name) for name, _ in scout.entry(index))])
+    keys = _unique_keys(bases)
     writer = _Writer(issue, lang)
     out.writelines(("\n" if number else "") + _entry_text(keys[index], writer.entry(index), width)
                    for number, index in enumerate(indexes))
