@@ -339,12 +339,15 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
 
 def run_measured(command: list[str], *, cwd: Path = ROOT, timeout: float | None = None,
                  env: dict | None = None, tree: dict | None = None) -> tuple[int, str, str, float, int]:
-    """Run a command; return its exit code, stdout, stderr, wall time and peak RSS (KB) via wait4.
+    """Run a command; return its exit code, stdout, stderr, wall time and peak RSS (KB).
 
-    wait4's ``ru_maxrss`` is the peak of the largest single process (the command or one of the
-    processes it waited for), not a sum. With ``tree`` (a dict), the process tree's summed RSS
-    and PSS are also sampled every 0.1 s; their peaks are put in ``tree`` (``rss_kb``, ``pss_kb``).
+    The peak is the largest ``VmHWM`` (a process's own high-water mark) seen in the process
+    tree, sampled every 0.1 s. wait4's ``ru_maxrss`` is only a fallback for a process that
+    ends before the first sample: Linux carries this (large) benchmark process's memory at
+    fork into a child's ``ru_maxrss`` across exec, so it overstates the child. With ``tree``
+    (a dict), the tree's summed RSS and PSS peaks are also put in ``tree`` (``rss_kb``, ``pss_kb``).
     """
+    hwm_kb = 0
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out_file, stderr=err_file, env=env)
@@ -354,10 +357,12 @@ def run_measured(command: list[str], *, cwd: Path = ROOT, timeout: float | None 
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            if tree is not None and time.perf_counter() >= next_sample:
-                rss_kb, pss_kb = _tree_memory_kb(process.pid)
-                tree["rss_kb"] = max(tree.get("rss_kb", 0), rss_kb)
-                tree["pss_kb"] = max(tree.get("pss_kb", 0), pss_kb)
+            if time.perf_counter() >= next_sample:
+                hwm_kb = max(hwm_kb, _tree_hwm_kb(process.pid))
+                if tree is not None:
+                    rss_kb, pss_kb = _tree_memory_kb(process.pid)
+                    tree["rss_kb"] = max(tree.get("rss_kb", 0), rss_kb)
+                    tree["pss_kb"] = max(tree.get("pss_kb", 0), pss_kb)
                 next_sample = time.perf_counter() + 0.1
             if deadline is not None and time.perf_counter() > deadline:
                 process.kill()
@@ -370,7 +375,22 @@ def run_measured(command: list[str], *, cwd: Path = ROOT, timeout: float | None 
         err_file.seek(0)
         stdout = out_file.read().decode("utf-8", "replace")
         stderr = err_file.read().decode("utf-8", "replace")
-    return process.returncode, stdout, stderr, wall, usage.ru_maxrss
+    return process.returncode, stdout, stderr, wall, hwm_kb or usage.ru_maxrss
+
+
+def _tree_hwm_kb(pid: int) -> int:
+    """The largest own peak RSS (VmHWM, KB) among the live processes of a tree."""
+    peak = 0
+    for member in _descendants(pid):
+        try:
+            with open(f"/proc/{member}/status", encoding="ascii") as stream:
+                for line in stream:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+                        break
+        except OSError:
+            continue
+    return peak
 
 
 def log(message: str) -> None:
@@ -391,7 +411,7 @@ def run_step(step: str, n: int, work: Path, repeats: int, options: dict) -> dict
         log(f"  {step} N={n} failed ({code}): {stderr[-600:]}")
         return {"step": step, "n": n, "failed": stderr[-2000:], "rss_peak_kb": rss, "wall_s": wall}
     result = json.loads(stdout.strip().splitlines()[-1])
-    result["rss_peak_kb"] = max(result["rss_peak_kb"], rss)
+    result["rss_peak_kb"] = max(result["rss_peak_kb"], rss)  # the worker's own VmHWM, and the sampled one
     result["wall_s"] = wall
     rate = n / result["median"] if result["median"] else float("inf")
     log(f"  {step:<18} N={n:<6} median {result['median']:.3f}s  {rate:,.0f}/s  peak {rss / 1024:.0f} MB"
