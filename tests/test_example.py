@@ -1,25 +1,13 @@
 """The example issue (№ 2 (86) 2025): what the source text gives, and what check reports."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
+from seeds import ISSUE_TEXT
 
 import biblio
 
-
-def _find_seed() -> Path:
-    """The source text lives beside the repository (../shared/seeds), not in it."""
-    candidates = [os.environ.get("BIBLIO_SEED_DIR", ""), Path(__file__).resolve().parents[2] / "shared" / "seeds",
-                  "/work/shared/seeds"]
-    for folder in candidates:
-        if folder and (Path(folder) / "000_0ad3b409a7571561.txt").exists():
-            return Path(folder) / "000_0ad3b409a7571561.txt"
-    return Path("missing")
-
-
-SEED = _find_seed()
+SEED = ISSUE_TEXT
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +78,6 @@ def test_nothing_invented(checked):
     assert "example.org" in issue.settings.landing_page_pattern
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed text (../shared/seeds) is not on this machine; set BIBLIO_SEED_DIR")
 def test_printed_strings_occur_in_the_source(checked):
     """Titles and keywords are in the source once line breaks and hyphenation are undone."""
     issue, _ = checked

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from conftest import EXAMPLE
-from test_example import SEED
+from seeds import ISSUE_TEXT as SEED
 
 import biblio
 from biblio.extract.casing import is_all_caps, sentence_case
@@ -158,7 +158,6 @@ def _context(article, number: int, lines: list[str]) -> str:
     return "\n\n".join(text for _, text in article.abstracts.items()) + "\n\n" + body
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed text (../shared/seeds) is not on this machine")
 def test_whole_issue_titles_in_sentence_case():
     issue, _ = biblio.load(EXAMPLE)
     lines = SEED.read_text(encoding="utf-8").splitlines()

@@ -1,9 +1,8 @@
 """In-text citations: small hand-made inputs, then every article of the seed issue."""
 
-import os
-from pathlib import Path
 
 import pytest
+from seeds import SEED_DIR
 
 import biblio
 from biblio.extract.citations import Citation, citation_numbers, find_citations
@@ -12,16 +11,7 @@ ARTICLE_LINES = [(1, 786), (787, 1252), (1253, 1807), (1808, 2419), (2420, 3019)
                  (3754, 4490), (4491, 4999), (5000, 5621), (5622, 6151)]
 
 
-def _seed_dir() -> Path:
-    for folder in (os.environ.get("BIBLIO_SEED_DIR", ""), Path(__file__).resolve().parents[2] / "shared" / "seeds",
-                   "/work/shared/seeds"):
-        if folder and (Path(folder) / "000_0ad3b409a7571561.txt").exists():
-            return Path(folder)
-    return Path("missing")
-
-
-SEEDS = _seed_dir()
-needs_seed = pytest.mark.skipif(not SEEDS.exists(), reason="the seed text (../shared/seeds) is not here")
+SEEDS = SEED_DIR
 
 
 def one(text: str) -> Citation:
@@ -194,7 +184,6 @@ def example():
     return issue
 
 
-@needs_seed
 @pytest.mark.parametrize("number", range(1, 11))
 def test_every_article_of_the_seed_cites_what_the_example_says(number, seed_lines, example):
     first, last = ARTICLE_LINES[number - 1]
@@ -205,7 +194,6 @@ def test_every_article_of_the_seed_cites_what_the_example_says(number, seed_line
         assert citation.text in seed_lines[citation.line - 1]
 
 
-@needs_seed
 def test_seed_page_references(seed_lines):
     found = find_citations(seed_lines)
     located = {(c.line, c.text): c.locators for c in found if c.locators}
@@ -226,13 +214,11 @@ def test_seed_page_references(seed_lines):
     assert [(c.line, c.numbers) for c in spaced] == [(3300, (16, 23))]
 
 
-@needs_seed
 def test_single_article_file_gives_article_8(example):
     lines = (SEEDS / "001_3419770898551ee2.txt").read_text(encoding="utf-8").split("\n")
     assert citation_numbers(find_citations(lines)) == example.articles[7].citations
 
 
-@needs_seed
 def test_whole_issue_is_fast(seed_lines):
     import time
     start = time.perf_counter()

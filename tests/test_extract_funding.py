@@ -1,9 +1,8 @@
 """Funding statements: small hand-made inputs in three languages, then every article of the seed."""
 
-import os
-from pathlib import Path
 
 import pytest
+from seeds import SEED_DIR
 
 import biblio
 from biblio.extract.funding import FundingStatement, find_funding, join_lines, normalise_award
@@ -14,16 +13,7 @@ ARTICLE_LINES = [(1, 786), (787, 1252), (1253, 1807), (1808, 2419), (2420, 3019)
 MINISTRY_KK = "Қазақстан Республикасы Ғылым және жоғары білім министрлігінің Ғылым комитеті"
 
 
-def _seed_dir() -> Path:
-    for folder in (os.environ.get("BIBLIO_SEED_DIR", ""), Path(__file__).resolve().parents[2] / "shared" / "seeds",
-                   "/work/shared/seeds"):
-        if folder and (Path(folder) / "000_0ad3b409a7571561.txt").exists():
-            return Path(folder)
-    return Path("missing")
-
-
-SEEDS = _seed_dir()
-needs_seed = pytest.mark.skipif(not SEEDS.exists(), reason="the seed text (../shared/seeds) is not here")
+SEEDS = SEED_DIR
 
 
 def only(text: str, first_line: int = 1) -> FundingStatement:
@@ -265,7 +255,6 @@ def example():
     return issue
 
 
-@needs_seed
 @pytest.mark.parametrize("number", range(1, 11))
 def test_every_article_of_the_seed_is_funded_as_the_example_says(number, seed_lines, example):
     first, last = ARTICLE_LINES[number - 1]
@@ -280,7 +269,6 @@ def test_every_article_of_the_seed_is_funded_as_the_example_says(number, seed_li
         assert first <= statement.line <= statement.last_line <= last
 
 
-@needs_seed
 def test_seed_statement_lines_and_printed_awards(seed_lines):
     found = []
     for first, last in ARTICLE_LINES:
@@ -297,7 +285,6 @@ def test_seed_statement_lines_and_printed_awards(seed_lines):
     ]
 
 
-@needs_seed
 def test_single_article_file_gives_article_8(example):
     lines = (SEEDS / "001_3419770898551ee2.txt").read_text(encoding="utf-8").split("\n")
     [statement] = find_funding(lines)
@@ -306,7 +293,6 @@ def test_single_article_file_gives_article_8(example):
     assert list(statement.awards) == funding.awards and statement.funder == funding.funder["kk"]
 
 
-@needs_seed
 def test_whole_issue_is_fast(seed_lines):
     import time
     start = time.perf_counter()

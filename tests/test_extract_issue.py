@@ -7,21 +7,17 @@ import json
 from pathlib import Path
 
 import pytest
+from seeds import ARTICLE_TEXT, ISSUE_TEXT
 
 import biblio
 from biblio import cli, manifest
 from biblio.extract import draft, pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
-ISSUE_TEXT = SEEDS / "000_0ad3b409a7571561.txt"
-ARTICLE_TEXT = SEEDS / "001_3419770898551ee2.txt"
 EXAMPLE = ROOT / "examples" / "issue-86" / "issue.yaml"
 # The article spans an editor reads in the seed (also the comments of the example manifest).
 SPANS = [(1, 786), (787, 1252), (1253, 1807), (1808, 2419), (2420, 3019), (3020, 3753),
          (3754, 4490), (4491, 4999), (5000, 5621), (5622, 6152)]
-
-pytestmark = pytest.mark.skipif(not ISSUE_TEXT.is_file(), reason="the seed issue text is not on this machine")
 
 
 @pytest.fixture(scope="module")
