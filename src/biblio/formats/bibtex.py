@@ -49,14 +49,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import io
 import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 import bibtexparser
 from bibtexparser.library import Library
@@ -635,19 +634,7 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
 
     Streamed to a temporary file that replaces the target only when nothing went wrong.
     """
-    target = folder / file_name(lang)
-
-    def produce(stream: BinaryIO) -> list[Problem]:
-        text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
-        try:
-            return dump(issue, text, lang=lang, dois=dois)
-        finally:
-            text.detach()
-
-    problems = xmltools.write_streamed(target, produce)
-    if any(p.severity == "error" for p in problems):
-        return [], problems
-    return [target], problems
+    return xmltools.write_text_file(folder / file_name(lang), lambda text: dump(issue, text, lang=lang, dois=dois))
 
 
 # --- reading files --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import json.encoder
 import numbers
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 from .. import derive, ids
 from ..model import (
@@ -278,19 +278,7 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
 
     Streamed to a temporary file that replaces the target only when nothing went wrong.
     """
-    target = folder / file_name(lang)
-
-    def produce(stream: BinaryIO) -> list[Problem]:
-        text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
-        try:
-            return dump(issue, text, lang=lang, dois=dois)
-        finally:
-            text.detach()
-
-    problems = xmltools.write_streamed(target, produce)
-    if any(p.severity == "error" for p in problems):
-        return [], problems
-    return [target], problems
+    return xmltools.write_text_file(folder / file_name(lang), lambda text: dump(issue, text, lang=lang, dois=dois))
 
 
 # --- validation ---------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import functools
 import gc
+import io
 import os
 import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO, TextIO, TypeVar
 
 from lxml import etree
 
@@ -166,6 +167,22 @@ def element_path(element: etree._Element) -> str:
         parts.append(name)
         node = parent
     return "/" + "/".join(reversed(parts))
+
+
+def write_text_file(path: Path, dump: Callable[[TextIO], list[Problem]]) -> tuple[list[Path], list[Problem]]:
+    """A text format's registry writer: ``dump`` writes UTF-8 text (newlines as given) into
+    ``write_streamed``'s temporary file; the written path, or none when there was an error."""
+    def produce(stream: BinaryIO) -> list[Problem]:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+        try:
+            return dump(text)
+        finally:
+            text.detach()
+
+    problems = write_streamed(path, produce)
+    if any(p.severity == "error" for p in problems):
+        return [], problems
+    return [path], problems
 
 
 def write_streamed(path: Path, produce: Callable[[BinaryIO], list[Problem]]) -> list[Problem]:
