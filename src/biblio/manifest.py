@@ -384,7 +384,7 @@ def _mark_original(text: LangText | None, lang: str | None) -> None:
         text.original = LangText.of(text.texts, lang).original
 
 
-def _set_originals(issue: Issue) -> None:
+def set_originals(issue: Issue) -> None:
     """A text's original language is the language of the object that holds it."""
     _set_issue_originals(issue)
     for article in issue.articles:
@@ -444,7 +444,7 @@ def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | 
     issue.journal = top["journal"]
     issue.articles = top.get("articles", [])
     issue.settings = top.get("settings")
-    _set_originals(issue)
+    set_originals(issue)
     if len(issue.articles) == len(doc.data.get("articles") or []):
         reader.problems.extend(assign_dois(issue, doc))
     reader.problems.extend(_settings_problems(issue, doc))

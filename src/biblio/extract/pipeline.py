@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import ids, lint
-from ..manifest import _set_originals as set_originals
+from ..manifest import set_originals
 from ..model import Article, Contributor, Funding, Issn, Issue, Journal, LangText
 from ..problems import Problem
 from . import align as align_step
