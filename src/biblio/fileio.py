@@ -29,6 +29,16 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+def read_head(path: Path, size: int = 4096) -> bytes | None:
+    """The first ``size`` bytes of a file, or None when it cannot be read: what the formats'
+    ``detect`` functions sniff, without parsing the file."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(size)
+    except OSError:
+        return None
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

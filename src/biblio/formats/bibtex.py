@@ -72,6 +72,7 @@ from bibtexparser.model import (
 )
 
 from .. import derive, ids
+from ..fileio import read_head
 from ..model import (
     Article,
     ArticleDates,
@@ -673,11 +674,10 @@ def _parse(text: str, *, raw: bool = False) -> Library:
 
 def detect(path: Path) -> bool:
     """A BibTeX file: text with ``@type{key,`` entries (a ``.bib`` name needs only ``@type{``)."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(65536).decode("utf-8", errors="replace")
-    except OSError:
+    raw = read_head(path, 65536)
+    if raw is None:
         return False
+    head = raw.decode("utf-8", errors="replace")
     stripped = head.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("<", "[", "{") or re.match(r"TY {2}- ", stripped):
         return False

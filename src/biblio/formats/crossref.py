@@ -20,6 +20,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from .. import derive, ids
+from ..fileio import read_head
 from ..model import Article, Contributor, Issue, PartialDate
 from ..problems import Problem, article_numbers
 from . import xmltools
@@ -502,10 +503,8 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple
 
 def detect(path: Path) -> bool:
     """A Crossref deposit: an XML file whose root is a ``doi_batch`` (sniffed, not parsed)."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(4096)
-    except OSError:
+    head = read_head(path)
+    if head is None:
         return False
     return b"<doi_batch" in head and b"http://www.crossref.org/schema/" in head
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import derive, ids
+from ..fileio import read_head
 from ..model import (
     Article,
     Contributor,
@@ -285,11 +286,10 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
 
 def detect(path: Path) -> bool:
     """CSL-JSON: a JSON array whose items have a CSL ``type`` (sniffed, not parsed)."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
-    except OSError:
+    head = read_head(path)
+    if head is None:
         return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     return head[:1] in (b"[", b"{") and b'"type"' in head and (b'"title"' in head or b'"author"' in head)
 
 

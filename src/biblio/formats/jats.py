@@ -26,7 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import derive, ids
-from ..fileio import write_atomic
+from ..fileio import read_head, write_atomic
 from ..model import (
     Affiliation,
     Article,
@@ -422,10 +422,8 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 def detect(path: Path) -> bool:
     """A JATS article: an XML file whose root is ``<article>`` without a namespace."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(4096)
-    except OSError:
+    head = read_head(path)
+    if head is None:
         return False
     return bool(re.search(rb"<article[\s>]", head)) and b"<doi_batch" not in head
 

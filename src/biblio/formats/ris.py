@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from .. import derive, ids
+from ..fileio import read_head
 from ..model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
 from ..problems import Problem, article_numbers, sort_key
 from . import xmltools
@@ -613,10 +614,8 @@ def split_name(value: str) -> tuple[PersonName | None, str | None]:
 
 def detect(path: Path) -> bool:
     """A RIS file: text whose first non-empty line is a ``TY  - `` line (a byte-order mark allowed)."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(4096)
-    except OSError:
+    head = read_head(path)
+    if head is None:
         return False
     if b"\x00" in head:
         return False
