@@ -11,6 +11,24 @@ def example_path() -> Path:
     return EXAMPLE
 
 
+@pytest.fixture(scope="session")
+def seed_lines() -> list[str]:
+    """The seed issue's text as lines (line n is ``seed_lines[n - 1]``); read-only."""
+    from seeds import ISSUE_TEXT
+
+    return ISSUE_TEXT.read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="session")
+def example_issue():
+    """The example issue as loaded, shared by tests that only read it."""
+    import biblio
+
+    issue, problems = biblio.load(EXAMPLE)
+    assert issue is not None, problems
+    return issue
+
+
 MINIMAL = """\
 biblio: 1
 journal:

@@ -4,7 +4,6 @@
 import pytest
 from seeds import SEED_DIR
 
-import biblio
 from biblio.extract.citations import Citation, citation_numbers, find_citations
 
 ARTICLE_LINES = [(1, 786), (787, 1252), (1253, 1807), (1808, 2419), (2420, 3019), (3020, 3753),
@@ -172,23 +171,11 @@ def test_citation_numbers_are_sorted_and_unique():
 
 # --- the whole seed issue ------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def seed_lines() -> list[str]:
-    return (SEEDS / "000_0ad3b409a7571561.txt").read_text(encoding="utf-8").split("\n")
-
-
-@pytest.fixture(scope="module")
-def example():
-    from conftest import EXAMPLE
-    issue, _ = biblio.load(EXAMPLE)
-    return issue
-
-
 @pytest.mark.parametrize("number", range(1, 11))
-def test_every_article_of_the_seed_cites_what_the_example_says(number, seed_lines, example):
+def test_every_article_of_the_seed_cites_what_the_example_says(number, seed_lines, example_issue):
     first, last = ARTICLE_LINES[number - 1]
     found = find_citations(seed_lines[first - 1:last], first_line=first)
-    assert citation_numbers(found) == example.articles[number - 1].citations
+    assert citation_numbers(found) == example_issue.articles[number - 1].citations
     assert all(first <= c.line <= last for c in found)
     for citation in found:
         assert citation.text in seed_lines[citation.line - 1]
@@ -214,9 +201,9 @@ def test_seed_page_references(seed_lines):
     assert [(c.line, c.numbers) for c in spaced] == [(3300, (16, 23))]
 
 
-def test_single_article_file_gives_article_8(example):
+def test_single_article_file_gives_article_8(example_issue):
     lines = (SEEDS / "001_3419770898551ee2.txt").read_text(encoding="utf-8").split("\n")
-    assert citation_numbers(find_citations(lines)) == example.articles[7].citations
+    assert citation_numbers(find_citations(lines)) == example_issue.articles[7].citations
 
 
 def test_whole_issue_is_fast(seed_lines):

@@ -4,7 +4,6 @@
 import pytest
 from seeds import SEED_DIR
 
-import biblio
 from biblio.extract.funding import FundingStatement, find_funding, join_lines, normalise_award
 
 ARTICLE_LINES = [(1, 786), (787, 1252), (1253, 1807), (1808, 2419), (2420, 3019), (3020, 3753),
@@ -243,23 +242,11 @@ def test_not_funding(text):
 
 # --- the whole seed issue ------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def seed_lines() -> list[str]:
-    return (SEEDS / "000_0ad3b409a7571561.txt").read_text(encoding="utf-8").split("\n")
-
-
-@pytest.fixture(scope="module")
-def example():
-    from conftest import EXAMPLE
-    issue, _ = biblio.load(EXAMPLE)
-    return issue
-
-
 @pytest.mark.parametrize("number", range(1, 11))
-def test_every_article_of_the_seed_is_funded_as_the_example_says(number, seed_lines, example):
+def test_every_article_of_the_seed_is_funded_as_the_example_says(number, seed_lines, example_issue):
     first, last = ARTICLE_LINES[number - 1]
     found = find_funding(seed_lines[first - 1:last], first_line=first)
-    expected = example.articles[number - 1].funding
+    expected = example_issue.articles[number - 1].funding
     assert len(found) == len(expected)
     for statement, funding in zip(found, expected):
         assert statement.language == funding.statement.original
@@ -285,10 +272,10 @@ def test_seed_statement_lines_and_printed_awards(seed_lines):
     ]
 
 
-def test_single_article_file_gives_article_8(example):
+def test_single_article_file_gives_article_8(example_issue):
     lines = (SEEDS / "001_3419770898551ee2.txt").read_text(encoding="utf-8").split("\n")
     [statement] = find_funding(lines)
-    funding = example.articles[7].funding[0]
+    funding = example_issue.articles[7].funding[0]
     assert statement.text == funding.statement["kk"]
     assert list(statement.awards) == funding.awards and statement.funder == funding.funder["kk"]
 

@@ -39,10 +39,11 @@ def _exit_code(problems: list[Problem]) -> int:
     return EXIT_ERRORS if counts(problems)["error"] else EXIT_OK
 
 
-def _missing_file(path: Path, as_json: bool, command: str) -> int | None:
+def _missing_file(path: Path, as_json: bool, command: str,
+                  expected: str = "an issue manifest (YAML or JSON)") -> int | None:
     if path.is_file():
         return None
-    message = f"biblio {command}: {path}: no such file; give the path of an issue manifest (YAML or JSON)"
+    message = f"biblio {command}: {path}: no such file; give the path of {expected}"
     if as_json:
         _emit_json({"command": command, "ok": False, "usage_error": message})
     else:
@@ -233,13 +234,8 @@ def cmd_manifest_schema(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import draft, pipeline
 
-    if not args.text.is_file():
-        message = f"biblio extract: {args.text}: no such file; give the path of the issue's text (UTF-8)"
-        if args.json:
-            _emit_json({"command": "extract", "ok": False, "usage_error": message})
-        else:
-            print(message, file=sys.stderr)
-        return EXIT_USAGE
+    if (code := _missing_file(args.text, args.json, "extract", "the issue's text (UTF-8)")) is not None:
+        return code
     try:
         extraction = pipeline.extract_file(args.text, fallback_authors=args.fallback_authors)
     except UnicodeDecodeError as error:
