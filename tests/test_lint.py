@@ -3,6 +3,8 @@
 import copy
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from biblio import lint, manifest
 from biblio.model import Affiliation, Contributor, Funding, Issn, LangText, PersonName, Reference, Settings
@@ -148,3 +150,14 @@ def test_unrelated_keywords_name_the_articles_they_fit_without_comparing_every_p
         else:
             assert len(found) == 1
             assert (lint_module.article_numbers(expected) in found[0].message) == bool(expected)
+
+
+_TEXT_CHARS = st.sampled_from(list("ab12_ İıΣσς-. \n") + ["ab", "abcd", "abcde", "1234", "12345", "Аңдат", "ӘЖ", "²³"])
+
+
+@given(st.lists(_TEXT_CHARS, max_size=40).map("".join), st.lists(st.lists(_TEXT_CHARS, max_size=8).map("".join),
+       min_size=1, max_size=5))
+def test_the_fast_relatedness_count_agrees_with_comparing_stem_sets(text, words):
+    keyword_stems = [lint._stems(word) for word in words]
+    own = lint._stems(text)
+    assert lint._related_count(keyword_stems, text) == sum(not stems.isdisjoint(own) for stems in keyword_stems)
