@@ -1,6 +1,8 @@
 """Identifiers: each valid form normalises, each invalid form says what is wrong."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from biblio import ids
 
@@ -161,3 +163,11 @@ def test_funder_id_valid(raw, expected):
 ])
 def test_funder_id_invalid(raw, code):
     assert ids.funder_id(raw).code == code
+
+
+_DOI_PIECES = st.sampled_from(list("10./abc ABC-_:%2F\u200b\u00e9\n\t") + ["10.", "10.1234/", "doi:", "https://doi.org/"])
+
+
+@given(st.lists(_DOI_PIECES, max_size=12).map("".join))
+def test_the_bare_doi_shortcut_gives_what_the_full_check_gives(raw):
+    assert ids.doi(raw) == ids._doi_checked(raw, raw.strip())

@@ -43,6 +43,10 @@ _DOI_PREFIXES = re.compile(
     r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
 )
 _DOI_SYNTAX = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_URL = re.compile(r"^https?://|^(dx\.)?doi\.org/", re.IGNORECASE)
+_DOI_SLASH = re.compile(r"^(10\.\d{4,9})\s*/\s*")
+_DOI_START = re.compile(r"10\.\d{4,9}/\S")
+_SPACE = re.compile(r"\s")
 _DOI_EXAMPLE = "a bare DOI such as 10.52536/2788-5860.2025.86.2.001"
 
 
@@ -53,17 +57,24 @@ def doi(raw: str) -> IdCheck:
     URLs and whitespace left by line breaks (``https://doi.org/ 10.…``).
     """
     text = str(raw).strip()
+    if text.isascii() and _DOI_SYNTAX.match(text) and len(text) <= 2048:
+        return IdCheck(text)  # already bare: what ``_doi_checked`` would return (the common case, made cheap)
+    return _doi_checked(raw, text)
+
+
+def _doi_checked(raw: str, text: str) -> IdCheck:
+    """``doi`` step by step, for ``text = str(raw).strip()``."""
     if not text:
         return _bad("doi.empty", f"the DOI is empty; write {_DOI_EXAMPLE}")
     if not text.isascii() and any(unicodedata.category(char) == "Cf" for char in text):
         return _bad("doi.invisible", f"{raw!r} contains an invisible character (a zero-width or direction "
                     "mark, often pasted from a PDF); type the DOI again")
-    had_url = bool(re.match(r"^https?://|^(dx\.)?doi\.org/", text, re.IGNORECASE))
+    had_url = bool(_DOI_URL.match(text))
     text = _DOI_PREFIXES.sub("", text).lstrip()  # "https://doi.org/ 10.…" as PDFs print it
-    text = re.sub(r"^(10\.\d{4,9})\s*/\s*", r"\1/", text)  # "10.52536 / x" around the slash
+    text = _DOI_SLASH.sub(r"\1/", text)  # "10.52536 / x" around the slash
     if had_url:
         text = urllib.parse.unquote(text)
-    if re.match(r"10\.\d{4,9}/\S", text) and re.search(r"\s", text):
+    if _DOI_START.match(text) and _SPACE.search(text):
         return _bad("doi.space", f"{raw!r} contains a space inside the DOI; a DOI has none — if a line break "
                     "split it, join the two parts")
     if not _DOI_SYNTAX.match(text):

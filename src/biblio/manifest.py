@@ -76,7 +76,7 @@ class _Reader:
                             f"{what or format_path(path) or 'the manifest'}; {hint}", path + (key,), key=True)
         result: dict = {}
         failed = False
-        for f in fields:
+        for f, read in _readers(fields):
             item = value.get(f.key)
             if item is None:
                 if f.required:
@@ -84,7 +84,10 @@ class _Reader:
                                 f"'{f.key}' ({f.doc.rstrip('.')})", path)
                     failed = True
                 continue
-            converted = self.value(item, f.kind, path + (f.key,))
+            if read is None and type(item) is str and item and not item.isspace():
+                result[f.key] = item  # a text given as text: what ``text`` returns, without the calls
+                continue
+            converted = (read or _read_text)(self, item, f.kind, path + (f.key,))
             if converted is _INVALID:
                 failed = failed or f.required
                 continue
@@ -155,7 +158,7 @@ class _Reader:
 
     def text(self, value: Any, path: Path) -> Any:
         if isinstance(value, str):
-            if not value.strip():
+            if not value or value.isspace():
                 self.report("manifest.empty", "this text is empty; give a value or leave the key out", path)
                 return _INVALID
             return value
@@ -237,8 +240,12 @@ class _Reader:
         return [word for word in words if word is not _INVALID]
 
 
+def _read_text(reader: _Reader, value: Any, kind: Kind, path: Path) -> Any:
+    return reader.text(value, path)
+
+
 _VALUE_READERS = {
-    Text: lambda reader, value, kind, path: reader.text(value, path),
+    Text: _read_text,
     Integer: lambda reader, value, kind, path: reader.integer(value, kind, path),
     Boolean: _Reader._boolean,
     Date: lambda reader, value, kind, path: reader.date(value, path),
@@ -253,6 +260,17 @@ _VALUE_READERS = {
 
 
 _KNOWN: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
+_READERS: dict[int, tuple[tuple[Field, ...], list[tuple[Field, Any]]]] = {}
+
+
+def _readers(fields: tuple[Field, ...]) -> list[tuple[Field, Any]]:
+    """Each field with the function that reads its kind (None for text, which ``fields`` reads
+    inline); looked up once per declaration, not once per value."""
+    entry = _READERS.get(id(fields))
+    if entry is None or entry[0] is not fields:
+        entry = _READERS[id(fields)] = (fields, [(f, None if type(f.kind) is Text else _VALUE_READERS[type(f.kind)])
+                                                 for f in fields])
+    return entry[1]
 
 
 def _known_keys(fields: tuple[Field, ...]) -> dict[str, Field]:
