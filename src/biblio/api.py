@@ -163,25 +163,49 @@ def _produce(fmt: formats.Format, issue: Issue, *, validate: bool, dois: list[st
     The staging folder is in the system's temporary space, so a crash leaves nothing in the
     output folder. Runs in the calling process or in a worker process of ``build``.
     """
+    options = {"lang": lang} if fmt.per_language else {}
+    return _staged(lambda staging: [fmt.write(issue, staging, dois=dois, **options)], fmt, validate=validate,
+                   extra_check=extra_check)[0]
+
+
+def _produce_languages(fmt: formats.Format, issue: Issue, langs: list[str | None], *,
+                       validate: bool) -> list[_Produced]:
+    """``_produce`` for each of ``langs`` of a per-language format, in one staging folder; the
+    format's ``write_many`` reads the articles once for all of them (each reading of a spooled
+    article costs as much as writing it), else ``write`` runs once per language."""
+    def write(staging: Path) -> list[tuple[list[Path], list[Problem]]]:
+        write_many = getattr(fmt, "write_many", None)
+        if write_many is not None:
+            return write_many(issue, staging, langs)
+        return [fmt.write(issue, staging, lang=lang) for lang in langs]
+    return _staged(write, fmt, validate=validate)
+
+
+def _staged(write: Callable[[Path], list[tuple[list[Path], list[Problem]]]], fmt: formats.Format, *,
+            validate: bool, extra_check: Callable[[Path], list[Problem]] | None = None) -> list[_Produced]:
+    """Run ``write`` into a new staging folder, then validate every file it wrote; one
+    ``_Produced`` per writer run (they share the folder: ``_publish`` the last one to drop it)."""
     staging = Path(tempfile.mkdtemp(prefix=f"biblio-{fmt.name}-"))
     try:
-        options = {"lang": lang} if fmt.per_language else {}
-        written, problems = fmt.write(issue, staging, dois=dois, **options)
-        files = []
-        for file in written:
-            file_problems = fmt.validate(file) if validate else []
-            if extra_check and not has_errors(file_problems):
-                file_problems += extra_check(file)
-            files.append((file, file_problems))
+        produced = []
+        for written, problems in write(staging):
+            files = []
+            for file in written:
+                file_problems = fmt.validate(file) if validate else []
+                if extra_check and not has_errors(file_problems):
+                    file_problems += extra_check(file)
+                files.append((file, file_problems))
+            produced.append(_Produced(staging, problems, files))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return _Produced(staging, problems, files)
+    return produced
 
 
 def _publish(fmt: formats.Format, produced: _Produced, doc, target_dir: Path, report: BuildReport, *,
-             validate: bool, rename: Path | None = None) -> None:
-    """Report what one writer run produced and move its valid files into place, then drop its staging folder."""
+             validate: bool, rename: Path | None = None, last: bool = True) -> None:
+    """Report what one writer run produced and move its valid files into place, then drop its
+    staging folder (unless other runs' files are still in it: ``last=False``)."""
     if fmt.name not in report.formats:
         report.formats.append(fmt.name)
     try:
@@ -204,7 +228,8 @@ def _publish(fmt: formats.Format, produced: _Produced, doc, target_dir: Path, re
                     continue
             report.files.append(WrittenFile(fmt.name, target, valid))
     finally:
-        shutil.rmtree(produced.staging, ignore_errors=True)
+        if last:
+            shutil.rmtree(produced.staging, ignore_errors=True)
 
 
 def _move_into_place(source: Path, target: Path) -> None:
@@ -256,10 +281,28 @@ def _set_worker_issue(issue: Issue) -> None:  # the initializer where processes 
     _WORKER_ISSUE = issue
 
 
-def _produce_in_worker(name: str, lang: str | None, validate: bool) -> _Produced:
+def _produce_in_worker(name: str, langs: list[str | None] | None, validate: bool) -> list[_Produced]:
     fmt = formats.get(name)
     assert fmt is not None and _WORKER_ISSUE is not None
-    return _produce(fmt, _WORKER_ISSUE, validate=validate, lang=lang)
+    return _produce_task(fmt, langs, _WORKER_ISSUE, validate)
+
+
+def _produce_task(fmt: formats.Format, langs: list[str | None] | None, issue: Issue,
+                  validate: bool) -> list[_Produced]:
+    if langs is None:
+        return [_produce(fmt, issue, validate=validate)]
+    return _produce_languages(fmt, issue, langs, validate=validate)
+
+
+def _publish_task(fmt: formats.Format, produced: list[_Produced], doc, report: BuildReport, *,
+                  validate: bool) -> None:
+    """Publish a task's runs in order (the order of a build writing one language at a time)."""
+    try:
+        for number, run in enumerate(produced):
+            _publish(fmt, run, doc, report.out_dir, report, validate=validate, last=number == len(produced) - 1)
+    finally:
+        if produced:
+            shutil.rmtree(produced[0].staging, ignore_errors=True)
 
 
 def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
@@ -293,22 +336,21 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
 
 def _build(issue: Issue, doc, report: BuildReport, *, validate: bool, jobs: int | None) -> None:
     report.articles = len(issue.articles)
-    tasks: list[tuple[formats.Format, str | None]] = []
-    for fmt in formats.registered():
-        tasks.append((fmt, None))
-        if fmt.per_language:
-            tasks += [(fmt, lang) for lang in issue_languages(issue)]
+    # one task per format; a per-language format writes the articles in their own languages (None)
+    # and then once per language of the issue, all in one task
+    tasks: list[tuple[formats.Format, list[str | None] | None]] = [
+        (fmt, [None, *issue_languages(issue)] if fmt.per_language else None) for fmt in formats.registered()]
     workers = min(usable_cpus() if not jobs else max(1, jobs), len(tasks))
     if workers <= 1:
-        for fmt, lang in tasks:
-            _write_checked(fmt, issue, doc, report.out_dir, report, validate=validate, lang=lang)
+        for fmt, langs in tasks:
+            _publish_task(fmt, _produce_task(fmt, langs, issue, validate), doc, report, validate=validate)
         return
     _build_parallel(issue, doc, tasks, report, validate=validate, workers=workers)
 
 
-def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, str | None]], report: BuildReport, *,
-                    validate: bool, workers: int) -> None:
-    """Run the tasks in worker processes, longest first, and publish the results in task order."""
+def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, list[str | None] | None]],
+                    report: BuildReport, *, validate: bool, workers: int) -> None:
+    """Run the tasks in worker processes, the costliest first, and publish the results in task order."""
     global _WORKER_ISSUE
     methods = multiprocessing.get_all_start_methods()
     forked = "fork" in methods and sys.platform != "darwin"
@@ -319,20 +361,25 @@ def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, str | N
     try:
         options = {} if forked else {"initializer": _set_worker_issue, "initargs": (issue,)}
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, **options) as pool:
-            # the formats with every language in one file take longest: start them first
-            order = sorted(range(len(tasks)), key=lambda n: tasks[n][1] is not None)
+            order = sorted(range(len(tasks)), key=lambda n: _TASK_COST.get(tasks[n][0].name, 0), reverse=True)
             futures = {n: pool.submit(_produce_in_worker, tasks[n][0].name, tasks[n][1], validate) for n in order}
             try:
                 for number, (fmt, _) in enumerate(tasks):
-                    _publish(fmt, futures.pop(number).result(), doc, report.out_dir, report, validate=validate)
+                    _publish_task(fmt, futures.pop(number).result(), doc, report, validate=validate)
             finally:  # a task failed: leave no staging folder behind
                 for future in futures.values():
                     future.cancel()
                     if not future.cancelled() and future.exception() is None:
-                        shutil.rmtree(future.result().staging, ignore_errors=True)
+                        for run in future.result():
+                            shutil.rmtree(run.staging, ignore_errors=True)
     finally:
         _WORKER_ISSUE = None
         gc.unfreeze()
+
+
+# Relative CPU cost of the built-in formats' tasks (write and validate 10,000 articles, every
+# language; bench/REPORT.md): the costliest start first, so the workers finish close together.
+_TASK_COST = {"jats": 12, "crossref": 11, "bibtex": 8, "csl": 6, "ris": 5}
 
 
 def issue_languages(issue: Issue) -> list[str]:
