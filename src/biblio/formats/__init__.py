@@ -29,7 +29,9 @@ class Format:
     fields the format cannot carry; ``validate`` checks one file against the format's
     official schema (or, without one, by re-reading it); ``detect`` tells whether a file
     is in this format. A ``per_language`` format carries one language per item, so its
-    writer also takes ``lang=`` and ``build`` writes it once per language of the issue.
+    writer also takes ``lang=`` and ``build`` writes it once per language of the issue;
+    its ``write_many``, where it has one, writes all those languages in one pass over the
+    articles (a spooled issue unpickles an article on every read).
     """
 
     name: str
@@ -40,6 +42,9 @@ class Format:
     file_name: str | None = None  # the one file a single-file format writes; None: one file per article
     read: Reader | None = None  # a file of this format back into the model, where the format has a reader
     per_language: bool = False
+    # write_many(issue, folder, langs, *, dois=None): one result per entry of langs, each what
+    # write(issue, folder, dois=dois, lang=lang) returns, the articles read once for all of them
+    write_many: Callable | None = None
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -78,12 +83,14 @@ def _register_builtin() -> None:
     register(Format("jats", "JATS 1.3 Journal Publishing XML, one file per article (front matter, references)",
                     jats.write, jats.validate, jats.detect, read=jats.read))
     register(Format("csl", "CSL-JSON items (one language per file) for citation processors and Zotero",
-                    csl.write, csl.validate, csl.detect, csl.FILE_NAME, read=csl.read, per_language=True))
+                    csl.write, csl.validate, csl.detect, csl.FILE_NAME, read=csl.read, per_language=True,
+                    write_many=csl.write_many))
     register(Format("bibtex", "BibTeX/BibLaTeX entries (one language per file) for LaTeX, Zotero, JabRef",
                     bibtex.write, bibtex.validate, bibtex.detect, bibtex.FILE_NAME, read=bibtex.read,
-                    per_language=True))
+                    per_language=True, write_many=bibtex.write_many))
     register(Format("ris", "RIS records (one language per file) for Zotero, EndNote, Mendeley",
-                    ris.write, ris.validate, ris.detect, ris.FILE_NAME, read=ris.read, per_language=True))
+                    ris.write, ris.validate, ris.detect, ris.FILE_NAME, read=ris.read, per_language=True,
+                    write_many=ris.write_many))
 
 
 _register_builtin()

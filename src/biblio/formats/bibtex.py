@@ -87,7 +87,7 @@ from ..model import (
     Publisher,
 )
 from ..problems import Problem, article_numbers
-from . import xmltools
+from . import textfiles, xmltools
 
 FILE_NAME = "articles.bib"
 
@@ -636,6 +636,76 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
     Streamed to a temporary file that replaces the target only when nothing went wrong.
     """
     return xmltools.write_text_file(folder / file_name(lang), lambda text: dump(issue, text, lang=lang, dois=dois))
+
+
+def write_many(issue: Issue, folder: Path, langs: list[str | None], *,
+               dois: list[str] | None = None) -> list[tuple[list[Path], list[Problem]]]:
+    """``write`` once per language in ``langs``, with two passes over the articles for all of
+    them together (a spooled issue unpickles an article on every read): the same files and
+    problems, in order."""
+    paths: list[Path | None] = [Path(folder) / file_name(lang) for lang in langs]
+    return textfiles.write_text_files(paths, lambda outs: _dump_many(issue, outs, langs, dois))  # type: ignore[arg-type]
+
+
+@xmltools.gc_paused
+def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
+               dois: list[str] | None) -> list[list[Problem]]:
+    """``dump`` into one rewindable stream per language.
+
+    The keys need every article, so a first pass reads each article once for the keys
+    (and the chosen ones). The values line up after the longest field name of the file,
+    which ``dump`` finds by making every entry twice; here the second pass writes with the
+    width the file will most likely need and checks it, and only a file whose entries
+    needed another width is written again, in a third pass.
+    """
+    selection = textfiles.Selection(dois)
+    bases, chosen, translators = [], [], False
+    for index, article in enumerate(issue.articles):
+        bases.append(_key_base(issue, article))
+        if selection.wants(article):
+            chosen.append(index)
+            translators = translators or any(c.role == "translator" for c in article.contributors)
+    if selection.problems:
+        return [list(selection.problems) for _ in outs]
+    keys = _unique_keys(bases)
+    view, window = textfiles.windowed(issue)
+    writers = [_Writer(view, lang) for lang in langs]
+    guess = _likely_width(issue, translators)
+    widths = _write_entries(issue, window, chosen, keys, list(zip(writers, outs, [guess] * len(outs))))
+    wrong = [number for number, width in enumerate(widths) if chosen and width != guess]
+    for number in wrong:
+        outs[number].seek(0)
+        outs[number].truncate()
+    if wrong:  # fresh writers: their problems are the second pass's
+        _write_entries(issue, window, chosen, keys, [(_Writer(view, langs[n]), outs[n], widths[n]) for n in wrong])
+    for writer in writers:
+        writer.report()
+    return [writer.problems for writer in writers]
+
+
+def _likely_width(issue: Issue, translators: bool) -> int:
+    """The longest field name a file will most likely have, known before its entries are made:
+    ``shortjournal`` when the journal has an abbreviation, else ``translator`` when an article
+    has one, else ``publisher``, else ``language`` (in every entry)."""
+    if issue.journal.abbreviation:
+        return len("shortjournal")
+    if translators:
+        return len("translator")
+    return len("publisher") if issue.journal.publisher else len("language")
+
+
+def _write_entries(issue: Issue, window: textfiles.Window, chosen: list[int], keys: list[str],
+                   files: list[tuple[_Writer, TextIO, int]]) -> list[int]:
+    """Each chosen article's entry into each file at that file's width, reading the article
+    once for all files; the width each file's entries needed."""
+    needed = [0] * len(files)
+    for number, index in enumerate(chosen):
+        window.show(index, issue.articles[index])
+        for position, (writer, out, width) in enumerate(files):
+            fields = writer.entry(index)
+            needed[position] = max([needed[position], *(len(name) for name, _ in fields)])
+            out.write(("\n" if number else "") + _entry_text(keys[index], fields, width))
+    return needed
 
 
 # --- reading files --------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from ..model import (
 )
 from ..problems import Problem, article_numbers
 from ..yamlsource import Located, parse
-from . import xmltools
+from . import textfiles, xmltools
 
 FILE_NAME = "articles.csl.json"
 ROLE_FIELDS = {"author": "author", "editor": "editor", "translator": "translator", "chair": "chair",
@@ -173,25 +173,51 @@ def _each_item(issue: Issue, take: Callable[[dict], object], *, lang: str | None
                dois: list[str] | None) -> list[Problem]:
     """Hand each article's item to ``take`` as it is made; the problems, with the notes that
     sum up the issue, at the end."""
-    indexes, problems = derive.select_articles(issue, dois)
-    left_out: dict[str, list[int]] = {}
-    languages = set()
-    for index in indexes:
-        entry, found, missing = item(issue, index, lang)
-        languages.add(entry["custom"]["metadata-language"])
-        take(entry)
-        problems += found
+    chosen, problems = _each_item_many(issue, [take], [lang], dois)
+    return chosen + problems[0]
+
+
+class _Items:
+    """One language's items as the articles come, and what to report about them at the end."""
+
+    def __init__(self, issue: Issue, lang: str | None, take: Callable[[dict], object]) -> None:
+        self.issue, self.lang, self.take = issue, lang, take
+        self.problems: list[Problem] = []
+        self.left_out: dict[str, list[int]] = {}
+        self.languages: set[str] = set()
+
+    def add(self, index: int) -> None:
+        entry, found, missing = item(self.issue, index, self.lang)
+        self.languages.add(entry["custom"]["metadata-language"])
+        self.take(entry)
+        self.problems += found
         for what in missing:
-            left_out.setdefault(what, []).append(index)
-    for what, positions in sorted(left_out.items()):
-        problems.append(Problem("csl.not-carried", "info", f"CSL-JSON cannot carry {what} "
-                                f"({article_numbers(positions)})", path="articles"))
-    titles = issue.journal.titles
-    for shown in sorted(languages):
-        if titles and shown not in titles.texts:
-            problems.append(Problem("lang.fallback", "warning", f"no {shown} journal title: using the "
-                                    f"{titles.languages[0]} journal title", path="journal.titles"))
-    return problems
+            self.left_out.setdefault(what, []).append(index)
+
+    def notes(self) -> list[Problem]:
+        """What CSL-JSON left out, by kind, and the journal-title fallbacks: once per file."""
+        notes = [Problem("csl.not-carried", "info", f"CSL-JSON cannot carry {what} ({article_numbers(positions)})",
+                         path="articles") for what, positions in sorted(self.left_out.items())]
+        titles = self.issue.journal.titles
+        for shown in sorted(self.languages):
+            if titles and shown not in titles.texts:
+                notes.append(Problem("lang.fallback", "warning", f"no {shown} journal title: using the "
+                                     f"{titles.languages[0]} journal title", path="journal.titles"))
+        return notes
+
+
+def _each_item_many(issue: Issue, takers: list[Callable[[dict], object]], langs: list[str | None],
+                    dois: list[str] | None) -> tuple[list[Problem], list[list[Problem]]]:
+    """``_each_item`` for several languages at once, reading each article once for all of them:
+    the unknown-DOI errors, and each language's problems."""
+    view, window = textfiles.windowed(issue)
+    selection = textfiles.Selection(dois)
+    writers = [_Items(view, lang, take) for take, lang in zip(takers, langs)]
+    for index, article in selection.each(issue.articles):
+        window.show(index, article)
+        for writer in writers:
+            writer.add(index)
+    return selection.problems, [writer.problems + writer.notes() for writer in writers]
 
 
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str | None, list[Problem]]:
@@ -212,18 +238,37 @@ def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] 
         problems = derive.select_articles(issue, dois)[1]
         if any(p.severity == "error" for p in problems):
             return problems
-    count = 0
+    return _dump_many(issue, [out], [lang], dois)[0]
 
-    def take(entry: dict) -> None:
-        nonlocal count
-        parts = ["[\n  " if count == 0 else ",\n  "]
+
+def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
+               dois: list[str] | None) -> list[list[Problem]]:
+    """``dump`` into one stream per language in one pass; on unknown DOIs (found only at the end)
+    every stream has partial text and the problems are the errors alone, as ``dump`` returns them."""
+    arrays = [_JsonArray(out) for out in outs]
+    chosen, problems = _each_item_many(issue, [array.add for array in arrays], langs, dois)
+    for array in arrays:
+        array.close()
+    if textfiles.has_errors(chosen):
+        return [list(chosen) for _ in outs]
+    return [chosen + found for found in problems]
+
+
+class _JsonArray:
+    """Items written one by one as the JSON array ``json.dumps(items, indent=2)`` would give."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+
+    def add(self, entry: dict) -> None:
+        parts = ["[\n  " if self.count == 0 else ",\n  "]
         _json(entry, 1, parts)
-        out.write("".join(parts))
-        count += 1
+        self.out.write("".join(parts))
+        self.count += 1
 
-    problems = _each_item(issue, take, lang=lang, dois=dois)
-    out.write("\n]\n" if count else "[]\n")
-    return problems
+    def close(self) -> None:
+        self.out.write("\n]\n" if self.count else "[]\n")
 
 
 def _json(value: object, depth: int, parts: list[str]) -> None:
@@ -280,6 +325,14 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
     Streamed to a temporary file that replaces the target only when nothing went wrong.
     """
     return xmltools.write_text_file(folder / file_name(lang), lambda text: dump(issue, text, lang=lang, dois=dois))
+
+
+def write_many(issue: Issue, folder: Path, langs: list[str | None], *,
+               dois: list[str] | None = None) -> list[tuple[list[Path], list[Problem]]]:
+    """``write`` once per language in ``langs``, reading each article once for all of them (a
+    spooled issue unpickles an article on every read): the same files and problems, in order."""
+    paths: list[Path | None] = [Path(folder) / file_name(lang) for lang in langs]
+    return textfiles.write_text_files(paths, lambda outs: _dump_many(issue, outs, langs, dois))  # type: ignore[arg-type]
 
 
 # --- validation ---------------------------------------------------------------------------

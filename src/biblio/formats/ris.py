@@ -43,7 +43,7 @@ from .. import derive, ids
 from ..fileio import read_head
 from ..model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
 from ..problems import Problem, article_numbers, sort_key
-from . import xmltools
+from . import textfiles, xmltools
 
 FILE_NAME = "articles.ris"
 NEWLINE = "\r\n"
@@ -346,19 +346,50 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
 @xmltools.gc_paused
 def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] | None = None) -> list[Problem]:
     """Write the RIS text ``dumps`` gives to a text stream, one record at a time."""
-    if lang is not None:
-        checked = ids.language_tag(lang)
-        if not checked.ok:
-            return [Problem("ris.lang", "error", checked.message or "", path="lang")]
-        lang = checked.value
-    indexes, problems = derive.select_articles(issue, dois)
-    writer = _Writer(issue, lang)
-    for number, index in enumerate(indexes):
-        if number:
-            out.write(NEWLINE)  # the blank line between records
-        out.write(NEWLINE.join(writer.record(index)) + NEWLINE)
-    writer.report()
-    return problems + writer.problems
+    return _dump_many(issue, [out], [lang], dois)[0][0]
+
+
+def _checked_lang(lang: str | None) -> tuple[str | None, Problem | None]:
+    """The language tag as records give it, or the error that stops its file."""
+    if lang is None:
+        return None, None
+    checked = ids.language_tag(lang)
+    if not checked.ok:
+        return None, Problem("ris.lang", "error", checked.message or "", path="lang")
+    return checked.value, None
+
+
+@xmltools.gc_paused
+def _dump_many(issue: Issue, outs: list[TextIO | None], langs: list[str | None],
+               dois: list[str] | None) -> list[tuple[list[Problem], int]]:
+    """``dump`` into one stream per language, reading each article once for all of them: each
+    language's problems and number of records. A language that is not a tag gets its error
+    and no text (its stream may be None)."""
+    view, window = textfiles.windowed(issue)
+    selection = textfiles.Selection(dois)
+    writers: list[_Writer | None] = []
+    refused: list[list[Problem]] = []
+    for lang in langs:
+        tag, problem = _checked_lang(lang)
+        writers.append(None if problem else _Writer(view, tag))
+        refused.append([problem] if problem else [])
+    live = [(writer, out) for writer, out in zip(writers, outs) if writer is not None]
+    count = 0
+    for index, article in selection.each(issue.articles):
+        window.show(index, article)
+        for writer, out in live:
+            if count:
+                out.write(NEWLINE)  # the blank line between records
+            out.write(NEWLINE.join(writer.record(index)) + NEWLINE)
+        count += 1
+    results = []
+    for writer, problems in zip(writers, refused):
+        if writer is None:
+            results.append((problems, 0))
+            continue
+        writer.report()
+        results.append((selection.problems + writer.problems, count))
+    return results
 
 
 def file_name(lang: str | None) -> str:
@@ -373,20 +404,38 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
     only when nothing went wrong.
     """
     target = Path(folder) / file_name(ids.language_tag(lang).value if lang else None)
-    wrote: list[bool] = []
 
     def produce(stream) -> list[Problem]:
         text = _CountingText(stream)
         problems = dump(issue, text, lang=lang, dois=dois)
-        wrote.append(text.written)
-        if not text.written and not any(p.severity == "error" for p in problems):
-            problems.append(Problem("ris.no-articles", "error", "there is no article to write", path="articles"))
-        return problems
+        return _no_articles(problems, text.written)
 
     problems = xmltools.write_streamed(target, produce)
     if any(p.severity == "error" for p in problems):
         return [], problems
     return [target], problems
+
+
+def _no_articles(problems: list[Problem], written: bool) -> list[Problem]:
+    """An empty file is an error: no RIS reader takes a file without records."""
+    if not written and not any(p.severity == "error" for p in problems):
+        problems.append(Problem("ris.no-articles", "error", "there is no article to write", path="articles"))
+    return problems
+
+
+def write_many(issue: Issue, folder: Path, langs: list[str | None], *,
+               dois: list[str] | None = None) -> list[tuple[list[Path], list[Problem]]]:
+    """``write`` once per language in ``langs``, reading each article once for all of them (a
+    spooled issue unpickles an article on every read): the same files and problems, in order."""
+    paths: list[Path | None] = []
+    for lang in langs:
+        tag, problem = _checked_lang(lang)
+        paths.append(None if problem else Path(folder) / file_name(tag))
+
+    def dump_many(outs: list[TextIO | None]) -> list[list[Problem]]:
+        return [_no_articles(problems, count > 0) for problems, count in _dump_many(issue, outs, langs, dois)]
+
+    return textfiles.write_text_files(paths, dump_many)
 
 
 class _CountingText:
