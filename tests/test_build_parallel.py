@@ -62,3 +62,28 @@ def test_a_manifest_with_errors_writes_nothing_in_parallel(tmp_path, minimal_tex
     assert not report.ok and not report.files and not (tmp_path / "out").exists()
     issue, _ = manifest.load(path)
     assert issue is None or report.problems
+
+
+def test_a_staged_file_on_another_file_system_is_copied_then_renamed(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    staged = tmp_path / "staging" / "a.xml"
+    staged.parent.mkdir()
+    staged.write_bytes(b"<a/>\n")
+    target = tmp_path / "out" / "a.xml"
+    real_replace = os.replace
+    moves = []
+
+    def across_devices(source, destination):
+        moves.append((Path(source).parent.name, Path(destination).name))
+        if Path(source) == staged:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(api.os, "replace", across_devices)
+    api._move_into_place(staged, target)
+    assert target.read_bytes() == b"<a/>\n"
+    assert moves[0] == ("staging", "a.xml") and moves[-1][1] == "a.xml" and moves[-1][0] == "out"
+    assert [p.name for p in target.parent.iterdir()] == ["a.xml"]  # no temporary copy left behind
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~api._UMASK)

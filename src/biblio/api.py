@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gc
 import multiprocessing
@@ -236,14 +237,18 @@ def _move_into_place(source: Path, target: Path) -> None:
     """Publish a staged file atomically without reading it into memory: a rename when the staging
     folder is on the same file system, else a streamed copy next to the target, then a rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(source, 0o666 & ~_UMASK)  # as write_atomic: the usual mode for a written file
+    try:
+        os.replace(source, target)
+        return
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     try:
-        try:
-            os.replace(source, temporary)
-        except OSError:
-            shutil.copyfile(source, temporary)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # as write_atomic: the usual mode for a written file
+        shutil.copyfile(source, temporary)
+        os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
