@@ -15,7 +15,7 @@ import io
 import itertools
 import re
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
 from lxml import etree
 
@@ -24,6 +24,7 @@ from ..fileio import read_head
 from ..model import Article, Contributor, Issue, PartialDate
 from ..problems import Problem, article_numbers
 from . import xmltools
+from .xmltools import Element
 
 VERSION = "5.5.0"
 NS = f"http://www.crossref.org/schema/{VERSION}"
@@ -78,31 +79,15 @@ _PAGE_RANGE = re.compile(r"\d\s*[-–]\s*\S")
 
 # The end of a pretty-printed batch after the last article; articles are written before it.
 _BATCH_END = b"    </journal>\n  </body>\n</doi_batch>\n"
-
-
-def _article_holder() -> etree._Element:
-    """A ``journal`` element at the depth it has in a batch, to build one article in."""
-    root = etree.Element(_q("doi_batch"), nsmap=NSMAP)
-    return etree.SubElement(etree.SubElement(root, _q("body")), _q("journal"))
-
-
-def _article_bytes(journal: etree._Element) -> bytes:
-    """The articles in ``journal`` exactly as a pretty-printed whole batch shows them.
-
-    Serialising the small tree lets libxml2 indent and declare namespaces as it does in
-    the batch (serialising the article alone would repeat the namespace declarations).
-    """
-    data = etree.tostring(journal.getparent().getparent(), encoding="UTF-8", pretty_print=True)
-    start = data.index(b"<body>\n    <journal>\n") + len(b"<body>\n    <journal>\n")
-    if not data.endswith(_BATCH_END):
-        raise AssertionError("unexpected serialisation of an article")
-    return data[start:-len(_BATCH_END)]
+_ARTICLE_LEVEL = 3  # doi_batch/body/journal/journal_article
+_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
 class _Deposit(xmltools.Builder):
     """Builds one doi_batch, collecting problems and what the deposit leaves out."""
 
     namespace = NS
+    prefixes: ClassVar[dict[str | None, str | None]] = {uri: prefix for prefix, uri in NSMAP.items()}
 
     def __init__(self, issue: Issue, indexes: list[int]):
         super().__init__()
@@ -113,7 +98,7 @@ class _Deposit(xmltools.Builder):
         self.checked = 0  # problems looked at for errors
         self.error_seen = False
 
-    def date(self, parent: etree._Element, name: str, date: PartialDate, media: str | None = None) -> None:
+    def date(self, parent: Element, name: str, date: PartialDate, media: str | None = None) -> None:
         element = self.sub(parent, name, media_type=media or "")
         if date.month is not None:
             self.sub(element, "month", f"{date.month:02d}")
@@ -123,10 +108,10 @@ class _Deposit(xmltools.Builder):
 
     # -- the batch -------------------------------------------------------------------
 
-    def start(self, timestamp: int, batch_id: str | None) -> etree._Element:
+    def start(self, timestamp: int, batch_id: str | None) -> Element:
         """The batch without its articles: head, journal metadata and the issue."""
-        root = etree.Element(_q("doi_batch"), nsmap=NSMAP, version=VERSION)
-        root.set(_q("schemaLocation", XSI), SCHEMA_LOCATION)
+        root = self.root(_q("doi_batch"), NSMAP, {"version": VERSION})
+        root.set("xsi:schemaLocation", SCHEMA_LOCATION)
         self.head(root, timestamp, batch_id)
         journal = self.sub(self.sub(root, "body"), "journal")
         self.journal_metadata(journal)
@@ -137,24 +122,23 @@ class _Deposit(xmltools.Builder):
         """Write the batch to ``out`` one article at a time, in the bytes of the whole batch as one
         pretty-printed tree.
 
-        Each article is built in a small tree of its own and serialised at the depth it has
-        in the batch, so memory holds one article, not the issue. Once a problem is an error
+        Each article is built on its own and serialised at the depth it has in the batch, so
+        memory holds one article, not the issue. Once a problem is an error
         nothing more is written (the caller discards what was), but every article is still
         checked so that all problems are reported.
         """
-        head = etree.tostring(self.start(timestamp, batch_id), xml_declaration=True, encoding="UTF-8",
-                              pretty_print=True)
+        head = (_DECLARATION + xmltools.serialise(self.start(timestamp, batch_id))).encode("utf-8")
         if not head.endswith(_BATCH_END):
             raise AssertionError("unexpected serialisation of the batch head")
         failed = self._failed()
         if not failed:
             out.write(head[:-len(_BATCH_END)])
         for index in self.indexes:
-            holder = _article_holder()
-            self.article(holder, index)
+            journal = self.holder(_ARTICLE_LEVEL)
+            self.article(journal, index)
             failed = failed or self._failed()
             if not failed:
-                out.write(_article_bytes(holder))
+                out.write(xmltools.serialise(journal.children[0]).encode("utf-8"))  # type: ignore[arg-type]
         self.report_not_carried()
         if not (failed or self._failed()):
             out.write(_BATCH_END)
@@ -166,7 +150,7 @@ class _Deposit(xmltools.Builder):
             self.checked = len(self.problems)
         return self.error_seen
 
-    def head(self, root: etree._Element, timestamp: int, batch_id: str | None) -> None:
+    def head(self, root: Element, timestamp: int, batch_id: str | None) -> None:
         head = self.sub(root, "head")
         issue = self.issue
         default_id = "-".join(part for part in ("biblio", str(issue.year), issue.volume, issue.number,
@@ -190,7 +174,7 @@ class _Deposit(xmltools.Builder):
             self.error("crossref.registrant-missing", "a deposit names its registrant: add settings.registrant "
                        "or journal.publisher", "settings.registrant")
 
-    def journal_metadata(self, journal: etree._Element) -> None:
+    def journal_metadata(self, journal: Element) -> None:
         meta_journal = self.issue.journal
         language = ids.primary_language(meta_journal.language) if meta_journal.language else ""
         meta = self.sub(journal, "journal_metadata", language=language)
@@ -209,7 +193,7 @@ class _Deposit(xmltools.Builder):
             self.note("crossref.not-carried", "a journal deposit has no place for the publisher's name and "
                       "place (only the registrant is named)", "journal.publisher")
 
-    def journal_issue(self, journal: etree._Element) -> None:
+    def journal_issue(self, journal: Element) -> None:
         issue = self.issue
         element = self.sub(journal, "journal_issue")
         if issue.title:
@@ -238,7 +222,7 @@ class _Deposit(xmltools.Builder):
 
     # -- articles --------------------------------------------------------------------
 
-    def article(self, journal: etree._Element, index: int) -> None:
+    def article(self, journal: Element, index: int) -> None:
         article = self.issue.articles[index]
         path = f"articles[{index}]"
         element = self.sub(journal, "journal_article", publication_type="full_text",
@@ -250,7 +234,7 @@ class _Deposit(xmltools.Builder):
                 self.contributor(contributors, contributor, article, number, index, f"{path}.contributors[{number}]")
         for lang, text in article.abstracts.items():
             abstract = self.sub(element, "abstract", namespace=JATS)
-            abstract.set(XML_LANG, lang)
+            abstract.set("xml:lang", lang)
             for paragraph in derive.paragraphs(text):
                 self.leaf(abstract, _JATS_P, paragraph, f"{path}.abstracts.{lang}")
         if article.dates.published or article.dates.online:
@@ -275,7 +259,7 @@ class _Deposit(xmltools.Builder):
             if present:
                 self.drop(what, index)
 
-    def titles(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+    def titles(self, element: Element, article: Article, index: int, path: str) -> None:
         languages = article.titles.languages
         if len(languages) > MAX_TITLES:
             self.drop(f"titles beyond the first {MAX_TITLES}", index)
@@ -285,7 +269,7 @@ class _Deposit(xmltools.Builder):
         if len(languages) > 1:
             self.drop("the language of each title (Crossref titles have none; the original comes first)", index)
 
-    def contributor(self, parent: etree._Element, contributor: Contributor, article: Article, number: int,
+    def contributor(self, parent: Element, contributor: Contributor, article: Article, number: int,
                     index: int, path: str) -> None:
         sequence = "first" if number == 0 else "additional"
         if contributor.organization:
@@ -307,7 +291,7 @@ class _Deposit(xmltools.Builder):
         self.leaf(person, _SURNAME, name.family, f"{path}.names.{main_lang}.family")
         for role in contributor.credit:
             if role in CREDIT_ROLES:
-                etree.SubElement(person, _ROLE, {"vocab": "credit", "type": role})  # a known, clean role
+                self.node(person, _ROLE, {"vocab": "credit", "type": role})
             else:
                 self.note("crossref.credit-role", f"'{role}' is not a CRediT role Crossref knows; it is not "
                           "deposited", f"{path}.credit", "warning")
@@ -336,7 +320,7 @@ class _Deposit(xmltools.Builder):
         if any(other.order == "family-first" for other in contributor.names.values()):
             self.drop("the printed order of names (family name first)", index)
 
-    def pages(self, element: etree._Element, article: Article, path: str) -> None:
+    def pages(self, element: Element, article: Article, path: str) -> None:
         pages = article.pages
         if pages is None:
             return
@@ -350,7 +334,7 @@ class _Deposit(xmltools.Builder):
             self.sub(item, "item_number", pages.article_number, path=f"{path}.pages.article_number",
                      item_number_type="article_number")
 
-    def funding(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+    def funding(self, element: Element, article: Article, index: int, path: str) -> None:
         groups = [source for source in article.funding if source.funder or source.funder_id or source.awards]
         if any(source.statement for source in article.funding):
             self.drop("funding statements (only funders and award numbers are deposited)", index)
@@ -380,7 +364,7 @@ class _Deposit(xmltools.Builder):
                 self.sub(group, "assertion", award, namespace=FR, name="award_number",
                          path=f"{path}.funding[{number}].awards")
 
-    def license(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+    def license(self, element: Element, article: Article, index: int, path: str) -> None:
         if article.license is None:
             return
         program = self.sub(element, "program", namespace=AI, name="AccessIndicators")
@@ -391,7 +375,7 @@ class _Deposit(xmltools.Builder):
         self.sub(program, "license_ref", article.license.url, namespace=AI, path=f"{path}.license.url",
                  start_date=full_date, applies_to="vor")
 
-    def doi_data(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+    def doi_data(self, element: Element, article: Article, index: int, path: str) -> None:
         data = self.sub(element, "doi_data")
         self.sub(data, "doi", article.doi or "", path=f"{path}.doi")
         url = derive.landing_page(self.issue, index)
@@ -401,7 +385,7 @@ class _Deposit(xmltools.Builder):
             self.error("crossref.url-missing", "Crossref needs the article's landing page: give 'url' or "
                        "settings.landing_page_pattern", path)
 
-    def citations(self, element: etree._Element, article: Article, index: int, path: str) -> None:
+    def citations(self, element: Element, article: Article, index: int, path: str) -> None:
         if not article.references:
             return
         citations = self.sub(element, "citation_list")
@@ -414,7 +398,7 @@ class _Deposit(xmltools.Builder):
             if reference.type and not kind:
                 self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
                           "the citation is deposited without a type", f"{ref_path}.type", "warning")
-            citation = etree.SubElement(citations, _CITATION, {"key": key, "type": kind} if kind else {"key": key})
+            citation = self.node(citations, _CITATION, {"key": key, "type": kind} if kind else {"key": key})
             if reference.container:
                 leaf(citation, _CITATION_TAGS["journal_title"], reference.container, f"{ref_path}.container")
             if reference.authors:

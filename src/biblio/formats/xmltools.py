@@ -11,7 +11,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, TextIO, TypeVar
+from typing import BinaryIO, ClassVar, TextIO, TypeVar
 
 from lxml import etree
 
@@ -19,18 +19,134 @@ from ..fileio import _UMASK
 from ..problems import Problem
 
 # Characters XML 1.0 cannot hold at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
+# lxml refuses exactly these in text and attribute values (tests/test_xml_speedups.py checks it).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What a value needs done to it before it is written: removed (the above) or escaped.
+_TEXT_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff&<>\r]")
+_ATTRIBUTE_WORK = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff&<>\"]")
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+class Element:
+    """An element being written, held as the text libxml2 would serialise it to: a name with
+    its prefix, its attributes and its text already escaped, and its depth in the document.
+    The writers make hundreds per article; as plain objects they cost a fraction of lxml elements
+    (``serialise`` writes them). A child that is a string is a leaf already written as its line."""
+
+    __slots__ = ("attributes", "children", "level", "name", "text")
+
+    def __init__(self, name: str, attributes: str = "", text: str | None = None, level: int = 0) -> None:
+        self.name = name
+        self.attributes = attributes  # ' name="value"' for each, in order
+        self.text = text  # escaped; None: no text node, "" an empty one (written <a></a> as lxml does)
+        self.children: list[Element | str] = []
+        self.level = level  # 0 for the document element
+
+    def set(self, name: str, value: str) -> None:
+        """Add an attribute (qualified name, e.g. ``xml:lang``) after the others; like lxml, refuse a
+        value XML cannot hold (the builders' values go through ``Builder`` instead, which cleans them)."""
+        if _ILLEGAL.search(value):
+            value.encode("utf-8")  # a lone surrogate: UnicodeEncodeError, as from lxml
+            raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
+                             "characters")
+        self.attributes += f' {name}="{escape_attribute(value)}"'
+
+
+def escape_text(text: str) -> str:
+    """Text content as libxml2 writes it: ``&``, ``<``, ``>`` and CR as references."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def escape_attribute(value: str) -> str:
+    """An attribute value as libxml2 writes it between double quotes (tab, LF and CR as references,
+    so that a reader gets them back instead of spaces)."""
+    if _ATTRIBUTE_WORK.search(value) is None:
+        return value
+    for raw, written in _ATTRIBUTE_REFERENCES:
+        if raw in value:
+            value = value.replace(raw, written)
+    return value
+
+
+_ATTRIBUTE_REFERENCES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\t", "&#9;"),
+                         ("\n", "&#10;"), ("\r", "&#13;"))
+_INDENTS = ["  " * min(level, 30) for level in range(64)]  # libxml2 indents up to 60 spaces
+_text_work = _TEXT_WORK.search
+_attribute_work = _ATTRIBUTE_WORK.search
+
+
+def serialise(element: Element) -> str:
+    """``element`` as ``etree.tostring(pretty_print=True)`` writes it at its level (newline
+    included): each element on its own line, indented, except inside an element with text
+    (mixed content), which libxml2 writes on one line."""
+    out: list[str] = []
+    _pretty(element, out)
+    return "".join(out)
+
+
+def _indent(level: int) -> str:
+    return _INDENTS[level] if level < _DEEP else _INDENTS[-1]
+
+
+_DEEP = len(_INDENTS)
+
+
+def _pretty(element: Element, out: list[str]) -> None:
+    indent = _indent(element.level)
+    if not element.children:
+        if element.text is None:
+            out.append(f"{indent}<{element.name}{element.attributes}/>\n")
+        else:
+            out.append(f"{indent}<{element.name}{element.attributes}>{element.text}</{element.name}>\n")
+    elif element.text is None:
+        out.append(f"{indent}<{element.name}{element.attributes}>\n")
+        for child in element.children:
+            if child.__class__ is str:
+                out.append(child)  # type: ignore[arg-type]
+            else:
+                _pretty(child, out)  # type: ignore[arg-type]
+        out.append(f"{indent}</{element.name}>\n")
+    else:
+        out.append(indent)
+        _inline(element, out)
+        out.append("\n")
+
+
+def _inline(element: Element | str, out: list[str]) -> None:
+    if isinstance(element, str):
+        out.append(element.strip(" \n"))  # a leaf's line without its indentation and newline
+    elif not element.children and element.text is None:
+        out.append(f"<{element.name}{element.attributes}/>")
+    else:
+        out.append(f"<{element.name}{element.attributes}>{element.text or ''}")
+        for child in element.children:
+            _inline(child, out)
+        out.append(f"</{element.name}>")
 
 
 class Builder:
-    """Shared by the XML writers: elements with cleaned text, problems, and what a format drops."""
+    """Shared by the XML writers: elements with cleaned text, problems, and what a format drops.
+
+    Elements are ``Element``s named in Clark notation (``{namespace}local``) or plainly (in
+    ``namespace``); ``prefixes`` gives each namespace the prefix the format's root declares.
+    """
 
     namespace: str | None = None  # the default namespace of the format's elements
+    prefixes: ClassVar[dict[str | None, str | None]] = {}  # namespace -> prefix (None: the default namespace)
     hyphenate = False  # write keyword attribute pub_id_type as pub-id-type (JATS style)
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.not_carried: dict[str, dict[int, None]] = {}  # an ordered set per kind
+        self._names: dict[str, str] = _NAMES.setdefault(type(self), {})  # a Clark name -> as written
 
     def error(self, code: str, message: str, path: str) -> None:
         self.problems.append(Problem(code, "error", message, path=path))
@@ -53,17 +169,50 @@ class Builder:
                       path, "warning")
         return cleaned
 
-    def sub(self, parent: etree._Element, tag: str, text: str | None = None, /, *, path: str = "",
-            namespace: str | None = None, attrs: dict[str, str] | None = None,
-            **attributes: str) -> etree._Element:
-        """A child element. Attributes with empty values are left out; ``attrs`` takes names as
-        they are (``{ns}name``, ``start_date``), keyword names are hyphenated when the format is.
+    def escaped(self, value: str, path: str) -> str:
+        """``value`` as element text: cleaned (with a note) of what XML cannot hold, then escaped."""
+        return value if _TEXT_WORK.search(value) is None else escape_text(self.text(value, path))
 
-        lxml refuses exactly the characters ``clean_text`` removes, so values are handed to it
-        as they are and cleaned (with a note) only when it refuses: the writers' hot path.
-        """
+    def root(self, tag: str, nsmap: dict[str | None, str], attrib: dict[str, str]) -> Element:
+        """The document element, declaring ``nsmap`` (in its order) before ``attrib``."""
+        declared = "".join(f' xmlns:{prefix}="{escape_attribute(uri)}"' if prefix else
+                           f' xmlns="{escape_attribute(uri)}"' for prefix, uri in nsmap.items())
+        return Element(self.name(tag), declared + self.attributes(attrib, ""))
+
+    def holder(self, level: int) -> Element:
+        """An element standing for the parent of what is built at ``level``, to be serialised child
+        by child."""
+        return Element("", level=level - 1)
+
+    def name(self, clark: str) -> str:
+        """``{namespace}local`` as written (``prefix:local``, or ``local`` in the default namespace)."""
+        written = self._names.get(clark)
+        if written is None:
+            written = clark
+            if clark.startswith("{"):
+                namespace, local = clark[1:].split("}", 1)
+                prefix = "xml" if namespace == XML_NS else self.prefixes[namespace]
+                written = f"{prefix}:{local}" if prefix else local
+            self._names[clark] = written
+        return written
+
+    def attributes(self, attrib: dict[str, str], path: str) -> str:
+        """``attrib`` as written after an element's name, values cleaned (each with a note) and escaped."""
+        written = ""
+        names = self._names
+        for key, value in attrib.items():
+            if _attribute_work(value) is not None:
+                value = escape_attribute(self.text(value, path))
+            written += f' {names.get(key) or self.name(key)}="{value}"'
+        return written
+
+    def sub(self, parent: Element, tag: str, text: str | None = None, /, *, path: str = "",
+            namespace: str | None = None, attrs: dict[str, str] | None = None,
+            **attributes: str) -> Element:
+        """A child element. Attributes with empty values are left out; ``attrs`` takes names as
+        they are (``{ns}name``, ``start_date``), keyword names are hyphenated when the format is."""
         space = namespace if namespace is not None else self.namespace
-        name = f"{{{space}}}{tag}" if space else tag
+        name = self.name(f"{{{space}}}{tag}" if space else tag)
         if attributes or attrs:
             if self.hyphenate:
                 named = {key.replace("_", "-"): value for key, value in attributes.items() if value}
@@ -74,40 +223,39 @@ class Builder:
                     named[key] = value
                 else:
                     named.pop(key, None)
-            try:
-                element = _SubElement(parent, name, named)
-            except ValueError:
-                element = _SubElement(parent, name, {key: self.text(value, path) for key, value in named.items()})
+            element = Element(name, self.attributes(named, path), level=parent.level + 1)
         else:
-            element = _SubElement(parent, name)
+            element = Element(name, level=parent.level + 1)
         if text is not None:
-            try:
-                element.text = text
-            except ValueError:
-                element.text = self.text(text, path)
+            element.text = text if _text_work(text) is None else escape_text(self.text(text, path))
+        parent.children.append(element)
         return element
 
-    def leaf(self, parent: etree._Element, name: str, text: str, path: str,
-             attrib: dict[str, str] | None = None) -> etree._Element:
-        """A child with text, ``name`` already qualified, ``attrib`` (if any) as ``node`` takes it:
-        ``sub`` for hot loops."""
-        element = self.node(parent, name, attrib, path) if attrib else _SubElement(parent, name)
-        try:
-            element.text = text
-        except ValueError:
-            element.text = self.text(text, path)
-        return element
+    def leaf(self, parent: Element, name: str, text: str, path: str, attrib: dict[str, str] | None = None) -> None:
+        """A child with text and no children, ``name`` in Clark notation, ``attrib`` (if any) as ``node``
+        takes it: ``sub`` for hot loops, written to its line at once."""
+        attributes = self.attributes(attrib, path) if attrib else ""
+        if _text_work(text) is not None:
+            text = escape_text(self.text(text, path))
+        name = self._names.get(name) or self.name(name)
+        level = parent.level + 1
+        if parent.text is None and level < _DEEP:
+            parent.children.append(f"{_INDENTS[level]}<{name}{attributes}>{text}</{name}>\n")
+        else:  # mixed content (no line of its own), or deep
+            parent.children.append(Element(name, attributes, text, level))
 
-    def node(self, parent: etree._Element, name: str, attrib: dict[str, str], path: str = "") -> etree._Element:
+    def node(self, parent: Element, name: str, attrib: dict[str, str], path: str = "") -> Element:
         """A child with attributes as they are to be written (final names, no empty values): ``sub``
         for hot loops."""
-        try:
-            return _SubElement(parent, name, attrib)
-        except ValueError:
-            return _SubElement(parent, name, {key: self.text(value, path) for key, value in attrib.items()})
+        element = Element(self._names.get(name) or self.name(name), self.attributes(attrib, path) if attrib else "",
+                          None, parent.level + 1)
+        parent.children.append(element)
+        return element
 
 
-_SubElement = etree.SubElement
+_NAMES: dict[type, dict[str, str]] = {}  # per Builder class: its prefixes make the names
+
+
 
 
 _F = TypeVar("_F", bound=Callable)
