@@ -159,9 +159,11 @@ _LIGATURE_START = re.compile(r"-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)")  # "{}" goe
 
 def squash(text: str) -> str:
     """Whitespace runs as one space, trimmed: what BibTeX keeps of a field's spacing."""
-    if text.isprintable():  # no whitespace but spaces (the usual value): no regular expression
-        return (_SPACES.sub(" ", text) if "  " in text else text).strip()
-    return _SPACE.sub(" ", text).strip()
+    if "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return _SPACE.sub(" ", text).strip()
+    # No whitespace but spaces (the usual value): no regular expression. Five searches for
+    # a character cost less than one str.isprintable over a long abstract.
+    return (_SPACES.sub(" ", text) if "  " in text else text).strip()
 
 
 def paragraphs(text: str) -> list[str]:
@@ -189,7 +191,11 @@ def tex_escape(text: str) -> str:
 
     Whitespace is squashed; letters of every script stay as they are.
     """
-    text = squash(text)
+    return _escape_squashed(squash(text))
+
+
+def _escape_squashed(text: str) -> str:
+    """``tex_escape`` of a text already squashed (squashing twice costs a scan of a long text)."""
     if not _needs_escape(text):  # most text: one fast search per special character
         return text
     table = _ESCAPE_PAIRED if _braces_pair_up(text) else _ESCAPE_UNPAIRED
@@ -350,7 +356,7 @@ _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 def _name_part(tex: str) -> str:
     """Brace a family or given name that holds a comma or the word "and" (BibTeX would split there)."""
-    return "{" + tex + "}" if "," in tex or _AND.search(tex) else tex
+    return "{" + tex + "}" if "," in tex or ("and" in tex.lower() and _AND.search(tex)) else tex
 
 
 def person_tex(name: PersonName) -> str:
@@ -364,7 +370,16 @@ def person_tex(name: PersonName) -> str:
 
 
 def _keywords_tex(words: list[str]) -> str:
-    return ", ".join(tex_escape(word).replace(",", "{,}").replace(";", "{;}") for word in words)
+    """The keywords that are not blank, escaped, a comma or semicolon in one braced."""
+    escaped = []
+    for word in words:
+        word = squash(word)
+        if word:
+            word = _escape_squashed(word)
+            if "," in word or ";" in word:
+                word = word.replace(",", "{,}").replace(";", "{;}")
+            escaped.append(word)
+    return ", ".join(escaped)
 
 
 def _url(url: str) -> str:
@@ -465,7 +480,7 @@ class _Writer:
                     self.warn("bibtex.keyword-separator", f"the keyword '{word}' holds a comma or semicolon: "
                               "biblio keeps it in braces, but other programs (Zotero, biber) may split it in two",
                               f"{path}.keywords")
-            fields.append(("keywords", _keywords_tex([w for w in shown.keywords if squash(w)])))
+            fields.append(("keywords", _keywords_tex(shown.keywords)))
         if issue.journal.publisher:
             name, _ = derive.pick(issue.journal.publisher.name, shown.lang)
             if name:
@@ -497,25 +512,33 @@ class _Writer:
         return found
 
     def check_not_carried(self, article: Article, index: int, shown: derive.Localized, text_lang: str) -> None:
+        """Remember what of the article the entry leaves out, by kind (one loop over the people:
+        this runs for every entry)."""
         kinds = []
-        if any(lang != text_lang for lang in article.titles.texts):
+        titles = article.titles.texts
+        if len(titles) > (text_lang in titles):  # a title in another language than the entry's
             kinds.append("titles in other languages")
-        _, abstract_lang = derive.pick(article.abstracts, shown.lang)
-        if any(lang != abstract_lang for lang in article.abstracts.texts):
+        if len(article.abstracts.texts) > 1:  # the entry shows one of them
             kinds.append("abstracts in other languages")
-        keyword_lang = shown.lang if shown.lang in article.keywords else next(iter(article.keywords), None)
-        if any(lang != keyword_lang for lang in article.keywords):
+        if len(article.keywords) > 1:
             kinds.append("keywords in other languages")
-        people = article.contributors
-        if any(len(c.names) > 1 or (c.organization and len(c.organization.texts) > 1) for c in people):
+        spellings = family_first = orcid = affiliations = email = credit = False
+        for person in article.contributors:
+            names = person.names
+            if len(names) > 1 or (person.organization and len(person.organization.texts) > 1):
+                spellings = True
+            if not family_first and any(name.order == "family-first" for name in names.values()):
+                family_first = True
+            orcid = orcid or bool(person.orcid)
+            affiliations = affiliations or bool(person.affiliations)
+            email = email or bool(person.email or person.corresponding)
+            credit = credit or bool(person.credit)
+        if spellings:
             kinds.append("author names in other languages and scripts")
-        if any(name.order == "family-first" for c in people for name in c.names.values()):
+        if family_first:
             kinds.append("the printed order of names (family name first)")
-        for present, what in ((any(c.orcid for c in people), "ORCID iDs"),
-                              (any(c.affiliations for c in people), "affiliations"),
-                              (any(c.email or c.corresponding for c in people),
-                               "e-mail addresses and the corresponding-author flag"),
-                              (any(c.credit for c in people), "CRediT roles"),
+        for present, what in ((orcid, "ORCID iDs"), (affiliations, "affiliations"),
+                              (email, "e-mail addresses and the corresponding-author flag"), (credit, "CRediT roles"),
                               (article.funding, "funding"), (article.references, "reference lists"),
                               (article.section, "sections"), (article.citations, "in-text citation numbers"),
                               (article.license, "licences")):
@@ -526,8 +549,11 @@ class _Writer:
             kinds.append("dates other than the publication date (received, accepted, online)")
         if self.issue_kinds is None:
             self.issue_kinds = self.not_carried_by_issue()
-        for what in (*kinds, *self.issue_kinds):
-            self.not_carried.setdefault(what, {})[index] = None
+        not_carried = self.not_carried
+        for what in kinds:
+            not_carried.setdefault(what, {})[index] = None
+        for what in self.issue_kinds:
+            not_carried.setdefault(what, {})[index] = None
 
     def not_carried_by_issue(self) -> list[str]:
         """What BibTeX cannot carry of the issue and journal: the same for every entry, found once."""
@@ -607,22 +633,33 @@ def _braced(title: str) -> str:
 
 
 def _abstract_tex(paragraphs: list[str]) -> str:
-    return r" \par ".join(tex_escape(paragraph) for paragraph in paragraphs)
+    return r" \par ".join(_escape_squashed(paragraph) for paragraph in paragraphs)  # paragraphs() squashed them
 
 
 def _entry_text(key: str, fields: list[tuple[str, _Value]], width: int) -> str:
     """One ``@article``, as bibtexparser writes it with its default enclosing (braces; ``month``
     bare) and the values aligned after the longest field name: written here directly, because
     bibtexparser copies every entry and runs it through its middleware first."""
-    lines = [f"@article{{{key},\n"]
-    last = len(fields) - 1
-    for number, (name, value) in enumerate(fields):
+    if not fields:
+        return f"@article{{{key},\n}}\n"
+    starts = _field_starts(width)
+    lines = []
+    for name, value in fields:
         text = value if isinstance(value, str) else value()
-        if name != "month":
-            text = "{" + text + "}"
-        lines.append(f"  {name}{' ' * (width - len(name))} = {text}{',' if number < last else ''}\n")
-    lines.append("}\n")
-    return "".join(lines)
+        start = starts.get(name) or f"  {name}{' ' * (width - len(name))} = "
+        lines.append(start + text if name == "month" else start + "{" + text + "}")
+    return f"@article{{{key},\n" + ",\n".join(lines) + "\n}\n"
+
+
+@functools.lru_cache(maxsize=64)
+def _field_starts(width: int) -> dict[str, str]:
+    """``  name    = `` for the field names biblio writes, padded to ``width``: made once per width."""
+    return {name: f"  {name}{' ' * (width - len(name))} = " for name in _FIELD_NAMES}
+
+
+_FIELD_NAMES = ("author", "title", "journal", "shortjournal", "year", "month", "volume", "number", "pages", "eid",
+                "doi", "issn", "url", "abstract", "keywords", "publisher", "language", "langid", "editor",
+                "translator")
 
 
 def file_name(lang: str | None) -> str:
