@@ -40,6 +40,7 @@ def whole_document(monkeypatch):
     def use(on: bool) -> None:
         if on:
             monkeypatch.setattr(manifest, "load_streamed", lambda path, sink: None)
+            monkeypatch.setattr(manifest, "scan_streamed", lambda path: None)
         else:
             monkeypatch.undo()
             monkeypatch.setattr(crossref, "next_timestamp", lambda: 20250101000000)
@@ -149,3 +150,91 @@ def test_spool_reads_back_what_was_written(tmp_path):
     spool.close()
     assert len(spool) == 0
     assert set(Path(tempfile.gettempdir()).glob("biblio-spool-*")) <= before  # nothing left behind
+
+
+@pytest.fixture
+def split_small(monkeypatch):
+    """Split the reading over two processes from two articles on (a real build waits for 1,000)."""
+    monkeypatch.setattr(api, "SPLIT_FROM", 2)
+    taken = []
+    real = api._check_split
+
+    def counted(path):
+        checked = real(path)
+        taken.append(checked is not None)
+        return checked
+    monkeypatch.setattr(api, "_check_split", counted)
+    return taken
+
+
+def _split_equals_one_process(path: Path) -> tuple:
+    split = api._check_streamed(path, split=True)
+    single = api._check_streamed(path)
+    try:
+        assert (split[0] is None) == (single[0] is None)
+        assert [p.to_dict() for p in split[1]] == [p.to_dict() for p in single[1]]
+        if split[0] is not None:
+            assert list(split[0].articles) == list(single[0].articles)
+            assert api.issue_languages(split[0]) == api.issue_languages(single[0])
+            assert split[0].settings == single[0].settings and split[0].journal == single[0].journal
+        return split[1]
+    finally:
+        api._close(split[0])
+        api._close(single[0])
+
+
+@pytest.mark.skipif(not api._FORKS, reason="the reading is split only where processes fork")
+def test_a_reading_split_over_two_processes_equals_one(tmp_path, split_small):
+    issue = _varied(31)
+    issue.articles[25].doi = issue.articles[2].doi  # repeated across the halves
+    issue.articles[20].doi = None  # assigned from the pattern, in the second half
+    path = tmp_path / "issue.json"
+    api.dump(issue, path)
+    problems = _split_equals_one_process(path)
+    assert split_small == [True]
+    codes = [p.code for p in problems]
+    assert "doi.duplicate" in codes and "doi.assigned" in codes and "keywords.unrelated" in codes
+    assert any(p.code == "doi.duplicate" and p.path == "articles[25].doi" for p in problems)
+
+
+@pytest.mark.skipif(not api._FORKS, reason="the reading is split only where processes fork")
+def test_a_split_reading_of_the_example_builds_the_same_files(example_path, tmp_path, fixed_timestamp,
+                                                               whole_document, split_small):
+    issue, _ = api.load(example_path)
+    path = tmp_path / "issue.json"
+    api.dump(issue, path)
+    _split_equals_one_process(path)
+    _compare(path, tmp_path, whole_document, jobs=2)  # the build itself splits its reading
+    assert split_small[:2] == [True, True]
+
+
+@pytest.mark.skipif(not api._FORKS, reason="the reading is split only where processes fork")
+def test_a_split_reading_hands_over_when_a_half_has_an_error(tmp_path, split_small):
+    data = json.loads(manifest.dumps(_generate(10), as_json=True))
+    for index in (2, 8):  # an error in the first half, then in the second
+        case = json.loads(json.dumps(data))
+        case["articles"][index]["pages"] = {"first": "x", "last": []}
+        path = tmp_path / f"case{index}.json"
+        path.write_text(json.dumps(case), encoding="utf-8")
+        split, problems, _ = api._check_streamed(path, split=True)
+        whole, whole_problems, _ = api._check_located(path)
+        assert (split is None, problems) == (whole is None, whole_problems)
+        assert any(p.severity == "error" and p.path.startswith(f"articles[{index}]") for p in problems)
+        api._close(split)
+    assert split_small == [False, False]
+
+
+def test_a_spool_takes_in_another_spool_s_items_in_order():
+    first, second = Spool(), Spool()
+    try:
+        for number in range(3):
+            first.append({"n": number})
+        for number in range(3, 7):
+            second.append(["item", number])
+        first.extend(second)
+        assert len(first) == 7
+        assert list(first) == [{"n": 0}, {"n": 1}, {"n": 2}] + [["item", n] for n in range(3, 7)]
+        assert first[-1] == ["item", 6]
+    finally:
+        first.close()
+        second.close()

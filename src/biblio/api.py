@@ -72,36 +72,131 @@ def _check_located_now(path: str | Path):
     return issue, problems + manifest.locate(lint.lint(issue), doc), doc
 
 
-def _check_streamed(path: str | Path):
+def _check_streamed(path: str | Path, *, split: bool = False):
     """``_check_located`` for a build: a JSON manifest is read, checked and spooled to disk
     article by article (``manifest.load_streamed``, ``lint.Linter``), so the issue's
     ``articles`` is a ``Spool`` and the whole issue is never in memory; anything else (YAML,
     a manifest with errors, rules changed by a caller) takes the whole-document path.
     The caller closes the spool (``_close``). Same issue, problems and positions either way.
+
+    ``split``: read the second half of a long issue's articles in a forked process while this
+    one reads the first (``_check_split``), where processes fork.
     """
     if lint.RULES is not lint._BUILTIN_RULES:
         return _check_located(path)
+    if split and _FORKS:
+        checked = _check_split(path)
+        if checked is not None:
+            return checked
     spool = Spool()
-    linter: lint.Linter | None = None
+    linters: list[lint.Linter] = []
     languages: list[str] = []
 
     def sink(issue: Issue, index: int, article) -> None:
-        nonlocal linter
-        if linter is None:
-            linter = lint.Linter(issue)
-        linter.add(index, article)
-        languages.extend(lang for lang in article.languages if lang not in languages)
-        spool.append(article)
+        if not linters:
+            linters.append(lint.Linter(issue))
+            sink.spooling = _spooling(spool, linters[0], languages)  # type: ignore[attr-defined]
+        sink.spooling(issue, index, article)  # type: ignore[attr-defined]
 
     with _gc_paused():
         loaded = manifest.load_streamed(path, sink)
-    if loaded is None or linter is None:
+    if loaded is None or not linters:
         spool.close()
         return _check_located(path)
+    linter = linters[0]
     issue, problems, doc = loaded
     issue.articles = spool  # type: ignore[assignment]
     spool.languages = languages  # type: ignore[attr-defined]
     return issue, problems + manifest.locate(linter.finish(spool), doc), doc
+
+
+_FORKS = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+SPLIT_FROM = 1000  # articles: below this a second process costs more than it saves
+
+
+def _check_split(path: str | Path):
+    """``_check_streamed`` over two processes: the manifest is scanned for where each article is
+    (``manifest.scan_streamed``), then this process builds, checks and spools the first half of
+    the articles while a forked one does the second half into a spool of its own; the halves are
+    joined in order. None when the manifest is not worth splitting or either half meets what only
+    the whole-document reading reports (the caller then reads it in one process)."""
+    scan = manifest.scan_streamed(path)
+    if scan is None or len(scan.spans) < max(2, SPLIT_FROM):
+        return None
+    half = len(scan.spans) // 2
+    spool, later = Spool(), Spool()  # both made before the fork: the worker writes into ``later``'s file
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_check_part, args=(scan, half, later, send), daemon=True)
+    try:
+        worker.start()
+    except Exception:  # noqa: BLE001 - e.g. a daemon process may not start one: read in one process
+        for end in (send, receive, spool, later):
+            end.close()
+        return None
+    try:
+        with _gc_paused():
+            send.close()
+            linter = lint.Linter(scan.issue)
+            languages: list[str] = []
+            try:
+                found = manifest.build_articles(scan, 0, half, _spooling(spool, linter, languages))
+            except manifest.Unstreamable:
+                found = None
+            part = receive.recv() if found is not None else None  # else the worker is stopped below
+        if part is not None:
+            worker.join()
+    except (EOFError, OSError):
+        part = None
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
+    if found is None or part is None:
+        spool.close()
+        later.close()
+        return None
+    more_found, state, more_languages, offsets = part
+    later.adopt(offsets)
+    spool.extend(later)
+    later.close()
+    linter.merge(state)
+    languages.extend(lang for lang in more_languages if lang not in languages)
+    problems = scan.before + found + more_found + scan.after
+    if any(problem.severity == "error" for problem in problems):
+        spool.close()
+        return None  # as load_streamed: the whole-document reading reports errors with their context
+    issue = scan.issue
+    issue.articles = spool  # type: ignore[assignment]
+    spool.languages = languages  # type: ignore[attr-defined]
+    return issue, manifest.locate(problems, scan.doc) + manifest.locate(linter.finish(spool), scan.doc), scan.doc
+
+
+def _check_part(scan, first: int, spool: Spool, send) -> None:
+    """The forked half of ``_check_split``: articles ``first`` to the end, spooled into ``spool``;
+    sends back their problems, the Linter's state, their languages and the spool's offsets (or
+    None: the parent then reads the whole manifest itself)."""
+    try:
+        linter = lint.Linter(scan.issue, later_dois=True)
+        languages: list[str] = []
+        gc.disable()
+        found = manifest.build_articles(scan, first, len(scan.spans), _spooling(spool, linter, languages))
+        send.send((found, linter.state(), languages, spool.offsets()))
+    except BaseException:  # noqa: BLE001 - any failure: the parent reads in one process
+        with contextlib.suppress(Exception):
+            send.send(None)
+    finally:
+        send.close()
+
+
+def _spooling(spool: Spool, linter: lint.Linter, languages: list[str]):
+    """The sink that checks, notes the languages of and spools each article as it is read."""
+    def sink(issue: Issue, index: int, article) -> None:
+        linter.add(index, article)
+        languages.extend(lang for lang in article.languages if lang not in languages)
+        spool.append(article)
+    return sink
 
 
 def _close(issue: Issue | None) -> None:
@@ -269,6 +364,11 @@ def _relocated(problems: list[Problem], old: Path, new: Path) -> list[Problem]:
     return [replace(p, file=str(new)) if p.file == str(old) else p for p in problems]
 
 
+def _workers(jobs: int | None, tasks: int) -> int:
+    """Worker processes for ``tasks`` tasks when asked for ``jobs`` (0 or None: every usable CPU)."""
+    return min(usable_cpus() if not jobs else max(1, jobs), tasks)
+
+
 def usable_cpus() -> int:
     """The CPUs this process may run on (its affinity mask where the system has one)."""
     if hasattr(os, "sched_getaffinity"):
@@ -329,7 +429,7 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     uses all CPUs unless told otherwise.
     """
     report = BuildReport(Path(path), Path(out_dir))
-    issue, report.problems, doc = _check_streamed(path)
+    issue, report.problems, doc = _check_streamed(path, split=jobs != 1 and _workers(jobs, 2) > 1)
     try:
         if issue is None or has_errors(report.problems):
             return report
@@ -345,7 +445,7 @@ def _build(issue: Issue, doc, report: BuildReport, *, validate: bool, jobs: int 
     # and then once per language of the issue, all in one task
     tasks: list[tuple[formats.Format, list[str | None] | None]] = [
         (fmt, [None, *issue_languages(issue)] if fmt.per_language else None) for fmt in formats.registered()]
-    workers = min(usable_cpus() if not jobs else max(1, jobs), len(tasks))
+    workers = _workers(jobs, len(tasks))
     if workers <= 1:
         for fmt, langs in tasks:
             _publish_task(fmt, _produce_task(fmt, langs, issue, validate), doc, report, validate=validate)

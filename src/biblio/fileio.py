@@ -92,6 +92,30 @@ class Spool(Sequence):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
+    def offsets(self) -> array:
+        """Where each item ends in the file (after writing what is pending): what ``adopt``
+        takes in the process that shares this spool's file with a forked writer."""
+        self._flush()
+        return self._offsets
+
+    def adopt(self, offsets: array) -> None:
+        """Take the items a forked process wrote into this spool's (shared) file."""
+        self._offsets = array("q", offsets)
+        self._recent.clear()
+
+    def extend(self, other: Spool) -> None:
+        """Append ``other``'s items (copied file to file, never unpickled)."""
+        self._flush()
+        base, size = self._offsets[-1], other._offsets[-1]
+        done = 0
+        while done < size:
+            chunk = os.pread(other._fd, min(1 << 24, size - done), done)
+            if not chunk:
+                raise OSError("the spool file ended early")
+            os.pwrite(self._fd, chunk, base + done)
+            done += len(chunk)
+        self._offsets.extend(base + end for end in other._offsets[1:])
+
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
             return [self[number] for number in range(*index.indices(len(self)))]

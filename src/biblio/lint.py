@@ -30,20 +30,20 @@ def _each(check: Callable[[int, Article], list[Problem]]) -> Rule:
     return rule
 
 
-def _article_dois(issue: Issue, seen: dict[str, int], index: int, article: Article) -> list[Problem]:
+def _article_dois(issue: Issue, seen: dict[str, int], index: int, doi: str | None) -> list[Problem]:
     """One article's DOI against the journal's prefix and the DOIs ``seen`` before it (updated)."""
-    if not article.doi:
+    if not doi:
         return []
     problems: list[Problem] = []
-    key = ids.doi_key(article.doi)
+    key = ids.doi_key(doi)
     if key in seen:
-        problems.append(Problem("doi.duplicate", "error", f"the DOI {article.doi} is also used by "
+        problems.append(Problem("doi.duplicate", "error", f"the DOI {doi} is also used by "
                                 f"article {seen[key] + 1}; every article needs its own DOI",
                                 path=_article_path(index, "doi")))
     seen.setdefault(key, index)
     prefix = issue.journal.doi_prefix
-    if prefix and ids.doi_prefix(article.doi) != prefix:
-        problems.append(Problem("doi.prefix", "error", f"the DOI {article.doi} does not start with the "
+    if prefix and ids.doi_prefix(doi) != prefix:
+        problems.append(Problem("doi.prefix", "error", f"the DOI {doi} does not start with the "
                                 f"journal's prefix {prefix}; Crossref will refuse it from this depositor",
                                 path=_article_path(index, "doi")))
     return problems
@@ -53,7 +53,7 @@ def dois(issue: Issue) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, article in enumerate(issue.articles):
-        problems += _article_dois(issue, seen, index, article)
+        problems += _article_dois(issue, seen, index, article.doi)
     if issue.doi and ids.doi_key(issue.doi) in seen:
         problems.append(Problem("doi.duplicate", "error", "the issue DOI is also an article's DOI",
                                 path="issue.doi"))
@@ -398,17 +398,23 @@ class Linter:
     list makes ``finish`` read the articles again, to name those it fits better.
     """
 
-    def __init__(self, issue: Issue):
+    def __init__(self, issue: Issue, *, later_dois: bool = False):
+        """``later_dois``: keep the articles' DOIs for the Linter this one is merged into, which
+        checks them against the DOIs it has seen (a part of the issue, read in another process)."""
         self.issue = issue
         self.found: dict[Rule, list[Problem]] = {rule: [] for rule in RULES}
         self.seen: dict[str, int] = {}  # DOI key -> first article with it
         self.flagged: list[tuple[int, str, list[str], list[set[str]]]] = []  # unrelated keyword lists
         self.lacking: dict[str, list[int]] = {key: [] for key in _MISSING_FACTS}
         self.count = 0
+        self.later_dois: list[tuple[int, str | None]] | None = [] if later_dois else None
 
     def add(self, index: int, article: Article) -> None:
         self.count += 1
-        self.found[dois].extend(_article_dois(self.issue, self.seen, index, article))
+        if self.later_dois is not None:
+            self.later_dois.append((index, article.doi))
+        else:
+            self.found[dois].extend(_article_dois(self.issue, self.seen, index, article.doi))
         for rule, check in _PER_ARTICLE.items():
             self.found[rule].extend(check(index, article))
         self.add_keywords(index, article)
@@ -426,6 +432,22 @@ class Linter:
             keyword_stems = [_stems(word) for word in words]
             if _related_count(keyword_stems, text) / len(keyword_stems) < 1 / 3:
                 self.flagged.append((index, lang, words, keyword_stems))
+
+    def state(self) -> tuple:
+        """What ``merge`` needs, picklable (to send from the process that read a part)."""
+        return ([self.found[rule] for rule in RULES], self.flagged, self.lacking, self.count, self.later_dois)
+
+    def merge(self, state: tuple) -> None:
+        """Take in the ``state`` of a Linter given the articles that follow this one's."""
+        found, flagged, lacking, count, later_dois = state
+        for rule, problems in zip(RULES, found):
+            self.found[rule].extend(problems)
+        for index, doi in later_dois or ():
+            self.found[dois].extend(_article_dois(self.issue, self.seen, index, doi))
+        self.flagged.extend(flagged)
+        for key, indexes in lacking.items():
+            self.lacking[key].extend(indexes)
+        self.count += count
 
     def finish(self, articles) -> list[Problem]:
         """The problems in rule order; ``articles`` is read once more only for flagged keywords."""

@@ -631,10 +631,12 @@ class _Streamer:
     """Reads a JSON manifest one top-level value and one article at a time, keeping the
     positions the lazy locator would index (so problems are located without the text)."""
 
-    def __init__(self, path: str | FsPath, sink) -> None:
+    def __init__(self, path: str | FsPath, sink, *, scan: bool = False) -> None:
         from .yamlsource import _JSON  # the lazy reading's decoder: same numbers, same refusals
 
         self.decode = _JSON.raw_decode
+        self.scan = scan  # only find where each article is (``scan_streamed``), build none
+        self.article_problems: list[Problem] = []
         self.path = path
         self.sink = sink
         self.stream = open(path, "rb")  # noqa: SIM115 - closed in run()
@@ -732,8 +734,9 @@ class _Streamer:
             self.pos = value_start
             if key == "articles" and self.buf[value_start] == "[":
                 issue, pattern_ok = self._early(data, found)
+                self.pattern_ok = pattern_ok
                 entry = keys[key] = self.mark(value_start, value_start)
-                items[entry] = self._articles(issue, pattern_ok, found)
+                items[entry] = self.items_entry = self._articles(issue, pattern_ok, found)
                 self.marks[entry][1] = self.base + self.pos
                 self.marks[entry][3] = self.at(self.pos)[0]
                 data[key] = None
@@ -752,9 +755,12 @@ class _Streamer:
         if top is _INVALID or self.reader.problems:
             raise _Unstreamable
         issue.settings = top.get("settings")
+        self.before_articles = len(found)
         found += _settings_problems(issue, self.pending)  # type: ignore[arg-type]
         if any(problem.severity == "error" for problem in found):
             raise _Unstreamable
+        if self.scan:
+            self.issue, self.found, self.pattern_ok = issue, found, self.pattern_ok
         locator = _JsonLocator("")
         locator.keys, locator.key_entries, locator.items = keys, key_entries, items
         for entry in self.marks:
@@ -777,6 +783,13 @@ class _Streamer:
         value, end = self.decode(self.buf, self.pos)
         self.buf[_WS.match(self.buf, end).end()]  # what follows too: a number is not cut short
         return value, end
+
+    def _skip(self) -> tuple[None, int]:
+        """Where the value at ``pos`` ends, decoded by the plain C decoder and let go (a scan
+        only needs the end; ``build_articles`` decodes it again, with every check)."""
+        end = _PLAIN_JSON.raw_decode(self.buf, self.pos)[1]
+        self.buf[_WS.match(self.buf, end).end()]  # what follows too: a number is not cut short
+        return None, end
 
     def _early(self, data: dict, found: list[Problem]):
         """The journal and the issue, read before the articles that need them (DOIs from the pattern)."""
@@ -806,10 +819,12 @@ class _Streamer:
                 next_char = self.skip()
             if next_char == "":
                 raise _Unstreamable
-            item, end = self.attempt(self._value)
+            item, end = self.attempt(self._skip if self.scan else self._value)
             index = len(entries)
             entries.append(self.mark(self.pos, end))
             self.pos = end
+            if self.scan:
+                continue
             article = self.reader.value(item, kind, ("articles", index))
             del item
             if article is _INVALID or self.reader.problems:
@@ -824,6 +839,81 @@ class _Streamer:
             raise _Unstreamable  # no articles: the whole-document reading reports it
         self.pos += 1
         return entries
+
+
+_PLAIN_JSON = json.JSONDecoder()
+
+
+@dataclasses.dataclass
+class StreamScan:
+    """A JSON manifest read except for its articles, which are only located (``scan_streamed``):
+    the issue (journal, issue, settings), the problems before and after the articles, each
+    article's byte range in the file, and the document for positions."""
+
+    path: str
+    issue: Issue
+    before: list[Problem]  # found before the articles (the DOI pattern)
+    after: list[Problem]  # found after them (the settings)
+    spans: list[tuple[int, int]]
+    pattern_ok: bool
+    doc: Located
+
+
+def scan_streamed(path: str | FsPath) -> StreamScan | None:
+    """The first step of a load split over processes: read everything but the articles' content,
+    which ``build_articles`` then turns into the model, a range of articles per process.
+
+    None when ``load_streamed`` would return None for a reason found here (not JSON, a mistake
+    outside the articles, the articles before the journal and the issue).
+    """
+    if not str(path).endswith(".json"):
+        return None
+    try:
+        streamer = _Streamer(path, None, scan=True)
+        _, _, doc = streamer.run()
+        with open(path, "rb") as stream:
+            shift = len(codecs.BOM_UTF8) if stream.read(3) == codecs.BOM_UTF8 else 0
+    except (_Unstreamable, _RepeatedKeyError, OSError, RecursionError, UnicodeError):
+        return None
+    entry = streamer.items_entry
+    spans = [(streamer.marks[mark][2] + shift, streamer.marks[mark][3] + shift) for mark in entry]
+    return StreamScan(str(path), streamer.issue, streamer.found[:streamer.before_articles],
+                      streamer.found[streamer.before_articles:], spans, streamer.pattern_ok, doc)
+
+
+class Unstreamable(Exception):
+    """``build_articles`` met something only the whole-document reading can report."""
+
+
+def build_articles(scan: StreamScan, first: int, stop: int, sink) -> list[Problem]:
+    """Articles ``first`` to ``stop - 1`` of a scanned manifest into the model, each handed to
+    ``sink(issue, index, article)`` as ``load_streamed`` hands them; their problems (not yet
+    located: ``locate`` with ``scan.doc``). Raises ``Unstreamable`` where ``load_streamed``
+    would have returned None."""
+    from .yamlsource import _JSON
+
+    reader = _Reader(_PendingDoc())  # type: ignore[arg-type]
+    kind = Object(name="Article")
+    found: list[Problem] = []
+    try:
+        with open(scan.path, "rb") as stream:
+            for index in range(first, stop):
+                start, end = scan.spans[index]
+                stream.seek(start)
+                item = _JSON.decode(stream.read(end - start).decode("utf-8"))
+                article = reader.value(item, kind, ("articles", index))
+                del item
+                if article is _INVALID or reader.problems:
+                    raise Unstreamable
+                _set_article_originals(article)
+                problems = _assign_doi(scan.issue, index, article, reader.doc, scan.pattern_ok)
+                if problems and problems[0].severity == "error":
+                    raise Unstreamable
+                found += problems
+                sink(scan.issue, index, article)
+    except (ValueError, _RepeatedKeyError, OSError, RecursionError) as error:
+        raise Unstreamable from error
+    return found
 
 
 def load_streamed(path: str | FsPath, sink) -> tuple[Issue, list[Problem], Located] | None:
