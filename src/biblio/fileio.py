@@ -106,6 +106,7 @@ class Spool(Sequence):
     def extend(self, other: Spool) -> None:
         """Append ``other``'s items (copied file to file, never unpickled)."""
         self._flush()
+        other._flush()
         base, size = self._offsets[-1], other._offsets[-1]
         done = 0
         while done < size:
