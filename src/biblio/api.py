@@ -270,9 +270,8 @@ def _produce_languages(fmt: formats.Format, issue: Issue, langs: list[str | None
     format's ``write_many`` reads the articles once for all of them (each reading of a spooled
     article costs as much as writing it), else ``write`` runs once per language."""
     def write(staging: Path) -> list[tuple[list[Path], list[Problem]]]:
-        write_many = getattr(fmt, "write_many", None)
-        if write_many is not None:
-            return write_many(issue, staging, langs)
+        if fmt.write_many is not None:
+            return fmt.write_many(issue, staging, langs)
         return [fmt.write(issue, staging, lang=lang) for lang in langs]
     return _staged(write, fmt, validate=validate)
 
