@@ -21,7 +21,7 @@ from lxml import etree
 
 from .. import derive, ids
 from ..fileio import read_head
-from ..model import Article, Contributor, Issue, PartialDate
+from ..model import Article, Contributor, Issue, PartialDate, Reference
 from ..problems import Problem, article_numbers
 from . import xmltools
 from .xmltools import Element
@@ -67,6 +67,44 @@ def next_timestamp() -> int:
 
 def _q(name: str, namespace: str = NS) -> str:
     return f"{{{namespace}}}{name}"
+
+
+def _citation_values(reference: Reference) -> list[tuple[str, str, str | None]]:
+    """What a ``citation`` holds, in order: (element, value, the reference's field it comes from;
+    None where a note would not point at it)."""
+    values = []
+    if reference.container:
+        values.append(("journal_title", reference.container, "container"))
+    if reference.authors:
+        values.append(("author", reference.authors[0].split(",")[0].strip(), "authors"))
+    if reference.volume:
+        values.append(("volume", reference.volume, "volume"))
+    if reference.issue:
+        values.append(("issue", reference.issue, "issue"))
+    if reference.pages:
+        values.append(("first_page", reference.pages.split("-")[0].split("–")[0].strip(), "pages"))
+    if reference.year:
+        values.append(("cYear", reference.year, "year"))
+    if reference.doi:
+        values.append(("doi", reference.doi, None))
+    if reference.title:
+        values.append(("article_title", reference.title, "title"))
+    if reference.text:
+        values.append(("unstructured_citation", reference.text, "text"))
+    return values
+
+
+def _citation_text(key: str, kind: str, values: list[tuple[str, str, str | None]], level: int) -> str | None:
+    """The ``citation`` element written at ``level`` in one go, or None when a value needs cleaning or
+    escaping (then the builder takes the careful way): references are most of a deposit's elements."""
+    if xmltools.needs_escaping("".join([value for _, value, _ in values])) or level + 1 >= xmltools.DEEPEST:
+        return None
+    outer, inner = xmltools.indents(level, 2)
+    start = f'{outer}<citation key="{key}" type="{kind}"' if kind else f'{outer}<citation key="{key}"'
+    if not values:
+        return start + "/>\n"
+    lines = [f"{inner}<{name}>{value}</{name}>\n" for name, value, _ in values]
+    return f"{start}>\n{''.join(lines)}{outer}</citation>\n"
 
 
 _CITATION_TAGS = {name: _q(name) for name in (
@@ -390,35 +428,23 @@ class _Deposit(xmltools.Builder):
             return
         citations = self.sub(element, "citation_list")
         leaf = self.leaf
+        level = citations.level + 1
         dropped_extra = dropped_more = False
         for number, reference in enumerate(article.references):
-            ref_path = f"{path}.references[{number}]"
             key = f"ref{number + 1}"  # unique by position; the printed label stays in the text
             kind = reference.type if reference.type in CITATION_TYPES else ""
             if reference.type and not kind:
                 self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
-                          "the citation is deposited without a type", f"{ref_path}.type", "warning")
-            citation = self.node(citations, _CITATION, {"key": key, "type": kind} if kind else {"key": key})
-            if reference.container:
-                leaf(citation, _CITATION_TAGS["journal_title"], reference.container, f"{ref_path}.container")
-            if reference.authors:
-                leaf(citation, _CITATION_TAGS["author"], reference.authors[0].split(",")[0].strip(),
-                     f"{ref_path}.authors")
-            if reference.volume:
-                leaf(citation, _CITATION_TAGS["volume"], reference.volume, f"{ref_path}.volume")
-            if reference.issue:
-                leaf(citation, _CITATION_TAGS["issue"], reference.issue, f"{ref_path}.issue")
-            if reference.pages:
-                leaf(citation, _CITATION_TAGS["first_page"], reference.pages.split("-")[0].split("–")[0].strip(),
-                     f"{ref_path}.pages")
-            if reference.year:
-                leaf(citation, _CITATION_TAGS["cYear"], reference.year, f"{ref_path}.year")
-            if reference.doi:
-                leaf(citation, _CITATION_TAGS["doi"], reference.doi, "")
-            if reference.title:
-                leaf(citation, _CITATION_TAGS["article_title"], reference.title, f"{ref_path}.title")
-            if reference.text:
-                leaf(citation, _CITATION_TAGS["unstructured_citation"], reference.text, f"{ref_path}.text")
+                          "the citation is deposited without a type", f"{path}.references[{number}].type", "warning")
+            values = _citation_values(reference)
+            written = _citation_text(key, kind, values, level)
+            if written is not None:
+                citations.children.append(written)
+            else:
+                ref_path = f"{path}.references[{number}]"
+                citation = self.node(citations, _CITATION, {"key": key, "type": kind} if kind else {"key": key})
+                for name, value, field in values:
+                    leaf(citation, _CITATION_TAGS[name], value, f"{ref_path}.{field}" if field else "")
             if not dropped_extra and (reference.language or reference.publisher or reference.url):
                 self.drop("the language, publisher and URL of references", index)
                 dropped_extra = True

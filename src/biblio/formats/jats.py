@@ -307,7 +307,12 @@ class _Writer(xmltools.Builder):
     def references(self, back: Element, article: Article, path: str) -> None:
         ref_list = self.sub(back, "ref-list")
         leaf = self.leaf
+        level = ref_list.level + 1
         for number, reference in enumerate(article.references):
+            written = _ref_text(reference, number, level)
+            if written is not None:
+                ref_list.children.append(written)
+                continue
             ref_path = f"{path}.references[{number}]"
             attrib = {"id": f"r{number + 1}"}
             if reference.language:
@@ -340,8 +345,7 @@ class _Writer(xmltools.Builder):
         if not (details or reference.doi or reference.url):
             leaf(citation, "comment", "no details given", path)
 
-    # Once a faster lxml path beside this one; every value is now checked as it is added, so
-    # there is one way (the name stays for the tests that compare the two).
+    # The name the tests comparing the fast way (``_ref_text``) with the careful one use.
     element_citation_careful = element_citation
 
     def report(self) -> None:
@@ -355,6 +359,50 @@ _STRUCTURED = operator.attrgetter("doi", "type", "authors", "title", "container"
                                   "pages", "publisher", "url")
 _CITATION_TAGS = ("article-title", "source", "year", "volume", "issue", "page-range", "publisher-name")
 _CITATION_FIELDS = operator.attrgetter("title", "container", "year", "volume", "issue", "pages", "publisher")
+_REFERENCE_VALUES = operator.attrgetter("label", "text", "language", "doi", "url")
+
+
+def _ref_text(reference: Reference, number: int, level: int) -> str | None:
+    """The ``<ref>`` that ``_Writer.references`` builds, written at ``level`` in one go, or None when
+    one of its values needs cleaning or escaping (then the builder takes the careful way).
+
+    A fifth of an article's elements are in its references; writing them straight to text
+    this way takes a fraction of the builder's time.
+    """
+    label, text, language, doi, url = _REFERENCE_VALUES(reference)
+    kind = _JATS_TYPE.get(reference.type or "", reference.type or "")
+    authors = reference.authors
+    fields = _CITATION_FIELDS(reference)
+    values = "".join([kind, label or "", text or "", language or "", doi or "", url or "", *authors,
+                      *(value for value in fields if value)])
+    if xmltools.needs_escaping(values) or level + 3 >= xmltools.DEEPEST:
+        return None
+    i0, i1, i2, i3 = xmltools.indents(level, 4)
+    out = [f'{i0}<ref id="r{number + 1}" xml:lang="{language}">\n' if language else f'{i0}<ref id="r{number + 1}">\n']
+    if label:
+        out.append(f"{i1}<label>{label}</label>\n")
+    if text:
+        out.append(f"{i1}<mixed-citation>{text}</mixed-citation>\n")
+    if not text or any(_STRUCTURED(reference)):
+        out.append(f'{i1}<element-citation publication-type="{kind}">\n' if kind else f"{i1}<element-citation>\n")
+        if authors:
+            out.append(f'{i2}<person-group person-group-type="author">\n')
+            out += [f"{i3}<string-name>{author}</string-name>\n" for author in authors]
+            out.append(f"{i2}</person-group>\n")
+        details = bool(authors)
+        for tag, value in zip(_CITATION_TAGS, fields):
+            if value:
+                out.append(f"{i2}<{tag}>{value}</{tag}>\n")
+                details = True
+        if doi:
+            out.append(f'{i2}<pub-id pub-id-type="doi">{doi}</pub-id>\n')
+        if url:
+            out.append(f"{i2}<uri>{url}</uri>\n")
+        if not (details or doi or url):
+            out.append(f"{i2}<comment>no details given</comment>\n")
+        out.append(f"{i1}</element-citation>\n")
+    out.append(f"{i0}</ref>\n")
+    return "".join(out)
 
 
 _PROLOGUE = f"<?xml version='1.0' encoding='UTF-8'?>\n{DOCTYPE}\n"

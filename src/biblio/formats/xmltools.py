@@ -9,6 +9,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, ClassVar, TextIO, TypeVar
@@ -96,7 +97,19 @@ def _indent(level: int) -> str:
     return _INDENTS[level] if level < _DEEP else _INDENTS[-1]
 
 
-_DEEP = len(_INDENTS)
+_DEEP = DEEPEST = len(_INDENTS)  # levels below this have their indentation at hand
+
+
+def indents(level: int, count: int) -> list[str]:
+    """The indentation of ``count`` levels from ``level`` on (all below ``DEEPEST``), for writers
+    that write a whole element to text at once."""
+    return _INDENTS[level:level + count]
+
+
+def needs_escaping(values: str) -> bool:
+    """Whether text or an attribute value (or several joined) needs cleaning or escaping: if not,
+    a writer may put it in its text as it is."""
+    return _attribute_work(values) is not None
 
 
 def _pretty(element: Element, out: list[str]) -> None:
@@ -289,10 +302,22 @@ def safe_parser() -> etree.XMLParser:
                            remove_blank_text=False)
 
 
+_parsers = threading.local()
+
+
+def _reused_parser() -> etree.XMLParser:
+    """This thread's ``safe_parser``: setting a parser up costs a third of parsing a JATS article,
+    and an lxml parser may parse one document after another (not two at once: one per thread)."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = safe_parser()
+    return parser
+
+
 def read_xml(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
     """Parse an XML file safely; a malformed file is a Problem with its line, not an exception."""
     try:
-        return etree.parse(str(path), safe_parser()), []
+        return etree.parse(str(path), _reused_parser()), []
     except etree.XMLSyntaxError as error:
         line, column = (error.position if error.position else (None, None))
         return None, [Problem("xml.syntax", "error", f"this is not well-formed XML: {error.msg}",
