@@ -97,8 +97,13 @@ _SPACES = re.compile(" {2,}")
 def one_line(text: str) -> str:
     """The text as one RIS value: runs of whitespace and line breaks made one space."""
     if text.isprintable():  # no control character, no whitespace but spaces: most values, checked fast
-        return (_SPACES.sub(" ", text) if "  " in text else text).strip()
+        return _one_printable_line(text)
     return _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def _one_printable_line(text: str) -> str:
+    """``one_line`` of a text known to be printable (checking again costs a scan of a long abstract)."""
+    return (_SPACES.sub(" ", text) if "  " in text else text).strip()
 
 
 def _without_control(text: str) -> str:
@@ -129,18 +134,22 @@ def _date_tag(date: PartialDate) -> str:
     return f"{date.year:04d}/{month}/{day}/"
 
 
+_ROLE_TAGS = {"author": "AU", "editor": "A2", "translator": "A4"}
+
+
 @dataclass
 class _Writer:
     issue: Issue
     lang: str | None
     problems: list[Problem] = field(default_factory=list)
-    not_carried: dict[str, dict[int, None]] = field(default_factory=dict)  # an ordered set per kind
+    not_carried: textfiles.NotCarried = field(default_factory=textfiles.NotCarried)
+    dropped: list[str] = field(default_factory=list)  # what the record being made leaves out
     dated_from_issue: list[int] = field(default_factory=list)
     seen: set[Problem] = field(default_factory=set)  # self.problems as a set: checks must not scan the list
     issue_parts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
-    def drop(self, what: str, index: int) -> None:
-        self.not_carried.setdefault(what, {})[index] = None
+    def drop(self, what: str) -> None:
+        self.dropped.append(what)
 
     def add(self, problems: list[Problem]) -> None:
         self.problems.extend(problems)
@@ -161,47 +170,42 @@ class _Writer:
                       path)
         return one_line(text)
 
+    def field(self, text: str | None, index: int, where: str = "") -> str:
+        """``value`` of an article's text; its path (``articles[3].titles``) is made only for a warning."""
+        if text is None:
+            return ""
+        if text.isprintable():  # as one_line, checked once: no path, no call
+            return (_SPACES.sub(" ", text) if "  " in text else text).strip()
+        return self.value(text, f"articles[{index}]{where}")
+
     def record(self, index: int) -> list[str]:
         issue, article = self.issue, self.issue.articles[index]
-        path = f"articles[{index}]"
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
         self.add(shown.problems)
+        self.dropped = []
+        field = self.field
         lines = ["TY  - JOUR"]
-
-        def tag(name: str, text: str | None, where: str = path) -> None:
-            value = self.value(text, where)
-            if value:
-                lines.append(f"{name}  - {value}")
-
-        tag("TI", shown.title, f"{path}.titles")
+        title = field(shown.title, index, ".titles")
+        if title:
+            lines.append("TI  - " + title)
         people: dict[str, list[str]] = {"AU": [], "A2": [], "A4": []}
         for number, (contributor, name) in enumerate(shown.authors):
-            where = f"{path}.contributors[{number}]"
-            ris_tag = {"author": "AU", "editor": "A2", "translator": "A4"}.get(contributor.role)
+            ris_tag = _ROLE_TAGS.get(contributor.role)
             if ris_tag is None:
-                self.drop(f"{contributor.role}s (RIS has authors, editors and translators)", index)
+                self.drop(f"{contributor.role}s (RIS has authors, editors and translators)")
                 continue
-            people[ris_tag].append(self.person(contributor, name, shown.lang, where))
+            people[ris_tag].append(self.person(contributor, name, shown.lang, index, number))
         for ris_tag, names in people.items():
             for value in names:
                 if value:
                     lines.append(f"{ris_tag}  - {value}")
         lines += self.issue_lines("journal", shown)
         if shown.abstract and shown.abstract.isprintable():  # one paragraph, nothing to remove: the usual
-            line = one_line(shown.abstract)
+            line = _one_printable_line(shown.abstract)
             if line:
-                lines.append(f"AB  - {line}")
+                lines.append("AB  - " + line)
         elif shown.abstract:
-            self.value(shown.abstract, f"{path}.abstracts")  # reports control characters
-            paragraphs = abstract_lines(shown.abstract)
-            if paragraphs:
-                lines.append(f"AB  - {paragraphs[0]}")
-                for paragraph in paragraphs[1:]:
-                    lines += ["", paragraph]
-            if len(paragraphs) < len([p for p in derive.paragraphs(shown.abstract) if one_line(p)]):
-                self.warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line "
-                          "('XX - …'), so it continues the paragraph before it instead of starting a line",
-                          f"{path}.abstracts", "info")
+            self.abstract(shown.abstract, index, lines)
         date, from_issue = derive.publication_date(issue, article)
         if date.month is not None:
             lines.append(f"DA  - {_date_tag(date)}")
@@ -211,21 +215,43 @@ class _Writer:
         lines += self.issue_lines("volume", shown)
         pages = article.pages
         if pages:
-            tag("SP", pages.first or pages.article_number, f"{path}.pages")
+            self.tag(lines, "SP", pages.first or pages.article_number, index, ".pages")
             if pages.first:
-                tag("EP", pages.last, f"{path}.pages.last")
-            tag("C7", pages.article_number, f"{path}.pages.article_number")
-        tag("DO", article.doi, f"{path}.doi")
+                self.tag(lines, "EP", pages.last, index, ".pages.last")
+            self.tag(lines, "C7", pages.article_number, index, ".pages.article_number")
+        self.tag(lines, "DO", article.doi, index, ".doi")
         lines += self.issue_lines("issns", shown)
-        tag("UR", derive.landing_page(issue, index), f"{path}.url")
-        tag("LA", shown.lang)
+        self.tag(lines, "UR", derive.landing_page(issue, index), index, ".url")
+        self.tag(lines, "LA", shown.lang, index)
         lines += self.issue_lines("publisher", shown)
-        self.keywords(shown.keywords, index, path)
-        for keyword in shown.keywords:
-            tag("KW", keyword, f"{path}.keywords")
+        if shown.keywords:
+            self.keywords(shown.keywords, index)
+            for keyword in shown.keywords:
+                value = field(keyword, index, ".keywords")
+                if value:
+                    lines.append("KW  - " + value)
         lines.append("ER  - ")
-        self.not_carried_by(article, index, shown)
+        self.not_carried_by(article, shown)
+        self.not_carried.add(index, self.dropped)
         return lines
+
+    def tag(self, lines: list[str], name: str, text: str | None, index: int, where: str = "") -> None:
+        value = self.field(text, index, where)
+        if value:
+            lines.append(f"{name}  - {value}")
+
+    def abstract(self, text: str, index: int, lines: list[str]) -> None:
+        """An abstract with paragraphs or characters to remove: a line per paragraph, blank lines between."""
+        path = f"articles[{index}].abstracts"
+        self.value(text, path)  # reports control characters
+        paragraphs = abstract_lines(text)
+        if paragraphs:
+            lines.append(f"AB  - {paragraphs[0]}")
+            for paragraph in paragraphs[1:]:
+                lines += ["", paragraph]
+        if len(paragraphs) < len([p for p in derive.paragraphs(text) if one_line(p)]):
+            self.warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line "
+                      "('XX - …'), so it continues the paragraph before it instead of starting a line", path, "info")
 
     def issue_lines(self, part: str, shown: derive.Localized) -> list[str]:
         """Lines that depend only on the issue and the record's language (journal, volume, ISSNs,
@@ -253,52 +279,54 @@ class _Writer:
                       ] if journal.publisher else []
         return [f"{name}  - {value}" for name, value in values if value]
 
-    def person(self, contributor: Contributor, name: PersonName | None, lang: str, path: str) -> str:
+    def person(self, contributor: Contributor, name: PersonName | None, lang: str, index: int, number: int) -> str:
+        where = f".contributors[{number}]"
         if name is None:  # a group author: as it is, without a comma
-            value = self.value(derive.pick(contributor.organization, lang)[0], f"{path}.organization")
+            value = self.field(derive.pick(contributor.organization, lang)[0], index, f"{where}.organization")
             if "," in value:
                 self.warn("ris.name-comma", f"the group author '{value}' has a comma: RIS readers take the part "
-                          "before it for a family name and the rest for a given name", path)
+                          "before it for a family name and the rest for a given name", f"articles[{index}]{where}")
             return value
-        family, given = self.value(name.family, f"{path}.names"), self.value(name.given, f"{path}.names")
+        family, given = self.field(name.family, index, f"{where}.names"), self.field(name.given, index, f"{where}.names")
         if not family:
             return given
         if "," in family:
             self.warn("ris.name-comma", f"the family name '{family}' has a comma: RIS readers split a name at its "
-                      "first comma, so they will read a wrong family name", path)
+                      "first comma, so they will read a wrong family name", f"articles[{index}]{where}")
         return f"{family}, {given}" if given else f"{family},"
 
-    def keywords(self, keywords: list[str], index: int, path: str) -> None:
-        if any(";" in keyword for keyword in keywords):
+    def keywords(self, keywords: list[str], index: int) -> None:
+        if ";" in "".join(keywords):  # one search instead of one per keyword
             self.warn("ris.keyword-separator", "a keyword has a ';': Zotero and biblio read it as two keywords",
-                      f"{path}.keywords")
+                      f"articles[{index}].keywords")
         if len(keywords) == 1 and "," in keywords[0]:
             self.warn("ris.keyword-separator", "the only keyword has a comma: Zotero splits a lone keyword at "
-                      "commas", f"{path}.keywords", "info")
+                      "commas", f"articles[{index}].keywords", "info")
 
-    def not_carried_by(self, article: Article, index: int, shown: derive.Localized) -> None:
-        want = shown.lang
-        title_lang = want if want in article.titles.texts else next(iter(article.titles.languages), want)
-        abstract_lang = want if want in article.abstracts.texts else next(iter(article.abstracts.languages), want)
-        keywords_lang = want if want in article.keywords else next(iter(article.keywords), want)
-        if (any(lang != title_lang for lang in article.titles.texts)
-                or any(lang != abstract_lang for lang in article.abstracts.texts)
-                or any(lang != keywords_lang for lang in article.keywords)):
-            self.drop("titles, abstracts and keywords in other languages (a record holds one language; each "
-                      "language gets a file of its own)", index)
-        if want != article.language:
-            self.drop("the language the article is written in (LA gives the language of the record)", index)
+    def not_carried_by(self, article: Article, shown: derive.Localized) -> None:
+        """What of the article the record leaves out, in the order ``report`` names the kinds."""
+        drop = self.dropped.append
+        if len(article.titles.texts) > 1 or len(article.abstracts.texts) > 1 or len(article.keywords) > 1:
+            drop("titles, abstracts and keywords in other languages (a record holds one language; each "
+                 "language gets a file of its own)")
+        if shown.lang != article.language:
+            drop("the language the article is written in (LA gives the language of the record)")
         for contributor in article.contributors:
-            if len(contributor.names) > 1 or (contributor.organization and len(contributor.organization.texts) > 1):
-                self.drop("author names in other languages and scripts", index)
-            if any(name.order == "family-first" for name in contributor.names.values()):
-                self.drop("the printed order of names (family name first)", index)
-            for present, what in ((contributor.orcid, "ORCID iDs"), (contributor.affiliations, "affiliations"),
-                                  (contributor.email or contributor.corresponding,
-                                   "e-mail addresses and the corresponding author"),
-                                  (contributor.credit, "CRediT roles")):
-                if present:
-                    self.drop(what, index)
+            names = contributor.names
+            if len(names) > 1 or (contributor.organization and len(contributor.organization.texts) > 1):
+                drop("author names in other languages and scripts")
+            for name in names.values():
+                if name.order == "family-first":
+                    drop("the printed order of names (family name first)")
+                    break
+            if contributor.orcid:
+                drop("ORCID iDs")
+            if contributor.affiliations:
+                drop("affiliations")
+            if contributor.email or contributor.corresponding:
+                drop("e-mail addresses and the corresponding author")
+            if contributor.credit:
+                drop("CRediT roles")
         dates = article.dates
         for present, what in ((article.funding, "funding"), (article.references, "references"),
                               (article.section, "the section"), (article.citations, "in-text citation numbers"),
@@ -308,7 +336,7 @@ class _Writer:
                               (dates.online and not dates.published,
                                "that the date is the online one (DA reads back as the print date)")):
             if present:
-                self.drop(what, index)
+                drop(what)
 
     def report(self) -> None:
         issue, journal = self.issue, self.issue.journal

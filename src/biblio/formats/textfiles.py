@@ -147,3 +147,38 @@ def write_text_files(paths: list[Path | None],
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class NotCarried:
+    """What a writer leaves out, by kind, with the articles that have it.
+
+    An ordered set per kind cost a dict operation per kind per article, twenty for a rich
+    article; here an article costs one, as articles that leave out the same kinds share a
+    list. ``items`` gives what the ordered sets gave: the kinds in the order first met (an
+    unordered collection of kinds, for writers that sort them, in no particular order), each
+    with its articles in increasing order (the order writers record them in).
+    """
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, ...] | frozenset[str], list[int]] = {}
+
+    def add(self, index: int, kinds: list[str] | set[str]) -> None:
+        if not kinds:
+            return
+        key = frozenset(kinds) if isinstance(kinds, (set, frozenset)) else tuple(dict.fromkeys(kinds))
+        group = self.groups.get(key)
+        if group is None:
+            self.groups[key] = [index]
+        else:
+            group.append(index)
+
+    def items(self) -> list[tuple[str, list[int]]]:
+        first: dict[str, tuple[int, int]] = {}
+        indexes: dict[str, set[int]] = {}
+        for kinds, group in self.groups.items():
+            for position, kind in enumerate(kinds):
+                met = (group[0], position)
+                if kind not in first or met < first[kind]:
+                    first[kind] = met
+                indexes.setdefault(kind, set()).update(group)
+        return [(kind, sorted(indexes[kind])) for kind in sorted(first, key=first.__getitem__)]

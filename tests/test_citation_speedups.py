@@ -1,0 +1,41 @@
+"""The shortcuts the citation writers take for speed give what the plain code gave."""
+
+import random
+
+import pytest
+
+from biblio.formats import bibtex, ris, textfiles
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_not_carried_groups_give_what_ordered_sets_gave(seed):
+    rng = random.Random(seed)
+    kinds = [f"kind {n}" for n in range(8)]
+    ordered: dict[str, dict[int, None]] = {}
+    grouped = textfiles.NotCarried()
+    for index in range(rng.randint(0, 40)):
+        met = [rng.choice(kinds) for _ in range(rng.randint(0, 6))]  # repeats, as writers drop per person
+        for what in met:
+            ordered.setdefault(what, {})[index] = None
+        grouped.add(index, met)
+    assert grouped.items() == [(what, list(indexes)) for what, indexes in ordered.items()]
+
+
+def test_not_carried_takes_unordered_kinds():
+    grouped = textfiles.NotCarried()
+    grouped.add(0, {"b", "a"})
+    grouped.add(2, {"a"})
+    assert sorted(grouped.items()) == [("a", [0, 2]), ("b", [0])]
+
+
+@pytest.mark.parametrize("text", ["a  b", " a\tb ", "a\n\nb", "a\x0bb", "a\xa0 b", "a\u2028b", "x\x01  y", "", "  "])
+def test_bibtex_squash_as_the_regular_expression_does(text):
+    assert bibtex.squash(text) == bibtex._SPACE.sub(" ", text).strip()
+
+
+@pytest.mark.parametrize("text", ["a  b", "a\tb", "a\u2028b", "a\x7fb", "a\xa0b", " x "])
+def test_ris_one_line_of_printable_text(text):
+    expected = ris._BREAKS.sub(" ", ris._CONTROL.sub("", text)).strip()
+    assert ris.one_line(text) == expected
+    if text.isprintable():
+        assert ris._one_printable_line(text) == expected
