@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import formats, lint, manifest
 from .fileio import _UMASK, Spool, write_atomic
-from .model import Issue
+from .model import Article, Issue
 from .problems import Problem, counts, has_errors
 
 
@@ -40,6 +40,48 @@ def check(path: str | Path) -> tuple[Issue | None, list[Problem]]:
     """
     issue, problems, _ = _check_located(path)
     return issue, problems
+
+
+class ArticleStream:
+    """A manifest read one article at a time (``stream``): ``issue`` without its articles,
+    iterate for the articles. ``problems`` holds the issue's problems at once and each
+    article's as it is read (with file, line and column); an article that cannot be built is
+    left out and its errors are there. Iterate once."""
+
+    def __init__(self, issue: Issue | None, problems: list[Problem], articles: Iterator[Article]):
+        self.issue, self.problems, self._articles = issue, problems, articles
+
+    def __iter__(self) -> Iterator[Article]:
+        return self._articles
+
+
+def stream(path: str | Path) -> ArticleStream:
+    """Read a manifest article by article, for a program that handles each article as it comes:
+    a JSON manifest is never whole in memory, however many articles it has. YAML, and JSON that
+    only the whole-document reading can answer (a mistake outside the articles, articles before
+    the journal), are loaded whole (``load``) and then handed out one by one. No editorial checks
+    (``check`` runs them; they need the whole issue)."""
+    scan = manifest.scan_streamed(path)
+    if scan is None:
+        issue, problems = manifest.load(path)
+        articles = issue.articles if issue is not None else []
+        if issue is not None:
+            issue.articles = []
+        return ArticleStream(issue, problems, iter(articles))
+    problems = manifest.locate(scan.before + scan.after, scan.doc)
+
+    def articles() -> Iterator[Article]:
+        try:
+            for _, article, found in manifest.iter_articles(scan):
+                problems.extend(manifest.locate(found, scan.doc))
+                if article is not None:
+                    yield article
+        except manifest.Unstreamable:
+            problems.append(Problem("manifest.changed", "error", "the file changed while it was read; "
+                                    "read it again", file=str(path)))
+
+    scan.issue.articles = []
+    return ArticleStream(scan.issue, problems, articles())
 
 
 @contextlib.contextmanager

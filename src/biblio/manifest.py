@@ -890,30 +890,39 @@ def build_articles(scan: StreamScan, first: int, stop: int, sink) -> list[Proble
     ``sink(issue, index, article)`` as ``load_streamed`` hands them; their problems (not yet
     located: ``locate`` with ``scan.doc``). Raises ``Unstreamable`` where ``load_streamed``
     would have returned None."""
+    found: list[Problem] = []
+    for index, article, problems in iter_articles(scan, first, stop):
+        if article is None or (problems and problems[0].severity == "error"):
+            raise Unstreamable
+        found += problems
+        sink(scan.issue, index, article)
+    return found
+
+
+def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
+    """``(index, article, problems)`` for each article of a scanned manifest, built one at a
+    time (DOI assigned, original languages set); ``article`` is None when the article cannot be
+    built, and ``problems`` (paths only: ``locate`` them with ``scan.doc``) say why. Raises
+    ``Unstreamable`` when the file changed since it was scanned."""
     from .yamlsource import _JSON
 
-    reader = _Reader(_PendingDoc())  # type: ignore[arg-type]
     kind = Object(name="Article")
-    found: list[Problem] = []
     try:
         with open(scan.path, "rb") as stream:
-            for index in range(first, stop):
+            for index in range(first, len(scan.spans) if stop is None else stop):
                 start, end = scan.spans[index]
                 stream.seek(start)
                 item = _JSON.decode(stream.read(end - start).decode("utf-8"))
+                reader = _Reader(_PendingDoc())  # type: ignore[arg-type]
                 article = reader.value(item, kind, ("articles", index))
                 del item
                 if article is _INVALID or reader.problems:
-                    raise Unstreamable
+                    yield index, None, reader.problems
+                    continue
                 _set_article_originals(article)
-                problems = _assign_doi(scan.issue, index, article, reader.doc, scan.pattern_ok)
-                if problems and problems[0].severity == "error":
-                    raise Unstreamable
-                found += problems
-                sink(scan.issue, index, article)
+                yield index, article, _assign_doi(scan.issue, index, article, reader.doc, scan.pattern_ok)
     except (ValueError, _RepeatedKeyError, OSError, RecursionError) as error:
         raise Unstreamable from error
-    return found
 
 
 def load_streamed(path: str | FsPath, sink) -> tuple[Issue, list[Problem], Located] | None:

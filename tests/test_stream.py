@@ -1,0 +1,66 @@
+"""``biblio.stream`` hands a manifest's articles out one at a time, the same articles and
+problems ``biblio.load`` gives, reading a JSON manifest lazily."""
+
+from __future__ import annotations
+
+import json
+
+import biblio
+from biblio import manifest
+
+
+def _as_json(example_path, tmp_path):
+    issue, _ = biblio.load(example_path)
+    path = tmp_path / "issue.json"
+    biblio.dump(issue, path)
+    return path
+
+
+def _key(problem):
+    return json.dumps(problem.to_dict(), sort_keys=True)
+
+
+def test_a_json_manifest_streams_the_articles_load_gives(example_path, tmp_path):
+    path = _as_json(example_path, tmp_path)
+    loaded, load_problems = biblio.load(path)
+    streamed = biblio.stream(path)
+    articles = list(streamed)
+    assert articles == loaded.articles and len(articles) == 10
+    assert streamed.issue.journal == loaded.journal and streamed.issue.settings == loaded.settings
+    assert streamed.issue.articles == []
+    assert sorted(map(_key, streamed.problems)) == sorted(map(_key, load_problems))
+    assert any(p.code == "doi.assigned" and p.line for p in streamed.problems)
+
+
+def test_a_yaml_manifest_is_loaded_whole_then_handed_out(example_path):
+    loaded, load_problems = biblio.load(example_path)
+    streamed = biblio.stream(example_path)
+    assert list(streamed) == loaded.articles
+    assert streamed.problems == load_problems
+
+
+def test_an_article_that_cannot_be_built_is_left_out_with_its_located_error(example_path, tmp_path):
+    path = _as_json(example_path, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["articles"][4]["pages"] = {"first": "x", "last": []}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    streamed = biblio.stream(path)
+    first = next(iter(streamed))
+    assert first.doi.endswith(".001")
+    assert not any(p.path and p.path.startswith("articles[4]") for p in streamed.problems)  # not read yet
+    rest = list(streamed)
+    assert len(rest) == 8  # articles 2-4 and 6-10
+    errors = [p for p in streamed.problems if p.severity == "error"]
+    assert errors and all(p.path.startswith("articles[4].pages") and p.line for p in errors)
+    _, whole_problems = manifest.load(path)
+    assert {_key(p) for p in errors} <= {_key(p) for p in whole_problems}
+
+
+def test_a_manifest_with_a_mistake_outside_the_articles_is_read_whole(example_path, tmp_path):
+    path = _as_json(example_path, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["journal"]["unknown"] = 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    streamed = biblio.stream(path)
+    assert any(p.code == "manifest.unknown-key" for p in streamed.problems)
+    assert streamed.problems == manifest.load(path)[1]
