@@ -248,12 +248,13 @@ def _builds(r: Results) -> list[str]:
 
 
 def _loads(r: Results) -> list[str]:
-    rows = ["| N | median s | articles/s | peak RSS MB | manifest MB |", "|---|---|---|---|---|"]
-    for n in r.sizes:
-        found = r.steps.get(("load", n))
-        if found:
-            rows.append(f"| {n:,} | {found['median']:.2f} | {_fmt_rate(_rate(n, found['median']))} | "
-                        f"{_mb(found['rss_peak_kb'])} | {found['bytes'] / 1e6:,.1f} |")
+    rows = ["| reading | N | median s | articles/s | peak RSS MB | manifest MB |", "|---|---|---|---|---|---|"]
+    for step, label in (("load", "`biblio.check` (whole issue + lint)"), ("read.stream", "`biblio.stream`")):
+        for n in r.sizes:
+            found = r.steps.get((step, n))
+            if found:
+                rows.append(f"| {label} | {n:,} | {found['median']:.2f} | {_fmt_rate(_rate(n, found['median']))} | "
+                            f"{_mb(found['rss_peak_kb'])} | {found['bytes'] / 1e6:,.1f} |")
     return rows
 
 
@@ -439,7 +440,8 @@ def render(data: dict, notes: str) -> str:
         *[f"\nThe {b['n']:,}-article build comes from a separate run, merged with `--merge-builds`: "
           f"`{b['source_command']}`" for b in data["builds"] if b.get("source")],
         "",
-        "Loading the manifest alone (`biblio.check`: parse, lazy positions, model, lint), in a worker:",
+        "Reading the manifest alone, in a worker: `biblio.check` (parse, lazy positions, the whole model, lint) "
+        "and `biblio.stream` (the articles one at a time, each let go once counted):",
         "",
         *_loads(r),
         "",

@@ -81,6 +81,7 @@ STEP_HELP = {
     "validate.bibtex": "formats.bibtex.validate(path)",
     "validate.ris": "formats.ris.validate(path)",
     "load": "biblio.check(manifest.json): parse the JSON manifest with positions, build the model, lint",
+    "read.stream": "biblio.stream(manifest.json): every article built and let go, one at a time",
 }
 
 
@@ -175,7 +176,7 @@ def worker(step: str, issue_path: Path, repeats: int, options: dict) -> dict:
     from biblio.formats import bibtex, crossref, csl, jats, ris, xmltools
 
     start = time.perf_counter()
-    if step == "load":
+    if step in ("load", "read.stream"):
         issue = None
     else:
         with open(issue_path, "rb") as stream:
@@ -296,6 +297,16 @@ def worker(step: str, issue_path: Path, repeats: int, options: dict) -> dict:
         times, (loaded, problems) = _timed(repeats, lambda: biblio.check(manifest), profile)
         n = len(loaded.articles) if loaded else 0
         out.update(errors=_errors(problems)[:5], bytes=os.path.getsize(manifest))
+    elif step == "read.stream":
+        import biblio
+
+        manifest = options["manifest"]
+
+        def read_all():
+            streamed = biblio.stream(manifest)
+            return sum(1 for _ in streamed), streamed.problems
+        times, (n, problems) = _timed(repeats, read_all, profile)
+        out.update(errors=_errors(problems)[:5], bytes=os.path.getsize(manifest))
     else:
         raise SystemExit(f"unknown step {step}")
     out.update(n=n, times=times, median=statistics.median(times), rss_peak_kb=_rss_kb())
@@ -400,7 +411,7 @@ def log(message: str) -> None:
 def run_step(step: str, n: int, work: Path, repeats: int, options: dict) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", step, "--input", str(work / f"issue-{n}.pickle"),
                "--repeats", str(repeats)]
-    if step == "load":
+    if step in ("load", "read.stream"):
         command += ["--manifest", str(work / f"issue-{n}.json")]
     if options.get("crossref_validator") and step == "validate.crossref":
         command += ["--crossref-validator", options["crossref_validator"]]
@@ -690,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per step; tables give the median")
     parser.add_argument("--quick", action="store_true", help="smoke run: N=50, 1 repeat, every step")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--steps", help="only these steps (comma-separated; write.*, validate.*, load, build, "
+    parser.add_argument("--steps", help="only these steps (comma-separated; write.*, validate.*, load, read.stream, build, "
                         "validate-cli, commonmeta)")
     parser.add_argument("--crossref-validate-max", type=int, default=1000,
                         help="largest N for strict Crossref validation; above it the rate is extrapolated")
@@ -788,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             log(f"N={n}: generating the issue, the manifest and the commonmeta records")
             results["prepared"][str(n)] = prepare(n, work, args.seed, python is not None)
-            for step in WRITE_STEPS + VALIDATE_STEPS + ["load"]:
+            for step in WRITE_STEPS + VALIDATE_STEPS + ["load", "read.stream"]:
                 if not selected(step):
                     continue
                 if step == "validate.crossref-fast" and not fast_path:
