@@ -562,11 +562,18 @@ def _scan(lines, file: str, problems: list[Problem]) -> Iterator[_Record]:
                     "'TY  - ') belongs to no record and is ignored", outside_from)
             outside_from = None
 
+    fields: list[_Field] | None = None  # the current record's, while there is one and no text outside
     for number, raw in enumerate(lines, 1):
         # The usual line, a strict tag line, is recognised without a regular expression.
-        if raw[2:5] == "  -" and (len(raw) == 5 or raw[5] == " ") and raw[0] in _TAG_FIRST \
-                and raw[1] in _TAG_SECOND:
-            tag, value, strict = raw[:2], raw[6:].strip(), True
+        if raw[2:6] == "  - " and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
+            tag = raw[:2]
+            if fields is not None and tag != "TY" and tag != "ER":  # a field of the record: nothing else to do
+                fields.append(_Field(tag, number, [raw[6:].strip()]))
+                continue
+            value, strict = raw[6:].strip(), True
+        elif raw[2:5] == "  -" and len(raw) == 5 and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
+            tag = raw[:2]
+            value, strict = raw[6:].strip(), True
         else:
             loose = _LOOSE.match(raw)
             if loose:
@@ -585,6 +592,7 @@ def _scan(lines, file: str, problems: list[Problem]) -> Iterator[_Record]:
                             f"'ER  - ' line before the next record (line {number})", current.line)
                     yield current
                 current = _Record(number, value or None)
+                fields = current.fields
                 continue
             if tag == "ER":
                 if current is None:
@@ -593,12 +601,13 @@ def _scan(lines, file: str, problems: list[Problem]) -> Iterator[_Record]:
                 else:
                     current.end = number
                     yield current
-                    current = None
+                    current = fields = None
                 continue
             if current is None:
                 problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
                         f"'TY  - JOUR' (found '{tag}' first)", number)
                 current = _Record(number, None)
+                fields = current.fields
             current.fields.append(_Field(tag, number, [value]))
             continue
         if _TAGLIKE.match(raw):
@@ -709,28 +718,59 @@ _checked_issn = functools.lru_cache(maxsize=4096)(ids.issn)
 _ISSN_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-def _check_record(record: _Record, file: str) -> list[Problem]:
+def _check_record(record: _Record, file: str, unknown: dict[str, list[int]] | None = None) -> list[Problem]:
+    """The record's problems: the record's own (type, required tags) first, then each field's in
+    order; tags that are not RIS tags are counted in ``unknown`` (tag: [first line, count])."""
     problems: list[Problem] = []
+    later: list[Problem] = []
 
-    def problem(code: str, severity: str, message: str, line: int) -> None:
-        problems.append(Problem(code, severity, message, file=file, line=line))  # type: ignore[arg-type]
+    def problem(code: str, severity: str, message: str, line: int, to: list[Problem] = problems) -> None:
+        to.append(Problem(code, severity, message, file=file, line=line))  # type: ignore[arg-type]
 
-    values = [(item, item.value) for item in record.fields]  # each value joined once
-    firsts: dict[str, _Field] = {}
-    for item, value in values:
-        if value and item.tag not in firsts:
-            firsts[item.tag] = item
+    kind = record.type
+    journal = kind is None or kind in JOURNAL_TYPES
+    firsts: dict[str, _Field] = {}  # the first field with a value, per tag
+    seen: dict[str, int] = {}
+    for item in record.fields:  # one pass: each value joined once
+        tag, parts = item.tag, item.parts
+        value = parts[0] if len(parts) == 1 else item.value
+        if tag in seen:
+            if tag in SINGLE_TAGS:
+                problem("ris.tag-repeated", "warning", f"{tag} appears again (first on line {seen[tag]}); "
+                        "readers keep only one of them", item.line, later)
+        else:
+            seen[tag] = item.line
+            if unknown is not None and tag not in TAGS:
+                unknown.setdefault(tag, [item.line, 0])
+        if unknown is not None and tag in unknown:
+            unknown[tag][1] += 1
+        if not value:
+            continue
+        if tag not in firsts:
+            firsts[tag] = item
+        if tag in _DATE_TAGS:
+            if not _readable_date(value):
+                problem("ris.date", "warning", f"'{value}' is not a date RIS readers understand: write YYYY for PY "
+                        "and YYYY/MM/DD/ for DA (leave unknown parts empty: 2025/06//)", item.line, later)
+        elif tag == "DO":
+            checked = ids.doi(value)
+            if not checked.ok:
+                later.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
+        elif tag == "SN" and journal:
+            for part in _ISSN_SEPARATORS.split(value):
+                checked = _checked_issn(part)
+                if part and not checked.ok:
+                    later.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
 
     def first(*tags: str) -> _Field | None:  # record.first without re-reading the fields
         return next((firsts[tag] for tag in tags if tag in firsts), None)
 
-    kind = record.type
     if kind is not None and kind not in TYPES:
         problem("ris.type", "warning", f"'{kind}' is not a RIS record type; readers will take it for a generic "
                 "item (a journal article is 'JOUR')", record.line)
     if first(*_TITLE_TAGS, "CT", "BT") is None:
         problem("ris.tag-missing", "error", "the record has no title: add 'TI  - '", record.line)
-    if kind is None or kind in JOURNAL_TYPES:
+    if journal:
         if first(*_JOURNAL_TAGS) is None:
             problem("ris.tag-missing", "error", "the journal article names no journal: add 'T2  - ' (or JO)",
                     record.line)
@@ -739,27 +779,7 @@ def _check_record(record: _Record, file: str) -> list[Problem]:
         if first("AU", "A1") is None:
             problem("ris.author-missing", "warning", "the record names no author (AU): citations will start with "
                     "the title", record.line)
-    seen: dict[str, int] = {}
-    for item, value in values:
-        if item.tag in SINGLE_TAGS and item.tag in seen:
-            problem("ris.tag-repeated", "warning", f"{item.tag} appears again (first on line {seen[item.tag]}); "
-                    "readers keep only one of them", item.line)
-        seen.setdefault(item.tag, item.line)
-        if not value:
-            continue
-        if item.tag in _DATE_TAGS and not _readable_date(value):
-            problem("ris.date", "warning", f"'{value}' is not a date RIS readers understand: write YYYY for PY "
-                    "and YYYY/MM/DD/ for DA (leave unknown parts empty: 2025/06//)", item.line)
-        elif item.tag == "DO":
-            checked = ids.doi(value)
-            if not checked.ok:
-                problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
-        elif item.tag == "SN" and (kind is None or kind in JOURNAL_TYPES):
-            for part in _ISSN_SEPARATORS.split(value):
-                checked = _checked_issn(part)
-                if part and not checked.ok:
-                    problems.append(checked.problem("warning", file=file, line=item.line))  # type: ignore[arg-type]
-    return problems
+    return problems + later
 
 
 def validate(path: Path) -> list[Problem]:
@@ -805,11 +825,7 @@ def _validate_lines(lines, file: str, problems: list[Problem] | None = None) -> 
     records = 0
     for record in _scan(lines, file, problems):
         records += 1
-        checks += _check_record(record, file)
-        for item in record.fields:
-            if item.tag not in TAGS:
-                seen = unknown.setdefault(item.tag, [item.line, 0])
-                seen[1] += 1
+        checks += _check_record(record, file, unknown)
     if not records:
         problems.append(Problem("ris.empty", "error", "the file holds no RIS record (a record starts with "
                                 "'TY  - JOUR' and ends with 'ER  - ')", file=file, line=1))
