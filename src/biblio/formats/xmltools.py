@@ -9,7 +9,6 @@ import io
 import os
 import re
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, ClassVar, TextIO, TypeVar
@@ -302,22 +301,10 @@ def safe_parser() -> etree.XMLParser:
                            remove_blank_text=False)
 
 
-_parsers = threading.local()
-
-
-def _reused_parser() -> etree.XMLParser:
-    """This thread's ``safe_parser``: setting a parser up costs a third of parsing a JATS article,
-    and an lxml parser may parse one document after another (not two at once: one per thread)."""
-    parser = getattr(_parsers, "parser", None)
-    if parser is None:
-        parser = _parsers.parser = safe_parser()
-    return parser
-
-
 def read_xml(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
     """Parse an XML file safely; a malformed file is a Problem with its line, not an exception."""
     try:
-        return etree.parse(str(path), _reused_parser()), []
+        return etree.parse(str(path), safe_parser()), []
     except etree.XMLSyntaxError as error:
         line, column = (error.position if error.position else (None, None))
         return None, [Problem("xml.syntax", "error", f"this is not well-formed XML: {error.msg}",
