@@ -159,6 +159,7 @@ class Builder:
         self.problems: list[Problem] = []
         self.not_carried: dict[str, dict[int, None]] = {}  # an ordered set per kind
         self._names: dict[str, str] = _NAMES.setdefault(type(self), {})  # a Clark name -> as written
+        self._tags: dict[str, str] = _NAMES.setdefault((type(self), "tags"), {})  # in ``namespace``
 
     def error(self, code: str, message: str, path: str) -> None:
         self.problems.append(Problem(code, "error", message, path=path))
@@ -223,8 +224,12 @@ class Builder:
             **attributes: str) -> Element:
         """A child element. Attributes with empty values are left out; ``attrs`` takes names as
         they are (``{ns}name``, ``start_date``), keyword names are hyphenated when the format is."""
-        space = namespace if namespace is not None else self.namespace
-        name = self.name(f"{{{space}}}{tag}" if space else tag)
+        if namespace is None:
+            name = self._tags.get(tag)
+            if name is None:
+                name = self._tags[tag] = self.name(f"{{{self.namespace}}}{tag}" if self.namespace else tag)
+        else:
+            name = self.name(f"{{{namespace}}}{tag}")
         if attributes or attrs:
             if self.hyphenate:
                 named = {key.replace("_", "-"): value for key, value in attributes.items() if value}
@@ -235,9 +240,9 @@ class Builder:
                     named[key] = value
                 else:
                     named.pop(key, None)
-            element = Element(name, self.attributes(named, path), level=parent.level + 1)
+            element = Element(name, self.attributes(named, path), None, parent.level + 1)
         else:
-            element = Element(name, level=parent.level + 1)
+            element = Element(name, "", None, parent.level + 1)
         if text is not None:
             element.text = text if _text_work(text) is None else escape_text(self.text(text, path))
         parent.children.append(element)
@@ -265,7 +270,7 @@ class Builder:
         return element
 
 
-_NAMES: dict[type, dict[str, str]] = {}  # per Builder class: its prefixes make the names
+_NAMES: dict[object, dict[str, str]] = {}  # per Builder class: its prefixes make the names
 
 
 
