@@ -87,3 +87,34 @@ def test_a_staged_file_on_another_file_system_is_copied_then_renamed(tmp_path, m
     assert moves[0] == ("staging", "a.xml") and moves[-1][1] == "a.xml" and moves[-1][0] == "out"
     assert [p.name for p in target.parent.iterdir()] == ["a.xml"]  # no temporary copy left behind
     assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~api._UMASK)
+
+
+def test_the_tasks_are_shared_out_so_the_busiest_worker_has_least_to_do():
+    costs = [11, 12, 6, 8, 5]
+    shares = api._shares(costs, 2)
+    assert sorted(n for share in shares for n in share) == list(range(5))
+    assert all(share == sorted(share) for share in shares)  # each worker keeps the tasks' order
+    assert max(sum(costs[n] for n in share) for share in shares) == 22  # the best split of 42
+    assert api._shares(costs, 1) == [[0, 1, 2, 3, 4]]
+    assert sorted(map(len, api._shares(costs, 9))) == [1, 1, 1, 1, 1]  # no idle share
+    many = api._shares([1.0] * 12 + [6.0], 4)  # too many splits to try: the costliest first
+    assert sorted(n for share in many for n in share) == list(range(13))
+    assert max(sum(6.0 if n == 12 else 1.0 for n in share) for share in many) == 6.0
+
+
+def test_a_failing_writer_in_a_worker_leaves_no_staging_folder(example_path, tmp_path, fixed_timestamp):
+    import tempfile
+
+    from biblio import formats
+
+    def broken(issue, folder, **options):
+        raise RuntimeError("a broken writer")
+
+    formats.register(formats.Format("broken", "fails on purpose", broken, lambda path: [], lambda path: False))
+    before = set(Path(tempfile.gettempdir()).glob("biblio-*"))
+    try:
+        with pytest.raises(RuntimeError, match="a broken writer"):
+            api.build(example_path, tmp_path / "out", jobs=2)
+    finally:
+        formats.unregister("broken")
+    assert set(Path(tempfile.gettempdir()).glob("biblio-*")) - before == set()

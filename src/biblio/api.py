@@ -11,6 +11,7 @@ import contextlib
 import errno
 import functools
 import gc
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -427,10 +428,20 @@ def _set_worker_issue(issue: Issue) -> None:  # the initializer where processes 
     _WORKER_ISSUE = issue
 
 
-def _produce_in_worker(name: str, langs: list[str | None] | None, validate: bool) -> list[_Produced]:
-    fmt = formats.get(name)
-    assert fmt is not None and _WORKER_ISSUE is not None
-    return _produce_task(fmt, langs, _WORKER_ISSUE, validate)
+def _produce_in_worker(group: list[tuple[str, list[str | None] | None]], validate: bool) -> list[list[_Produced]]:
+    """A worker's share of the tasks, one after the other."""
+    assert _WORKER_ISSUE is not None
+    results: list[list[_Produced]] = []
+    try:
+        for name, langs in group:
+            fmt = formats.get(name)
+            assert fmt is not None
+            results.append(_produce_task(fmt, langs, _WORKER_ISSUE, validate))
+    except BaseException:
+        for produced in results:
+            shutil.rmtree(produced[0].staging, ignore_errors=True)
+        raise
+    return results
 
 
 def _produce_task(fmt: formats.Format, langs: list[str | None] | None, issue: Issue,
@@ -496,7 +507,7 @@ def _build(issue: Issue, doc, report: BuildReport, *, validate: bool, jobs: int 
 
 def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, list[str | None] | None]],
                     report: BuildReport, *, validate: bool, workers: int) -> None:
-    """Run the tasks in worker processes, the costliest first, and publish the results in task order."""
+    """Run the tasks in worker processes, shared out by their cost, and publish the results in task order."""
     global _WORKER_ISSUE
     methods = multiprocessing.get_all_start_methods()
     forked = "fork" in methods and sys.platform != "darwin"
@@ -507,25 +518,62 @@ def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, list[st
     try:
         options = {} if forked else {"initializer": _set_worker_issue, "initargs": (issue,)}
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, **options) as pool:
-            order = sorted(range(len(tasks)), key=lambda n: _TASK_COST.get(tasks[n][0].name, 0), reverse=True)
-            futures = {n: pool.submit(_produce_in_worker, tasks[n][0].name, tasks[n][1], validate) for n in order}
+            groups = _shares([_TASK_COST.get(fmt.name, _OTHER_COST) for fmt, _ in tasks], workers)
+            futures = [pool.submit(_produce_in_worker, [(tasks[n][0].name, tasks[n][1]) for n in group], validate)
+                       for group in groups]
+            where = {n: (number, position) for number, group in enumerate(groups) for position, n in enumerate(group)}
+            published: set[int] = set()
             try:
-                for number, (fmt, _) in enumerate(tasks):
-                    _publish_task(fmt, futures.pop(number).result(), doc, report, validate=validate)
+                for n, (fmt, _) in enumerate(tasks):
+                    number, position = where[n]
+                    _publish_task(fmt, futures[number].result()[position], doc, report, validate=validate)
+                    published.add(n)
             finally:  # a task failed: leave no staging folder behind
-                for future in futures.values():
+                for number, future in enumerate(futures):
                     future.cancel()
                     if not future.cancelled() and future.exception() is None:
-                        for run in future.result():
-                            shutil.rmtree(run.staging, ignore_errors=True)
+                        for position, produced in enumerate(future.result()):
+                            if groups[number][position] not in published and produced:
+                                shutil.rmtree(produced[0].staging, ignore_errors=True)
     finally:
         _WORKER_ISSUE = None
         gc.unfreeze()
 
 
 # Relative CPU cost of the built-in formats' tasks (write and validate 10,000 articles, every
-# language; bench/REPORT.md): the costliest start first, so the workers finish close together.
+# language; bench/REPORT.md), to share them out so that the workers finish close together.
 _TASK_COST = {"jats": 12, "crossref": 11, "bibtex": 8, "csl": 6, "ris": 5}
+_OTHER_COST = 5
+
+
+def _shares(costs: list[float], workers: int) -> list[list[int]]:
+    """The tasks (by number) each worker runs, in order: the split whose busiest worker has the
+    least to do (every split tried while that is cheap, else the costliest task to the least
+    busy worker). Each worker runs its share in the order of the tasks, so results can be
+    published in order as they come."""
+    count = min(workers, len(costs))
+    if count <= 1:
+        return [list(range(len(costs)))]
+    if count ** len(costs) <= 4096:
+        best: tuple[float, tuple[int, ...]] | None = None
+        for assignment in itertools.product(range(count), repeat=len(costs)):
+            if len(set(assignment)) < count:
+                continue
+            loads = [0.0] * count
+            for task, worker in enumerate(assignment):
+                loads[worker] += costs[task]
+            if best is None or max(loads) < best[0]:
+                best = (max(loads), assignment)
+        assert best is not None
+        chosen = best[1]
+    else:
+        loads = [0.0] * count
+        picks = [0] * len(costs)
+        for task in sorted(range(len(costs)), key=lambda n: -costs[n]):
+            picks[task] = min(range(count), key=lambda w: loads[w])
+            loads[picks[task]] += costs[task]
+        chosen = tuple(picks)
+    return [[task for task, worker in enumerate(chosen) if worker == number] for number in range(count)]
 
 
 def issue_languages(issue: Issue) -> list[str]:
