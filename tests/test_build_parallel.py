@@ -102,19 +102,23 @@ def test_the_tasks_are_shared_out_so_the_busiest_worker_has_least_to_do():
     assert max(sum(6.0 if n == 12 else 1.0 for n in share) for share in many) == 6.0
 
 
-def test_a_failing_writer_in_a_worker_leaves_no_staging_folder(example_path, tmp_path, fixed_timestamp):
+def test_a_failing_writer_in_a_worker_leaves_no_staging_folder(example_path, tmp_path, fixed_timestamp,
+                                                               monkeypatch):
     import tempfile
 
     from biblio import formats
+
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))  # forked workers inherit it
 
     def broken(issue, folder, **options):
         raise RuntimeError("a broken writer")
 
     formats.register(formats.Format("broken", "fails on purpose", broken, lambda path: [], lambda path: False))
-    before = set(Path(tempfile.gettempdir()).glob("biblio-*"))
     try:
         with pytest.raises(RuntimeError, match="a broken writer"):
             api.build(example_path, tmp_path / "out", jobs=2)
     finally:
         formats.unregister("broken")
-    assert set(Path(tempfile.gettempdir()).glob("biblio-*")) - before == set()
+    assert list(private.iterdir()) == []
