@@ -317,11 +317,12 @@ class _Deposit(xmltools.Builder):
                     or len(contributor.organization.texts) > 1):
                 self.drop("a group author's other names, ORCID, affiliations, roles and e-mail", index)
             return
-        main = derive.main_name(contributor, article)
+        latin = derive.latin_name(contributor)  # what main_name prefers: looked for once
+        main = latin if latin is not None else derive.main_name(contributor, article)
         if main is None:  # the manifest reader guarantees names or organization
             return
         main_lang, name = main
-        if (self.no_latin_name[-1:] != [index]) and derive.latin_name(contributor) is None:  # in article order
+        if latin is None and self.no_latin_name[-1:] != [index]:  # in article order
             self.no_latin_name.append(index)
         person = self.sub(parent, "person_name", sequence=sequence, contributor_role=contributor.role)
         if name.given:

@@ -373,8 +373,8 @@ def _ref_text(reference: Reference, number: int, level: int) -> str | None:
     kind = _JATS_TYPE.get(reference.type or "", reference.type or "")
     authors = reference.authors
     fields = _CITATION_FIELDS(reference)
-    values = "".join([kind, label or "", text or "", language or "", doi or "", url or "", *authors,
-                      *(value for value in fields if value)])
+    values = "".join((kind, label or "", text or "", language or "", doi or "", url or "", *authors,
+                      *filter(None, fields)))
     if xmltools.needs_escaping(values) or level + 3 >= xmltools.DEEPEST:
         return None
     i0, i1, i2, i3 = xmltools.indents(level, 4)
