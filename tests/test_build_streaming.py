@@ -238,3 +238,17 @@ def test_a_spool_takes_in_another_spool_s_items_in_order():
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.skipif(not api._FORKS, reason="the reading is split only where processes fork")
+def test_an_export_with_a_split_reading_writes_the_same_deposit(tmp_path, fixed_timestamp, split_small):
+    path = tmp_path / "issue.json"
+    issue = _generate(9)
+    issue.articles[7].pages = None  # a problem in the second half
+    api.dump(issue, path)
+    split = api.export(path, "crossref", tmp_path / "split.xml", jobs=2)
+    single = api.export(path, "crossref", tmp_path / "single.xml")
+    assert split_small == [True] and split.ok and any(p.code == "missing.pages" for p in split.problems)
+    assert (tmp_path / "split.xml").read_bytes() == (tmp_path / "single.xml").read_bytes()
+    assert [p.to_dict() for p in split.problems] == \
+        [json.loads(json.dumps(p.to_dict()).replace("single.xml", "split.xml")) for p in single.problems]

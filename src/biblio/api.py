@@ -589,12 +589,13 @@ def issue_languages(issue: Issue) -> list[str]:
 
 def export(path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
            dois: list[str] | None = None, previous: str | Path | None = None,
-           lang: str | None = None) -> BuildReport:
+           lang: str | None = None, jobs: int | None = 1) -> BuildReport:
     """Write one format: a single file at ``output`` (or a folder, for per-article formats).
 
     Like ``build``, nothing is written when the manifest has errors, and a file that fails
     validation is not left at ``output``. ``previous`` (Crossref only) is an earlier deposit
     of the same DOIs: a deposit that is not newer is refused, because Crossref would ignore it.
+    ``jobs`` other than 1 lets a second process read half of a long JSON manifest (as ``build``).
     """
     fmt = formats.get(format_name)
     target = Path(output)
@@ -615,7 +616,7 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
         report.problems.append(Problem("export.lang", "error", f"--lang applies to the citation formats; "
                                        f"{fmt.name} carries every language at once"))
         return report
-    issue, report.problems, doc = _check_streamed(path)
+    issue, report.problems, doc = _check_streamed(path, split=jobs != 1 and _workers(jobs, 2) > 1)
     try:
         if issue is None or has_errors(report.problems):
             return report

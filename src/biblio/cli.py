@@ -99,7 +99,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return code
     lang = language_tag(args.lang).value if args.lang else None
     report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi,
-                        previous=args.previous, lang=lang)
+                        previous=args.previous, lang=lang, jobs=args.jobs)
     code = _print_report(report, args, "export")
     if not args.json:
         print(f"{args.manifest}: {report.articles} articles -> {args.output} ({args.to}); "
@@ -334,6 +334,9 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--previous", type=Path, metavar="FILE",
                         help="an earlier deposit of the same DOIs: check that this one is newer")
     export.add_argument("--no-validate", action="store_true", help="write without validating")
+    export.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="processes reading a long JSON manifest (default 0: every usable CPU, at most "
+                             "two; 1: one); the output is the same")
     export.set_defaults(run=cmd_export)
 
     convert = command("convert", "convert a file from one format to another",
