@@ -1,10 +1,13 @@
 """The shortcuts the citation writers take for speed give what the plain code gave."""
 
+import json
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from biblio.formats import bibtex, ris, textfiles
+from biblio.formats import bibtex, csl, ris, textfiles
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -39,3 +42,25 @@ def test_ris_one_line_of_printable_text(text):
     assert ris.one_line(text) == expected
     if text.isprintable():
         assert ris._one_printable_line(text) == expected
+
+
+def test_not_carried_takes_a_tuple_as_it_is():
+    grouped = textfiles.NotCarried()
+    grouped.add(1, ("b", "a"))
+    grouped.add(3, ["b", "b", "a"])
+    assert grouped.items() == [("b", [1, 3]), ("a", [1, 3])]
+
+
+_JSON_VALUES = st.recursive(
+    st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_VALUES, depth=st.integers(0, 3))
+def test_csl_json_is_what_the_standard_library_writes(value, depth):
+    parts: list[str] = []
+    csl._json(value, depth, parts)
+    expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+    assert "".join(parts) == expected

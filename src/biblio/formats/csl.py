@@ -10,6 +10,7 @@ and the rest is reported as ``csl.not-carried``.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import json.encoder
@@ -62,104 +63,137 @@ def _name(contributor: Contributor, name: PersonName | None, lang: str) -> dict:
 
 def item(issue: Issue, index: int, lang: str | None = None) -> tuple[dict, list[Problem], set[str]]:
     """One article as a CSL-JSON item, the fallbacks taken, and the kinds of field left out."""
+    entry, problems, left_out = _item(issue, index, lang, _issue_left_out(issue))
+    return entry, problems, set(left_out)
+
+
+def _item(issue: Issue, index: int, lang: str | None, issue_left_out: list[str]) -> tuple[dict, list[Problem], list[str]]:
+    """``item`` with what the issue leaves out found once by the caller (it is the same for every
+    article), and the kinds left out as a list."""
     article = issue.articles[index]
     view = derive.localize(issue, index, lang)
+    journal = issue.journal
     entry: dict = {"id": article.doi or f"article-{index + 1}", "type": "article-journal"}
     if view.title:
         entry["title"] = view.title
-    original = article.titles.get(article.language)
+    original = article.titles.texts.get(article.language)
     if original and view.lang != article.language:
         entry["original-title"] = original
     for contributor, name in view.authors:
         entry.setdefault(ROLE_FIELDS[contributor.role], []).append(_name(contributor, name, view.lang))
     if view.journal_title:
         entry["container-title"] = view.journal_title
-    if issue.journal.abbreviation:
-        entry["container-title-short"] = issue.journal.abbreviation
+    if journal.abbreviation:
+        entry["container-title-short"] = journal.abbreviation
     issued, from_issue = derive.publication_date(issue, article)
     if issued.year:  # 0: the year is unknown (read from a file that did not give it)
         entry["issued"] = _date(issued)
-    for key, value in (("volume", issue.volume), ("issue", issue.number)):
-        if value:
-            entry[key] = value
-    if article.pages and article.pages.first:
-        entry["page"] = "-".join(p for p in (article.pages.first, article.pages.last) if p)
-    elif article.pages and article.pages.article_number:
-        entry["number"] = article.pages.article_number
+    if issue.volume:
+        entry["volume"] = issue.volume
+    if issue.number:
+        entry["issue"] = issue.number
+    pages = article.pages
+    if pages and pages.first:
+        entry["page"] = f"{pages.first}-{pages.last}" if pages.last else pages.first
+    elif pages and pages.article_number:
+        entry["number"] = pages.article_number
     if article.doi:
         entry["DOI"] = article.doi
-    if issue.journal.issns:
-        entry["ISSN"] = issue.journal.issns[0].value
+    if journal.issns:
+        entry["ISSN"] = journal.issns[0].value
     url = derive.landing_page(issue, index)
     if url:
         entry["URL"] = url
     entry["language"] = article.language
     if view.abstract:
         entry["abstract"] = view.abstract
-    if view.keywords:
-        entry["keyword"] = ", ".join(view.keywords)
-        if any("," in word or ";" in word for word in view.keywords):
+    keywords = view.keywords
+    if keywords:
+        joined = entry["keyword"] = ", ".join(keywords)
+        if joined.count(",") >= len(keywords) or ";" in joined:  # a comma beyond the ones between them
             view.problems.append(Problem("csl.keyword-comma", "warning", "a keyword contains ',' or ';', which "
                                          "CSL-JSON uses between keywords; readers will split it",
                                          path=f"articles[{index}].keywords"))
-    if issue.journal.publisher:
-        entry["publisher"] = derive.pick(issue.journal.publisher.name, view.lang)[0]
-        if issue.journal.publisher.place:
-            entry["publisher-place"] = derive.pick(issue.journal.publisher.place, view.lang)[0]
+    if journal.publisher:
+        entry["publisher"] = derive.pick(journal.publisher.name, view.lang)[0]
+        if journal.publisher.place:
+            entry["publisher-place"] = derive.pick(journal.publisher.place, view.lang)[0]
     custom: dict = {"metadata-language": view.lang}
     if from_issue:
         custom["date-from-issue"] = True  # so that a reader does not take it for the article's own date
+    orcids = _orcids(view.authors)
+    if orcids:
+        custom["orcid"] = orcids
+    entry["custom"] = custom
+    return entry, view.problems, _article_left_out(article, view.lang) + issue_left_out
+
+
+def _orcids(authors: list[tuple[Contributor, PersonName | None]]) -> dict[str, str]:
+    """ORCID iDs by role and position: ``author/0`` is the first author."""
     orcids, counts = {}, {}
-    for contributor, _ in view.authors:
+    for contributor, _ in authors:
         field = ROLE_FIELDS[contributor.role]
         position = counts.get(field, 0)
         counts[field] = position + 1
         if contributor.orcid:
-            orcids[f"{field}/{position}"] = contributor.orcid  # e.g. "author/0": the first author
-    if orcids:
-        custom["orcid"] = orcids
-    entry["custom"] = custom
-    left_out = _left_out(article, issue, view.lang)
-    return entry, view.problems, left_out
+            orcids[f"{field}/{position}"] = contributor.orcid
+    return orcids
 
 
 def _left_out(article: Article, issue: Issue, lang: str) -> set[str]:
-    out = set()
+    return set(_article_left_out(article, lang) + _issue_left_out(issue))
+
+
+def _article_left_out(article: Article, lang: str) -> list[str]:
+    """What CSL-JSON cannot carry of the article (one loop over the people: this runs for every item)."""
+    out = []
     if len(article.titles.texts) > 1 + (article.language in article.titles.texts and lang != article.language):
-        out.add("titles in other languages")
+        out.append("titles in other languages")
     if len(article.abstracts.texts) > 1:
-        out.add("abstracts in other languages")
-    if any(c.affiliations for c in article.contributors):
-        out.add("affiliations")
+        out.append("abstracts in other languages")
+    affiliations = private = spellings = False
+    for person in article.contributors:
+        affiliations = affiliations or bool(person.affiliations)
+        private = private or bool(person.email or person.credit or person.corresponding)
+        if not spellings:
+            names = person.names
+            spellings = len(names) > 1 or any(name.order == "family-first" for name in names.values())
+    if affiliations:
+        out.append("affiliations")
     if article.funding:
-        out.add("funding")
+        out.append("funding")
     if article.references:
-        out.add("reference lists")
+        out.append("reference lists")
     if article.license:
-        out.add("licences")
+        out.append("licences")
     if article.section:
-        out.add("sections")
+        out.append("sections")
     if article.citations:
-        out.add("in-text citation numbers")
-    if any(c.email or c.credit or c.corresponding for c in article.contributors):
-        out.add("e-mail addresses, CRediT roles and corresponding authors")
-    if issue.whole_number:
-        out.add("the issue's whole number")
-    if issue.doi or issue.title:
-        out.add("the issue's DOI and title")
+        out.append("in-text citation numbers")
+    if private:
+        out.append("e-mail addresses, CRediT roles and corresponding authors")
     if article.pages and article.pages.first and article.pages.article_number:
-        out.add("an article number beside pages")
-    if len(issue.journal.issns) > 1 or any(i.media for i in issue.journal.issns):
-        out.add("ISSNs after the first and whether an ISSN is print or electronic")
-    if any(len(c.names) > 1 or any(n.order == "family-first" for n in c.names.values())
-           for c in article.contributors):
-        out.add("other spellings of names and the printed name order")
+        out.append("an article number beside pages")
+    if spellings:
+        out.append("other spellings of names and the printed name order")
     if len(article.keywords) > 1:
-        out.add("keywords in other languages")
+        out.append("keywords in other languages")
     if article.dates.received or article.dates.accepted or (article.dates.online and article.dates.published):
-        out.add("dates received and accepted, and an online date beside the print date")
+        out.append("dates received and accepted, and an online date beside the print date")
+    return out
+
+
+def _issue_left_out(issue: Issue) -> list[str]:
+    """What CSL-JSON cannot carry of the issue and journal: the same for every item."""
+    out = []
+    if issue.whole_number:
+        out.append("the issue's whole number")
+    if issue.doi or issue.title:
+        out.append("the issue's DOI and title")
+    if len(issue.journal.issns) > 1 or any(i.media for i in issue.journal.issns):
+        out.append("ISSNs after the first and whether an ISSN is print or electronic")
     if len(issue.journal.titles.texts) > 1 or (issue.journal.publisher and len(issue.journal.publisher.name.texts) > 1):
-        out.add("the journal's and publisher's names in other languages")
+        out.append("the journal's and publisher's names in other languages")
     return out
 
 
@@ -183,16 +217,17 @@ class _Items:
     def __init__(self, issue: Issue, lang: str | None, take: Callable[[dict], object]) -> None:
         self.issue, self.lang, self.take = issue, lang, take
         self.problems: list[Problem] = []
-        self.left_out: dict[str, list[int]] = {}
+        self.left_out = textfiles.NotCarried()
+        self.issue_left_out = _issue_left_out(issue)
         self.languages: set[str] = set()
 
     def add(self, index: int) -> None:
-        entry, found, missing = item(self.issue, index, self.lang)
+        entry, found, missing = _item(self.issue, index, self.lang, self.issue_left_out)
         self.languages.add(entry["custom"]["metadata-language"])
         self.take(entry)
-        self.problems += found
-        for what in missing:
-            self.left_out.setdefault(what, []).append(index)
+        if found:
+            self.problems += found
+        self.left_out.add(index, tuple(missing))  # the kinds are distinct
 
     def notes(self) -> list[Problem]:
         """What CSL-JSON left out, by kind, and the journal-title fallbacks: once per file."""
@@ -206,6 +241,7 @@ class _Items:
         return notes
 
 
+@xmltools.gc_paused  # many short-lived dicts, no cycles: collections would walk the issue's model again and again
 def _each_item_many(issue: Issue, takers: list[Callable[[dict], object]], langs: list[str | None],
                     dois: list[str] | None) -> tuple[list[Problem], list[list[Problem]]]:
     """``_each_item`` for several languages at once, reading each article once for all of them:
@@ -275,43 +311,75 @@ def _json(value: object, depth: int, parts: list[str]) -> None:
     """``value`` as ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it at ``depth``.
 
     The standard library leaves indented output to its pure-Python encoder; this one does
-    the same for the values items hold, with the C string encoder, in about half the time.
+    the same for the values items hold, with the C string encoder, keys encoded once per
+    process and the indentation made once per depth, in about a third of the time.
     """
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
+        parts.append(_encode_string(value))
+    elif kind is dict:
+        _object(value, depth, parts)  # type: ignore[arg-type]
+    elif kind is list:
+        _array(value, depth, parts)  # type: ignore[arg-type]
+    elif isinstance(value, str):
         parts.append(_encode_string(value))
     elif isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = "\n" + "  " * (depth + 1)
-        separator = "{" + inner
-        for key, element in value.items():
-            if type(key) is not str:
-                raise TypeError("CSL-JSON keys are strings")
-            if type(element) is str:  # most values: no call
-                parts += (separator, _encode_string(key), ": ", _encode_string(element))
-            else:
-                parts += (separator, _encode_string(key), ": ")
-                _json(element, depth + 1, parts)
-            separator = "," + inner
-        parts.append("\n" + "  " * depth + "}")
+        _object(value, depth, parts)
     elif isinstance(value, list):
-        if not value:
-            parts.append("[]")
-            return
-        inner = "\n" + "  " * (depth + 1)
-        separator = "[" + inner
-        for element in value:
-            parts.append(separator)
-            _json(element, depth + 1, parts)
-            separator = "," + inner
-        parts.append("\n" + "  " * depth + "]")
+        _array(value, depth, parts)
     elif value is True or value is False or value is None:
         parts.append(_CONSTANTS[value])
-    elif type(value) is int:
-        parts.append(int.__repr__(value))
+    elif kind is int:
+        parts.append(int.__repr__(value))  # type: ignore[arg-type]
     else:  # other numbers: as the standard library writes them
         parts.append(json.dumps(value))
+
+
+def _object(value: dict, depth: int, parts: list[str]) -> None:
+    if not value:
+        parts.append("{}")
+        return
+    opening, separator, _ = _separators(depth + 1)
+    keys = _KEYS
+    for key, element in value.items():
+        if type(key) is not str:
+            raise TypeError("CSL-JSON keys are strings")
+        text = keys.get(key)
+        if text is None:
+            text = _encode_string(key) + ": "
+            if len(keys) < 4096:
+                keys[key] = text
+        if type(element) is str:  # most values: no call
+            parts += (opening, text, _encode_string(element))
+        else:
+            parts += (opening, text)
+            _json(element, depth + 1, parts)
+        opening = separator
+    parts.append(_separators(depth)[2] + "}")
+
+
+def _array(value: list, depth: int, parts: list[str]) -> None:
+    if not value:
+        parts.append("[]")
+        return
+    _, separator, inner = _separators(depth + 1)
+    opening = "[" + inner
+    for element in value:
+        parts.append(opening)
+        _json(element, depth + 1, parts)
+        opening = separator
+    parts.append(_separators(depth)[2] + "]")
+
+
+_KEYS: dict[str, str] = {}  # a key as JSON, with the ": " after it: items repeat the same few keys
+
+
+@functools.lru_cache(maxsize=64)
+def _separators(depth: int) -> tuple[str, str, str]:
+    """What goes before the first member of an object at ``depth``, before each further member,
+    and a line break with the indentation of ``depth``."""
+    inner = "\n" + "  " * depth
+    return "{" + inner, "," + inner, inner
 
 
 _CONSTANTS = {True: "true", False: "false", None: "null"}

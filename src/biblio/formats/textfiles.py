@@ -162,10 +162,16 @@ class NotCarried:
     def __init__(self) -> None:
         self.groups: dict[tuple[str, ...] | frozenset[str], list[int]] = {}
 
-    def add(self, index: int, kinds: list[str] | set[str]) -> None:
+    def add(self, index: int, kinds: list[str] | tuple[str, ...] | set[str]) -> None:
+        """Article ``index`` leaves out ``kinds``: a list may repeat a kind, a tuple may not."""
         if not kinds:
             return
-        key = frozenset(kinds) if isinstance(kinds, (set, frozenset)) else tuple(dict.fromkeys(kinds))
+        if type(kinds) is tuple:
+            key: tuple[str, ...] | frozenset[str] = kinds
+        elif isinstance(kinds, (set, frozenset)):
+            key = frozenset(kinds)
+        else:
+            key = tuple(dict.fromkeys(kinds))
         group = self.groups.get(key)
         if group is None:
             self.groups[key] = [index]
