@@ -398,14 +398,17 @@ class _Writer:
     issue: Issue
     lang: str | None
     problems: list[Problem] = field(default_factory=list)
-    not_carried: dict[str, dict[int, None]] = field(default_factory=dict)  # an ordered set per kind
+    not_carried: textfiles.NotCarried = field(default_factory=textfiles.NotCarried)
+    dropped: list[str] = field(default_factory=list)  # what the entry being made leaves out
+    per_lang: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # publisher, langid
+    issns: str | None = None  # as every entry writes them
     no_langid: set[str] = field(default_factory=set)
     journal_fallbacks: set[str] = field(default_factory=set)
     escaped: dict[str, str] = field(default_factory=dict)
     issue_kinds: list[str] | None = None
 
-    def drop(self, what: str, index: int) -> None:
-        self.not_carried.setdefault(what, {})[index] = None
+    def drop(self, what: str) -> None:
+        self.dropped.append(what)
 
     def issue_tex(self, text: str) -> str:
         """``tex_escape`` of a value every entry repeats (journal, volume, publisher): escaped once."""
@@ -420,9 +423,9 @@ class _Writer:
     def entry(self, index: int) -> list[tuple[str, _Value]]:
         """The fields of one article's entry, in order; the long texts are escaped when written."""
         issue, article = self.issue, self.issue.articles[index]
-        path = f"articles[{index}]"
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
         self.problems.extend(shown.problems)
+        self.dropped = []
         text_lang = shown.lang
         if article.titles and shown.lang not in article.titles:
             text_lang = article.titles.languages[0]  # the title decides what langid says
@@ -430,7 +433,7 @@ class _Writer:
         people: dict[str, list[str]] = {}
         for contributor, name in shown.authors:
             if contributor.role not in ("author", "editor", "translator"):
-                self.drop(f"contributors in the role {contributor.role}", index)
+                self.drop(f"contributors in the role {contributor.role}")
                 continue
             if name is None:
                 tex = "{" + tex_escape(derive.organization_name(contributor, shown.lang) or "") + "}"
@@ -442,7 +445,7 @@ class _Writer:
         if shown.title:
             fields.append(("title", functools.partial(_braced, shown.title)))
         else:
-            self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", path)
+            self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", f"articles[{index}]")
         if shown.journal_title:
             fields.append(("journal", self.issue_tex(shown.journal_title)))
             if shown.lang not in issue.journal.titles:
@@ -454,7 +457,7 @@ class _Writer:
         if date.month is not None:
             fields.append(("month", _MONTH_MACROS[date.month - 1]))
             if date.day is not None:
-                self.drop("the day of the publication date", index)
+                self.drop("the day of the publication date")
         if issue.volume:
             fields.append(("volume", self.issue_tex(issue.volume)))
         if issue.number:
@@ -463,11 +466,13 @@ class _Writer:
         if article.doi:
             if "{" in article.doi or "}" in article.doi or "\\" in article.doi:
                 self.warn("bibtex.doi-unwritable", f"the DOI {article.doi} holds a brace or backslash, which a "
-                          "BibTeX doi field cannot hold; it is left out", f"{path}.doi")
+                          "BibTeX doi field cannot hold; it is left out", f"articles[{index}].doi")
             else:
                 fields.append(("doi", article.doi))
         if issue.journal.issns:
-            fields.append(("issn", ", ".join(issn.value for issn in issue.journal.issns)))
+            if self.issns is None:
+                self.issns = ", ".join(issn.value for issn in issue.journal.issns)
+            fields.append(("issn", self.issns))
         url = derive.landing_page(issue, index)
         if url:
             fields.append(("url", _url(url)))
@@ -475,18 +480,19 @@ class _Writer:
         if abstract:
             fields.append(("abstract", functools.partial(_abstract_tex, abstract)))
         if shown.keywords:
-            for word in shown.keywords:
-                if "," in word or ";" in word:
-                    self.warn("bibtex.keyword-separator", f"the keyword '{word}' holds a comma or semicolon: "
-                              "biblio keeps it in braces, but other programs (Zotero, biber) may split it in two",
-                              f"{path}.keywords")
+            joined = "\x00".join(shown.keywords)
+            if "," in joined or ";" in joined:
+                for word in shown.keywords:
+                    if "," in word or ";" in word:
+                        self.warn("bibtex.keyword-separator", f"the keyword '{word}' holds a comma or semicolon: "
+                                  "biblio keeps it in braces, but other programs (Zotero, biber) may split it in "
+                                  "two", f"articles[{index}].keywords")
             fields.append(("keywords", _keywords_tex(shown.keywords)))
-        if issue.journal.publisher:
-            name, _ = derive.pick(issue.journal.publisher.name, shown.lang)
-            if name:
-                fields.append(("publisher", self.issue_tex(name)))
+        publisher, _ = self.language_facts(shown.lang)
+        if publisher:
+            fields.append(("publisher", publisher))
         fields.append(("language", article.language))
-        name = langid(text_lang)
+        name = self.language_facts(text_lang)[1]
         if name:
             fields.append(("langid", name))
         else:
@@ -494,8 +500,18 @@ class _Writer:
         for role in ("editor", "translator"):
             if people.get(role):
                 fields.append((role, " and ".join(people[role])))
-        self.check_not_carried(article, index, shown, text_lang)
+        self.check_not_carried(article, shown, text_lang)
+        self.not_carried.add(index, self.dropped)
         return [(name, value) for name, value in fields if value]
+
+    def language_facts(self, lang: str) -> tuple[str | None, str | None]:
+        """The publisher's name (escaped) and the langid for a language: the same for every entry in it."""
+        facts = self.per_lang.get(lang)
+        if facts is None:
+            publisher = self.issue.journal.publisher
+            name = derive.pick(publisher.name, lang)[0] if publisher else None
+            facts = self.per_lang[lang] = (self.issue_tex(name) if name else None, langid(lang))
+        return facts
 
     def pages(self, article: Article) -> list[tuple[str, str]]:
         pages = article.pages
@@ -511,7 +527,7 @@ class _Writer:
             found.append(("eid", tex_escape(pages.article_number)))
         return found
 
-    def check_not_carried(self, article: Article, index: int, shown: derive.Localized, text_lang: str) -> None:
+    def check_not_carried(self, article: Article, shown: derive.Localized, text_lang: str) -> None:
         """Remember what of the article the entry leaves out, by kind (one loop over the people:
         this runs for every entry)."""
         kinds = []
@@ -549,11 +565,8 @@ class _Writer:
             kinds.append("dates other than the publication date (received, accepted, online)")
         if self.issue_kinds is None:
             self.issue_kinds = self.not_carried_by_issue()
-        not_carried = self.not_carried
-        for what in kinds:
-            not_carried.setdefault(what, {})[index] = None
-        for what in self.issue_kinds:
-            not_carried.setdefault(what, {})[index] = None
+        self.dropped += kinds
+        self.dropped += self.issue_kinds
 
     def not_carried_by_issue(self) -> list[str]:
         """What BibTeX cannot carry of the issue and journal: the same for every entry, found once."""
