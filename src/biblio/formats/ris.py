@@ -170,12 +170,15 @@ class _Writer:
                       path)
         return one_line(text)
 
-    def field(self, text: str | None, index: int, where: str = "") -> str:
-        """``value`` of an article's text; its path (``articles[3].titles``) is made only for a warning."""
+    def field(self, text: str | None, index: int, where: str = "", person: int | None = None) -> str:
+        """``value`` of an article's text; its path (``articles[3].titles``, with ``person``
+        ``articles[3].contributors[1].names``) is made only for a warning."""
         if text is None:
             return ""
         if text.isprintable():  # as one_line, checked once: no path, no call
             return (_SPACES.sub(" ", text) if "  " in text else text).strip()
+        if person is not None:
+            where = f".contributors[{person}]{where}"
         return self.value(text, f"articles[{index}]{where}")
 
     def record(self, index: int) -> list[str]:
@@ -227,7 +230,10 @@ class _Writer:
         if shown.keywords:
             self.keywords(shown.keywords, index)
             for keyword in shown.keywords:
-                value = field(keyword, index, ".keywords")
+                if keyword.isprintable() and "  " not in keyword:  # as field gives it, without the call
+                    value = keyword.strip()
+                else:
+                    value = field(keyword, index, ".keywords")
                 if value:
                     lines.append("KW  - " + value)
         lines.append("ER  - ")
@@ -280,19 +286,20 @@ class _Writer:
         return [f"{name}  - {value}" for name, value in values if value]
 
     def person(self, contributor: Contributor, name: PersonName | None, lang: str, index: int, number: int) -> str:
-        where = f".contributors[{number}]"
         if name is None:  # a group author: as it is, without a comma
-            value = self.field(derive.pick(contributor.organization, lang)[0], index, f"{where}.organization")
+            value = self.field(derive.pick(contributor.organization, lang)[0], index, ".organization", number)
             if "," in value:
                 self.warn("ris.name-comma", f"the group author '{value}' has a comma: RIS readers take the part "
-                          "before it for a family name and the rest for a given name", f"articles[{index}]{where}")
+                          "before it for a family name and the rest for a given name",
+                          f"articles[{index}].contributors[{number}]")
             return value
-        family, given = self.field(name.family, index, f"{where}.names"), self.field(name.given, index, f"{where}.names")
+        family, given = self.field(name.family, index, ".names", number), self.field(name.given, index, ".names", number)
         if not family:
             return given
         if "," in family:
             self.warn("ris.name-comma", f"the family name '{family}' has a comma: RIS readers split a name at its "
-                      "first comma, so they will read a wrong family name", f"articles[{index}]{where}")
+                      "first comma, so they will read a wrong family name",
+                      f"articles[{index}].contributors[{number}]")
         return f"{family}, {given}" if given else f"{family},"
 
     def keywords(self, keywords: list[str], index: int) -> None:
