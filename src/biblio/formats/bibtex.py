@@ -51,6 +51,7 @@ import contextlib
 import functools
 import logging
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -653,15 +654,20 @@ def _entry_text(key: str, fields: list[tuple[str, _Value]], width: int) -> str:
     """One ``@article``, as bibtexparser writes it with its default enclosing (braces; ``month``
     bare) and the values aligned after the longest field name: written here directly, because
     bibtexparser copies every entry and runs it through its middleware first."""
+    return f"@article{{{key},\n" + _entry_body(fields, width)
+
+
+def _entry_body(fields: list[tuple[str, _Value]], width: int) -> str:
+    """``_entry_text`` after the line with the key."""
     if not fields:
-        return f"@article{{{key},\n}}\n"
+        return "}\n"
     starts = _field_starts(width)
     lines = []
     for name, value in fields:
         text = value if isinstance(value, str) else value()
         start = starts.get(name) or f"  {name}{' ' * (width - len(name))} = "
         lines.append(start + text if name == "month" else start + "{" + text + "}")
-    return f"@article{{{key},\n" + ",\n".join(lines) + "\n}\n"
+    return ",\n".join(lines) + "\n}\n"
 
 
 @functools.lru_cache(maxsize=64)
@@ -683,9 +689,11 @@ def write(issue: Issue, folder: Path, *, dois: list[str] | None = None,
           lang: str | None = None) -> tuple[list[Path], list[Problem]]:
     """The registry's writer: ``articles.bib`` (each article in its language) or ``articles.{lang}.bib``.
 
-    Streamed to a temporary file that replaces the target only when nothing went wrong.
+    Streamed to a temporary file that replaces the target only when nothing went wrong;
+    ``write_many`` for one language, which reads each article once where ``dump`` reads
+    it twice and makes every entry twice.
     """
-    return xmltools.write_text_file(folder / file_name(lang), lambda text: dump(issue, text, lang=lang, dois=dois))
+    return write_many(issue, folder, [lang], dois=dois)[0]
 
 
 def write_many(issue: Issue, folder: Path, langs: list[str | None], *,
@@ -700,47 +708,86 @@ def write_many(issue: Issue, folder: Path, langs: list[str | None], *,
 @xmltools.gc_paused
 def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
                dois: list[str] | None) -> list[list[Problem]]:
-    """``dump`` into one rewindable stream per language.
+    """``dump`` into one rewindable stream per language, reading each article once for all of them.
 
-    The keys need every article, so a first pass reads each article once for the keys
-    (and the chosen ones). The values line up after the longest field name of the file,
-    which ``dump`` finds by making every entry twice; here the second pass writes with the
-    width the file will most likely need and checks it, and only a file whose entries
-    needed another width is written again, in a third pass.
+    The keys need every article, so an entry cannot be written when it is made: its text
+    after the key waits in a temporary file, and once the pass has seen every article the
+    entries are copied out behind their keys. The values line up after the longest field
+    name of a file, which ``dump`` finds by making every entry twice; here entries are made
+    at the width the file will most likely need, and only a file whose entries needed
+    another width is made again, in a second pass.
     """
     selection = textfiles.Selection(dois)
-    bases, chosen, translators = [], [], False
-    for index, article in enumerate(issue.articles):
-        bases.append(_key_base(issue, article))
-        if selection.wants(article):
-            chosen.append(index)
-            translators = translators or any(c.role == "translator" for c in article.contributors)
-    if selection.problems:
-        return [list(selection.problems) for _ in outs]
-    keys = _unique_keys(bases)
     view, window = textfiles.windowed(issue)
     writers = [_Writer(view, lang) for lang in langs]
-    guess = _likely_width(issue, translators)
-    widths = _write_entries(issue, window, chosen, keys, list(zip(writers, outs, [guess] * len(outs))))
-    wrong = [number for number, width in enumerate(widths) if chosen and width != guess]
-    for number in wrong:
-        outs[number].seek(0)
-        outs[number].truncate()
-    if wrong:  # fresh writers: their problems are the second pass's
-        _write_entries(issue, window, chosen, keys, [(_Writer(view, langs[n]), outs[n], widths[n]) for n in wrong])
+    guess = _likely_width(issue)
+    needed = [0] * len(langs)
+    bases: list[str] = []
+    chosen: list[int] = []
+    waiting = [_Waiting() for _ in langs]
+    try:
+        for index, article in enumerate(issue.articles):
+            bases.append(_key_base(issue, article))
+            if not selection.wants(article):
+                continue
+            chosen.append(index)
+            window.show(index, article)
+            for position, writer in enumerate(writers):
+                fields = writer.entry(index)
+                needed[position] = max([needed[position], *(len(name) for name, _ in fields)])
+                waiting[position].add(_entry_body(fields, guess))
+        if selection.problems:
+            return [list(selection.problems) for _ in outs]
+        keys = _unique_keys(bases)
+        wrong = [position for position in range(len(langs)) if chosen and needed[position] != guess]
+        for position, out in enumerate(outs):
+            if position not in wrong:
+                waiting[position].copy(out, [keys[index] for index in chosen])
+    finally:
+        for entries in waiting:
+            entries.close()
+    if wrong:  # fresh writers: their problems are the first pass's
+        _write_entries(issue, window, chosen, keys, [(_Writer(view, langs[n]), outs[n], needed[n]) for n in wrong])
     for writer in writers:
         writer.report()
     return [writer.problems for writer in writers]
 
 
-def _likely_width(issue: Issue, translators: bool) -> int:
+class _Waiting:
+    """Entries without their keys, kept in a temporary file (not in memory) until the keys are known."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(), after the pass)
+        self.sizes: list[int] = []
+
+    def add(self, body: str) -> None:
+        data = body.encode("utf-8")
+        self.file.write(data)
+        self.sizes.append(len(data))
+
+    def copy(self, out: TextIO, keys: list[str]) -> None:
+        """Each entry behind its key, a blank line between entries, as ``dump`` writes them."""
+        self.file.seek(0)
+        binary = getattr(out, "buffer", None)
+        if binary is not None:
+            out.flush()
+        for number, (key, size) in enumerate(zip(keys, self.sizes)):
+            head = ("\n" if number else "") + f"@article{{{key},\n"
+            if binary is not None:  # the text as it was encoded, without decoding it again
+                binary.write(head.encode("utf-8") + self.file.read(size))
+            else:
+                out.write(head + self.file.read(size).decode("utf-8"))
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _likely_width(issue: Issue) -> int:
     """The longest field name a file will most likely have, known before its entries are made:
-    ``shortjournal`` when the journal has an abbreviation, else ``translator`` when an article
-    has one, else ``publisher``, else ``language`` (in every entry)."""
+    ``shortjournal`` when the journal has an abbreviation, else ``publisher``, else ``language``
+    (in every entry); a ``translator`` is rare."""
     if issue.journal.abbreviation:
         return len("shortjournal")
-    if translators:
-        return len("translator")
     return len("publisher") if issue.journal.publisher else len("language")
 
 
