@@ -203,3 +203,12 @@ def test_window_refuses_an_article_not_at_hand(issues):
     with pytest.raises(IndexError):
         view.articles[1]
     assert issues["synthetic"].articles[1] is not None  # the issue itself is untouched
+
+
+def test_csl_makes_an_item_once_per_language_shown(tmp_path, issues, monkeypatch):
+    """The file of each article's own language repeats the items of the language files: made once."""
+    issue, made = issues["example"], []
+    real = csl._item
+    monkeypatch.setattr(csl, "_item", lambda *args: made.append(args[1]) or real(*args))
+    csl.write_many(issue, tmp_path, [None, "kk", "ru", "en"])
+    assert len(made) == 3 * len(issue.articles)

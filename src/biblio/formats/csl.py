@@ -220,9 +220,15 @@ class _Items:
         self.left_out = textfiles.NotCarried()
         self.issue_left_out = _issue_left_out(issue)
         self.languages: set[str] = set()
+        self.shows = _shown_language(lang)
 
-    def add(self, index: int) -> None:
-        entry, found, missing = _item(self.issue, index, self.lang, self.issue_left_out)
+    def make(self, index: int) -> tuple[dict, list[Problem], list[str]]:
+        return _item(self.issue, index, self.lang, self.issue_left_out)
+
+    def add(self, index: int, made: tuple[dict, list[Problem], list[str]] | None = None) -> None:
+        """The article's item, as ``make`` gives it (``made``: made already, for a language that
+        shows the article in the same language as this one)."""
+        entry, found, missing = made or self.make(index)
         self.languages.add(entry["custom"]["metadata-language"])
         self.take(entry)
         if found:
@@ -251,9 +257,19 @@ def _each_item_many(issue: Issue, takers: list[Callable[[dict], object]], langs:
     writers = [_Items(view, lang, take) for take, lang in zip(takers, langs)]
     for index, article in selection.each(issue.articles):
         window.show(index, article)
+        made: dict[str, tuple[dict, list[Problem], list[str]]] = {}  # an item per language shown
         for writer in writers:
-            writer.add(index)
+            shown = writer.shows or article.language  # the file of each article's own language repeats one
+            if shown not in made:
+                made[shown] = writer.make(index)
+            writer.add(index, made[shown])
     return selection.problems, [writer.problems + writer.notes() for writer in writers]
+
+
+def _shown_language(lang: str | None) -> str | None:
+    """The language ``derive.localize`` shows articles in for ``lang``; None: each article's own."""
+    checked = ids.language_tag(lang) if lang else None
+    return (checked.value if checked is not None and checked.ok else lang) or None
 
 
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str | None, list[Problem]]:
@@ -281,7 +297,8 @@ def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
                dois: list[str] | None) -> list[list[Problem]]:
     """``dump`` into one stream per language in one pass; on unknown DOIs (found only at the end)
     every stream has partial text and the problems are the errors alone, as ``dump`` returns them."""
-    arrays = [_JsonArray(out) for out in outs]
+    texts = _Texts()
+    arrays = [_JsonArray(out, texts) for out in outs]
     chosen, problems = _each_item_many(issue, [array.add for array in arrays], langs, dois)
     for array in arrays:
         array.close()
@@ -293,18 +310,37 @@ def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
 class _JsonArray:
     """Items written one by one as the JSON array ``json.dumps(items, indent=2)`` would give."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, texts: _Texts) -> None:
         self.out = out
+        self.texts = texts
         self.count = 0
 
     def add(self, entry: dict) -> None:
-        parts = ["[\n  " if self.count == 0 else ",\n  "]
-        _json(entry, 1, parts)
-        self.out.write("".join(parts))
+        self.out.write(("[\n  " if self.count == 0 else ",\n  ") + self.texts.text(entry))
         self.count += 1
 
     def close(self) -> None:
         self.out.write("\n]\n" if self.count else "[]\n")
+
+
+class _Texts:
+    """Items as JSON text, each made once however many files write it (the file of each article's
+    own language writes the same items as the language files): the last few are kept."""
+
+    def __init__(self) -> None:
+        self.recent: dict[int, tuple[dict, str]] = {}
+
+    def text(self, entry: dict) -> str:
+        kept = self.recent.get(id(entry))
+        if kept is not None and kept[0] is entry:
+            return kept[1]
+        parts: list[str] = []
+        _json(entry, 1, parts)
+        text = "".join(parts)
+        if len(self.recent) >= 8:
+            self.recent.clear()
+        self.recent[id(entry)] = (entry, text)
+        return text
 
 
 def _json(value: object, depth: int, parts: list[str]) -> None:
