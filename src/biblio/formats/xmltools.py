@@ -1,5 +1,5 @@
-"""XML helpers shared by the XML formats (safe reading, text that XML can hold), and the atomic
-streamed file output every format writer shares."""
+"""XML helpers shared by the XML formats (safe reading, text that XML can hold, elements written
+as text in the bytes lxml would give), and the atomic streamed file output every format writer shares."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ class Element:
     """An element being written, held as the text libxml2 would serialise it to: a name with
     its prefix, its attributes and its text already escaped, and its depth in the document.
     The writers make hundreds per article; as plain objects they cost a fraction of lxml elements
-    (``serialise`` writes them). A child that is a string is a leaf already written as its line."""
+    (``serialise`` writes them). A child that is a string is already written as its line(s), at its
+    level; only an element without text (not mixed content) has children written over several lines."""
 
     __slots__ = ("attributes", "children", "level", "name", "text")
 
@@ -93,10 +94,10 @@ def serialise(element: Element) -> str:
 
 
 def _indent(level: int) -> str:
-    return _INDENTS[level] if level < _DEEP else _INDENTS[-1]
+    return _INDENTS[level] if level < DEEPEST else _INDENTS[-1]
 
 
-_DEEP = DEEPEST = len(_INDENTS)  # levels below this have their indentation at hand
+DEEPEST = len(_INDENTS)  # levels below this have their indentation at hand
 
 
 def indents(level: int, count: int) -> list[str]:
@@ -256,7 +257,7 @@ class Builder:
             text = escape_text(self.text(text, path))
         name = self._names.get(name) or self.name(name)
         level = parent.level + 1
-        if parent.text is None and level < _DEEP:
+        if parent.text is None and level < DEEPEST:
             parent.children.append(f"{_INDENTS[level]}<{name}{attributes}>{text}</{name}>\n")
         else:  # mixed content (no line of its own), or deep
             parent.children.append(Element(name, attributes, text, level))
