@@ -84,7 +84,7 @@ class _Writer(xmltools.Builder):
     def __init__(self, issue: Issue):
         super().__init__()
         self.issue = issue
-        self._journal_meta: tuple[Element, list[Problem]] | None = None
+        self._journal_meta: tuple[str, list[Problem]] | None = None
 
     def article(self, index: int) -> Element:
         article = self.issue.articles[index]
@@ -103,15 +103,16 @@ class _Writer(xmltools.Builder):
     # -- journal ---------------------------------------------------------------------------
 
     def journal_meta(self, front: Element) -> None:
-        """The journal's metadata, the same in every article: built once, then shared (no element
-        is changed once built), its problems repeated."""
+        """The journal's metadata, the same in every article: built and written once, its text then
+        shared, its problems repeated."""
         if self._journal_meta is None:
             before = len(self.problems)
             self.build_journal_meta(front)
-            self._journal_meta = (front.children[-1], self.problems[before:])
+            front.children[-1] = xmltools.serialise(front.children[-1])  # type: ignore[arg-type]
+            self._journal_meta = (front.children[-1], self.problems[before:])  # type: ignore[assignment]
         else:
-            element, problems = self._journal_meta
-            front.children.append(element)
+            written, problems = self._journal_meta
+            front.children.append(written)
             self.problems += problems
 
     def build_journal_meta(self, front: Element) -> None:
