@@ -58,12 +58,12 @@ def some_dois(issue):
     return [dois[-1].upper(), f"https://doi.org/{dois[0]}"]
 
 
-LANG_LISTS = [[None, "kk", "ru", "en"], ["ru"], [None], ["de"], ["en", "de", None, "kk"]]
+LANG_LISTS = [[None, "kk", "ru", "en"], ["ru"], [None], ["de"], ["en", "de", None, "kk"], ["EN", None, "en"]]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=IDS)
 @pytest.mark.parametrize("name", ["example", "synthetic", "seed-issue", "seed-article"])
-@pytest.mark.parametrize("langs", LANG_LISTS, ids=["all", "one", "own", "none-has-it", "mixed"])
+@pytest.mark.parametrize("langs", LANG_LISTS, ids=["all", "one", "own", "none-has-it", "mixed", "cased"])
 def test_same_files_and_problems_as_separate_writes(tmp_path, issues, module, name, langs):
     issue = issues[name]
     expected = separately(module, issue, tmp_path, langs)
@@ -211,4 +211,12 @@ def test_csl_makes_an_item_once_per_language_shown(tmp_path, issues, monkeypatch
     real = csl._item
     monkeypatch.setattr(csl, "_item", lambda *args: made.append(args[1]) or real(*args))
     csl.write_many(issue, tmp_path, [None, "kk", "ru", "en"])
+    assert len(made) == 3 * len(issue.articles)
+
+
+def test_bibtex_makes_an_entry_once_per_language_shown(tmp_path, issues, monkeypatch):
+    issue, made = issues["example"], []
+    real = bibtex._Writer.entry
+    monkeypatch.setattr(bibtex._Writer, "entry", lambda self, index: made.append(index) or real(self, index))
+    bibtex.write_many(issue, tmp_path, [None, "kk", "ru", "en"])
     assert len(made) == 3 * len(issue.articles)

@@ -395,6 +395,16 @@ _URL_ESCAPES = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}
 
 
 @dataclass
+class _Made:
+    """What making one entry added to its writer: problems, kinds left out, languages to report."""
+
+    problems: list[Problem]
+    dropped: list[str]
+    journal_fallback: str | None
+    no_langid: str | None
+
+
+@dataclass
 class _Writer:
     issue: Issue
     lang: str | None
@@ -403,6 +413,10 @@ class _Writer:
     dropped: list[str] = field(default_factory=list)  # what the entry being made leaves out
     per_lang: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # publisher, langid
     issns: str | None = None  # as every entry writes them
+    made: _Made | None = None  # what the last entry found, for a writer of the same language to take
+
+    def __post_init__(self) -> None:
+        self.shows = textfiles.shown_language(self.lang)
     no_langid: set[str] = field(default_factory=set)
     journal_fallbacks: set[str] = field(default_factory=set)
     escaped: dict[str, str] = field(default_factory=dict)
@@ -425,8 +439,10 @@ class _Writer:
         """The fields of one article's entry, in order; the long texts are escaped when written."""
         issue, article = self.issue, self.issue.articles[index]
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
+        first_problem = len(self.problems)
         self.problems.extend(shown.problems)
         self.dropped = []
+        fallback = None
         text_lang = shown.lang
         if article.titles and shown.lang not in article.titles:
             text_lang = article.titles.languages[0]  # the title decides what langid says
@@ -450,6 +466,7 @@ class _Writer:
         if shown.journal_title:
             fields.append(("journal", self.issue_tex(shown.journal_title)))
             if shown.lang not in issue.journal.titles:
+                fallback = shown.lang
                 self.journal_fallbacks.add(shown.lang)
         if issue.journal.abbreviation:
             fields.append(("shortjournal", self.issue_tex(issue.journal.abbreviation)))
@@ -493,9 +510,9 @@ class _Writer:
         if publisher:
             fields.append(("publisher", publisher))
         fields.append(("language", article.language))
-        name = self.language_facts(text_lang)[1]
-        if name:
-            fields.append(("langid", name))
+        language_name = self.language_facts(text_lang)[1]
+        if language_name:
+            fields.append(("langid", language_name))
         else:
             self.no_langid.add(text_lang)
         for role in ("editor", "translator"):
@@ -503,7 +520,17 @@ class _Writer:
                 fields.append((role, " and ".join(people[role])))
         self.check_not_carried(article, shown, text_lang)
         self.not_carried.add(index, self.dropped)
+        self.made = _Made(self.problems[first_problem:], self.dropped, fallback, None if language_name else text_lang)
         return [(name, value) for name, value in fields if value]
+
+    def take(self, index: int, made: _Made) -> None:
+        """What another writer's entry in the same language found, as if this writer had made it."""
+        self.problems += made.problems
+        if made.journal_fallback is not None:
+            self.journal_fallbacks.add(made.journal_fallback)
+        if made.no_langid is not None:
+            self.no_langid.add(made.no_langid)
+        self.not_carried.add(index, made.dropped)
 
     def language_facts(self, lang: str) -> tuple[str | None, str | None]:
         """The publisher's name (escaped) and the langid for a language: the same for every entry in it."""
@@ -732,10 +759,19 @@ def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
                 continue
             chosen.append(index)
             window.show(index, article)
+            made: dict[str, tuple[int, bytes, _Made]] = {}  # an entry per language shown
             for position, writer in enumerate(writers):
-                fields = writer.entry(index)
-                needed[position] = max([needed[position], *(len(name) for name, _ in fields)])
-                waiting[position].add(_entry_body(fields, guess))
+                shown = writer.shows or article.language  # the file of each article's own language repeats one
+                if shown in made:
+                    width, body, found = made[shown]
+                    writer.take(index, found)
+                else:
+                    fields = writer.entry(index)
+                    width = max([0, *(len(name) for name, _ in fields)])
+                    body = _entry_body(fields, guess).encode("utf-8")
+                    made[shown] = (width, body, writer.made)  # type: ignore[assignment]
+                needed[position] = max(needed[position], width)
+                waiting[position].add(body)
         if selection.problems:
             return [list(selection.problems) for _ in outs]
         keys = _unique_keys(bases)
@@ -760,10 +796,9 @@ class _Waiting:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(), after the pass)
         self.sizes: list[int] = []
 
-    def add(self, body: str) -> None:
-        data = body.encode("utf-8")
-        self.file.write(data)
-        self.sizes.append(len(data))
+    def add(self, body: bytes) -> None:
+        self.file.write(body)
+        self.sizes.append(len(body))
 
     def copy(self, out: TextIO, keys: list[str]) -> None:
         """Each entry behind its key, a blank line between entries, as ``dump`` writes them."""

@@ -220,7 +220,7 @@ class _Items:
         self.left_out = textfiles.NotCarried()
         self.issue_left_out = _issue_left_out(issue)
         self.languages: set[str] = set()
-        self.shows = _shown_language(lang)
+        self.shows = textfiles.shown_language(lang)
 
     def make(self, index: int) -> tuple[dict, list[Problem], list[str]]:
         return _item(self.issue, index, self.lang, self.issue_left_out)
@@ -264,12 +264,6 @@ def _each_item_many(issue: Issue, takers: list[Callable[[dict], object]], langs:
                 made[shown] = writer.make(index)
             writer.add(index, made[shown])
     return selection.problems, [writer.problems + writer.notes() for writer in writers]
-
-
-def _shown_language(lang: str | None) -> str | None:
-    """The language ``derive.localize`` shows articles in for ``lang``; None: each article's own."""
-    checked = ids.language_tag(lang) if lang else None
-    return (checked.value if checked is not None and checked.ok else lang) or None
 
 
 def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = None) -> tuple[str | None, list[Problem]]:

@@ -95,6 +95,15 @@ class Selection:
                 for key, raw in self.wanted.items() if key not in self.found]
 
 
+def shown_language(lang: str | None) -> str | None:
+    """The language ``derive.localize`` shows articles in for ``lang``; None: each article's own.
+
+    In a build, the file of each article's own language repeats, article by article, one
+    of the language files: writers make such an entry once and write it to both."""
+    checked = ids.language_tag(lang) if lang else None
+    return (checked.value if checked is not None and checked.ok else lang) or None
+
+
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
