@@ -95,6 +95,9 @@ class _Reader:
         return _INVALID if failed else result
 
     def obj(self, value: Any, name: str, path: Path) -> Any:
+        built = _fast_object(name)(value)
+        if built is not _MISS:
+            return built
         spec = OBJECTS[name]
         data = self.fields(value, spec.fields, path, None)
         if data is _INVALID:
@@ -257,6 +260,151 @@ _VALUE_READERS = {
     ByLanguage: _Reader._by_language_objects,
     Object: lambda reader, value, kind, path: reader.obj(value, kind.name, path),
 }
+
+
+# --- the fast reading ----------------------------------------------------------------
+# Most manifests are clean. For each declared kind a small function reads a value that needs
+# no problem reported and returns what ``_Reader`` would build from it, or _MISS as soon as
+# anything would be reported, looked up or turned (a number typed as text, an unknown key, an
+# empty text, a bad tag): ``_Reader.obj`` then reads that object step by step, with its problems.
+# Reading an article this way takes a third of the time (no paths, no dispatch per value).
+
+_MISS = object()
+
+
+def _fast_text(value: Any) -> Any:
+    return value if type(value) is str and value and not value.isspace() else _MISS
+
+
+def _fast_tag(key: Any) -> str | None:
+    checked = _language_tag(key) if type(key) is str else None
+    return checked.value if checked is not None and checked.ok else None
+
+
+def _fast_by_language(convert):
+    def read(value: Any) -> Any:
+        if type(value) is not dict:
+            return _MISS
+        result: dict = {}
+        for key, item in value.items():
+            lang = _fast_tag(key)
+            if lang is None or lang in result:
+                return _MISS
+            converted = convert(item)
+            if converted is _MISS:
+                return _MISS
+            result[lang] = converted
+        return result
+    return read
+
+
+def _fast_list(convert):
+    def read(value: Any) -> Any:
+        if type(value) is not list:
+            return _MISS
+        items = []
+        for item in value:
+            converted = convert(item)
+            if converted is _MISS:
+                return _MISS
+            items.append(converted)
+        return items
+    return read
+
+
+def _fast_identifier(kind: Identifier):
+    check = kind.check
+
+    def read(value: Any) -> Any:
+        if type(value) is not str or not value or value.isspace():
+            return _MISS
+        checked = check(value)
+        return checked.value if checked.ok else _MISS
+    return read
+
+
+def _fast_date(value: Any) -> Any:
+    parsed = PartialDate.parse(value) if type(value) is str else None
+    return _MISS if parsed is None else parsed
+
+
+def _fast_multitext(value: Any) -> Any:
+    texts = _fast_texts(value)
+    return LangText(texts) if texts is not _MISS and texts else _MISS
+
+
+_fast_texts = _fast_by_language(_fast_text)
+
+
+def _fast_reader(kind: Kind):
+    """The fast reading of one declared kind (see above)."""
+    if isinstance(kind, Text):
+        return _fast_text
+    if isinstance(kind, Identifier):
+        return _fast_identifier(kind)
+    if isinstance(kind, MultiText):
+        return _fast_multitext
+    if isinstance(kind, Keywords):
+        return _fast_by_language(_fast_list(_fast_text))
+    if isinstance(kind, ListOf):
+        return _fast_list(_fast_reader(kind.item))
+    if isinstance(kind, ByLanguage):
+        assert kind.item is not None
+        return _fast_by_language(_fast_object(kind.item.name))
+    if isinstance(kind, Object):
+        return _fast_object(kind.name)
+    if isinstance(kind, Date):
+        return _fast_date
+    if isinstance(kind, Boolean):
+        return lambda value: value if type(value) is bool else _MISS
+    if isinstance(kind, Choice):
+        return lambda value: value if type(value) is str and value in kind.values else _MISS
+    if isinstance(kind, Integer):
+        def integer(value: Any) -> Any:
+            if type(value) is not int or (kind.minimum is not None and value < kind.minimum) or (
+                    kind.maximum is not None and value > kind.maximum):
+                return _MISS
+            return value
+        return integer
+    return lambda value: _MISS  # a kind without a fast reading: always read step by step
+
+
+_FAST_OBJECTS: dict[str, Any] = {}
+
+
+def _fast_object(name: str):
+    """The fast reading of a declared object, made on first use (objects nest, some in themselves)."""
+    found = _FAST_OBJECTS.get(name)
+    if found is not None:
+        return found
+    spec = OBJECTS[name]
+    check = _OBJECT_CHECKS.get(name)
+    known = frozenset(f.key for f in spec.fields)
+    fields: list[tuple[str, Any, bool]] = []
+
+    def read(value: Any) -> Any:
+        if type(value) is not dict or not known.issuperset(value):
+            return _MISS
+        data: dict = {}
+        for key, convert, required in fields:
+            item = value.get(key)
+            if item is None:
+                if required:
+                    return _MISS
+                continue
+            converted = convert(item)
+            if converted is _MISS:
+                return _MISS
+            data[key] = converted
+        if check is not None:
+            quiet = _Reader(_PendingDoc())  # type: ignore[arg-type]
+            if not check(quiet, data, (), value) or quiet.problems:
+                return _MISS
+        return spec.build(**data)
+
+    _FAST_OBJECTS[name] = read
+    fields.extend((f.key, _fast_reader(f.kind), f.required) for f in spec.fields)
+    return read
 
 
 _KNOWN: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
