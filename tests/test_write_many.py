@@ -220,3 +220,26 @@ def test_bibtex_makes_an_entry_once_per_language_shown(tmp_path, issues, monkeyp
     monkeypatch.setattr(bibtex._Writer, "entry", lambda self, index: made.append(index) or real(self, index))
     bibtex.write_many(issue, tmp_path, [None, "kk", "ru", "en"])
     assert len(made) == 3 * len(issue.articles)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_issue_level_warnings_come_where_separate_writes_give_them(tmp_path, issues, module):
+    """Warnings a writer gives once per language (a journal title with a control character, one
+    missing in a language) come at the same place when one language's file takes another's entries."""
+    issue = copy.deepcopy(issues["example"])
+    issue.journal.titles.texts = {lang: text + "\x01" for lang, text in issue.journal.titles.texts.items()
+                                  if lang != "ru"}
+    issue.journal.abbreviation = None
+    issue.articles[2].titles.texts = {lang: text + "\x02" for lang, text in issue.articles[2].titles.texts.items()}
+    langs = [None, "ru", "kk", "en", "de"]
+    expected = separately(module, issue, tmp_path, langs)
+    assert together(module, issue, tmp_path, langs) == expected
+    assert any(p.code == "lang.fallback" and p.path == "journal.titles" for p in expected[0][1])
+
+
+def test_ris_makes_a_record_once_per_language_shown(tmp_path, issues, monkeypatch):
+    issue, made = issues["example"], []
+    real = ris._Writer.record
+    monkeypatch.setattr(ris._Writer, "record", lambda self, index: made.append(index) or real(self, index))
+    ris.write_many(issue, tmp_path, [None, "kk", "ru", "en"])
+    assert len(made) == 3 * len(issue.articles)

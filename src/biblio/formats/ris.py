@@ -138,6 +138,15 @@ _ROLE_TAGS = {"author": "AU", "editor": "A2", "translator": "A4"}
 
 
 @dataclass
+class _Made:
+    """What making one record did to its writer (see ``_Writer.events``)."""
+
+    events: list[tuple[str, object]]
+    dropped: list[str]
+    dated_from_issue: bool
+
+
+@dataclass
 class _Writer:
     issue: Issue
     lang: str | None
@@ -147,18 +156,41 @@ class _Writer:
     dated_from_issue: list[int] = field(default_factory=list)
     seen: set[Problem] = field(default_factory=set)  # self.problems as a set: checks must not scan the list
     issue_parts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # What the record being made did to the problems, in order, for a writer of the same
+    # language to take (``take``): ("add", problems), ("warn", problem), ("issue", (part, shown)).
+    events: list[tuple[str, object]] = field(default_factory=list)
+    made: _Made | None = None
 
     def drop(self, what: str) -> None:
         self.dropped.append(what)
 
     def add(self, problems: list[Problem]) -> None:
+        self.events.append(("add", problems))
         self.problems.extend(problems)
         self.seen.update(problems)
 
     def warn(self, code: str, message: str, path: str, severity: str = "warning") -> None:
-        problem = Problem(code, severity, message, path=path)  # type: ignore[arg-type]
+        self.warn_once(Problem(code, severity, message, path=path))  # type: ignore[arg-type]
+
+    def warn_once(self, problem: Problem) -> None:
+        self.events.append(("warn", problem))
         if problem not in self.seen:
-            self.add([problem])
+            self.problems.append(problem)
+            self.seen.add(problem)
+
+    def take(self, index: int, made: _Made) -> None:
+        """What another writer's record in the same language did, as if this writer had made it:
+        its problems go through this writer's own checks for repeats, in the same order."""
+        for kind, argument in made.events:
+            if kind == "add":
+                self.add(argument)  # type: ignore[arg-type]
+            elif kind == "warn":
+                self.warn_once(argument)  # type: ignore[arg-type]
+            else:
+                self.issue_lines(*argument)  # type: ignore[misc]
+        if made.dated_from_issue:
+            self.dated_from_issue.append(index)
+        self.not_carried.add(index, made.dropped)
 
     def value(self, text: str | None, path: str) -> str:
         if text is None:
@@ -184,8 +216,10 @@ class _Writer:
     def record(self, index: int) -> list[str]:
         issue, article = self.issue, self.issue.articles[index]
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
+        self.events = []
         self.add(shown.problems)
         self.dropped = []
+        dated = False
         field = self.field
         lines = ["TY  - JOUR"]
         title = field(shown.title, index, ".titles")
@@ -213,6 +247,7 @@ class _Writer:
         if date.month is not None:
             lines.append(f"DA  - {_date_tag(date)}")
             if from_issue:
+                dated = True
                 self.dated_from_issue.append(index)
         lines.append(f"PY  - {date.year:04d}")
         lines += self.issue_lines("volume", shown)
@@ -239,6 +274,7 @@ class _Writer:
         lines.append("ER  - ")
         self.not_carried_by(article, shown)
         self.not_carried.add(index, self.dropped)
+        self.made = _Made(self.events, self.dropped, dated)
         return lines
 
     def tag(self, lines: list[str], name: str, text: str | None, index: int, where: str = "") -> None:
@@ -262,6 +298,7 @@ class _Writer:
     def issue_lines(self, part: str, shown: derive.Localized) -> list[str]:
         """Lines that depend only on the issue and the record's language (journal, volume, ISSNs,
         publisher): made once per language. Their warnings would repeat, and ``warn`` keeps one."""
+        self.events.append(("issue", (part, shown)))
         key = (part, shown.lang)
         if key not in self.issue_parts:
             self.issue_parts[key] = self.make_issue_lines(part, shown)
@@ -412,10 +449,18 @@ def _dump_many(issue: Issue, outs: list[TextIO | None], langs: list[str | None],
     count = 0
     for index, article in selection.each(issue.articles):
         window.show(index, article)
+        made: dict[str, tuple[str, _Made]] = {}  # a record per language shown
         for writer, out in live:
+            shown = writer.lang or article.language  # the file of each article's own language repeats one
+            if shown in made:
+                text, found = made[shown]
+                writer.take(index, found)
+            else:
+                text = NEWLINE.join(writer.record(index)) + NEWLINE
+                made[shown] = (text, writer.made)  # type: ignore[assignment]
             if count:
                 out.write(NEWLINE)  # the blank line between records
-            out.write(NEWLINE.join(writer.record(index)) + NEWLINE)
+            out.write(text)
         count += 1
     results = []
     for writer, problems in zip(writers, refused):
