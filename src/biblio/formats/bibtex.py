@@ -742,7 +742,8 @@ def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
     entries are copied out behind their keys. The values line up after the longest field
     name of a file, which ``dump`` finds by making every entry twice; here entries are made
     at the width the file will most likely need, and only a file whose entries needed
-    another width is made again, in a second pass.
+    another width is made again, in a second pass. An entry is made once per language
+    shown: the file of each article's own language takes it from the language file.
     """
     selection = textfiles.Selection(dois)
     view, window = textfiles.windowed(issue)

@@ -342,7 +342,7 @@ def _json(value: object, depth: int, parts: list[str]) -> None:
 
     The standard library leaves indented output to its pure-Python encoder; this one does
     the same for the values items hold, with the C string encoder, keys encoded once per
-    process and the indentation made once per depth, in about a third of the time.
+    process and the indentation made once per depth.
     """
     kind = type(value)
     if kind is str:

@@ -6,6 +6,9 @@ an article unpickles it, so the languages are written side by side, each article
 once for all of them: ``Selection`` reads the articles, ``Window`` lets the writers (and
 the ``derive`` helpers they call, which take an index) find the one at hand, and
 ``write_text_files`` puts each language's text into its own file atomically.
+``shown_language`` tells which files repeat each other's entries (the file of each
+article's own language repeats a language file, article by article), and ``NotCarried``
+collects what a writer leaves out at one dict operation per article.
 """
 
 from __future__ import annotations
