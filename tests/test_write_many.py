@@ -243,3 +243,21 @@ def test_ris_makes_a_record_once_per_language_shown(tmp_path, issues, monkeypatc
     monkeypatch.setattr(ris._Writer, "record", lambda self, index: made.append(index) or real(self, index))
     ris.write_many(issue, tmp_path, [None, "kk", "ru", "en"])
     assert len(made) == 3 * len(issue.articles)
+
+
+def test_ris_keeps_no_more_than_a_record_of_what_it_did(tmp_path, issues, monkeypatch):
+    """The file that takes records replays what making them did; it must not keep it all (memory stays flat)."""
+    writers = []
+    original_init = ris._Writer.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        writers.append(self)
+
+    monkeypatch.setattr(ris._Writer, "__init__", init)
+    issue = copy.deepcopy(issues["synthetic"])
+    for article in issue.articles:  # the kk file takes every record from the file of the own languages
+        article.language = "kk"
+    ris.write_many(issue, tmp_path, [None, "kk"])
+    assert len(writers) == 2
+    assert max(len(writer.events) for writer in writers) <= 12

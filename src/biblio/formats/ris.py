@@ -181,6 +181,7 @@ class _Writer:
     def take(self, index: int, made: _Made) -> None:
         """What another writer's record in the same language did, as if this writer had made it:
         its problems go through this writer's own checks for repeats, in the same order."""
+        self.events = []  # what the replay records is this record's (kept no longer than that)
         for kind, argument in made.events:
             if kind == "add":
                 self.add(argument)  # type: ignore[arg-type]
