@@ -129,6 +129,8 @@ def _check_streamed(path: str | Path, *, split: bool = False):
         return _check_located(path)
     if split and _FORKS:
         checked = _check_split(path)
+        if checked is _WHOLE:
+            return _check_located(path)
         if checked is not None:
             return checked
     spool = Spool()
@@ -154,6 +156,7 @@ def _check_streamed(path: str | Path, *, split: bool = False):
 
 
 _FORKS = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+_WHOLE = object()  # _check_split's answer when only the whole-document reading can report the manifest
 SPLIT_FROM = 1000  # articles: below this a second process costs more than it saves
 
 
@@ -161,8 +164,9 @@ def _check_split(path: str | Path):
     """``_check_streamed`` over two processes: the manifest is scanned for where each article is
     (``manifest.scan_streamed``), then this process builds, checks and spools the first half of
     the articles while a forked one does the second half into a spool of its own; the halves are
-    joined in order. None when the manifest is not worth splitting or either half meets what only
-    the whole-document reading reports (the caller then reads it in one process)."""
+    joined in order. None when the manifest is not worth splitting (the caller reads it in one
+    process), ``_WHOLE`` when a half meets what only the whole-document reading reports (as
+    ``load_streamed`` would: the caller goes straight to that reading)."""
     scan = manifest.scan_streamed(path)
     if scan is None or len(scan.spans) < max(2, SPLIT_FROM):
         return None
@@ -196,10 +200,10 @@ def _check_split(path: str | Path):
         if worker.is_alive():
             worker.kill()
             worker.join()
-    if found is None or part is None:
+    if found is None or not isinstance(part, tuple):
         spool.close()
         later.close()
-        return None
+        return _WHOLE if found is None or part == _HALF_UNREADABLE else None
     more_found, state, more_languages, offsets = part
     later.adopt(offsets)
     spool.extend(later)
@@ -209,11 +213,14 @@ def _check_split(path: str | Path):
     problems = scan.before + found + more_found + scan.after
     if any(problem.severity == "error" for problem in problems):
         spool.close()
-        return None  # as load_streamed: the whole-document reading reports errors with their context
+        return _WHOLE  # as load_streamed: the whole-document reading reports errors with their context
     issue = scan.issue
     issue.articles = spool  # type: ignore[assignment]
     spool.languages = languages  # type: ignore[attr-defined]
     return issue, manifest.locate(problems, scan.doc) + manifest.locate(linter.finish(spool), scan.doc), scan.doc
+
+
+_HALF_UNREADABLE = "unreadable"  # what the forked half sends when only the whole reading can report it
 
 
 def _check_part(scan, first: int, spool: Spool, send) -> None:
@@ -226,7 +233,10 @@ def _check_part(scan, first: int, spool: Spool, send) -> None:
         gc.disable()
         found = manifest.build_articles(scan, first, len(scan.spans), _spooling(spool, linter, languages))
         send.send((found, linter.state(), languages, spool.offsets()))
-    except BaseException:  # noqa: BLE001 - any failure: the parent reads in one process
+    except manifest.Unstreamable:
+        with contextlib.suppress(Exception):
+            send.send(_HALF_UNREADABLE)
+    except BaseException:  # noqa: BLE001 - any other failure: the parent reads in one process
         with contextlib.suppress(Exception):
             send.send(None)
     finally:
