@@ -252,3 +252,19 @@ def test_an_export_with_a_split_reading_writes_the_same_deposit(tmp_path, fixed_
     assert (tmp_path / "split.xml").read_bytes() == (tmp_path / "single.xml").read_bytes()
     assert [p.to_dict() for p in split.problems] == \
         [json.loads(json.dumps(p.to_dict()).replace("single.xml", "split.xml")) for p in single.problems]
+
+
+@pytest.mark.skipif(not api._FORKS, reason="the reading is split only where processes fork")
+@pytest.mark.parametrize("variant", ["bom", "crlf", "one line"])
+def test_a_split_reading_finds_the_articles_in_any_json_layout(tmp_path, split_small, variant):
+    issue = _varied(12)
+    issue.articles[3].doi = None  # reported (assigned from the pattern) with its position
+    text = manifest.dumps(issue, as_json=True)
+    if variant == "one line":
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    path = tmp_path / "issue.json"
+    data = text.replace("\n", "\r\n").encode() if variant == "crlf" else text.encode()
+    path.write_bytes(b"\xef\xbb\xbf" + data if variant == "bom" else data)
+    problems = _split_equals_one_process(path)
+    assert split_small == ["split"]
+    assert any(p.code == "doi.assigned" and p.line for p in problems)
