@@ -7,17 +7,46 @@ are added.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Issue
+from ..model import Article, Issue
 from ..problems import Problem
 
 Writer = Callable[..., tuple[list[Path], list[Problem]]]  # (issue, folder, *, dois=None[, lang=None])
 Validator = Callable[[Path], list[Problem]]
 Detector = Callable[[Path], bool]
 Reader = Callable[[Path], "tuple[Issue | None, list[Problem]]"]
+
+
+class ArticleReading:
+    """Iterate for the articles, one at a time; `problems` grows as they are read; `issue` is the
+    issue without its articles (None until the first article is read, and None at the end when
+    there was none).
+
+    A reader of millions of records cannot hand back a whole issue: the caller keeps what it
+    wants of each article. ``articles(reading)`` is the format's generator; it fills ``issue``
+    and ``problems`` as it goes. Later records may still add to ``issue`` (a journal title in
+    another language, say), so it is complete only once the iteration is exhausted; then
+    ``issue`` with the yielded articles, and ``problems``, are what the format's ``read``
+    returns (``collect`` is that ``read``). One pass: a second iteration yields nothing.
+    """
+
+    def __init__(self, articles: Callable[[ArticleReading], Iterator[Article]]) -> None:
+        self.issue: Issue | None = None
+        self.problems: list[Problem] = []
+        self._articles = articles(self)
+
+    def __iter__(self) -> Iterator[Article]:
+        return self._articles
+
+    def collect(self) -> tuple[Issue | None, list[Problem]]:
+        """Iterate, collect, assemble: the whole issue, as ``read`` returns it."""
+        articles = list(self)
+        if self.issue is not None:
+            self.issue.articles = articles
+        return self.issue, self.problems
 
 
 @dataclass(frozen=True)
@@ -45,6 +74,9 @@ class Format:
     # write_many(issue, folder, langs, *, dois=None): one result per entry of langs, each what
     # write(issue, folder, dois=dois, lang=lang) returns, the articles read once for all of them
     write_many: Callable | None = None
+    # iter_read(path): the reading one article at a time, for files too big to hold whole;
+    # read(path) is iter_read(path).collect() wherever both are registered
+    iter_read: Callable[[Path], ArticleReading] | None = None
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -90,7 +122,7 @@ def _register_builtin() -> None:
                     per_language=True, write_many=bibtex.write_many))
     register(Format("ris", "RIS records (one language per file) for Zotero, EndNote, Mendeley",
                     ris.write, ris.validate, ris.detect, ris.FILE_NAME, read=ris.read, per_language=True,
-                    write_many=ris.write_many))
+                    write_many=ris.write_many, iter_read=ris.iter_read))
 
 
 _register_builtin()

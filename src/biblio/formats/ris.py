@@ -31,6 +31,7 @@ splits URLs at ``;``, reads nothing after a byte-order mark, and reports no line
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io
 import re
@@ -43,7 +44,7 @@ from .. import derive, ids
 from ..fileio import read_head
 from ..model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
 from ..problems import Problem, article_numbers, sort_key
-from . import textfiles, xmltools
+from . import ArticleReading, textfiles, xmltools
 
 FILE_NAME = "articles.ris"
 NEWLINE = "\r\n"
@@ -589,12 +590,6 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _parse(text: str, file: str) -> tuple[list[_Record], list[Problem]]:
-    """Records with their fields and line numbers, and what is wrong with the file's structure."""
-    problems: list[Problem] = []
-    return list(_scan(_lines(text), file, problems)), problems
-
-
 _TAG_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TAG_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -898,13 +893,13 @@ class _Reader:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
-        self.not_read: dict[str, list[int]] = {}
+        self.not_read: dict[str, list[int]] = {}  # tag: [first line, count], so memory stays flat
 
     def note(self, code: str, message: str, line: int | None, severity: str = "info") -> None:
         self.problems.append(Problem(code, severity, message, file=self.file, line=line))  # type: ignore[arg-type]
 
     def skip(self, item: _Field) -> None:
-        self.not_read.setdefault(item.tag, []).append(item.line)
+        self.not_read.setdefault(item.tag, [item.line, 0])[1] += 1
 
     def language(self, record: _Record, title: str, abstract: str | None) -> str:
         found = record.first("LA")
@@ -1044,12 +1039,11 @@ class _Reader:
         return values
 
     def report_not_read(self) -> None:
-        for tag, lines in self.not_read.items():
+        for tag, (line, count) in self.not_read.items():
             if tag in TAGS:
-                self.note("ris.tag-not-read", f"{tag} is not read into the model ({len(lines)} time(s))", lines[0])
+                self.note("ris.tag-not-read", f"{tag} is not read into the model ({count} time(s))", line)
             else:
-                self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({len(lines)} time(s)); it is not read",
-                          lines[0])
+                self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({count} time(s)); it is not read", line)
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -1058,40 +1052,125 @@ def _same(a: str | None, b: str | None) -> bool:
 
 def read(path: Path) -> tuple[Issue | None, list[Problem]]:
     """A RIS file as an issue: one article per journal record; journal, volume, issue and year from the first."""
+    return iter_read(path).collect()
+
+
+def iter_read(path: Path) -> ArticleReading:
+    """``read`` one article at a time: the file is decoded and scanned a chunk at a time and each
+    record read when it ends, so memory does not grow with the file. Problems are in the order
+    found while reading and sorted, as ``read`` reports them, once the last record is read."""
+    return ArticleReading(lambda reading: _read_articles(Path(path), reading))
+
+
+def _read_articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     file = str(path)
+    problems = reading.problems
     try:
-        data = Path(path).read_bytes()
+        stream = open(path, "rb")  # noqa: SIM115 (closed by the with below, once opening is known to work)
     except OSError as error:
-        return None, [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
-    text, problems = _decode(data, file)
-    records, structure = _parse(text, file)
-    problems += [replace(p, severity="warning") if p.code in _READABLE else p for p in structure]
+        problems.append(_io_problem(error, file))
+        return
     reader = _Reader(file)
-    issue: Issue | None = None
+    reader.problems = problems  # a record's notes follow the structure problems found up to its end
+    structure: list[Problem] = []
     first: _Record | None = None
-    for record in records:
-        article = reader.article(record)
-        if article is None:
-            continue
-        if issue is None or first is None:
-            first = record
-            journal = reader.journal(record, article.language)
-            issue = Issue(journal=journal, year=0, volume=_value(record, "VL"), number=_value(record, "IS"))
-            year = reader.dates(record, article, None)
-            if year is None:
-                reader.note("ris.year-missing", "the first record gives no year (PY, DA or Y1)", record.line,
-                            "warning")
-            issue.year = year or 0
-        else:
-            reader.dates(record, article, issue.year)
-            _compare(reader, issue, first, record, article.language)
-        issue.articles.append(article)
+    with stream:
+        try:
+            for record in _scan(_text_lines(_text_chunks(stream, file, problems)), file, structure):
+                _take_structure(structure, problems)
+                article = reader.article(record)
+                if article is None:
+                    continue
+                if reading.issue is None or first is None:
+                    first = record
+                    reading.issue = _first_issue(reader, record, article)
+                else:
+                    reader.dates(record, article, reading.issue.year)
+                    _compare(reader, reading.issue, first, record, article.language)
+                yield article
+        except OSError as error:  # as when the whole file was read first: a file not read to its end is not read
+            reading.issue = None
+            problems[:] = [_io_problem(error, file)]
+            return
+    _take_structure(structure, problems)
     reader.report_not_read()
-    problems += reader.problems
-    if issue is None:
+    if reading.issue is None:
         problems.append(Problem("ris.no-records", "error", "the file holds no journal article biblio can read",
                                 file=file))
-    return issue, sorted(problems, key=sort_key)
+    problems.sort(key=sort_key)
+
+
+def _io_problem(error: OSError, file: str) -> Problem:
+    return Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)
+
+
+def _take_structure(structure: list[Problem], problems: list[Problem]) -> None:
+    """Move the structure problems found so far to the reading's: those that do not stop reading are warnings."""
+    problems += [replace(p, severity="warning") if p.code in _READABLE else p for p in structure]
+    structure.clear()
+
+
+def _first_issue(reader: _Reader, record: _Record, article: Article) -> Issue:
+    """The issue as the first journal record gives it (the article's date set from the record)."""
+    journal = reader.journal(record, article.language)
+    issue = Issue(journal=journal, year=0, volume=_value(record, "VL"), number=_value(record, "IS"))
+    year = reader.dates(record, article, None)
+    if year is None:
+        reader.note("ris.year-missing", "the first record gives no year (PY, DA or Y1)", record.line, "warning")
+    issue.year = year or 0
+    return issue
+
+
+def _text_chunks(stream: BinaryIO, file: str, problems: list[Problem], size: int = 1 << 16) -> Iterator[str]:
+    """The text ``_decode`` makes of the whole file, 64 KiB at a time (as fast as a megabyte, and
+    the peak memory of a reading stays under half a megabyte).
+
+    The first byte that is not UTF-8 gets the same problem and line (counted in bytes read so
+    far), and from there on the decoding replaces what it cannot read, as ``_decode`` does.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    newlines = 0  # in the bytes read before ``data``
+    started = False
+    while True:
+        data = stream.read(size)
+        final = not data
+        pending = decoder.getstate()[0]  # the start of a character cut by the last chunk's end
+        try:
+            text = decoder.decode(data, final)
+        except UnicodeDecodeError as error:
+            line = newlines - pending.count(b"\n") + (pending + data)[:error.start].count(b"\n") + 1
+            problems.append(Problem("ris.encoding", "error", "the file is not UTF-8 (a byte here cannot be read); "
+                                    "save it as UTF-8 — unreadable characters are shown as '\ufffd'", file=file,
+                                    line=line))
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            text = decoder.decode(pending + data, final)
+        newlines += data.count(b"\n")
+        if text and not started:
+            text, started = text.removeprefix("\ufeff"), True
+        if text:
+            yield text
+        if final:
+            return
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _text_lines(chunks: Iterator[str]) -> Iterator[str]:
+    """``_lines`` of the text the chunks make: a CR at a chunk's end waits, it may begin a CRLF."""
+    rest = ""
+    for chunk in chunks:
+        text = rest + chunk
+        held = ""
+        if text.endswith("\r"):
+            text, held = text[:-1], "\r"
+        lines = _LINE_END.split(text)
+        rest = lines.pop() + held
+        yield from lines
+    lines = _LINE_END.split(rest)
+    if lines[-1] == "":
+        lines.pop()
+    yield from lines
 
 
 def _value(record: _Record, tag: str) -> str | None:
