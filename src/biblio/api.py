@@ -552,7 +552,7 @@ def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, list[st
 
 # Relative CPU cost of the built-in formats' tasks (write and validate 10,000 articles, every
 # language; bench/REPORT.md), to share them out so that the workers finish close together.
-_TASK_COST = {"jats": 12, "crossref": 11, "bibtex": 8, "csl": 6, "ris": 5}
+_TASK_COST = {"jats": 16, "crossref": 12, "bibtex": 7, "csl": 5, "ris": 5}
 _OTHER_COST = 5
 
 
