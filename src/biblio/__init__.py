@@ -5,7 +5,8 @@ BibTeX, CSL-JSON and RIS writers are planned; see the README for what exists.
 The public API is re-exported here; see ``biblio.api`` for what each call does.
 """
 
-from .api import ArticleStream, BuildReport, WrittenFile, build, check, dump, export, load, read, stream, validate_files
+from .api import (ArticleStream, BuildReport, WrittenFile, build, check, dump, export, iter_read, load, read, stream,
+                  validate_files)
 from .model import (
     Affiliation,
     Article,
@@ -32,6 +33,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Affiliation", "Article", "ArticleDates", "ArticleStream", "BuildReport", "Contributor", "Depositor", "Funding",
     "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
-    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "check", "dump", "export", "load",
+    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "check", "dump", "export", "iter_read", "load",
     "read", "stream", "validate_files",
 ]

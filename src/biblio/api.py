@@ -667,6 +667,32 @@ def validate_files(paths: list[str | Path], *, strict: bool = False) -> list[Pro
 def read(path: str | Path) -> tuple[Issue | None, list[Problem]]:
     """Read a file in any format that has a reader (JATS, CSL-JSON, BibTeX, RIS) into the model."""
     target = Path(path)
+    fmt, problems = _reader_of(target)
+    if fmt is None or fmt.read is None:
+        return None, problems
+    return fmt.read(target)
+
+
+def iter_read(path: str | Path) -> formats.ArticleReading:
+    """``read``, one article at a time (``formats.ArticleReading``): a format with an iterating
+    reader never holds the whole file's articles; any other is read whole, then handed out.
+    ``issue`` and ``problems`` are complete once the iteration is done."""
+    target = Path(path)
+    fmt, problems = _reader_of(target)
+    if fmt is not None and fmt.iter_read is not None:
+        return fmt.iter_read(target)
+
+    def whole(reading: formats.ArticleReading) -> Iterator[Article]:
+        issue, found = fmt.read(target) if fmt is not None and fmt.read is not None else (None, problems)
+        reading.problems.extend(found)
+        if issue is not None:
+            articles, issue.articles = issue.articles, []
+            reading.issue = issue
+            yield from articles
+    return formats.ArticleReading(whole)
+
+
+def _reader_of(target: Path) -> tuple[formats.Format | None, list[Problem]]:
     if not target.is_file():
         return None, [Problem("read.io", "error", "no such file", file=str(target))]
     fmt = formats.detect(target)
@@ -674,7 +700,26 @@ def read(path: str | Path) -> tuple[Issue | None, list[Problem]]:
         readable = ", ".join(f.name for f in formats.registered() if f.read)
         return None, [Problem("read.format", "error", f"biblio cannot read this file's format (it reads: "
                               f"{readable})", file=str(target))]
-    return fmt.read(target)
+    return fmt, []
+
+
+def _read_spooled(path: str | Path) -> tuple[Issue | None, list[Problem]]:
+    """``read`` for ``convert``: the articles spooled to disk as the reading hands them out, so a
+    file of a million records is converted in flat memory (the caller closes the spool)."""
+    reading = iter_read(path)
+    spool = Spool()
+    try:
+        with _gc_paused():
+            for article in reading:
+                spool.append(article)
+    except BaseException:
+        spool.close()
+        raise
+    if reading.issue is None:
+        spool.close()
+        return None, reading.problems
+    reading.issue.articles = spool  # type: ignore[assignment]
+    return reading.issue, reading.problems
 
 
 def convert(source: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
@@ -692,10 +737,13 @@ def convert(source: str | Path, format_name: str, output: str | Path, *, validat
         report.problems.append(Problem("convert.lang", "error", f"--lang applies to the citation formats; "
                                        f"{fmt.name} carries every language at once"))
         return report
-    issue, report.problems = read(source)
-    if issue is None or has_errors(report.problems):
-        return report
-    report.articles = len(issue.articles)
-    _write_checked(fmt, issue, None, report.out_dir, report, validate=validate,
-                   rename=target if fmt.file_name else None, lang=lang)
+    issue, report.problems = _read_spooled(source)
+    try:
+        if issue is None or has_errors(report.problems):
+            return report
+        report.articles = len(issue.articles)
+        _write_checked(fmt, issue, None, report.out_dir, report, validate=validate,
+                       rename=target if fmt.file_name else None, lang=lang)
+    finally:
+        _close(issue)
     return report
