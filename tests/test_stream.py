@@ -99,12 +99,11 @@ def test_iter_read_of_a_missing_or_unknown_file_is_problems_not_an_exception(tmp
 
 def test_convert_spools_what_an_iterating_reader_hands_out(example_path, tmp_path, monkeypatch):
     from biblio import api
-    from biblio.fileio import Spool
 
     path = _written(example_path, tmp_path, "ris")
     appended = []
-    real_append = Spool.append
-    monkeypatch.setattr(Spool, "append", lambda self, item: (appended.append(item), real_append(self, item))[1])
+    real_append = api.Spool.append  # the class api uses (a test elsewhere may reload biblio.fileio)
+    monkeypatch.setattr(api.Spool, "append", lambda self, item: (appended.append(item), real_append(self, item))[1])
     report = api.convert(path, "csl", tmp_path / "out.json")
     assert report.ok and report.articles == 10 and len(appended) == 10
     whole, _ = biblio.read(path)
