@@ -156,6 +156,7 @@ def test_spool_reads_back_what_was_written(tmp_path):
 def split_small(monkeypatch):
     """Split the reading over two processes from two articles on (a real build waits for 1,000)."""
     monkeypatch.setattr(api, "SPLIT_FROM", 2)
+    monkeypatch.setattr(api, "SPLIT_FROM_BYTES", 0)
     taken = []
     real = api._check_split
 
@@ -268,3 +269,29 @@ def test_a_split_reading_finds_the_articles_in_any_json_layout(tmp_path, split_s
     problems = _split_equals_one_process(path)
     assert split_small == ["split"]
     assert any(p.code == "doi.assigned" and p.line for p in problems)
+
+
+@pytest.mark.skipif(not api._FORKS, reason="the reading is split only where processes fork")
+@pytest.mark.parametrize(("failing", "nth"), [("append", 2), ("extend", 1)])
+def test_a_full_disk_during_a_split_reading_falls_back_to_one_process(tmp_path, split_small, monkeypatch, failing,
+                                                                      nth):
+    import errno
+
+    path = tmp_path / "issue.json"
+    api.dump(_generate(6), path)
+    real = getattr(Spool, failing)
+    calls = []
+
+    def full(self, *args):
+        calls.append(1)
+        if len(calls) == nth:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *args)
+
+    monkeypatch.setattr(Spool, failing, full)
+    issue, problems, _ = api._check_streamed(path, split=True)
+    try:
+        assert split_small == ["one process"] and issue is not None and not problems
+        assert len(issue.articles) == 6
+    finally:
+        api._close(issue)

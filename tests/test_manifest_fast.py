@@ -106,3 +106,19 @@ def test_articles_broken_at_random_read_the_same_both_ways(edits):
         manifest._fast_object = original
     assert fast[0] == slow[0]
     assert [p.to_dict() for p in fast[1]] == [p.to_dict() for p in slow[1]]
+
+
+def test_a_reading_is_published_for_other_threads_only_once_complete(monkeypatch):
+    monkeypatch.setattr(manifest, "_FAST_OBJECTS", {})
+    seen_while_making = []
+    real = manifest._fast_reader
+
+    def watched(kind):
+        seen_while_making.append(set(manifest._FAST_OBJECTS))
+        return real(kind)
+
+    monkeypatch.setattr(manifest, "_fast_reader", watched)
+    manifest._fast_object("Article")
+    assert seen_while_making and all(not seen for seen in seen_while_making)
+    assert {"Article", "Contributor", "Reference"} <= set(manifest._FAST_OBJECTS)
+    assert manifest._FAST_MAKING == {}

@@ -40,7 +40,7 @@ def test_a_yaml_manifest_is_loaded_whole_then_handed_out(example_path):
     assert streamed.problems == load_problems
 
 
-def test_an_article_that_cannot_be_built_is_left_out_with_its_located_error(example_path, tmp_path):
+def test_an_article_with_a_mistake_is_kept_as_load_keeps_it_with_its_located_error(example_path, tmp_path):
     path = _as_json(example_path, tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
     data["articles"][4]["pages"] = {"first": "x", "last": []}
@@ -50,11 +50,27 @@ def test_an_article_that_cannot_be_built_is_left_out_with_its_located_error(exam
     assert first.doi.endswith(".001")
     assert not any(p.path and p.path.startswith("articles[4]") for p in streamed.problems)  # not read yet
     rest = list(streamed)
-    assert len(rest) == 8  # articles 2-4 and 6-10
+    loaded, whole_problems = manifest.load(path)
+    assert [first, *rest] == loaded.articles
     errors = [p for p in streamed.problems if p.severity == "error"]
     assert errors and all(p.path.startswith("articles[4].pages") and p.line for p in errors)
-    _, whole_problems = manifest.load(path)
     assert {_key(p) for p in errors} <= {_key(p) for p in whole_problems}
+
+
+def test_an_article_that_gives_a_key_twice_is_left_out_and_the_rest_are_read(example_path, tmp_path):
+    path = _as_json(example_path, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    third = json.dumps(data["articles"][2], ensure_ascii=False)
+    data["articles"][2] = "THIRD"
+    twice = third.replace('"titles":', '"titles": {"en": "a first title"}, "titles":', 1)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2).replace('"THIRD"', twice), encoding="utf-8")
+    streamed = biblio.stream(path)
+    articles = list(streamed)
+    assert len(articles) == 9 and not any(p.code == "manifest.changed" for p in streamed.problems)
+    repeated = [p for p in streamed.problems if p.code == "manifest.duplicate-key"]
+    assert len(repeated) == 1 and "'titles'" in repeated[0].message
+    assert repeated[0].path == "articles[2]" and repeated[0].line
 
 
 def test_a_manifest_with_a_mistake_outside_the_articles_is_read_whole(example_path, tmp_path):

@@ -1,12 +1,23 @@
-"""biblio: a model of a journal issue, checked and written to validated Crossref and JATS XML.
-
-BibTeX, CSL-JSON and RIS writers are planned; see the README for what exists.
+"""biblio: a model of a journal issue, checked and written to Crossref deposit XML, JATS XML,
+CSL-JSON, BibTeX and RIS, each validated against its official schema.
 
 The public API is re-exported here; see ``biblio.api`` for what each call does.
 """
 
-from .api import (ArticleStream, BuildReport, WrittenFile, build, check, dump, export, iter_read, load, read, stream,
-                  validate_files)
+from .api import (
+    ArticleStream,
+    BuildReport,
+    WrittenFile,
+    build,
+    check,
+    dump,
+    export,
+    iter_read,
+    load,
+    read,
+    stream,
+    validate_files,
+)
 from .model import (
     Affiliation,
     Article,

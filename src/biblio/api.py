@@ -15,7 +15,6 @@ import itertools
 import multiprocessing
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import formats, lint, manifest
-from .fileio import _UMASK, Spool, write_atomic
+from .fileio import _FORKING, _UMASK, Spool, write_atomic
 from .model import Article, Issue
 from .problems import Problem, counts, has_errors
 
@@ -46,8 +45,9 @@ def check(path: str | Path) -> tuple[Issue | None, list[Problem]]:
 class ArticleStream:
     """A manifest read one article at a time (``stream``): ``issue`` without its articles,
     iterate for the articles. ``problems`` holds the issue's problems at once and each
-    article's as it is read (with file, line and column); an article that cannot be built is
-    left out and its errors are there. Iterate once."""
+    article's as it is read (with file, line and column). The articles are those ``load``
+    keeps, except one that gives a key twice (``load`` keeps the last value): it is left out,
+    with its error. Iterate once."""
 
     def __init__(self, issue: Issue | None, problems: list[Problem], articles: Iterator[Article]):
         self.issue, self.problems, self._articles = issue, problems, articles
@@ -73,7 +73,7 @@ def stream(path: str | Path) -> ArticleStream:
 
     def articles() -> Iterator[Article]:
         try:
-            for _, article, found in manifest.iter_articles(scan):
+            for _, article, found, _ in manifest.iter_articles(scan):
                 problems.extend(manifest.locate(found, scan.doc))
                 if article is not None:
                     yield article
@@ -155,32 +155,64 @@ def _check_streamed(path: str | Path, *, split: bool = False):
     return issue, problems + manifest.locate(linter.finish(spool), doc), doc
 
 
-_FORKS = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+_FORKS = _FORKING  # processes fork here (the spool counts on it too)
 _WHOLE = object()  # _check_split's answer when only the whole-document reading can report the manifest
 SPLIT_FROM = 1000  # articles: below this a second process costs more than it saves
+SPLIT_FROM_BYTES = 1 << 22  # a smaller manifest is not even scanned for a split
 
 
 def _check_split(path: str | Path):
     """``_check_streamed`` over two processes: the manifest is scanned for where each article is
     (``manifest.scan_streamed``), then this process builds, checks and spools the first half of
     the articles while a forked one does the second half into a spool of its own; the halves are
-    joined in order. None when the manifest is not worth splitting (the caller reads it in one
-    process), ``_WHOLE`` when a half meets what only the whole-document reading reports (as
-    ``load_streamed`` would: the caller goes straight to that reading)."""
+    joined in order. None when the manifest is not worth splitting or the split cannot be made
+    (a process cannot start, the disk is full): the caller reads it in one process. ``_WHOLE``
+    when a half meets what only the whole-document reading reports (as ``load_streamed`` would:
+    the caller goes straight to that reading)."""
+    try:
+        if os.path.getsize(path) < SPLIT_FROM_BYTES:
+            return None
+    except OSError:
+        return None
     scan = manifest.scan_streamed(path)
     if scan is None or len(scan.spans) < max(2, SPLIT_FROM):
         return None
-    half = len(scan.spans) // 2
     spool, later = Spool(), Spool()  # both made before the fork: the worker writes into ``later``'s file
+    try:
+        joined = _read_halves(scan, spool, later)
+    except OSError:  # the disk is full, say: the reading in one process reports it or works
+        joined = None
+    except BaseException:
+        spool.close()
+        raise
+    finally:
+        later.close()
+    if not isinstance(joined, tuple):
+        spool.close()
+        return joined
+    problems, linter, languages = joined
+    issue = scan.issue
+    issue.articles = spool  # type: ignore[assignment]
+    spool.languages = languages  # type: ignore[attr-defined]
+    return issue, manifest.locate(problems, scan.doc) + manifest.locate(linter.finish(spool), scan.doc), scan.doc
+
+
+def _read_halves(scan, spool: Spool, later: Spool):
+    """``_check_split``'s two readings: the first half here into ``spool``, the second in a forked
+    process into ``later``, then joined into ``spool``; the problems, the Linter and the languages
+    (or None / ``_WHOLE`` as ``_check_split`` answers)."""
+    half = len(scan.spans) // 2
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(target=_check_part, args=(scan, half, later, send), daemon=True)
     try:
         worker.start()
     except Exception:  # noqa: BLE001 - e.g. a daemon process may not start one: read in one process
-        for end in (send, receive, spool, later):
-            end.close()
+        send.close()
+        receive.close()
         return None
+    found: list[Problem] | None = None
+    part = None
     try:
         with _gc_paused():
             send.close()
@@ -189,35 +221,24 @@ def _check_split(path: str | Path):
             try:
                 found = manifest.build_articles(scan, 0, half, _spooling(spool, linter, languages))
             except manifest.Unstreamable:
-                found = None
-            part = receive.recv() if found is not None else None  # else the worker is stopped below
-        if part is not None:
-            worker.join()
-    except (EOFError, OSError):
-        part = None
+                return _WHOLE  # the worker is stopped below
+            part = receive.recv()
+        worker.join()
+    except EOFError:  # the worker died without an answer
+        return None
     finally:
         receive.close()
         if worker.is_alive():
             worker.kill()
             worker.join()
-    if found is None or not isinstance(part, tuple):
-        spool.close()
-        later.close()
-        return _WHOLE if found is None or part == _HALF_UNREADABLE else None
+    if not isinstance(part, tuple):
+        return _WHOLE if part == _HALF_UNREADABLE else None
     more_found, state, more_languages, offsets = part
     later.adopt(offsets)
     spool.extend(later)
-    later.close()
     linter.merge(state)
     languages.extend(lang for lang in more_languages if lang not in languages)
-    problems = scan.before + found + more_found + scan.after
-    if any(problem.severity == "error" for problem in problems):
-        spool.close()
-        return _WHOLE  # as load_streamed: the whole-document reading reports errors with their context
-    issue = scan.issue
-    issue.articles = spool  # type: ignore[assignment]
-    spool.languages = languages  # type: ignore[attr-defined]
-    return issue, manifest.locate(problems, scan.doc) + manifest.locate(linter.finish(spool), scan.doc), scan.doc
+    return scan.before + found + more_found + scan.after, linter, languages
 
 
 _HALF_UNREADABLE = "unreadable"  # what the forked half sends when only the whole reading can report it
@@ -483,8 +504,9 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     and the writers read the articles back one at a time: memory stays flat however many
     articles the issue has (``_check_streamed``). YAML is read whole.
 
-    ``jobs``: worker processes writing and validating formats side by side (one job per format
-    and language); 1 (the default) works in the calling process, 0 or None uses every usable
+    ``jobs``: worker processes writing and validating formats side by side (one task per format,
+    shared out between them by cost), and, unless 1, a second process reading half of a long
+    JSON manifest; 1 (the default) works in the calling process, 0 or None uses every usable
     CPU. The files, the problems and their order are the same whatever ``jobs`` is. A library
     call stays serial unless asked, because starting processes behind a caller's back (a web
     server, a notebook, a program with threads) is not a library's decision; ``biblio build``
@@ -519,8 +541,7 @@ def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, list[st
                     report: BuildReport, *, validate: bool, workers: int) -> None:
     """Run the tasks in worker processes, shared out by their cost, and publish the results in task order."""
     global _WORKER_ISSUE
-    methods = multiprocessing.get_all_start_methods()
-    forked = "fork" in methods and sys.platform != "darwin"
+    forked = _FORKS
     context = multiprocessing.get_context("fork" if forked else "spawn")
     _WORKER_ISSUE = issue
     gc.collect()

@@ -15,6 +15,7 @@ import difflib
 import functools
 import json
 import re
+import threading
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -369,14 +370,34 @@ def _fast_reader(kind: Kind):
     return lambda value: _MISS  # a kind without a fast reading: always read step by step
 
 
-_FAST_OBJECTS: dict[str, Any] = {}
+_FAST_OBJECTS: dict[str, Any] = {}  # complete readings only: another thread may use them at once
+_FAST_MAKING: dict[str, Any] = {}  # readings being made, seen only by the thread making them
+_FAST_LOCK = threading.RLock()
 
 
 def _fast_object(name: str):
-    """The fast reading of a declared object, made on first use (objects nest, some in themselves)."""
+    """The fast reading of a declared object, made on first use. Objects nest (a reading refers to
+    those of its fields, made in the same call), so a reading is published in ``_FAST_OBJECTS``
+    only once every reading made with it is complete."""
     found = _FAST_OBJECTS.get(name)
     if found is not None:
         return found
+    with _FAST_LOCK:
+        found = _FAST_OBJECTS.get(name) or _FAST_MAKING.get(name)
+        if found is not None:
+            return found
+        outermost = not _FAST_MAKING
+        try:
+            read = _make_fast_object(name)
+            if outermost:
+                _FAST_OBJECTS.update(_FAST_MAKING)
+        finally:
+            if outermost:
+                _FAST_MAKING.clear()
+        return read
+
+
+def _make_fast_object(name: str):
     spec = OBJECTS[name]
     check = _OBJECT_CHECKS.get(name)
     known = frozenset(f.key for f in spec.fields)
@@ -402,7 +423,7 @@ def _fast_object(name: str):
                 return _MISS
         return spec.build(**data)
 
-    _FAST_OBJECTS[name] = read
+    _FAST_MAKING[name] = read  # before its fields: a field may hold this object again
     fields.extend((f.key, _fast_reader(f.kind), f.required) for f in spec.fields)
     return read
 
@@ -784,7 +805,6 @@ class _Streamer:
 
         self.decode = _JSON.raw_decode
         self.scan = scan  # only find where each article is (``scan_streamed``), build none
-        self.article_problems: list[Problem] = []
         self.path = path
         self.sink = sink
         self.stream = open(path, "rb")  # noqa: SIM115 - closed in run()
@@ -908,7 +928,7 @@ class _Streamer:
         if any(problem.severity == "error" for problem in found):
             raise _Unstreamable
         if self.scan:
-            self.issue, self.found, self.pattern_ok = issue, found, self.pattern_ok
+            self.issue, self.found = issue, found
         locator = _JsonLocator("")
         locator.keys, locator.key_entries, locator.items = keys, key_entries, items
         for entry in self.marks:
@@ -956,7 +976,6 @@ class _Streamer:
         return issue, pattern_ok
 
     def _articles(self, issue: Issue, pattern_ok: bool, found: list[Problem]) -> list[int]:
-        kind = Object(name="Article")
         entries: list[int] = []
         self.pos += 1
         while (next_char := self.skip()) != "]":
@@ -973,13 +992,9 @@ class _Streamer:
             self.pos = end
             if self.scan:
                 continue
-            article = self.reader.value(item, kind, ("articles", index))
+            article, problems, clean = _built_article(self.reader, item, index, issue, pattern_ok)
             del item
-            if article is _INVALID or self.reader.problems:
-                raise _Unstreamable
-            _set_article_originals(article)
-            problems = _assign_doi(issue, index, article, self.pending, pattern_ok)  # type: ignore[arg-type]
-            if problems and problems[0].severity == "error":
+            if article is None or not clean or any(problem.severity == "error" for problem in problems):
                 raise _Unstreamable
             found += problems
             self.sink(issue, index, article)
@@ -1033,14 +1048,32 @@ class Unstreamable(Exception):
     """``build_articles`` met something only the whole-document reading can report."""
 
 
+_ARTICLE = Object(name="Article")
+
+
+def _built_article(reader: _Reader, item: Any, index: int, issue: Issue,
+                   pattern_ok: bool) -> tuple[Article | None, list[Problem], bool]:
+    """One parsed article of a streamed manifest into the model (original languages set, DOI
+    assigned): the article (None when it cannot be built), its problems (the reading's, then the
+    DOI's; paths only), and whether the reading found nothing to report."""
+    before = len(reader.problems)
+    article = reader.value(item, _ARTICLE, ("articles", index))
+    reading = reader.problems[before:]
+    del reader.problems[before:]
+    if article is _INVALID:
+        return None, reading, False
+    _set_article_originals(article)
+    return article, reading + _assign_doi(issue, index, article, reader.doc, pattern_ok), not reading
+
+
 def build_articles(scan: StreamScan, first: int, stop: int, sink) -> list[Problem]:
     """Articles ``first`` to ``stop - 1`` of a scanned manifest into the model, each handed to
     ``sink(issue, index, article)`` as ``load_streamed`` hands them; their problems (not yet
     located: ``locate`` with ``scan.doc``). Raises ``Unstreamable`` where ``load_streamed``
-    would have returned None."""
+    would have returned None (any reading problem, an error, a key given twice)."""
     found: list[Problem] = []
-    for index, article, problems in iter_articles(scan, first, stop):
-        if article is None or (problems and problems[0].severity == "error"):
+    for index, article, problems, clean in iter_articles(scan, first, stop):
+        if article is None or not clean or any(problem.severity == "error" for problem in problems):
             raise Unstreamable
         found += problems
         sink(scan.issue, index, article)
@@ -1048,29 +1081,46 @@ def build_articles(scan: StreamScan, first: int, stop: int, sink) -> list[Proble
 
 
 def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
-    """``(index, article, problems)`` for each article of a scanned manifest, built one at a
-    time (DOI assigned, original languages set); ``article`` is None when the article cannot be
-    built, and ``problems`` (paths only: ``locate`` them with ``scan.doc``) say why. Raises
-    ``Unstreamable`` when the file changed since it was scanned."""
+    """``(index, article, problems, clean)`` for each article of a scanned manifest, built one at
+    a time as ``load`` builds it (DOI assigned, original languages set). ``article`` is None when
+    it cannot be built; ``problems`` have paths only (``locate`` them with ``scan.doc``); ``clean``:
+    the reading reported nothing. A key given twice in an article is reported for that article,
+    which is then left out. Raises ``Unstreamable`` when the file no longer holds the scanned
+    articles (it changed since the scan)."""
     from .yamlsource import _JSON
 
-    kind = Object(name="Article")
+    reader = _Reader(_PendingDoc())  # type: ignore[arg-type]
     try:
         with open(scan.path, "rb") as stream:
             for index in range(first, len(scan.spans) if stop is None else stop):
                 start, end = scan.spans[index]
                 stream.seek(start)
-                item = _JSON.decode(stream.read(end - start).decode("utf-8"))
-                reader = _Reader(_PendingDoc())  # type: ignore[arg-type]
-                article = reader.value(item, kind, ("articles", index))
-                del item
-                if article is _INVALID or reader.problems:
-                    yield index, None, reader.problems
+                text = stream.read(end - start).decode("utf-8")
+                try:
+                    item = _JSON.decode(text)
+                except _RepeatedKeyError:
+                    yield index, None, [_repeated_key(text, index)], False
                     continue
-                _set_article_originals(article)
-                yield index, article, _assign_doi(scan.issue, index, article, reader.doc, scan.pattern_ok)
-    except (ValueError, _RepeatedKeyError, OSError, RecursionError) as error:
+                article, problems, clean = _built_article(reader, item, index, scan.issue, scan.pattern_ok)
+                del item
+                yield index, article, problems, clean
+    except (ValueError, OSError, RecursionError) as error:
         raise Unstreamable from error
+
+
+def _repeated_key(text: str, index: int) -> Problem:
+    """The problem of an article that gives a key twice (the JSON decoder keeps the last silently)."""
+    repeated: list[str] = []
+
+    def note(pairs: list) -> dict:
+        keys = [key for key, _ in pairs]
+        repeated.extend(key for number, key in enumerate(keys) if key in keys[:number])
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=note)
+    named = ", ".join(f"'{key}'" for key in dict.fromkeys(repeated))
+    return Problem("manifest.duplicate-key", "error", f"this article gives the key {named} twice; keep one",
+                   path=format_path(("articles", index)))
 
 
 def load_streamed(path: str | FsPath, sink) -> tuple[Issue, list[Problem], Located] | None:
