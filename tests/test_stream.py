@@ -124,3 +124,16 @@ def test_convert_spools_what_an_iterating_reader_hands_out(example_path, tmp_pat
     assert report.ok and report.articles == 10 and len(appended) == 10
     whole, _ = biblio.read(path)
     assert appended == whole.articles
+
+
+def test_a_stream_closed_early_lets_go_of_the_file(example_path, tmp_path):
+    import os
+
+    path = _as_json(example_path, tmp_path)
+    before = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    with biblio.stream(path) as streamed:
+        first = next(iter(streamed))
+    assert first.doi.endswith(".001")
+    assert list(streamed) == []  # closed: nothing more is read
+    if before is not None:
+        assert set(os.listdir("/proc/self/fd")) <= before

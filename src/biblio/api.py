@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from typing import Self
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -54,6 +55,18 @@ class ArticleStream:
 
     def __iter__(self) -> Iterator[Article]:
         return self._articles
+
+    def close(self) -> None:
+        """Stop before the articles run out, letting go of the open manifest file now."""
+        close = getattr(self._articles, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def stream(path: str | Path) -> ArticleStream:
