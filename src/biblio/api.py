@@ -17,10 +17,10 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import Self
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Self
 
 from . import formats, lint, manifest
 from .fileio import _FORKING, _UMASK, Spool, write_atomic
