@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from biblio import formats
-from biblio.formats import ris
+from biblio.formats import csl, ris
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # bench/generate.py: the synthetic articles of the benchmark
 
 DATA = Path(__file__).parent / "data"
-MODULES = {"ris": ris}
-SUFFIX = {"ris": ".ris"}
+MODULES = {"ris": ris, "csl": csl}
+SUFFIX = {"ris": ".ris", "csl": ".json"}
 
 
 def collected(module, path):
@@ -61,8 +61,34 @@ BROKEN_RIS = {
 }
 
 
+ITEM = ('{"type": "article-journal", "title": "T%d", "container-title": "J", "issued": {"date-parts": [[2020, 1]]}, '
+        '"language": "en", "volume": 1.10}')
+ITEMS = ",\n".join(ITEM % n for n in range(5))
+BROKEN_CSL = {  # the streamed reading, and each way of handing over to the whole-file reading
+    "crlf-bom": "\ufeff[\r\n" + ITEMS.replace("\n", "\r\n") + "\r\n]\r\n",
+    "cr-tabs": "[\r\t" + ITEMS.replace("\n", "\r\t") + "]",
+    "not-objects": "[1, \"x\", null, [1, 2], " + ITEM % 1 + ", 2.50, true, NaN]",
+    "odd-items": '[{"type": "book"}, {"title": ""}, {"title": "x", "author": "me", "editor": [1, {"family": "A"}, {}], '
+                 '"issued": {"date-parts": [["x"]]}, "DOI": "nope", "page": "3-4"}, '
+                 '{"title": "y", "container-title": "K", "language": "en"}]',
+    "no-year": '[{"title": 12.50, "issue": 2, "container-title": ["A", "B"]}]',
+    "empty-array": "[]",
+    "one-item": ITEM % 0,
+    "trailing-comma": "[" + ITEMS + ",]",
+    "repeated-key": "[" + ITEM % 0 + ', {"title": "a", "title": "b"}]',
+    "garbage-after": "[" + ITEMS + "] x",
+    "missing-comma": "[" + ITEM % 0 + " " + ITEM % 1 + "]",
+    "cut-short": "[" + ITEMS,
+    "yaml-comment": "# c\n[" + ITEMS + "]",
+    "too-deep": "[" + "[" * 5000 + "]" * 5000 + "]",
+    "not-utf8": ("[" + ITEMS + "]").encode()[:-30] + b"\xff" + ("[" + ITEMS + "]").encode()[-30:],
+    "empty": "",
+    "null": "null",
+}
+
+
 def broken_files(name, folder: Path) -> list[Path]:
-    cases = {"ris": BROKEN_RIS}[name]
+    cases = {"ris": BROKEN_RIS, "csl": BROKEN_CSL}[name]
     paths = []
     for label, content in cases.items():
         path = folder / f"{label}{SUFFIX[name]}"
@@ -73,6 +99,7 @@ def broken_files(name, folder: Path) -> list[Path]:
 
 def test_registered():
     assert formats.get("ris").iter_read is ris.iter_read
+    assert formats.get("csl").iter_read is csl.iter_read
 
 
 @pytest.mark.parametrize("name", list(MODULES))
@@ -110,6 +137,36 @@ def test_ris_reads_lazily(tmp_path):
     assert len(rest) == 20000  # the last record, without its ER, is read too
     assert [p.code for p in reading.problems] == ["ris.record-end"]
     assert reading.problems == ris.read(path)[1]
+
+
+def test_csl_chunks_do_not_matter(written, tmp_path, monkeypatch):
+    """Chunks of a few characters cut items, numbers and line ends: the reading is the same."""
+    paths = [*written["csl"][:6], *broken_files("csl", tmp_path)]
+    whole = [csl.read(path) for path in paths]
+    for size in (1, 2, 5):
+        monkeypatch.setattr(csl, "_CHUNK", size)
+        assert [collected(csl, path) for path in paths] == whole
+
+
+def test_csl_reads_lazily(tmp_path):
+    """The first article comes before the end of the file is decoded: an unusable item near the
+    end is not reported yet. A file that turns out not to be JSON ends as ``read`` says."""
+    items = [ITEM % n for n in range(5000)]
+    path = tmp_path / "late.json"
+    path.write_text("[" + ",\n".join([*items, '{"type": "book"}']) + "]", encoding="utf-8")
+    reading = csl.iter_read(path)
+    assert next(iter(reading)).titles.texts == {"en": "T0"}
+    assert reading.problems == []
+    assert len(list(reading)) == 4999
+    assert [(p.code, p.line, p.column, p.path) for p in reading.problems] == [("csl.unusable", 5001, 1, "[5000]")]
+    assert reading.problems == csl.read(path)[1]
+    path.write_text("[" + ",\n".join([*items, '{"title": "a" "b"}']) + "]", encoding="utf-8")
+    reading = csl.iter_read(path)
+    assert next(iter(reading)).titles.texts == {"en": "T0"}
+    assert reading.issue is not None
+    assert len(list(reading)) == 4999
+    assert reading.issue is None and [p.code for p in reading.problems] == ["csl.syntax"]
+    assert (reading.issue, reading.problems) == csl.read(path)
 
 
 @pytest.fixture(scope="module")

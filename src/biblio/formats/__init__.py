@@ -116,7 +116,7 @@ def _register_builtin() -> None:
                     jats.write, jats.validate, jats.detect, read=jats.read))
     register(Format("csl", "CSL-JSON items (one language per file) for citation processors and Zotero",
                     csl.write, csl.validate, csl.detect, csl.FILE_NAME, read=csl.read, per_language=True,
-                    write_many=csl.write_many))
+                    write_many=csl.write_many, iter_read=csl.iter_read))
     register(Format("bibtex", "BibTeX/BibLaTeX entries (one language per file) for LaTeX, Zotero, JabRef",
                     bibtex.write, bibtex.validate, bibtex.detect, bibtex.FILE_NAME, read=bibtex.read,
                     per_language=True, write_many=bibtex.write_many))

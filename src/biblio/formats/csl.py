@@ -10,12 +10,13 @@ and the rest is reported as ``csl.not-carried``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
 import json.encoder
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -34,8 +35,8 @@ from ..model import (
     Publisher,
 )
 from ..problems import Problem, article_numbers
-from ..yamlsource import Located, parse
-from . import textfiles, xmltools
+from ..yamlsource import _JSON, _WS, Located, _RepeatedKey, format_path, parse
+from . import ArticleReading, textfiles, xmltools
 
 FILE_NAME = "articles.csl.json"
 ROLE_FIELDS = {"author": "author", "editor": "editor", "translator": "translator", "chair": "chair",
@@ -663,29 +664,200 @@ def _partial(value) -> PartialDate | None:
 
 def read(path: Path) -> tuple[Issue | None, list[Problem]]:
     """A CSL-JSON file into an issue, one article per ``article-journal`` item."""
+    return iter_read(path).collect()
+
+
+def iter_read(path: Path) -> ArticleReading:
+    """``read`` one item at a time: the file's array is decoded item by item from a buffer of
+    64 KiB chunks, so memory does not grow with the file; each item is located (line, column)
+    where the whole-file reading's locator puts it.
+
+    What only the whole-file reading can report exactly (a file that is not one JSON array,
+    not UTF-8 or not JSON, a repeated key, too deep nesting) sends the reading to it where it
+    is met: from then on ``issue`` and ``problems`` are that reading's, and its articles after
+    those already yielded are yielded (a file that is not JSON gives no issue, as ``read`` has
+    always said, though articles before the fault were yielded)."""
+    return ArticleReading(lambda reading: _read_articles(Path(path), reading))
+
+
+_CHUNK = 1 << 16  # characters read at a time: as fast as larger ones, and the reading stays small
+
+
+class _Unstreamable(Exception):
+    """The streamed reading cannot vouch for the file: the whole-file reading decides."""
+
+
+def _read_articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
+    try:
+        stream = _ItemStream(path)
+    except OSError:
+        yield from _read_whole(path, reading, 0)
+        return
+    items = _ItemReader(reading.problems)
+    yielded = 0
+    with contextlib.closing(stream):
+        while True:
+            try:
+                found = stream.next()
+            except (_Unstreamable, OSError, UnicodeDecodeError, RecursionError, _RepeatedKey):
+                yield from _read_whole(path, reading, yielded)
+                return
+            if found is None:
+                break
+            number, entry, line, column = found
+            article = items.article(entry, {"file": str(path), "line": line, "column": column,
+                                            "path": format_path((number,))})
+            if article is not None:
+                reading.issue = items.issue
+                yielded += 1
+                yield article
+    reading.issue = items.finish(str(path))
+
+
+def _read_whole(path: Path, reading: ArticleReading, skip: int) -> Iterator[Article]:
+    """The whole-file reading, which the streamed one agrees with, from its article ``skip`` on."""
     doc, problems = _load(path)
+    reading.issue, reading.problems[:] = None, problems
+    problems = reading.problems
     if doc is None:
-        return None, problems
+        return
     if isinstance(doc.data, dict):  # one item on its own, as DOI content negotiation returns it
         doc.data = [doc.data]
         doc.positions = {(0, *key): value for key, value in doc.positions.items()}
     if not isinstance(doc.data, list):
-        return None, problems + [Problem("csl.shape", "error", "CSL-JSON is a list of items", file=str(path))]
-    articles, journal, year = [], None, None
-    issue = Issue(journal=Journal(LangText()), year=0)
+        problems.append(Problem("csl.shape", "error", "CSL-JSON is a list of items", file=str(path)))
+        return
+    items = _ItemReader(problems)
+    count = 0
     for number, entry in enumerate(doc.data):
-        where = doc.where((number,))
+        article = items.article(entry, doc.where((number,)))
+        if article is not None:
+            reading.issue = items.issue
+            count += 1
+            if count > skip:
+                yield article
+    reading.issue = items.finish(str(path))
+
+
+class _ItemStream:
+    """The items of a JSON array, one at a time, each with the line and column it starts at.
+
+    The file is read as ``_load`` reads it (a BOM dropped, CRLF and CR made LF), so lines and
+    columns count as the locator counts them in the whole text.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.stream = open(path, encoding="utf-8-sig")  # noqa: SIM115 - closed by close()
+        self.buf = ""
+        self.base = 0  # absolute character offset of buf[0]
+        self.pos = 0
+        self.eof = False
+        self.counted, self.line, self.newline = 0, 1, -1  # lines counted up to an absolute offset
+        self.number = -1
+        self.started = False
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def more(self) -> None:
+        if self.eof:
+            raise _Unstreamable
+        self.at(self.pos)  # count what is let go
+        chunk = self.stream.read(_CHUNK)
+        self.eof = not chunk
+        self.buf = self.buf[self.pos:] + chunk
+        self.base += self.pos
+        self.pos = 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """Line and column of a buffer offset at or after the last one counted."""
+        piece = self.buf[self.counted - self.base:offset]
+        breaks = piece.count("\n")
+        if breaks:
+            self.line += breaks
+            self.newline = self.counted + piece.rfind("\n")
+        self.counted = self.base + offset
+        return self.line, self.counted - self.newline
+
+    def skip(self) -> str:
+        """Skip white space; the next character ('' at the end of the file)."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if self.eof:
+                return ""
+            self.more()
+
+    def next(self) -> tuple[int, object, int, int] | None:
+        """(number, item, line, column) of the next item; None after the closing bracket."""
+        char = self.skip()
+        if not self.started:
+            if char != "[":
+                raise _Unstreamable
+            self.started = True
+            self.pos += 1
+            char = self.skip()
+        elif char == ",":
+            self.pos += 1
+            char = self.skip()
+            if char == "]":
+                raise _Unstreamable  # a comma before the end: not JSON
+        elif char != "]":
+            raise _Unstreamable
+        if char == "]":
+            self.pos += 1
+            if self.skip() != "":
+                raise _Unstreamable
+            return None
+        line, column = self.at(self.pos)
+        while True:
+            try:
+                value, end = _JSON.raw_decode(self.buf, self.pos)
+                # What follows too, so that a number is not cut short ("2." of "2.50"): a comma or
+                # the closing bracket, or more text is read until the end says the file is not JSON.
+                if self.buf[_WS.match(self.buf, end).end()] in ",]" or self.eof:
+                    break
+            except (ValueError, IndexError):
+                pass
+            self.more()
+        self.pos = end
+        self.number += 1
+        return self.number, value, line, column
+
+
+class _ItemReader:
+    """The articles of the items, one at a time; the issue comes with the first article."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.journal: Journal | None = None
+        self.year: int | None = None
+        self.issue: Issue | None = None
+
+    def finish(self, file: str) -> Issue | None:
+        """The issue (None without an article), after the problems only the end can tell."""
+        if self.issue is None:
+            self.problems.append(Problem("csl.empty", "error", "the file has no usable items", file=file))
+        elif not self.year:
+            self.problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the "
+                                         "issue's year is unknown (0) and writers leave it out", file=file))
+        return self.issue
+
+    def article(self, entry, where: dict) -> Article | None:
+        """The item's article, or None when it is skipped (reported)."""
+        problems = self.problems
         if not isinstance(entry, dict):
             problems.append(Problem("csl.unusable", "warning", "this item is not an object and was skipped", **where))
-            continue
+            return None
 
-        def text(field: str, entry=entry, where=where) -> str | None:
+        def text(field: str) -> str | None:
             return _string(entry.get(field), field, problems, where)
 
         title = text("title")
         if not title:
             problems.append(Problem("csl.unusable", "warning", "this item has no title and was skipped", **where))
-            continue
+            return None
         if entry.get("type") not in ("article-journal", "article", None):
             problems.append(Problem("csl.type", "info", f"a '{entry.get('type')}' item is read as a journal "
                                     "article", **where))
@@ -751,6 +923,7 @@ def read(path: Path) -> tuple[Issue | None, list[Problem]]:
         if issued and not custom.get("date-from-issue"):
             article.dates.published = issued
         container = text("container-title")
+        journal = self.journal
         if journal is None:
             titles = LangText.of({lang: container}, lang) if container else LangText()
             journal = Journal(titles=titles, language=lang if titles else None,
@@ -764,8 +937,9 @@ def read(path: Path) -> tuple[Issue | None, list[Problem]]:
             if publisher:
                 journal.publisher = Publisher(LangText.of({lang: publisher}, lang),
                                               LangText.of({lang: place}, lang) if place else None)
-            issue.volume, issue.number = text("volume"), text("issue")
-            year = issued.year if issued else None
+            self.year = issued.year if issued else None
+            self.journal = journal
+            self.issue = Issue(journal=journal, year=self.year or 0, volume=text("volume"), number=text("issue"))
         elif container in journal.titles.texts.values():
             if lang not in journal.titles.texts:  # a fallback: the title shown is the journal's original one
                 journal.titles.original = next(k for k, v in journal.titles.texts.items() if v == container)
@@ -775,14 +949,7 @@ def read(path: Path) -> tuple[Issue | None, list[Problem]]:
                                         "the issue takes the journal of the first item", **where))
             else:  # the same journal, named in this item's language
                 journal.titles.texts[lang] = container
-        articles.append(article)
-    if journal is None:
-        return None, problems + [Problem("csl.empty", "error", "the file has no usable items", file=str(path))]
-    issue.journal, issue.articles, issue.year = journal, articles, year or 0
-    if not year:
-        problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the issue's year is "
-                                "unknown (0) and writers leave it out", file=str(path)))
-    return issue, problems
+        return article
 
 
 def _lang(value) -> str | None:
