@@ -1122,8 +1122,8 @@ def _first_issue(reader: _Reader, record: _Record, article: Article) -> Issue:
 
 
 def _text_chunks(stream: BinaryIO, file: str, problems: list[Problem], size: int = 1 << 16) -> Iterator[str]:
-    """The text ``_decode`` makes of the whole file, 64 KiB at a time (as fast as a megabyte, and
-    the peak memory of a reading stays under half a megabyte).
+    """The text ``_decode`` makes of the whole file, 64 KiB at a time (as fast as a megabyte at a
+    time, at a fraction of the peak memory).
 
     The first byte that is not UTF-8 gets the same problem and line (counted in bytes read so
     far), and from there on the decoding replaces what it cannot read, as ``_decode`` does.
