@@ -147,25 +147,16 @@ def _check_streamed(path: str | Path, *, split: bool = False):
         if checked is not None:
             return checked
     spool = Spool()
-    linters: list[lint.Linter] = []
-    languages: list[str] = []
-
-    def sink(issue: Issue, index: int, article) -> None:
-        if not linters:
-            linters.append(lint.Linter(issue))
-            sink.spooling = _spooling(spool, linters[0], languages)  # type: ignore[attr-defined]
-        sink.spooling(issue, index, article)  # type: ignore[attr-defined]
-
+    sink = _Spooler(spool)
     with _gc_paused():
         loaded = manifest.load_streamed(path, sink)
-    if loaded is None or not linters:
+    if loaded is None or sink.linter is None:
         spool.close()
         return _check_located(path)
-    linter = linters[0]
     issue, problems, doc = loaded
     issue.articles = spool  # type: ignore[assignment]
-    spool.languages = languages  # type: ignore[attr-defined]
-    return issue, problems + manifest.locate(linter.finish(spool), doc), doc
+    spool.languages = sink.languages  # type: ignore[attr-defined]
+    return issue, problems + manifest.locate(sink.linter.finish(spool), doc), doc
 
 
 _FORKS = _FORKING  # processes fork here (the spool counts on it too)
@@ -203,17 +194,18 @@ def _check_split(path: str | Path):
     if not isinstance(joined, tuple):
         spool.close()
         return joined
-    problems, linter, languages = joined
+    problems, sink = joined
     issue = scan.issue
     issue.articles = spool  # type: ignore[assignment]
-    spool.languages = languages  # type: ignore[attr-defined]
-    return issue, manifest.locate(problems, scan.doc) + manifest.locate(linter.finish(spool), scan.doc), scan.doc
+    spool.languages = sink.languages  # type: ignore[attr-defined]
+    assert sink.linter is not None
+    return issue, manifest.locate(problems, scan.doc) + manifest.locate(sink.linter.finish(spool), scan.doc), scan.doc
 
 
 def _read_halves(scan, spool: Spool, later: Spool):
     """``_check_split``'s two readings: the first half here into ``spool``, the second in a forked
-    process into ``later``, then joined into ``spool``; the problems, the Linter and the languages
-    (or None / ``_WHOLE`` as ``_check_split`` answers)."""
+    process into ``later``, then joined into ``spool``; the problems and the ``_Spooler`` holding
+    the joined Linter and languages (or None / ``_WHOLE`` as ``_check_split`` answers)."""
     half = len(scan.spans) // 2
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -229,10 +221,9 @@ def _read_halves(scan, spool: Spool, later: Spool):
     try:
         with _gc_paused():
             send.close()
-            linter = lint.Linter(scan.issue)
-            languages: list[str] = []
+            sink = _Spooler(spool, lint.Linter(scan.issue))
             try:
-                found = manifest.build_articles(scan, 0, half, _spooling(spool, linter, languages))
+                found = manifest.build_articles(scan, 0, half, sink)
             except manifest.Unstreamable:
                 return _WHOLE  # the worker is stopped below
             part = receive.recv()
@@ -249,9 +240,10 @@ def _read_halves(scan, spool: Spool, later: Spool):
     more_found, state, more_languages, offsets = part
     later.adopt(offsets)
     spool.extend(later)
-    linter.merge(state)
-    languages.extend(lang for lang in more_languages if lang not in languages)
-    return scan.before + found + more_found + scan.after, linter, languages
+    assert sink.linter is not None
+    sink.linter.merge(state)
+    sink.note_languages(more_languages)
+    return scan.before + found + more_found + scan.after, sink
 
 
 _HALF_UNREADABLE = "unreadable"  # what the forked half sends when only the whole reading can report it
@@ -262,11 +254,11 @@ def _check_part(scan, first: int, spool: Spool, send) -> None:
     sends back their problems, the Linter's state, their languages and the spool's offsets (or
     None: the parent then reads the whole manifest itself)."""
     try:
-        linter = lint.Linter(scan.issue, later_dois=True)
-        languages: list[str] = []
+        sink = _Spooler(spool, lint.Linter(scan.issue, later_dois=True))
         gc.disable()
-        found = manifest.build_articles(scan, first, len(scan.spans), _spooling(spool, linter, languages))
-        send.send((found, linter.state(), languages, spool.offsets()))
+        found = manifest.build_articles(scan, first, len(scan.spans), sink)
+        assert sink.linter is not None
+        send.send((found, sink.linter.state(), sink.languages, spool.offsets()))
     except manifest.Unstreamable:
         with contextlib.suppress(Exception):
             send.send(_HALF_UNREADABLE)
@@ -277,13 +269,24 @@ def _check_part(scan, first: int, spool: Spool, send) -> None:
         send.close()
 
 
-def _spooling(spool: Spool, linter: lint.Linter, languages: list[str]):
-    """The sink that checks, notes the languages of and spools each article as it is read."""
-    def sink(issue: Issue, index: int, article) -> None:
-        linter.add(index, article)
-        languages.extend(lang for lang in article.languages if lang not in languages)
-        spool.append(article)
-    return sink
+class _Spooler:
+    """The sink of a streamed reading: checks each article as it is read (``lint.Linter``, made
+    with the issue the first article brings unless given), notes the languages in order of first
+    appearance, and spools the article."""
+
+    def __init__(self, spool: Spool, linter: lint.Linter | None = None) -> None:
+        self.spool, self.linter = spool, linter
+        self.languages: list[str] = []
+
+    def __call__(self, issue: Issue, index: int, article: Article) -> None:
+        if self.linter is None:
+            self.linter = lint.Linter(issue)
+        self.linter.add(index, article)
+        self.note_languages(article.languages)
+        self.spool.append(article)
+
+    def note_languages(self, languages: list[str]) -> None:
+        self.languages.extend(lang for lang in languages if lang not in self.languages)
 
 
 def _close(issue: Issue | None) -> None:
