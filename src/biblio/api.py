@@ -216,7 +216,6 @@ def _read_halves(scan, spool: Spool, later: Spool):
         send.close()
         receive.close()
         return None
-    found: list[Problem] | None = None
     part = None
     try:
         with _gc_paused():
@@ -251,8 +250,9 @@ _HALF_UNREADABLE = "unreadable"  # what the forked half sends when only the whol
 
 def _check_part(scan, first: int, spool: Spool, send) -> None:
     """The forked half of ``_check_split``: articles ``first`` to the end, spooled into ``spool``;
-    sends back their problems, the Linter's state, their languages and the spool's offsets (or
-    None: the parent then reads the whole manifest itself)."""
+    sends back their problems, the Linter's state, their languages and the spool's offsets, or
+    ``_HALF_UNREADABLE`` when only the whole-document reading can report them, or None on any
+    other failure (the parent then reads the manifest in one process)."""
     try:
         sink = _Spooler(spool, lint.Linter(scan.issue, later_dois=True))
         gc.disable()
