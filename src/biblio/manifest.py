@@ -42,7 +42,7 @@ from .manifest_spec import (
 )
 from .model import Article, Issue, LangText, PartialDate
 from .problems import Problem
-from .yamlsource import Located, Path, format_path, parse
+from .yamlsource import _WS, BufferedJsonText, Located, Path, format_path, parse
 from .yamlsource import _RepeatedKey as _RepeatedKeyError
 
 _INVALID = object()  # a value that was reported and must not reach the model
@@ -791,12 +791,11 @@ class _PendingDoc:
 
 
 _CHUNK = 1 << 22
-_WS = re.compile(r"[ \t\n\r]*")
 _TOP_WITHOUT_ARTICLES = tuple(f for f in TOP_FIELDS if f.key != "articles")
 _EARLY = tuple(f for f in TOP_FIELDS if f.key in ("journal", "issue"))
 
 
-class _Streamer:
+class _Streamer(BufferedJsonText):
     """Reads a JSON manifest one top-level value and one article at a time, keeping the
     positions the lazy locator would index (so problems are located without the text)."""
 
@@ -857,16 +856,6 @@ class _Streamer:
         byte_end = self.at(end)[0]
         self.marks.append([self.base + start, self.base + end, byte_start, byte_end, line, column])
         return len(self.marks) - 1
-
-    def skip(self) -> str:
-        """Skip white space; the next character ('' at the end of the file)."""
-        while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if self.eof:
-                return ""
-            self.more()
 
     def run(self):
         try:

@@ -255,6 +255,29 @@ def _parse_json_lazy(text: str, file: str) -> Located | None:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+
+
+class BufferedJsonText:
+    """What the readers of a big JSON file piece by piece share (the manifest's articles, a
+    CSL-JSON array): a text buffer ``buf`` with a committed position ``pos``, refilled by the
+    subclass's ``more()`` until ``eof``."""
+
+    buf: str
+    pos: int
+    eof: bool
+
+    def more(self) -> None:
+        raise NotImplementedError
+
+    def skip(self) -> str:
+        """Skip white space; the next character ('' at the end of the file)."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if self.eof:
+                return ""
+            self.more()
 _SKIP = json.JSONDecoder()  # skips values while looking for a path
 
 

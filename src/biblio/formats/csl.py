@@ -35,7 +35,7 @@ from ..model import (
     Publisher,
 )
 from ..problems import Problem, article_numbers
-from ..yamlsource import _JSON, _WS, Located, _RepeatedKey, format_path, parse
+from ..yamlsource import _JSON, _WS, BufferedJsonText, Located, _RepeatedKey, format_path, parse
 from . import ArticleReading, textfiles, xmltools
 
 FILE_NAME = "articles.csl.json"
@@ -739,7 +739,7 @@ def _read_whole(path: Path, reading: ArticleReading, skip: int) -> Iterator[Arti
     reading.issue = items.finish(str(path))
 
 
-class _ItemStream:
+class _ItemStream(BufferedJsonText):
     """The items of a JSON array, one at a time, each with the line and column it starts at.
 
     The file is read as ``_load`` reads it (a BOM dropped, CRLF and CR made LF), so lines and
@@ -778,16 +778,6 @@ class _ItemStream:
             self.newline = self.counted + piece.rfind("\n")
         self.counted = self.base + offset
         return self.line, self.counted - self.newline
-
-    def skip(self) -> str:
-        """Skip white space; the next character ('' at the end of the file)."""
-        while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if self.eof:
-                return ""
-            self.more()
 
     def next(self) -> tuple[int, object, int, int] | None:
         """(number, item, line, column) of the next item; None after the closing bracket."""
