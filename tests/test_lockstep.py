@@ -1,0 +1,157 @@
+"""Readers sharing one spool (``biblio.lockstep``): each gets exactly the items it asks for,
+an item is read once when they go forward together, memory stays a window, nobody waits for ever."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from biblio import api, lockstep
+from biblio.fileio import Spool
+
+
+class Counted(Sequence):
+    """A source that counts its readings and notices being read by two threads at once."""
+
+    def __init__(self, n: int) -> None:
+        self.items = [f"item {i}" for i in range(n)]
+        self.readings = 0
+        self.inside = 0
+        self.overlapped = False
+        self.languages = ["kk", "ru"]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        self.inside += 1
+        if self.inside > 1:
+            self.overlapped = True
+        self.readings += 1
+        item = self.items[index]
+        self.inside -= 1
+        return item
+
+
+def _run(source, jobs, window=4, timeout=30.0):
+    """run_together in a thread, so that a deadlock fails the test instead of hanging it."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["results"] = lockstep.run_together(source, jobs, window=window)
+        except BaseException as error:  # noqa: BLE001
+            outcome["error"] = error
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), "the readers waited for each other for ever"
+    return outcome
+
+
+def test_readers_going_forward_together_read_each_item_once():
+    source = Counted(200)
+    outcome = _run(source, [list, lambda view: [item.upper() for item in view], lambda view: view[::-1][::-1]])
+    assert outcome["results"][0] == source.items
+    assert outcome["results"][1] == [item.upper() for item in source.items]
+    assert outcome["results"][2] == source.items
+    assert not source.overlapped
+
+
+def test_forward_readers_share_every_reading():
+    source = Counted(300)
+    made = lockstep.Lockstep(source, 3, window=8)
+    kept_most = 0
+
+    def reader(number):
+        nonlocal kept_most
+        out = []
+        for index in range(len(source)):
+            out.append(made.get(number, index))
+            kept_most = max(kept_most, len(made._kept))
+        made.finish(number)
+        return out
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert made.reads == source.readings == 300
+    assert kept_most <= made.window + made.KEEP_BEHIND + 2  # a window, not the whole source
+
+
+def test_a_view_passes_other_attributes_and_indexes_like_a_list():
+    source = Counted(10)
+    view = lockstep.Lockstep(source, 1).view(0)
+    assert view.languages == ["kk", "ru"]
+    assert len(view) == 10 and view[-1] == "item 9" and view[2:4] == ["item 2", "item 3"]
+    with pytest.raises(IndexError):
+        view[10]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 39), max_size=60), min_size=1, max_size=4), st.integers(1, 6))
+def test_readers_in_any_order_get_their_items_and_never_wait_for_ever(orders, window):
+    source = Counted(40)
+
+    def job(order):
+        return lambda view: [view[index] for index in order]
+    outcome = _run(source, [job(order) for order in orders], window=window)
+    assert outcome["results"] == [[source.items[index] for index in order] for order in orders]
+    assert not source.overlapped
+
+
+def test_a_failing_reader_stops_holding_the_others_back():
+    source = Counted(100)
+
+    def failing(view):
+        view[0]
+        raise ValueError("broken on purpose")
+    outcome = _run(source, [list, failing, list], window=2)
+    failed = outcome["error"]
+    assert isinstance(failed, lockstep.RunTogetherFailed)
+    assert isinstance(failed.error, ValueError)
+    assert failed.results == [source.items, None, source.items]
+
+
+def test_a_spool_read_together_gives_the_same_articles():
+    spool = Spool()
+    try:
+        for number in range(50):
+            spool.append({"number": number, "title": f"Article {number}"})
+        outcome = _run(spool, [list, list], window=3)
+        assert outcome["results"] == [list(spool), list(spool)]
+    finally:
+        spool.close()
+
+
+def test_a_failing_writer_among_tasks_run_together_leaves_no_staging_folder(tmp_path, monkeypatch):
+    import tempfile
+
+    from biblio import formats
+
+    from test_build_parallel import _generated_manifest
+
+    path = _generated_manifest(tmp_path, 6)  # a JSON manifest: spooled, so the worker's tasks run together
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    issue, problems, _ = api._check_streamed(path)
+    try:
+        assert isinstance(issue.articles, Spool)
+
+        def broken(issue, folder, **options):
+            assert issue.articles[0].titles
+            raise RuntimeError("a broken writer")
+        formats.register(formats.Format("broken", "fails on purpose", broken, lambda path: [], lambda path: False))
+        monkeypatch.setattr(api, "_WORKER_ISSUE", issue)
+        with pytest.raises(RuntimeError, match="a broken writer"):
+            api._produce_in_worker([("csl", [None]), ("broken", None), ("ris", [None])], True)
+    finally:
+        formats.unregister("broken")
+        api._close(issue)
+    assert [p for p in private.iterdir() if p.name.startswith("biblio-")] == []
