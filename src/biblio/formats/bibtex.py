@@ -49,12 +49,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -192,6 +194,8 @@ def tex_escape(text: str) -> str:
 
     Whitespace is squashed; letters of every script stay as they are.
     """
+    if text.isalnum():  # a one-word name, a page number: no space, no special, no ligature pair
+        return text
     return _escape_squashed(squash(text))
 
 
@@ -205,11 +209,21 @@ def _escape_squashed(text: str) -> str:
     return _LIGATURE_START.sub(r"\g<0>{}", escaped)
 
 
+def _plain_words(text: str) -> bool:
+    """Letters and digits in words one space apart: a text ``tex_escape`` returns as it is,
+    found with three quick tests on a short text instead of some twenty searches."""
+    return text.replace(" ", "").isalnum() and text[0] != " " and text[-1] != " " and "  " not in text
+
+
 def _needs_escape(text: str) -> bool:
-    """Whether ``text`` has a character TeX treats specially or a ligature pair."""
+    """Whether ``text`` has a character TeX treats specially or a ligature pair.
+
+    A pair is looked for only when its character is there: a search for one character runs at
+    memory speed, one for two characters costs twenty times as much over a long abstract.
+    """
     return ("&" in text or "%" in text or "$" in text or "#" in text or "_" in text or "\\" in text
-            or "~" in text or "^" in text or "{" in text or "}" in text or "`" in text or "--" in text
-            or "''" in text)
+            or "~" in text or "^" in text or "{" in text or "}" in text or "`" in text
+            or ("-" in text and "--" in text) or ("'" in text and "''" in text))
 
 
 @functools.cache
@@ -275,7 +289,8 @@ _TRANSLIT = {
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: Cyrillic transliterated, accents dropped."""
     if text.isascii():  # nothing to transliterate or decompose
-        return "".join(filter(str.isalnum, text.lower()))
+        text = text.lower()
+        return text if text.isalnum() else "".join(filter(str.isalnum, text))
     letters = "".join(_TRANSLIT.get(char, char) for char in text.lower())
     letters = unicodedata.normalize("NFKD", letters.replace("ß", "ss").replace("ø", "o").replace("ł", "l"))
     return "".join(char for char in letters if char.isascii() and char.isalnum())
@@ -307,11 +322,30 @@ def _key_name(article: Article) -> str:
             words = [ascii_fold(w) for w in (contributor.organization.main or "").split()]
             name = next((w for w in words if len(w) >= 3), "".join(words))
         else:
-            found = derive.latin_name(contributor) or derive.main_name(contributor, article)
-            name = ascii_fold(found[1].family) if found else ""
+            found = _main_spelling(contributor, article)
+            name = ascii_fold(found.family) if found else ""
         if name:
             return name
     return "anon"
+
+
+def _main_spelling(contributor: Contributor, article: Article) -> PersonName | None:
+    """The name ``derive.main_name`` gives, asking once (not twice) for a Latin spelling, and
+    answering "not Latin" at the first Cyrillic letter: every article's key needs it."""
+    names = contributor.names
+    for lang, name in names.items():
+        if "-" in lang and ids.script_of(lang) == "Latn":  # no subtag, no script
+            return name
+    for name in names.values():
+        text = name.family + " " + (name.given or "")
+        if (text.isascii() or _CYRILLIC_LETTER.search(text) is None) and derive.is_latin(text):
+            return name
+    if article.language in names:
+        return names[article.language]
+    return next(iter(names.values()), None)
+
+
+_CYRILLIC_LETTER = re.compile("[\u0400-\u0481\u048a-\u052f]")  # letters only, none of them Latin
 
 
 def _key_base(issue: Issue, article: Article) -> str:
@@ -374,6 +408,9 @@ def _keywords_tex(words: list[str]) -> str:
     """The keywords that are not blank, escaped, a comma or semicolon in one braced."""
     escaped = []
     for word in words:
+        if _plain_words(word):  # most keywords: nothing to squash, escape or brace
+            escaped.append(word)
+            continue
         word = squash(word)
         if word:
             word = _escape_squashed(word)
@@ -399,7 +436,7 @@ class _Made:
     """What making one entry added to its writer: problems, kinds left out, languages to report."""
 
     problems: list[Problem]
-    dropped: list[str]
+    dropped: tuple[str, ...]
     journal_fallback: str | None
     no_langid: str | None
 
@@ -423,7 +460,8 @@ class _Writer:
     issue_kinds: list[str] | None = None
 
     def drop(self, what: str) -> None:
-        self.dropped.append(what)
+        if what not in self.dropped:  # once, so the kinds can go to NotCarried as a tuple
+            self.dropped.append(what)
 
     def issue_tex(self, text: str) -> str:
         """``tex_escape`` of a value every entry repeats (journal, volume, publisher): escaped once."""
@@ -460,7 +498,7 @@ class _Writer:
         if people.get("author"):
             fields.append(("author", " and ".join(people["author"])))
         if shown.title:
-            fields.append(("title", functools.partial(_braced, shown.title)))
+            fields.append(("title", _Escaped(_braced, shown.title)))
         else:
             self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", f"articles[{index}]")
         if shown.journal_title:
@@ -496,7 +534,7 @@ class _Writer:
             fields.append(("url", _url(url)))
         abstract = paragraphs(shown.abstract) if shown.abstract else []
         if abstract:
-            fields.append(("abstract", functools.partial(_abstract_tex, abstract)))
+            fields.append(("abstract", _Escaped(_abstract_tex, abstract)))
         if shown.keywords:
             joined = "\x00".join(shown.keywords)
             if "," in joined or ";" in joined:
@@ -519,8 +557,9 @@ class _Writer:
             if people.get(role):
                 fields.append((role, " and ".join(people[role])))
         self.check_not_carried(article, shown, text_lang)
-        self.not_carried.add(index, self.dropped)
-        self.made = _Made(self.problems[first_problem:], self.dropped, fallback, None if language_name else text_lang)
+        dropped = tuple(self.dropped)  # no kind twice: NotCarried takes a tuple as it is
+        self.not_carried.add(index, dropped)
+        self.made = _Made(self.problems[first_problem:], dropped, fallback, None if language_name else text_lang)
         return [(name, value) for name, value in fields if value]
 
     def take(self, index: int, made: _Made) -> None:
@@ -571,12 +610,17 @@ class _Writer:
             names = person.names
             if len(names) > 1 or (person.organization and len(person.organization.texts) > 1):
                 spellings = True
-            if not family_first and any(name.order == "family-first" for name in names.values()):
-                family_first = True
+            if not family_first:
+                for name in names.values():
+                    if name.order == "family-first":
+                        family_first = True
+                        break
             orcid = orcid or bool(person.orcid)
             affiliations = affiliations or bool(person.affiliations)
             email = email or bool(person.email or person.corresponding)
             credit = credit or bool(person.credit)
+            if spellings and family_first and orcid and affiliations and email and credit:
+                break  # the other people cannot add a kind
         if spellings:
             kinds.append("author names in other languages and scripts")
         if family_first:
@@ -635,7 +679,7 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
     keys = cite_keys(issue)
     entries = [(keys[index], writer.entry(index)) for index in indexes]
     writer.report()
-    width = max((len(name) for _, fields in entries for name, _ in fields), default=0)
+    width = _widest(fields for _, fields in entries)
     return "\n".join(_entry_text(key, fields, width) for key, fields in entries), problems + writer.problems
 
 
@@ -665,8 +709,21 @@ def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] 
     return problems + writer.problems
 
 
-# A field value: text, or (for the long texts) a function that escapes it when the entry is written.
-_Value = str | Callable[[], str]
+class _Escaped:
+    """A long text, escaped only when its entry is written (``str()`` of it): ``dump``'s first
+    pass, which only needs the field names, never escapes it."""
+
+    __slots__ = ("escape", "text")
+
+    def __init__(self, escape: Callable[[str], str] | Callable[[list[str]], str], text) -> None:
+        self.escape, self.text = escape, text
+
+    def __str__(self) -> str:
+        return self.escape(self.text)  # type: ignore[arg-type]
+
+
+# A field value: text, or (for the long texts) one escaped when the entry is written.
+_Value = str | _Escaped
 
 
 def _braced(title: str) -> str:
@@ -677,30 +734,46 @@ def _abstract_tex(paragraphs: list[str]) -> str:
     return r" \par ".join(_escape_squashed(paragraph) for paragraph in paragraphs)  # paragraphs() squashed them
 
 
+def _widest(entries: Iterable[list[tuple[str, _Value]]]) -> int:
+    """The longest field name of the entries (0 for none), without a Python step per field."""
+    return max(map(len, map(itemgetter(0), itertools.chain.from_iterable(entries))), default=0)
+
+
 def _entry_text(key: str, fields: list[tuple[str, _Value]], width: int) -> str:
     """One ``@article``, as bibtexparser writes it with its default enclosing (braces; ``month``
     bare) and the values aligned after the longest field name: written here directly, because
     bibtexparser copies every entry and runs it through its middleware first."""
-    return f"@article{{{key},\n" + _entry_body(fields, width)
+    if not fields:
+        return f"@article{{{key},\n}}\n"
+    names, values = zip(*fields)
+    return _layout(names, width, True) % (key, *values)
 
 
 def _entry_body(fields: list[tuple[str, _Value]], width: int) -> str:
     """``_entry_text`` after the line with the key."""
     if not fields:
         return "}\n"
+    names, values = zip(*fields)
+    return _layout(names, width, False) % values
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(names: tuple[str, ...], width: int, keyed: bool) -> str:
+    """The text of an entry with these fields, as a ``%`` template of the key (when ``keyed``)
+    and the values: the entries of an issue have a few field lists, so one C-level formatting
+    per entry replaces a Python step per field (and ``%s`` escapes the long texts)."""
     starts = _field_starts(width)
-    lines = []
-    for name, value in fields:
-        text = value if isinstance(value, str) else value()
-        start = starts.get(name) or f"  {name}{' ' * (width - len(name))} = "
-        lines.append(start + text if name == "month" else start + "{" + text + "}")
-    return ",\n".join(lines) + "\n}\n"
+    lines = [(starts.get(name) or f"  {name}{' ' * (width - len(name))} = {{").replace("%", "%%")
+             + ("%s" if name == "month" else "%s}") for name in names]
+    return ("@article{%s,\n" if keyed else "") + ",\n".join(lines) + "\n}\n"
 
 
 @functools.lru_cache(maxsize=64)
 def _field_starts(width: int) -> dict[str, str]:
-    """``  name    = `` for the field names biblio writes, padded to ``width``: made once per width."""
-    return {name: f"  {name}{' ' * (width - len(name))} = " for name in _FIELD_NAMES}
+    """``  name    = {`` for the field names biblio writes, padded to ``width``: made once per width
+    (``month``, whose value is a bare macro, without the brace)."""
+    return {name: f"  {name}{' ' * (width - len(name))} = " + ("" if name == "month" else "{")
+            for name in _FIELD_NAMES}
 
 
 _FIELD_NAMES = ("author", "title", "journal", "shortjournal", "year", "month", "volume", "number", "pages", "eid",
@@ -1072,10 +1145,16 @@ def _clean_value(name: str, value: str) -> bool:
         return True
     if "\\" in inner and _CYRILLIC_MACRO.search(inner):
         return False
-    if _SCAN_SPECIALS.search(inner) is None:  # no character _unescaped_specials looks at
+    if not _has_scan_special(inner):  # no character _unescaped_specials looks at
         return True
     specials, open_math = _unescaped_specials(inner)
     return not specials and not open_math
+
+
+def _has_scan_special(text: str) -> bool:
+    """Whether ``text`` holds one of ``& % $ # _ ^``: six substring searches, which cost less than
+    one search with a character class over a long abstract (a tenth of it in the benchmark)."""
+    return "&" in text or "%" in text or "$" in text or "#" in text or "_" in text or "^" in text
 
 
 def _closes_last(value: str) -> bool:
