@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import functools
 import io
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -594,9 +595,9 @@ _TAG_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TAG_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
-def _scan(lines, file: str, problems: list[Problem]) -> Iterator[_Record]:
+def _scan(lines, file: str, problems: list[Problem], start: int = 1) -> Iterator[_Record]:
     """Each record as soon as it ends, so a file is checked one record at a time; structure problems
-    go to ``problems`` in the order they are found."""
+    go to ``problems`` in the order they are found. ``start`` is the number of the first line."""
     current: _Record | None = None
     outside_from: int | None = None
 
@@ -611,7 +612,7 @@ def _scan(lines, file: str, problems: list[Problem]) -> Iterator[_Record]:
             outside_from = None
 
     fields: list[_Field] | None = None  # the current record's, while there is one and no text outside
-    for number, raw in enumerate(lines, 1):
+    for number, raw in enumerate(lines, start):
         # The usual line, a strict tag line, is recognised without a regular expression.
         if raw[2:6] == "  - " and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
             tag = raw[:2]
@@ -833,13 +834,13 @@ def _check_record(record: _Record, file: str, unknown: dict[str, list[int]] | No
 def validate(path: Path) -> list[Problem]:
     """Re-read the file: UTF-8, record structure, tag syntax, required tags, known tags and values.
 
-    The file is read a line at a time and each record checked when it ends, so memory does not
-    grow with the file; a file that is not UTF-8 is read whole, to report where and carry on.
+    The file is read a megabyte at a time and each record checked when it ends, so memory does
+    not grow with the file; a file that is not UTF-8 is read whole, to report where and carry on.
     """
     file = str(path)
     try:
-        with open(path, encoding="utf-8", newline=None) as stream:  # CRLF, CR and LF all end a line
-            return _validate_lines(_file_lines(stream), file)
+        with open(path, "rb") as stream:
+            return _validate_text(_text_pieces(stream), file)
     except UnicodeDecodeError:
         pass
     except OSError as error:
@@ -849,7 +850,7 @@ def validate(path: Path) -> list[Problem]:
     except OSError as error:
         return [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
     text, problems = _decode(data, file)
-    return _validate_lines(_lines(text), file, problems)
+    return _validate_text(iter([text]), file, problems)
 
 
 def _file_lines(stream: TextIO, size: int = 1 << 20) -> Iterator[str]:
@@ -867,6 +868,7 @@ def _file_lines(stream: TextIO, size: int = 1 << 20) -> Iterator[str]:
 
 
 def _validate_lines(lines, file: str, problems: list[Problem] | None = None) -> list[Problem]:
+    """``validate`` of the file's lines, each one read by ``_scan``: what the fast path must equal."""
     problems = problems if problems is not None else []
     checks: list[Problem] = []
     unknown: dict[str, list[int]] = {}  # tag: [first line, count]
@@ -874,6 +876,12 @@ def _validate_lines(lines, file: str, problems: list[Problem] | None = None) -> 
     for record in _scan(lines, file, problems):
         records += 1
         checks += _check_record(record, file, unknown)
+    return _verdict(problems, checks, unknown, records, file)
+
+
+def _verdict(problems: list[Problem], checks: list[Problem], unknown: dict[str, list[int]], records: int,
+             file: str) -> list[Problem]:
+    """The structure problems, then the records' own, then the unknown tags, sorted by line."""
     if not records:
         problems.append(Problem("ris.empty", "error", "the file holds no RIS record (a record starts with "
                                 "'TY  - JOUR' and ends with 'ER  - ')", file=file, line=1))
@@ -881,6 +889,209 @@ def _validate_lines(lines, file: str, problems: list[Problem] | None = None) -> 
     problems += [Problem("ris.tag-unknown", "warning", f"{tag} is not a RIS tag ({count} time(s)); readers ignore "
                          "it or keep it as a note", file=file, line=line) for tag, (line, count) in unknown.items()]
     return sorted(problems, key=sort_key)
+
+
+def _text_pieces(stream: BinaryIO, size: int = 1 << 20) -> Iterator[str]:
+    """The UTF-8 text of a binary stream a megabyte at a time, without a BOM. Line ends are left
+    as they are (CRLF, CR or LF): translating them cost more than decoding."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    first = True
+    while True:
+        data = stream.read(size)
+        text = decoder.decode(data, not data)
+        if first and text:
+            text, first = text.removeprefix("\ufeff"), False
+        if text:
+            yield text
+        if not data:
+            return
+
+
+def _plain_record(end: str) -> re.Pattern[str]:
+    """A record as the writer makes it, its lines ending in ``end``: ``TY`` (after blank lines),
+    strict tag lines that each have a value, ``ER``. Such a record has no structure problem and one
+    line per field, so it is checked without reading it line by line (``[^\\n]``, unlike
+    ``[^\\r\\n]``, is matched without a character set, which matters over a long abstract)."""
+    return re.compile(rf"((?:{end})*)TY  -(?: ([^\n]*))?{end}"
+                      rf"((?:(?!TY|ER)[A-Z][A-Z0-9]  - [^\S\n]*\S[^\n]*{end})*)"
+                      rf"ER  -(?: [^\n]*)?{end}")
+
+
+_PLAIN_LF = _plain_record("\n")  # for text without a CR
+_PLAIN_CRLF = _plain_record("\r\n")  # a CR it matches inside a line is a line end: the record is not plain
+_LONE_CR = re.compile(r"\r(?!\n)")
+_TAG_OF_LINE = operator.itemgetter(slice(0, 2))
+_AHEAD = 1 << 16  # a plain record shorter than this is always whole in the buffer when it is tried
+
+
+class _Text:
+    """The file's text a piece at a time (``_text_pieces``), read by ``_PLAIN_LF``/``_PLAIN_CRLF``
+    or line by line from ``pos`` up to ``end``, the end of the last whole line in the buffer;
+    ``line`` is the number of the line at ``pos``."""
+
+    def __init__(self, pieces: Iterator[str]):
+        self.pieces = pieces
+        self.text, self.pos, self.end, self.line, self.final = "", 0, 0, 1, False
+        self.crlf = False  # whether the buffer holds a CR (its records are tried with _PLAIN_CRLF)
+        self.lone_cr = False  # whether one is not in a CRLF (a plain record must then be looked at closer)
+
+    def fill(self) -> bool:
+        """Append the next piece to what is not read yet; False at the end of the file, whose
+        last line then gets the line end it may lack."""
+        piece = next(self.pieces, None)
+        rest = self.text[self.pos:]
+        if piece is None:
+            self.final = True
+            self.text = rest if not rest or rest.endswith(("\n", "\r")) else rest + "\n"
+            self.end = len(self.text)
+        else:
+            self.text = rest + piece
+            self.end = self.text.rfind("\n") + 1  # a CR at the end may begin a CRLF: it waits
+        self.pos = 0
+        self.crlf = "\r" in self.text
+        self.lone_cr = self.crlf and _LONE_CR.search(self.text, 0, self.end) is not None
+        return piece is not None
+
+    def lines(self) -> Iterator[str]:
+        """The lines from ``pos`` on, ``pos`` and ``line`` following each one taken (for ``_scan``)."""
+        while True:
+            found = _LINE_END.search(self.text, self.pos, self.end)
+            if found is None:  # at the end of the whole lines
+                if self.final or not self.fill() and self.pos >= self.end:
+                    return
+                continue
+            line = self.text[self.pos:found.start()]
+            self.pos, self.line = found.end(), self.line + 1
+            yield line
+
+
+def _validate_text(pieces: Iterator[str], file: str, problems: list[Problem] | None = None) -> list[Problem]:
+    """``_validate_lines`` of the text's lines: plain records are checked from their ``_PLAIN_RECORD``
+    match, anything else by ``_scan`` until a record ends with ``ER`` (where ``_scan`` holds nothing)."""
+    problems = problems if problems is not None else []
+    checks: list[Problem] = []
+    unknown: dict[str, list[int]] = {}
+    records = 0
+    source = _Text(pieces)
+    while True:
+        if source.end - source.pos <= _AHEAD and not source.final:
+            source.fill()
+            continue
+        if source.pos >= source.end:
+            break
+        found = (_PLAIN_CRLF if source.crlf else _PLAIN_LF).match(source.text, source.pos, source.end)
+        if found is not None:
+            lead, kind, body = found.groups()
+            lines = body.split("\n")
+            lines.pop()
+            number = source.line + lead.count("\n")
+            if not source.lone_cr or source.text.count("\r", *found.span()) == number - source.line + len(lines) + 2:
+                plan = _plan(kind.strip() or None if kind else None, "".join(map(_TAG_OF_LINE, lines)))
+                checks += plan.check(lines, number, file, unknown)
+                records += 1
+                source.pos, source.line = found.end(), number + len(lines) + 2
+                continue
+        for record in _scan(source.lines(), file, problems, source.line):
+            records += 1
+            checks += _check_record(record, file, unknown)
+            if record.end is not None:
+                break
+    return _verdict(problems, checks, unknown, records, file)
+
+
+_REPEATED, _DATE, _DOI, _ISSN = range(4)
+_BARE_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _bad_issns(value: str) -> tuple[ids.IdCheck, ...]:
+    """The checks of an SN value's ISSNs that fail, in order: every record repeats the journal's."""
+    return tuple(checked for part in _ISSN_SEPARATORS.split(value) if part and not (checked := _checked_issn(part)).ok)
+
+
+def _plainly_bare_doi(value: str) -> bool:
+    """A stripped value ``ids.doi`` takes as it is (its first test): known good without making an ``IdCheck``."""
+    return value.isascii() and _BARE_DOI.match(value) is not None and len(value) <= 2048
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What ``_check_record`` does to a plain record with these tags in this order and this type:
+    its own problems, the fields to look at (offset, what, the offset of the first like it) in order,
+    and its unknown tags (tag, offset of the first, count). Records of an issue share a few plans."""
+
+    own: tuple[tuple[str, str, str], ...]
+    steps: tuple[tuple[int, int, int], ...]
+    unknown: tuple[tuple[str, int, int], ...]
+
+    def check(self, lines: list[str], number: int, file: str, unknown: dict[str, list[int]]) -> list[Problem]:
+        """The problems of the record starting on line ``number`` whose field lines are ``lines``."""
+        found = [Problem(code, severity, message, file=file, line=number)  # type: ignore[arg-type]
+                 for code, severity, message in self.own]
+        for offset, what, first in self.steps:
+            line = number + 1 + offset
+            if what == _REPEATED:
+                found.append(Problem("ris.tag-repeated", "warning", f"{lines[offset][:2]} appears again (first on "
+                                     f"line {number + 1 + first}); readers keep only one of them", file=file,
+                                     line=line))
+                continue
+            value = lines[offset][6:].strip()
+            if what == _DATE:
+                if not _readable_date(value):
+                    found.append(Problem("ris.date", "warning", f"'{value}' is not a date RIS readers understand: "
+                                         "write YYYY for PY and YYYY/MM/DD/ for DA (leave unknown parts empty: "
+                                         "2025/06//)", file=file, line=line))
+            elif what == _DOI:
+                if not _plainly_bare_doi(value):
+                    checked = ids.doi(value)
+                    if not checked.ok:
+                        found.append(checked.problem("warning", file=file, line=line))  # type: ignore[arg-type]
+            else:
+                for checked in _bad_issns(value):
+                    found.append(checked.problem("warning", file=file, line=line))  # type: ignore[arg-type]
+        for tag, offset, count in self.unknown:
+            unknown.setdefault(tag, [number + 1 + offset, 0])[1] += count
+        return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan(kind: str | None, tags: str) -> _Plan:
+    """The plan of a plain record (every field has a value) of type ``kind`` whose tags, two
+    characters each, are ``tags``: ``_check_record``'s decisions, taken once."""
+    journal = kind is None or kind in JOURNAL_TYPES
+    order = [tags[i:i + 2] for i in range(0, len(tags), 2)]
+    seen: dict[str, int] = {}
+    steps: list[tuple[int, int, int]] = []
+    counts: dict[str, list[int]] = {}
+    for offset, tag in enumerate(order):
+        if tag in seen:
+            if tag in SINGLE_TAGS:
+                steps.append((offset, _REPEATED, seen[tag]))
+        else:
+            seen[tag] = offset
+        if tag not in TAGS:
+            counts.setdefault(tag, [offset, 0])[1] += 1
+        if tag in _DATE_TAGS:
+            steps.append((offset, _DATE, 0))
+        elif tag == "DO":
+            steps.append((offset, _DOI, 0))
+        elif tag == "SN" and journal:
+            steps.append((offset, _ISSN, 0))
+    own = []
+    if kind is not None and kind not in TYPES:
+        own.append(("ris.type", "warning", f"'{kind}' is not a RIS record type; readers will take it for a generic "
+                    "item (a journal article is 'JOUR')"))
+    if not seen.keys() & {*_TITLE_TAGS, "CT", "BT"}:
+        own.append(("ris.tag-missing", "error", "the record has no title: add 'TI  - '"))
+    if journal:
+        if not seen.keys() & set(_JOURNAL_TAGS):
+            own.append(("ris.tag-missing", "error", "the journal article names no journal: add 'T2  - ' (or JO)"))
+        if not seen.keys() & set(_DATE_TAGS):
+            own.append(("ris.tag-missing", "error", "the record has no year: add 'PY  - YYYY'"))
+        if not seen.keys() & {"AU", "A1"}:
+            own.append(("ris.author-missing", "warning", "the record names no author (AU): citations will start "
+                        "with the title"))
+    return _Plan(tuple(own), tuple(steps), tuple((tag, first, count) for tag, (first, count) in counts.items()))
 
 
 # --- reading ----------------------------------------------------------------------------
