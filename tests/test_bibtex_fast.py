@@ -14,7 +14,18 @@ from hypothesis import strategies as st
 
 from biblio import derive
 from biblio.formats import bibtex
-from biblio.model import Article, Contributor, LangText, PersonName
+from biblio.model import (
+    Affiliation,
+    Article,
+    ArticleDates,
+    Contributor,
+    Funding,
+    LangText,
+    License,
+    PartialDate,
+    PersonName,
+    Reference,
+)
 
 # Characters the shortcuts look at, next to letters of several scripts and odd whitespace.
 _TRICKY = list("aZ9 Қяё{}\\&%$#_~^`'-!?,;.\n\t\r\f\x0b\x1c\xa0\u2003\u2028\u0483\u0301éßøł")
@@ -171,3 +182,77 @@ def test_clean_value_looks_at_the_same_specials(value):
     """A value without the six specials skips the exact check; one with them gets it."""
     specials, open_math = bibtex._unescaped_specials(value[1:-1])
     assert bibtex._clean_value("title", value) == (not specials and not open_math)
+
+
+def reference_unique_keys(bases):
+    """Each repeated base takes the first suffix (a, b, … aa, ab, …) no key has yet."""
+    used = {base for base in bases if bases.count(base) == 1}
+    keys = []
+    for base in bases:
+        if bases.count(base) == 1:
+            keys.append(base)
+            continue
+        key = next(candidate for candidate in bibtex._suffixed(base) if candidate not in used)
+        used.add(key)
+        keys.append(key)
+    return keys
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["x", "xa", "xb", "xab", "y", "ya", "xaa", "z"]), max_size=40))
+def test_unique_keys_as_the_reference(bases):
+    assert bibtex._unique_keys(bases) == reference_unique_keys(bases)
+
+
+def reference_not_carried(article, text_lang, issue_kinds):
+    """The kinds an entry leaves out, checked one by one in the order they are reported."""
+    people = article.contributors
+    checks = [
+        ("titles in other languages", any(lang != text_lang for lang in article.titles.texts)),
+        ("abstracts in other languages", len(article.abstracts.texts) > 1),
+        ("keywords in other languages", len(article.keywords) > 1),
+        ("author names in other languages and scripts",
+         any(len(p.names) > 1 or (p.organization and len(p.organization.texts) > 1) for p in people)),
+        ("the printed order of names (family name first)",
+         any(name.order == "family-first" for p in people for name in p.names.values())),
+        ("ORCID iDs", any(p.orcid for p in people)), ("affiliations", any(p.affiliations for p in people)),
+        ("e-mail addresses and the corresponding-author flag", any(p.email or p.corresponding for p in people)),
+        ("CRediT roles", any(p.credit for p in people)), ("funding", bool(article.funding)),
+        ("reference lists", bool(article.references)), ("sections", bool(article.section)),
+        ("in-text citation numbers", bool(article.citations)), ("licences", bool(article.license)),
+        ("dates other than the publication date (received, accepted, online)",
+         bool(article.dates.received or article.dates.accepted or (article.dates.online and article.dates.published))),
+    ]
+    return tuple(what for what, present in checks if present) + tuple(issue_kinds)
+
+
+_DATE = st.one_of(st.none(), st.just(PartialDate(2024, 5)))
+_PERSON = st.builds(
+    Contributor, names=st.dictionaries(st.sampled_from(["en", "kk", "ru"]),
+                                       st.builds(PersonName, st.just("Doe"), st.just("Jo"),
+                                                 st.sampled_from(["given-first", "family-first"])), max_size=2),
+    organization=st.one_of(st.none(), st.builds(LangText, st.dictionaries(st.sampled_from(["en", "kk"]),
+                                                                          st.just("Org"), max_size=2))),
+    orcid=st.one_of(st.none(), st.just("0000-0002-1825-0097")), email=st.one_of(st.none(), st.just("a@b.kz")),
+    corresponding=st.booleans(), affiliations=st.lists(st.builds(Affiliation), max_size=1),
+    credit=st.lists(st.just("writing"), max_size=1))
+_TEXTS = st.dictionaries(st.sampled_from(["en", "kk", "ru"]), st.just("Text"), max_size=3)
+_ARTICLE = st.builds(
+    Article, language=st.sampled_from(["en", "kk"]), titles=st.builds(LangText, _TEXTS),
+    abstracts=st.builds(LangText, _TEXTS), keywords=st.dictionaries(st.sampled_from(["en", "kk"]),
+                                                                    st.just(["word"]), max_size=2),
+    contributors=st.lists(_PERSON, max_size=4), section=st.one_of(st.none(), st.builds(LangText, _TEXTS)),
+    funding=st.lists(st.builds(Funding), max_size=1), references=st.lists(st.builds(Reference), max_size=1),
+    citations=st.lists(st.just(1), max_size=1), license=st.one_of(st.none(), st.builds(License, st.just("u"))),
+    dates=st.builds(ArticleDates, _DATE, _DATE, _DATE, _DATE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_ARTICLE, st.sampled_from(["en", "kk", "ru"])), min_size=1, max_size=5))
+def test_not_carried_as_the_reference(example_issue, articles):
+    """One writer over several articles: the kinds it remembers per combination stay right."""
+    writer = bibtex._Writer(example_issue, None)
+    issue_kinds = writer.not_carried_by_issue()
+    for article, text_lang in articles:
+        found = writer.check_not_carried(article, None, text_lang)  # type: ignore[arg-type]
+        assert found == reference_not_carried(article, text_lang, issue_kinds)

@@ -54,6 +54,7 @@ import logging
 import re
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -297,7 +298,7 @@ def ascii_fold(text: str) -> str:
 
 
 def _key_word(article: Article) -> str:
-    title = article.titles.get("en")
+    title = article.titles.texts.get("en")
     if title is None:
         title = next((text for _, text in article.titles.items() if derive.is_latin(text)), None)
     if title is None:
@@ -359,17 +360,23 @@ def cite_keys(issue: Issue) -> list[str]:
 
 
 def _unique_keys(bases: list[str]) -> list[str]:
-    """Bases made unique: a base used twice gets suffixes, in the order of the articles."""
-    counts: dict[str, int] = {}
-    for base in bases:
-        counts[base] = counts.get(base, 0) + 1
+    """Bases made unique: a base used twice gets suffixes, in the order of the articles.
+
+    Each repeated base goes on through its suffixes where it stopped: the ones before were
+    all taken, and stay taken, so the first free one is the same as from the start.
+    """
+    counts = Counter(bases)
     used = {base for base in bases if counts[base] == 1}
     keys = []
+    suffixes: dict[str, Iterator[str]] = {}
     for base in bases:
         if counts[base] == 1:
             keys.append(base)
             continue
-        key = next(candidate for candidate in _suffixed(base) if candidate not in used)
+        candidates = suffixes.get(base)
+        if candidates is None:
+            candidates = suffixes[base] = _suffixed(base)
+        key = next(candidate for candidate in candidates if candidate not in used)
         used.add(key)
         keys.append(key)
     return keys
@@ -431,6 +438,14 @@ def _url(url: str) -> str:
 _URL_ESCAPES = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}
 
 
+# What BibTeX cannot carry of an article, in the order check_not_carried looks for them.
+_ARTICLE_KINDS = ("titles in other languages", "abstracts in other languages", "keywords in other languages",
+                  "author names in other languages and scripts", "the printed order of names (family name first)",
+                  "ORCID iDs", "affiliations", "e-mail addresses and the corresponding-author flag", "CRediT roles",
+                  "funding", "reference lists", "sections", "in-text citation numbers", "licences",
+                  "dates other than the publication date (received, accepted, online)")
+
+
 @dataclass
 class _Made:
     """What making one entry added to its writer: problems, kinds left out, languages to report."""
@@ -450,14 +465,23 @@ class _Writer:
     dropped: list[str] = field(default_factory=list)  # what the entry being made leaves out
     per_lang: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # publisher, langid
     issns: str | None = None  # as every entry writes them
-    made: _Made | None = None  # what the last entry found, for a writer of the same language to take
+    last: tuple[int, int, tuple[str, ...], str | None, str | None] | None = None  # for ``made``
 
     def __post_init__(self) -> None:
         self.shows = textfiles.shown_language(self.lang)
     no_langid: set[str] = field(default_factory=set)
     journal_fallbacks: set[str] = field(default_factory=set)
     escaped: dict[str, str] = field(default_factory=dict)
-    issue_kinds: list[str] | None = None
+    kinds: dict[tuple[bool, ...], tuple[str, ...]] = field(default_factory=dict)  # by check_not_carried
+
+    @property
+    def made(self) -> _Made | None:
+        """What the last entry found, for a writer of the same language to take: made when asked
+        (``dumps`` never asks)."""
+        if self.last is None:
+            return None
+        first, end, dropped, fallback, no_langid = self.last
+        return _Made(self.problems[first:end], dropped, fallback, no_langid)
 
     def drop(self, what: str) -> None:
         if what not in self.dropped:  # once, so the kinds can go to NotCarried as a tuple
@@ -478,12 +502,14 @@ class _Writer:
         issue, article = self.issue, self.issue.articles[index]
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
         first_problem = len(self.problems)
-        self.problems.extend(shown.problems)
+        if shown.problems:
+            self.problems += shown.problems
         self.dropped = []
         fallback = None
         text_lang = shown.lang
-        if article.titles and shown.lang not in article.titles:
-            text_lang = article.titles.languages[0]  # the title decides what langid says
+        titles = article.titles
+        if titles.texts and text_lang not in titles.texts:
+            text_lang = titles.languages[0]  # the title decides what langid says
         fields: list[tuple[str, _Value]] = []
         people: dict[str, list[str]] = {}
         for contributor, name in shown.authors:
@@ -503,7 +529,7 @@ class _Writer:
             self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", f"articles[{index}]")
         if shown.journal_title:
             fields.append(("journal", self.issue_tex(shown.journal_title)))
-            if shown.lang not in issue.journal.titles:
+            if shown.lang not in issue.journal.titles.texts:
                 fallback = shown.lang
                 self.journal_fallbacks.add(shown.lang)
         if issue.journal.abbreviation:
@@ -556,10 +582,10 @@ class _Writer:
         for role in ("editor", "translator"):
             if people.get(role):
                 fields.append((role, " and ".join(people[role])))
-        self.check_not_carried(article, shown, text_lang)
-        dropped = tuple(self.dropped)  # no kind twice: NotCarried takes a tuple as it is
+        kinds = self.check_not_carried(article, shown, text_lang)
+        dropped = (*self.dropped, *kinds) if self.dropped else kinds  # no kind twice: NotCarried takes a tuple
         self.not_carried.add(index, dropped)
-        self.made = _Made(self.problems[first_problem:], dropped, fallback, None if language_name else text_lang)
+        self.last = (first_problem, len(self.problems), dropped, fallback, None if language_name else text_lang)
         return [(name, value) for name, value in fields if value]
 
     def take(self, index: int, made: _Made) -> None:
@@ -594,17 +620,13 @@ class _Writer:
             found.append(("eid", tex_escape(pages.article_number)))
         return found
 
-    def check_not_carried(self, article: Article, shown: derive.Localized, text_lang: str) -> None:
-        """Remember what of the article the entry leaves out, by kind (one loop over the people:
-        this runs for every entry)."""
-        kinds = []
+    def check_not_carried(self, article: Article, shown: derive.Localized, text_lang: str) -> tuple[str, ...]:
+        """What of the article (and its issue) the entry leaves out, by kind, in a fixed order.
+
+        This runs for every entry: one loop over the people, and the kinds as a tuple made once
+        per combination of kinds present (articles of an issue share a few).
+        """
         titles = article.titles.texts
-        if len(titles) > (text_lang in titles):  # a title in another language than the entry's
-            kinds.append("titles in other languages")
-        if len(article.abstracts.texts) > 1:  # the entry shows one of them
-            kinds.append("abstracts in other languages")
-        if len(article.keywords) > 1:
-            kinds.append("keywords in other languages")
         spellings = family_first = orcid = affiliations = email = credit = False
         for person in article.contributors:
             names = person.names
@@ -621,24 +643,17 @@ class _Writer:
             credit = credit or bool(person.credit)
             if spellings and family_first and orcid and affiliations and email and credit:
                 break  # the other people cannot add a kind
-        if spellings:
-            kinds.append("author names in other languages and scripts")
-        if family_first:
-            kinds.append("the printed order of names (family name first)")
-        for present, what in ((orcid, "ORCID iDs"), (affiliations, "affiliations"),
-                              (email, "e-mail addresses and the corresponding-author flag"), (credit, "CRediT roles"),
-                              (article.funding, "funding"), (article.references, "reference lists"),
-                              (article.section, "sections"), (article.citations, "in-text citation numbers"),
-                              (article.license, "licences")):
-            if present:
-                kinds.append(what)
         dates = article.dates
-        if dates.received or dates.accepted or (dates.online and dates.published):
-            kinds.append("dates other than the publication date (received, accepted, online)")
-        if self.issue_kinds is None:
-            self.issue_kinds = self.not_carried_by_issue()
-        self.dropped += kinds
-        self.dropped += self.issue_kinds
+        present = (len(titles) > (text_lang in titles),  # a title in another language than the entry's
+                   len(article.abstracts.texts) > 1,  # the entry shows one of them
+                   len(article.keywords) > 1, spellings, family_first, orcid, affiliations, email, credit,
+                   bool(article.funding), bool(article.references), bool(article.section), bool(article.citations),
+                   bool(article.license), bool(dates.received or dates.accepted or (dates.online and dates.published)))
+        kinds = self.kinds.get(present)
+        if kinds is None:
+            kinds = self.kinds[present] = (*(what for what, there in zip(_ARTICLE_KINDS, present) if there),
+                                           *self.not_carried_by_issue())
+        return kinds
 
     def not_carried_by_issue(self) -> list[str]:
         """What BibTeX cannot carry of the issue and journal: the same for every entry, found once."""
@@ -731,6 +746,8 @@ def _braced(title: str) -> str:
 
 
 def _abstract_tex(paragraphs: list[str]) -> str:
+    if len(paragraphs) == 1:  # the usual abstract
+        return _escape_squashed(paragraphs[0])
     return r" \par ".join(_escape_squashed(paragraph) for paragraph in paragraphs)  # paragraphs() squashed them
 
 
