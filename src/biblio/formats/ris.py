@@ -108,6 +108,18 @@ def _one_printable_line(text: str) -> str:
     return (_SPACES.sub(" ", text) if "  " in text else text).strip()
 
 
+_ASCII_CONTROL = bytes(range(32)) + b"\x7f"
+
+
+def _printable(text: str) -> bool:
+    """``text.isprintable()``, faster on a long ASCII text such as an abstract: a byte table
+    instead of a Unicode look-up per character (ASCII is printable but for its controls)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_CONTROL)) == len(data)
+    return text.isprintable()
+
+
 def _without_control(text: str) -> str:
     return text if text.isprintable() else _CONTROL.sub("", text)
 
@@ -136,16 +148,20 @@ def _date_tag(date: PartialDate) -> str:
     return f"{date.year:04d}/{month}/{day}/"
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_lines(year: int, month: int | None, day: int | None) -> tuple[str, ...]:
+    """The DA (when the month is known) and PY lines of a date: the articles of an issue share a few."""
+    date = PartialDate(year, month, day)
+    return (f"DA  - {_date_tag(date)}", f"PY  - {year:04d}") if month is not None else (f"PY  - {year:04d}",)
+
+
 _ROLE_TAGS = {"author": "AU", "editor": "A2", "translator": "A4"}
+_FIRST = operator.itemgetter(0)
 
 
-@dataclass
-class _Made:
-    """What making one record did to its writer (see ``_Writer.events``)."""
-
-    events: list[tuple[str, object]]
-    dropped: list[str]
-    dated_from_issue: bool
+#: What making one record did to its writer: its events (see ``_Writer.events``), the kinds it
+#: leaves out, whether it is dated from the issue. A plain tuple: one is made for every record.
+_Made = tuple[list[tuple[str, object]], tuple[str, ...], bool]
 
 
 @dataclass
@@ -167,6 +183,8 @@ class _Writer:
         self.dropped.append(what)
 
     def add(self, problems: list[Problem]) -> None:
+        if not problems:  # the usual: nothing to record or replay
+            return
         self.events.append(("add", problems))
         self.problems.extend(problems)
         self.seen.update(problems)
@@ -184,16 +202,17 @@ class _Writer:
         """What another writer's record in the same language did, as if this writer had made it:
         its problems go through this writer's own checks for repeats, in the same order."""
         self.events = []  # what the replay records is this record's (kept no longer than that)
-        for kind, argument in made.events:
+        events, dropped, dated = made
+        for kind, argument in events:
             if kind == "add":
                 self.add(argument)  # type: ignore[arg-type]
             elif kind == "warn":
                 self.warn_once(argument)  # type: ignore[arg-type]
             else:
                 self.issue_lines(*argument)  # type: ignore[misc]
-        if made.dated_from_issue:
+        if dated:
             self.dated_from_issue.append(index)
-        self.not_carried.add(index, made.dropped)
+        self.not_carried.add(index, dropped)
 
     def value(self, text: str | None, path: str) -> str:
         if text is None:
@@ -217,67 +236,110 @@ class _Writer:
         return self.value(text, f"articles[{index}]{where}")
 
     def record(self, index: int) -> list[str]:
+        """The record's lines. Printable values, the usual ones, are made here as ``field`` would make
+        them, without the call; the others go through it, which reports what it removes."""
         issue, article = self.issue, self.issue.articles[index]
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
-        self.events = []
+        events = self.events = []
         self.add(shown.problems)
-        self.dropped = []
-        dated = False
+        dropped = self.dropped = []
         field = self.field
         lines = ["TY  - JOUR"]
-        title = field(shown.title, index, ".titles")
-        if title:
-            lines.append("TI  - " + title)
-        people: dict[str, list[str]] = {"AU": [], "A2": [], "A4": []}
+        append = lines.append
+        text = shown.title
+        if text:
+            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
+                else field(text, index, ".titles")
+            if value:
+                append("TI  - " + value)
+        lang = shown.lang
+        others: list[tuple[str, str]] = []  # editors and translators, after the authors
         for number, (contributor, name) in enumerate(shown.authors):
-            ris_tag = _ROLE_TAGS.get(contributor.role)
-            if ris_tag is None:
-                self.drop(f"{contributor.role}s (RIS has authors, editors and translators)")
-                continue
-            people[ris_tag].append(self.person(contributor, name, shown.lang, index, number))
-        for ris_tag, names in people.items():
-            for value in names:
+            role = contributor.role
+            if role == "author":
+                if name is not None:  # person's usual name, without the call
+                    family, given = name.family, name.given
+                    if family and family.isprintable() and "  " not in family and "," not in family \
+                            and (family := family.strip()) and (given is None or (given.isprintable()
+                                                                                 and "  " not in given)):
+                        given = given.strip() if given else ""
+                        append(f"AU  - {family}, {given}" if given else f"AU  - {family},")
+                        continue
+                value = self.person(contributor, name, lang, index, number)
                 if value:
-                    lines.append(f"{ris_tag}  - {value}")
-        lines += self.issue_lines("journal", shown)
-        if shown.abstract and shown.abstract.isprintable():  # one paragraph, nothing to remove: the usual
-            line = _one_printable_line(shown.abstract)
-            if line:
-                lines.append("AB  - " + line)
-        elif shown.abstract:
-            self.abstract(shown.abstract, index, lines)
+                    append("AU  - " + value)
+            elif role in _ROLE_TAGS:
+                others.append((_ROLE_TAGS[role], self.person(contributor, name, lang, index, number)))
+            elif (what := f"{role}s (RIS has authors, editors and translators)") not in dropped:
+                dropped.append(what)
+        for ris_tag, value in sorted(others, key=_FIRST):  # stable: A2 lines, then A4, each in order
+            if value:
+                append(f"{ris_tag}  - {value}")
+        issue_parts = self.issue_parts
+        events.append(("issue", ("journal", shown)))
+        lines += issue_parts.get(("journal", lang)) or self.issue_lines("journal", shown, False)
+        text = shown.abstract
+        if text and _printable(text):  # one paragraph, nothing to remove: the usual
+            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip()
+            if value:
+                append("AB  - " + value)
+        elif text:
+            self.abstract(text, index, lines)
         date, from_issue = derive.publication_date(issue, article)
+        dated = False
         if date.month is not None:
-            lines.append(f"DA  - {_date_tag(date)}")
             if from_issue:
                 dated = True
                 self.dated_from_issue.append(index)
-        lines.append(f"PY  - {date.year:04d}")
-        lines += self.issue_lines("volume", shown)
+        lines += _date_lines(date.year, date.month, date.day)
+        events.append(("issue", ("volume", shown)))
+        lines += issue_parts.get(("volume", lang)) or self.issue_lines("volume", shown, False)
         pages = article.pages
         if pages:
-            self.tag(lines, "SP", pages.first or pages.article_number, index, ".pages")
-            if pages.first:
+            first, number = pages.first, pages.article_number
+            self.tag(lines, "SP", first or number, index, ".pages")
+            if first:
                 self.tag(lines, "EP", pages.last, index, ".pages.last")
-            self.tag(lines, "C7", pages.article_number, index, ".pages.article_number")
-        self.tag(lines, "DO", article.doi, index, ".doi")
-        lines += self.issue_lines("issns", shown)
-        self.tag(lines, "UR", derive.landing_page(issue, index), index, ".url")
-        self.tag(lines, "LA", shown.lang, index)
-        lines += self.issue_lines("publisher", shown)
-        if shown.keywords:
-            self.keywords(shown.keywords, index)
-            for keyword in shown.keywords:
-                if keyword.isprintable() and "  " not in keyword:  # as field gives it, without the call
-                    value = keyword.strip()
-                else:
-                    value = field(keyword, index, ".keywords")
-                if value:
-                    lines.append("KW  - " + value)
-        lines.append("ER  - ")
+            self.tag(lines, "C7", number, index, ".pages.article_number")
+        text = article.doi
+        if text:
+            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
+                else field(text, index, ".doi")
+            if value:
+                append("DO  - " + value)
+        events.append(("issue", ("issns", shown)))
+        lines += issue_parts.get(("issns", lang)) or self.issue_lines("issns", shown, False)
+        text = derive.landing_page(issue, index)
+        if text:
+            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
+                else field(text, index, ".url")
+            if value:
+                append("UR  - " + value)
+        if lang.isprintable() and "  " not in lang:
+            if value := lang.strip():
+                append("LA  - " + value)
+        else:
+            self.tag(lines, "LA", lang, index)
+        events.append(("issue", ("publisher", shown)))
+        lines += issue_parts.get(("publisher", lang)) or self.issue_lines("publisher", shown, False)
+        keywords = shown.keywords
+        if keywords:
+            joined = "".join(keywords)
+            if len(keywords) == 1 or ";" in joined:  # what keywords() warns about (usually not)
+                self.keywords(keywords, index)
+            if joined.isprintable() and "  " not in joined:  # every keyword is: each is only stripped
+                lines += ["KW  - " + value for text in keywords if (value := text.strip())]
+            else:
+                for text in keywords:
+                    value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
+                        else field(text, index, ".keywords")
+                    if value:
+                        append("KW  - " + value)
+        append("ER  - ")
         self.not_carried_by(article, shown)
-        self.not_carried.add(index, self.dropped)
-        self.made = _Made(self.events, self.dropped, dated)
+        made = tuple(dropped)  # no kind twice: NotCarried takes a tuple as it is
+        self.not_carried.add(index, made)
+        self.made = (events, made, dated)
         return lines
 
     def tag(self, lines: list[str], name: str, text: str | None, index: int, where: str = "") -> None:
@@ -298,10 +360,12 @@ class _Writer:
             self.warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line "
                       "('XX - …'), so it continues the paragraph before it instead of starting a line", path, "info")
 
-    def issue_lines(self, part: str, shown: derive.Localized) -> list[str]:
+    def issue_lines(self, part: str, shown: derive.Localized, record: bool = True) -> list[str]:
         """Lines that depend only on the issue and the record's language (journal, volume, ISSNs,
-        publisher): made once per language. Their warnings would repeat, and ``warn`` keeps one."""
-        self.events.append(("issue", (part, shown)))
+        publisher): made once per language. Their warnings would repeat, and ``warn`` keeps one.
+        ``record`` False: the caller recorded the event (``record`` does, to look the lines up itself)."""
+        if record:
+            self.events.append(("issue", (part, shown)))
         key = (part, shown.lang)
         if key not in self.issue_parts:
             self.issue_parts[key] = self.make_issue_lines(part, shown)
@@ -326,6 +390,13 @@ class _Writer:
         return [f"{name}  - {value}" for name, value in values if value]
 
     def person(self, contributor: Contributor, name: PersonName | None, lang: str, index: int, number: int) -> str:
+        """``Family, Given`` (``Family,``; a group author as it is), each part as ``field`` gives it."""
+        if name is not None:  # the usual name, printable, without a comma to report: made without field
+            family, given = name.family, name.given
+            if family and family.isprintable() and "  " not in family and "," not in family and (family := family.strip()) \
+                    and (given is None or (given.isprintable() and "  " not in given)):
+                given = given.strip() if given else ""
+                return f"{family}, {given}" if given else f"{family},"
         if name is None:  # a group author: as it is, without a comma
             value = self.field(derive.pick(contributor.organization, lang)[0], index, ".organization", number)
             if "," in value:
@@ -351,39 +422,57 @@ class _Writer:
                       "commas", f"articles[{index}].keywords", "info")
 
     def not_carried_by(self, article: Article, shown: derive.Localized) -> None:
-        """What of the article the record leaves out, in the order ``report`` names the kinds."""
+        """What of the article the record leaves out, in the order ``report`` names the kinds, each
+        kind once (a kind found with one contributor is not looked for with the next)."""
         drop = self.dropped.append
         if len(article.titles.texts) > 1 or len(article.abstracts.texts) > 1 or len(article.keywords) > 1:
             drop("titles, abstracts and keywords in other languages (a record holds one language; each "
                  "language gets a file of its own)")
         if shown.lang != article.language:
             drop("the language the article is written in (LA gives the language of the record)")
+        spellings = order = orcid = affiliations = email = credit = False
         for contributor in article.contributors:
+            if spellings and order and orcid and affiliations and email and credit:
+                break
             names = contributor.names
-            if len(names) > 1 or (contributor.organization and len(contributor.organization.texts) > 1):
+            if not spellings and (len(names) > 1 or (contributor.organization
+                                                     and len(contributor.organization.texts) > 1)):
+                spellings = True
                 drop("author names in other languages and scripts")
-            for name in names.values():
-                if name.order == "family-first":
-                    drop("the printed order of names (family name first)")
-                    break
-            if contributor.orcid:
+            if not order:
+                for name in names.values():
+                    if name.order == "family-first":
+                        order = True
+                        drop("the printed order of names (family name first)")
+                        break
+            if not orcid and contributor.orcid:
+                orcid = True
                 drop("ORCID iDs")
-            if contributor.affiliations:
+            if not affiliations and contributor.affiliations:
+                affiliations = True
                 drop("affiliations")
-            if contributor.email or contributor.corresponding:
+            if not email and (contributor.email or contributor.corresponding):
+                email = True
                 drop("e-mail addresses and the corresponding author")
-            if contributor.credit:
+            if not credit and contributor.credit:
+                credit = True
                 drop("CRediT roles")
+        if article.funding:
+            drop("funding")
+        if article.references:
+            drop("references")
+        if article.section:
+            drop("the section")
+        if article.citations:
+            drop("in-text citation numbers")
+        if article.license:
+            drop("the licence")
         dates = article.dates
-        for present, what in ((article.funding, "funding"), (article.references, "references"),
-                              (article.section, "the section"), (article.citations, "in-text citation numbers"),
-                              (article.license, "the licence"),
-                              (dates.received or dates.accepted, "the dates received and accepted"),
-                              (dates.published and dates.online, "the online date beside the print date"),
-                              (dates.online and not dates.published,
-                               "that the date is the online one (DA reads back as the print date)")):
-            if present:
-                drop(what)
+        if dates.received or dates.accepted:
+            drop("the dates received and accepted")
+        if dates.online:
+            drop("the online date beside the print date" if dates.published else
+                 "that the date is the online one (DA reads back as the print date)")
 
     def report(self) -> None:
         issue, journal = self.issue, self.issue.journal
@@ -401,9 +490,13 @@ class _Writer:
             self.problems.append(Problem(
                 "ris.date-from-issue", "info", f"no publication date of their own in "
                 f"{article_numbers(self.dated_from_issue)}; DA gives them the issue's date ({date})", path="articles"))
+        numbers: dict[tuple[int, ...], str] = {}  # most kinds are left out by the same articles: named once
         for what, indexes in self.not_carried.items():
-            self.problems.append(Problem("ris.not-carried", "info", f"RIS cannot carry {what} "
-                                         f"({article_numbers(indexes)})", path="articles"))
+            key = tuple(indexes)
+            if key not in numbers:
+                numbers[key] = article_numbers(indexes)
+            self.problems.append(Problem("ris.not-carried", "info", f"RIS cannot carry {what} ({numbers[key]})",
+                                         path="articles"))
 
 
 @xmltools.gc_paused
@@ -413,9 +506,18 @@ def dumps(issue: Issue, *, lang: str | None = None, dois: list[str] | None = Non
     ``lang`` None gives each article in its own language. Problems include every language
     fallback and, as ``ris.not-carried`` notes, what RIS cannot carry.
     """
-    out = io.StringIO()
-    problems = dump(issue, out, lang=lang, dois=dois)
-    return out.getvalue(), problems
+    out = _Collected()
+    problems = dump(issue, out, lang=lang, dois=dois)  # type: ignore[arg-type]
+    return "".join(out.parts), problems
+
+
+class _Collected:
+    """What ``dumps`` writes, kept as the strings written and joined once: StringIO copied every
+    record into a buffer of 4-byte characters, and the whole buffer back into a string."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.write = self.parts.append
 
 
 @xmltools.gc_paused
@@ -459,7 +561,9 @@ def _dump_many(issue: Issue, outs: list[TextIO | None], langs: list[str | None],
                 text, found = made[shown]
                 writer.take(index, found)
             else:
-                text = NEWLINE.join(writer.record(index)) + NEWLINE
+                lines = writer.record(index)
+                lines.append("")  # the record's last line end, from the join
+                text = NEWLINE.join(lines)
                 made[shown] = (text, writer.made)  # type: ignore[assignment]
             if count:
                 out.write(NEWLINE)  # the blank line between records
