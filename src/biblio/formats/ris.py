@@ -301,25 +301,11 @@ class _Writer:
             if first:
                 self.tag(lines, "EP", pages.last, index, ".pages.last")
             self.tag(lines, "C7", number, index, ".pages.article_number")
-        text = article.doi
-        if text:
-            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
-                else field(text, index, ".doi")
-            if value:
-                append("DO  - " + value)
+        self.tag(lines, "DO", article.doi, index, ".doi")
         events.append(("issue", ("issns", shown)))
         lines += issue_parts.get(("issns", lang)) or self.issue_lines("issns", shown, False)
-        text = derive.landing_page(issue, index)
-        if text:
-            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
-                else field(text, index, ".url")
-            if value:
-                append("UR  - " + value)
-        if lang.isprintable() and "  " not in lang:
-            if value := lang.strip():
-                append("LA  - " + value)
-        else:
-            self.tag(lines, "LA", lang, index)
+        self.tag(lines, "UR", derive.landing_page(issue, index), index, ".url")
+        self.tag(lines, "LA", lang, index)
         events.append(("issue", ("publisher", shown)))
         lines += issue_parts.get(("publisher", lang)) or self.issue_lines("publisher", shown, False)
         keywords = shown.keywords
@@ -343,7 +329,11 @@ class _Writer:
         return lines
 
     def tag(self, lines: list[str], name: str, text: str | None, index: int, where: str = "") -> None:
-        value = self.field(text, index, where)
+        """The line of a tag whose value is ``field`` of ``text``, if it has one."""
+        if not text:
+            return
+        value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
+            else self.field(text, index, where)  # printable, the usual: as field makes it, without the call
         if value:
             lines.append(f"{name}  - {value}")
 
@@ -552,7 +542,7 @@ def _dump_many(issue: Issue, outs: list[TextIO | None], langs: list[str | None],
         refused.append([problem] if problem else [])
     live = [(writer, out) for writer, out in zip(writers, outs) if writer is not None]
     count = 0
-    for index, article in selection.each(issue.articles):
+    for index, article in enumerate(issue.articles) if dois is None else selection.each(issue.articles):
         window.show(index, article)
         made: dict[str, tuple[str, _Made]] = {}  # a record per language shown
         for writer, out in live:
@@ -563,10 +553,10 @@ def _dump_many(issue: Issue, outs: list[TextIO | None], langs: list[str | None],
             else:
                 lines = writer.record(index)
                 lines.append("")  # the record's last line end, from the join
+                if count:
+                    lines.insert(0, "")  # the blank line between records, from the join: one write per record
                 text = NEWLINE.join(lines)
                 made[shown] = (text, writer.made)  # type: ignore[assignment]
-            if count:
-                out.write(NEWLINE)  # the blank line between records
             out.write(text)
         count += 1
     results = []
