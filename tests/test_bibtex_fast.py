@@ -22,6 +22,7 @@ from biblio.model import (
     Funding,
     LangText,
     License,
+    Pages,
     PartialDate,
     PersonName,
     Reference,
@@ -135,7 +136,7 @@ def reference_entry_body(fields, width):
     if not fields:
         return "}\n"
     lines = []
-    for name, value in fields:
+    for name, value in fields.items():
         text = str(value)
         start = f"  {name}{' ' * (width - len(name))} = "
         lines.append(start + text if name == "month" else start + "{" + text + "}")
@@ -148,12 +149,12 @@ _VALUE = st.one_of(TEXT.filter(bool), TEXT.filter(bool).map(lambda text: bibtex.
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(_FIELD_NAME, _VALUE), max_size=8), st.integers(0, 16), st.text(max_size=12))
+@given(st.dictionaries(_FIELD_NAME, _VALUE, max_size=8), st.integers(0, 16), st.text(max_size=12))
 def test_entry_text_as_a_field_at_a_time(fields, width, key):
     body = reference_entry_body(fields, width)
     assert bibtex._entry_body(fields, width) == body
     assert bibtex._entry_text(key, fields, width) == f"@article{{{key},\n" + body
-    assert bibtex._widest([fields, fields[:1]]) == max((len(name) for name, _ in fields), default=0)
+    assert bibtex._widest([fields, {}]) == max((len(name) for name in fields), default=0)
 
 
 def test_an_escaped_value_is_escaped_when_written():
@@ -256,3 +257,45 @@ def test_not_carried_as_the_reference(example_issue, articles):
     for article, text_lang in articles:
         found = writer.check_not_carried(article, None, text_lang)  # type: ignore[arg-type]
         assert found == reference_not_carried(article, text_lang, issue_kinds)
+
+
+def reference_key_word(title):
+    first = ""
+    for word in re.split(r"[\s\-–—/]+", title):
+        word = bibtex.ascii_fold(word)
+        if not word or word.isdigit():
+            continue
+        if len(word) >= 4:
+            return word
+        first = first or word
+    return first
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["The", "of", "Қазақ", "2025", "a-b", "x/y", "—", "–", " ", "\u2003", "\n", "ab.cd",
+                                 "Öl", "ﬁne", "-", "/", "data"]), max_size=8).map("".join))
+def test_key_word_as_the_reference(title):
+    article = Article(language="en", titles=LangText({"en": title}, "en"))
+    assert bibtex._key_word(article) == reference_key_word(title)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["", " ", "a", "a b", "a  b", " a", "a ", "\x00", "a\x00b", "қ1"]),
+                          WORDS.map(" ".join)), max_size=5))
+def test_a_plain_word_list_is_a_list_of_plain_words(words):
+    assert bibtex._plain_word_list("\x00".join(words), len(words)) == (
+        bool(words) and all(bibtex._plain_words(word) for word in words))
+    assert bibtex._keywords_tex(words) == reference_keywords(words)
+
+
+def test_empty_values_are_left_out(example_issue):
+    issue = copy.deepcopy(example_issue)
+    article = issue.articles[0]
+    article.pages = Pages(" ", None, None)
+    article.keywords = {lang: [" ", ""] for lang in article.keywords}
+    issue.volume = " "
+    fields = bibtex._Writer(issue, None).entry(0)
+    assert all(fields.values()) and not {"pages", "keywords", "volume"} & set(fields)
+    assert {"title", "year", "language"} <= set(fields)
+    text, _ = bibtex.dumps(issue)
+    assert "volume" not in text.split("\n\n")[0] and "keywords" not in text.split("\n\n")[0]

@@ -57,7 +57,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -216,6 +215,15 @@ def _plain_words(text: str) -> bool:
     return text.replace(" ", "").isalnum() and text[0] != " " and text[-1] != " " and "  " not in text
 
 
+def _plain_word_list(joined: str, count: int) -> bool:
+    """Whether ``count`` texts joined with NUL are each ``_plain_words``: tested on the joined
+    text at once (the NULs are exactly the ``count - 1`` joins, none of them at an end or next
+    to another or to a space)."""
+    return (joined.replace(" ", "").replace("\x00", "").isalnum() and joined.count("\x00") == count - 1
+            and joined[0] not in " \x00" and joined[-1] not in " \x00" and "  " not in joined
+            and "\x00\x00" not in joined and " \x00" not in joined and "\x00 " not in joined)
+
+
 def _needs_escape(text: str) -> bool:
     """Whether ``text`` has a character TeX treats specially or a ligature pair.
 
@@ -304,8 +312,8 @@ def _key_word(article: Article) -> str:
     if title is None:
         title = article.titles.main or ""
     first = ""
-    for word in _TITLE_WORDS.split(title):  # folded one at a time: the key needs only the first few
-        word = ascii_fold(word)
+    for match in _TITLE_WORD.finditer(title):  # found and folded one at a time: the key needs only the first few
+        word = ascii_fold(match.group())
         if not word or word.isdigit():
             continue
         if len(word) >= 4:
@@ -314,7 +322,7 @@ def _key_word(article: Article) -> str:
     return first
 
 
-_TITLE_WORDS = re.compile(r"[\s\-–—/]+")
+_TITLE_WORD = re.compile(r"[^\s\-–—/]+")  # the words between white space, dashes and slashes
 
 
 def _key_name(article: Article) -> str:
@@ -413,6 +421,9 @@ def person_tex(name: PersonName) -> str:
 
 def _keywords_tex(words: list[str]) -> str:
     """The keywords that are not blank, escaped, a comma or semicolon in one braced."""
+    joined = "\x00".join(words)
+    if _plain_word_list(joined, len(words)):  # most lists: nothing to squash, escape or brace
+        return joined.replace("\x00", ", ")
     escaped = []
     for word in words:
         if _plain_words(word):  # most keywords: nothing to squash, escape or brace
@@ -497,8 +508,8 @@ class _Writer:
     def warn(self, code: str, message: str, path: str) -> None:
         self.problems.append(Problem(code, "warning", message, path=path))
 
-    def entry(self, index: int) -> list[tuple[str, _Value]]:
-        """The fields of one article's entry, in order; the long texts are escaped when written."""
+    def entry(self, index: int) -> dict[str, _Value]:
+        """The fields of one article's entry by name, in order; the long texts are escaped when written."""
         issue, article = self.issue, self.issue.articles[index]
         shown = derive.localize(issue, index, self.lang)  # lang.fallback: shared by the citation formats
         first_problem = len(self.problems)
@@ -510,7 +521,7 @@ class _Writer:
         titles = article.titles
         if titles.texts and text_lang not in titles.texts:
             text_lang = titles.languages[0]  # the title decides what langid says
-        fields: list[tuple[str, _Value]] = []
+        fields: dict[str, _Value] = {}
         people: dict[str, list[str]] = {}
         for contributor, name in shown.authors:
             if contributor.role not in ("author", "editor", "translator"):
@@ -522,45 +533,45 @@ class _Writer:
                 tex = person_tex(name)
             people.setdefault(contributor.role, []).append(tex)
         if people.get("author"):
-            fields.append(("author", " and ".join(people["author"])))
+            fields["author"] = " and ".join(people["author"])
         if shown.title:
-            fields.append(("title", _Escaped(_braced, shown.title)))
+            fields["title"] = _Escaped(_braced, shown.title)
         else:
             self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", f"articles[{index}]")
         if shown.journal_title:
-            fields.append(("journal", self.issue_tex(shown.journal_title)))
+            fields["journal"] = self.issue_tex(shown.journal_title)
             if shown.lang not in issue.journal.titles.texts:
                 fallback = shown.lang
                 self.journal_fallbacks.add(shown.lang)
         if issue.journal.abbreviation:
-            fields.append(("shortjournal", self.issue_tex(issue.journal.abbreviation)))
+            fields["shortjournal"] = self.issue_tex(issue.journal.abbreviation)
         date, _ = derive.publication_date(issue, article)
-        fields.append(("year", f"{date.year:04d}"))
+        fields["year"] = f"{date.year:04d}"
         if date.month is not None:
-            fields.append(("month", _MONTH_MACROS[date.month - 1]))
+            fields["month"] = _MONTH_MACROS[date.month - 1]
             if date.day is not None:
                 self.drop("the day of the publication date")
         if issue.volume:
-            fields.append(("volume", self.issue_tex(issue.volume)))
+            fields["volume"] = self.issue_tex(issue.volume)
         if issue.number:
-            fields.append(("number", self.issue_tex(issue.number)))
-        fields.extend(self.pages(article))
+            fields["number"] = self.issue_tex(issue.number)
+        fields.update(self.pages(article))
         if article.doi:
             if "{" in article.doi or "}" in article.doi or "\\" in article.doi:
                 self.warn("bibtex.doi-unwritable", f"the DOI {article.doi} holds a brace or backslash, which a "
                           "BibTeX doi field cannot hold; it is left out", f"articles[{index}].doi")
             else:
-                fields.append(("doi", article.doi))
+                fields["doi"] = article.doi
         if issue.journal.issns:
             if self.issns is None:
                 self.issns = ", ".join(issn.value for issn in issue.journal.issns)
-            fields.append(("issn", self.issns))
+            fields["issn"] = self.issns
         url = derive.landing_page(issue, index)
         if url:
-            fields.append(("url", _url(url)))
+            fields["url"] = _url(url)
         abstract = paragraphs(shown.abstract) if shown.abstract else []
         if abstract:
-            fields.append(("abstract", _Escaped(_abstract_tex, abstract)))
+            fields["abstract"] = _Escaped(_abstract_tex, abstract)
         if shown.keywords:
             joined = "\x00".join(shown.keywords)
             if "," in joined or ";" in joined:
@@ -569,24 +580,26 @@ class _Writer:
                         self.warn("bibtex.keyword-separator", f"the keyword '{word}' holds a comma or semicolon: "
                                   "biblio keeps it in braces, but other programs (Zotero, biber) may split it in "
                                   "two", f"articles[{index}].keywords")
-            fields.append(("keywords", _keywords_tex(shown.keywords)))
+            fields["keywords"] = _keywords_tex(shown.keywords)
         publisher, _ = self.language_facts(shown.lang)
         if publisher:
-            fields.append(("publisher", publisher))
-        fields.append(("language", article.language))
+            fields["publisher"] = publisher
+        fields["language"] = article.language
         language_name = self.language_facts(text_lang)[1]
         if language_name:
-            fields.append(("langid", language_name))
+            fields["langid"] = language_name
         else:
             self.no_langid.add(text_lang)
         for role in ("editor", "translator"):
             if people.get(role):
-                fields.append((role, " and ".join(people[role])))
+                fields[role] = " and ".join(people[role])
         kinds = self.check_not_carried(article, shown, text_lang)
         dropped = (*self.dropped, *kinds) if self.dropped else kinds  # no kind twice: NotCarried takes a tuple
         self.not_carried.add(index, dropped)
         self.last = (first_problem, len(self.problems), dropped, fallback, None if language_name else text_lang)
-        return [(name, value) for name, value in fields if value]
+        if all(fields.values()):  # the usual entry: no empty value to leave out
+            return fields
+        return {name: value for name, value in fields.items() if value}
 
     def take(self, index: int, made: _Made) -> None:
         """What another writer's entry in the same language found, as if this writer had made it."""
@@ -715,7 +728,7 @@ def dump(issue: Issue, out: TextIO, *, lang: str | None = None, dois: list[str] 
     for index, article in enumerate(issue.articles):
         bases.append(_key_base(issue, article))
         if index in wanted:
-            width = max([width, *(len(name) for name, _ in scout.entry(index))])
+            width = max([width, *map(len, scout.entry(index))])
     keys = _unique_keys(bases)
     writer = _Writer(issue, lang)
     out.writelines(("\n" if number else "") + _entry_text(keys[index], writer.entry(index), width)
@@ -751,27 +764,25 @@ def _abstract_tex(paragraphs: list[str]) -> str:
     return r" \par ".join(_escape_squashed(paragraph) for paragraph in paragraphs)  # paragraphs() squashed them
 
 
-def _widest(entries: Iterable[list[tuple[str, _Value]]]) -> int:
+def _widest(entries: Iterable[dict[str, _Value]]) -> int:
     """The longest field name of the entries (0 for none), without a Python step per field."""
-    return max(map(len, map(itemgetter(0), itertools.chain.from_iterable(entries))), default=0)
+    return max(map(len, itertools.chain.from_iterable(entries)), default=0)
 
 
-def _entry_text(key: str, fields: list[tuple[str, _Value]], width: int) -> str:
+def _entry_text(key: str, fields: dict[str, _Value], width: int) -> str:
     """One ``@article``, as bibtexparser writes it with its default enclosing (braces; ``month``
     bare) and the values aligned after the longest field name: written here directly, because
     bibtexparser copies every entry and runs it through its middleware first."""
     if not fields:
         return f"@article{{{key},\n}}\n"
-    names, values = zip(*fields)
-    return _layout(names, width, True) % (key, *values)
+    return _layout(tuple(fields), width, True) % (key, *fields.values())
 
 
-def _entry_body(fields: list[tuple[str, _Value]], width: int) -> str:
+def _entry_body(fields: dict[str, _Value], width: int) -> str:
     """``_entry_text`` after the line with the key."""
     if not fields:
         return "}\n"
-    names, values = zip(*fields)
-    return _layout(names, width, False) % values
+    return _layout(tuple(fields), width, False) % tuple(fields.values())
 
 
 @functools.lru_cache(maxsize=256)
@@ -858,7 +869,7 @@ def _dump_many(issue: Issue, outs: list[TextIO], langs: list[str | None],
                     writer.take(index, found)
                 else:
                     fields = writer.entry(index)
-                    width = max([0, *(len(name) for name, _ in fields)])
+                    width = max([0, *map(len, fields)])
                     body = _entry_body(fields, guess).encode("utf-8")
                     made[shown] = (width, body, writer.made)  # type: ignore[assignment]
                 needed[position] = max(needed[position], width)
@@ -926,7 +937,7 @@ def _write_entries(issue: Issue, window: textfiles.Window, chosen: list[int], ke
         window.show(index, issue.articles[index])
         for position, (writer, out, width) in enumerate(files):
             fields = writer.entry(index)
-            needed[position] = max([needed[position], *(len(name) for name, _ in fields)])
+            needed[position] = max([needed[position], *map(len, fields)])
             out.write(("\n" if number else "") + _entry_text(keys[index], fields, width))
     return needed
 
