@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from biblio import ids
+from biblio import derive, ids
 from biblio.formats import ris
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -135,3 +135,208 @@ def test_bad_issns_are_those_the_record_check_reports(value):
     reference = [ris._checked_issn(part) for part in ris._ISSN_SEPARATORS.split(value)
                  if part and not ris._checked_issn(part).ok]
     assert list(ris._bad_issns(value)) == reference
+
+
+# --- the writer: records made with fast paths against the same records made through field ----------------
+
+
+class _ReferenceWriter(ris._Writer):
+    """The writer as it was before its fast paths: every value through ``field``, every name through
+    ``_reference_person``, each left-out kind appended as found (NotCarried removes repeats)."""
+
+    def record(self, index):
+        issue, article = self.issue, self.issue.articles[index]
+        shown = derive.localize(issue, index, self.lang)
+        self.events = []
+        self.add(shown.problems)
+        self.dropped = []
+        dated = False
+        lines = ["TY  - JOUR"]
+        self.tag(lines, "TI", shown.title, index, ".titles")
+        people = {"AU": [], "A2": [], "A4": []}
+        for number, (contributor, name) in enumerate(shown.authors):
+            ris_tag = {"author": "AU", "editor": "A2", "translator": "A4"}.get(contributor.role)
+            if ris_tag is None:
+                self.dropped.append(f"{contributor.role}s (RIS has authors, editors and translators)")
+                continue
+            people[ris_tag].append(self.reference_person(contributor, name, shown.lang, index, number))
+        for ris_tag, names in people.items():
+            lines += [f"{ris_tag}  - {value}" for value in names if value]
+        lines += self.issue_lines("journal", shown)
+        if shown.abstract and shown.abstract.isprintable():
+            line = ris.one_line(shown.abstract)
+            if line:
+                lines.append("AB  - " + line)
+        elif shown.abstract:
+            self.abstract(shown.abstract, index, lines)
+        date, from_issue = derive.publication_date(issue, article)
+        if date.month is not None:
+            lines.append(f"DA  - {ris._date_tag(date)}")
+            if from_issue:
+                dated = True
+                self.dated_from_issue.append(index)
+        lines.append(f"PY  - {date.year:04d}")
+        lines += self.issue_lines("volume", shown)
+        pages = article.pages
+        if pages:
+            self.reference_tag(lines, "SP", pages.first or pages.article_number, index, ".pages")
+            if pages.first:
+                self.reference_tag(lines, "EP", pages.last, index, ".pages.last")
+            self.reference_tag(lines, "C7", pages.article_number, index, ".pages.article_number")
+        self.reference_tag(lines, "DO", article.doi, index, ".doi")
+        lines += self.issue_lines("issns", shown)
+        self.reference_tag(lines, "UR", derive.landing_page(issue, index), index, ".url")
+        self.reference_tag(lines, "LA", shown.lang, index)
+        lines += self.issue_lines("publisher", shown)
+        if shown.keywords:
+            self.keywords(shown.keywords, index)
+            for keyword in shown.keywords:
+                self.reference_tag(lines, "KW", keyword, index, ".keywords")
+        lines.append("ER  - ")
+        self.reference_not_carried_by(article, shown)
+        self.not_carried.add(index, self.dropped)
+        self.made = (self.events, tuple(dict.fromkeys(self.dropped)), dated)
+        return lines
+
+    def reference_tag(self, lines, name, text, index, where=""):
+        value = self.field(text, index, where)
+        if value:
+            lines.append(f"{name}  - {value}")
+
+    def reference_person(self, contributor, name, lang, index, number):
+        if name is None:
+            value = self.field(derive.pick(contributor.organization, lang)[0], index, ".organization", number)
+            if "," in value:
+                self.warn("ris.name-comma", f"the group author '{value}' has a comma: RIS readers take the part "
+                          "before it for a family name and the rest for a given name",
+                          f"articles[{index}].contributors[{number}]")
+            return value
+        family, given = self.field(name.family, index, ".names", number), self.field(name.given, index, ".names", number)
+        if not family:
+            return given
+        if "," in family:
+            self.warn("ris.name-comma", f"the family name '{family}' has a comma: RIS readers split a name at its "
+                      "first comma, so they will read a wrong family name",
+                      f"articles[{index}].contributors[{number}]")
+        return f"{family}, {given}" if given else f"{family},"
+
+    def reference_not_carried_by(self, article, shown):
+        drop = self.dropped.append
+        if len(article.titles.texts) > 1 or len(article.abstracts.texts) > 1 or len(article.keywords) > 1:
+            drop("titles, abstracts and keywords in other languages (a record holds one language; each "
+                 "language gets a file of its own)")
+        if shown.lang != article.language:
+            drop("the language the article is written in (LA gives the language of the record)")
+        for contributor in article.contributors:
+            names = contributor.names
+            if len(names) > 1 or (contributor.organization and len(contributor.organization.texts) > 1):
+                drop("author names in other languages and scripts")
+            if any(name.order == "family-first" for name in names.values()):
+                drop("the printed order of names (family name first)")
+            if contributor.orcid:
+                drop("ORCID iDs")
+            if contributor.affiliations:
+                drop("affiliations")
+            if contributor.email or contributor.corresponding:
+                drop("e-mail addresses and the corresponding author")
+            if contributor.credit:
+                drop("CRediT roles")
+        dates = article.dates
+        for present, what in ((article.funding, "funding"), (article.references, "references"),
+                              (article.section, "the section"), (article.citations, "in-text citation numbers"),
+                              (article.license, "the licence"),
+                              (dates.received or dates.accepted, "the dates received and accepted"),
+                              (dates.published and dates.online, "the online date beside the print date"),
+                              (dates.online and not dates.published,
+                               "that the date is the online one (DA reads back as the print date)")):
+            if present:
+                drop(what)
+
+
+# Texts that take every branch: double spaces, edge spaces, controls, breaks, NBSP, commas, ';', tag-like.
+_TEXTS = st.one_of(st.sampled_from(["", " ", "Plain", "two  spaces", " edge ", "a,b", "x;y", "Ab\x07c", "tab\there",
+                                    "line\nbreak", "nb\xa0sp", "\u2028", "ER  - tag", "Қазақ  тілі", "é", ","]),
+                   st.text(alphabet=st.sampled_from("ab ,;\t\n\x01\xa0\u2028Ққ-"), max_size=12))
+
+
+@st.composite
+def _issues(draw):
+    """A small synthetic issue with some of its texts, names, roles, pages and dates replaced."""
+    issue = generate.issue(draw(st.integers(1, 4)), seed=draw(st.integers(0, 50)))
+    for article in issue.articles:
+        lang = article.language
+        if draw(st.booleans()):
+            article.titles.texts[lang] = draw(_TEXTS)
+        if draw(st.booleans()):
+            article.abstracts.texts[lang] = draw(st.one_of(_TEXTS, _TEXTS.map(lambda t: t + "\n\n" + t)))
+        if draw(st.booleans()):
+            article.keywords[lang] = draw(st.lists(_TEXTS, max_size=3))
+        for contributor in article.contributors:
+            contributor.role = draw(st.sampled_from(["author", "author", "editor", "translator", "reviewer"]))
+            for name in contributor.names.values():
+                if draw(st.integers(0, 3)) == 0:
+                    name.family = draw(_TEXTS)
+                if draw(st.integers(0, 3)) == 0:
+                    name.given = draw(st.one_of(st.none(), _TEXTS))
+            if draw(st.integers(0, 4)) == 0:
+                contributor.orcid = contributor.email = None
+                contributor.corresponding, contributor.affiliations, contributor.credit = False, [], []
+        if draw(st.booleans()):
+            article.pages = draw(st.one_of(st.none(), st.builds(ris.Pages, st.one_of(st.none(), _TEXTS),
+                                                                 st.one_of(st.none(), _TEXTS),
+                                                                 st.one_of(st.none(), _TEXTS))))
+        if draw(st.booleans()):
+            article.doi = draw(st.one_of(st.none(), _TEXTS.map(lambda t: " 10.1234/" + t)))  # the URL needs a /
+        if draw(st.booleans()):
+            article.dates.published = draw(st.one_of(st.none(), st.builds(
+                ris.PartialDate, st.integers(1990, 2030), st.one_of(st.none(), st.integers(1, 12)),
+                st.one_of(st.none(), st.integers(1, 28)))))
+            article.dates.online = draw(st.one_of(st.none(), st.just(ris.PartialDate(2024, 1))))
+    return issue
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(issue=_issues(), lang=st.sampled_from([None, "kk", "ru", "en"]))
+def test_dumps_equals_the_record_made_through_field(issue, lang):
+    fast = ris.dumps(issue, lang=lang)
+    original = ris._Writer
+    try:
+        ris._Writer = _ReferenceWriter
+        reference = ris.dumps(issue, lang=lang)
+    finally:
+        ris._Writer = original
+    assert fast == reference
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(issue=_issues())
+def test_write_many_equals_the_records_made_through_field(tmp_path_factory, issue):
+    langs = [None, "kk", "ru", "en", "not a tag!"]
+    fast, slow = tmp_path_factory.mktemp("fast"), tmp_path_factory.mktemp("slow")
+    found = ris.write_many(issue, fast, langs)
+    original = ris._Writer
+    try:
+        ris._Writer = _ReferenceWriter
+        expected = ris.write_many(issue, slow, langs)
+    finally:
+        ris._Writer = original
+    assert [problems for _, problems in found] == [problems for _, problems in expected]
+    assert [[path.name for path in paths] for paths, _ in found] == [[path.name for path in paths]
+                                                                      for paths, _ in expected]
+    for (paths, _), (reference, _) in zip(found, expected):
+        assert [path.read_bytes() for path in paths] == [path.read_bytes() for path in reference]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_printable_is_isprintable(text):
+    assert ris._printable(text) == text.isprintable()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 9999), st.one_of(st.none(), st.integers(1, 12)), st.one_of(st.none(), st.integers(1, 31)))
+def test_date_lines_are_the_da_and_py_lines(year, month, day):
+    date = ris.PartialDate(year, month, day)
+    expected = ([f"DA  - {ris._date_tag(date)}"] if month is not None else []) + [f"PY  - {year:04d}"]
+    assert list(ris._date_lines(year, month, day)) == expected
