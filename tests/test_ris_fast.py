@@ -366,3 +366,16 @@ def test_date_lines_are_the_da_and_py_lines(year, month, day):
     date = ris.PartialDate(year, month, day)
     expected = ([f"DA  - {ris._date_tag(date)}"] if month is not None else []) + [f"PY  - {year:04d}"]
     assert list(ris._date_lines(year, month, day)) == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pattern=st.lists(st.sampled_from(["plain", "paragraphs", "empty", "loose", "no ER"]), min_size=1, max_size=150))
+def test_validate_runs_of_records_that_are_not_plain(tmp_path, pattern):
+    """After matches fail in a row the scanner takes records unmatched for a while: the same problems,
+    on the right lines, whatever the runs of plain records and others."""
+    records = {"plain": _RECORD, "paragraphs": _RECORD.replace("AB  - One.\n", "AB  - One.\n\nTwo.\n"),
+               "empty": _RECORD.replace("ER  - ", "N1  - \nER  - "), "loose": _RECORD.replace("TI  - ", "TI - "),
+               "no ER": _RECORD.replace("ER  - \n", "")}
+    path = tmp_path / "runs.ris"
+    path.write_bytes("".join(records[kind] for kind in pattern).replace("\n", "\r\n").encode("utf-8"))
+    assert ris.validate(path) == _reference(path)
