@@ -299,3 +299,33 @@ def test_empty_values_are_left_out(example_issue):
     assert {"title", "year", "language"} <= set(fields)
     text, _ = bibtex.dumps(issue)
     assert "volume" not in text.split("\n\n")[0] and "keywords" not in text.split("\n\n")[0]
+
+
+def reference_person_tex(name):
+    family, given = reference_tex_escape(name.family), reference_tex_escape(name.given or "")
+    if given:
+        return f"{bibtex._name_part(family)}, {bibtex._name_part(given)}"
+    if family.lower() == "and":
+        return "{" + family[0] + "}" + family[1:]
+    token = family.replace(" ", "{ }").replace(",", "{,}")
+    return "{}" + token if bibtex._whole_group(token) else token
+
+
+_NAME_PART = st.one_of(st.sampled_from(["And", "and", "AND", "Anders", "Ab", "A,B", "Қасым", "A-B", "", " ", "van der",
+                                        "{X}", "Ｆ", "O'Neil", "x and y", "Ａnd"]), TEXT)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME_PART, st.one_of(st.none(), _NAME_PART))
+def test_person_tex_as_the_reference(family, given):
+    name = PersonName(family, given)
+    assert bibtex.person_tex(name) == reference_person_tex(name)
+
+
+def test_only_the_word_and_itself_needs_braces_among_letters_and_digits():
+    """person_tex writes a one-word family and given name as they are unless one is "and" in
+    some case: no other letter lower-cases to a, n or d, and "and" matches only itself."""
+    assert [hex(code) for code in range(sys.maxunicode + 1)
+            if chr(code).lower() in ("a", "n", "d") and chr(code) not in "aAnNdD"] == []
+    for word in ("and", "AND", "aNd", "Anders", "Band", "an", "ands"):
+        assert (bibtex._name_part(word) != word) == (word.lower() == "and")

@@ -210,18 +210,20 @@ def _escape_squashed(text: str) -> str:
 
 
 def _plain_words(text: str) -> bool:
-    """Letters and digits in words one space apart: a text ``tex_escape`` returns as it is,
-    found with three quick tests on a short text instead of some twenty searches."""
-    return text.replace(" ", "").isalnum() and text[0] != " " and text[-1] != " " and "  " not in text
+    """Letters, digits and single hyphens in words one space apart: a text ``tex_escape``
+    returns as it is, found with a few quick tests on a short text instead of some twenty searches."""
+    return (text.replace(" ", "").replace("-", "").isalnum() and text[0] != " " and text[-1] != " "
+            and "  " not in text and "--" not in text)
 
 
 def _plain_word_list(joined: str, count: int) -> bool:
     """Whether ``count`` texts joined with NUL are each ``_plain_words``: tested on the joined
     text at once (the NULs are exactly the ``count - 1`` joins, none of them at an end or next
     to another or to a space)."""
-    return (joined.replace(" ", "").replace("\x00", "").isalnum() and joined.count("\x00") == count - 1
-            and joined[0] not in " \x00" and joined[-1] not in " \x00" and "  " not in joined
-            and "\x00\x00" not in joined and " \x00" not in joined and "\x00 " not in joined)
+    return (joined.replace(" ", "").replace("\x00", "").replace("-", "").isalnum()
+            and joined.count("\x00") == count - 1 and joined[0] not in " \x00" and joined[-1] not in " \x00"
+            and "  " not in joined and "--" not in joined and "\x00\x00" not in joined and " \x00" not in joined
+            and "\x00 " not in joined)
 
 
 def _needs_escape(text: str) -> bool:
@@ -346,8 +348,10 @@ def _main_spelling(contributor: Contributor, article: Article) -> PersonName | N
         if "-" in lang and ids.script_of(lang) == "Latn":  # no subtag, no script
             return name
     for name in names.values():
-        text = name.family + " " + (name.given or "")
-        if (text.isascii() or _CYRILLIC_LETTER.search(text) is None) and derive.is_latin(text):
+        family, given = name.family, name.given or ""
+        if family.isalpha() and family.isascii() and given.isascii():  # ASCII letters (and more ASCII)
+            return name
+        if _CYRILLIC_LETTER.match(family) is None and derive.is_latin(family + " " + given):  # else not Latin
             return name
     if article.language in names:
         return names[article.language]
@@ -410,7 +414,11 @@ def _name_part(tex: str) -> str:
 
 
 def person_tex(name: PersonName) -> str:
-    family, given = tex_escape(name.family), tex_escape(name.given or "")
+    family, given = name.family, name.given
+    if given and family.isalnum() and given.isalnum() and (len(family) != 3 or family.lower() != "and") \
+            and (len(given) != 3 or given.lower() != "and"):  # one word each, the usual name: as it is
+        return f"{family}, {given}"
+    family, given = tex_escape(family), tex_escape(given or "")
     if given:
         return f"{_name_part(family)}, {_name_part(given)}"
     if family.lower() == "and":
