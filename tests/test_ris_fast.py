@@ -18,7 +18,7 @@ from biblio import derive, ids
 from biblio.formats import ris
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import generate  # noqa: E402  (bench/generate.py: the synthetic articles of the benchmark)
+import generate  # bench/generate.py: the synthetic articles of the benchmark
 
 # Lines a RIS file holds, well and badly formed, and the characters that end or split lines.
 _LINES = st.sampled_from([

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import io
 import operator
 import re
 from collections.abc import Iterator
@@ -179,9 +178,6 @@ class _Writer:
     events: list[tuple[str, object]] = field(default_factory=list)
     made: _Made | None = None
 
-    def drop(self, what: str) -> None:
-        self.dropped.append(what)
-
     def add(self, problems: list[Problem]) -> None:
         if not problems:  # the usual: nothing to record or replay
             return
@@ -245,30 +241,15 @@ class _Writer:
         events = self.events = []
         self.add(shown.problems)
         dropped = self.dropped = []
-        field = self.field
         lines = ["TY  - JOUR"]
         append = lines.append
-        text = shown.title
-        if text:
-            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
-                else field(text, index, ".titles")
-            if value:
-                append("TI  - " + value)
+        self.tag(lines, "TI", shown.title, index, ".titles")
         lang = shown.lang
         others: list[tuple[str, str]] = []  # editors and translators, after the authors
         for number, (contributor, name) in enumerate(shown.authors):
             role = contributor.role
             if role == "author":
-                if name is not None:  # person's usual name, without the call
-                    family, given = name.family, name.given
-                    if family and family.isprintable() and "  " not in family and "," not in family \
-                            and (family := family.strip()) and (given is None or (given.isprintable()
-                                                                                 and "  " not in given)):
-                        given = given.strip() if given else ""
-                        append(f"AU  - {family}, {given}" if given else f"AU  - {family},")
-                        continue
-                value = self.person(contributor, name, lang, index, number)
-                if value:
+                if value := self.person(contributor, name, lang, index, number):
                     append("AU  - " + value)
             elif role in _ROLE_TAGS:
                 others.append((_ROLE_TAGS[role], self.person(contributor, name, lang, index, number)))
@@ -282,17 +263,14 @@ class _Writer:
         lines += issue_parts.get(("journal", lang)) or self.issue_lines("journal", shown, False)
         text = shown.abstract
         if text and _printable(text):  # one paragraph, nothing to remove: the usual
-            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip()
-            if value:
+            if value := _one_printable_line(text):
                 append("AB  - " + value)
         elif text:
             self.abstract(text, index, lines)
         date, from_issue = derive.publication_date(issue, article)
-        dated = False
-        if date.month is not None:
-            if from_issue:
-                dated = True
-                self.dated_from_issue.append(index)
+        dated = date.month is not None and from_issue
+        if dated:
+            self.dated_from_issue.append(index)
         lines += _date_lines(date.year, date.month, date.day)
         events.append(("issue", ("volume", shown)))
         lines += issue_parts.get(("volume", lang)) or self.issue_lines("volume", shown, False)
@@ -319,10 +297,7 @@ class _Writer:
                 lines += ["KW  - " + value for text in keywords if (value := text.strip())]
             else:
                 for text in keywords:
-                    value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
-                        else field(text, index, ".keywords")
-                    if value:
-                        append("KW  - " + value)
+                    self.tag(lines, "KW", text, index, ".keywords")
         append("ER  - ")
         self.not_carried_by(article, shown)
         made = tuple(dropped)  # no kind twice: NotCarried takes a tuple as it is
@@ -331,11 +306,11 @@ class _Writer:
         return lines
 
     def tag(self, lines: list[str], name: str, text: str | None, index: int, where: str = "") -> None:
-        """The line of a tag whose value is ``field`` of ``text``, if it has one."""
+        """The line of a tag whose value is ``field`` of ``text``, if it has one (a printable text,
+        the usual, is made as ``field`` makes it, without the call)."""
         if not text:
             return
-        value = (text if "  " not in text else _SPACES.sub(" ", text)).strip() if text.isprintable() \
-            else self.field(text, index, where)  # printable, the usual: as field makes it, without the call
+        value = _one_printable_line(text) if text.isprintable() else self.field(text, index, where)
         if value:
             lines.append(f"{name}  - {value}")
 
@@ -385,8 +360,8 @@ class _Writer:
         """``Family, Given`` (``Family,``; a group author as it is), each part as ``field`` gives it."""
         if name is not None:  # the usual name, printable, without a comma to report: made without field
             family, given = name.family, name.given
-            if family and family.isprintable() and "  " not in family and "," not in family and (family := family.strip()) \
-                    and (given is None or (given.isprintable() and "  " not in given)):
+            if family and family.isprintable() and "  " not in family and "," not in family \
+                    and (family := family.strip()) and (given is None or (given.isprintable() and "  " not in given)):
                 given = given.strip() if given else ""
                 return f"{family}, {given}" if given else f"{family},"
         if name is None:  # a group author: as it is, without a comma
@@ -1244,8 +1219,8 @@ def _plan(kind: str | None, tags: str) -> _Plan:
             steps.append((offset, _ISSN, 0))
     own = []
     if kind is not None and kind not in TYPES:
-        own.append(("ris.type", "warning", f"'{kind}' is not a RIS record type; readers will take it for a generic "
-                    "item (a journal article is 'JOUR')"))
+        own.append(("ris.type", "warning", (f"'{kind}' is not a RIS record type; readers will take it for a "
+                                            "generic item (a journal article is 'JOUR')")))
     if not seen.keys() & {*_TITLE_TAGS, "CT", "BT"}:
         own.append(("ris.tag-missing", "error", "the record has no title: add 'TI  - '"))
     if journal:
@@ -1254,8 +1229,8 @@ def _plan(kind: str | None, tags: str) -> _Plan:
         if not seen.keys() & set(_DATE_TAGS):
             own.append(("ris.tag-missing", "error", "the record has no year: add 'PY  - YYYY'"))
         if not seen.keys() & {"AU", "A1"}:
-            own.append(("ris.author-missing", "warning", "the record names no author (AU): citations will start "
-                        "with the title"))
+            own.append(("ris.author-missing", "warning", ("the record names no author (AU): citations will "
+                                                          "start with the title")))
     return _Plan(tuple(own), tuple(steps), tuple((tag, first, count) for tag, (first, count) in counts.items()))
 
 
