@@ -310,7 +310,10 @@ class _Writer:
         the usual, is made as ``field`` makes it, without the call)."""
         if not text:
             return
-        value = _one_printable_line(text) if text.isprintable() else self.field(text, index, where)
+        if text.isprintable():  # _one_printable_line without the call: most values are made here
+            value = (text if "  " not in text else _SPACES.sub(" ", text)).strip()
+        else:
+            value = self.field(text, index, where)
         if value:
             lines.append(f"{name}  - {value}")
 
