@@ -27,6 +27,7 @@ from biblio.model import (
     PersonName,
     Reference,
 )
+from biblio.problems import article_numbers
 
 # Characters the shortcuts look at, next to letters of several scripts and odd whitespace.
 _TRICKY = list("aZ9 Қяё{}\\&%$#_~^`'-!?,;.\n\t\r\f\x0b\x1c\xa0\u2003\u2028\u0483\u0301éßøł")
@@ -329,3 +330,16 @@ def test_only_the_word_and_itself_needs_braces_among_letters_and_digits():
             if chr(code).lower() in ("a", "n", "d") and chr(code) not in "aAnNdD"] == []
     for word in ("and", "AND", "aNd", "Anders", "Band", "an", "ands"):
         assert (bibtex._name_part(word) != word) == (word.lower() == "and")
+
+
+@pytest.mark.parametrize("lang", [None, "en", "kk"])
+def test_not_carried_wording_as_one_call_per_kind(example_issue, lang):
+    issue = copy.deepcopy(example_issue)
+    issue.articles[0].funding, issue.articles[2].references = [Funding()], []  # kinds left out by other articles
+    writer = bibtex._Writer(issue, lang)
+    for index in range(len(issue.articles)):
+        writer.entry(index)
+    writer.report()
+    expected = [f"BibTeX cannot carry {what} ({article_numbers(indexes)})" for what, indexes in writer.not_carried.items()]
+    assert len({tuple(indexes) for _, indexes in writer.not_carried.items()}) > 1  # several lists of articles
+    assert [p.message for p in writer.problems if p.code == "bibtex.not-carried"] == expected

@@ -530,18 +530,20 @@ class _Writer:
         if titles.texts and text_lang not in titles.texts:
             text_lang = titles.languages[0]  # the title decides what langid says
         fields: dict[str, _Value] = {}
-        people: dict[str, list[str]] = {}
+        authors: list[str] = []
+        people = {"author": authors}
         for contributor, name in shown.authors:
-            if contributor.role not in ("author", "editor", "translator"):
-                self.drop(f"contributors in the role {contributor.role}")
+            role = contributor.role
+            if role not in ("author", "editor", "translator"):
+                self.drop(f"contributors in the role {role}")
                 continue
             if name is None:
                 tex = "{" + tex_escape(derive.organization_name(contributor, shown.lang) or "") + "}"
             else:
                 tex = person_tex(name)
-            people.setdefault(contributor.role, []).append(tex)
-        if people.get("author"):
-            fields["author"] = " and ".join(people["author"])
+            (authors if role == "author" else people.setdefault(role, [])).append(tex)
+        if authors:
+            fields["author"] = " and ".join(authors)
         if shown.title:
             fields["title"] = _Escaped(_braced, shown.title)
         else:
@@ -700,9 +702,14 @@ class _Writer:
             self.problems.append(Problem(
                 "bibtex.langid-unknown", "info", "biblio knows no biblatex language name for "
                 + ", ".join(sorted(self.no_langid)) + "; those entries have no langid", path="articles"))
+        numbers: dict[tuple[int, ...], str] = {}  # most kinds are left out by the same articles: worded once
         for what, indexes in self.not_carried.items():
-            self.problems.append(Problem("bibtex.not-carried", "info",
-                                         f"BibTeX cannot carry {what} ({article_numbers(indexes)})", path="articles"))
+            key = tuple(indexes)
+            text = numbers.get(key)
+            if text is None:
+                text = numbers[key] = article_numbers(indexes)
+            self.problems.append(Problem("bibtex.not-carried", "info", f"BibTeX cannot carry {what} ({text})",
+                                         path="articles"))
 
 
 @xmltools.gc_paused
@@ -903,7 +910,8 @@ class _Waiting:
     """Entries without their keys, kept in a temporary file (not in memory) until the keys are known."""
 
     def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(), after the pass)
+        # A 256 KB buffer: an entry is a few KB, and the default 8 KB cost a system call every few entries.
+        self.file = tempfile.TemporaryFile(buffering=1 << 18)  # noqa: SIM115 (closed by close(), after the pass)
         self.sizes: list[int] = []
 
     def add(self, body: bytes) -> None:
