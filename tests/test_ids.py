@@ -1,7 +1,7 @@
 """Identifiers: each valid form normalises, each invalid form says what is wrong."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from biblio import ids
@@ -171,3 +171,22 @@ _DOI_PIECES = st.sampled_from(list("10./abc ABC-_:%2F\u200b\u00e9\n\t") + ["10."
 @given(st.lists(_DOI_PIECES, max_size=12).map("".join))
 def test_the_bare_doi_shortcut_gives_what_the_full_check_gives(raw):
     assert ids.doi(raw) == ids._doi_checked(raw, raw.strip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+                                         *"-_ ~.", "\u00e9", "\u0436", "\n"]), max_size=14))
+def test_a_cached_language_tag_is_the_tag_checked_afresh(raw):
+    assert ids.language_tag(raw) == ids._checked_language_tag(raw)
+    assert ids.language_tag(raw) == ids.language_tag(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7e) | st.sampled_from("é ж\u00a0\n"),
+               max_size=12))
+def test_a_doi_in_a_url_is_percent_encoded_as_urllib_does(text):
+    import urllib.parse
+
+    from biblio import derive
+
+    assert derive._quote(text) == urllib.parse.quote(text, safe="/:;()._-")

@@ -87,7 +87,13 @@ def _url(pattern: str, doi: str, seq: int | None) -> str | None:
 
 def _quote(text: str) -> str:
     """A DOI as a URL path: '#', '?', '<' and the like percent-encoded, '/' kept."""
+    if _URL_SAFE.fullmatch(text):  # most DOIs: nothing to encode (urllib would return them as they are)
+        return text
     return urllib.parse.quote(text, safe="/:;()._-")
+
+
+# What ``urllib.parse.quote(safe="/:;()._-")`` leaves as it is: ASCII letters and digits, "_.-~", and the safe ones.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.\-~/:;()]*")
 
 
 def landing_page(issue: Issue, index: int) -> str | None:
@@ -236,14 +242,17 @@ def name_in(contributor: Contributor, lang: str) -> tuple[PersonName, str] | Non
 def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "lang") -> Localized:
     """The article's title, abstract, keywords and names in ``lang`` (default: its own language)."""
     article = issue.articles[index]
-    want = (ids.language_tag(lang).value if lang and ids.language_tag(lang).ok else lang) or article.language
-    path = f"articles[{index}]"
+    if lang:
+        checked = ids.language_tag(lang)
+        want = (checked.value if checked.ok else lang) or article.language
+    else:
+        want = article.language
     problems: list[Problem] = []
 
     def fallback(what: str, used: str | None) -> None:
         if used and used != want:
             problems.append(Problem(f"{code}.fallback", "warning", f"no {want} {what}: using the {used} {what}",
-                                    path=path))
+                                    path=f"articles[{index}]"))
 
     title, used = pick(article.titles, want)
     fallback("title", used)
@@ -269,7 +278,7 @@ def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "
         authors.append((contributor, name))
     for used, count in borrowed.items():
         problems.append(Problem(f"{code}.fallback", "warning", f"no {want} spelling of {count} author name(s): "
-                                f"using the {used} spelling", path=f"{path}.contributors"))
+                                f"using the {used} spelling", path=f"articles[{index}].contributors"))
     journal_title, _ = pick(issue.journal.titles, want)  # the writers report this once per file
     return Localized(want, title, abstract, keywords, authors, journal_title, problems)
 

@@ -8,6 +8,7 @@ that into a Problem with their own location (see ``IdCheck.problem``).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import urllib.parse
@@ -258,6 +259,18 @@ def language_tag(raw: str) -> IdCheck:
     The subset of BCP 47 that bibliographic metadata uses (``kk``, ``ru``, ``en``,
     ``kk-Latn``, ``kk-Cyrl-KZ``, ``en-GB``); case is normalised the BCP 47 way.
     """
+    if type(raw) is str:
+        return _language_tag_of_text(raw)
+    return _checked_language_tag(raw)
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_tag_of_text(raw: str) -> IdCheck:
+    """Cached: an issue has a few tags, asked for hundreds of times per article (IdCheck is frozen)."""
+    return _checked_language_tag(raw)
+
+
+def _checked_language_tag(raw: str) -> IdCheck:
     text = str(raw).strip().replace("_", "-")
     match = _LANG_SYNTAX.match(text)
     if not match:
