@@ -481,7 +481,7 @@ class _Writer:
     lang: str | None
     problems: list[Problem] = field(default_factory=list)
     not_carried: textfiles.NotCarried = field(default_factory=textfiles.NotCarried)
-    dropped: list[str] = field(default_factory=list)  # what the entry being made leaves out
+    dropped: list[str] = field(default_factory=list)  # what the entry being made leaves out on the way
     per_lang: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # publisher, langid
     issns: str | None = None  # as every entry writes them
     last: tuple[int, int, tuple[str, ...], str | None, str | None] | None = None  # for ``made``
@@ -1117,7 +1117,6 @@ def validate(path: Path, *, strict: bool = False) -> list[Problem]:
 # field per line, "}" alone on its line, blank lines between entries.
 _SCAN_HEAD = re.compile(r"@([A-Za-z]+)\{([A-Za-z0-9_:.+/-]+),\s*")
 _SCAN_FIELD = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(\{.*\}|[0-9]+|[a-z]{3})\s*(,?)\s*")
-_SCAN_SPECIALS = re.compile(r"[&%$#_^]")
 _MONTH_NAMES = frozenset(_MONTH_MACROS)
 
 
