@@ -484,3 +484,11 @@ def test_detects_bibtex_and_nothing_else(tmp_path, example):
     prose = tmp_path / "notes.bib"
     prose.write_text("just some notes\n", encoding="utf-8")
     assert not any(bibtex.detect(p) for p in (xml, ris, prose, tmp_path / "missing.bib"))
+
+
+def test_cite_keys_stay_unique_beyond_the_two_letter_suffixes():
+    keys = bibtex._unique_keys(["anon2025"] * 800)
+    assert len(set(keys)) == 800
+    assert keys[:3] == ["anon2025a", "anon2025b", "anon2025c"]
+    assert keys[25:28] == ["anon2025z", "anon2025aa", "anon2025ab"]
+    assert keys[701] == "anon2025zz" and keys[702] == "anon2025aaa"

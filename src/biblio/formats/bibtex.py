@@ -395,10 +395,12 @@ def _unique_keys(bases: list[str]) -> list[str]:
 
 
 def _suffixed(base: str) -> Iterator[str]:
+    """``base`` with a, b, ..., z, aa, ab, ..., zz, aaa, ...: never runs out, however many
+    articles share a base (a catalogue of unsigned editorials, say)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    for first in ["", *letters]:
-        for second in letters:
-            yield base + first + second
+    for length in itertools.count(1):
+        for suffix in itertools.product(letters, repeat=length):
+            yield base + "".join(suffix)
 
 
 # --- writing ------------------------------------------------------------------------------
