@@ -616,7 +616,7 @@ def _build_parallel(issue: Issue, doc, tasks: list[tuple[formats.Format, list[st
 
 # Relative CPU cost of the built-in formats' tasks (write and validate 10,000 articles, every
 # language; bench/REPORT.md), to share them out so that the workers finish close together.
-_TASK_COST = {"jats": 16, "crossref": 12, "bibtex": 7, "csl": 5, "ris": 5}
+_TASK_COST = {"jats": 17, "crossref": 12, "bibtex": 6, "csl": 5, "ris": 3}
 _OTHER_COST = 5
 
 
