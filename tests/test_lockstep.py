@@ -132,15 +132,15 @@ def test_a_spool_read_together_gives_the_same_articles():
 def test_a_failing_writer_among_tasks_run_together_leaves_no_staging_folder(tmp_path, monkeypatch):
     import tempfile
 
-    from biblio import formats
-
     from test_build_parallel import _generated_manifest
+
+    from biblio import formats
 
     path = _generated_manifest(tmp_path, 6)  # a JSON manifest: spooled, so the worker's tasks run together
     private = tmp_path / "tmp"
     private.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private))
-    issue, problems, _ = api._check_streamed(path)
+    issue, _, _ = api._check_streamed(path)
     try:
         assert isinstance(issue.articles, Spool)
 

@@ -10,7 +10,7 @@ import pickle
 import sys
 import tempfile
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -50,6 +50,18 @@ _UMASK = _umask()  # read once at import: os.umask can only be read by setting i
 
 # as biblio.api's parallel build: worker processes are forked where the system allows it
 _FORKING = hasattr(os, "fork") and sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def lazy_item(sequence: Sequence, index, read: Callable[[int], object]):
+    """List-like indexing of a sequence whose items are read one at a time by ``read(position)``:
+    a slice gives a list, a negative index counts from the end, one beyond raises IndexError."""
+    if isinstance(index, slice):
+        return [read(number) for number in range(*index.indices(len(sequence)))]
+    if index < 0:
+        index += len(sequence)
+    if not 0 <= index < len(sequence):
+        raise IndexError(f"{type(sequence).__name__} index out of range")
+    return read(index)
 
 
 class Spool(Sequence):
@@ -118,12 +130,9 @@ class Spool(Sequence):
         self._offsets.extend(base + end for end in other._offsets[1:])
 
     def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[number] for number in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("spool index out of range")
+        return lazy_item(self, index, self._read)
+
+    def _read(self, index: int) -> object:
         if index in self._recent:
             return self._recent[index]
         self._flush()

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from .fileio import lazy_item
+
 Result = TypeVar("Result")
 
 
@@ -95,12 +97,9 @@ class LockstepView(Sequence):
         return len(self._lockstep.source)
 
     def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[number] for number in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("article index out of range")
+        return lazy_item(self, index, self._get)
+
+    def _get(self, index: int) -> Any:
         return self._lockstep.get(self._reader, index)
 
     def __iter__(self):

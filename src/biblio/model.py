@@ -7,10 +7,10 @@ shared helper, so that the writers agree with each other.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 import dataclasses
 import operator
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -279,10 +279,10 @@ def _pickled_as_arguments(cls: type) -> None:
         raise TypeError(f"{cls.__name__}: pickled as arguments only while __init__ just assigns its fields")
     values = operator.attrgetter(*(f.name for f in fields))
     if len(fields) == 1:
-        def reduce(self):  # noqa: ANN001
+        def reduce(self):
             return cls, (values(self),)
     else:
-        def reduce(self):  # noqa: ANN001
+        def reduce(self):
             return cls, values(self)
     cls.__reduce__ = reduce  # type: ignore[method-assign]
 
