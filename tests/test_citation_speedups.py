@@ -24,6 +24,23 @@ def test_not_carried_groups_give_what_ordered_sets_gave(seed):
     assert grouped.items() == [(what, list(indexes)) for what, indexes in ordered.items()]
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_not_carried_with_one_group_gives_what_ordered_sets_gave(seed):
+    rng = random.Random(seed)
+    met = [rng.choice(["a", "b", "c"]) for _ in range(rng.randint(1, 5))]  # may repeat a kind
+    ordered: dict[str, dict[int, None]] = {}
+    grouped = textfiles.NotCarried()
+    for index in sorted(rng.sample(range(60), rng.randint(1, 30))):
+        for what in met:
+            ordered.setdefault(what, {})[index] = None
+        grouped.add(index, list(met))
+    assert len(grouped.groups) == 1
+    assert grouped.items() == [(what, list(indexes)) for what, indexes in ordered.items()]
+    first, second = grouped.items(), grouped.items()
+    first[0][1].append(-1)  # each kind has a list of its own
+    assert second[0][1][-1] != -1
+
+
 def test_not_carried_takes_unordered_kinds():
     grouped = textfiles.NotCarried()
     grouped.add(0, {"b", "a"})

@@ -79,6 +79,8 @@ def sort_key(problem: Problem) -> tuple:
 def article_numbers(indexes: Iterable[int]) -> str:
     """0-based article positions as editors count them: 'article 3', 'articles 1-4, 7'."""
     numbers = sorted({i + 1 for i in indexes})
+    if len(numbers) > 1 and numbers[-1] - numbers[0] == len(numbers) - 1:  # one run: every article, often
+        return f"articles {numbers[0]}-{numbers[-1]}"
     spans: list[str] = []
     first = last = None  # the run being read, as numbers (writers name every article of a large issue)
     for number in numbers:

@@ -191,6 +191,10 @@ class NotCarried:
             group.append(index)
 
     def items(self) -> list[tuple[str, list[int]]]:
+        if len(self.groups) == 1:  # every article leaves out the same kinds: one sorting for all of them
+            [(kinds, group)] = self.groups.items()
+            ordered = sorted(set(group))
+            return [(kind, list(ordered)) for kind in dict.fromkeys(kinds)]
         first: dict[str, tuple[int, int]] = {}
         indexes: dict[str, set[int]] = {}
         for kinds, group in self.groups.items():
