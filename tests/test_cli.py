@@ -190,3 +190,15 @@ def test_cite_and_styles_commands(capsys, example_path):
     report = json.loads(capsys.readouterr().out)
     assert report["entries"][0].startswith("#") and "№ 2 (86)" in report["entries"][0]
     assert cli.main(["cite", str(example_path), "--style", "no-such-style"]) == 1
+
+
+def test_ctrl_c_ends_with_a_line_and_status_130_not_a_traceback(monkeypatch, capsys, example_path, tmp_path):
+    from biblio import api as api_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(api_module, "build", interrupted)
+    monkeypatch.setattr(cli.api, "build", interrupted, raising=False)
+    assert cli.main(["build", str(example_path), "-o", str(tmp_path / "out")]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Traceback" not in err

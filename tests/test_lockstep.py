@@ -155,3 +155,103 @@ def test_a_failing_writer_among_tasks_run_together_leaves_no_staging_folder(tmp_
         formats.unregister("broken")
         api._close(issue)
     assert [p for p in private.iterdir() if p.name.startswith("biblio-")] == []
+
+
+def test_a_job_without_a_thread_stops_the_others_instead_of_hanging(monkeypatch):
+    source = Counted(500)
+    started = []
+    real_start = threading.Thread.start
+
+    def start(thread):
+        if thread.name.startswith("biblio-lockstep") and started:
+            raise RuntimeError("can't start new thread")
+        started.append(thread)
+        real_start(thread)
+    monkeypatch.setattr(threading.Thread, "start", start)
+    outcome = _run(source, [list, list, list], window=2)
+    failed = outcome["error"]
+    assert isinstance(failed, lockstep.RunTogetherFailed)
+    assert isinstance(failed.error, RuntimeError)
+    assert failed.results[1:] == [None, None]
+
+
+class _Interrupted(BaseException):
+    """Stands in for KeyboardInterrupt, so that nothing reaches the test runner."""
+
+
+def test_an_interruption_stops_every_job_at_its_next_article_and_is_reported():
+    import os
+    import signal
+    import time
+
+    source = Counted(400)
+
+    def slow(view):
+        out = []
+        for item in view:
+            time.sleep(0.005)
+            out.append(item)
+        return out
+
+    def handler(signum, frame):
+        raise _Interrupted
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGALRM))
+        timer.start()
+        began = time.perf_counter()
+        with pytest.raises(lockstep.RunTogetherFailed) as raised:
+            lockstep.run_together(source, [slow, slow], window=4)
+        took = time.perf_counter() - began
+        timer.join()
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert isinstance(raised.value.error, _Interrupted)
+    assert raised.value.results == [None, None]  # both stopped (Cancelled), neither finished
+    assert took < 400 * 0.005  # stopped long before the jobs would have ended
+    assert source.readings < 400
+
+
+def test_a_reader_going_backwards_keeps_memory_bounded():
+    source = Counted(600)
+    made = lockstep.Lockstep(source, 2, window=8)
+    kept_most = 0
+
+    def reader(number, order):
+        nonlocal kept_most
+        for index in order:
+            made.get(number, index)
+            kept_most = max(kept_most, len(made._kept))
+        made.finish(number)
+    threads = [threading.Thread(target=reader, args=(0, range(600))),
+               threading.Thread(target=reader, args=(1, range(599, -1, -1)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert kept_most <= 2 * (made.window + made.KEEP_BEHIND + 2)
+
+
+def test_pauses_of_collection_in_two_threads_leave_it_as_it_was():
+    import gc
+
+    from biblio.fileio import collection_paused
+
+    assert gc.isenabled()
+    first, second = collection_paused(), collection_paused()
+    first.__enter__()
+    second.__enter__()
+    assert not gc.isenabled()
+    first.__exit__(None, None, None)  # the first to pause resumes first, as threads may
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()  # off before: off after
+    finally:
+        gc.enable()

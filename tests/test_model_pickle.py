@@ -72,3 +72,18 @@ def test_a_class_whose_init_does_more_than_assign_is_refused():
             self.value = self.value.strip()
     with pytest.raises(TypeError, match="just assigns"):
         model._pickled_as_arguments(Checked)
+
+
+def test_a_subclass_or_an_extra_attribute_pickles_and_copies_the_default_way():
+    import copy
+
+    class Marked(model.PersonName):
+        pass
+    marked = Marked("Doe", "J")
+    plain = model.PersonName("Doe", "J")
+    plain.note = "kept"
+    for original in (marked, plain):
+        for again in (copy.copy(original), copy.deepcopy(original)):
+            assert type(again) is type(original) and vars(again) == vars(original)
+    again = pickle.loads(pickle.dumps(plain))
+    assert again.note == "kept" and again == plain

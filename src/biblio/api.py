@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Self
 
 from . import formats, lint, lockstep, manifest
-from .fileio import _FORKING, _UMASK, Spool, write_atomic
+from .fileio import _FORKING, _UMASK, Spool, collection_paused, write_atomic
 from .model import Article, Issue
 from .problems import Problem, counts, has_errors
 
@@ -103,13 +103,8 @@ def _gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while a large manifest becomes millions of objects, none of
     them garbage yet: the collector would walk the growing heap again and again (a third of the
     load time at 10,000 articles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check_located(path: str | Path):

@@ -9,8 +9,9 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 
@@ -50,6 +51,44 @@ _UMASK = _umask()  # read once at import: os.umask can only be read by setting i
 
 # as biblio.api's parallel build: worker processes are forked where the system allows it
 _FORKING = hasattr(os, "fork") and sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+
+
+_PAUSE_LOCK = threading.Lock()
+_pauses = 0  # how many callers, in any thread, have collection paused now
+_collecting_before = True  # whether collection was on when the first of them paused it
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block, for code that makes many objects and no
+    garbage (unpickling an article, writing a file of entries, reading a manifest).
+
+    One count for the whole process, so that threads pausing and resuming in any order leave
+    collection as it was before the first of them: each saving and restoring ``gc.isenabled()``
+    on its own could leave it off for good when two threads interleave.
+    """
+    global _pauses, _collecting_before
+    with _PAUSE_LOCK:
+        if _pauses == 0:
+            _collecting_before = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _pauses -= 1
+            if _pauses == 0 and _collecting_before:
+                gc.enable()
+
+
+def _fresh_pause_lock() -> None:  # a forked child has one thread: a lock another thread held is not held
+    global _PAUSE_LOCK
+    _PAUSE_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_pause_lock)
 
 
 def lazy_item(sequence: Sequence, index, read: Callable[[int], object]):
@@ -138,13 +177,8 @@ class Spool(Sequence):
         self._flush()
         start, end = self._offsets[index], self._offsets[index + 1]
         data = os.pread(self._fd, end - start, start)
-        collecting = gc.isenabled()
-        gc.disable()  # hundreds of new objects per item, none of them garbage: no collection while they arrive
-        try:
+        with collection_paused():  # hundreds of new objects per item, none of them garbage
             item = pickle.loads(data)
-        finally:
-            if collecting:
-                gc.enable()
         if len(self._recent) >= self._KEEP:
             del self._recent[next(iter(self._recent))]
         self._recent[index] = item

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from .fileio import lazy_item
@@ -40,6 +39,7 @@ class Lockstep:
         self._finished = [False] * readers
         self._kept: dict[int, Any] = {}
         self._changed = threading.Condition()
+        self._cancelled = False
         self.reads = 0  # readings of the source: what sharing saves is readers * len - reads
 
     def view(self, reader: int) -> LockstepView:
@@ -47,12 +47,16 @@ class Lockstep:
 
     def get(self, reader: int, index: int) -> Any:
         with self._changed:
+            if self._cancelled:
+                raise Cancelled
             was = self._positions[reader]
             self._positions[reader] = index
             if index > was and was <= self._slowest_other(reader):  # the slowest moved on: others may go
                 self._changed.notify_all()
             while index > self._slowest_other(reader) + self.window:
                 self._changed.wait()
+                if self._cancelled:
+                    raise Cancelled
             item = self._kept.get(index, _MISSING)
             if item is _MISSING:
                 item = self.source[index]
@@ -69,17 +73,23 @@ class Lockstep:
             self._forget_passed()
             self._changed.notify_all()
 
+    def cancel(self) -> None:
+        """Every reader's next request, and any request waiting now, raises ``Cancelled``."""
+        with self._changed:
+            self._cancelled = True
+            self._kept.clear()
+            self._changed.notify_all()
+
     def _slowest_other(self, reader: int) -> float:
         others = [p for n, p in enumerate(self._positions) if n != reader and not self._finished[n]]
         return min(others) if others else float("inf")
 
     def _forget_passed(self) -> None:
+        """Keep only what a live reader may still ask for: a few behind it, up to a window ahead
+        (a reader going backwards leaves nothing behind it either, so memory stays bounded)."""
         live = [p for n, p in enumerate(self._positions) if not self._finished[n]]
-        if not live:
-            self._kept.clear()
-            return
-        oldest = min(live) - self.KEEP_BEHIND
-        for index in [i for i in self._kept if i < oldest]:
+        behind, ahead = self.KEEP_BEHIND, self.window
+        for index in [i for i in self._kept if not any(p - behind <= i <= p + ahead for p in live)]:
             del self._kept[index]
 
 
@@ -119,34 +129,59 @@ def run_together(source: Sequence, jobs: list[Callable[[Sequence], Result]], *,
     A job that fails stops holding the others back. When every job has ended and one has
     failed, ``RunTogetherFailed`` carries every job's result (None for a failed one), so that
     the caller can clean up after the others, and the first failure in the jobs' order.
+
+    Interrupted while waiting (Ctrl-C), or unable to start a thread, it cancels the reading:
+    each job stops at its next request for an article (``Cancelled``), and once every job has
+    ended, ``RunTogetherFailed`` carries the interruption, so nothing a job made is left
+    behind unreported.
     """
     lockstep = Lockstep(source, len(jobs), window=window)
+    outcomes: list[tuple[Any, BaseException | None]] = [(None, None)] * len(jobs)
+    ended = [threading.Event() for _ in jobs]
 
-    def run(reader: int) -> Result:
+    def run(reader: int) -> None:
         try:
-            return jobs[reader](lockstep.view(reader))
+            outcomes[reader] = (jobs[reader](lockstep.view(reader)), None)
+        except BaseException as error:  # noqa: BLE001 - handed back with the other results
+            outcomes[reader] = (None, error)
         finally:
             lockstep.finish(reader)
+            ended[reader].set()
 
-    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="biblio-lockstep") as pool:
-        futures = [pool.submit(run, reader) for reader in range(len(jobs))]
-        outcomes = [_outcome(future) for future in futures]
-    failures = [error for _, error in outcomes if error is not None]
-    if failures:
-        raise RunTogetherFailed([result for result, _ in outcomes], failures[0]) from failures[0]
-    return [result for result, _ in outcomes]  # type: ignore[misc]
-
-
-def _outcome(future) -> tuple[Any, BaseException | None]:
+    threads: list[threading.Thread] = []
+    stopped: BaseException | None = None
     try:
-        return future.result(), None
-    except BaseException as error:  # noqa: BLE001 - handed back to the caller with the results
-        return None, error
+        for reader in range(len(jobs)):
+            thread = threading.Thread(target=run, args=(reader,), name=f"biblio-lockstep-{reader}")
+            thread.start()
+            threads.append(thread)
+    except BaseException as error:  # noqa: BLE001 - no thread for a job: stop the others, then report
+        stopped = error
+        lockstep.cancel()
+    # Waited for with events of our own: a Thread.join interrupted by Ctrl-C can take a running
+    # thread for ended (CPython 3.11), and its job would go on unseen while this returns.
+    for reader in range(len(threads)):
+        while not ended[reader].is_set():
+            try:
+                ended[reader].wait()
+            except BaseException as error:  # noqa: BLE001 - interrupted: stop the jobs, and still wait for them
+                stopped = stopped or error
+                lockstep.cancel()
+    failures = [error for _, error in outcomes if error is not None and not isinstance(error, Cancelled)]
+    first = stopped or (failures[0] if failures else None)
+    if first is not None:
+        raise RunTogetherFailed([result for result, _ in outcomes], first) from first
+    return [result for result, _ in outcomes]
+
+
+class Cancelled(Exception):
+    """The reading was cancelled (``Lockstep.cancel``): the job is to stop and clean up."""
 
 
 class RunTogetherFailed(Exception):
-    """A job of ``run_together`` failed: ``results`` holds what the others returned (None for a
-    failed one), so that the caller can clean up after them; ``error`` is the first failure."""
+    """A job of ``run_together`` failed, or the run was stopped: ``results`` holds what the jobs
+    returned (None for one that failed or stopped), so that the caller can clean up after them;
+    ``error`` is the first failure, or the interruption."""
 
     def __init__(self, results: list[Any], error: BaseException) -> None:
         super().__init__(str(error))

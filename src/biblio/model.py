@@ -7,6 +7,7 @@ shared helper, so that the writers agree with each other.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import operator
 import re
@@ -272,18 +273,19 @@ def _pickled_as_arguments(cls: type) -> None:
     A build spools every article and reads it back once per worker; this is about a quarter
     faster both ways than pickle's default (an object made empty, then a dict of its state).
     Calling the class is the same as restoring the state only while its ``__init__`` does
-    nothing but assign the fields, which the checks below hold the model to.
+    nothing but assign the fields, which the checks below hold the model to. A subclass, or an
+    object given attributes beyond its fields, is pickled (and copied) the default way.
     """
     fields = dataclasses.fields(cls)
     if hasattr(cls, "__post_init__") or any(not f.init or f.kw_only for f in fields):
         raise TypeError(f"{cls.__name__}: pickled as arguments only while __init__ just assigns its fields")
     values = operator.attrgetter(*(f.name for f in fields))
-    if len(fields) == 1:
-        def reduce(self):
-            return cls, (values(self),)
-    else:
-        def reduce(self):
-            return cls, values(self)
+    count = len(fields)
+
+    def reduce(self):
+        if type(self) is not cls or len(self.__dict__) != count:
+            return copyreg.__newobj__, (type(self),), self.__dict__
+        return cls, (values(self),) if count == 1 else values(self)
     cls.__reduce__ = reduce  # type: ignore[method-assign]
 
 

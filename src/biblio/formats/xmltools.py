@@ -4,7 +4,6 @@ as text in the bytes lxml would give), and the atomic streamed file output every
 from __future__ import annotations
 
 import functools
-import gc
 import io
 import os
 import re
@@ -15,7 +14,7 @@ from typing import BinaryIO, ClassVar, TextIO, TypeVar
 
 from lxml import etree
 
-from ..fileio import _UMASK
+from ..fileio import _UMASK, collection_paused
 from ..problems import Problem
 
 # Characters XML 1.0 cannot hold at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
@@ -285,13 +284,8 @@ def gc_paused(function: _F) -> _F:
     walked the model again and again (a third of BibTeX's and RIS's writing time)."""
     @functools.wraps(function)
     def paused(*args, **kwargs):
-        if not gc.isenabled():
+        with collection_paused():
             return function(*args, **kwargs)
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.enable()
     return paused  # type: ignore[return-value]
 
 
