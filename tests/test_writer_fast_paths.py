@@ -19,22 +19,3 @@ def test_jats_citation_with_a_control_character_takes_the_careful_way(monkeypatc
     careful = jats.article_xml(issue, index)
     assert fast[0] == careful[0] and [str(p) for p in fast[1]] == [str(p) for p in careful[1]]
     assert any(p.code == "xml.illegal-character" for p in fast[1]) or fast[0] is None
-
-
-def test_article_numbers_on_random_sets_match_the_span_rule():
-    import random
-
-    from biblio.problems import article_numbers
-
-    rng = random.Random(7)
-    for _ in range(500):
-        indexes = [rng.randrange(30) for _ in range(rng.randrange(1, 25))]
-        numbers = sorted({i + 1 for i in indexes})
-        runs: list[list[int]] = []
-        for number in numbers:
-            if runs and number == runs[-1][-1] + 1:
-                runs[-1].append(number)
-            else:
-                runs.append([number])
-        spans = [str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs]
-        assert article_numbers(indexes) == ("article " if len(numbers) == 1 else "articles ") + ", ".join(spans)
