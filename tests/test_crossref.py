@@ -236,12 +236,22 @@ def test_timestamp_must_be_newer_than_a_previous_deposit(tmp_path, example):
     assert crossref.compare_with_previous(alone, other) == []  # no DOI in common
 
 
-def test_timestamps_increase_and_outrank_other_forms():
-    first, second = crossref.next_timestamp(), crossref.next_timestamp()
-    assert second > first
-    assert len(str(first)) == 19 and first < 2**63  # fits Crossref's 64-bit field
-    assert str(first).startswith(str(datetime.datetime.now(datetime.UTC).year))
-    assert first > 20991231235959999  # newer than any 17-digit YYYYMMDDhhmmssSSS stamp
+def test_timestamps_increase_and_have_at_most_17_digits():
+    stamps = [crossref.next_timestamp() for _ in range(50)]  # many within one millisecond
+    assert all(later > earlier for earlier, later in zip(stamps, stamps[1:]))
+    assert all(len(str(stamp)) == 17 for stamp in stamps)  # YYYYMMDDhhmmssSSS, what Crossref and OJS write
+    now = datetime.datetime.now(datetime.UTC)
+    stamped = datetime.datetime.strptime(str(stamps[0])[:14], "%Y%m%d%H%M%S").replace(tzinfo=datetime.UTC)
+    assert abs((now - stamped).total_seconds()) < 60
+
+
+def test_a_previous_19_digit_deposit_is_explained(tmp_path, example):
+    old, new = tmp_path / "old.xml", tmp_path / "new.xml"
+    old.write_bytes(crossref.deposit(example, timestamp=2026120414271714252)[0])
+    new.write_bytes(crossref.deposit(example)[0])
+    [problem] = crossref.compare_with_previous(new, old)
+    assert problem.code == "crossref.timestamp" and "19 digits" in problem.message
+    assert "Crossref support" in problem.message
 
 
 # --- pre-deposit lint ---------------------------------------------------------------------

@@ -51,18 +51,21 @@ _last_timestamp = 0
 
 
 def next_timestamp() -> int:
-    """``YYYYMMDDhhmmss`` (UTC) and five digits of the second: 19 digits, strictly increasing.
+    """``YYYYMMDDhhmmssSSS`` (UTC, milliseconds): 17 digits, strictly increasing in this process.
 
-    Crossref keeps a deposit only when its timestamp is newer than the last one it has for
-    the same DOI, so two deposits made in quick succession must still differ. Nineteen
-    digits stay within a 64-bit integer and exceed the 14- and 17-digit date forms and the
-    epoch-based forms other tools deposit with, so a switch to biblio is never ignored.
+    Crossref keeps a deposit only when its timestamp is larger than the last one it has for
+    the same DOI. Its own web tools and OJS write at most 17 digits, so a longer stamp from
+    biblio would make every later correction from those tools look older and be refused.
+    Two deposits made within one millisecond still differ: the second takes the next number.
     """
     global _last_timestamp
     now = datetime.datetime.now(datetime.UTC)
-    stamp = int(now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 10:05d}")
+    stamp = int(now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}")
     _last_timestamp = max(stamp, _last_timestamp + 1)
     return _last_timestamp
+
+
+TIMESTAMP_DIGITS = 17  # what Crossref's own tools and OJS deposit with
 
 
 def _q(name: str, namespace: str = NS) -> str:
@@ -598,6 +601,15 @@ def compare_with_previous(current: Path, previous: Path) -> list[Problem]:
         return [Problem("crossref.timestamp", "error",
                         f"this deposit's timestamp ({new_stamp}) is not newer than the previous deposit's "
                         f"({old_stamp}) for {len(shared)} of the same DOIs, so Crossref would ignore it; "
-                        "check the previous deposit's timestamp (biblio writes YYYYMMDDhhmmss followed by five "
-                        "digits of the second)", file=str(current))]
+                        + _timestamp_advice(old_stamp), file=str(current))]
     return []
+
+
+def _timestamp_advice(old_stamp: int) -> str:
+    """What to do when the previous deposit is newer: a stamp longer than 17 digits (as biblio
+    wrote until December 2026) can never be overtaken by a 17-digit one."""
+    if len(str(old_stamp)) > TIMESTAMP_DIGITS:
+        return (f"the previous deposit's timestamp has {len(str(old_stamp))} digits (biblio wrote 19 until December 2026), "
+                "larger than any YYYYMMDDhhmmssSSS stamp: ask Crossref support to accept deposits for these "
+                "DOIs with 17-digit timestamps again")
+    return "check the previous deposit's timestamp (biblio writes YYYYMMDDhhmmssSSS, the UTC time to the millisecond)"
