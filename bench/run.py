@@ -564,7 +564,7 @@ def to_commonmeta(issue) -> list[dict]:
         record = {
             "id": f"https://doi.org/{article.doi}",
             "type": "JournalArticle",
-            "url": derive.landing_page(issue, index),
+            "url": derive.landing_page(issue, issue.articles[index], index),
             "language": lang,
             "title": article.titles[lang],
             "additional_titles": [{"title": text, "type": "TranslatedTitle", "language": code}

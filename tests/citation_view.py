@@ -7,7 +7,7 @@ from biblio.model import Issue
 def view(issue: Issue, index: int, lang: str | None) -> dict:
     """The article as the format shows it in ``lang``: the part a round trip must keep."""
     article = issue.articles[index]
-    shown = derive.localize(issue, index, lang)
+    shown = derive.localize(issue, issue.articles[index], index, lang)
     people: dict[str, list] = {}
     for contributor, name in shown.authors:
         entry = ((name.family.strip(), (name.given or "").strip() or None) if name
@@ -19,5 +19,5 @@ def view(issue: Issue, index: int, lang: str | None) -> dict:
         "keywords": [w.strip() for w in shown.keywords],
         "people": people, "journal": shown.journal_title, "doi": article.doi, "language": article.language,
         "pages": article.pages, "volume": issue.volume, "issue": issue.number, "issn": issn,
-        "url": derive.landing_page(issue, index),
+        "url": derive.landing_page(issue, issue.articles[index], index),
     }

@@ -61,6 +61,6 @@ def _view(issue: Issue, index: int) -> dict:
         "license": article.license and (article.license.url,  # a start date without a day is not carried
                                         article.license.start if article.license.start and
                                         article.license.start.day else None),
-        "url": derive.landing_page(issue, index),
+        "url": derive.landing_page(issue, issue.articles[index], index),
         "references": [_strip(vars(r)) for r in article.references],
     }

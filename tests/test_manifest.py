@@ -270,4 +270,4 @@ def test_landing_pages_quote_unusual_doi_characters(minimal_text):
     text = minimal_text + "settings:\n  landing_page_pattern: 'https://j.kz/{suffix}?n={seq}'\n"
     issue, _ = manifest.loads(text)
     issue.articles[0].doi = "10.1234/a#b<c>"
-    assert derive.landing_page(issue, 0) == "https://j.kz/a%23b%3Cc%3E?n=1"
+    assert derive.landing_page(issue, issue.articles[0], 0) == "https://j.kz/a%23b%3Cc%3E?n=1"

@@ -7,9 +7,12 @@ The public API is re-exported here; see ``biblio.api`` for what each call does.
 from .api import (
     ArticleStream,
     BuildReport,
+    CatalogueReport,
     WrittenFile,
     build,
+    build_catalogue,
     check,
+    convert,
     dump,
     export,
     iter_read,
@@ -42,8 +45,8 @@ from .problems import Problem
 __version__ = "0.1.0"
 
 __all__ = [
-    "Affiliation", "Article", "ArticleDates", "ArticleStream", "BuildReport", "Contributor", "Depositor", "Funding",
+    "Affiliation", "Article", "ArticleDates", "ArticleStream", "BuildReport", "CatalogueReport", "Contributor", "Depositor", "Funding",
     "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
-    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "check", "dump", "export", "iter_read", "load",
+    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "build_catalogue", "check", "convert", "dump", "export", "iter_read", "load",
     "read", "stream", "validate_files",
 ]

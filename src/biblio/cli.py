@@ -67,18 +67,42 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    if (code := _missing_file(args.manifest, args.json, "build")) is not None:
+    if len(args.manifest) > 1 or args.manifest[0].is_dir():
+        return _build_catalogue(args)
+    manifest = args.manifest[0]
+    if (code := _missing_file(manifest, args.json, "build")) is not None:
         return code
-    report = api.build(args.manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
+    report = api.build(manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
     if args.json:
         return _print_report(report, args, "build")
     _print_report(report, args, "build")
+    _build_summary(report, manifest, args.output)
+    return _exit_code(report.problems)
+
+
+def _build_summary(report: api.BuildReport, manifest: Path, output: Path) -> None:
     if not report.formats and report.ok:
         print("no output formats are registered: build checked the manifest and wrote nothing")
     files = sum(f.valid is not False for f in report.files)
-    print(f"{args.manifest}: {report.articles} articles, {files} files in {len(report.formats)} formats "
-          f"-> {args.output}; {_summary(report.problems)}")
-    return _exit_code(report.problems)
+    print(f"{manifest}: {report.articles} articles, {files} files in {len(report.formats)} formats "
+          f"-> {output}; {_summary(report.problems)}")
+
+
+def _build_catalogue(args: argparse.Namespace) -> int:
+    """Several manifests (or folders of them): each issue into OUTPUT/<manifest stem>/."""
+    catalogue = api.build_catalogue(args.manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
+    if args.json:
+        _emit_json({"command": "build", "ok": catalogue.ok, **catalogue.to_dict()})
+        return _exit_code(catalogue.problems)
+    for report in catalogue.issues:
+        _print_report(report, args, "build")
+        _build_summary(report, report.manifest, report.out_dir)
+    issues_ok = sum(report.ok for report in catalogue.issues)
+    files = sum(f.valid is not False for report in catalogue.issues for f in report.files)
+    print(f"{len(catalogue.issues)} issues ({issues_ok} without errors), "
+          f"{sum(r.articles for r in catalogue.issues)} articles, {files} files -> {args.output}; "
+          f"{_summary(catalogue.problems)}")
+    return _exit_code(catalogue.problems)
 
 
 def _print_report(report: api.BuildReport, args: argparse.Namespace, command: str) -> int:
@@ -99,7 +123,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return code
     lang = language_tag(args.lang).value if args.lang else None
     report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi,
-                        previous=args.previous, lang=lang, jobs=args.jobs)
+                        previous=args.previous, lang=lang)
     code = _print_report(report, args, "export")
     if not args.json:
         print(f"{args.manifest}: {report.articles} articles -> {args.output} ({args.to}); "
@@ -311,13 +335,16 @@ def parser() -> argparse.ArgumentParser:
     build = command("build", "check a manifest, then write and validate every format",
                     "Check the manifest; if it has no errors, write every registered output format "
                     "into the output folder and validate each file against its official schema. "
-                    "Files that fail validation are not left in the output folder.")
-    build.add_argument("manifest", type=Path, help="the issue manifest")
+                    "Files that fail validation are not left in the output folder. Given several "
+                    "manifests, or a folder of them (a catalogue), each issue goes into "
+                    "OUTPUT/<manifest name>/, issues side by side; one bad issue does not stop the others.")
+    build.add_argument("manifest", type=Path, nargs="+",
+                       help="the issue manifest (or several, or folders of .yaml/.json manifests)")
     build.add_argument("-o", "--output", type=Path, required=True, help="output folder (created if missing)")
     build.add_argument("--no-validate", action="store_true", help="write files without validating them")
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                       help="processes writing formats side by side (default 0: every usable CPU; 1: serial); "
-                            "the output is the same")
+                       help="processes working side by side: formats of one issue, or issues of a catalogue "
+                            "(default 0: every usable CPU; 1: serial); the output is the same")
     build.set_defaults(run=cmd_build)
 
     export = command("export", "write one format (e.g. the Crossref deposit) and validate it",
@@ -334,9 +361,6 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--previous", type=Path, metavar="FILE",
                         help="an earlier deposit of the same DOIs: check that this one is newer")
     export.add_argument("--no-validate", action="store_true", help="write without validating")
-    export.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                        help="processes reading a long JSON manifest (default 0: every usable CPU, at most "
-                             "two; 1: one); the output is the same")
     export.set_defaults(run=cmd_export)
 
     convert = command("convert", "convert a file from one format to another",

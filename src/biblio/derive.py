@@ -96,9 +96,9 @@ def _quote(text: str) -> str:
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.\-~/:;()]*")
 
 
-def landing_page(issue: Issue, index: int) -> str | None:
-    """The article's URL, or the settings' pattern filled with {doi}, {suffix} and {seq}."""
-    article = issue.articles[index]
+def landing_page(issue: Issue, article: Article, index: int) -> str | None:
+    """The article's URL, or the settings' pattern filled with {doi}, {suffix} and {seq}
+    (``index`` is the article's 0-based position in the issue)."""
     if article.url:
         return article.url
     pattern = issue.settings.landing_page_pattern if issue.settings else None
@@ -239,9 +239,10 @@ def name_in(contributor: Contributor, lang: str) -> tuple[PersonName, str] | Non
     return None
 
 
-def localize(issue: Issue, index: int, lang: str | None = None, *, code: str = "lang") -> Localized:
-    """The article's title, abstract, keywords and names in ``lang`` (default: its own language)."""
-    article = issue.articles[index]
+def localize(issue: Issue, article: Article, index: int, lang: str | None = None, *,
+             code: str = "lang") -> Localized:
+    """The article's title, abstract, keywords and names in ``lang`` (default: its own language);
+    ``index``, its 0-based position in the issue, places the fallback warnings."""
     if lang:
         checked = ids.language_tag(lang)
         want = (checked.value if checked.ok else lang) or article.language

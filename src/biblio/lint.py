@@ -371,7 +371,7 @@ RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, 
 
 def lint(issue: Issue) -> list[Problem]:
     """Run every rule; problems come in rule order, each rule in article order."""
-    if RULES != _BUILTIN_RULES:  # rules added or replaced by a caller: run them as given
+    if RULES != BUILTIN_RULES:  # rules added or replaced by a caller: run them as given
         found: list[Problem] = []
         for rule in RULES:
             found.extend(rule(issue))
@@ -382,7 +382,7 @@ def lint(issue: Issue) -> list[Problem]:
     return linter.finish(issue.articles)
 
 
-_BUILTIN_RULES = RULES
+BUILTIN_RULES = RULES
 _PER_ARTICLE: dict[Rule, Callable[[int, Article], list[Problem]]] = {
     original_titles: _original_titles, contributors: _contributors, keyword_counts: _keyword_counts,
     funding: _funding, references: _references, names_for_crossref: _names_for_crossref, pages: _pages,

@@ -1,23 +1,47 @@
-"""The format registry: one entry per output format, shared by the API and the CLI.
+"""The format registry: one entry per format, shared by the API and the CLI.
 
-A format module registers a ``Format`` whose functions work on the model; ``biblio
-build`` writes and validates every registered format, so the build grows as formats
-are added.
+Each format is a package (``formats/crossref``, ``formats/jats`` ...) that declares its
+field mapping once and registers a ``Format``:
+
+- ``writer(issue, output, lang=None)`` opens a push-style ``Writer``. The build hands it
+  the articles one at a time (``add(index, article)``, ``index`` being the article's
+  0-based position in the issue, for ``{seq}`` and for messages), then ``close()``, which
+  finishes the file(s) and returns the problems: language fallbacks, what the format
+  cannot carry, errors that stop a file. ``issue`` gives the issue's facts (journal,
+  numbers, settings); a writer never looks into ``issue.articles``, so the same writer
+  serves an issue held in memory and one streamed from a large manifest.
+- The writer names its own files and opens them through ``output.open(name)``: a folder
+  being staged by the build, or memory for ``dumps``.
+- ``validate(path)`` checks one written file against the format's official schema (or,
+  without one, by re-reading it); ``detect(path)`` tells whether a file is in the format;
+  ``iter_read(path)``, where the format has a reader, reads a file back one article at a
+  time (``read`` collects it).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from ..model import Article, Issue
 from ..problems import Problem
 
-Writer = Callable[..., tuple[list[Path], list[Problem]]]  # (issue, folder, *, dois=None[, lang=None])
-Validator = Callable[[Path], list[Problem]]
-Detector = Callable[[Path], bool]
-Reader = Callable[[Path], "tuple[Issue | None, list[Problem]]"]
+
+class Output(Protocol):
+    """Where a writer puts its files: ``open(name)`` gives a binary stream for a file name."""
+
+    def open(self, name: str) -> BinaryIO: ...
+
+
+class Writer(Protocol):
+    """One format's writing of one issue (in one language, for the citation formats)."""
+
+    def add(self, index: int, article: Article) -> None: ...
+
+    def close(self) -> list[Problem]: ...
 
 
 class ArticleReading:
@@ -29,8 +53,8 @@ class ArticleReading:
     wants of each article. ``articles(reading)`` is the format's generator; it fills ``issue``
     and ``problems`` as it goes. Later records may still add to ``issue`` (a journal title in
     another language, say), so it is complete only once the iteration is exhausted; then
-    ``issue`` with the yielded articles, and ``problems``, are what the format's ``read``
-    returns (``collect`` is that ``read``). One pass: a second iteration yields nothing.
+    ``issue`` with the yielded articles, and ``problems``, are what ``read`` returns
+    (``collect``). One pass: a second iteration yields nothing.
     """
 
     def __init__(self, articles: Callable[[ArticleReading], Iterator[Article]]) -> None:
@@ -51,32 +75,67 @@ class ArticleReading:
 
 @dataclass(frozen=True)
 class Format:
-    """What biblio needs to know about one output format.
+    """What biblio needs to know about one format (see the module's docstring).
 
-    ``write(issue, folder, dois=None)`` puts the issue (or the articles with those DOIs)
-    into a folder and returns the files it wrote and the problems it met, including
-    fields the format cannot carry; ``validate`` checks one file against the format's
-    official schema (or, without one, by re-reading it); ``detect`` tells whether a file
-    is in this format. A ``per_language`` format carries one language per item, so its
-    writer also takes ``lang=`` and ``build`` writes it once per language of the issue;
-    its ``write_many``, where it has one, writes all those languages in one pass over the
-    articles (a spooled issue unpickles an article on every read).
+    ``per_language``: the format carries one language per item, so a build writes it once
+    in each article's own language (``lang=None``) and once per language of the issue.
+    ``single_file``: the writer makes one file (the citation formats, Crossref); else one
+    file per article (JATS).
     """
 
     name: str
     description: str
-    write: Writer
-    validate: Validator
-    detect: Detector
-    file_name: str | None = None  # the one file a single-file format writes; None: one file per article
-    read: Reader | None = None  # a file of this format back into the model, where the format has a reader
-    per_language: bool = False
-    # write_many(issue, folder, langs, *, dois=None): one result per entry of langs, each what
-    # write(issue, folder, dois=dois, lang=lang) returns, the articles read once for all of them
-    write_many: Callable | None = None
-    # iter_read(path): the reading one article at a time, for files too big to hold whole;
-    # read(path) is iter_read(path).collect() wherever both are registered
+    writer: Callable[..., Writer]  # writer(issue, output, lang=None)
+    validate: Callable[[Path], list[Problem]]
+    detect: Callable[[Path], bool]
     iter_read: Callable[[Path], ArticleReading] | None = None
+    per_language: bool = False
+    single_file: bool = True
+
+    def read(self, path: Path) -> tuple[Issue | None, list[Problem]]:
+        """A file of this format back into the model (None when it has no reader)."""
+        if self.iter_read is None:
+            raise ValueError(f"the {self.name} format has no reader")
+        return self.iter_read(Path(path)).collect()
+
+
+class _KeptBytes(io.BytesIO):
+    """A BytesIO whose bytes outlive its closing."""
+
+    value = b""
+
+    def close(self) -> None:
+        if not self.closed:
+            self.value = self.getvalue()
+        super().close()
+
+
+class MemoryOutput:
+    """An ``Output`` kept in memory: each file's bytes by name, in the order opened."""
+
+    def __init__(self) -> None:
+        self.streams: dict[str, _KeptBytes] = {}
+
+    def open(self, name: str) -> BinaryIO:
+        stream = self.streams[name] = _KeptBytes()
+        return stream
+
+    def files(self) -> dict[str, bytes]:
+        return {name: stream.value if stream.closed else stream.getvalue() for name, stream in self.streams.items()}
+
+
+def write_all(writer: Writer, issue: Issue) -> list[Problem]:
+    """Every article of an issue held in memory through one writer, then closed."""
+    for index, article in enumerate(issue.articles):
+        writer.add(index, article)
+    return writer.close()
+
+
+def dumps(fmt: Format, issue: Issue, *, lang: str | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+    """The files a format makes of an issue held in memory, by name, and the problems."""
+    output = MemoryOutput()
+    problems = write_all(fmt.writer(issue, output, lang=lang), issue)
+    return output.files(), problems
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -110,19 +169,8 @@ def detect(path: Path) -> Format | None:
 def _register_builtin() -> None:
     from . import bibtex, crossref, csl, jats, ris
 
-    register(Format("crossref", f"Crossref deposit XML {crossref.VERSION} (one doi_batch for the issue)",
-                    crossref.write, crossref.validate, crossref.detect, crossref.FILE_NAME))
-    register(Format("jats", "JATS 1.3 Journal Publishing XML, one file per article (front matter, references)",
-                    jats.write, jats.validate, jats.detect, read=jats.read))
-    register(Format("csl", "CSL-JSON items (one language per file) for citation processors and Zotero",
-                    csl.write, csl.validate, csl.detect, csl.FILE_NAME, read=csl.read, per_language=True,
-                    write_many=csl.write_many, iter_read=csl.iter_read))
-    register(Format("bibtex", "BibTeX/BibLaTeX entries (one language per file) for LaTeX, Zotero, JabRef",
-                    bibtex.write, bibtex.validate, bibtex.detect, bibtex.FILE_NAME, read=bibtex.read,
-                    per_language=True, write_many=bibtex.write_many))
-    register(Format("ris", "RIS records (one language per file) for Zotero, EndNote, Mendeley",
-                    ris.write, ris.validate, ris.detect, ris.FILE_NAME, read=ris.read, per_language=True,
-                    write_many=ris.write_many, iter_read=ris.iter_read))
+    for package in (crossref, jats, csl, bibtex, ris):
+        register(package.FORMAT)
 
 
 _register_builtin()

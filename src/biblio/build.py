@@ -1,0 +1,559 @@
+"""Building: one issue into every format, validated and published atomically; a catalogue of
+issues side by side.
+
+An issue's articles come from a ``Source``: an issue held in memory, or a JSON manifest read
+one article at a time (so a large issue never sits whole in memory). A build checks the
+source, then makes *passes* over its articles: each pass feeds every article to the writers of
+some formats (every language of a citation format included), then closes them and validates
+each file in a staging folder. With ``jobs`` > 1 the passes run side by side in worker
+processes, one per group of formats; otherwise one pass writes every format. Only valid
+files reach the output folder, each moved into place in one rename.
+
+A catalogue (``build_catalogue``) builds many issues, each into ``OUT/<manifest stem>/``,
+issues side by side in worker processes (``concurrent.futures``) or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from . import formats, ids, lint, manifest
+from .fileio import UMASK
+from .model import Article, Issue
+from .yamlsource import Located
+from .problems import Problem, counts, has_errors
+
+# --- reports --------------------------------------------------------------------------------
+
+
+@dataclass
+class WrittenFile:
+    format: str
+    path: Path
+    valid: bool | None  # None: not validated (--no-validate)
+
+
+@dataclass
+class BuildReport:
+    """What a build, export or convert did: the files it published and every problem met."""
+
+    manifest: Path
+    out_dir: Path
+    formats: list[str] = field(default_factory=list)
+    files: list[WrittenFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    articles: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    def to_dict(self) -> dict:
+        return {
+            "manifest": str(self.manifest),
+            "out_dir": str(self.out_dir),
+            "articles": self.articles,
+            "formats": self.formats,
+            "files": [{"format": f.format, "path": str(f.path), "valid": f.valid} for f in self.files],
+            "counts": counts(self.problems),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+# --- sources --------------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """An issue's facts (``issue``; its ``articles`` are left empty when streamed) and where its
+    articles are, to be read as often as needed: ``articles()`` starts a new pass. Held in
+    memory (``held``), in a scanned JSON manifest (``scan``), or in a file a format reads
+    (``reader``: the format's name and the path). Plain data, so it pickles to a worker."""
+
+    issue: Issue
+    problems: list[Problem]
+    doc: Located | None = None
+    count: int = 0
+    languages: list[str] = field(default_factory=list)
+    held: list[Article] | None = None
+    scan: manifest.StreamScan | None = None
+    reader: tuple[str, Path] | None = None
+
+    def articles(self) -> Iterator[tuple[int, Article]]:
+        if self.scan is not None:
+            return ((index, article) for index, article, _, _ in manifest.iter_articles(self.scan)
+                    if article is not None)
+        if self.reader is not None:
+            fmt = formats.get(self.reader[0])
+            assert fmt is not None and fmt.iter_read is not None
+            return enumerate(fmt.iter_read(self.reader[1]))
+        return enumerate(self.held or [])
+
+
+def checked_source(path: str | Path) -> Source | None:
+    """The manifest checked (``check``'s problems), as a source of articles; None when it cannot
+    be read at all. A JSON manifest is streamed: its articles are read, checked and let go one
+    at a time, and each later pass reads them from the file again."""
+    streamed = _checked_stream(path)
+    if streamed is not None:
+        return streamed
+    issue, problems, doc = check_located(path)
+    if issue is None:
+        return None
+    return Source(issue, problems, doc, len(issue.articles), issue_languages(issue.articles), held=issue.articles)
+
+
+def check_located(path: str | Path) -> tuple[Issue | None, list[Problem], Located | None]:
+    """Load the whole manifest, then (when it has no errors) run the editorial checks."""
+    issue, problems, doc = manifest.load_located(path)
+    if issue is None or doc is None:
+        return issue, problems, doc
+    if has_errors(problems):
+        problems.append(Problem("check.postponed", "info", "the editorial checks run once the errors above "
+                                "are fixed", file=str(path)))
+        return issue, problems, doc
+    return issue, problems + manifest.locate(lint.lint(issue), doc), doc
+
+
+def _checked_stream(path: str | Path) -> Source | None:
+    """``checked_source`` for a JSON manifest read one article at a time, or None where only the
+    whole-document reading can report it (YAML, a mistake, a key given twice)."""
+    if lint.RULES is not lint.BUILTIN_RULES:  # rules changed by a caller need the whole issue
+        return None
+    scan = manifest.scan_streamed(path)
+    if scan is None:
+        return None
+    linter = lint.Linter(scan.issue)
+    found: list[Problem] = list(scan.before)
+    languages: list[str] = []
+    count = 0
+    try:
+        for index, article, problems, clean in manifest.iter_articles(scan):
+            if article is None or not clean or has_errors(problems):
+                return None
+            found += problems
+            linter.add(index, article)
+            languages += [lang for lang in article.languages if lang not in languages]
+            count += 1
+    except manifest.Unstreamable:
+        return None
+
+    source = Source(scan.issue, [], scan.doc, count, languages, scan=scan)
+    checks = linter.finish(article for _, article in source.articles())
+    source.problems = manifest.locate(found + scan.after, scan.doc) + manifest.locate(checks, scan.doc)
+    return source
+
+
+def issue_languages(articles: Iterable[Article]) -> list[str]:
+    """Every language the articles are printed in, in order of first appearance."""
+    seen: list[str] = []
+    for article in articles:
+        seen += [lang for lang in article.languages if lang not in seen]
+    return seen
+
+
+# --- one pass: writers fed article by article, files validated in a staging folder ----------
+
+
+class FolderOutput:
+    """A ``formats.Output`` into one folder: the files opened, in order."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.paths: list[Path] = []
+
+    def open(self, name: str) -> BinaryIO:
+        if not name or Path(name).name != name:
+            raise ValueError(f"a writer may only name a file in its folder, not {name!r}")
+        path = self.folder / name
+        self.paths.append(path)
+        return open(path, "wb", buffering=1 << 16)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One writer run: a format (by name, so that a task pickles small), in one language
+    (None: each article in its own) — one file, or one per article."""
+
+    format: str
+    lang: str | None = None
+
+
+@dataclass
+class Produced:
+    """One task's result in its staging folder: the writer's problems, each file with its checks."""
+
+    task: Task
+    problems: list[Problem]
+    files: list[tuple[Path, list[Problem]]]
+
+
+def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: bool,
+             chosen: Callable[[Article], bool] | None = None) -> list[Produced]:
+    """Feed every article of the source (those ``chosen``) to one writer per task, close them,
+    then validate each file they wrote. Files stay in ``staging`` (the caller publishes them)."""
+    opened = []
+    for number, task in enumerate(tasks):
+        folder = staging / str(number)
+        folder.mkdir()
+        output = FolderOutput(folder)
+        fmt = formats.get(task.format)
+        assert fmt is not None, task.format
+        opened.append((fmt, output, fmt.writer(source.issue, output, lang=task.lang)))
+    for index, article in source.articles():
+        if chosen is None or chosen(article):
+            for _, _, writer in opened:
+                writer.add(index, article)
+    results = []
+    for task, (fmt, output, writer) in zip(tasks, opened):
+        problems = writer.close()
+        files = [path for path in output.paths if path.is_file()]
+        if fmt.single_file and has_errors(problems):
+            for path in files:
+                path.unlink()
+            files = []
+        results.append(Produced(task, problems, [(path, fmt.validate(path) if validate else []) for path in files]))
+    return results
+
+
+def _pass_in_worker(source: Source, tasks: list[Task], validate: bool) -> tuple[Path, list[Produced]]:
+    staging = Path(tempfile.mkdtemp(prefix="biblio-"))
+    try:
+        return staging, run_pass(source, tasks, staging, validate=validate)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+# --- publishing -----------------------------------------------------------------------------
+
+
+def publish(produced: Produced, report: BuildReport, doc: Located | None, *, validate: bool,
+            rename: Path | None = None) -> None:
+    """Report one task's problems and move its valid files into ``report.out_dir`` (or to
+    ``rename``, a single file's own name). Problems name the published file, not the staged one."""
+    if produced.task.format not in report.formats:
+        report.formats.append(produced.task.format)
+    located = manifest.locate(produced.problems, doc) if doc is not None else produced.problems
+    known = set(report.problems)  # the citation formats share their language fallbacks: report once
+    report.problems.extend(p for p in located if p not in known)
+    single = rename is not None and len(produced.files) == 1
+    for file, file_problems in produced.files:
+        target = rename if single and rename is not None else report.out_dir / file.name
+        report.problems.extend(replace(p, file=str(target)) if p.file == str(file) else p for p in file_problems)
+        valid = not has_errors(file_problems) if validate else None
+        if valid is not False:
+            try:
+                move_into_place(file, target)
+            except OSError as error:
+                report.problems.append(Problem("output.io", "error", f"cannot write the file: "
+                                               f"{error.strerror or error}; check the output path",
+                                               file=str(target)))
+                continue
+        report.files.append(WrittenFile(produced.task.format, target, valid))
+
+
+def move_into_place(source: Path, target: Path) -> None:
+    """Publish a staged file atomically: a rename on the same file system, else a copy next to
+    the target, then a rename. The file gets the usual mode for a written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(source, 0o666 & ~UMASK)
+    try:
+        os.replace(source, target)
+        return
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temporary)
+        os.chmod(temporary, 0o666 & ~UMASK)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# --- one issue ------------------------------------------------------------------------------
+
+
+def build_tasks(languages: list[str]) -> list[Task]:
+    """Every registered format; a per-language format in each article's own language, then in
+    each language of the issue."""
+    tasks = []
+    for fmt in formats.registered():
+        langs: list[str | None] = [None, *languages] if fmt.per_language else [None]
+        tasks += [Task(fmt.name, lang) for lang in langs]
+    return tasks
+
+
+def groups(tasks: list[Task], workers: int) -> list[list[Task]]:
+    """The tasks shared out among ``workers`` passes, format by format in turn (a format's
+    languages stay together, as they cost alike): registry order puts the costly XML formats
+    first, so each pass gets one of them."""
+    names = list(dict.fromkeys(task.format for task in tasks))
+    shares: list[list[Task]] = [[] for _ in range(min(workers, len(names)) or 1)]
+    for number, name in enumerate(names):
+        shares[number % len(shares)] += [task for task in tasks if task.format == name]
+    return shares
+
+
+def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validate: bool, jobs: int = 1,
+              chosen: Callable[[Article], bool] | None = None, rename: Path | None = None,
+              extra_check: Callable[[Path], list[Problem]] | None = None) -> None:
+    """Write the tasks (in ``jobs`` passes side by side), then publish them in task order."""
+    shares = groups(tasks, jobs)
+    results: dict[Task, Produced] = {}
+    stagings: list[Path] = []
+    try:
+        if len(shares) == 1:
+            staging = Path(tempfile.mkdtemp(prefix="biblio-"))
+            stagings.append(staging)
+            results.update((p.task, p) for p in run_pass(source, tasks, staging, validate=validate, chosen=chosen))
+        else:
+            with ProcessPoolExecutor(max_workers=len(shares)) as pool:
+                futures = [pool.submit(_pass_in_worker, source, share, validate) for share in shares]
+                for future in futures:
+                    staging, produced = future.result()
+                    stagings.append(staging)
+                    results.update((p.task, p) for p in produced)
+        for task in tasks:
+            produced = results[task]
+            if extra_check is not None:
+                produced.files = [(f, found if has_errors(found) else found + extra_check(f))
+                                  for f, found in produced.files]
+            publish(produced, report, source.doc, validate=validate, rename=rename)
+    finally:
+        for staging in stagings:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _report(path: str | Path, out_dir: Path, source: Source | None) -> BuildReport:
+    report = BuildReport(Path(path), out_dir)
+    if source is not None:
+        report.problems = list(source.problems)
+    return report
+
+
+def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
+    """Check the manifest, then write and validate every registered format into ``out_dir``.
+
+    Nothing is written when the manifest has errors; only files that pass validation (or all,
+    with ``validate=False``) reach ``out_dir``. ``jobs``: worker processes writing formats side
+    by side (0 or None: every usable CPU); the files and problems are the same whatever it is.
+    """
+    source = checked_source(path)
+    report = _report(path, Path(out_dir), source)
+    if source is None or has_errors(report.problems):
+        return report
+    report.articles = source.count
+    run_tasks(source, build_tasks(source.languages), report, validate=validate, jobs=workers(jobs))
+    return report
+
+
+def workers(jobs: int | None) -> int:
+    """Worker processes when asked for ``jobs`` (0 or None: every usable CPU)."""
+    return usable_cpus() if not jobs else max(1, jobs)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+# --- one format -----------------------------------------------------------------------------
+
+
+class Selection:
+    """The articles with the given DOIs, chosen as they are read; ``problems`` names the DOIs
+    no article has (after the pass)."""
+
+    def __init__(self, dois: list[str]) -> None:
+        self.wanted = {ids.doi_key(ids.doi(d).value or d): d for d in dois}
+        self.found: set[str] = set()
+
+    def __call__(self, article: Article) -> bool:
+        key = ids.doi_key(article.doi) if article.doi else None
+        if key is None or key not in self.wanted:
+            return False
+        self.found.add(key)
+        return True
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem("export.doi-unknown", "error", f"no article of the issue has the DOI {raw}", path="articles")
+                for key, raw in self.wanted.items() if key not in self.found]
+
+
+def _format_or_problem(name: str, code: str, lang: str | None) -> tuple[formats.Format | None, Problem | None]:
+    fmt = formats.get(name)
+    if fmt is None:
+        known = ", ".join(f.name for f in formats.registered())
+        return None, Problem(f"{code}.format", "error", f"there is no format '{name}'; use one of: {known}")
+    if lang is not None and not fmt.per_language:
+        return None, Problem(f"{code}.lang", "error", f"--lang applies to the citation formats; "
+                             f"{fmt.name} carries every language at once")
+    return fmt, None
+
+
+def export(path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
+           dois: list[str] | None = None, previous: str | Path | None = None,
+           lang: str | None = None) -> BuildReport:
+    """Write one format: a single file at ``output`` (or a folder, for per-article formats).
+
+    As ``build``, nothing is written when the manifest has errors, and a file that fails
+    validation is not left at ``output``. ``previous`` (Crossref only) is an earlier deposit
+    of the same DOIs: a deposit that is not newer is refused, because Crossref would ignore it.
+    """
+    target = Path(output)
+    fmt = formats.get(format_name)
+    report = BuildReport(Path(path), target.parent if fmt is None or fmt.single_file else target)
+    fmt, problem = _format_or_problem(format_name, "export", lang)
+    extra_check = None
+    if problem is None and previous is not None:
+        if format_name != "crossref":
+            problem = Problem("export.previous", "error", "--previous applies to Crossref deposits")
+        else:
+            from .formats import crossref
+            extra_check = lambda current: crossref.compare_with_previous(current, Path(previous))  # noqa: E731
+    if problem is not None or fmt is None:
+        report.problems.append(problem)  # type: ignore[arg-type]
+        return report
+    source = checked_source(path)
+    report = _report(path, report.out_dir, source)
+    if source is None or has_errors(report.problems):
+        return report
+    report.articles = source.count
+    selection = Selection(dois) if dois is not None else None
+    if selection is not None:
+        for _, article in source.articles():  # unknown DOIs stop the export before anything is written
+            selection(article)
+        if selection.problems:
+            report.problems += manifest.locate(selection.problems, source.doc) if source.doc else selection.problems
+            report.formats.append(fmt.name)
+            return report
+    run_tasks(source, [Task(fmt.name, lang)], report, validate=validate, chosen=selection,
+              rename=target if fmt.single_file else None, extra_check=extra_check)
+    return report
+
+
+def convert(source_path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
+            lang: str | None = None) -> BuildReport:
+    """Read a file in one format and write it in another, reporting what the target cannot carry.
+
+    The file is read twice, one article at a time: once for the issue's facts (later records
+    may add to them), once to write."""
+    target = Path(output)
+    fmt, problem = _format_or_problem(format_name, "convert", lang)
+    report = BuildReport(Path(source_path), target.parent if fmt is None or fmt.single_file else target)
+    if problem is not None or fmt is None:
+        report.problems.append(problem)  # type: ignore[arg-type]
+        return report
+    reader, report.problems = reader_of(Path(source_path))
+    if reader is None:
+        return report
+    reading = reader.iter_read(Path(source_path))  # type: ignore[misc]
+    count = sum(1 for _ in reading)
+    report.problems = reading.problems
+    if reading.issue is None or has_errors(report.problems):
+        return report
+    report.articles = count
+    source = Source(reading.issue, [], count=count, reader=(reader.name, Path(source_path)))
+    run_tasks(source, [Task(fmt.name, lang)], report, validate=validate,
+              rename=target if fmt.single_file else None)
+    return report
+
+
+def reader_of(target: Path) -> tuple[formats.Format | None, list[Problem]]:
+    """The format that reads this file, or the problem saying why there is none."""
+    if not target.is_file():
+        return None, [Problem("read.io", "error", "no such file", file=str(target))]
+    fmt = formats.detect(target)
+    if fmt is None or fmt.iter_read is None:
+        readable = ", ".join(f.name for f in formats.registered() if f.iter_read)
+        return None, [Problem("read.format", "error", f"biblio cannot read this file's format (it reads: "
+                              f"{readable})", file=str(target))]
+    return fmt, []
+
+
+# --- a catalogue ----------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueReport:
+    """A catalogue build: one report per issue, in the order given."""
+
+    out_dir: Path
+    issues: list[BuildReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(report.ok for report in self.issues)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for report in self.issues for problem in report.problems]
+
+    def to_dict(self) -> dict:
+        return {"out_dir": str(self.out_dir), "issues": [report.to_dict() for report in self.issues],
+                "articles": sum(report.articles for report in self.issues),
+                "files": sum(len(report.files) for report in self.issues), "counts": counts(self.problems)}
+
+
+def manifests_in(paths: Iterable[str | Path]) -> list[Path]:
+    """The manifests named, a folder standing for the ``.yaml``, ``.yml`` and ``.json`` files in it."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json") and p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+def catalogue_folders(manifests: list[Path], out_dir: Path) -> list[Path]:
+    """``OUT/<manifest stem>`` for each manifest; stems shared by several manifests get their
+    parent folder's name in front, so no two issues write into one folder."""
+    stems = [m.stem for m in manifests]
+    return [out_dir / (stem if stems.count(stem) == 1 else f"{m.parent.name}-{stem}")
+            for m, stem in zip(manifests, stems)]
+
+
+def _build_one(manifest_path: Path, out_dir: Path, validate: bool) -> BuildReport:
+    if not manifest_path.is_file():
+        report = BuildReport(manifest_path, out_dir)
+        report.problems.append(Problem("build.io", "error", "no such manifest", file=str(manifest_path)))
+        return report
+    return build(manifest_path, out_dir, validate=validate)
+
+
+def build_catalogue(manifests: Iterable[str | Path], out_dir: str | Path, *, validate: bool = True,
+                    jobs: int | None = 1, client=None) -> CatalogueReport:
+    """Build each issue into ``out_dir/<manifest stem>/``; issues side by side in ``jobs``
+    worker processes (0 or None: every usable CPU), or on a Dask cluster when ``client`` (a
+    ``dask.distributed.Client``) is given. One bad issue does not stop the others; the files
+    are the same whichever way the issues are run."""
+    paths = manifests_in(manifests)
+    folders = catalogue_folders(paths, Path(out_dir))
+    report = CatalogueReport(Path(out_dir))
+    if client is not None:
+        futures = client.map(_build_one, paths, folders, [validate] * len(paths), pure=False)
+        report.issues = client.gather(futures)
+    elif workers(jobs) == 1 or len(paths) <= 1:
+        report.issues = [_build_one(p, f, validate) for p, f in zip(paths, folders)]
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers(jobs), len(paths))) as pool:
+            report.issues = list(pool.map(_build_one, paths, folders, [validate] * len(paths), chunksize=4))
+    return report
