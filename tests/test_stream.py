@@ -4,7 +4,6 @@ problems ``biblio.load`` gives, reading a JSON manifest lazily."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import biblio
 from biblio import manifest
@@ -83,26 +82,6 @@ def test_a_manifest_with_a_mistake_outside_the_articles_is_read_whole(example_pa
     assert streamed.problems == manifest.load(path)[1]
 
 
-def _written(example_path, tmp_path, name: str) -> Path:
-    from biblio import formats
-
-    issue, _ = biblio.load(example_path)
-    folder = tmp_path / name
-    written, _ = formats.get(name).write(issue, folder)
-    return written[0]
-
-
-def test_iter_read_hands_out_what_read_gives_for_every_readable_format(example_path, tmp_path):
-    for name in ("ris", "csl", "bibtex", "jats"):
-        path = _written(example_path, tmp_path, name)
-        whole, whole_problems = biblio.read(path)
-        reading = biblio.iter_read(path)
-        articles = list(reading)
-        assert articles == whole.articles, name
-        reading.issue.articles = articles
-        assert reading.issue == whole and reading.problems == whole_problems, name
-
-
 def test_iter_read_of_a_missing_or_unknown_file_is_problems_not_an_exception(tmp_path):
     reading = biblio.iter_read(tmp_path / "nothing.ris")
     assert list(reading) == [] and reading.issue is None
@@ -111,19 +90,6 @@ def test_iter_read_of_a_missing_or_unknown_file_is_problems_not_an_exception(tmp
     odd.write_text("not a bibliography\n", encoding="utf-8")
     reading = biblio.iter_read(odd)
     assert list(reading) == [] and [p.code for p in reading.problems] == ["read.format"]
-
-
-def test_convert_spools_what_an_iterating_reader_hands_out(example_path, tmp_path, monkeypatch):
-    from biblio import api
-
-    path = _written(example_path, tmp_path, "ris")
-    appended = []
-    real_append = api.Spool.append  # the class api uses (a test elsewhere may reload biblio.fileio)
-    monkeypatch.setattr(api.Spool, "append", lambda self, item: (appended.append(item), real_append(self, item))[1])
-    report = api.convert(path, "csl", tmp_path / "out.json")
-    assert report.ok and report.articles == 10 and len(appended) == 10
-    whole, _ = biblio.read(path)
-    assert appended == whole.articles
 
 
 def test_a_stream_closed_early_lets_go_of_the_file(example_path, tmp_path):

@@ -28,8 +28,8 @@ from typing import BinaryIO
 from . import formats, ids, lint, manifest
 from .fileio import UMASK
 from .model import Article, Issue
-from .yamlsource import Located
 from .problems import Problem, counts, has_errors
+from .yamlsource import Located
 
 # --- reports --------------------------------------------------------------------------------
 
@@ -98,17 +98,18 @@ class Source:
         return enumerate(self.held or [])
 
 
-def checked_source(path: str | Path) -> Source | None:
-    """The manifest checked (``check``'s problems), as a source of articles; None when it cannot
-    be read at all. A JSON manifest is streamed: its articles are read, checked and let go one
-    at a time, and each later pass reads them from the file again."""
+def checked_source(path: str | Path) -> tuple[Source | None, list[Problem]]:
+    """The manifest checked, as a source of articles, and ``check``'s problems; no source when
+    the issue cannot be built at all. A JSON manifest is streamed: its articles are read, checked
+    and let go one at a time, and each later pass reads them from the file again."""
     streamed = _checked_stream(path)
     if streamed is not None:
-        return streamed
+        return streamed, streamed.problems
     issue, problems, doc = check_located(path)
     if issue is None:
-        return None
-    return Source(issue, problems, doc, len(issue.articles), issue_languages(issue.articles), held=issue.articles)
+        return None, problems
+    source = Source(issue, problems, doc, len(issue.articles), issue_languages(issue.articles), held=issue.articles)
+    return source, problems
 
 
 def check_located(path: str | Path) -> tuple[Issue | None, list[Problem], Located | None]:
@@ -337,13 +338,6 @@ def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validat
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _report(path: str | Path, out_dir: Path, source: Source | None) -> BuildReport:
-    report = BuildReport(Path(path), out_dir)
-    if source is not None:
-        report.problems = list(source.problems)
-    return report
-
-
 def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
     """Check the manifest, then write and validate every registered format into ``out_dir``.
 
@@ -351,8 +345,8 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     with ``validate=False``) reach ``out_dir``. ``jobs``: worker processes writing formats side
     by side (0 or None: every usable CPU); the files and problems are the same whatever it is.
     """
-    source = checked_source(path)
-    report = _report(path, Path(out_dir), source)
+    source, problems = checked_source(path)
+    report = BuildReport(Path(path), Path(out_dir), problems=list(problems))
     if source is None or has_errors(report.problems):
         return report
     report.articles = source.count
@@ -426,12 +420,12 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
             problem = Problem("export.previous", "error", "--previous applies to Crossref deposits")
         else:
             from .formats import crossref
-            extra_check = lambda current: crossref.compare_with_previous(current, Path(previous))  # noqa: E731
+            extra_check = lambda current: crossref.compare_with_previous(current, Path(previous))
     if problem is not None or fmt is None:
         report.problems.append(problem)  # type: ignore[arg-type]
         return report
-    source = checked_source(path)
-    report = _report(path, report.out_dir, source)
+    source, problems = checked_source(path)
+    report.problems = list(problems)
     if source is None or has_errors(report.problems):
         return report
     report.articles = source.count

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
-import pickle
-import sys
 import tempfile
 import threading
-from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 

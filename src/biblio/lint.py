@@ -398,23 +398,17 @@ class Linter:
     list makes ``finish`` read the articles again, to name those it fits better.
     """
 
-    def __init__(self, issue: Issue, *, later_dois: bool = False):
-        """``later_dois``: keep the articles' DOIs for the Linter this one is merged into, which
-        checks them against the DOIs it has seen (a part of the issue, read in another process)."""
+    def __init__(self, issue: Issue):
         self.issue = issue
         self.found: dict[Rule, list[Problem]] = {rule: [] for rule in RULES}
         self.seen: dict[str, int] = {}  # DOI key -> first article with it
         self.flagged: list[tuple[int, str, list[str], list[set[str]]]] = []  # unrelated keyword lists
         self.lacking: dict[str, list[int]] = {key: [] for key in _MISSING_FACTS}
         self.count = 0
-        self.later_dois: list[tuple[int, str | None]] | None = [] if later_dois else None
 
     def add(self, index: int, article: Article) -> None:
         self.count += 1
-        if self.later_dois is not None:
-            self.later_dois.append((index, article.doi))
-        else:
-            self.found[dois].extend(_article_dois(self.issue, self.seen, index, article.doi))
+        self.found[dois].extend(_article_dois(self.issue, self.seen, index, article.doi))
         for rule, check in _PER_ARTICLE.items():
             self.found[rule].extend(check(index, article))
         self.add_keywords(index, article)
@@ -432,22 +426,6 @@ class Linter:
             keyword_stems = [_stems(word) for word in words]
             if _related_count(keyword_stems, text) / len(keyword_stems) < 1 / 3:
                 self.flagged.append((index, lang, words, keyword_stems))
-
-    def state(self) -> tuple:
-        """What ``merge`` needs, picklable (to send from the process that read a part)."""
-        return ([self.found[rule] for rule in RULES], self.flagged, self.lacking, self.count, self.later_dois)
-
-    def merge(self, state: tuple) -> None:
-        """Take in the ``state`` of a Linter given the articles that follow this one's."""
-        found, flagged, lacking, count, later_dois = state
-        for rule, problems in zip(RULES, found):
-            self.found[rule].extend(problems)
-        for index, doi in later_dois or ():
-            self.found[dois].extend(_article_dois(self.issue, self.seen, index, doi))
-        self.flagged.extend(flagged)
-        for key, indexes in lacking.items():
-            self.lacking[key].extend(indexes)
-        self.count += count
 
     def finish(self, articles) -> list[Problem]:
         """The problems in rule order; ``articles`` is read once more only for flagged keywords."""

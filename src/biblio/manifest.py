@@ -796,16 +796,15 @@ _EARLY = tuple(f for f in TOP_FIELDS if f.key in ("journal", "issue"))
 
 
 class _Streamer(BufferedJsonText):
-    """Reads a JSON manifest one top-level value and one article at a time, keeping the
-    positions the lazy locator would index (so problems are located without the text)."""
+    """Scans a JSON manifest: reads its top-level values and finds where each article is
+    (``scan_streamed``), keeping the positions the lazy locator would index, so problems are
+    located without the text; the articles themselves are read later (``iter_articles``)."""
 
-    def __init__(self, path: str | FsPath, sink, *, scan: bool = False) -> None:
+    def __init__(self, path: str | FsPath) -> None:
         from .yamlsource import _JSON  # the lazy reading's decoder: same numbers, same refusals
 
         self.decode = _JSON.raw_decode
-        self.scan = scan  # only find where each article is (``scan_streamed``), build none
         self.path = path
-        self.sink = sink
         self.stream = open(path, "rb")  # noqa: SIM115 - closed in run()
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.buf = ""
@@ -916,8 +915,7 @@ class _Streamer(BufferedJsonText):
         found += _settings_problems(issue, self.pending)  # type: ignore[arg-type]
         if any(problem.severity == "error" for problem in found):
             raise _Unstreamable
-        if self.scan:
-            self.issue, self.found = issue, found
+        self.issue, self.found = issue, found
         locator = _JsonLocator("")
         locator.keys, locator.key_entries, locator.items = keys, key_entries, items
         for entry in self.marks:
@@ -975,18 +973,9 @@ class _Streamer(BufferedJsonText):
                 next_char = self.skip()
             if next_char == "":
                 raise _Unstreamable
-            item, end = self.attempt(self._skip if self.scan else self._value)
-            index = len(entries)
+            _, end = self.attempt(self._skip)
             entries.append(self.mark(self.pos, end))
             self.pos = end
-            if self.scan:
-                continue
-            article, problems, clean = _built_article(self.reader, item, index, issue, pattern_ok)
-            del item
-            if article is None or not clean or any(problem.severity == "error" for problem in problems):
-                raise _Unstreamable
-            found += problems
-            self.sink(issue, index, article)
         if not entries:
             raise _Unstreamable  # no articles: the whole-document reading reports it
         self.pos += 1
@@ -1021,7 +1010,7 @@ def scan_streamed(path: str | FsPath) -> StreamScan | None:
     if not str(path).endswith(".json"):
         return None
     try:
-        streamer = _Streamer(path, None, scan=True)
+        streamer = _Streamer(path)
         _, _, doc = streamer.run()
         with open(path, "rb") as stream:
             shift = len(codecs.BOM_UTF8) if stream.read(3) == codecs.BOM_UTF8 else 0
@@ -1053,20 +1042,6 @@ def _built_article(reader: _Reader, item: Any, index: int, issue: Issue,
         return None, reading, False
     _set_article_originals(article)
     return article, reading + _assign_doi(issue, index, article, reader.doc, pattern_ok), not reading
-
-
-def build_articles(scan: StreamScan, first: int, stop: int, sink) -> list[Problem]:
-    """Articles ``first`` to ``stop - 1`` of a scanned manifest into the model, each handed to
-    ``sink(issue, index, article)`` as ``load_streamed`` hands them; their problems (not yet
-    located: ``locate`` with ``scan.doc``). Raises ``Unstreamable`` where ``load_streamed``
-    would have returned None (any reading problem, an error, a key given twice)."""
-    found: list[Problem] = []
-    for index, article, problems, clean in iter_articles(scan, first, stop):
-        if article is None or not clean or any(problem.severity == "error" for problem in problems):
-            raise Unstreamable
-        found += problems
-        sink(scan.issue, index, article)
-    return found
 
 
 def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
@@ -1110,20 +1085,3 @@ def _repeated_key(text: str, index: int) -> Problem:
     named = ", ".join(f"'{key}'" for key in dict.fromkeys(repeated))
     return Problem("manifest.duplicate-key", "error", f"this article gives the key {named} twice; keep one",
                    path=format_path(("articles", index)))
-
-
-def load_streamed(path: str | FsPath, sink) -> tuple[Issue, list[Problem], Located] | None:
-    """Read a JSON manifest article by article, handing each finished article (DOI assigned,
-    original languages set) to ``sink(issue, index, article)`` instead of keeping it.
-
-    Returns the issue without its articles, the problems and the document (positions from the
-    file), or None when the manifest is not JSON, has a mistake, or puts its articles before
-    the journal and the issue: then ``load_located`` gives the answer (and what ``sink`` got
-    must be dropped). Problems, positions and articles are those of ``load_located``.
-    """
-    if not str(path).endswith(".json"):
-        return None
-    try:
-        return _Streamer(path, sink).run()
-    except (_Unstreamable, _RepeatedKeyError, OSError, RecursionError):
-        return None

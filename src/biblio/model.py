@@ -7,9 +7,6 @@ shared helper, so that the writers agree with each other.
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -265,30 +262,3 @@ class Issue:
     title: LangText | None = None
     doi_pattern: str | None = None
     settings: Settings | None = None
-
-
-def _pickled_as_arguments(cls: type) -> None:
-    """Pickle objects of ``cls`` as the class and its field values, unpickled by calling it.
-
-    A build spools every article and reads it back once per worker; this is about a quarter
-    faster both ways than pickle's default (an object made empty, then a dict of its state).
-    Calling the class is the same as restoring the state only while its ``__init__`` does
-    nothing but assign the fields, which the checks below hold the model to. A subclass, or an
-    object given attributes beyond its fields, is pickled (and copied) the default way.
-    """
-    fields = dataclasses.fields(cls)
-    if hasattr(cls, "__post_init__") or any(not f.init or f.kw_only for f in fields):
-        raise TypeError(f"{cls.__name__}: pickled as arguments only while __init__ just assigns its fields")
-    values = operator.attrgetter(*(f.name for f in fields))
-    count = len(fields)
-
-    def reduce(self):
-        if type(self) is not cls or len(self.__dict__) != count:
-            return copyreg.__newobj__, (type(self),), self.__dict__
-        return cls, (values(self),) if count == 1 else values(self)
-    cls.__reduce__ = reduce  # type: ignore[method-assign]
-
-
-for _model_class in [value for value in list(globals().values())
-                     if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == __name__]:
-    _pickled_as_arguments(_model_class)
