@@ -15,7 +15,6 @@ import difflib
 import functools
 import json
 import re
-import threading
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -42,8 +41,17 @@ from .manifest_spec import (
 )
 from .model import Article, Issue, LangText, PartialDate
 from .problems import Problem
-from .yamlsource import _WS, BufferedJsonText, Located, Path, format_path, parse
-from .yamlsource import _RepeatedKey as _RepeatedKeyError
+from .yamlsource import (
+    JSON_DECODER,
+    WHITESPACE,
+    BufferedJsonText,
+    JsonLocator,
+    Located,
+    Path,
+    RepeatedKey,
+    format_path,
+    parse,
+)
 
 _INVALID = object()  # a value that was reported and must not reach the model
 
@@ -96,9 +104,6 @@ class _Reader:
         return _INVALID if failed else result
 
     def obj(self, value: Any, name: str, path: Path) -> Any:
-        built = _fast_object(name)(value)
-        if built is not _MISS:
-            return built
         spec = OBJECTS[name]
         data = self.fields(value, spec.fields, path, None)
         if data is _INVALID:
@@ -261,171 +266,6 @@ _VALUE_READERS = {
     ByLanguage: _Reader._by_language_objects,
     Object: lambda reader, value, kind, path: reader.obj(value, kind.name, path),
 }
-
-
-# --- the fast reading ----------------------------------------------------------------
-# Most manifests are clean. For each declared kind a small function reads a value that needs
-# no problem reported and returns what ``_Reader`` would build from it, or _MISS as soon as
-# anything would be reported, looked up or turned (a number typed as text, an unknown key, an
-# empty text, a bad tag): ``_Reader.obj`` then reads that object step by step, with its problems.
-# Reading an article this way takes a third of the time (no paths, no dispatch per value).
-
-_MISS = object()
-
-
-def _fast_text(value: Any) -> Any:
-    return value if type(value) is str and value and not value.isspace() else _MISS
-
-
-def _fast_tag(key: Any) -> str | None:
-    checked = _language_tag(key) if type(key) is str else None
-    return checked.value if checked is not None and checked.ok else None
-
-
-def _fast_by_language(convert):
-    def read(value: Any) -> Any:
-        if type(value) is not dict:
-            return _MISS
-        result: dict = {}
-        for key, item in value.items():
-            lang = _fast_tag(key)
-            if lang is None or lang in result:
-                return _MISS
-            converted = convert(item)
-            if converted is _MISS:
-                return _MISS
-            result[lang] = converted
-        return result
-    return read
-
-
-def _fast_list(convert):
-    def read(value: Any) -> Any:
-        if type(value) is not list:
-            return _MISS
-        items = []
-        for item in value:
-            converted = convert(item)
-            if converted is _MISS:
-                return _MISS
-            items.append(converted)
-        return items
-    return read
-
-
-def _fast_identifier(kind: Identifier):
-    check = kind.check
-
-    def read(value: Any) -> Any:
-        if type(value) is not str or not value or value.isspace():
-            return _MISS
-        checked = check(value)
-        return checked.value if checked.ok else _MISS
-    return read
-
-
-def _fast_date(value: Any) -> Any:
-    parsed = PartialDate.parse(value) if type(value) is str else None
-    return _MISS if parsed is None else parsed
-
-
-def _fast_multitext(value: Any) -> Any:
-    texts = _fast_texts(value)
-    return LangText(texts) if texts is not _MISS and texts else _MISS
-
-
-_fast_texts = _fast_by_language(_fast_text)
-
-
-def _fast_reader(kind: Kind):
-    """The fast reading of one declared kind (see above)."""
-    if isinstance(kind, Text):
-        return _fast_text
-    if isinstance(kind, Identifier):
-        return _fast_identifier(kind)
-    if isinstance(kind, MultiText):
-        return _fast_multitext
-    if isinstance(kind, Keywords):
-        return _fast_by_language(_fast_list(_fast_text))
-    if isinstance(kind, ListOf):
-        return _fast_list(_fast_reader(kind.item))
-    if isinstance(kind, ByLanguage):
-        assert kind.item is not None
-        return _fast_by_language(_fast_object(kind.item.name))
-    if isinstance(kind, Object):
-        return _fast_object(kind.name)
-    if isinstance(kind, Date):
-        return _fast_date
-    if isinstance(kind, Boolean):
-        return lambda value: value if type(value) is bool else _MISS
-    if isinstance(kind, Choice):
-        return lambda value: value if type(value) is str and value in kind.values else _MISS
-    if isinstance(kind, Integer):
-        def integer(value: Any) -> Any:
-            if type(value) is not int or (kind.minimum is not None and value < kind.minimum) or (
-                    kind.maximum is not None and value > kind.maximum):
-                return _MISS
-            return value
-        return integer
-    return lambda value: _MISS  # a kind without a fast reading: always read step by step
-
-
-_FAST_OBJECTS: dict[str, Any] = {}  # complete readings only: another thread may use them at once
-_FAST_MAKING: dict[str, Any] = {}  # readings being made, seen only by the thread making them
-_FAST_LOCK = threading.RLock()
-
-
-def _fast_object(name: str):
-    """The fast reading of a declared object, made on first use. Objects nest (a reading refers to
-    those of its fields, made in the same call), so a reading is published in ``_FAST_OBJECTS``
-    only once every reading made with it is complete."""
-    found = _FAST_OBJECTS.get(name)
-    if found is not None:
-        return found
-    with _FAST_LOCK:
-        found = _FAST_OBJECTS.get(name) or _FAST_MAKING.get(name)
-        if found is not None:
-            return found
-        outermost = not _FAST_MAKING
-        try:
-            read = _make_fast_object(name)
-            if outermost:
-                _FAST_OBJECTS.update(_FAST_MAKING)
-        finally:
-            if outermost:
-                _FAST_MAKING.clear()
-        return read
-
-
-def _make_fast_object(name: str):
-    spec = OBJECTS[name]
-    check = _OBJECT_CHECKS.get(name)
-    known = frozenset(f.key for f in spec.fields)
-    fields: list[tuple[str, Any, bool]] = []
-
-    def read(value: Any) -> Any:
-        if type(value) is not dict or not known.issuperset(value):
-            return _MISS
-        data: dict = {}
-        for key, convert, required in fields:
-            item = value.get(key)
-            if item is None:
-                if required:
-                    return _MISS
-                continue
-            converted = convert(item)
-            if converted is _MISS:
-                return _MISS
-            data[key] = converted
-        if check is not None:
-            quiet = _Reader(_PendingDoc())  # type: ignore[arg-type]
-            if not check(quiet, data, (), value) or quiet.problems:
-                return _MISS
-        return spec.build(**data)
-
-    _FAST_MAKING[name] = read  # before its fields: a field may hold this object again
-    fields.extend((f.key, _fast_reader(f.kind), f.required) for f in spec.fields)
-    return read
 
 
 _KNOWN: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
@@ -801,9 +641,8 @@ class _Streamer(BufferedJsonText):
     located without the text; the articles themselves are read later (``iter_articles``)."""
 
     def __init__(self, path: str | FsPath) -> None:
-        from .yamlsource import _JSON  # the lazy reading's decoder: same numbers, same refusals
 
-        self.decode = _JSON.raw_decode
+        self.decode = JSON_DECODER.raw_decode
         self.path = path
         self.stream = open(path, "rb")  # noqa: SIM115 - closed in run()
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -863,8 +702,6 @@ class _Streamer(BufferedJsonText):
             self.stream.close()
 
     def _run(self):
-        from .yamlsource import _JsonLocator
-
         if self.skip() != "{":
             raise _Unstreamable
         self.mark(self.pos, self.pos)
@@ -916,7 +753,7 @@ class _Streamer(BufferedJsonText):
         if any(problem.severity == "error" for problem in found):
             raise _Unstreamable
         self.issue, self.found = issue, found
-        locator = _JsonLocator("")
+        locator = JsonLocator("")
         locator.keys, locator.key_entries, locator.items = keys, key_entries, items
         for entry in self.marks:
             locator.spans.extend(entry)
@@ -927,23 +764,23 @@ class _Streamer(BufferedJsonText):
 
     def _key(self) -> tuple[str, int, int]:
         key, end = json.decoder.scanstring(self.buf, self.pos + 1)
-        colon = _WS.match(self.buf, end).end()
+        colon = WHITESPACE.match(self.buf, end).end()
         if self.buf[colon] != ":":
             raise _Unstreamable
-        value_start = _WS.match(self.buf, colon + 1).end()
+        value_start = WHITESPACE.match(self.buf, colon + 1).end()
         self.buf[value_start]  # the value must have started within the buffer (else IndexError: read more)
         return key, end, value_start
 
     def _value(self) -> tuple[Any, int]:
         value, end = self.decode(self.buf, self.pos)
-        self.buf[_WS.match(self.buf, end).end()]  # what follows too: a number is not cut short
+        self.buf[WHITESPACE.match(self.buf, end).end()]  # what follows too: a number is not cut short
         return value, end
 
     def _skip(self) -> tuple[None, int]:
         """Where the value at ``pos`` ends, decoded by the plain C decoder and let go (a scan
         only needs the end; ``build_articles`` decodes it again, with every check)."""
         end = _PLAIN_JSON.raw_decode(self.buf, self.pos)[1]
-        self.buf[_WS.match(self.buf, end).end()]  # what follows too: a number is not cut short
+        self.buf[WHITESPACE.match(self.buf, end).end()]  # what follows too: a number is not cut short
         return None, end
 
     def _early(self, data: dict, found: list[Problem]):
@@ -1014,7 +851,7 @@ def scan_streamed(path: str | FsPath) -> StreamScan | None:
         _, _, doc = streamer.run()
         with open(path, "rb") as stream:
             shift = len(codecs.BOM_UTF8) if stream.read(3) == codecs.BOM_UTF8 else 0
-    except (_Unstreamable, _RepeatedKeyError, OSError, RecursionError, UnicodeError):
+    except (_Unstreamable, RepeatedKey, OSError, RecursionError, UnicodeError):
         return None
     entry = streamer.items_entry
     spans = [(streamer.marks[mark][2] + shift, streamer.marks[mark][3] + shift) for mark in entry]
@@ -1051,8 +888,6 @@ def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
     the reading reported nothing. A key given twice in an article is reported for that article,
     which is then left out. Raises ``Unstreamable`` when the file no longer holds the scanned
     articles (it changed since the scan)."""
-    from .yamlsource import _JSON
-
     reader = _Reader(_PendingDoc())  # type: ignore[arg-type]
     try:
         with open(scan.path, "rb") as stream:
@@ -1061,8 +896,8 @@ def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
                 stream.seek(start)
                 text = stream.read(end - start).decode("utf-8")
                 try:
-                    item = _JSON.decode(text)
-                except _RepeatedKeyError:
+                    item = JSON_DECODER.decode(text)
+                except RepeatedKey:
                     yield index, None, [_repeated_key(text, index)], False
                     continue
                 article, problems, clean = _built_article(reader, item, index, scan.issue, scan.pattern_ok)

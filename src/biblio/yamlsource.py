@@ -40,7 +40,7 @@ class Located:
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     raw_scalars: dict[Path, str] = field(default_factory=dict)  # plain scalars read as numbers, dates, bools
-    locator: _JsonLocator | None = field(default=None, repr=False)  # lazy positions (JSON read with lazy=True)
+    locator: JsonLocator | None = field(default=None, repr=False)  # lazy positions (JSON read with lazy=True)
 
     def where(self, path: Path, *, key: bool = False) -> dict:
         """Keyword arguments for Problem: file, line, column and the dotted path."""
@@ -231,30 +231,30 @@ class _RawFloat(float):
         return (_RawFloat, (self.raw,))
 
 
-class _RepeatedKey(Exception):
+class RepeatedKey(Exception):
     pass
 
 
 def _unique_keys(pairs: list) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
-        raise _RepeatedKey  # the YAML reading reports it with both lines
+        raise RepeatedKey  # the YAML reading reports it with both lines
     return result
 
 
-_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_float=_RawFloat)
+JSON_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_float=_RawFloat)
 
 
 def _parse_json_lazy(text: str, file: str) -> Located | None:
     """The data of a JSON text and a lazy locator; None when the YAML reading must decide."""
     try:
-        data = _JSON.decode(text)
-    except (ValueError, _RepeatedKey, RecursionError):
+        data = JSON_DECODER.decode(text)
+    except (ValueError, RepeatedKey, RecursionError):
         return None
-    return Located(data, file, locator=_JsonLocator(text))
+    return Located(data, file, locator=JsonLocator(text))
 
 
-_WS = re.compile(r"[ \t\n\r]*")
+WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 class BufferedJsonText:
@@ -272,7 +272,7 @@ class BufferedJsonText:
     def skip(self) -> str:
         """Skip white space; the next character ('' at the end of the file)."""
         while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
+            self.pos = WHITESPACE.match(self.buf, self.pos).end()
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if self.eof:
@@ -281,7 +281,7 @@ class BufferedJsonText:
 _SKIP = json.JSONDecoder()  # skips values while looking for a path
 
 
-class _JsonLocator:
+class JsonLocator:
     """Finds the line and column of a path in a JSON text, decoding only the part it needs.
 
     Index (built on the first question): for each top-level value, and for each item of a
@@ -312,13 +312,13 @@ class _JsonLocator:
             if text is None:
                 return
         marks: list[tuple[int, int]] = []  # (start, end) char spans, in order
-        start = _WS.match(text, 0).end()
+        start = WHITESPACE.match(text, 0).end()
         if start >= len(text):
             return
         marks.append((start, start))
         if text[start] in "{[":
             closing = "}" if text[start] == "{" else "]"
-            i = _WS.match(text, start + 1).end()
+            i = WHITESPACE.match(text, start + 1).end()
             number = 0
             while i < len(text) and text[i] != closing:
                 key: Any = number
@@ -327,18 +327,18 @@ class _JsonLocator:
                     key, i = scanstring(text, i + 1)
                     self.key_entries[key] = len(marks)
                     marks.append((key_start, i))
-                    i = _WS.match(text, i).end() + 1  # the colon
-                    i = _WS.match(text, i).end()
+                    i = WHITESPACE.match(text, i).end() + 1  # the colon
+                    i = WHITESPACE.match(text, i).end()
                 value_start = i
                 if text[i] == "[":  # a top-level list: index its items too
                     item_spans: list[tuple[int, int]] = []
-                    j = _WS.match(text, i + 1).end()
+                    j = WHITESPACE.match(text, i + 1).end()
                     while text[j] != "]":
                         _, end = _SKIP.raw_decode(text, j)
                         item_spans.append((j, end))
-                        j = _WS.match(text, end).end()
+                        j = WHITESPACE.match(text, end).end()
                         if text[j] == ",":
-                            j = _WS.match(text, j + 1).end()
+                            j = WHITESPACE.match(text, j + 1).end()
                     end = j + 1
                     self.keys[key] = len(marks)
                     marks.append((value_start, end))
@@ -348,9 +348,9 @@ class _JsonLocator:
                     _, end = _SKIP.raw_decode(text, i)
                     self.keys[key] = len(marks)
                     marks.append((value_start, end))
-                i = _WS.match(text, end).end()
+                i = WHITESPACE.match(text, end).end()
                 if i < len(text) and text[i] == ",":
-                    i = _WS.match(text, i + 1).end()
+                    i = WHITESPACE.match(text, i + 1).end()
                 number += 1
         self._measure(text, marks)
 
@@ -515,21 +515,21 @@ class _JsonLocator:
 def _find_top_level(text: str, name: str) -> tuple[int | None, int] | None:
     """(key offset, value offset) of a key of the top-level object, None if it has no such key;
     IndexError or ValueError when the text ends first (a start of the file: read more)."""
-    i = _WS.match(text, 0).end()
+    i = WHITESPACE.match(text, 0).end()
     if text[i] != "{":
         return None
-    i = _WS.match(text, i + 1).end()
+    i = WHITESPACE.match(text, i + 1).end()
     while text[i] != "}":
         key_offset = i
         found, i = scanstring(text, i + 1)
-        i = _WS.match(text, _WS.match(text, i).end() + 1).end()
+        i = WHITESPACE.match(text, WHITESPACE.match(text, i).end() + 1).end()
         if found == name:
             text[i]  # the value must have started within the text (else IndexError: read more)
             return key_offset, i
         _, i = _SKIP.raw_decode(text, i)
-        i = _WS.match(text, i).end()
+        i = WHITESPACE.match(text, i).end()
         if text[i] == ",":
-            i = _WS.match(text, i + 1).end()
+            i = WHITESPACE.match(text, i + 1).end()
     return None
 
 
@@ -542,29 +542,29 @@ def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
             opening = text[offset]
             found = None
             if opening == "{" and isinstance(part, str):
-                i = _WS.match(text, offset + 1).end()
+                i = WHITESPACE.match(text, offset + 1).end()
                 while text[i] != "}":
                     key_offset = i
                     name, i = scanstring(text, i + 1)
-                    i = _WS.match(text, _WS.match(text, i).end() + 1).end()
+                    i = WHITESPACE.match(text, WHITESPACE.match(text, i).end() + 1).end()
                     if name == part:
                         found = (key_offset, i)
                         break
                     _, i = _SKIP.raw_decode(text, i)
-                    i = _WS.match(text, i).end()
+                    i = WHITESPACE.match(text, i).end()
                     if text[i] == ",":
-                        i = _WS.match(text, i + 1).end()
+                        i = WHITESPACE.match(text, i + 1).end()
             elif opening == "[" and isinstance(part, int):
-                i = _WS.match(text, offset + 1).end()
+                i = WHITESPACE.match(text, offset + 1).end()
                 number = 0
                 while text[i] != "]":
                     if number == part:
                         found = (None, i)
                         break
                     _, i = _SKIP.raw_decode(text, i)
-                    i = _WS.match(text, i).end()
+                    i = WHITESPACE.match(text, i).end()
                     if text[i] == ",":
-                        i = _WS.match(text, i + 1).end()
+                        i = WHITESPACE.match(text, i + 1).end()
                     number += 1
             if found is None:
                 break
@@ -573,3 +573,7 @@ def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
     except (IndexError, ValueError):
         pass
     return reached
+
+
+# TEMPORARY (issue 14): the old names, until the CSL reader stops using them
+_WS, _RepeatedKey, _JSON, _JsonLocator = WHITESPACE, RepeatedKey, JSON_DECODER, JsonLocator
