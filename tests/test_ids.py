@@ -1,8 +1,6 @@
 """Identifiers: each valid form normalises, each invalid form says what is wrong."""
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from biblio import ids
 
@@ -163,30 +161,3 @@ def test_funder_id_valid(raw, expected):
 ])
 def test_funder_id_invalid(raw, code):
     assert ids.funder_id(raw).code == code
-
-
-_DOI_PIECES = st.sampled_from(list("10./abc ABC-_:%2F\u200b\u00e9\n\t") + ["10.", "10.1234/", "doi:", "https://doi.org/"])
-
-
-@given(st.lists(_DOI_PIECES, max_size=12).map("".join))
-def test_the_bare_doi_shortcut_gives_what_the_full_check_gives(raw):
-    assert ids.doi(raw) == ids._doi_checked(raw, raw.strip())
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from([*"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-                                         *"-_ ~.", "\u00e9", "\u0436", "\n"]), max_size=14))
-def test_a_cached_language_tag_is_the_tag_checked_afresh(raw):
-    assert ids.language_tag(raw) == ids._checked_language_tag(raw)
-    assert ids.language_tag(raw) == ids.language_tag(raw)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7e) | st.sampled_from("é ж\u00a0\n"),
-               max_size=12))
-def test_a_doi_in_a_url_is_percent_encoded_as_urllib_does(text):
-    import urllib.parse
-
-    from biblio import derive
-
-    assert derive._quote(text) == urllib.parse.quote(text, safe="/:;()._-")

@@ -143,9 +143,9 @@ def test_unrelated_keywords_name_the_articles_they_fit_without_comparing_every_p
         first.keywords[lang] = list(words)
         found = [p for p in lint_module.unrelated_keywords(issue) if p.path == f"articles[0].keywords.{lang}"]
         expected = [n for n, candidate in enumerate(issue.articles) if n != 0
-                    and lint_module._own_text(candidate, lang).strip()
-                    and lint_module._related_share(words, lint_module._own_text(candidate, lang)) >= 0.5]
-        if lint_module._related_share(words, lint_module._own_text(first, lang)) >= 1 / 3:
+                    and lint_module.own_text(candidate, lang).strip()
+                    and lint_module.related_share(words, lint_module.own_text(candidate, lang)) >= 0.5]
+        if lint_module.related_share(words, lint_module.own_text(first, lang)) >= 1 / 3:
             assert not found
         else:
             assert len(found) == 1
@@ -157,7 +157,7 @@ _TEXT_CHARS = st.sampled_from(list("ab12_ İıΣσς-. \n") + ["ab", "abcd", "ab
 
 @given(st.lists(_TEXT_CHARS, max_size=40).map("".join), st.lists(st.lists(_TEXT_CHARS, max_size=8).map("".join),
        min_size=1, max_size=5))
-def test_the_fast_relatedness_count_agrees_with_comparing_stem_sets(text, words):
-    keyword_stems = [lint._stems(word) for word in words]
-    own = lint._stems(text)
-    assert lint._related_count(keyword_stems, text) == sum(not stems.isdisjoint(own) for stems in keyword_stems)
+def test_the_relatedness_count_is_the_number_of_keywords_sharing_a_stem_with_the_text(text, words):
+    keyword_stems = [lint.stems(word) for word in words]
+    own = lint.stems(text)
+    assert lint.related_count(keyword_stems, text) == sum(not stems.isdisjoint(own) for stems in keyword_stems)

@@ -87,13 +87,7 @@ def _url(pattern: str, doi: str, seq: int | None) -> str | None:
 
 def _quote(text: str) -> str:
     """A DOI as a URL path: '#', '?', '<' and the like percent-encoded, '/' kept."""
-    if _URL_SAFE.fullmatch(text):  # most DOIs: nothing to encode (urllib would return them as they are)
-        return text
     return urllib.parse.quote(text, safe="/:;()._-")
-
-
-# What ``urllib.parse.quote(safe="/:;()._-")`` leaves as it is: ASCII letters and digits, "_.-~", and the safe ones.
-_URL_SAFE = re.compile(r"[A-Za-z0-9_.\-~/:;()]*")
 
 
 def landing_page(issue: Issue, article: Article, index: int) -> str | None:

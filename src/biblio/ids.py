@@ -58,13 +58,6 @@ def doi(raw: str) -> IdCheck:
     URLs and whitespace left by line breaks (``https://doi.org/ 10.…``).
     """
     text = str(raw).strip()
-    if text.isascii() and _DOI_SYNTAX.match(text) and len(text) <= 2048:
-        return IdCheck(text)  # already bare: what ``_doi_checked`` would return (the common case, made cheap)
-    return _doi_checked(raw, text)
-
-
-def _doi_checked(raw: str, text: str) -> IdCheck:
-    """``doi`` step by step, for ``text = str(raw).strip()``."""
     if not text:
         return _bad("doi.empty", f"the DOI is empty; write {_DOI_EXAMPLE}")
     if not text.isascii() and any(unicodedata.category(char) == "Cf" for char in text):
@@ -259,18 +252,12 @@ def language_tag(raw: str) -> IdCheck:
     The subset of BCP 47 that bibliographic metadata uses (``kk``, ``ru``, ``en``,
     ``kk-Latn``, ``kk-Cyrl-KZ``, ``en-GB``); case is normalised the BCP 47 way.
     """
-    if type(raw) is str:
-        return _language_tag_of_text(raw)
-    return _checked_language_tag(raw)
+    return _checked_language_tag(str(raw))
 
 
 @functools.lru_cache(maxsize=1024)
-def _language_tag_of_text(raw: str) -> IdCheck:
-    """Cached: an issue has a few tags, asked for hundreds of times per article (IdCheck is frozen)."""
-    return _checked_language_tag(raw)
-
-
 def _checked_language_tag(raw: str) -> IdCheck:
+    """Cached: an issue has a few tags, asked for hundreds of times per article (IdCheck is frozen)."""
     text = str(raw).strip().replace("_", "-")
     match = _LANG_SYNTAX.match(text)
     if not match:

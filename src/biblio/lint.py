@@ -117,7 +117,7 @@ keyword_counts = _each(_keyword_counts)
 _WORD = re.compile(r"\w+")
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
     """Crude stems (first five letters of the lower-cased text's words of four letters or more,
     numbers left out), good enough to tell whether two texts in one language talk about the
     same things."""
@@ -129,7 +129,7 @@ def _is_word_char(char: str) -> bool:
 
 
 def _has_stem(lowered: str, stem: str) -> bool:
-    """Whether ``stem`` is in ``_stems(text)``, for ``lowered = text.lower()``: found with
+    """Whether ``stem`` is in ``stems(text)``, for ``lowered = text.lower()``: found with
     substring searches instead of splitting a whole abstract into words (most of the lint's
     time when it did)."""
     start = lowered.find(stem)
@@ -147,22 +147,22 @@ def _has_stem(lowered: str, stem: str) -> bool:
     return False
 
 
-def _related_count(keyword_stems: list[set[str]], text: str) -> int:
-    """How many keywords have a stem in ``text``: ``sum(not s.isdisjoint(_stems(text)))``, faster."""
+def related_count(keyword_stems: list[set[str]], text: str) -> int:
+    """How many keywords have a stem in ``text``: ``sum(not s.isdisjoint(stems(text)))``, faster."""
     lowered = text.lower()
-    return sum(any(_has_stem(lowered, stem) for stem in stems) for stems in keyword_stems)
+    return sum(any(_has_stem(lowered, stem) for stem in keyword) for keyword in keyword_stems)
 
 
-def _related_share(words: list[str], text: str) -> float:
+def related_share(words: list[str], text: str) -> float:
     """The share of keywords that have a word in common with ``text``."""
-    return _share([_stems(word) for word in words], _stems(text))
+    return _share([stems(word) for word in words], stems(text))
 
 
 def _share(keyword_stems: list[set[str]], own: set[str]) -> float:
-    return sum(not stems.isdisjoint(own) for stems in keyword_stems) / len(keyword_stems)
+    return sum(not keyword.isdisjoint(own) for keyword in keyword_stems) / len(keyword_stems)
 
 
-def _own_text(article: Article, lang: str) -> str:
+def own_text(article: Article, lang: str) -> str:
     return (article.titles.get(lang) or "") + " " + (article.abstracts.get(lang) or "")
 
 
@@ -420,11 +420,11 @@ class Linter:
         for lang, words in article.keywords.items():
             if not words:
                 continue
-            text = _own_text(article, lang)
+            text = own_text(article, lang)
             if not text.strip():
                 continue
-            keyword_stems = [_stems(word) for word in words]
-            if _related_count(keyword_stems, text) / len(keyword_stems) < 1 / 3:
+            keyword_stems = [stems(word) for word in words]
+            if related_count(keyword_stems, text) / len(keyword_stems) < 1 / 3:
                 self.flagged.append((index, lang, words, keyword_stems))
 
     def finish(self, articles) -> list[Problem]:
@@ -449,16 +449,16 @@ def _unrelated(flagged: list[tuple[int, str, list[str], list[set[str]]]], articl
         return []
     wanted: dict[str, dict[str, list[tuple[int, int]]]] = {}  # language -> stem -> (flagged list, keyword)
     for number, (_, lang, _, keyword_stems) in enumerate(flagged):
-        for position, stems in enumerate(keyword_stems):
-            for stem in stems:
+        for position, keyword in enumerate(keyword_stems):
+            for stem in keyword:
                 wanted.setdefault(lang, {}).setdefault(stem, []).append((number, position))
     related: list[dict[int, int]] = [{} for _ in flagged]  # per flagged list: article -> related keywords
     for other, candidate in enumerate(articles):
         for lang, postings in wanted.items():
-            text = _own_text(candidate, lang)
+            text = own_text(candidate, lang)
             if not text.strip():
                 continue
-            hits = {hit for stem in _stems(text) for hit in postings.get(stem, ())}
+            hits = {hit for stem in stems(text) for hit in postings.get(stem, ())}
             for number, _ in hits:
                 related[number][other] = related[number].get(other, 0) + 1
     problems = []
