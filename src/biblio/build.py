@@ -421,9 +421,10 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
         else:
             from .formats import crossref
             extra_check = lambda current: crossref.compare_with_previous(current, Path(previous))
-    if problem is not None or fmt is None:
-        report.problems.append(problem)  # type: ignore[arg-type]
+    if problem is not None:
+        report.problems.append(problem)
         return report
+    assert fmt is not None
     source, problems = checked_source(path)
     report.problems = list(problems)
     if source is None or has_errors(report.problems):
@@ -451,13 +452,14 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
     target = Path(output)
     fmt, problem = _format_or_problem(format_name, "convert", lang)
     report = BuildReport(Path(source_path), target.parent if fmt is None or fmt.single_file else target)
-    if problem is not None or fmt is None:
-        report.problems.append(problem)  # type: ignore[arg-type]
+    if problem is not None:
+        report.problems.append(problem)
         return report
+    assert fmt is not None
     reader, report.problems = reader_of(Path(source_path))
-    if reader is None:
+    if reader is None or reader.iter_read is None:
         return report
-    reading = reader.iter_read(Path(source_path))  # type: ignore[misc]
+    reading = reader.iter_read(Path(source_path))
     count = sum(1 for _ in reading)
     report.problems = reading.problems
     if reading.issue is None or has_errors(report.problems):
