@@ -1,18 +1,17 @@
 """JATS 1.3: the example's ten articles, validity, golden files, reading back, other publishers' files."""
 
 
+import copy
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from jats_view import view
 from lxml import etree
 from regen_golden import JATS_GOLDEN, golden_jats
-from test_manifest_properties import manifests
 
 import biblio
-from biblio import api, cli, manifest
-from biblio.formats import jats
+from biblio import api, cli
+from biblio.formats import dumps, jats
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -47,8 +46,17 @@ def test_trilingual_articles_carry_every_language(example):
     assert meta.findtext("funding-group/award-group/award-id") == "AP19677146"
 
 
+def _write(issue, folder):
+    files, problems = dumps(jats.FORMAT, issue)
+    paths = []
+    for name, data in files.items():
+        paths.append(folder / name)
+        paths[-1].write_bytes(data)
+    return paths, problems
+
+
 def test_every_article_written_and_valid(tmp_path, example):
-    files, problems = jats.write(example, tmp_path)
+    files, problems = _write(example, tmp_path)
     assert len(files) == 10 and all(jats.validate(f) == [] for f in files)
     notes = {p.message for p in problems if p.code == "jats.not-carried"}
     assert any("in-text citation numbers" in n and "articles 1-10" in n for n in notes)
@@ -62,29 +70,33 @@ def test_family_first_names_keep_their_order(example):
 
 
 def test_example_round_trips(tmp_path, example):
-    files, _ = jats.write(example, tmp_path)
+    files, _ = _write(example, tmp_path)
     for index, path in enumerate(files):
-        issue, problems = jats.read(path)
+        issue, problems = jats.FORMAT.read(path)
         assert not [p for p in problems if p.severity == "error"]
         assert view(issue, 0) == view(example, index), path.name
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(manifests())
-def test_generated_issues_round_trip(tmp_path_factory, data):
-    import yaml
-    issue, problems = manifest.loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    assert issue is not None
-    folder = tmp_path_factory.mktemp("jats")
-    for index in range(len(issue.articles)):
-        xml, problems = jats.article_xml(issue, index)
-        if xml is None:  # JATS requires an ISSN or journal id the generated journal lacks
-            assert any(p.code in ("jats.issn", "jats.journal-id") for p in problems)
-            continue
-        path = folder / f"a{index}.xml"
-        path.write_bytes(xml)
-        again, _ = jats.read(path)
-        assert view(again, 0) == view(issue, index)
+def test_a_journal_without_issn_gives_no_file(example):
+    issue = copy.deepcopy(example)
+    issue.journal.issns = []
+    files, problems = dumps(jats.FORMAT, issue)
+    assert files == {}
+    assert [p.code for p in problems if p.severity == "error"] == ["jats.journal-id", "jats.issn"]  # once each
+
+
+def test_an_article_without_title_is_an_error_not_a_crash(example):
+    issue = copy.deepcopy(example)
+    issue.articles[1].titles = type(issue.articles[1].titles)({}, None)
+    files, problems = dumps(jats.FORMAT, issue)
+    assert len(files) == 9 and [(p.code, p.path) for p in problems if p.severity == "error"] == [
+        ("jats.title-missing", "articles[1].titles")]
+
+
+def test_an_article_without_doi_is_named_by_its_position(example):
+    issue = copy.deepcopy(example)
+    issue.articles[2].doi = None
+    assert "article-003.xml" in dumps(jats.FORMAT, issue)[0]
 
 
 def test_invalid_file_is_reported_with_line_and_path(tmp_path):
@@ -153,7 +165,7 @@ OTHER_PUBLISHER = """<?xml version="1.0" encoding="UTF-8"?>
 def test_reads_other_publishers_front_matter(tmp_path):
     path = tmp_path / "other.xml"
     path.write_text(OTHER_PUBLISHER, encoding="utf-8")
-    issue, problems = jats.read(path)
+    issue, problems = jats.FORMAT.read(path)
     article = issue.articles[0]
     assert issue.journal.titles.texts == {"en": "Journal of Tests"}
     assert [(i.value, i.media) for i in issue.journal.issns] == [("0317-8471", "electronic")]
@@ -179,9 +191,9 @@ def test_reads_other_publishers_front_matter(tmp_path):
 def test_reading_a_file_that_is_not_an_article(tmp_path):
     path = tmp_path / "x.xml"
     path.write_text("<doi_batch/>")
-    assert jats.read(path)[1][0].code == "jats.root"
+    assert jats.FORMAT.read(path)[1][0].code == "jats.root"
     path.write_text("<article><front></front></article>")
-    issue, problems = jats.read(path)
+    issue, problems = jats.FORMAT.read(path)
     assert issue is None and problems[0].code == "jats.front-missing"
 
 
@@ -193,3 +205,35 @@ def test_api_reads_by_detected_format(tmp_path):
     deposit = Path(__file__).parent / "golden" / "crossref-issue-86.xml"
     issue, problems = biblio.read(deposit)
     assert issue is None and problems[0].code == "read.format"
+
+
+def _with_title(tmp_path, title, doctype=True):
+    source = (JATS_GOLDEN / "2788-5860.2025.86.2.003.xml").read_text(encoding="utf-8")
+    if not doctype:
+        source = "\n".join(line for line in source.splitlines() if not line.startswith("<!DOCTYPE"))
+    path = tmp_path / "entities.xml"
+    path.write_text(source.replace("<article-title>", f"<article-title>{title}", 1), encoding="utf-8")
+    return path
+
+
+def test_standard_character_entities_are_resolved_offline(tmp_path):
+    path = _with_title(tmp_path, "Before&ndash;after&nbsp;&amp; &#8212; <![CDATA[&ndash;]]> ")
+    assert jats.validate(path) == []
+    issue, problems = jats.FORMAT.read(path)
+    assert issue.articles[0].titles["kk"].startswith("Before\u2013after\u00a0& \u2014 &ndash; ")
+    assert not [p for p in problems if p.severity == "error"]
+
+
+def test_other_entities_are_a_clear_error_not_a_crash(tmp_path):
+    path = _with_title(tmp_path, "x&nosuch;y ")
+    problems = jats.validate(path)
+    assert [(p.code, p.line, p.path) for p in problems] == [
+        ("jats.entity", 15, "/article/front/article-meta/title-group/article-title")]
+    assert "&nosuch;" in problems[0].message
+    issue, problems = jats.FORMAT.read(path)
+    assert issue.articles[0].titles["kk"].startswith("xy ") and problems[0].code == "jats.entity"
+
+
+def test_entities_without_a_doctype_are_not_well_formed(tmp_path):
+    path = _with_title(tmp_path, "x&ndash;y", doctype=False)
+    assert [p.code for p in jats.validate(path)] == ["xml.syntax"]

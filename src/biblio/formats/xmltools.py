@@ -1,20 +1,15 @@
-"""XML helpers shared by the XML formats (safe reading, text that XML can hold, elements written
-as text in the bytes lxml would give), and the atomic streamed file output every format writer shares."""
+"""XML helpers shared by the XML formats: safe reading, text that XML can hold, and elements
+written as text in the bytes lxml would give."""
 
 from __future__ import annotations
 
-import functools
 import io
-import os
 import re
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, ClassVar, TextIO, TypeVar
+from typing import ClassVar
 
 from lxml import etree
 
-from ..fileio import _UMASK, collection_paused
 from ..problems import Problem
 
 # Characters XML 1.0 cannot hold at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
@@ -273,22 +268,6 @@ class Builder:
 _NAMES: dict[object, dict[str, str]] = {}  # per Builder class: its prefixes make the names
 
 
-
-
-_F = TypeVar("_F", bound=Callable)
-
-
-def gc_paused(function: _F) -> _F:
-    """Run ``function`` without cyclic garbage collection. A text writer makes many short-lived
-    objects and no cycles; with a large issue model in memory, the collections they trigger
-    walked the model again and again (a third of BibTeX's and RIS's writing time)."""
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        with collection_paused():
-            return function(*args, **kwargs)
-    return paused  # type: ignore[return-value]
-
-
 def clean_text(text: str) -> tuple[str, bool]:
     """The text without characters XML cannot carry, and whether any were removed."""
     cleaned = _ILLEGAL.sub("", text)
@@ -301,9 +280,12 @@ def safe_parser() -> etree.XMLParser:
                            remove_blank_text=False)
 
 
-def read_xml(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
-    """Parse an XML file safely; a malformed file is a Problem with its line, not an exception."""
+def read_xml(path: Path, data: bytes | None = None) -> tuple[etree._ElementTree | None, list[Problem]]:
+    """Parse an XML file safely (or ``data``, read from it and changed); a malformed file is a
+    Problem with its line, not an exception."""
     try:
+        if data is not None:
+            return etree.parse(io.BytesIO(data), safe_parser(), base_url=str(path)), []
         return etree.parse(str(path), safe_parser()), []
     except etree.XMLSyntaxError as error:
         line, column = (error.position if error.position else (None, None))
@@ -327,42 +309,3 @@ def element_path(element: etree._Element) -> str:
         parts.append(name)
         node = parent
     return "/" + "/".join(reversed(parts))
-
-
-def write_text_file(path: Path, dump: Callable[[TextIO], list[Problem]]) -> tuple[list[Path], list[Problem]]:
-    """A text format's registry writer: ``dump`` writes UTF-8 text (newlines as given) into
-    ``write_streamed``'s temporary file; the written path, or none when there was an error."""
-    def produce(stream: BinaryIO) -> list[Problem]:
-        text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
-        try:
-            return dump(text)
-        finally:
-            text.detach()
-
-    problems = write_streamed(path, produce)
-    if any(p.severity == "error" for p in problems):
-        return [], problems
-    return [path], problems
-
-
-def write_streamed(path: Path, produce: Callable[[BinaryIO], list[Problem]]) -> list[Problem]:
-    """Let ``produce`` write to a temporary file next to ``path``; rename it over ``path`` unless
-    the problems it returns include an error (then the file is removed, the old one kept).
-
-    Shared by the streaming writers of every format: the output is never whole in memory,
-    and, as with ``fileio.write_atomic``, a failure never leaves half a file behind.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb", buffering=1 << 16) as stream:
-            problems = produce(stream)
-        if any(p.severity == "error" for p in problems):
-            Path(temporary).unlink(missing_ok=True)
-            return problems
-        os.chmod(temporary, 0o666 & ~_UMASK)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return problems

@@ -1,0 +1,85 @@
+"""The JATS field mapping, declared once: the writer, the reader and the "cannot carry" notes use it.
+
+Decisions (design.md §4): ``article/@xml:lang`` is the original language; the original
+title is ``article-title`` and every other language a ``trans-title-group``; each
+contributor's spellings go into ``name-alternatives`` (``name/@xml:lang``, with
+``name-style="eastern"`` where the family name is printed first); one ``abstract`` in the
+original language and a ``trans-abstract`` per other language; one ``kwd-group`` per
+language; one ``funding-group`` per funding source; references as ``mixed-citation`` (as
+printed) and ``element-citation`` (structured, DOI as ``pub-id``). The structural parts
+(names, affiliations, funding) are code in ``write.py`` and ``read.py``; the flat
+correspondences are the tables here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ...model import Article, Issue
+
+XLINK = "http://www.w3.org/1999/xlink"
+ALI = "http://www.niso.org/schemas/ali/1.0/"
+MML = "http://www.w3.org/1998/Math/MathML"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NSMAP = {"xlink": XLINK, "mml": MML, "ali": ALI}
+DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN" '
+           '"https://jats.nlm.nih.gov/publishing/1.3/JATS-journalpublishing1-3.dtd">')
+PROLOGUE = f"<?xml version='1.0' encoding='UTF-8'?>\n{DOCTYPE}\n"
+
+# Reference types: the model uses Crossref's names, JATS its own publication-type values.
+PUBLICATION_TYPES = {
+    "journal_article": "journal", "book": "book", "book_chapter": "chapter", "conference_paper": "confproc",
+    "conference_proceedings": "confproc-volume", "dissertation": "thesis", "report": "report",
+    "web_resource": "web", "dataset": "data", "patent": "patent", "preprint": "preprint", "standard": "standard",
+    "software": "software", "journal": "periodical", "other": "other",
+}
+# Read back: the written values, and what other publishers write.
+MODEL_TYPES = {jats: model for model, jats in PUBLICATION_TYPES.items()} | {
+    "webpage": "web_resource", "website": "web_resource", "conf-proc": "conference_paper",
+    "confproc": "conference_paper", "thesis": "dissertation"}
+
+# element-citation children <-> Reference fields, in the order written.
+CITATION_FIELDS = (("article-title", "title"), ("source", "container"), ("year", "year"), ("volume", "volume"),
+                   ("issue", "issue"), ("page-range", "pages"), ("publisher-name", "publisher"))
+# What the reader also takes from other publishers' citations (the first of each field wins).
+CITATION_READ = dict(CITATION_FIELDS) | {"chapter-title": "title", "uri": "url", "ext-link": "url"}
+
+# article-meta children <-> Issue fields.
+ISSUE_FIELDS = (("volume", "volume"), ("issue", "number"))
+
+# ISSN publication-format (and the older pub-type) <-> Issn.media.
+ISSN_MEDIA = {"print": "print", "ppub": "print", "electronic": "electronic", "epub": "electronic"}
+
+# The article's own pub-dates (ArticleDates field, publication-format), then the history dates.
+PUB_DATES = (("published", "print"), ("online", "electronic"))
+HISTORY_DATES = ("received", "accepted")
+
+CONTRIB_TYPES = ("author", "editor", "chair", "translator", "reviewer")
+
+
+def _licence_start_without_day(issue: Issue, article: Article) -> bool:
+    start = article.license.start if article.license else None
+    return bool(start and start.day is None)
+
+
+# What the model has and JATS front matter cannot carry, in the order reported.
+NOT_CARRIED: tuple[tuple[str, Callable[[Issue, Article], object]], ...] = (
+    ("the issue's whole number", lambda issue, article: issue.whole_number),
+    ("an article number beside pages",
+     lambda issue, article: article.pages and article.pages.first and article.pages.article_number),
+    ("a licence start date without a day", _licence_start_without_day),
+    ("in-text citation numbers (there is no body text to link them from)", lambda issue, article: article.citations),
+)
+
+
+def not_carried(issue: Issue, article: Article) -> list[str]:
+    """What of ``article`` (and its issue) a JATS file leaves out."""
+    return [what for what, has in NOT_CARRIED if has(issue, article)]
+
+
+def file_name(article: Article, index: int) -> str:
+    """``2788-5860.2025.86.2.001.xml``: the DOI suffix, made safe for a file name (else the position)."""
+    if article.doi:
+        return re.sub(r"[^\w.\-]+", "_", article.doi.split("/", 1)[1]) + ".xml"
+    return f"article-{index + 1:03d}.xml"

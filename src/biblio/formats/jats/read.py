@@ -1,0 +1,441 @@
+"""Reading JATS: one article file back into the model, one article per file.
+
+The reader takes what the writer writes and the common front matter of other publishers'
+JATS: single-language articles, ``string-name``, ``collab``, ``aff`` as plain text or
+linked with ``xref``, ``pub-type`` dates, and the DTD's named character entities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from ... import derive, ids
+from ...model import (
+    Affiliation,
+    Article,
+    Contributor,
+    Funding,
+    Issn,
+    Issue,
+    Journal,
+    LangText,
+    License,
+    Pages,
+    PartialDate,
+    PersonName,
+    Publisher,
+    Reference,
+)
+from ...problems import Problem
+from .. import ArticleReading, xmltools
+from ..crossref import CREDIT_ROLES
+from .mapping import (
+    CITATION_READ,
+    CONTRIB_TYPES,
+    HISTORY_DATES,
+    ISSN_MEDIA,
+    ISSUE_FIELDS,
+    MODEL_TYPES,
+    XLINK,
+    XML_LANG,
+)
+from .parse import parse
+
+
+def iter_read(path: Path) -> ArticleReading:
+    """The file's article (a JATS file holds one); ``issue`` is its journal and issue."""
+    return ArticleReading(lambda reading: _articles(Path(path), reading))
+
+
+def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
+    tree, problems = parse(path)
+    reading.problems += problems
+    if tree is None:
+        return
+    root = tree.getroot()
+    if _local(root) != "article":
+        reading.problems.append(Problem("jats.root", "error", f"the root element is <{_local(root)}>, not <article>",
+                                        file=str(path), line=root.sourceline))
+        return
+    reader = _Reader(str(path))
+    read = reader.issue(root)
+    reading.problems += reader.problems
+    if read is not None:
+        reading.issue, article = read
+        yield article
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def _text(element: etree._Element | None) -> str | None:
+    """All text inside an element (inline markup flattened), stripped; None when empty."""
+    if element is None:
+        return None
+    text = "".join(element.itertext()).strip()
+    return text or None
+
+
+def _lang(element: etree._Element, default: str) -> str:
+    raw = element.get(XML_LANG)
+    if not raw:
+        return default
+    checked = ids.language_tag(raw)
+    return checked.value if checked.ok else default
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _children(element: etree._Element | None, *names: str) -> list[etree._Element]:
+    if element is None:
+        return []
+    return [child for child in element if _local(child) in names]
+
+
+def _child(element: etree._Element | None, *names: str) -> etree._Element | None:
+    found = _children(element, *names)
+    return found[0] if found else None
+
+
+def _date(element: etree._Element | None) -> PartialDate | None:
+    if element is None:
+        return None
+    year = _text(_child(element, "year"))
+    if not year or not year[:4].isdigit():
+        return None
+    month, day = _text(_child(element, "month")), _text(_child(element, "day"))
+    date = PartialDate(int(year[:4]), int(month) if month and month.isdigit() else None,
+                       int(day) if day and day.isdigit() and month else None)
+    return PartialDate.parse(str(date))
+
+
+class _Reader:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def note(self, code: str, message: str, element: etree._Element | None = None, severity: str = "info") -> None:
+        self.problems.append(Problem(code, severity, message, file=self.file,  # type: ignore[arg-type]
+                                     line=element.sourceline if element is not None else None,
+                                     path=xmltools.element_path(element) if element is not None else None))
+
+    def issue(self, root: etree._Element) -> tuple[Issue, Article] | None:
+        """The issue (without its articles) and the article."""
+        front = _child(root, "front")
+        meta = _child(front, "article-meta")
+        if meta is None:
+            self.note("jats.front-missing", "this JATS file has no front/article-meta to read", root, "error")
+            return None
+        language = _lang(root, "en")
+        journal = self.journal(_child(front, "journal-meta"), language)
+        article = self.article(root, meta, language)
+        collection = next((_date(d) for d in _children(meta, "pub-date")
+                           if d.get("date-type") == "collection" or d.get("pub-type") == "collection"), None)
+        any_date = collection or article.dates.published or article.dates.online
+        issue = Issue(journal=journal, year=any_date.year if any_date else 0, articles=[],
+                      published=collection if collection and (collection.month or collection.day) else None,
+                      **{field: _text(_child(meta, tag)) for tag, field in ISSUE_FIELDS})
+        if any_date is None:
+            self.note("jats.year-missing", "the file gives no publication year", meta, "warning")
+        issue_doi = next((_text(e) for e in _children(meta, "issue-id") if e.get("pub-id-type") == "doi"), None)
+        if issue_doi:
+            issue.doi = ids.doi(issue_doi).value
+        titles = {_lang(e, language): _text(e) for e in _children(meta, "issue-title") if _text(e)}
+        if titles:
+            issue.title = LangText.of(titles, journal.language)  # type: ignore[arg-type]
+        return issue, article
+
+    def journal(self, meta: etree._Element | None, language: str) -> Journal:
+        titles: dict[str, str] = {}
+        abbreviation = None
+        for group in _children(meta, "journal-title-group"):
+            for title in _children(group, "journal-title"):
+                if _text(title):
+                    titles.setdefault(_lang(title, language), _text(title))  # type: ignore[arg-type]
+            for trans in _children(group, "trans-title-group"):
+                text = _text(_child(trans, "trans-title"))
+                if text:
+                    titles.setdefault(_lang(trans, language), text)
+            abbreviation = abbreviation or _text(_child(group, "abbrev-journal-title"))
+        for title in _children(meta, "journal-title"):  # JATS 2.x / NLM style, outside a group
+            if _text(title):
+                titles.setdefault(_lang(title, language), _text(title))  # type: ignore[arg-type]
+        issns = []
+        for element in _children(meta, "issn"):
+            checked = ids.issn(_text(element) or "")
+            media = ISSN_MEDIA.get(element.get("publication-format") or element.get("pub-type") or "")
+            if checked.ok:
+                issns.append(Issn(checked.value, media))  # type: ignore[arg-type]
+            else:
+                self.note(checked.code or "issn", checked.message or "", element, "warning")
+        publisher = None
+        element = _child(meta, "publisher")
+        if element is not None:
+            names = {_lang(e, language): _text(e) for e in _children(element, "publisher-name") if _text(e)}
+            places = {_lang(e, language): _text(e) for e in _children(element, "publisher-loc") if _text(e)}
+            if names:
+                publisher = Publisher(LangText.of(names, next(iter(names))),  # type: ignore[arg-type]
+                                      LangText.of(places, next(iter(places))) if places else None)  # type: ignore[arg-type]
+        first = next(iter(titles), None)
+        return Journal(titles=LangText.of(titles, first), language=first, abbreviation=abbreviation, issns=issns,
+                       publisher=publisher)
+
+    def article(self, root: etree._Element, meta: etree._Element, language: str) -> Article:
+        titles: dict[str, str] = {}
+        group = _child(meta, "title-group")
+        main = _child(group, "article-title")
+        if _text(main):
+            titles[_lang(main, language)] = _text(main)  # type: ignore[assignment]
+        for trans in _children(group, "trans-title-group"):
+            text = _text(_child(trans, "trans-title"))
+            if text:
+                titles.setdefault(_lang(trans, language), text)
+        if not titles:
+            self.note("jats.title-missing", "the article has no title", meta, "warning")
+        article = Article(language=language, titles=LangText.of(titles, language))
+        for element in _children(meta, "article-id"):
+            if element.get("pub-id-type") == "doi":
+                checked = ids.doi(_text(element) or "")
+                if checked.ok:
+                    article.doi = checked.value
+                else:
+                    self.note(checked.code or "doi", checked.message or "", element, "warning")
+        sections = {}
+        for categories in _children(meta, "article-categories"):
+            for subj in _children(categories, "subj-group"):
+                if subj.get("subj-group-type") in ("heading", None):
+                    text = _text(_child(subj, "subject"))
+                    if text:
+                        sections.setdefault(_lang(subj, language), text)
+        article.section = LangText.of(sections, language) if sections else None
+        self.contributors(meta, article, language)
+        self.abstracts(meta, article, language)
+        for group_element in _children(meta, "kwd-group"):
+            words = [_text(k) for k in _children(group_element, "kwd", "compound-kwd") if _text(k)]
+            if words:
+                article.keywords.setdefault(_lang(group_element, language), []).extend(words)  # type: ignore[arg-type]
+        self.dates(meta, article)
+        first, last = _text(_child(meta, "fpage")), _text(_child(meta, "lpage"))
+        number = _text(_child(meta, "elocation-id"))
+        if first or number:
+            article.pages = Pages(first, last if first else None, number if not first else None)
+        permissions = _child(meta, "permissions")
+        for license_element in _children(permissions, "license"):
+            ref = _child(license_element, "license_ref")
+            url = _text(ref) or license_element.get(f"{{{XLINK}}}href")
+            if url:
+                start = PartialDate.parse(ref.get("start_date", "")) if ref is not None else None
+                article.license = License(url, start)
+                break
+        self_uri = _child(meta, "self-uri")
+        if self_uri is not None and self_uri.get(f"{{{XLINK}}}href"):
+            article.url = self_uri.get(f"{{{XLINK}}}href")
+        for group_element in _children(meta, "funding-group"):
+            article.funding.extend(self.funding(group_element, language))
+        article.references = self.references(_child(_child(root, "back"), "ref-list"), language)
+        return article
+
+    def abstracts(self, meta: etree._Element, article: Article, language: str) -> None:
+        texts: dict[str, str] = {}
+        for element in _children(meta, "abstract", "trans-abstract"):
+            if element.get("abstract-type") not in (None, "summary", "abstract"):
+                continue
+            paragraphs = [_text(p) for p in element.iter() if _local(p) == "p" and _text(p)]
+            text = "\n\n".join(paragraphs) if paragraphs else _text(element)  # type: ignore[arg-type]
+            if text:
+                texts.setdefault(_lang(element, language), text)
+        article.abstracts = LangText.of(texts, language)
+
+    def contributors(self, meta: etree._Element, article: Article, language: str) -> None:
+        affs = {aff.get("id"): aff for aff in meta.iter() if _local(aff) == "aff" and aff.get("id")}
+        for group in _children(meta, "contrib-group"):
+            for element in _children(group, "contrib"):
+                contributor = self.contributor(element, affs, language)
+                if contributor is not None:
+                    article.contributors.append(contributor)
+
+    def contributor(self, element: etree._Element, affs: dict, language: str) -> Contributor | None:
+        role = (element.get("contrib-type") or "author").lower()
+        if role not in CONTRIB_TYPES:
+            self.note("jats.contrib-type", f"the contributor type '{role}' is read as author", element)
+            role = "author"
+        contributor = Contributor(role=role, corresponding=element.get("corresp") == "yes")  # type: ignore[arg-type]
+        for contrib_id in _children(element, "contrib-id"):
+            if contrib_id.get("contrib-id-type") == "orcid":
+                checked = ids.orcid(_text(contrib_id) or "")
+                if checked.ok:
+                    contributor.orcid = checked.value
+                else:
+                    self.note(checked.code or "orcid", checked.message or "", contrib_id, "warning")
+        names = list(_children(element, "name", "string-name"))
+        for alternatives in _children(element, "name-alternatives"):
+            names += _children(alternatives, "name", "string-name")
+        collabs = list(_children(element, "collab"))
+        for alternatives in _children(element, "collab-alternatives"):
+            collabs += _children(alternatives, "collab")
+        for name_element in names:
+            self.person_name(name_element, contributor, language)
+        if collabs and not contributor.names:
+            organization = {}
+            for collab in collabs:
+                if _text(collab):
+                    organization.setdefault(_lang(collab, language), _text(collab))
+            contributor.organization = LangText.of(organization, language)  # type: ignore[arg-type]
+        if not contributor.names and not contributor.organization:
+            self.note("jats.contrib-empty", "a contributor without a name was skipped", element, "warning")
+            return None
+        linked = [affs.get(rid) for xref in _children(element, "xref") if xref.get("ref-type") == "aff"
+                  for rid in (xref.get("rid") or "").split()]
+        for aff in [*_children(element, "aff"), *(a for a in linked if a is not None)]:
+            contributor.affiliations.append(self.affiliation(aff, language))
+        email = _text(_child(element, "email"))
+        if email:
+            contributor.email = email
+        if any(x.get("ref-type") == "corresp" for x in _children(element, "xref")):
+            contributor.corresponding = True
+        for role_element in _children(element, "role"):
+            term = role_element.get("vocab-term") or _text(role_element)
+            if role_element.get("vocab") == "credit" and term:
+                known = term.strip().lower().replace(" & ", "-").replace(" ", "-")
+                contributor.credit.append(known if known in CREDIT_ROLES else term)
+        return contributor
+
+    def person_name(self, element: etree._Element, contributor: Contributor, language: str) -> None:
+        family, given = _text(_child(element, "surname")), _text(_child(element, "given-names"))
+        if family is None and _local(element) == "string-name":
+            family, given = self.split_string_name(element)
+        if family is None:
+            if given:
+                family, given = given, None
+            else:
+                return
+        lang = _lang(element, "")
+        if not lang:
+            lang = "en" if derive.is_latin(family + " " + (given or "")) and language != "en" else language
+        if lang in contributor.names:
+            self.note("jats.name-duplicate", f"a second '{lang}' spelling of a name was skipped", element)
+            return
+        order = "family-first" if element.get("name-style") == "eastern" else "given-first"
+        contributor.names[lang] = PersonName(family, given, order)  # type: ignore[arg-type]
+
+    def split_string_name(self, element: etree._Element) -> tuple[str | None, str | None]:
+        text = _text(element)
+        if not text:
+            return None, None
+        if "," in text:
+            family, _, given = text.partition(",")
+            return family.strip() or None, given.strip() or None
+        parts = text.split()
+        if len(parts) == 1:
+            return parts[0], None
+        self.note("jats.name-guessed", f"'{text}' is read as given name(s) then family name", element)
+        return parts[-1], " ".join(parts[:-1])
+
+    def affiliation(self, aff: etree._Element, language: str) -> Affiliation:
+        names: dict[str, str] = {}
+        ror = None
+        for wrap in [aff, *_children(aff, "institution-wrap")]:
+            for institution in _children(wrap, "institution"):
+                if _text(institution):
+                    names.setdefault(_lang(institution, _lang(aff, language)), _text(institution))  # type: ignore[arg-type]
+            for institution_id in _children(wrap, "institution-id"):
+                if institution_id.get("institution-id-type", "").lower() == "ror":
+                    checked = ids.ror(_text(institution_id) or "")
+                    ror = checked.value if checked.ok else ror
+        country_element = _child(aff, "country")
+        country = country_element.get("country") or _text(country_element) if country_element is not None else None
+        if not names:  # an affiliation as plain text: everything but its label
+            parts = [aff.text or ""] + [(child.tail or "") if _local(child) == "label" else
+                                        "".join(child.itertext()) + (child.tail or "") for child in aff]
+            text = " ".join("".join(parts).split())
+            if text:
+                names[_lang(aff, language)] = text
+        return Affiliation(LangText.of(names, language), ror, country)
+
+    def dates(self, meta: etree._Element, article: Article) -> None:
+        for element in _children(meta, "pub-date"):
+            kind = element.get("date-type") or element.get("pub-type") or ""
+            media = element.get("publication-format") or ""
+            date = _date(element)
+            if date is None or kind == "collection":
+                continue
+            if media == "electronic" or kind == "epub":
+                article.dates.online = article.dates.online or date
+            else:
+                article.dates.published = article.dates.published or date
+        history = _child(meta, "history")
+        for element in _children(history, "date"):
+            kind = element.get("date-type")
+            if kind in HISTORY_DATES:
+                setattr(article.dates, kind, _date(element))
+
+    def funding(self, group: etree._Element, language: str) -> list[Funding]:
+        sources: list[Funding] = []
+        for award in _children(group, "award-group"):
+            source = Funding()
+            funders: dict[str, str] = {}
+            for funding_source in _children(award, "funding-source"):
+                wrap = _child(funding_source, "institution-wrap")
+                name = _text(_child(wrap, "institution")) if wrap is not None else _text(funding_source)
+                if name:
+                    funders.setdefault(_lang(funding_source, language), name)
+                for institution_id in _children(wrap, "institution-id"):
+                    kind = institution_id.get("institution-id-type", "").lower()
+                    raw = _text(institution_id) or ""
+                    checked = ids.funder_id(raw) if kind in ("doi", "ror", "fundref", "") else None
+                    if checked is not None and checked.ok:
+                        source.funder_id = checked.value
+            source.funder = LangText.of(funders, language)
+            source.awards = [_text(a) for a in _children(award, "award-id") if _text(a)]  # type: ignore[misc]
+            sources.append(source)
+        statements = {_lang(s, language): _text(s) for s in _children(group, "funding-statement") if _text(s)}
+        if statements:
+            if not sources:
+                sources.append(Funding())
+            sources[0].statement = LangText.of(statements, language)  # type: ignore[arg-type]
+        return sources
+
+    def references(self, ref_list: etree._Element | None, language: str) -> list[Reference]:
+        references = []
+        for ref in _children(ref_list, "ref"):
+            reference = Reference(label=_text(_child(ref, "label")), text=_text(_child(ref, "mixed-citation")))
+            citation = _child(ref, "element-citation", "nlm-citation")
+            lang = ref.get(XML_LANG) or next((c.get(XML_LANG) for c in _children(ref, "mixed-citation",
+                                                                                  "element-citation")
+                                              if c.get(XML_LANG)), None)
+            if lang and ids.language_tag(lang).ok:
+                reference.language = ids.language_tag(lang).value
+            source = citation if citation is not None else _child(ref, "mixed-citation")
+            if source is not None:
+                self.structured(source, reference)
+            if reference.text is None and citation is None:
+                reference.text = _text(_child(ref, "citation"))
+            references.append(reference)
+        return references
+
+    def structured(self, citation: etree._Element, reference: Reference) -> None:
+        kind = citation.get("publication-type")
+        if kind and _local(citation) == "element-citation":
+            reference.type = MODEL_TYPES.get(kind, kind)
+        for group in _children(citation, "person-group"):
+            if group.get("person-group-type", "author") == "author":
+                for name in _children(group, "name", "string-name", "collab"):
+                    surname, given = _text(_child(name, "surname")), _text(_child(name, "given-names"))
+                    author = f"{surname}, {given}" if surname and given else surname or _text(name)
+                    if author:
+                        reference.authors.append(author)
+        for child in citation:
+            name = _local(child)
+            field = CITATION_READ.get(name)
+            if field and getattr(reference, field) is None and _text(child):
+                setattr(reference, field, _text(child))
+            elif name == "pub-id" and child.get("pub-id-type") == "doi":
+                checked = ids.doi(_text(child) or "")
+                reference.doi = checked.value if checked.ok else reference.doi
+        if reference.pages is None and _text(_child(citation, "fpage")):
+            last = _text(_child(citation, "lpage"))
+            reference.pages = _text(_child(citation, "fpage")) + (f"-{last}" if last else "")  # type: ignore[operator]
