@@ -1,18 +1,18 @@
 """RIS: the example in every language, round trips, other tools' exports, validation with line numbers."""
 
+import io
 import re
+import tracemalloc
 import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from test_manifest_properties import manifests
+from test_ris_properties import carried, one, paragraphs
 
 import biblio
-from biblio import derive, manifest
+from biblio import formats
 from biblio.formats import ris
+from biblio.formats.ris import parse
 from biblio.model import (
     Article,
     ArticleDates,
@@ -38,56 +38,27 @@ def example():
     return issue
 
 
-# --- what a RIS record carries of an article: the oracle for the round trips ---------------
-
-def one(text):
-    """A value as one RIS line: runs of ASCII whitespace made one space (independently of ris.one_line)."""
-    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip() if text else None
-
-
-def paragraphs(text):
-    """The abstract as RIS keeps it: paragraphs one line each; one that looks like a tag joins the one before."""
-    kept = []
-    for paragraph in derive.paragraphs(text or ""):
-        line = one(paragraph)
-        if not line:
-            continue
-        if kept and re.match(r"[A-Za-z0-9]{2}(\s*-\s|\s+-|\s*-$)", line):
-            kept[-1] += " " + line
-        else:
-            kept.append(line)
-    return "\n\n".join(kept) or None
+def dumps(issue: Issue, lang: str | None = None) -> tuple[str, list]:
+    """The RIS text the writer makes of an issue held in memory (one file, or none), and the problems."""
+    files, problems = formats.dumps(ris.FORMAT, issue, lang=lang)
+    assert len(files) <= 1
+    return "".join(data.decode("utf-8") for data in files.values()), problems
 
 
-def carried(issue: Issue, index: int, lang: str | None) -> dict:
-    article = issue.articles[index]
-    shown = derive.localize(issue, index, lang)
-    people: dict[str, list] = {}
-    for contributor, name in shown.authors:
-        if name is None:
-            entry = (one(derive.organization_name(contributor, shown.lang)), None)
-        else:
-            entry = (one(name.family), one(name.given) or None)
-        people.setdefault(contributor.role, []).append(entry)
-    date, _ = derive.publication_date(issue, article)
-    journal = issue.journal
-    publisher = journal.publisher.name if journal.publisher else None
-    return {
-        "title": one(shown.title), "abstract": paragraphs(shown.abstract),
-        "keywords": [one(word) for word in shown.keywords], "people": people,
-        "journal": one(shown.journal_title), "abbreviation": one(journal.abbreviation) or None,
-        "issns": [issn.value for issn in journal.issns],
-        "publisher": one(publisher.get(shown.lang) or publisher.main) if publisher else None,
-        "volume": one(issue.volume) or None, "issue": one(issue.number) or None,
-        "year": date.year, "date": date if date.month else None,
-        "pages": article.pages, "doi": article.doi, "url": derive.landing_page(issue, index),
-    }
+def write(issue: Issue, folder: Path, lang: str | None = None) -> tuple[list[Path], list]:
+    """The writer's file(s) on disk, as a build leaves them."""
+    files, problems = formats.dumps(ris.FORMAT, issue, lang=lang)
+    paths = []
+    for name, data in files.items():
+        paths.append(folder / name)
+        paths[-1].write_bytes(data)
+    return paths, problems
 
 
 def read_back(tmp_path: Path, text: str) -> Issue:
     path = tmp_path / "back.ris"
     path.write_bytes(text.encode("utf-8"))
-    issue, problems = ris.read(path)
+    issue, problems = ris.FORMAT.read(path)
     assert issue is not None and not [p for p in problems if p.severity == "error"], [str(p) for p in problems]
     return issue
 
@@ -96,13 +67,13 @@ def read_back(tmp_path: Path, text: str) -> Issue:
 
 @pytest.mark.parametrize("lang", [None, "kk", "ru", "en"])
 def test_example_in_each_language_validates_and_reads_back(tmp_path, example, lang):
-    files, problems = ris.write(example, tmp_path, lang=lang)
+    files, problems = write(example, tmp_path, lang=lang)
     assert [f.name for f in files] == [ris.FILE_NAME if lang is None else f"articles.{lang}.ris"]
     assert not [p for p in problems if p.severity == "error"]
     data = files[0].read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     assert ris.detect(files[0]) and ris.validate(files[0]) == []
-    back, read_problems = ris.read(files[0])
+    back, read_problems = ris.FORMAT.read(files[0])
     assert [p for p in read_problems if p.severity != "info"] == []
     assert len(back.articles) == 10 and back.year == 2025 and back.number == "2"
     for index, article in enumerate(example.articles):
@@ -111,7 +82,7 @@ def test_example_in_each_language_validates_and_reads_back(tmp_path, example, la
 
 
 def test_example_keeps_every_cyrillic_letter(tmp_path, example):
-    files, _ = ris.write(example, tmp_path, lang="kk")
+    files, _ = write(example, tmp_path, lang="kk")
     text = files[0].read_bytes().decode("utf-8")
     first = one(example.articles[0].titles["kk"])
     assert f"\r\nTI  - {first}\r\n" in text
@@ -125,7 +96,7 @@ def test_example_keeps_every_cyrillic_letter(tmp_path, example):
 
 
 def test_example_reports_fallbacks_and_what_ris_cannot_carry(example):
-    _, problems = ris.dumps(example, lang="en")
+    _, problems = dumps(example, lang="en")
     fallbacks = {(p.path, p.message) for p in problems if p.code == "lang.fallback"}
     assert ("articles[6]", "no en title: using the kk title") in fallbacks or \
         any(path == "articles[6]" and "title" in message for path, message in fallbacks)
@@ -140,7 +111,7 @@ def test_example_reports_fallbacks_and_what_ris_cannot_carry(example):
 
 
 def test_original_languages_file_gives_each_article_its_own(example):
-    text, problems = ris.dumps(example)
+    text, problems = dumps(example)
     languages = re.findall(r"^LA  - (.*)\r$", text, re.MULTILINE)
     assert languages == [a.language for a in example.articles] and languages[:2] == ["kk", "en"]
     # articles printed without a title in their own language, and the journal with a kk title only
@@ -150,49 +121,27 @@ def test_original_languages_file_gives_each_article_its_own(example):
         "no en journal title: using the kk journal title"]
 
 
-def test_chosen_dois_and_unknown_dois(tmp_path, example):
-    doi = example.articles[4].doi
-    text, problems = ris.dumps(example, dois=[f"https://doi.org/{doi.upper()}"])
-    assert text.count("TY  - JOUR") == 1 and f"DO  - {doi}" in text
-    files, problems = ris.write(example, tmp_path, dois=["10.52536/nope"])
-    assert files == [] and [p.code for p in problems if p.severity == "error"] == ["export.doi-unknown"]
-    assert not list(tmp_path.iterdir())
+def test_the_writer_takes_the_articles_it_is_given(example):
+    """The build hands over the articles it chose; the index only names them in messages."""
+    output = formats.MemoryOutput()
+    writer = ris.FORMAT.writer(example, output, lang="en")
+    writer.add(4, example.articles[4])
+    problems = writer.close()
+    text = output.files()["articles.en.ris"].decode("utf-8")
+    assert text.count("TY  - JOUR") == 1 and f"DO  - {example.articles[4].doi}" in text
+    assert text.startswith("TY  - JOUR\r\n") and text.endswith("ER  - \r\n")
+    assert any(p.code == "ris.not-carried" and p.message.endswith("(article 5)") for p in problems)
 
 
-# --- round trip of generated issues ---------------------------------------------------------
-
-def _no_commas(data):
-    """A comma in a name cannot survive RIS (readers split a name at it; the writer warns): leave it out."""
-    for item in data["articles"]:
-        for contributor in item.get("contributors", []):
-            for name in contributor.get("names", {}).values():
-                for key in ("family", "given"):
-                    if key in name:
-                        name[key] = name[key].replace(",", " ").strip() or "X"
-            if "organization" in contributor:
-                contributor["organization"] = {lang: text.replace(",", " ").strip() or "X"
-                                               for lang, text in contributor["organization"].items()}
-    return data
-
-
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=manifests().map(_no_commas), choice=st.integers(0, 5))
-def test_generated_issues_round_trip(tmp_path_factory, data, choice):
-    issue, problems = manifest.loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    assert issue is not None, [str(p) for p in problems]
-    languages = [None, *dict.fromkeys(lang for a in issue.articles for lang in a.languages)]
-    lang = languages[choice % len(languages)]
-    text, problems = ris.dumps(issue, lang=lang)
-    assert not [p for p in problems if p.severity == "error"]
-    folder = tmp_path_factory.mktemp("ris")
-    path = folder / "generated.ris"
-    path.write_bytes(text.encode("utf-8"))
-    assert [p for p in ris.validate(path) if p.severity == "error"] == []
-    back = read_back(folder, text)
-    assert len(back.articles) == len(issue.articles)
-    for index, article in enumerate(issue.articles):
-        assert carried(back, index, lang) == carried(issue, index, lang)
-        assert back.articles[index].language == (lang or article.language)
+def test_a_language_that_is_not_a_tag_and_a_file_without_records(example):
+    files, problems = formats.dumps(ris.FORMAT, example, lang="not a tag")
+    assert files == {} and [p.code for p in problems] == ["ris.lang"]
+    files, problems = formats.dumps(ris.FORMAT, example, lang="KK")
+    assert list(files) == ["articles.kk.ris"]
+    output = formats.MemoryOutput()
+    problems = ris.FORMAT.writer(example, output).close()
+    assert output.files() == {} and problems[-1].code == "ris.no-articles" and problems[-1].severity == "error"
+    assert [p.code for p in problems if p.severity == "error"] == ["ris.no-articles"]
 
 
 def _issue(**article_fields) -> Issue:
@@ -206,7 +155,7 @@ def test_paragraphs_blank_lines_and_tag_like_text(tmp_path):
                 "Екінші абзац,\nжолдары бар.\n\n\n   Үшінші.\n\n"
                 "ER  - is not the end of the record\n\n10 - 20 мың адам.\n\nСоңғы.")
     issue = _issue(abstracts=LangText({"kk": abstract}, "kk"))
-    text, problems = ris.dumps(issue)
+    text, problems = dumps(issue)
     assert ("AB  - Бірінші абзац әріптері: & % { } \"quotes\" «ұзақ».\r\n\r\nЕкінші абзац, жолдары бар.\r\n\r\n"
             "Үшінші. ER - is not the end of the record 10 - 20 мың адам.\r\n\r\nСоңғы.\r\n") in text
     assert any(p.code == "ris.paragraph-joined" for p in problems)
@@ -218,11 +167,11 @@ def test_paragraphs_blank_lines_and_tag_like_text(tmp_path):
 def test_values_are_one_line_and_keep_non_breaking_spaces(tmp_path):
     issue = _issue()
     issue.articles[0].titles = LangText({"kk": "№\u00a02 басылым\u2028жаңа\tжол\x07"}, "kk")
-    text, problems = ris.dumps(issue)
+    text, problems = dumps(issue)
     assert "\r\nTI  - №\u00a02 басылым жаңа жол\r\n" in text
     assert [p.code for p in problems if p.severity == "warning"] == ["ris.control-character"]
     assert read_back(tmp_path, text).articles[0].titles["kk"] == "№\u00a02 басылым жаңа жол"
-    assert [p.code for p in ris.dumps(issue, lang="not a tag")[1]] == ["ris.lang"]
+    assert [p.code for p in dumps(issue, lang="not a tag")[1]] == ["ris.lang"]
 
 
 def test_names_persons_one_name_persons_and_groups(tmp_path):
@@ -235,7 +184,7 @@ def test_names_persons_one_name_persons_and_groups(tmp_path):
         Contributor(role="translator", names={"kk": PersonName("Аудармашы", "Ерлан")}),
         Contributor(role="reviewer", names={"kk": PersonName("Сарапшы", "Бек")}),
     ]
-    text, problems = ris.dumps(_issue(contributors=contributors))
+    text, problems = dumps(_issue(contributors=contributors))
     assert re.findall(r"^(A[U24])  - (.*)\r$", text, re.MULTILINE) == [
         ("AU", "Насимов, Мұрат"), ("AU", "Ким Ли,"), ("AU", "Абай,"), ("AU", "Қазақстан ғалымдары тобы"),
         ("A2", "Редактор, Әлия"), ("A4", "Аудармашы, Ерлан")]
@@ -251,7 +200,7 @@ def test_writer_warns_about_what_readers_split():
     contributors = [Contributor(names={"en": PersonName("Smith, Jr", "John")}),
                     Contributor(organization=LangText({"en": "Ministry of Science, Kazakhstan"}, "en"))]
     issue = _issue(contributors=contributors, keywords={"kk": ["бір; екі"]})
-    _, problems = ris.dumps(issue)
+    _, problems = dumps(issue)
     codes = [p.code for p in problems]
     assert codes.count("ris.name-comma") == 2 and "ris.keyword-separator" in codes
 
@@ -262,7 +211,7 @@ def test_dates_pages_article_numbers_and_not_carried(tmp_path):
                                       received=PartialDate(2024)),
                    funding=[Funding(awards=["AP1"])])
     issue.whole_number, issue.volume = "86", "3"
-    text, problems = ris.dumps(issue)
+    text, problems = dumps(issue)
     for line in ("DA  - 2025/06//", "PY  - 2025", "SP  - e7", "C7  - e7", "VL  - 3", "IS  - 2", "SN  - 2788-5860",
                  "LA  - kk", "T2  - Журнал"):
         assert f"\r\n{line}\r\n" in text, line
@@ -280,7 +229,7 @@ def test_dates_pages_article_numbers_and_not_carried(tmp_path):
 def test_issue_date_fills_da_and_says_so():
     issue = _issue()
     issue.published = PartialDate(2025, 6, 30)
-    text, problems = ris.dumps(issue)
+    text, problems = dumps(issue)
     assert "\r\nDA  - 2025/06/30/\r\nPY  - 2025\r\n" in text
     assert any(p.code == "ris.date-from-issue" and "article 1" in p.message for p in problems)
 
@@ -288,7 +237,7 @@ def test_issue_date_fills_da_and_says_so():
 # --- other tools' exports ---------------------------------------------------------------------
 
 def _read(name):
-    issue, problems = ris.read(DATA / name)
+    issue, problems = ris.FORMAT.read(DATA / name)
     assert issue is not None and not [p for p in problems if p.severity == "error"], [str(p) for p in problems]
     return issue, problems
 
@@ -388,7 +337,7 @@ def test_reader_reports_records_it_cannot_use(tmp_path):
     path = tmp_path / "mixed.ris"
     path.write_text("TY  - BOOK\nTI  - A book\nER  - \n\nTY  - JOUR\nAU  - Nobody, N.\nPY  - 2020\nER  - \n\n"
                     "TY  - JOUR\nTI  - Kept\nT2  - J\nPY  - 2020\nLA  - Klingon\nER  - \n", encoding="utf-8")
-    issue, problems = ris.read(path)
+    issue, problems = ris.FORMAT.read(path)
     assert [a.titles.main for a in issue.articles] == ["Kept"]
     skipped = [(p.code, p.line, p.severity) for p in problems if p.code == "ris.record-skipped"]
     assert skipped == [("ris.record-skipped", 1, "warning"), ("ris.record-skipped", 5, "warning")]
@@ -399,7 +348,7 @@ def test_reader_tolerates_broken_structure_with_warnings(tmp_path):
     path = tmp_path / "broken.ris"
     path.write_text("junk before\nTY - JOUR\nTI  - One\nT2  - J\nPY  - 2020\nTY  - JOUR\nTI  - Two\n",
                     encoding="utf-8")
-    issue, problems = ris.read(path)
+    issue, problems = ris.FORMAT.read(path)
     assert [a.titles.main for a in issue.articles] == ["One", "Two"]
     assert {(p.code, p.line) for p in problems if p.severity == "warning"} >= {
         ("ris.outside-record", 1), ("ris.tag-syntax", 2), ("ris.record-end", 2), ("ris.record-end", 6)}
@@ -409,7 +358,7 @@ def test_reader_tolerates_broken_structure_with_warnings(tmp_path):
 def test_reader_refuses_files_without_articles(tmp_path):
     path = tmp_path / "empty.ris"
     path.write_text("\n\n", encoding="utf-8")
-    issue, problems = ris.read(path)
+    issue, problems = ris.FORMAT.read(path)
     assert issue is None and [p.code for p in problems] == ["ris.no-records"]
 
 
@@ -472,7 +421,7 @@ def test_validation_warns_about_unknown_and_repeated_tags_and_bad_values(tmp_pat
 
 
 def test_detect(tmp_path, example):
-    files, _ = ris.write(example, tmp_path)
+    files, _ = write(example, tmp_path)
     assert ris.detect(files[0])
     samples = {"bom.ris": b"\xef\xbb\xbf\r\n\r\nTY  - JOUR\r\n", "yaml.yaml": b"biblio: 1\n",
                "xml.xml": b"<?xml version='1.0'?><article/>", "empty.ris": b"", "binary.ris": b"TY  - \x00\x01"}
@@ -483,14 +432,67 @@ def test_detect(tmp_path, example):
 
 
 def test_names_are_filed_by_their_script_and_issns_share_one_line(tmp_path):
-    from biblio.formats import ris as ris_module
     path = tmp_path / "mixed.ris"
     path.write_text("TY  - JOUR\nTI  - English title\nAU  - Нысанкуатова, Дамели\nAU  - Lee, Ann\n"
                     "T2  - Journal\nPY  - 2025\nLA  - en\nER  - \n", encoding="utf-8")
-    issue, _ = ris_module.read(path)
+    issue, _ = ris.FORMAT.read(path)
     first, second = issue.articles[0].contributors
     assert list(first.names) == ["ru"] and list(second.names) == ["en"]
-    from biblio.model import Issn
     issue.journal.issns = [Issn("2788-5860"), Issn("0317-8471")]
-    text, _ = ris_module.dumps(issue)
+    text, _ = dumps(issue)
     assert "SN  - 2788-5860, 0317-8471" in text  # Zotero keeps only the first SN line
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+def test_reads_lazily(tmp_path):
+    """The first article comes before the end of the file is read: a broken record near the
+    end is not reported yet; problems are sorted, as ``read`` has them, only at the end."""
+    good = "TY  - JOUR\r\nTI  - Title {n}\r\nT2  - J\r\nPY  - 2020\r\nLA  - en\r\nER  - \r\n"
+    path = tmp_path / "late.ris"
+    path.write_text("".join(good.format(n=n) for n in range(20000)) + "TY  - JOUR\r\nTI  - Last\r\nLA  - en\r\n",
+                    encoding="utf-8", newline="")
+    reading = ris.iter_read(path)
+    first = next(iter(reading))
+    assert first.titles.texts == {"en": "Title 0"} and reading.issue is not None and reading.issue.articles == []
+    assert not any(p.code == "ris.record-end" for p in reading.problems)
+    rest = list(reading)
+    assert len(rest) == 20000  # the last record, without its ER, is read too
+    assert [p.code for p in reading.problems] == ["ris.record-end"]
+    assert reading.problems == ris.FORMAT.read(path)[1]
+
+
+def test_validate_and_read_in_flat_memory(tmp_path):
+    record = "TY  - JOUR\r\nTI  - {n} " + "x" * 2000 + "\r\nAU  - A, B\r\nT2  - J\r\nPY  - 2020\r\nLA  - en\r\nER  - \r\n"
+    path = tmp_path / "big.ris"
+    path.write_text("".join(record.format(n=n) for n in range(3000)), encoding="utf-8", newline="")
+    assert path.stat().st_size > 6_000_000
+    tracemalloc.start()
+    try:
+        assert ris.validate(path) == []
+        count = sum(1 for _ in ris.iter_read(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 3000 and peak < 2_000_000
+
+
+BROKEN = {
+    "no-er": b"TY  - JOUR\r\nTI  - One\r\nT2  - J\r\nPY  - 2020\r\nTY  - JOUR\r\nTI  - Two\r\nER  - \r\n",
+    "not-utf8": b"TY  - JOUR\r\nTI  - Caf\xe9\r\nT2  - J\r\nER  - \r\nTY  - JOUR\r\nTI  - \xff\r\nER  - \r\n",
+    "cut-character": b"TY  - JOUR\nTI  - \xd0\xb0\xd0\nER  - \n",
+    "bom-cr": "\ufeffTY  - JOUR\rTI  - One\rT2  - J\rPY  - 2020\rLA  - en\rER  - \r".encode(),
+    "mixed-ends": "TY  - JOUR\r\nTI  - Ә\rAB  - a\n\r\nb\u2028c\r\nER  - ".encode(),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_chunks_do_not_matter(name):
+    """Chunks of a few bytes cut characters, CRLFs and lines: the lines and the problems are the same."""
+    data = BROKEN[name]
+    whole_problems: list = []
+    whole = list(parse.text_lines(parse.text_chunks(io.BytesIO(data), "f", whole_problems)))
+    for size in (1, 2, 5):
+        problems: list = []
+        assert list(parse.text_lines(parse.text_chunks(io.BytesIO(data), "f", problems, size))) == whole
+        assert problems == whole_problems

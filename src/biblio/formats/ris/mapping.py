@@ -1,0 +1,168 @@
+"""The RIS tag table, declared once: the writer's tags, the reader's tag -> field mapping and
+what a record cannot carry all come from here (in the spirit of rispy's ``TAG_KEY_MAPPING``).
+
+Decisions (design.md §4, "Which language?"): a record is the article seen in one language.
+``TI`` title; ``AU`` authors, ``A2`` editors, ``A4`` translators (what Zotero reads for a
+journal article), ``Family, Given``; ``T2`` the journal (Zotero's publicationTitle) and
+``J2`` its abbreviation (Zotero reads ``JO`` as an abbreviation, so ``JO`` is not written);
+``AB``; ``DA`` (``YYYY/MM/DD/``) when the date is known beyond the year; ``PY`` the year;
+``VL``, ``IS``, ``SP``, ``EP``; ``C7`` the article number (EndNote's and Scopus's tag); ``DO``
+bare DOI; ``SN`` the ISSNs; ``UR`` landing page; ``LA`` the record's language; ``PB``; ``KW``
+one per keyword; ``ER``. The reader also takes what other tools write (``T1``, ``A1``, ``JF``,
+``JO``, ``Y1``, ``N2`` ...): the further tags of each row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...model import Article, Contributor, ContributorRole, Issue
+
+FILE_NAME = "articles.ris"
+NEWLINE = "\r\n"
+
+
+def file_name(lang: str | None) -> str:
+    """``articles.ris`` (each article in its own language) or ``articles.<lang>.ris``."""
+    return FILE_NAME if lang is None else f"articles.{lang}.ris"
+
+
+#: The tag table, in the order a record has the tags: model field, the tag written (None: only
+#: read), then every tag read as that field, the preferred first.
+FIELDS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    ("title", "TI", ("TI", "T1")),
+    ("authors", "AU", ("AU", "A1")),
+    ("editors", "A2", ("A2", "ED")),
+    ("translators", "A4", ("A4",)),
+    ("journal", "T2", ("T2", "JF", "JO", "J2", "JA", "J1")),
+    ("abbreviation", "J2", ("J2", "JA", "J1")),
+    ("abstract", "AB", ("AB", "N2")),
+    ("date", "DA", ("DA", "PY", "Y1")),
+    ("year", "PY", ()),  # read with the date
+    ("volume", "VL", ("VL",)),
+    ("number", "IS", ("IS",)),
+    ("first page", "SP", ("SP",)),
+    ("last page", "EP", ("EP",)),
+    ("article number", "C7", ("C7",)),
+    ("doi", "DO", ("DO",)),
+    ("issns", "SN", ("SN",)),
+    ("url", "UR", ("UR",)),
+    ("language", "LA", ("LA",)),
+    ("publisher", "PB", ("PB",)),
+    ("place", None, ("CY",)),
+    ("keywords", "KW", ("KW",)),
+)
+WRITE: dict[str, str] = {name: tag for name, tag, _ in FIELDS if tag}
+READ: dict[str, tuple[str, ...]] = {name: tags for name, _, tags in FIELDS if tags}
+#: Every tag the reader uses; the others are reported as not read.
+READ_TAGS = frozenset({"TY", "ER"}.union(*READ.values()))
+#: Where a DOI is looked for when there is no DO (Scopus puts it in M3 or a doi.org UR).
+DOI_ELSEWHERE = ("M3", "UR")
+
+#: Contributor roles a record carries, and the field (so the tags) of each, in the order written.
+ROLES: dict[ContributorRole, str] = {"author": "authors", "editor": "editors", "translator": "translators"}
+ROLE_OF_TAG: dict[str, ContributorRole] = {tag: role for role, name in ROLES.items() for tag in READ[name]}
+_CARRIED_ROLES = [f"{role}s" for role in ROLES]
+CARRIED_ROLES = ", ".join(_CARRIED_ROLES[:-1]) + " and " + _CARRIED_ROLES[-1]
+
+#: Journal-like record types read as articles; anything else (BOOK, CHAP, CONF …) is reported and skipped.
+JOURNAL_TYPES = frozenset({"JOUR", "EJOUR", "JFULL", "ABST", "INPR", "GEN", "MGZN", "NEWS"})
+#: Record types of the RIS specification (2011) plus the older ones still exported.
+TYPES = frozenset({
+    "ABST", "ADVS", "AGGR", "ANCIENT", "ART", "BILL", "BLOG", "BOOK", "CASE", "CHAP", "CHART", "CLSWK", "COMP",
+    "CONF", "CPAPER", "CTLG", "DATA", "DBASE", "DICT", "EBOOK", "ECHAP", "EDBOOK", "EJOUR", "ELEC", "ENCYC",
+    "EQUA", "FIGURE", "GEN", "GOVDOC", "GRANT", "GRNT", "HEAR", "ICOMM", "INPR", "JFULL", "JOUR", "LEGAL",
+    "MANSCPT", "MAP", "MGZN", "MPCT", "MULTI", "MUSIC", "NEWS", "PAMP", "PAT", "PCOMM", "RPRT", "SER", "SLIDE",
+    "SOUND", "STAND", "STAT", "THES", "UNBILL", "UNPB", "UNPD", "VIDEO"})
+#: Tags of the RIS specification (2011) and the legacy ones reference managers still write.
+TAGS = frozenset({
+    "TY", "ER", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AU", "AV", "BT", "C1", "C2", "C3", "C4", "C5", "C6",
+    "C7", "C8", "CA", "CN", "CP", "CT", "CY", "DA", "DB", "DO", "DP", "ED", "EP", "ET", "ID", "IS", "J1", "J2",
+    "JA", "JF", "JO", "KW", "L1", "L2", "L3", "L4", "LA", "LB", "LK", "M1", "M2", "M3", "N1", "N2", "NV", "OP",
+    "PB", "PP", "PY", "RI", "RN", "RP", "SE", "SN", "SP", "ST", "T1", "T2", "T3", "TA", "TI", "TT", "U1", "U2",
+    "U3", "U4", "U5", "UR", "VL", "VO", "Y1", "Y2"})
+#: Tags whose continuation lines keep their line breaks (as Zotero reads them); others join with a space.
+MULTILINE_TAGS = frozenset({"AB", "N2", "N1", "KW"})
+#: Tags a record has at most once; a repeated one is kept by some readers and dropped by others.
+SINGLE_TAGS = frozenset({"TY", "TI", "T1", "T2", "JO", "JF", "J2", "JA", "PY", "Y1", "DA", "VL", "IS", "SP",
+                         "EP", "DO", "AB", "N2", "LA", "PB", "C7"})
+
+#: Language names and codes found in LA, as BCP 47 tags (codes that are tags are read as tags).
+LANGUAGE_NAMES = {name: tag for tag, names in {
+    "kk": ("kazakh", "kaz", "қазақ", "қазақша", "қазақ тілі", "казахский", "казахский язык"),
+    "ru": ("russian", "rus", "русский", "русский язык", "орыс", "орыс тілі"),
+    "en": ("english", "eng", "английский", "ағылшын", "ағылшын тілі"),
+    "de": ("german", "deu", "ger", "deutsch"), "fr": ("french", "fra", "fre", "français", "francais"),
+    "uk": ("ukrainian", "ukr", "українська"), "ky": ("kyrgyz", "kirghiz", "kir"), "uz": ("uzbek", "uzb"),
+    "tr": ("turkish", "tur", "türkçe"), "zh": ("chinese", "chi", "zho"), "es": ("spanish", "spa", "español"),
+    "pl": ("polish", "pol", "polski"), "ar": ("arabic", "ara"), "tt": ("tatar", "tat"),
+}.items() for name in names}
+
+
+# --- what a record cannot carry ----------------------------------------------------------------
+
+#: Of the issue, reported once per file.
+ISSUE_NOT_CARRIED: tuple[tuple[str, Callable[[Issue], object]], ...] = (
+    ("the issue's whole number", lambda issue: issue.whole_number),
+    ("the issue's title", lambda issue: issue.title),
+    ("the issue's DOI", lambda issue: issue.doi),
+    ("the journal's title in other languages", lambda issue: len(issue.journal.titles.texts) > 1),
+    ("the publisher's place", lambda issue: issue.journal.publisher and issue.journal.publisher.place),
+    ("the publisher's name in other languages",
+     lambda issue: issue.journal.publisher and len(issue.journal.publisher.name.texts) > 1),
+    ("whether an ISSN is the print or the electronic one", lambda issue: any(i.media for i in issue.journal.issns)),
+)
+
+#: Of a contributor, looked for person by person: a kind is named where the first contributor with it
+#: is met (in the place of the ``PEOPLE`` row of ``ARTICLE_NOT_CARRIED``).
+PERSON_NOT_CARRIED: tuple[tuple[str, Callable[[Contributor], object]], ...] = (
+    ("author names in other languages and scripts",
+     lambda c: len(c.names) > 1 or (c.organization and len(c.organization.texts) > 1)),
+    ("the printed order of names (family name first)",
+     lambda c: any(name.order == "family-first" for name in c.names.values())),
+    ("ORCID iDs", lambda c: c.orcid),
+    ("affiliations", lambda c: c.affiliations),
+    ("e-mail addresses and the corresponding author", lambda c: c.email or c.corresponding),
+    ("CRediT roles", lambda c: c.credit),
+)
+PEOPLE = "what PERSON_NOT_CARRIED finds"
+#: Of an article in a record of language ``lang``, in the order reported.
+ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object] | None], ...] = (
+    (("titles, abstracts and keywords in other languages (a record holds one language; each language gets a "
+      "file of its own)"), lambda a, lang: len(a.titles.texts) > 1 or len(a.abstracts.texts) > 1 or len(a.keywords) > 1),
+    ("the language the article is written in (LA gives the language of the record)",
+     lambda a, lang: lang != a.language),
+    (PEOPLE, None),
+    ("funding", lambda a, lang: a.funding),
+    ("references", lambda a, lang: a.references),
+    ("the section", lambda a, lang: a.section),
+    ("in-text citation numbers", lambda a, lang: a.citations),
+    ("the licence", lambda a, lang: a.license),
+    ("the dates received and accepted", lambda a, lang: a.dates.received or a.dates.accepted),
+    ("the online date beside the print date", lambda a, lang: a.dates.online and a.dates.published),
+    ("that the date is the online one (DA reads back as the print date)",
+     lambda a, lang: a.dates.online and not a.dates.published),
+)
+
+
+def not_carried(article: Article, lang: str) -> list[str]:
+    """What a record in ``lang`` leaves out of ``article`` (beside roles it has no tag for)."""
+    kinds: list[str] = []
+    for what, has in ARTICLE_NOT_CARRIED:
+        if has is not None:
+            if has(article, lang):
+                kinds.append(what)
+            continue
+        left = list(PERSON_NOT_CARRIED)
+        for contributor in article.contributors:
+            if not left:
+                break
+            for row in [row for row in left if row[1](contributor)]:
+                kinds.append(row[0])
+                left.remove(row)
+    return kinds
+
+
+def issue_not_carried(issue: Issue) -> list[str]:
+    """What a RIS file leaves out of the issue."""
+    return [what for what, has in ISSUE_NOT_CARRIED if has(issue)]

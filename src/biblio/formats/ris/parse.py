@@ -1,0 +1,234 @@
+"""The RIS line scanner, shared by ``validate`` and ``read``: a file decoded and split into lines a
+chunk at a time, and each record handed over as soon as it ends, so memory does not grow with the
+file; structure problems carry their line numbers.
+
+No RIS library is used: rispy (the one candidate) drops a record without ``ER``, merges a record
+without ``ER`` into the next, loses paragraph breaks, splits URLs at ``;``, reads nothing after a
+byte-order mark, and reports no line numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from ...model import PartialDate
+from ...problems import Problem, Severity
+from .mapping import MULTILINE_TAGS
+
+# What readers still take for a tag: spaces around the hyphen off by one, leading spaces.
+_LOOSE = re.compile(r"^\s*([A-Z][A-Z0-9])(?:\s*-\s+|\s+-\s*|\s*-$)(.*)$")
+# Not a tag here, but other readers differ: two digits (Zotero takes them for a tag) or lower case.
+_TAGLIKE = re.compile(r"^\s*[A-Za-z0-9]{2} {1,2}-(?: |$)")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_TAG_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TAG_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+@dataclass(slots=True)
+class Field:
+    """One tag's value: its line, and the parts (its first line's value, then continuation lines)."""
+
+    tag: str
+    line: int
+    parts: list[str]
+
+    @property
+    def value(self) -> str:
+        if len(self.parts) == 1:  # the usual field: one line, already stripped
+            return self.parts[0]
+        if self.tag in MULTILINE_TAGS:
+            return "\n".join(self.parts).strip()
+        return " ".join(part for part in self.parts if part).strip()
+
+
+@dataclass
+class Record:
+    line: int  # of its TY line, or of its first line when TY is missing
+    type: str | None
+    fields: list[Field] = field(default_factory=list)
+    end: int | None = None  # the line of its ER
+
+    def all(self, *tags: str) -> list[Field]:
+        return [f for f in self.fields if f.tag in tags and f.value]
+
+    def first(self, *tags: str) -> Field | None:
+        """The first non-empty field among ``tags``, in the order the tags are given."""
+        for tag in tags:
+            found = self.all(tag)
+            if found:
+                return found[0]
+        return None
+
+    def value(self, tag: str) -> str | None:
+        found = self.first(tag)
+        return found.value if found else None
+
+
+def text_chunks(stream: BinaryIO, file: str, problems: list[Problem], size: int = 1 << 16) -> Iterator[str]:
+    """The file's UTF-8 text, 64 KiB at a time, without a byte-order mark.
+
+    The first byte that is not UTF-8 is a ``ris.encoding`` error on its line (counted in the
+    bytes read so far); from there on the decoding replaces what it cannot read.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    newlines = 0  # in the bytes read before ``data``
+    started = False
+    while True:
+        data = stream.read(size)
+        final = not data
+        pending = decoder.getstate()[0]  # the start of a character cut by the last chunk's end
+        try:
+            text = decoder.decode(data, final)
+        except UnicodeDecodeError as error:
+            line = newlines - pending.count(b"\n") + (pending + data)[:error.start].count(b"\n") + 1
+            problems.append(Problem("ris.encoding", "error", "the file is not UTF-8 (a byte here cannot be read); "
+                                    "save it as UTF-8 — unreadable characters are shown as '\ufffd'", file=file,
+                                    line=line))
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            text = decoder.decode(pending + data, final)
+        newlines += data.count(b"\n")
+        if text and not started:
+            text, started = text.removeprefix("\ufeff"), True
+        if text:
+            yield text
+        if final:
+            return
+
+
+def text_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of the text the chunks make, split at CRLF, CR or LF only (str.splitlines would
+    also split at U+2028 and friends); a CR at a chunk's end waits, it may begin a CRLF."""
+    rest = ""
+    for chunk in chunks:
+        text = rest + chunk
+        held = ""
+        if text.endswith("\r"):
+            text, held = text[:-1], "\r"
+        lines = _split(text)
+        rest = lines.pop() + held
+        yield from lines
+    lines = _split(rest)
+    if lines[-1] == "":
+        lines.pop()
+    yield from lines
+
+
+def _split(text: str) -> list[str]:
+    """``_LINE_END.split(text)``, by ``str.split`` when every line ends alike (three times faster)."""
+    if "\r" not in text:
+        return text.split("\n")
+    lines = text.split("\r\n")
+    if text.count("\r") == text.count("\n") == len(lines) - 1:
+        return lines
+    return _LINE_END.split(text)
+
+
+def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Record]:
+    """Each record as soon as it ends; structure problems go to ``problems`` in the order found."""
+    current: Record | None = None
+    fields: list[Field] | None = None  # the current record's, while there is one
+    outside_from: int | None = None
+
+    def problem(code: str, severity: Severity, message: str, line: int) -> None:
+        problems.append(Problem(code, severity, message, file=file, line=line))
+
+    for number, raw in enumerate(lines, 1):
+        # The usual line, a strict tag line (two spaces, a hyphen, a space), without a regular expression.
+        if raw[2:6] == "  - " and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
+            tag, value, strict = raw[:2], raw[6:].strip(), True
+            if fields is not None and tag != "TY" and tag != "ER":  # a field of the record: nothing else to do
+                fields.append(Field(tag, number, [value]))
+                continue
+        elif raw[2:5] == "  -" and len(raw) == 5 and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
+            tag, value, strict = raw[:2], "", True
+        elif loose := _LOOSE.match(raw):
+            tag, value, strict = loose.group(1), (loose.group(2) or "").strip(), False
+        else:
+            tag = None
+        if tag is not None:
+            if not strict:
+                problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
+                        f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
+            if outside_from is not None:
+                problem("ris.outside-record", "warning", "text between records (after 'ER  - ' and before the "
+                        "next 'TY  - ') belongs to no record and is ignored", outside_from)
+                outside_from = None
+            if tag == "TY":
+                if current is not None:
+                    problem("ris.record-end", "error", f"the record that starts on line {current.line} has no "
+                            f"'ER  - ' line before the next record (line {number})", current.line)
+                    yield current
+                current = Record(number, value or None)
+                fields = current.fields
+            elif tag == "ER":
+                if current is None:
+                    problem("ris.record-start", "error", "'ER  - ' ends no record: a record starts with 'TY  - '",
+                            number)
+                else:
+                    current.end = number
+                    yield current
+                    current = fields = None
+            else:
+                if current is None:
+                    problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
+                            f"'TY  - JOUR' (found '{tag}' first)", number)
+                    current = Record(number, None)
+                    fields = current.fields
+                current.fields.append(Field(tag, number, [value]))
+            continue
+        if _TAGLIKE.match(raw):
+            problem("ris.tag-syntax", "warning", f"'{raw.strip()[:40]}' looks like a tag line but a tag is two "
+                    "capital letters, or a capital and a digit; it is read as text continuing the line before "
+                    "(Zotero may read it as a tag)", number)
+        if current is None:
+            if raw.strip() and outside_from is None:
+                outside_from = number
+        elif current.fields:
+            last = current.fields[-1]
+            if raw.strip() or last.tag in MULTILINE_TAGS:
+                last.parts.append(raw.strip())
+        elif raw.strip():
+            problem("ris.outside-record", "warning", "text right after 'TY  - ' belongs to no tag and is ignored",
+                    number)
+    if outside_from is not None:
+        problem("ris.outside-record", "warning", "text between records (after 'ER  - ' and before the next "
+                "'TY  - ') belongs to no record and is ignored", outside_from)
+    if current is not None:
+        problem("ris.record-end", "error", f"the record that starts on line {current.line} has no 'ER  - ' line at "
+                "its end", current.line)
+        yield current
+
+
+def records(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator[Record]:
+    """The records of a binary stream (``scan`` of its decoded lines): flat memory."""
+    return scan(text_lines(text_chunks(stream, file, problems)), file, problems)
+
+
+_MONTHS = {name: number for number, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_NUMERIC_DATE = re.compile(r"(\d{4})(?:[/-](\d{0,2})(?:[/-](\d{0,2})(?:/.*)?)?)?")
+_MONTH_FIRST = re.compile(r"([A-Za-z]{3})[A-Za-z.]*\s+(?:(\d{1,2}),?\s+)?(\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})\s+([A-Za-z]{3})[A-Za-z.]*")
+
+
+def parse_date(value: str) -> PartialDate | None:
+    """``2020``, ``2020///``, ``2020/05/01/``, ``2020/5/1/Spring``, ``2020-05-01``, ``May 2020``."""
+    text = value.strip()
+    match = _NUMERIC_DATE.fullmatch(text)
+    if match:
+        month, day = (int(part) if part else None for part in match.groups()[1:])
+        month = month or None
+        day = day if month and day else None
+        return PartialDate.parse(str(PartialDate(int(match.group(1)), month, day)))
+    match = _MONTH_FIRST.fullmatch(text)
+    if match and match.group(1).lower() in _MONTHS:
+        day = int(match.group(2)) if match.group(2) else None
+        return PartialDate.parse(str(PartialDate(int(match.group(3)), _MONTHS[match.group(1).lower()], day)))
+    match = _YEAR_FIRST.fullmatch(text)
+    if match and match.group(2).lower() in _MONTHS:
+        return PartialDate(int(match.group(1)), _MONTHS[match.group(2).lower()])
+    return None

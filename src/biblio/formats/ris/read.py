@@ -1,0 +1,333 @@
+"""Reading RIS back into the model, one article per journal record, streamed: the file is decoded
+and scanned a chunk at a time and each record read when it ends, so memory does not grow with it.
+
+It takes what other tools export too (EndNote, Mendeley, Scopus, Web of Science, Zotero):
+``T1``/``A1``/``JF``/``JO``/``Y1``/``N2`` (the tag table's further tags), ``SP`` holding a page
+range, DOIs as URLs, languages as names or codes, a byte-order mark, CRLF, one-space tags of old
+EndNote exports. Every text of a record is filed under its ``LA``. What it does not use is
+reported, never dropped silently. The issue (journal, volume, number, year) is the first
+record's; later records may add the journal's title in their language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from ... import derive, ids
+from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PersonName, Publisher
+from ...problems import Problem, Severity, sort_key
+from .. import ArticleReading
+from .mapping import DOI_ELSEWHERE, JOURNAL_TYPES, LANGUAGE_NAMES, READ, READ_TAGS, ROLE_OF_TAG, TAGS
+from .parse import Field, Record, parse_date, records
+
+# Structure problems that stop a file from being valid but not from being read.
+_READABLE = {"ris.tag-syntax", "ris.record-end", "ris.record-start"}
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+_PAGE_RANGE = re.compile(r"\s*(\S+?)\s*[-–—]+\s*(\S+)\s*")
+_DOI_ADDRESS = re.compile(r"https?://(dx\.)?doi\.org/")
+_ISSN_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def language(value: str) -> str | None:
+    """A language name or code as RIS files give it (``Russian``, ``rus``, ``kk``, ``en-GB``) as a BCP 47 tag."""
+    first = re.split(r"[;,/]", value.strip())[0].strip()
+    known = LANGUAGE_NAMES.get(first.casefold())
+    if known:
+        return known
+    if _LANGUAGE_CODE.fullmatch(first):
+        checked = ids.language_tag(first)
+        if checked.ok:
+            return checked.value
+    return None
+
+
+def split_name(value: str) -> tuple[PersonName | None, str | None]:
+    """``Family, Given`` (or ``Family,``) is a person, one word is a one-name person, several words without a
+    comma are a group author (the RIS rule: persons are written family name first, with a comma)."""
+    if "," in value:
+        family, _, given = value.partition(",")
+        family, given = family.strip(), given.strip()
+        if not family:
+            return (PersonName(given), None) if given else (None, None)
+        return PersonName(family, given or None), None
+    if len(value.split()) == 1:
+        return PersonName(value.strip()), None
+    return None, value.strip()
+
+
+def iter_read(path: Path) -> ArticleReading:
+    """The file's articles one at a time. Problems are in the order found while reading, and
+    sorted by line once the last record is read."""
+    return ArticleReading(lambda reading: _articles(Path(path), reading))
+
+
+def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
+    file = str(path)
+    problems = reading.problems
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed by the with below, once opening is known to work)
+    except OSError as error:
+        problems.append(_io_problem(error, file))
+        return
+    reader = _Reader(file, problems)  # a record's notes follow the structure problems found up to its end
+    structure: list[Problem] = []
+    first: Record | None = None
+    with stream:
+        try:
+            for record in records(stream, file, structure):
+                _take_structure(structure, problems)
+                article = reader.article(record)
+                if article is None:
+                    continue
+                if reading.issue is None or first is None:
+                    first = record
+                    reading.issue = reader.first_issue(record, article)
+                else:
+                    reader.dates(record, article, reading.issue.year)
+                    reader.compare(reading.issue, first, record, article.language)
+                yield article
+        except OSError as error:  # a file not read to its end is not read
+            reading.issue = None
+            problems[:] = [_io_problem(error, file)]
+            return
+    _take_structure(structure, problems)
+    reader.report_not_read()
+    if reading.issue is None:
+        problems.append(Problem("ris.no-records", "error", "the file holds no journal article biblio can read",
+                                file=file))
+    problems.sort(key=sort_key)
+
+
+def _io_problem(error: OSError, file: str) -> Problem:
+    return Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)
+
+
+def _take_structure(structure: list[Problem], problems: list[Problem]) -> None:
+    """Move the structure problems found so far to the reading's: those that do not stop reading are warnings."""
+    problems += [replace(p, severity="warning") if p.code in _READABLE else p for p in structure]
+    structure.clear()
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return (a or "").casefold().strip() == (b or "").casefold().strip()
+
+
+def _merge(text: LangText, lang: str, value: str) -> bool:
+    """A later record's value of a text the first record began, filed under the record's language.
+
+    A value already known under another language was written for want of one in this
+    language: the writer then takes the original one, so that becomes the original. False
+    when the language already has another value.
+    """
+    known = next((key for key, existing in text.texts.items() if existing == value), None)
+    if known is not None:
+        if lang not in text.texts:
+            text.original = known
+        return True
+    if lang in text.texts:
+        return False
+    text.texts[lang] = value
+    return True
+
+
+class _Reader:
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+        self.not_read: dict[str, list[int]] = {}  # tag: [first line, count], so memory stays flat
+
+    def note(self, code: str, message: str, line: int | None, severity: Severity = "info") -> None:
+        self.problems.append(Problem(code, severity, message, file=self.file, line=line))
+
+    def skip(self, item: Field) -> None:
+        self.not_read.setdefault(item.tag, [item.line, 0])[1] += 1
+
+    def report_not_read(self) -> None:
+        for tag, (line, count) in self.not_read.items():
+            if tag in TAGS:
+                self.note("ris.tag-not-read", f"{tag} is not read into the model ({count} time(s))", line)
+            else:
+                self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({count} time(s)); it is not read", line)
+
+    def language(self, record: Record, title: str, abstract: str | None) -> str:
+        found = record.first(*READ["language"])
+        if found:
+            tag = language(found.value)
+            if tag:
+                return tag
+            self.note("ris.language", f"'{found.value}' is not a language biblio knows; the language is guessed "
+                      "from the letters of the title", found.line, "warning")
+        guessed = derive.guess_language(title + " " + (abstract or ""))
+        self.note("ris.language-guessed", f"the record gives no language (LA); its letters say {guessed}",
+                  record.line)
+        return guessed
+
+    def article(self, record: Record) -> Article | None:
+        kind = record.type or "JOUR"
+        if kind not in JOURNAL_TYPES:
+            self.note("ris.record-skipped", f"a {kind} record is not a journal article; it is not read",
+                      record.line, "warning")
+            return None
+        title_field = record.first(*READ["title"])
+        if title_field is None:
+            self.note("ris.record-skipped", "the record has no title (TI or T1); it is not read", record.line,
+                      "warning")
+            return None
+        title = title_field.value
+        abstract_field = record.first(*READ["abstract"])
+        abstract = abstract_field.value if abstract_field else None
+        lang = self.language(record, title, abstract)
+        article = Article(language=lang, titles=LangText({lang: title}, lang))
+        if abstract:
+            article.abstracts = LangText({lang: abstract}, lang)
+        keywords = [word.strip() for item in record.all(*READ["keywords"]) for line in item.value.split("\n")
+                    for word in line.split(";") if word.strip()]
+        if keywords:
+            article.keywords = {lang: keywords}
+        for item in record.all(*ROLE_OF_TAG):
+            role = ROLE_OF_TAG[item.tag]
+            person, group = split_name(item.value)
+            if person is not None:
+                name_lang = derive.language_of(f"{person.family} {person.given or ''}", lang)
+                article.contributors.append(Contributor(role=role, names={name_lang: person}))
+            elif group:
+                article.contributors.append(Contributor(role=role, organization=LangText({lang: group}, lang)))
+        self.identifiers(record, article)
+        self.pages(record, article)
+        used = {id(f) for f in (title_field, abstract_field) if f is not None}
+        texts = (*READ["title"], *READ["abstract"])
+        for item in record.fields:
+            if item.tag in texts and id(item) not in used and item.value:
+                if item.value not in (title, abstract):
+                    self.skip(item)
+            elif item.tag not in READ_TAGS:
+                self.skip(item)
+        return article
+
+    def identifiers(self, record: Record, article: Article) -> None:
+        doi_field = record.first(*READ["doi"])
+        candidates = [doi_field] if doi_field else [f for f in record.all(*DOI_ELSEWHERE) if "doi.org/" in f.value
+                                                    or f.value.startswith("10.")]
+        for candidate in candidates:
+            checked = ids.doi(candidate.value)
+            if checked.ok:
+                article.doi = checked.value
+                break
+            if candidate is doi_field:
+                problem = checked.problem("warning", file=self.file, line=candidate.line)
+                if problem:
+                    self.problems.append(problem)
+        # The landing page: the first UR that is not the DOI's own doi.org address.
+        urls = [f for f in record.all(*READ["url"]) if not (article.doi and _DOI_ADDRESS.match(f.value)
+                                                            and ids.same_doi(f.value, article.doi))]
+        if urls:
+            article.url = urls[0].value
+            for extra in urls[1:]:
+                self.skip(extra)
+
+    def pages(self, record: Record, article: Article) -> None:
+        first, last = record.first(*READ["first page"]), record.first(*READ["last page"])
+        number = record.first(*READ["article number"])
+        start, end = (first.value if first else None), (last.value if last else None)
+        if start and not end:
+            match = _PAGE_RANGE.fullmatch(start)
+            if match:
+                start, end = match.groups()
+        if number and start == number.value:
+            start, end = None, None
+        if start or number:
+            article.pages = Pages(start, end if start else None, number.value if number else None)
+
+    def dates(self, record: Record, article: Article, year: int | None) -> int | None:
+        """Set the article's date from DA (or a full PY/Y1); the record's year."""
+        found = None
+        for tag in READ["date"]:
+            for item in record.all(tag):
+                date = parse_date(item.value)
+                if date is None:
+                    self.note("ris.date", f"the date '{item.value}' is not understood", item.line, "warning")
+                elif found is None or (date.month and not found.month):
+                    found = date
+        if found is None:
+            return None
+        if found.month is not None or (year is not None and found.year != year):
+            article.dates.published = found
+        return found.year
+
+    def first_issue(self, record: Record, article: Article) -> Issue:
+        """The issue as the first journal record gives it (the article's date set from the record)."""
+        journal = self.journal(record, article.language)
+        issue = Issue(journal=journal, year=0, volume=record.value(READ["volume"][0]),
+                      number=record.value(READ["number"][0]))
+        year = self.dates(record, article, None)
+        if year is None:
+            self.note("ris.year-missing", "the first record gives no year (PY, DA or Y1)", record.line, "warning")
+        issue.year = year or 0
+        return issue
+
+    def journal(self, record: Record, lang: str) -> Journal:
+        title_field = record.first(*READ["journal"])
+        title = title_field.value if title_field else None
+        abbreviation_field = record.first(*READ["abbreviation"])
+        if abbreviation_field is None and title_field is not None and title_field.tag != "JO":
+            jo = record.first("JO")  # beside T2 or JF, JO is the abbreviation (as Zotero reads it)
+            abbreviation_field = jo if jo and jo.value != title else None
+        abbreviation = abbreviation_field.value if abbreviation_field and abbreviation_field is not title_field \
+            else None
+        titles = LangText({lang: title}, lang) if title else LangText()
+        if not title:
+            self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line,
+                      "warning")
+        issns = [Issn(value) for value in self.issns(record, report=True)]
+        publisher = None
+        name, place = record.first(*READ["publisher"]), record.first(*READ["place"])
+        if name:
+            publisher = Publisher(LangText({lang: name.value}, lang),
+                                  LangText({lang: place.value}, lang) if place else None)
+        return Journal(titles=titles, language=lang if title else None, abbreviation=abbreviation,
+                       issns=issns, publisher=publisher)
+
+    def issns(self, record: Record, report: bool = False) -> list[str]:
+        values: list[str] = []
+        for item in record.all(*READ["issns"]):
+            for part in _ISSN_SEPARATORS.split(item.value):
+                checked = ids.issn(part)
+                if checked.ok and checked.value is not None and checked.value not in values:
+                    values.append(checked.value)
+                elif part and not checked.ok and report:
+                    self.note(checked.code or "issn", checked.message or "", item.line, "warning")
+        return values
+
+    def compare(self, issue: Issue, first: Record, record: Record, lang: str) -> None:
+        """A later record's journal: the same one (maybe its title in another language), or another one."""
+        journal = record.first(*READ["journal"])
+        theirs, ours = set(self.issns(record)), {issn.value for issn in issue.journal.issns}
+        titles = issue.journal.titles
+        if journal is None or any(text == journal.value for text in titles.texts.values()):
+            if journal is not None:
+                _merge(titles, lang, journal.value)
+        elif (theirs & ours or not (theirs or ours)) and _merge(titles, lang, journal.value):
+            if not theirs:
+                self.note("ris.journal-title", f"'{journal.value}' is taken for the journal's {lang} title (no "
+                          "ISSN says whether it is the same journal)", journal.line)
+        elif not any(_same(journal.value, text) for text in [*titles.texts.values(), issue.journal.abbreviation]):
+            self.note("ris.journal-mixed", f"this record is from another journal ('{journal.value}') than the "
+                      f"first one (line {first.line}); biblio reads every record as an article of the first one's "
+                      "issue", journal.line, "warning")
+            return
+        publisher = record.first(*READ["publisher"])
+        if publisher is not None:
+            if issue.journal.publisher is None:
+                issue.journal.publisher = Publisher(LangText({lang: publisher.value}, lang))
+            elif not _merge(issue.journal.publisher.name, lang, publisher.value):
+                self.note("ris.issue-mixed", f"this record's publisher ({publisher.value}) differs from the first "
+                          "record's; the issue keeps the first", publisher.line, "warning")
+        for name, have in (("volume", issue.volume), ("number", issue.number)):
+            found = record.first(*READ[name])
+            if found and have is not None and not _same(found.value, have):
+                what = "volume" if name == "volume" else "issue"
+                self.note("ris.issue-mixed", f"this record's {what} ({found.value}) differs from the first "
+                          f"record's ({have}); the issue keeps the first", found.line, "warning")
