@@ -1,17 +1,20 @@
 """Crossref deposit 5.5.0: content, schema validity, golden file, errors an editor can act on."""
 
+import dataclasses
 import datetime
-import io
+import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from regen_golden import CROSSREF_GOLDEN as GOLDEN
+from regen_golden import crossref_deposit as deposit
 from regen_golden import golden_crossref as golden_bytes
 
 import biblio
-from biblio import api, cli, lint, manifest
+from biblio import api, cli, formats, lint, manifest
 from biblio.formats import crossref, xmltools
 from biblio.model import LangText, Pages, PersonName, Reference
 
@@ -64,7 +67,7 @@ def test_names_latin_first_with_cyrillic_alt_names(deposit_tree):
 
 
 def test_missing_latin_spelling_is_reported(example):
-    _, problems = crossref.deposit(example, timestamp=1)
+    _, problems = deposit(example, timestamp=1)
     note = next(p for p in problems if p.code == "crossref.no-latin-name")
     assert "articles 2, 5, 7, 10" in note.message  # names printed in Cyrillic only
 
@@ -76,7 +79,7 @@ def test_funding_awards(deposit_tree):
 
 
 def test_what_the_deposit_cannot_carry_is_reported(example):
-    _, problems = crossref.deposit(example, timestamp=1)
+    _, problems = deposit(example, timestamp=1)
     messages = " ".join(p.message for p in problems if p.code == "crossref.not-carried")
     for what in ("keywords", "funding statements", "whole number", "in-text citation numbers"):
         assert what in messages
@@ -85,19 +88,17 @@ def test_what_the_deposit_cannot_carry_is_reported(example):
 
 
 def test_subset_of_articles(example):
-    data, problems = crossref.deposit(example, dois=["https://doi.org/10.52536/2788-5860.2025.86.2.008"],
-                                      timestamp=2)
+    data, problems = deposit(example, [7], timestamp=2)  # the build hands the writer the articles chosen
     tree = etree.fromstring(data)
     assert [d.text for d in tree.iterfind(".//c:journal_article/c:doi_data/c:doi", NS)] == [
         "10.52536/2788-5860.2025.86.2.008"]
     assert "example.org/journal/articles/2788-5860.2025.86.2.008" in data.decode()
-    data, problems = crossref.deposit(example, dois=["10.52536/nope"], timestamp=3)
-    assert data is None and problems[0].code == "export.doi-unknown"
+    assert "(article 8)" in " ".join(p.message for p in problems)  # notes count articles as in the issue
 
 
 def test_missing_depositor_and_landing_page_are_errors(minimal_text):
     issue, _ = manifest.loads(minimal_text)
-    data, problems = crossref.deposit(issue, timestamp=1)
+    data, problems = deposit(issue, timestamp=1)
     assert data is None
     assert {p.code for p in problems if p.severity == "error"} == {
         "crossref.depositor-missing", "crossref.registrant-missing", "crossref.url-missing"}
@@ -108,7 +109,7 @@ def test_markup_characters_are_escaped_and_valid(tmp_path, example):
     original = article.titles.texts["en"]
     article.titles.texts["en"] = 'Tom & Jerry <b>"quoted"</b> \x0b'
     try:
-        data, problems = crossref.deposit(example, timestamp=5)
+        data, problems = deposit(example, timestamp=5)
     finally:
         article.titles.texts["en"] = original
     assert b"Tom &amp; Jerry &lt;b&gt;" in data
@@ -124,7 +125,7 @@ def test_references_become_citations(tmp_path, example):
                                     type="book", year="2020"),
                           Reference(text="Smith J. Paper & more. J. Tests 3(2): 5-9.", type="article")]
     try:
-        data, problems = crossref.deposit(example, timestamp=6)
+        data, problems = deposit(example, timestamp=6)
     finally:
         article.references = []
     tree = etree.fromstring(data)
@@ -205,16 +206,41 @@ def test_export_command_writes_a_valid_deposit(capsys, tmp_path, example_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deposit.xml"]  # no staging left behind
 
 
-def test_export_refuses_to_leave_an_invalid_file(tmp_path, example_path, monkeypatch):
-    original = crossref.write_deposit
+class _Corrupting:
+    """An ``Output`` whose files get their first ``<year>2025</year>`` written as ``<year>25</year>``."""
 
-    def broken(issue, out, **options):
-        buffer = io.BytesIO()
-        problems = original(issue, buffer, **options)
-        out.write(buffer.getvalue().replace(b"<year>2025</year>", b"<year>25</year>", 1))
-        return problems
+    def __init__(self, output):
+        self.output = output
 
-    monkeypatch.setattr(crossref, "write_deposit", broken)
+    def open(self, name):
+        stream = self.output.open(name)
+        write, done = stream.write, []
+
+        def corrupt(data):
+            if not done and b"<year>2025</year>" in data:
+                done.append(True)
+                data = data.replace(b"<year>2025</year>", b"<year>25</year>", 1)
+            return write(data)
+
+        stream.write = corrupt
+        return stream
+
+
+@pytest.fixture
+def corrupting_crossref():
+    original = crossref.FORMAT
+    broken = dataclasses.replace(original, writer=lambda issue, output, lang=None: original.writer(
+        issue, _Corrupting(output), lang))
+    formats.unregister("crossref")
+    formats.register(broken)
+    try:
+        yield
+    finally:
+        formats.unregister("crossref")
+        formats.register(original)
+
+
+def test_export_refuses_to_leave_an_invalid_file(tmp_path, example_path, corrupting_crossref):
     target = tmp_path / "deposit.xml"
     report = api.export(example_path, "crossref", target)
     assert not report.ok and not target.exists()
@@ -225,20 +251,20 @@ def test_export_refuses_to_leave_an_invalid_file(tmp_path, example_path, monkeyp
 
 def test_timestamp_must_be_newer_than_a_previous_deposit(tmp_path, example):
     old, new = tmp_path / "old.xml", tmp_path / "new.xml"
-    old.write_bytes(crossref.deposit(example, timestamp=200)[0])
-    new.write_bytes(crossref.deposit(example, timestamp=100)[0])
+    old.write_bytes(deposit(example, timestamp=200)[0])
+    new.write_bytes(deposit(example, timestamp=100)[0])
     assert [p.code for p in crossref.compare_with_previous(new, old)] == ["crossref.timestamp"]
     assert crossref.compare_with_previous(old, new) == []
     other = tmp_path / "other.xml"
-    other.write_bytes(crossref.deposit(example, dois=["10.52536/2788-5860.2025.86.2.001"], timestamp=50)[0])
+    other.write_bytes(deposit(example, [0], timestamp=50)[0])
     alone = tmp_path / "alone.xml"
-    alone.write_bytes(crossref.deposit(example, dois=["10.52536/2788-5860.2025.86.2.002"], timestamp=10)[0])
+    alone.write_bytes(deposit(example, [1], timestamp=10)[0])
     assert crossref.compare_with_previous(alone, other) == []  # no DOI in common
 
 
 def test_timestamps_increase_and_have_at_most_17_digits():
     stamps = [crossref.next_timestamp() for _ in range(50)]  # many within one millisecond
-    assert all(later > earlier for earlier, later in zip(stamps, stamps[1:]))
+    assert all(later > earlier for earlier, later in itertools.pairwise(stamps))
     assert all(len(str(stamp)) == 17 for stamp in stamps)  # YYYYMMDDhhmmssSSS, what Crossref and OJS write
     now = datetime.datetime.now(datetime.UTC)
     stamped = datetime.datetime.strptime(str(stamps[0])[:14], "%Y%m%d%H%M%S").replace(tzinfo=datetime.UTC)
@@ -247,8 +273,8 @@ def test_timestamps_increase_and_have_at_most_17_digits():
 
 def test_a_previous_19_digit_deposit_is_explained(tmp_path, example):
     old, new = tmp_path / "old.xml", tmp_path / "new.xml"
-    old.write_bytes(crossref.deposit(example, timestamp=2026120414271714252)[0])
-    new.write_bytes(crossref.deposit(example)[0])
+    old.write_bytes(deposit(example, timestamp=2026120414271714252)[0])
+    new.write_bytes(deposit(example)[0])
     [problem] = crossref.compare_with_previous(new, old)
     assert problem.code == "crossref.timestamp" and "19 digits" in problem.message
     assert "Crossref support" in problem.message
@@ -287,14 +313,14 @@ def test_title_count_rule(minimal_text):
 
 def test_a_deposit_older_than_the_previous_one_is_not_written(tmp_path, example_path, example):
     previous = tmp_path / "previous.xml"
-    previous.write_bytes(crossref.deposit(example, timestamp=99999999999999999999)[0])
+    previous.write_bytes(deposit(example, timestamp=99999999999999999999)[0])
     target = tmp_path / "new.xml"
     report = api.export(example_path, "crossref", target, previous=previous)
     assert not report.ok and not target.exists()
     assert [p.code for p in report.problems if p.severity == "error"] == ["crossref.timestamp"]
     report = api.export(example_path, "crossref", target, previous=tmp_path / "missing.xml")
     assert not target.exists() and "crossref.previous-missing" in {p.code for p in report.problems}
-    previous.write_bytes(crossref.deposit(example, timestamp=20200101000000000)[0])
+    previous.write_bytes(deposit(example, timestamp=20200101000000000)[0])
     assert api.export(example_path, "crossref", target, previous=previous).ok and target.exists()
 
 
@@ -332,7 +358,7 @@ def test_crossref_limits_rule(minimal_text):
         ("crossref.too-long", "articles[0].references[0].issue")]
 
 
-def test_strict_and_fast_validation_agree_on_a_broken_deposit(capsys, tmp_path):
+def test_strict_and_default_validation_agree_on_a_broken_deposit(capsys, tmp_path):
     path = broken_copy(tmp_path, '<person_name sequence="first" contributor_role="author">',
                        '<person_name sequence="first">')
     assert cli.main(["validate", str(path)]) == 1
@@ -340,3 +366,217 @@ def test_strict_and_fast_validation_agree_on_a_broken_deposit(capsys, tmp_path):
     assert cli.main(["validate", "--strict", str(path)]) == 1
     strict = capsys.readouterr().out
     assert "person_name" in fast and "person_name" in strict
+
+
+# --- validation: default (derived XSD 1.0 + Python, streamed) and strict (official XSD 1.1) -----
+
+GOLDEN_TEXT = GOLDEN.read_text(encoding="utf-8") if GOLDEN.exists() else ""
+PERSON = '<person_name sequence="first" contributor_role="author">'
+SURNAME = "<surname>Nassimov</surname>"
+ABSTRACT = '<jats:abstract xml:lang="en">'
+ARTICLES = re.findall(r"      <journal_article .*?</journal_article>\n", GOLDEN_TEXT, flags=re.DOTALL)
+METADATA = re.search(r"      <journal_metadata.*?</journal_metadata>\n", GOLDEN_TEXT, flags=re.DOTALL).group(0)
+ISSUE = re.search(r"      <journal_issue>.*?</journal_issue>\n", GOLDEN_TEXT, flags=re.DOTALL).group(0)
+
+
+def variant(old: str, new: str, text: str = GOLDEN_TEXT) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def in_abstract(inner: str) -> str:
+    return variant(ABSTRACT, f"{ABSTRACT}<jats:p>{inner}</jats:p>")
+
+
+def licence(start_date: str) -> str:
+    return variant("<doi_data>", '<ai:program name="AccessIndicators"><ai:license_ref applies_to="vor" '
+                   f'start_date="{start_date}">https://creativecommons.org/licenses/by/4.0/</ai:license_ref>'
+                   "</ai:program><doi_data>")
+
+
+def both(tmp_path: Path, text: str) -> tuple[list, list]:
+    path = tmp_path / "deposit.xml"
+    path.write_text(text, encoding="utf-8")
+    return crossref.validate(path), crossref.validate(path, strict=True)
+
+
+FIRST, SECOND = ARTICLES[0], ARTICLES[1]
+# Where articles stand: each is validated alone, then the document around stand-ins for them.
+PLACES = {
+    "an article before the journal's metadata": (False, GOLDEN_TEXT.replace(FIRST, "", 1).replace(
+        METADATA, FIRST + METADATA, 1)),
+    "the issue after the articles": (False, GOLDEN_TEXT.replace(ISSUE, "", 1).replace("    </journal>",
+                                                                                     ISSUE + "    </journal>")),
+    "text between articles": (False, GOLDEN_TEXT.replace(SECOND, "stray text" + SECOND, 1)),
+    "an article directly in the body": (False, GOLDEN_TEXT.replace("  </body>", FIRST + "  </body>")),
+    "an article inside an article": (False, GOLDEN_TEXT.replace(FIRST, FIRST.replace(
+        "</journal_article>", SECOND + "</journal_article>"), 1)),
+    "the same ID in two articles": (False, GOLDEN_TEXT.replace("<jats:p>", '<jats:p id="same">', 2)),
+    "two journals, each with articles": (True, GOLDEN_TEXT.replace(
+        SECOND, "    </journal>\n    <journal>\n" + METADATA + SECOND, 1)),
+    "a comment and a processing instruction between articles": (True, GOLDEN_TEXT.replace(
+        SECOND, "<!-- c --><?pi x?>\n" + SECOND, 1)),
+    "an ID and a reference to it in different articles": (True, GOLDEN_TEXT.replace(
+        FIRST, FIRST.replace("<jats:p>", '<jats:p><jats:xref rid="n1">1</jats:xref>', 1), 1).replace(
+        SECOND, SECOND.replace("<jats:p>", '<jats:p id="n1">', 1), 1)),
+    "no articles at all": (True, "".join(GOLDEN_TEXT.split("".join(ARTICLES)))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLACES))
+def test_default_and_strict_agree_wherever_articles_stand(tmp_path, name):
+    valid, text = PLACES[name]
+    default, strict = both(tmp_path, text)
+    assert (default == [], strict == []) == (valid, valid), [str(p) for p in default[:2] + strict[:2]]
+    if not valid:
+        assert default[0].line and default[0].path.startswith("/doi_batch")
+
+
+BROKEN = {
+    "assert: a person without contributor_role or role": variant(PERSON, '<person_name sequence="first">'),
+    "assert: a CRediT type in the Crossref vocabulary": variant(SURNAME, SURNAME + '<role vocab="crossref" '
+                                                                'type="software"/>'),
+    "an unknown element": variant(SURNAME, SURNAME + "<nickname>M</nickname>"),
+    "an invalid language attribute": variant('language="kk">', 'language="xx">'),
+    "a bad licence date (29 February 2023)": licence("2023-02-29"),
+    "a dangling IDREF in an abstract": in_abstract('<jats:xref rid="nowhere">1</jats:xref>'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_deposit_is_refused_by_default_and_strict(tmp_path, name):
+    default, strict = both(tmp_path, BROKEN[name])
+    assert default and strict
+    assert {p.code for p in default} == {"crossref.schema"}
+    assert all(p.line and p.path and p.file == str(tmp_path / "deposit.xml") for p in default)
+
+
+def test_valid_by_xsd_11_rules(tmp_path):
+    """What XSD 1.1 allows and XSD 1.0 (libxml2) would not: year 0000, any string as anyURI."""
+    for text in (licence("0000-02-29"), licence(" 2025-06-30 "),
+                 in_abstract('See <jats:xref ref-type="fn" rid="f1">1</jats:xref>'
+                             '<jats:named-content content-type="t" id="f1">a</jats:named-content>')):
+        assert both(tmp_path, text) == ([], [])
+
+
+def test_messages_name_the_rule_and_read_like_the_strict_ones(tmp_path):
+    default, _ = both(tmp_path, BROKEN["assert: a CRediT type in the Crossref vocabulary"])
+    assert "'software' is not in the 'crossref' vocabulary" in default[0].message and "translator" in default[0].message
+    default, _ = both(tmp_path, variant('<issn media_type="print">', '<issn media_type="paper">'))
+    assert default[0].message.startswith("attribute media_type: [facet 'enumeration'] The value 'paper'")
+    assert "{http" not in default[0].message and default[0].message.endswith("(in <issn>)")
+    default, _ = both(tmp_path, BROKEN["a bad licence date (29 February 2023)"])
+    assert "<class" not in default[0].message and "xs:date" in default[0].message  # issue 20
+
+
+def test_problems_are_in_document_order_and_capped(tmp_path):
+    citations = "".join(f'<citation key="k{n}"><doi>not a DOI {n}</doi></citation>' for n in range(250))
+    text = variant("</doi_data>\n      </journal_article>", f"</doi_data><citation_list>{citations}</citation_list>"
+                   "</journal_article>").replace(PERSON, '<person_name sequence="first">', 1)
+    path = tmp_path / "deposit.xml"
+    path.write_text(text, encoding="utf-8")
+    problems = crossref.validate(path)
+    assert len(problems) == 200 and "person_name" in problems[0].path
+    assert [p.line for p in problems] == sorted(p.line for p in problems)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("<year>2025</year>", "<year>２０２５</year>"),  # full-width digits: Python's int() reads them
+    ("<year>2025</year>", "<year>2025\u00a0</year>"),  # a no-break space is not XML whitespace
+])
+def test_numbers_that_only_python_reads_are_refused(tmp_path, old, new):
+    default, strict = both(tmp_path, variant(old, new))
+    assert default, "XSD integers are ASCII digits"
+    assert strict == []  # If this fails, xmlschema has been fixed: drop the case from validate.py's docstring.
+
+
+def test_a_deposit_cut_short_is_a_problem_not_a_traceback(tmp_path):
+    """Issue 20: a deposit cut inside ``<doi_batch`` gave an AttributeError."""
+    path = tmp_path / "cut.xml"
+    for size in (150, 300, len(GOLDEN_TEXT) // 2, len(GOLDEN_TEXT) - 12):
+        path.write_bytes(GOLDEN.read_bytes()[:size])
+        [problem] = crossref.validate(path)
+        assert problem.code == "crossref.truncated" and problem.file == str(path) and problem.line
+        assert "cut short" in problem.message
+    path.write_bytes(b"")
+    assert [p.code for p in crossref.validate(path)] == ["xml.syntax"]
+
+
+def test_unexpanded_entity_references_are_refused_with_a_reason(tmp_path):
+    text = variant("<doi_batch ", '<!DOCTYPE doi_batch [<!ENTITY j "Journal">]>\n<doi_batch ').replace(
+        SURNAME, "<surname>&j;</surname>", 1)
+    path = tmp_path / "deposit.xml"
+    path.write_text(text, encoding="utf-8")
+    problems = crossref.validate(path)
+    assert [(p.code, p.path.rsplit("/", 1)[-1]) for p in problems] == [("crossref.schema", "surname")]
+    assert "&j; is not expanded" in problems[0].message and problems[0].line
+
+
+def test_missing_schema_files_are_problems_not_exceptions(tmp_path):
+    from biblio.formats.crossref.validate import validate
+
+    assert [(p.code, p.file) for p in validate(GOLDEN, dir=tmp_path / "nothing")] == [("schemas.missing",
+                                                                                      str(GOLDEN))]
+
+
+# --- the derivation of the XSD 1.0 form ------------------------------------------------------
+
+def test_derivation_removes_exactly_the_three_asserts_and_vc():
+    from biblio import schemas
+    from biblio.formats.crossref import xsd10
+
+    derived = xsd10.derive()
+    assert [(r.file, r.element) for r in derived.removed_asserts] == [
+        ("crossref/crossref5.5.0.xsd", "role"), ("crossref/crossref5.5.0.xsd", "role"),
+        ("crossref/crossref5.5.0.xsd", "person_name")]
+    assert derived.vocabularies["credit"] == crossref.CREDIT_ROLES
+    assert "translator" in derived.vocabularies["crossref"] and len(derived.vocabularies["crossref"]) == 11
+    vc_removed = sorted(c.split(":")[0] for c in derived.changes if "vc:minVersion" in c)
+    assert len(vc_removed) == 5
+    assert set(derived.files) == {p for p in schemas.PINNED if p.endswith(".xsd")}
+    for data in derived.files.values():
+        root = etree.fromstring(data)
+        assert root.find(".//{http://www.w3.org/2001/XMLSchema}assert") is None and b"minVersion" not in data
+    assert {name for _, name in derived.enumerations} == {"language", "mime_type"}
+    assert ("http://www.ncbi.nlm.nih.gov/JATS1", "rid") in derived.idrefs
+
+
+def test_derived_folder_is_written_and_matches_the_derivation():
+    from biblio import schemas
+    from biblio.formats.crossref import compiled, xsd10
+
+    folder = compiled.derived_dir()
+    assert folder == schemas.schema_dir().resolve() / "derived-xsd10"
+    for relative, data in xsd10.derive().files.items():
+        assert (folder / relative).read_bytes() == data
+    notes = json.loads((folder / "derivation.json").read_text(encoding="utf-8"))
+    assert len(notes["removed_asserts"]) == 3 and notes["checked_in_python"]["idrefs_resolve_to_ids"]
+
+
+def test_unknown_asserts_and_xsd11_constructs_are_refused():
+    from biblio.formats.crossref import xsd10
+
+    with pytest.raises(xsd10.DerivationRefused):
+        xsd10.assert_rules([xsd10.RemovedAssert("crossref/x.xsd", 1, "title", "string-length(.) lt 5")])
+    schema = etree.fromstring(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:complexType name="t"><xs:openContent/>'
+        '<xs:attribute name="a" type="xs:dateTimeStamp"/></xs:complexType></xs:schema>')
+    found = " ".join(xsd10.xsd11_constructs(schema))
+    assert "xsd:openContent" in found and "dateTimeStamp" in found
+
+
+@pytest.mark.parametrize("location", ["b.xsd", "http://example.org/c.xsd"])
+def test_the_compile_reads_only_the_derived_bytes(tmp_path, location):
+    from biblio.formats.crossref.compiled import DerivedOnly
+
+    resolver = DerivedOnly(tmp_path, {"a.xsd": b"<x/>"})
+    (tmp_path / "b.xsd").write_text('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:b"/>')
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    parser.resolvers.add(resolver)
+    document = etree.fromstring(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        f'<xs:import namespace="urn:b" schemaLocation="{location}"/></xs:schema>'.encode(),
+        parser, base_url=str(tmp_path / "main.xsd"))
+    with pytest.raises(etree.XMLSchemaParseError):  # the file on disk is not read: only derived bytes are
+        etree.XMLSchema(document)
+    assert resolver.refused == [str(tmp_path / location) if "://" not in location else location]

@@ -1,51 +1,40 @@
-"""Crossref deposit XML, schema 5.5.0: one ``doi_batch`` for an issue (or some of its articles).
+"""Writing the deposit: one ``doi_batch`` for an issue, streamed article by article.
 
-Mapping decisions (design.md §4): one master journal title; up to 20 ``titles`` per
-article, original language first (Crossref cannot tag a title's language); Latin
+Mapping decisions (design.md §4, tables in ``mapping.py``): one master journal title; up to 20
+``titles`` per article, original language first (Crossref cannot tag a title's language); Latin
 given/surname with the other scripts as ``alt-name``; one ``jats:abstract`` per language;
-funding as ``fr:program``, the licence as ``ai:program``; references as ``citation`` with
-the printed text, DOI and type. Whatever the model holds that the deposit cannot carry is
-reported as a ``crossref.not-carried`` note, never dropped silently.
+funding as ``fr:program``, the licence as ``ai:program``; references as ``citation`` with the
+printed text, DOI and type. What the deposit cannot carry is reported, never dropped silently.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-import itertools
 import re
-from pathlib import Path
 from typing import BinaryIO, ClassVar
 
-from lxml import etree
-
-from .. import derive, ids
-from ..fileio import read_head
-from ..model import Article, Contributor, Issue, PartialDate, Reference
-from ..problems import Problem, article_numbers
-from . import xmltools
-from .xmltools import Element
-
-VERSION = "5.5.0"
-NS = f"http://www.crossref.org/schema/{VERSION}"
-JATS = "http://www.ncbi.nlm.nih.gov/JATS1"
-FR = "http://www.crossref.org/fundref.xsd"
-AI = "http://www.crossref.org/AccessIndicators.xsd"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SCHEMA_LOCATION = f"{NS} https://www.crossref.org/schemas/crossref{VERSION}.xsd"
-NSMAP = {None: NS, "jats": JATS, "fr": FR, "ai": AI, "xsi": XSI}
-FILE_NAME = "crossref.xml"
-
-MAX_TITLES = 20
-CITATION_TYPES = frozenset({
-    "blog", "blog_post", "book", "book_chapter", "collection", "conference_paper", "conference_proceedings",
-    "dataset", "dissertation", "journal", "journal_article", "other", "patent", "peer_review", "poster",
-    "preprint", "protocol", "registered_report", "report", "software", "standard", "web_resource"})
-CREDIT_ROLES = frozenset({
-    "conceptualization", "data-curation", "formal-analysis", "funding-acquisition", "investigation",
-    "methodology", "project-administration", "resources", "software", "supervision", "validation",
-    "visualization", "writing-original-draft", "writing-review-editing"})
+from ... import derive, ids
+from ...model import Article, Contributor, Issue, PartialDate
+from ...problems import Problem, article_numbers
+from .. import Output, xmltools
+from ..notes import NotCarried
+from ..xmltools import Element
+from .mapping import (
+    AI,
+    ARTICLE_LEFT_OUT,
+    CITATION_TYPES,
+    CREDIT_ROLES,
+    FILE_NAME,
+    FR,
+    JATS,
+    LEFT_OUT,
+    MAX_TITLES,
+    NS,
+    NSMAP,
+    SCHEMA_LOCATION,
+    VERSION,
+    citation_values,
+)
 
 _last_timestamp = 0
 
@@ -65,49 +54,8 @@ def next_timestamp() -> int:
     return _last_timestamp
 
 
-TIMESTAMP_DIGITS = 17  # what Crossref's own tools and OJS deposit with
-
-
 def _q(name: str, namespace: str = NS) -> str:
     return f"{{{namespace}}}{name}"
-
-
-def _citation_values(reference: Reference) -> list[tuple[str, str, str | None]]:
-    """What a ``citation`` holds, in order: (element, value, the reference's field it comes from;
-    None where a note would not point at it)."""
-    values = []
-    if reference.container:
-        values.append(("journal_title", reference.container, "container"))
-    if reference.authors:
-        values.append(("author", reference.authors[0].split(",")[0].strip(), "authors"))
-    if reference.volume:
-        values.append(("volume", reference.volume, "volume"))
-    if reference.issue:
-        values.append(("issue", reference.issue, "issue"))
-    if reference.pages:
-        values.append(("first_page", reference.pages.split("-")[0].split("–")[0].strip(), "pages"))
-    if reference.year:
-        values.append(("cYear", reference.year, "year"))
-    if reference.doi:
-        values.append(("doi", reference.doi, None))
-    if reference.title:
-        values.append(("article_title", reference.title, "title"))
-    if reference.text:
-        values.append(("unstructured_citation", reference.text, "text"))
-    return values
-
-
-def _citation_text(key: str, kind: str, values: list[tuple[str, str, str | None]], level: int) -> str | None:
-    """The ``citation`` element written at ``level`` in one go, or None when a value needs cleaning or
-    escaping (then the builder takes the careful way): references are most of a deposit's elements."""
-    if xmltools.needs_escaping("".join([value for _, value, _ in values])) or level + 1 >= xmltools.DEEPEST:
-        return None
-    outer, inner = xmltools.indents(level, 2)
-    start = f'{outer}<citation key="{key}" type="{kind}"' if kind else f'{outer}<citation key="{key}"'
-    if not values:
-        return start + "/>\n"
-    lines = [f"{inner}<{name}>{value}</{name}>\n" for name, value, _ in values]
-    return f"{start}>\n{''.join(lines)}{outer}</citation>\n"
 
 
 _CITATION_TAGS = {name: _q(name) for name in (
@@ -124,20 +72,74 @@ _ARTICLE_LEVEL = 3  # doi_batch/body/journal/journal_article
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
-class _Deposit(xmltools.Builder):
-    """Builds one doi_batch, collecting problems and what the deposit leaves out."""
+def _citation_text(key: str, kind: str, values: list[tuple[str, str, str | None]], level: int) -> str | None:
+    """The ``citation`` element written at ``level`` in one go, or None when a value needs cleaning or
+    escaping (then the builder takes the careful way): references are most of a deposit's elements."""
+    if xmltools.needs_escaping("".join([value for _, value, _ in values])) or level + 1 >= xmltools.DEEPEST:
+        return None
+    outer, inner = xmltools.indents(level, 2)
+    start = f'{outer}<citation key="{key}" type="{kind}"' if kind else f'{outer}<citation key="{key}"'
+    if not values:
+        return start + "/>\n"
+    lines = [f"{inner}<{name}>{value}</{name}>\n" for name, value, _ in values]
+    return f"{start}>\n{''.join(lines)}{outer}</citation>\n"
+
+
+class CrossrefWriter(xmltools.Builder):
+    """The deposit of one issue: the head, journal and issue when made, each article as it is added.
+
+    ``crossref.xml`` is opened at once. It is complete only when ``close`` reports no error:
+    after the first error nothing more is written (the build discards the file), but every
+    article is still checked so that all problems are reported.
+    """
 
     namespace = NS
     prefixes: ClassVar[dict[str | None, str | None]] = {uri: prefix for prefix, uri in NSMAP.items()}
 
-    def __init__(self, issue: Issue, indexes: list[int]):
+    def __init__(self, issue: Issue, output: Output, timestamp: int, batch_id: str | None) -> None:
         super().__init__()
         self.issue = issue
-        self.indexes = indexes
+        self.left_out = NotCarried()
+        self.kinds: list[str] = []  # what the article being written leaves out (LEFT_OUT keys)
         self.dated_from_issue: list[int] = []
         self.no_latin_name: list[int] = []
         self.checked = 0  # problems looked at for errors
         self.error_seen = False
+        self.out: BinaryIO = output.open(FILE_NAME)
+        head = (_DECLARATION + xmltools.serialise(self.start(timestamp, batch_id))).encode("utf-8")
+        if not head.endswith(_BATCH_END):
+            raise AssertionError("unexpected serialisation of the batch head")
+        if not self._failed():
+            self.out.write(head[:-len(_BATCH_END)])
+
+    def add(self, index: int, article: Article) -> None:
+        """Build one article at the depth it has in the batch and write it: memory holds one article."""
+        journal = self.holder(_ARTICLE_LEVEL)
+        self.kinds = []
+        self.article(journal, index, article)
+        self.left_out.add(index, self.kinds)
+        if not self._failed():
+            [built] = journal.children
+            assert isinstance(built, Element)
+            self.out.write(xmltools.serialise(built).encode("utf-8"))
+
+    def close(self) -> list[Problem]:
+        self.report_not_carried()
+        if not self._failed():
+            self.out.write(_BATCH_END)
+        self.out.close()
+        return self.problems
+
+    def _failed(self) -> bool:
+        """Whether a problem so far is an error; each problem is looked at once (asked per article)."""
+        if not self.error_seen:
+            self.error_seen = any(p.severity == "error" for p in self.problems[self.checked:])
+            self.checked = len(self.problems)
+        return self.error_seen
+
+    def drop(self, what: str, index: int) -> None:
+        """The article being written has ``what`` (a ``mapping.LEFT_OUT`` kind), which the deposit cannot carry."""
+        self.kinds.append(what)
 
     def date(self, parent: Element, name: str, date: PartialDate, media: str | None = None) -> None:
         element = self.sub(parent, name, media_type=media or "")
@@ -158,38 +160,6 @@ class _Deposit(xmltools.Builder):
         self.journal_metadata(journal)
         self.journal_issue(journal)
         return root
-
-    def stream(self, out: BinaryIO, timestamp: int, batch_id: str | None) -> None:
-        """Write the batch to ``out`` one article at a time, in the bytes of the whole batch as one
-        pretty-printed tree.
-
-        Each article is built on its own and serialised at the depth it has in the batch, so
-        memory holds one article, not the issue. Once a problem is an error
-        nothing more is written (the caller discards what was), but every article is still
-        checked so that all problems are reported.
-        """
-        head = (_DECLARATION + xmltools.serialise(self.start(timestamp, batch_id))).encode("utf-8")
-        if not head.endswith(_BATCH_END):
-            raise AssertionError("unexpected serialisation of the batch head")
-        failed = self._failed()
-        if not failed:
-            out.write(head[:-len(_BATCH_END)])
-        for index in self.indexes:
-            journal = self.holder(_ARTICLE_LEVEL)
-            self.article(journal, index)
-            failed = failed or self._failed()
-            if not failed:
-                out.write(xmltools.serialise(journal.children[0]).encode("utf-8"))  # type: ignore[arg-type]
-        self.report_not_carried()
-        if not (failed or self._failed()):
-            out.write(_BATCH_END)
-
-    def _failed(self) -> bool:
-        """Whether a problem so far is an error; each problem is looked at once (asked per article)."""
-        if not self.error_seen:
-            self.error_seen = any(p.severity == "error" for p in self.problems[self.checked:])
-            self.checked = len(self.problems)
-        return self.error_seen
 
     def head(self, root: Element, timestamp: int, batch_id: str | None) -> None:
         head = self.sub(root, "head")
@@ -263,8 +233,7 @@ class _Deposit(xmltools.Builder):
 
     # -- articles --------------------------------------------------------------------
 
-    def article(self, journal: Element, index: int) -> None:
-        article = self.issue.articles[index]
+    def article(self, journal: Element, index: int, article: Article) -> None:
         path = f"articles[{index}]"
         element = self.sub(journal, "journal_article", publication_type="full_text",
                            language=ids.primary_language(article.language))
@@ -289,26 +258,25 @@ class _Deposit(xmltools.Builder):
         if article.dates.accepted:
             self.date(element, "acceptance_date", article.dates.accepted)
         if article.dates.received:
-            self.drop("the date received", index)
+            self.drop("received", index)
         self.pages(element, article, path)
         self.funding(element, article, index, path)
         self.license(element, article, index, path)
         self.doi_data(element, article, index, path)
         self.citations(element, article, index, path)
-        for what, present in (("keywords", bool(article.keywords)), ("the section", bool(article.section)),
-                              ("in-text citation numbers", bool(article.citations))):
-            if present:
-                self.drop(what, index)
+        for kind, value_of in ARTICLE_LEFT_OUT:
+            if value_of(article):
+                self.drop(kind, index)
 
     def titles(self, element: Element, article: Article, index: int, path: str) -> None:
         languages = article.titles.languages
         if len(languages) > MAX_TITLES:
-            self.drop(f"titles beyond the first {MAX_TITLES}", index)
+            self.drop("extra-titles", index)
         for lang in languages[:MAX_TITLES]:
             titles = self.sub(element, "titles")
             self.leaf(titles, _TITLE, article.titles[lang], f"{path}.titles.{lang}")
         if len(languages) > 1:
-            self.drop("the language of each title (Crossref titles have none; the original comes first)", index)
+            self.drop("title-languages", index)
 
     def contributor(self, parent: Element, contributor: Contributor, article: Article, number: int,
                     index: int, path: str) -> None:
@@ -318,7 +286,7 @@ class _Deposit(xmltools.Builder):
                      sequence=sequence, contributor_role=contributor.role)
             if (contributor.orcid or contributor.affiliations or contributor.credit or contributor.email
                     or len(contributor.organization.texts) > 1):
-                self.drop("a group author's other names, ORCID, affiliations, roles and e-mail", index)
+                self.drop("group-author-extras", index)
             return
         latin = derive.latin_name(contributor)  # what main_name prefers: looked for once
         main = latin if latin is not None else derive.main_name(contributor, article)
@@ -346,7 +314,7 @@ class _Deposit(xmltools.Builder):
                 if affiliation.ror:
                     self.sub(institution, "institution_id", affiliation.ror, type="ror")
                 if len(affiliation.name.texts) > 1 or affiliation.country:
-                    self.drop("affiliation names in other languages and countries", index)
+                    self.drop("affiliation-extras", index)
         if contributor.orcid:
             self.sub(person, "ORCID", ids.orcid_url(contributor.orcid))
         others = [(lang, other) for lang, other in contributor.names.items() if lang != main_lang]
@@ -358,9 +326,9 @@ class _Deposit(xmltools.Builder):
                 if other.given:
                     self.leaf(alt_name, _GIVEN_NAME, other.given, f"{path}.names.{lang}.given")
         if contributor.email or contributor.corresponding:
-            self.drop("contributor e-mail addresses and the corresponding-author flag", index)
+            self.drop("email", index)
         if any(other.order == "family-first" for other in contributor.names.values()):
-            self.drop("the printed order of names (family name first)", index)
+            self.drop("name-order", index)
 
     def pages(self, element: Element, article: Article, path: str) -> None:
         pages = article.pages
@@ -379,7 +347,7 @@ class _Deposit(xmltools.Builder):
     def funding(self, element: Element, article: Article, index: int, path: str) -> None:
         groups = [source for source in article.funding if source.funder or source.funder_id or source.awards]
         if any(source.statement for source in article.funding):
-            self.drop("funding statements (only funders and award numbers are deposited)", index)
+            self.drop("funding-statements", index)
         for number, source in enumerate(article.funding):
             if source not in groups:
                 self.note("crossref.funding-empty", "this funding entry names no funder and no award, so the "
@@ -396,7 +364,7 @@ class _Deposit(xmltools.Builder):
                     self.sub(funder, "assertion", f"https://doi.org/{source.funder_id}", namespace=FR,
                              name="funder_identifier")
                 if len(source.funder.texts) > 1:
-                    self.drop("funder names in other languages", index)
+                    self.drop("funder-languages", index)
             if source.funder_id and source.funder_id.startswith("https://ror.org/"):
                 self.sub(group, "assertion", source.funder_id, namespace=FR, name="ror")
             elif source.funder_id and not source.funder:
@@ -413,14 +381,14 @@ class _Deposit(xmltools.Builder):
         start = article.license.start
         full_date = str(start) if start and start.day is not None else ""
         if start and not full_date:
-            self.drop("a licence start date without a day (Crossref needs a full date)", index)
+            self.drop("license-month", index)
         self.sub(program, "license_ref", article.license.url, namespace=AI, path=f"{path}.license.url",
                  start_date=full_date, applies_to="vor")
 
     def doi_data(self, element: Element, article: Article, index: int, path: str) -> None:
         data = self.sub(element, "doi_data")
         self.sub(data, "doi", article.doi or "", path=f"{path}.doi")
-        url = derive.landing_page(self.issue, index)
+        url = derive.landing_page(self.issue, article, index)
         if url:
             self.sub(data, "resource", url, path=f"{path}.url")
         else:
@@ -440,7 +408,7 @@ class _Deposit(xmltools.Builder):
             if reference.type and not kind:
                 self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
                           "the citation is deposited without a type", f"{path}.references[{number}].type", "warning")
-            values = _citation_values(reference)
+            values = citation_values(reference)
             written = _citation_text(key, kind, values, level)
             if written is not None:
                 citations.children.append(written)
@@ -450,12 +418,11 @@ class _Deposit(xmltools.Builder):
                 for name, value, field in values:
                     leaf(citation, _CITATION_TAGS[name], value, f"{ref_path}.{field}" if field else "")
             if not dropped_extra and (reference.language or reference.publisher or reference.url):
-                self.drop("the language, publisher and URL of references", index)
+                self.drop("reference-extras", index)
                 dropped_extra = True
             if not dropped_more and (len(reference.authors) > 1
                                      or (reference.pages and _PAGE_RANGE.search(reference.pages))):
-                self.drop("a reference's authors after the first and its last page (the printed text keeps them)",
-                          index)
+                self.drop("reference-more", index)
                 dropped_more = True
 
     def report_not_carried(self) -> None:
@@ -469,147 +436,16 @@ class _Deposit(xmltools.Builder):
             self.note("crossref.no-latin-name", f"authors with no Latin spelling in {numbers(self.no_latin_name)}"
                       "; a spelling in another script is deposited as given name and surname "
                       "(add an 'en' or '-Latn' spelling to the manifest to change that)", "articles")
-        for what, indexes in self.not_carried.items():
-            self.note("crossref.not-carried", f"the Crossref deposit cannot carry {what} ({numbers(indexes)})",
+        for kind, indexes in self.left_out.items():
+            self.note("crossref.not-carried", f"the Crossref deposit cannot carry {LEFT_OUT[kind]} ({numbers(indexes)})",
                       "articles")
 
 
-def deposit(issue: Issue, *, dois: list[str] | None = None, timestamp: int | None = None,
-            batch_id: str | None = None) -> tuple[bytes | None, list[Problem]]:
-    """The deposit XML for ``issue`` (or only the articles with the given DOIs).
+def writer(issue: Issue, output: Output, lang: str | None = None, *, timestamp: int | None = None,
+           batch_id: str | None = None) -> CrossrefWriter:
+    """The deposit writer (``Format.writer``). ``lang`` is ignored: a deposit carries every language.
 
-    Returns None instead of bytes when something the schema requires is missing; the
-    problems say what. ``timestamp`` is injectable for reproducible output in tests.
+    ``timestamp`` (default ``next_timestamp()``) and ``batch_id`` (default
+    ``biblio-<year>-<volume>-<number>-<timestamp>``) are injectable for reproducible bytes in tests.
     """
-    out = io.BytesIO()
-    problems = write_deposit(issue, out, dois=dois, timestamp=timestamp, batch_id=batch_id)
-    if any(p.severity == "error" for p in problems):
-        return None, problems
-    return out.getvalue(), problems
-
-
-def write_deposit(issue: Issue, out: BinaryIO, *, dois: list[str] | None = None, timestamp: int | None = None,
-                  batch_id: str | None = None) -> list[Problem]:
-    """Write the deposit to a binary stream article by article, never holding the whole batch.
-
-    The bytes are those ``deposit`` returns. When the problems include an error, what was
-    written is incomplete and must be discarded (``write`` does).
-    """
-    indexes, problems = derive.select_articles(issue, dois)
-    if problems:
-        return problems
-    builder = _Deposit(issue, indexes)
-    builder.stream(out, timestamp if timestamp is not None else next_timestamp(), batch_id)
-    return problems + builder.problems
-
-
-def write(issue: Issue, folder: Path, *, dois: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
-    """The registry's writer: ``crossref.xml`` in ``folder``, streamed to disk article by
-    article (same bytes as ``deposit``), so memory does not grow with the issue."""
-    target = folder / FILE_NAME
-    problems = xmltools.write_streamed(target, lambda out: write_deposit(issue, out, dois=dois))
-    if any(p.severity == "error" for p in problems):
-        return [], problems
-    return [target], problems
-
-
-# --- validation -------------------------------------------------------------------------
-
-def detect(path: Path) -> bool:
-    """A Crossref deposit: an XML file whose root is a ``doi_batch`` (sniffed, not parsed)."""
-    head = read_head(path)
-    if head is None:
-        return False
-    return b"<doi_batch" in head and b"http://www.crossref.org/schema/" in head
-
-
-def validate_tree(tree: etree._ElementTree, file: str, *, strict: bool = False) -> list[Problem]:
-    """Check a parsed deposit against the official 5.5.0 XSD, offline.
-
-    By default the fast path (``biblio.crossref_fast``: the schema's XSD 1.0 form with lxml,
-    its three XSD 1.1 asserts checked in Python, proved equivalent in the tests); with
-    ``strict`` the official XSD 1.1 itself with xmlschema.
-    """
-    from .. import schemas
-
-    root = tree.getroot()
-    namespace = etree.QName(root).namespace
-    if namespace != NS:
-        return [Problem("crossref.version", "error", f"this deposit uses {namespace}; biblio validates "
-                        f"Crossref {VERSION} ({NS})", file=file, line=root.sourceline)]
-    if not strict:
-        from .. import crossref_fast  # imported lazily: it imports biblio.formats
-
-        return crossref_fast.validate_fast(tree, file)
-    try:
-        schema = schemas.crossref_schema()
-    except schemas.SchemasUnavailable as missing:
-        return [Problem(p.code, p.severity, p.message, file=file) for p in missing.problems]
-    problems = []
-    for error in itertools.islice(schema.iter_errors(tree), 200):
-        element = error.elem if error.elem is not None and hasattr(error.elem, "getparent") else None
-        where = xmltools.element_path(element) if element is not None else (error.path or "")
-        line = element.sourceline if element is not None else None
-        reason = (error.reason or str(error.message)).strip().rstrip(".")
-        if len(reason) > 300:  # e.g. the 8,000 language codes of an enumeration
-            reason = reason[:300].rsplit(" ", 1)[0] + " …"
-        problems.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)",
-                                path=where, file=file, line=line))
-    return problems
-
-
-def validate(path: Path, *, strict: bool = False) -> list[Problem]:
-    """The registry's validator: read the file safely, then check it against the schema.
-
-    A valid deposit is found so in one streamed pass holding one article at a time
-    (``crossref_fast.validate_stream``); the whole tree is built only to word problems, or with
-    ``strict``.
-    """
-    if not strict:
-        from .. import crossref_fast  # imported lazily: it imports biblio.formats
-
-        if crossref_fast.validate_stream(path):
-            return []
-    tree, problems = xmltools.read_xml(path)
-    if tree is None:
-        return problems
-    return validate_tree(tree, str(path), strict=strict)
-
-
-def _timestamp_and_dois(tree: etree._ElementTree) -> tuple[int | None, set[str]]:
-    root = tree.getroot()
-    stamp = root.findtext(f"{{{root.nsmap.get(None, NS)}}}head/{{{root.nsmap.get(None, NS)}}}timestamp")
-    dois = {ids.doi_key(element.text.strip()) for element in root.iter()
-            if etree.QName(element).localname == "doi" and element.text
-            and etree.QName(element.getparent()).localname == "doi_data"}
-    return (int(stamp) if stamp and stamp.strip().isdigit() else None), dois
-
-
-def compare_with_previous(current: Path, previous: Path) -> list[Problem]:
-    """Crossref ignores a deposit whose timestamp is not newer than the last one for the same DOI."""
-    if not Path(previous).is_file():
-        return [Problem("crossref.previous-missing", "error", "the previous deposit given with --previous "
-                        "does not exist", file=str(previous))]
-    new_tree, problems = xmltools.read_xml(Path(current))
-    old_tree, old_problems = xmltools.read_xml(Path(previous))
-    if new_tree is None or old_tree is None:
-        return problems + old_problems
-    new_stamp, new_dois = _timestamp_and_dois(new_tree)
-    old_stamp, old_dois = _timestamp_and_dois(old_tree)
-    shared = new_dois & old_dois
-    if shared and new_stamp is not None and old_stamp is not None and new_stamp <= old_stamp:
-        return [Problem("crossref.timestamp", "error",
-                        f"this deposit's timestamp ({new_stamp}) is not newer than the previous deposit's "
-                        f"({old_stamp}) for {len(shared)} of the same DOIs, so Crossref would ignore it; "
-                        + _timestamp_advice(old_stamp), file=str(current))]
-    return []
-
-
-def _timestamp_advice(old_stamp: int) -> str:
-    """What to do when the previous deposit is newer: a stamp longer than 17 digits (as biblio
-    wrote until December 2026) can never be overtaken by a 17-digit one."""
-    if len(str(old_stamp)) > TIMESTAMP_DIGITS:
-        return (f"the previous deposit's timestamp has {len(str(old_stamp))} digits (biblio wrote 19 until December 2026), "
-                "larger than any YYYYMMDDhhmmssSSS stamp: ask Crossref support to accept deposits for these "
-                "DOIs with 17-digit timestamps again")
-    return "check the previous deposit's timestamp (biblio writes YYYYMMDDhhmmssSSS, the UTC time to the millisecond)"
+    return CrossrefWriter(issue, output, timestamp if timestamp is not None else next_timestamp(), batch_id)

@@ -1,0 +1,211 @@
+"""What the derived XSD 1.0 schema leaves to Python, checked over one part of a deposit at a time, and
+libxml2's messages worded like the strict path's.
+
+The checks: the three XSD 1.1 asserts, the XSD 1.1 dates, the long enumerations (``xsd10.py``
+says why each left the derived schema), IDs unique across parts and every ``IDREF`` / ``IDREFS``
+value (``rid`` ... inside ``jats:abstract``) naming an ``ID`` of the document, which XSD requires
+and libxml2's schema validator does not check. They skip what the schema skips: the foreign
+content of MathML ``annotation-xml``. Attribute values are compared as written, as xmlschema
+evaluates the asserts: ``type=" author "`` is not ``'author'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from ...problems import Problem
+from .. import xmltools
+from .mapping import AI, FR, JATS, NS, XSI
+from .xsd10 import WHITESPACE, Derived
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
+XML = "http://www.w3.org/XML/1998/namespace"
+
+# Conventional prefixes for the namespaces a message may name ({ns}local -> prefix:local).
+_PREFIXES = {
+    NS: "", JATS: "jats:", FR: "fr:", "http://www.crossref.org/fundingdata5.5.0.xsd": "fd:", AI: "ai:",
+    "http://www.crossref.org/relations.xsd": "rel:", "http://www.crossref.org/clinicaltrials.xsd": "ct:",
+    MATHML: "mml:", XML: "xml:", "http://www.w3.org/1999/xlink": "xlink:", XSI: "xsi:",
+    "http://www.niso.org/schemas/ali/1.0/": "ali:",
+}
+
+# Ranks among problems on one line, as the whole-document validation ordered them.
+SCHEMA, ASSERT, ENUMERATION, DATE, IDREF = range(5)
+
+
+def problem(element: etree._Element, file: str, reason: str) -> Problem:
+    return Problem("crossref.schema", "error", f"{reason} (in <{etree.QName(element).localname}>)",
+                   path=xmltools.element_path(element), file=file, line=element.sourceline)
+
+
+def skipped_in(part: etree._Element) -> set[etree._Element]:
+    """The elements the schema does not validate: the foreign content of MathML annotation-xml
+    (``processContents="skip"``), the only wildcard of the bundle that admits Crossref or JATS elements."""
+    skipped: set[etree._Element] = set()
+    for annotation in part.iter(f"{{{MATHML}}}annotation-xml"):
+        for child in annotation.iterchildren(etree.Element):
+            if etree.QName(child).namespace != MATHML:
+                skipped.update(child.iter(etree.Element))
+    return skipped
+
+
+def check_asserts(part: etree._Element, file: str, vocabularies: dict[str, frozenset[str]],
+                  skipped: set[etree._Element]) -> list[Problem]:
+    """The three XSD 1.1 asserts of the official schema, as xmlschema evaluates them: on every ``role``
+    and ``person_name`` of the Crossref namespace that the schema validates, values as written."""
+    problems = []
+    for element in part.iter(f"{{{NS}}}person_name", f"{{{NS}}}role"):
+        if skipped and element in skipped:
+            continue
+        if element.tag == f"{{{NS}}}person_name":
+            if element.get("contributor_role") is None and not any(
+                    etree.QName(child).localname == "role" for child in element.iterchildren(etree.Element)):
+                problems.append(problem(
+                    element, file, "assertion failed (exists(@contributor_role) or exists(*:role)): a person_name "
+                    "needs a contributor_role attribute or at least one role element"))
+            continue
+        vocab, kind = element.get("vocab"), element.get("type")
+        allowed = vocabularies.get(vocab or "")
+        if allowed is not None and kind not in allowed:
+            what = f"type '{kind}' is" if kind is not None else "a role without a type is"
+            problems.append(problem(
+                element, file, f"assertion failed (not(@vocab='{vocab}') or @type = (...)): {what} not in the "
+                f"'{vocab}' vocabulary ({', '.join(sorted(allowed))})"))
+    return problems
+
+
+class AttributeScan:
+    """The attributes the derived schema leaves to Python (dates, IDs, IDREFs, long enumerations), checked
+    one part of the document at a time; IDREFs are resolved once every part is in (``unresolved``)."""
+
+    def __init__(self, derived: Derived):
+        self.derived = derived
+        self.keys = set(derived.dates) | derived.ids | derived.idrefs | set(derived.enumerations)
+        self.names = {name for _, name in self.keys}
+        self.known: set[str] = set()  # the IDs of the parts checked so far
+        self.references: list[tuple[int | None, str, str, str, list[str]]] = []  # line, path, element, attribute, tokens
+
+    def check(self, part: etree._Element, file: str, skipped: set[etree._Element]) -> list[tuple[int, Problem]]:
+        """The problems of one part as (rank, problem). libxml2 validated the part on its own, so it found
+        IDs repeated within it; an ID of an earlier part given again is found here."""
+        derived, keys, names = self.derived, self.keys, self.names
+        values: list[tuple[etree._Element, str, frozenset[str]]] = []
+        dates: list[tuple[etree._Element, str, str]] = []
+        found: list[tuple[int, Problem]] = []
+        ids: list[tuple[etree._Element, str, str]] = []
+        for element in part.iter(etree.Element):
+            attributes = element.keys()
+            if not attributes or names.isdisjoint(attributes) or (skipped and element in skipped):
+                continue
+            namespace = etree.QName(element).namespace
+            for name in names.intersection(attributes):
+                key = (namespace, name) if (namespace, name) in keys else (None, name)
+                if key in derived.dates:
+                    dates.append((element, name, derived.dates[key]))
+                if key in derived.ids:
+                    ids.append((element, name, WHITESPACE.sub(" ", element.get(name)).strip(" ")))
+                if key in derived.idrefs:
+                    self.references.append((element.sourceline, xmltools.element_path(element),
+                                            etree.QName(element).localname, name, element.get(name).split()))
+                if key in derived.enumerations:
+                    values.append((element, name, derived.enumerations[key]))
+        for element, name, value in ids:
+            if value in self.known:
+                found.append((SCHEMA, problem(element, file, f"attribute {names_of(name)}: '{value}' is not a valid "
+                                                             "value of the atomic type 'xs:ID'")))
+        self.known.update(value for _, _, value in ids)
+        for element, name, allowed in values:
+            value = element.get(name)
+            namespace = etree.QName(element).namespace
+            if (namespace, name) not in derived.preserved and (None, name) not in derived.preserved:
+                value = WHITESPACE.sub(" ", value).strip(" ")
+            if value not in allowed:
+                found.append((ENUMERATION, problem(element, file, f"attribute {names_of(name)}: '{value}' is not one "
+                                                                  f"of the {len(allowed):,} values the schema enumerates")))
+        if dates:
+            from elementpath.datatypes import Date, GregorianYear  # the XSD 1.1 datatypes the strict path uses
+
+            for element, name, kind in dates:
+                value = WHITESPACE.sub(" ", element.get(name)).strip(" ")
+                try:
+                    (Date if kind == "date" else GregorianYear).fromstring(value)
+                except (ValueError, TypeError, ArithmeticError) as err:
+                    found.append((DATE, problem(element, file, f"attribute {names_of(name)}: '{value}' is not a "
+                                                               f"valid value of the atomic type 'xs:{kind}' "
+                                                               f"({_reason_of(err)})")))
+        return found
+
+    def unresolved(self, file: str) -> list[tuple[int, Problem]]:
+        """An IDREF that names no ID of the document, once the whole document has been checked."""
+        found = []
+        for line, path, local, name, tokens in self.references:
+            for token in tokens:
+                if token not in self.known:
+                    found.append((IDREF, Problem(
+                        "crossref.schema", "error", f"attribute {names_of(name)}: IDREF '{token}' does not name an "
+                        f"ID of the document (in <{local}>)", path=path, file=file, line=line)))
+        return found
+
+
+def _reason_of(err: BaseException) -> str:
+    """An exception of elementpath's datatypes as a sentence (its str() can be a class's repr)."""
+    text = str(err)
+    return re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", text)
+
+
+def entity_problems(part: etree._Element, file: str) -> Iterable[Problem]:
+    """Unexpanded entity references (``&name;`` from an internal DTD): libxml2 cannot validate them, and what
+    they stand for is unknown without expanding them, which biblio never does."""
+    for entity in part.iter(etree.Entity):
+        yield Problem("crossref.schema", "error", f"the entity reference {entity.text} is not expanded: biblio "
+                      "reads XML without expanding entities, so it cannot check what the reference stands for; "
+                      "write the text itself", path=xmltools.element_path(entity.getparent()), file=file,
+                      line=entity.getparent().sourceline)
+
+
+# --- libxml2's messages ---------------------------------------------------------------------
+
+_CLARK = re.compile(r"\{([^}]*)\}")
+_SUBJECT = re.compile(r"^Element '[^']*'(?:, attribute '([^']*)')?: ")
+_STEP = re.compile(r"^(?:(\*)|(?:([^:\[\]]+):)?([^:\[\]]+))(?:\[(\d+)\])?$")
+
+
+def names_of(text: str) -> str:
+    """``{namespace}local`` -> ``prefix:local`` for the namespaces of a deposit (crossref's own: no prefix)."""
+    return _CLARK.sub(lambda m: _PREFIXES.get(m.group(1), f"{{{m.group(1)}}}"), text)
+
+
+def reason(message: str) -> str:
+    """libxml2's message without the element it names (the path says that), like the strict path's reasons."""
+    text = message.strip()
+    subject = _SUBJECT.match(text)
+    if subject:
+        text = (f"attribute {names_of(subject.group(1))}: " if subject.group(1) else "") + text[subject.end():]
+    text = names_of(text).strip().rstrip(".")
+    if len(text) > 300:  # e.g. the 8,000 language codes of an enumeration
+        text = text[:300].rsplit(" ", 1)[0] + " …"
+    return text
+
+
+def element_at(top: etree._Element, path: str | None) -> etree._Element | None:
+    """The element of a libxml2 node path (``/*/*[2]/jats:abstract[1]``) below ``top``, the element
+    validated as the document's root, walked as libxml2 wrote it."""
+    if not path or not path.startswith("/"):
+        return None
+    node: etree._Element | None = None
+    for step in path[1:].split("/"):
+        match = _STEP.match(step)
+        if match is None:
+            return node  # text(), comment(), an attribute: the element so far
+        generic, prefix, name, index = match.group(1), match.group(2), match.group(3), int(match.group(4) or 1)
+        candidates = [top] if node is None else list(node.iterchildren(etree.Element))
+        if not generic:
+            candidates = [c for c in candidates if etree.QName(c).localname == name and c.prefix == prefix
+                          and (prefix is not None or etree.QName(c).namespace is None)]
+        if index > len(candidates):
+            return node
+        node = candidates[index - 1]
+    return node

@@ -1,0 +1,257 @@
+"""Validating a deposit against the official Crossref 5.5.0 schema, offline.
+
+By default: one streamed pass that holds one ``journal_article`` at a time. Each article of a
+``journal`` is validated on its own as it ends (``journal_article`` is a global element of the
+schema) with the derived XSD 1.0 schema (``compiled.py``) and checked in Python for what that form
+leaves out (``checks.py``); then its content gives way to a minimal valid stand-in, so that the rest
+of the document (head, journal and issue metadata, where articles stand) is validated at the end as
+the whole document would be. IDs are compared across articles and IDREFs resolved at the end.
+Problems are ``crossref.schema`` errors with the XML line and element path, in document order, at
+most 200.
+
+``strict=True`` (``biblio validate --strict``) is the conformance check against the unmodified
+official XSD 1.1, through xmlschema: the whole document in memory, ten times slower.
+
+Known differences between the two, none in a deposit biblio writes; where xmlschema departs from
+XSD, the default follows XSD:
+
+- xmlschema reads integers with Python's ``int()``: it accepts ``<year>２０２５</year>``, ``2_025``
+  or a no-break space around the digits; XSD does not;
+- xmlschema refuses a comment or processing instruction inside an element of simple content;
+  XSD ignores them;
+- an unexpanded entity reference (``&name;`` from an internal DTD) is refused by the default:
+  what it stands for cannot be checked;
+- names with characters that XML 1.0 fifth edition allows but the fourth edition's classes do not
+  (``id="a⁰"``), and Unicode classes in patterns (libxml2's older tables): XSD 1.0 is kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from lxml import etree
+
+from ... import ids, schemas
+from ...fileio import read_head
+from ...problems import Problem
+from .. import xmltools
+from . import checks
+from .compiled import CompiledSchema, compiled_schema
+from .mapping import NS, TIMESTAMP_DIGITS, VERSION
+
+MAX_ERRORS = 200
+CHUNK = 1 << 20  # bytes parsed at a time: a few dozen articles of a deposit
+_ARTICLE, _JOURNAL = f"{{{NS}}}journal_article", f"{{{NS}}}journal"
+
+
+def detect(path: Path) -> bool:
+    """A Crossref deposit: an XML file whose root is a ``doi_batch`` (sniffed, not parsed)."""
+    head = read_head(path)
+    if head is None:
+        return False
+    return b"<doi_batch" in head and b"http://www.crossref.org/schema/" in head
+
+
+def validate(path: Path, *, strict: bool = False, dir: str | Path | None = None) -> list[Problem]:
+    """The problems of a deposit file against the official schema (``dir``: the schema folder)."""
+    return _strict(Path(path), dir) if strict else _Pass(Path(path), dir).run()
+
+
+class _Pass:
+    """The default validation: one streamed pass (see the module's docstring)."""
+
+    def __init__(self, path: Path, dir: str | Path | None) -> None:
+        self.path, self.file = path, str(path)
+        self.compiled: CompiledSchema | None = None
+        self.missing: list[Problem] = []
+        try:
+            self.compiled = compiled_schema(dir)
+        except schemas.SchemasUnavailable as unavailable:
+            self.missing = [Problem(p.code, p.severity, p.message, file=self.file) for p in unavailable.problems]
+        self.scan = checks.AttributeScan(self.compiled.derived) if self.compiled else None
+        self.found: list[tuple[int, int, int, Problem]] = []  # (line, rank, order, problem)
+        self.order = 0
+        self.entities: list[Problem] = []
+        self.root: etree._Element | None = None
+
+    def run(self) -> list[Problem]:
+        parser = etree.XMLPullParser(events=("end",), tag=_ARTICLE, resolve_entities=False, no_network=True,
+                                     load_dtd=False, huge_tree=False, remove_blank_text=False)
+        size = 0
+        try:
+            with open(self.path, "rb") as stream:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    parser.feed(chunk)
+                    for _, element in parser.read_events():
+                        self.article(element)
+        except etree.XMLSyntaxError as error:
+            return [self.syntax(error, "this is not well-formed XML: ")]
+        except OSError as error:
+            return [Problem("xml.io", "error", f"cannot read the file: {error}", file=self.file)]
+        try:
+            root = parser.close()  # what libxml2 finds only now: the file ended before the document did
+            for _, element in parser.read_events():  # any the last bytes completed
+                self.article(element)
+        except etree.XMLSyntaxError as error:
+            if size == 0:
+                return [Problem("xml.syntax", "error", "this is not well-formed XML: the file is empty", file=self.file)]
+            return [self.syntax(error, "the file ends before the deposit does (was it cut short while written or "
+                                "copied?): ", "crossref.truncated")]
+        if root is None:
+            return [Problem("crossref.truncated", "error", "the file ends before the deposit does (was it cut short "
+                            "while written or copied?)", file=self.file)]
+        if etree.QName(root).namespace != NS:
+            return [self.version(root)]
+        if self.missing:
+            return self.missing
+        self.part(root, whole=True)
+        if self.entities:
+            return sorted(self.entities, key=lambda problem: problem.line or 0)[:MAX_ERRORS]
+        assert self.scan is not None
+        self.add(self.scan.unresolved(self.file))
+        self.found.sort(key=lambda item: item[:3])
+        return [problem for *_, problem in self.found[:MAX_ERRORS]]
+
+    def syntax(self, error: etree.XMLSyntaxError, what: str, code: str = "xml.syntax") -> Problem:
+        line, column = error.position if error.position else (None, None)
+        return Problem(code, "error", what + error.msg, file=self.file, line=line or None, column=column or None)
+
+    def version(self, root: etree._Element) -> Problem:
+        namespace = etree.QName(root).namespace
+        return Problem("crossref.version", "error", f"this deposit uses {namespace}; biblio validates "
+                       f"Crossref {VERSION} ({NS})", file=self.file, line=root.sourceline)
+
+    def article(self, element: etree._Element) -> None:
+        """An article that has ended: checked, then reduced to a stand-in. Articles outside a journal
+        (misplaced, or inside another article) stay as they are, checked with what holds them."""
+        parent = element.getparent()
+        if parent is None or parent.tag != _JOURNAL:
+            return
+        if self.root is None:
+            self.root = element.getroottree().getroot()
+        if self.compiled is not None and etree.QName(self.root).namespace == NS:
+            self.part(element, whole=False)
+        element.clear(keep_tail=True)
+        _stand_in(element)
+
+    def part(self, top: etree._Element, whole: bool) -> None:
+        """Validate ``top`` as a document's root (the whole document when ``whole``), with the Python checks."""
+        if self.entities or any(True for _ in itertools.islice(top.iter(etree.Entity), 1)):
+            self.entities.extend(itertools.islice(checks.entity_problems(top, self.file),
+                                                  MAX_ERRORS - len(self.entities)))
+            return
+        compiled, scan = self.compiled, self.scan
+        assert compiled is not None and scan is not None
+        with compiled.lock:
+            try:
+                schema = compiled.validate(top.getroottree() if whole else top)
+            except schemas.SchemasUnavailable as missing:
+                self.add([(checks.SCHEMA, Problem(p.code, p.severity, p.message, file=self.file))
+                          for p in missing.problems])
+                return
+            except etree.XMLSchemaValidateError as err:
+                self.add([(checks.SCHEMA, Problem("crossref.schema", "error", f"libxml2 could not validate this "
+                                                  f"document ({err})", file=self.file))])
+                return
+            entries = [entry for entry in schema.error_log if entry.level >= etree.ErrorLevels.ERROR]
+        found = []
+        for entry in entries[:MAX_ERRORS]:
+            element = checks.element_at(top, entry.path)
+            if element is None:
+                found.append((checks.SCHEMA, Problem("crossref.schema", "error", checks.reason(entry.message),
+                                                     file=self.file, line=entry.line or None)))
+            else:
+                found.append((checks.SCHEMA, checks.problem(element, self.file, checks.reason(entry.message))))
+        skipped = checks.skipped_in(top)
+        found += [(checks.ASSERT, p) for p in checks.check_asserts(top, self.file, compiled.derived.vocabularies,
+                                                                  skipped)]
+        found += scan.check(top, self.file, skipped)
+        self.add(found)
+
+    def add(self, problems: list[tuple[int, Problem]]) -> None:
+        """Keep problems; past a few hundred, only the first ``MAX_ERRORS`` by line (memory stays bounded)."""
+        for rank, problem in problems:
+            self.found.append((problem.line or 0, rank, self.order, problem))
+            self.order += 1
+        if len(self.found) > 4 * MAX_ERRORS:
+            self.found.sort(key=lambda item: item[:3])
+            del self.found[MAX_ERRORS:]
+
+
+def _stand_in(article: etree._Element) -> None:
+    """The smallest valid content of a ``journal_article``, in place of one already checked."""
+    titles = etree.SubElement(article, f"{{{NS}}}titles")
+    etree.SubElement(titles, f"{{{NS}}}title").text = "-"
+    etree.SubElement(etree.SubElement(article, f"{{{NS}}}publication_date"), f"{{{NS}}}year").text = "2000"
+    data = etree.SubElement(article, f"{{{NS}}}doi_data")
+    etree.SubElement(data, f"{{{NS}}}doi").text = "10.1000/-"
+    etree.SubElement(data, f"{{{NS}}}resource").text = "https://doi.org/10.1000/-"
+
+
+def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
+    """The unmodified official XSD 1.1 with xmlschema, over the whole parsed document."""
+    tree, problems = xmltools.read_xml(path)
+    if tree is None:
+        return problems
+    file, root = str(path), tree.getroot()
+    if etree.QName(root).namespace != NS:
+        return [Problem("crossref.version", "error", f"this deposit uses {etree.QName(root).namespace}; biblio "
+                        f"validates Crossref {VERSION} ({NS})", file=file, line=root.sourceline)]
+    try:
+        schema = schemas.crossref_schema(dir)
+    except schemas.SchemasUnavailable as missing:
+        return [Problem(p.code, p.severity, p.message, file=file) for p in missing.problems]
+    found = []
+    for error in itertools.islice(schema.iter_errors(tree), MAX_ERRORS):
+        element = error.elem if error.elem is not None and hasattr(error.elem, "getparent") else None
+        where = xmltools.element_path(element) if element is not None else (error.path or "")
+        reason = (error.reason or str(error.message)).strip().rstrip(".")
+        if len(reason) > 300:  # e.g. the 8,000 language codes of an enumeration
+            reason = reason[:300].rsplit(" ", 1)[0] + " …"
+        found.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)", path=where,
+                             file=file, line=element.sourceline if element is not None else None))
+    return found
+
+
+# --- The previous deposit -------------------------------------------------------------------
+
+def _timestamp_and_dois(tree: etree._ElementTree) -> tuple[int | None, set[str]]:
+    root = tree.getroot()
+    namespace = root.nsmap.get(None, NS)
+    stamp = root.findtext(f"{{{namespace}}}head/{{{namespace}}}timestamp")
+    dois = {ids.doi_key(element.text.strip()) for element in root.iter()
+            if etree.QName(element).localname == "doi" and element.text
+            and etree.QName(element.getparent()).localname == "doi_data"}
+    return (int(stamp) if stamp and stamp.strip().isdigit() else None), dois
+
+
+def compare_with_previous(current: Path, previous: Path) -> list[Problem]:
+    """Crossref ignores a deposit whose timestamp is not newer than the last one for the same DOI."""
+    if not Path(previous).is_file():
+        return [Problem("crossref.previous-missing", "error", "the previous deposit given with --previous "
+                        "does not exist", file=str(previous))]
+    new_tree, problems = xmltools.read_xml(Path(current))
+    old_tree, old_problems = xmltools.read_xml(Path(previous))
+    if new_tree is None or old_tree is None:
+        return problems + old_problems
+    new_stamp, new_dois = _timestamp_and_dois(new_tree)
+    old_stamp, old_dois = _timestamp_and_dois(old_tree)
+    shared = new_dois & old_dois
+    if shared and new_stamp is not None and old_stamp is not None and new_stamp <= old_stamp:
+        return [Problem("crossref.timestamp", "error",
+                        f"this deposit's timestamp ({new_stamp}) is not newer than the previous deposit's "
+                        f"({old_stamp}) for {len(shared)} of the same DOIs, so Crossref would ignore it; "
+                        + _timestamp_advice(old_stamp), file=str(current))]
+    return []
+
+
+def _timestamp_advice(old_stamp: int) -> str:
+    """What to do when the previous deposit is newer: a stamp longer than 17 digits (as biblio
+    wrote until December 2026) can never be overtaken by a 17-digit one."""
+    if len(str(old_stamp)) > TIMESTAMP_DIGITS:
+        return (f"the previous deposit's timestamp has {len(str(old_stamp))} digits (biblio wrote 19 until December "
+                "2026), larger than any YYYYMMDDhhmmssSSS stamp: ask Crossref support to accept deposits for these "
+                "DOIs with 17-digit timestamps again")
+    return "check the previous deposit's timestamp (biblio writes YYYYMMDDhhmmssSSS, the UTC time to the millisecond)"
