@@ -1,19 +1,27 @@
 """CSL-JSON: items that pass the official csl-data.json, per language, read back, converted."""
 
+import copy
 import json
+import tracemalloc
 
 import pytest
-import yaml
 from citation_view import view
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
-from test_manifest_properties import manifests
 
 import biblio
-from biblio import api, cli, manifest
-from biblio.formats import csl
+from biblio import api, cli
+from biblio.formats import csl, dumps
+from biblio.model import Issue
 
 KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
+
+
+def write(issue, folder, lang=None):
+    """The file the writer makes, in ``folder``, and the problems."""
+    files, problems = dumps(csl.FORMAT, issue, lang=lang)
+    [(name, data)] = files.items()
+    assert name == csl.file_name(lang)
+    (folder / name).write_bytes(data)
+    return folder / name, problems
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +33,13 @@ def example():
 
 @pytest.mark.parametrize("lang", [None, "kk", "ru", "en"])
 def test_example_exports_valid_items_in_each_language(tmp_path, example, lang):
-    files, _ = csl.write(example, tmp_path, lang=lang)
-    assert csl.validate(files[0]) == []
-    items = json.loads(files[0].read_text(encoding="utf-8"))
+    path, _ = write(example, tmp_path, lang)
+    assert csl.validate(path) == []
+    items = json.loads(path.read_text(encoding="utf-8"))
     assert len(items) == 10 and all(i["type"] == "article-journal" for i in items)
     assert [i["DOI"] for i in items] == [f"10.52536/2788-5860.2025.86.2.{n:03d}" for n in range(1, 11)]
-    text = files[0].read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert text == json.dumps(items, ensure_ascii=False, indent=2) + "\n"  # the standard library's layout
     assert "\\u04" not in text  # Cyrillic written as UTF-8, not escaped
     if lang in (None, "kk"):
         shown = "".join(a.titles.get("kk", "") + a.abstracts.get("kk", "") for a in example.articles
@@ -67,24 +76,11 @@ def test_unknown_keys_are_reported_with_line(tmp_path, example):
 
 def test_example_round_trips_in_every_language(tmp_path, example):
     for lang in (None, "kk", "ru", "en"):
-        files, _ = csl.write(example, tmp_path, lang=lang)
-        again, problems = csl.read(files[0])
+        path, _ = write(example, tmp_path, lang)
+        again, problems = csl.FORMAT.read(path)
         assert not [p for p in problems if p.severity == "error"]
         for index in range(10):
             assert view(again, index, lang) == view(example, index, lang), (lang, index)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(manifests(), st.sampled_from([None, "kk", "ru", "en"]))
-def test_generated_issues_round_trip(tmp_path_factory, data, lang):
-    issue, _ = manifest.loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    assume(not any("," in w or ";" in w for a in issue.articles for ws in a.keywords.values() for w in ws))
-    folder = tmp_path_factory.mktemp("csl")
-    files, _ = csl.write(issue, folder, lang=lang)
-    assert csl.validate(files[0]) == []
-    again, _ = csl.read(files[0])
-    for index in range(len(issue.articles)):
-        assert view(again, index, lang) == view(issue, index, lang)
 
 
 ZOTERO_EXPORT = """[
@@ -101,7 +97,7 @@ ZOTERO_EXPORT = """[
 def test_reads_a_zotero_export(tmp_path):
     path = tmp_path / "zotero.json"
     path.write_text(ZOTERO_EXPORT, encoding="utf-8")
-    issue, problems = csl.read(path)
+    issue, problems = csl.FORMAT.read(path)
     first = issue.articles[0]
     assert first.language == "kk" and first.titles.texts == {"kk": "Саяси қатысу"}
     assert first.contributors[0].names["kk"].given == "Әйгерім"
@@ -144,7 +140,7 @@ def test_messy_csl_is_read_without_tracebacks_and_converts(tmp_path):
     path = tmp_path / "messy.json"
     path.write_text(MESSY, encoding="utf-8")
     assert csl.detect(path)  # despite the byte-order mark
-    issue, problems = csl.read(path)
+    issue, problems = csl.FORMAT.read(path)
     first, second = issue.articles
     assert first.titles.texts == {"en": "Crossref sends lists"} and second.titles.texts == {"en": "123"}
     assert first.contributors[0].names["en"].family == "5"
@@ -160,7 +156,7 @@ def test_messy_csl_is_read_without_tracebacks_and_converts(tmp_path):
 def test_single_item_and_missing_year(tmp_path):
     path = tmp_path / "one.json"
     path.write_text('{"type": "article-journal", "title": "Alone", "issued": {"literal": "someday"}}')
-    issue, problems = csl.read(path)
+    issue, problems = csl.FORMAT.read(path)
     assert issue.articles[0].titles.texts == {"en": "Alone"} and issue.year == 0
     assert {"csl.date", "csl.year-missing"} <= {p.code for p in problems}
     items, _ = csl.items(issue)
@@ -175,3 +171,123 @@ def test_lang_is_normalised_and_unknown_dois_refused(tmp_path, example_path, exa
     assert not report.ok and not (tmp_path / "none.json").exists()
     assert "export.doi-unknown" in {p.code for p in report.problems}
     assert not api.convert(target, "jats", tmp_path / "j", lang="ru").ok  # JATS carries every language
+
+
+def test_an_issue_without_articles_is_an_empty_array(example):
+    empty = Issue(journal=example.journal, year=2025)
+    files, problems = dumps(csl.FORMAT, empty, lang="kk")
+    assert files == {"articles.kk.csl.json": b"[]\n"}
+    assert not [p for p in problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ('[{"type": "article-journal", "title": "A", "author": [{"family": "X"},]},]', 1, 71),
+    ('[\n  {"type": "article-journal", "title": "A"},\n]\n', 3, 1),
+    ("[{'type': 'article-journal', 'title': 'A'}]", 1, 3),
+    ('[\r\n {"type": "article-journal"\r\n  "title": "A"}]', 3, 3),
+    ("", 1, 1),
+])
+def test_csl_json_is_read_as_json_not_yaml(tmp_path, text, line, column):
+    path = tmp_path / "items.json"
+    path.write_bytes(text.encode("utf-8"))
+    [problem] = csl.validate(path)
+    assert (problem.code, problem.severity, problem.file) == ("csl.syntax", "error", str(path))
+    assert (problem.line, problem.column) == (line, column)
+    assert "not valid JSON" in problem.message and "YAML" not in problem.message
+    assert csl.FORMAT.read(path) == (None, [problem])
+
+
+def test_repeated_keys_are_errors_with_both_lines(tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('[{"type": "article-journal", "title": "A"},\n {"type": "article-journal", "title": "B",\n'
+                    '  "author": [{"family": "X",\n   "family": "Y"}], "title": "C"}]', encoding="utf-8")
+    problems = csl.validate(path)
+    assert [(p.code, p.path, p.line, p.column) for p in problems] == [
+        ("csl.duplicate-key", "[1].author[0].family", 4, 4), ("csl.duplicate-key", "[1].title", 4, 21)]
+    assert "first on line 3" in problems[0].message and "first on line 2" in problems[1].message
+    issue, read_problems = csl.FORMAT.read(path)
+    assert read_problems[:2] == problems  # reported first; the first value is kept
+    assert [a.titles.main for a in issue.articles] == ["A", "B"]
+    assert issue.articles[1].contributors[0].names["en"].family == "X"
+
+
+def test_text_that_is_not_utf8_is_placed(tmp_path):
+    path = tmp_path / "latin1.json"
+    data = b'\xef\xbb\xbf[{"type": "article-journal", "title": "Caf\xe9"}]'
+    path.write_bytes(data)
+    with pytest.raises(UnicodeDecodeError) as decoding:
+        data.decode("utf-8-sig")
+    [problem] = csl.validate(path)
+    assert problem.code == "csl.io" and problem.message.endswith(str(decoding.value))  # the whole file's position
+    assert csl.FORMAT.read(path) == (None, [problem])
+
+
+def test_schema_errors_name_item_path_and_line(tmp_path):
+    items = [{"id": str(n), "type": "article-journal", "title": f"T{n}"} for n in range(12)]
+    items[3]["author"] = [{"family": "F", "orcid": "0000-0002-1825-0097"}]
+    items[11]["issued"] = "2020"
+    items[11]["type"] = "journal"
+    path = tmp_path / "items.json"
+    text = json.dumps(items, indent=2)
+    path.write_text(text, encoding="utf-8")
+    problems = csl.validate(path)
+    lines = text.splitlines()
+    assert [p.path for p in problems] == ["[11].issued", "[11].type", "[3].author[0]"]  # sorted as text
+    assert lines[problems[0].line - 1].strip().startswith('"issued"')
+    assert lines[problems[1].line - 1].strip().startswith('"type": "journal"')
+    assert lines[problems[2].line - 1].strip() == "{" and '"family"' in lines[problems[2].line]
+    assert "'orcid' was unexpected" in problems[2].message
+
+
+def _big(count: int) -> list[dict]:
+    return [{"id": f"i{n}", "type": "article-journal", "title": f"Тақырып «{n}» \\ \"x\"",
+             "page": f"{n}-{n + 9}", "volume": str(n % 50), "container-title": "Қоғам және Дәуір",
+             "author": [{"family": "Ф" * (n % 9 + 1), "given": "Ә"}], "issued": {"date-parts": [[2025, n % 12 + 1]]},
+             "DOI": f"10.1234/x.{n}", "language": "kk"} for n in range(count)]
+
+
+def test_reading_streams_items_across_chunks(tmp_path):
+    items = _big(4000)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert path.stat().st_size > 8 * 65536  # many chunk boundaries, inside strings and numbers
+    assert csl.validate(path) == []
+    tracemalloc.start()
+    reading = csl.FORMAT.iter_read(path)
+    count = 0
+    for article in reading:
+        expected = items[count]
+        assert (article.titles.main, article.pages.first, article.doi) == (
+            expected["title"], str(count), expected["DOI"])
+        count += 1
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 4000 and reading.issue is not None and not reading.problems
+    assert peak < 1_000_000 < path.stat().st_size  # the file is not held: a chunk and an item at a time
+
+
+def test_a_fault_late_in_a_large_file(tmp_path):
+    text = json.dumps(_big(3000), ensure_ascii=False, indent=1)
+    broken = text.replace('"DOI": "10.1234/x.2500"', '"DOI": "10.1234/x.2500" "x": 1')
+    path = tmp_path / "broken.json"
+    path.write_text(broken, encoding="utf-8")
+    reading = csl.FORMAT.iter_read(path)
+    assert len(list(reading)) == 2500  # the items before the fault were read, one at a time
+    [problem] = reading.problems
+    assert reading.issue is None and problem.code == "csl.syntax"
+    error_line = next(n for n, line in enumerate(broken.splitlines(), 1) if '"x": 1' in line)
+    assert problem.line == error_line and "Expecting ',' delimiter" in problem.message
+    assert csl.validate(path) == [problem]
+    schema_error = tmp_path / "schema.json"
+    schema_error.write_text(text.replace('"DOI": "10.1234/x.2999"', '"DOI": 5'), encoding="utf-8")
+    [problem] = csl.validate(schema_error)
+    assert problem.path == "[2999].DOI" and "5 is not of type 'string'" in problem.message
+    assert '"DOI": 5' in schema_error.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+
+
+def test_keyword_with_a_comma_is_reported(example):
+    issue = copy.deepcopy(example)
+    issue.articles[0].keywords = {lang: ["one, two", "three"] for lang in issue.articles[0].keywords}
+    items, problems = csl.items(issue, lang="kk", indexes=[0])
+    assert len(items) == 1 and items[0]["keyword"] == "one, two, three"
+    assert any(p.code == "csl.keyword-comma" and p.path == "articles[0].keywords" for p in problems)

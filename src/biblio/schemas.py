@@ -255,8 +255,9 @@ def _fingerprint(folder: Path) -> tuple | None:
     return tuple((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats)
 
 
-def _usable(dir: str | Path | None) -> Path:
-    """The resolved folder once its files are verified, else SchemasUnavailable."""
+def usable(dir: str | Path | None) -> Path:
+    """The resolved folder once its official files are verified (hashed again only when a file's
+    size, time or inode changes), else SchemasUnavailable."""
     folder = schema_dir(dir).resolve()
     before = _fingerprint(folder)
     with _lock:
@@ -386,7 +387,7 @@ def _unusable(what: str, err: object) -> SchemasUnavailable:
 
 def crossref_schema(dir: str | Path | None = None) -> xmlschema.XMLSchema11:
     """The Crossref 5.5.0 deposit schema (XSD 1.1), compiled once per folder and process."""
-    return _compile_crossref(_usable(dir))
+    return _compile_crossref(usable(dir))
 
 
 def _xmlschema_options(folder: Path) -> dict[str, Any]:
@@ -445,7 +446,7 @@ def jats_schema(dir: str | Path | None = None) -> MathRouted:
     Used like an ``etree.XMLSchema`` (``validate``, ``error_log``, ``assertValid``); see
     ``MathRouted`` for why it compiles MathML 3 only for documents that hold MathML.
     """
-    folder = _usable(dir)
+    folder = usable(dir)
     return _jats_routed(folder)
 
 
@@ -595,7 +596,7 @@ def _compile_jats(folder: Path, light: bool = False) -> etree.XMLSchema:
 
 def csl_data_schema(dir: str | Path | None = None) -> dict[str, Any]:
     """The official CSL-JSON schema (csl-data.json) as a dict, for jsonschema."""
-    return _load_csl(_usable(dir))
+    return _load_csl(usable(dir))
 
 
 @functools.cache

@@ -34,7 +34,6 @@ import functools
 import hashlib
 import posixpath
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +41,7 @@ from pathlib import Path
 from lxml import etree
 
 from ... import schemas
-from ...problems import Problem, errors
+from ...problems import Problem
 
 DERIVED_FOLDER = "derived-xsd10"  # below the schema folder
 DERIVED_MAIN = schemas.SCHEMA_NAMES["crossref"]  # the main file, below DERIVED_FOLDER
@@ -106,33 +105,11 @@ class DerivationRefused(Exception):
 
 # --- Which folder ---------------------------------------------------------------------------
 
-_verified: dict[Path, tuple] = {}
-_lock = threading.Lock()
 
 
 def usable_folder(dir: str | Path | None = None) -> Path:
-    """The resolved schema folder once its official files are verified (hashed again only when a file's
-    stat changes), else ``schemas.SchemasUnavailable``."""
-    folder = schemas.schema_dir(dir).resolve()
-    before = _fingerprint(folder)
-    with _lock:
-        if before is not None and _verified.get(folder) == before:
-            return folder
-    problems = errors(schemas.verify(folder))
-    if problems:
-        raise schemas.SchemasUnavailable(problems)
-    with _lock:
-        if before is not None and _fingerprint(folder) == before:
-            _verified[folder] = before
-    return folder
-
-
-def _fingerprint(folder: Path) -> tuple | None:
-    try:
-        stats = [(folder / relative).stat() for relative in schemas.PINNED]
-    except OSError:
-        return None
-    return tuple((s.st_size, s.st_mtime_ns, s.st_ino) for s in stats)
+    """The verified schema folder (``schemas.usable``)."""
+    return schemas.usable(dir)
 
 
 # --- Deriving -------------------------------------------------------------------------------
