@@ -21,6 +21,8 @@ Steps, on N records:
 - ``crossref.single``: commonmeta's per-record API, ``Metadata.write(to="crossref_xml")``,
   which writes one ``doi_batch`` per record and always validates it (on at most
   ``--single-max`` records, as it is slow).
+
+With ``--crossref-only`` (what ``run.py`` uses) only ``read`` and the ``crossref.*`` batch steps run.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def main() -> int:
     parser.add_argument("--single-max", type=int, default=100)
     parser.add_argument("--validate-max", type=int, default=None,
                         help="validate the Crossref batch only when N is at most this (else skipped)")
+    parser.add_argument("--crossref-only", action="store_true", help="time only the Crossref read, write and validation")
     parser.add_argument("--depositor", default="Synthetic Journal Office")
     parser.add_argument("--email", default="deposits@journal.synthetic.test")
     parser.add_argument("--registrant", default="Synthetic Publishing")
@@ -91,6 +94,10 @@ def main() -> int:
                 result["crossref_errors"] = str(errors)[:1000]
         else:
             result["notes"].append(f"crossref validation skipped at N={n} (--validate-max {args.validate_max})")
+    if args.crossref_only:
+        result["rss_peak_kb"] = _rss_kb()
+        json.dump(result, sys.stdout)
+        return 0
     bib = timed("bibtex.write", lambda: metalist.write(to="bibtex"))
     if isinstance(bib, bytes):
         bib = bib.decode("utf-8")

@@ -1,588 +1,305 @@
-"""biblio benchmarks: write and validate throughput per format, `biblio build` end to end, peak
-memory, and commonmeta-py 0.312 doing the same Crossref, BibTeX and CSL-JSON work.
+"""The benchmark of issue 14's speed targets, measured side by side in one run, figures as ratios.
 
-    .venv/bin/python bench/run.py                       # N = 100, 1,000, 10,000; 3 repeats; medians
-    .venv/bin/python bench/run.py --quick               # smoke run: N = 50, 1 repeat (about a minute)
-    .venv/bin/python bench/run.py --sizes 100,1000 --repeats 5 --no-commonmeta
+    .venv/bin/python bench/run.py            # full: 7 runs a variant, 10,000 articles, 1,000 issues, N=1,000
+    .venv/bin/python bench/run.py --quick    # smoke run: 3 runs, 200 articles, 20 issues, N=50
 
-Every measured step runs in a subprocess of its own (``run.py --worker STEP``), so each step's
-peak RSS is that process's own high-water mark (``VmHWM``). The peak includes the
-synthetic issue the worker loads first; ``input MB`` in the tables is that baseline.
-
-Results go to ``bench/results.json`` and ``bench/REPORT.md`` (tables regenerated from the
-results; the hand-written part between ``<!-- notes -->`` and ``<!-- /notes -->`` is kept).
-
-Slow steps have caps, so that the default run stays near 15 minutes on two cores:
-- strict Crossref validation (xmlschema, XSD 1.1) runs up to ``--crossref-validate-max``
-  articles (1,000); larger sizes are extrapolated from it and marked so;
-- ``biblio build`` runs up to ``--build-max`` articles (10,000) with ``--build-repeats``
-  (default 3 up to 100 articles, 1 above), ``--jobs`` from ``--build-jobs`` (default: biblio's,
-  every usable CPU); above the cap it is extrapolated, and ``--merge-builds`` adds the builds of
-  a separate run. Its memory is reported twice: the peak RSS of the largest single process
-  (wait4) and the peak of the summed PSS of the whole process tree (sampled from /proc);
-- loading the manifest (``biblio.check``, part of every build) runs up to ``--load-max`` (10,000);
-- ``validate-cli`` times ``biblio validate FILE`` on the example issue's outputs as separate CLI
-  processes: the first call on a fresh copy of the schema files, then later calls;
-- any step whose repeats together would exceed ``--step-budget`` seconds (60, predicted from
-  the previous size) gets fewer repeats, and one predicted above ``--skip-above`` (240) is
-  skipped and extrapolated.
-The write steps leave their output in the work folder, and the validate steps read it from
-there instead of writing it again (untimed either way).
-
-commonmeta-py is installed into ``bench/.venv-commonmeta`` (git-ignored)
-with ``pip install commonmeta-py==0.312`` on first use, and driven by
-``bench/commonmeta_driver.py`` on commonmeta v1.0 records converted from the same articles.
+What each part measures, and how, is ``HOW`` below (the report quotes it). Every measurement runs
+in a process of its own; this script imports neither biblio nor the generator (its ``--worker``
+processes do), so a child's ``ru_maxrss`` is not inflated by a large parent. Results go to
+``bench/results.json`` and ``bench/REPORT.md``, whose part between ``<!-- notes -->`` markers is kept.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import functools
-import importlib
-import inspect
 import json
 import os
-import pickle
 import platform
-import re
 import shutil
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-
+PYTHON = Path(sys.executable)
+_SCRIPT = PYTHON.parent / "biblio"  # the console script, as users run it
+BIBLIO = [str(_SCRIPT)] if _SCRIPT.exists() else [str(PYTHON), "-m", "biblio"]
+EXAMPLE = ROOT / "examples" / "issue-86" / "issue.yaml"
 COMMONMETA_VERSION = "0.312"
 COMMONMETA_VENV = BENCH / ".venv-commonmeta"
-FIXED_TIMESTAMP = 2025063012000000000  # deposits are compared byte for byte across repeats
-
-WRITE_STEPS = ["write.crossref", "write.jats", "write.csl", "write.bibtex", "write.ris"]
-VALIDATE_STEPS = ["validate.crossref", "validate.crossref-fast", "validate.jats", "validate.csl", "validate.csl-file", "validate.bibtex",
-                  "validate.ris"]
-STEP_HELP = {
-    "write.crossref": "formats.crossref.deposit(issue) -> bytes (one doi_batch)",
-    "write.jats": "formats.jats.article_xml(issue, i) for every article",
-    "write.csl": "formats.csl.dumps(issue) (each article in its own language)",
-    "write.bibtex": "formats.bibtex.dumps(issue)",
-    "write.ris": "formats.ris.dumps(issue)",
-    "validate.crossref": "lxml parse + formats.crossref.validate_tree(strict=True): the strict path, "
-                         "schemas.crossref_schema(), xmlschema XSD 1.1",
-    "validate.crossref-fast": "lxml parse + biblio.crossref_fast.validate_fast (derived XSD 1.0 with libxml2 + "
-                              "the XSD 1.1 asserts in Python), when that module exists",
-    "validate.jats": "lxml parse + formats.jats.validate_tree per article (schemas.jats_schema(), lxml XSD)",
-    "validate.csl": "json.loads + jsonschema Draft7Validator(schemas.csl_data_schema()).iter_errors",
-    "validate.csl-file": "formats.csl.validate(path): what `biblio build` runs (line-located errors)",
-    "validate.bibtex": "formats.bibtex.validate(path)",
-    "validate.ris": "formats.ris.validate(path)",
-    "load": "biblio.check(manifest.json): parse the JSON manifest with positions, build the model, lint",
-    "read.stream": "biblio.stream(manifest.json): every article built and let go, one at a time",
+PARTS = ("small", "large", "catalogue", "crossref")
+TARGET_N = {"small": 7, "large": 10_000, "catalogue": 1_000, "crossref": 1_000}
+HOW = {
+    "small": "`biblio build examples/issue-86/issue.yaml -o X` (default jobs, and `-j 1`) as a CLI process, this "
+             "tree against {baseline} run from a temporary git worktree with `PYTHONPATH=<worktree>/src`; each code "
+             "with its own copy of the schema folder; one warm-up round, then {repeats} runs each, interleaved (the "
+             "order reversed every round). Seconds: median (min–max).",
+    "large": "`biblio build issue-N.json -o X` (default jobs: every usable CPU) on a JSON manifest from "
+             "`generate.write_manifest(N)`. Memory: the peak of the summed PSS (and RSS) of the whole process tree, "
+             "sampled every 50 ms from `/proc/<pid>/smaps_rollup`; the largest single process's peak RSS from wait4.",
+    "catalogue": "{issues:,} YAML manifests of 10 articles each (`generate.write_manifest(10, path, seed=i)`) in one "
+                 "folder; `biblio build DIR -o OUT -j 1` and `-j 2`, alternating.",
+    "crossref": "The same {n:,} generated articles. biblio, in a process of its own: "
+                "`formats.dumps(formats.get(\"crossref\"), issue)`, then `.validate(path)` of the written file. "
+                "commonmeta-py (`bench/commonmeta_driver.py --crossref-only` in `bench/.venv-commonmeta`, installed "
+                "on first use) on the articles as commonmeta v1.0 records: `MetadataList.write(to=\"crossref_xml\")`, "
+                "then `xml_schema_errors` (XSD 1.1); its output holds {articles_in_output} `journal_article` elements "
+                "and is valid. Medians of {repeats}; schema loading (biblio: its first validation; commonmeta: its "
+                "schema compile) is timed apart and left out.",
 }
-
-
-# --- the worker: one step, in a process of its own ---------------------------------------
-
-def _rss_kb() -> int:
-    """This process's own peak RSS (VmHWM). ``ru_maxrss`` is not used: Linux carries the
-    parent's memory at fork into the child's ``ru_maxrss`` across exec."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def _timed(repeats: int, call, profile: bool = False) -> tuple[list[float], object]:
-    times, value = [], None
-    for number in range(repeats):
-        if profile and number == repeats - 1:
-            import cProfile
-            import io
-            import pstats
-
-            profiler = cProfile.Profile()
-            start = time.perf_counter()
-            profiler.enable()
-            value = call()
-            profiler.disable()
-            times.append(time.perf_counter() - start)
-            for key in ("tottime", "cumulative"):
-                out = io.StringIO()
-                stats = pstats.Stats(profiler, stream=out)
-                stats.sort_stats(key).print_stats(18)
-                _PROFILE[key] = _trim_profile(out.getvalue())
-            continue
-        start = time.perf_counter()
-        value = call()
-        times.append(time.perf_counter() - start)
-    return times, value
-
-
-_PROFILE: dict[str, str] = {}
-
-
-def _trim_profile(text: str) -> str:
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-    keep = [re.sub(r"/work/main/(\.venv/lib/python3\.\d+/site-packages/|src/)", "", line)
-            for line in lines[start:] if line.strip()]
-    return "\n".join(keep)
-
-
-def _errors(problems) -> list[str]:
-    return [f"{p.code}: {p.message}" for p in problems if p.severity == "error"]
-
-
-def _load_validator(spec: str):
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-def _deposit(issue, work: Path) -> bytes:
-    """The deposit the write.crossref step left, or a new one (same timestamp, same bytes)."""
-    from biblio.formats import crossref
-
-    saved = work / f"crossref-{len(issue.articles)}.xml"
-    if saved.exists():
-        return saved.read_bytes()
-    data, problems = crossref.deposit(issue, timestamp=FIXED_TIMESTAMP)
-    assert data is not None, _errors(problems)
-    return data
-
-
-def _text(issue, work: Path, name: str) -> str:
-    """The text the write.<name> step left, or a new one."""
-    from biblio.formats import bibtex, csl, ris
-
-    saved = work / f"{name}-{len(issue.articles)}.txt"
-    if saved.exists():
-        return saved.read_text(encoding="utf-8")
-    return {"csl": csl, "bibtex": bibtex, "ris": ris}[name].dumps(issue)[0]
-
-
-def worker(step: str, issue_path: Path, repeats: int, options: dict) -> dict:
-    from lxml import etree
-
-    from biblio.formats import bibtex, crossref, csl, jats, ris, xmltools
-
-    start = time.perf_counter()
-    if step in ("load", "read.stream"):
-        issue = None
-    else:
-        with open(issue_path, "rb") as stream:
-            issue = pickle.load(stream)
-    out: dict = {"step": step, "load_input_s": time.perf_counter() - start, "rss_input_kb": _rss_kb()}
-    profile = options.get("profile", False)
-    n = len(issue.articles) if issue is not None else None
-
-    work = issue_path.parent  # the write steps leave their output here for the validate steps (untimed)
-    if step == "write.crossref":
-        times, (data, problems) = _timed(repeats, lambda: crossref.deposit(issue, timestamp=FIXED_TIMESTAMP),
-                                         profile)
-        out.update(errors=_errors(problems), bytes=len(data or b""))
-        if data:
-            (work / f"crossref-{n}.xml").write_bytes(data)
-    elif step == "write.jats":
-        def write_all():
-            documents, errors = [], []
-            for index in range(n):
-                data, problems = jats.article_xml(issue, index)
-                documents.append(data)
-                errors += _errors(problems)
-            return documents, errors
-        times, (documents, errors) = _timed(repeats, write_all, profile)
-        out.update(errors=errors[:5], bytes=sum(len(d or b"") for d in documents))
-        with open(work / f"jats-{n}.pickle", "wb") as stream:
-            pickle.dump(documents, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    elif step in ("write.csl", "write.bibtex", "write.ris"):
-        module = {"write.csl": csl, "write.bibtex": bibtex, "write.ris": ris}[step]
-        times, (text, problems) = _timed(repeats, lambda: module.dumps(issue), profile)
-        out.update(errors=_errors(problems), bytes=len((text or "").encode("utf-8")))
-        if text:
-            (work / f"{step.split('.')[1]}-{n}.txt").write_text(text, encoding="utf-8")
-    elif step == "validate.crossref":
-        from biblio import schemas
-
-        data = _deposit(issue, work)
-        start = time.perf_counter()
-        schemas.crossref_schema()
-        out["compile_s"] = time.perf_counter() - start
-        validate_tree = _load_validator(options.get("crossref_validator") or "biblio.formats.crossref:validate_tree")
-        out["validator"] = options.get("crossref_validator") or "biblio.formats.crossref:validate_tree"
-        if not options.get("crossref_validator") and "strict" in inspect.signature(validate_tree).parameters:
-            validate_tree = functools.partial(validate_tree, strict=True)  # the fast path is the default since d6478f5
-            out["validator"] += "(strict=True)"
-
-        def check():
-            tree = etree.ElementTree(etree.fromstring(data, xmltools.safe_parser()))
-            return validate_tree(tree, "crossref.xml")
-        times, problems = _timed(repeats, check, profile)
-        out.update(errors=_errors(problems)[:5], bytes=len(data))
-    elif step == "validate.crossref-fast":
-        from biblio import crossref_fast
-
-        data = _deposit(issue, work)
-        start = time.perf_counter()
-        crossref_fast.fast_schema()
-        out["compile_s"] = time.perf_counter() - start
-
-        def check():
-            tree = etree.ElementTree(etree.fromstring(data, xmltools.safe_parser()))
-            return crossref_fast.validate_fast(tree, "crossref.xml")
-        times, problems = _timed(repeats, check, profile)
-        out.update(errors=_errors(problems)[:5], bytes=len(data))
-    elif step == "validate.jats":
-        from biblio import schemas
-
-        saved = work / f"jats-{n}.pickle"
-        if saved.exists():
-            with open(saved, "rb") as stream:
-                documents = pickle.load(stream)
-        else:
-            documents = [jats.article_xml(issue, index)[0] for index in range(n)]
-        start = time.perf_counter()
-        schemas.jats_schema()
-        out["compile_s"] = time.perf_counter() - start
-
-        def check():
-            errors = []
-            for data in documents:
-                tree = etree.ElementTree(etree.fromstring(data, xmltools.safe_parser()))
-                errors += _errors(jats.validate_tree(tree, "article.xml"))
-            return errors
-        times, errors = _timed(repeats, check, profile)
-        out.update(errors=errors[:5], bytes=sum(len(d) for d in documents))
-    elif step == "validate.csl":
-        import jsonschema
-
-        from biblio import schemas
-
-        text = _text(issue, work, "csl")
-        schema = schemas.csl_data_schema()
-
-        def check():
-            data = json.loads(text)
-            return [error.message for error in jsonschema.Draft7Validator(schema).iter_errors(data)]
-        times, errors = _timed(repeats, check, profile)
-        out.update(errors=errors[:5], bytes=len(text.encode("utf-8")))
-    elif step in ("validate.csl-file", "validate.bibtex", "validate.ris"):
-        module = {"validate.csl-file": csl, "validate.bibtex": bibtex, "validate.ris": ris}[step]
-        text = _text(issue, work, {"validate.csl-file": "csl", "validate.bibtex": "bibtex",
-                                   "validate.ris": "ris"}[step])
-        folder = Path(tempfile.mkdtemp(prefix="biblio-bench-"))
-        try:
-            name = {"validate.csl-file": "articles.csl.json", "validate.bibtex": "articles.bib",
-                    "validate.ris": "articles.ris"}[step]
-            path = folder / name
-            path.write_bytes(text.encode("utf-8"))
-            times, problems = _timed(repeats, lambda: module.validate(path), profile)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        out.update(errors=_errors(problems)[:5], warnings=sum(p.severity == "warning" for p in problems),
-                   bytes=len(text.encode("utf-8")))
-    elif step == "load":
-        import biblio
-
-        manifest = options["manifest"]
-        times, (loaded, problems) = _timed(repeats, lambda: biblio.check(manifest), profile)
-        n = len(loaded.articles) if loaded else 0
-        out.update(errors=_errors(problems)[:5], bytes=os.path.getsize(manifest))
-    elif step == "read.stream":
-        import biblio
-
-        manifest = options["manifest"]
-
-        def read_all():
-            streamed = biblio.stream(manifest)
-            return sum(1 for _ in streamed), streamed.problems
-        times, (n, problems) = _timed(repeats, read_all, profile)
-        out.update(errors=_errors(problems)[:5], bytes=os.path.getsize(manifest))
-    else:
-        raise SystemExit(f"unknown step {step}")
-    out.update(n=n, times=times, median=statistics.median(times), rss_peak_kb=_rss_kb())
-    if _PROFILE:
-        out["profile"] = dict(_PROFILE)
-    return out
-
-
-# --- the orchestrator ----------------------------------------------------------------------
-
-def _descendants(pid: int) -> list[int]:
-    """The process and its descendants (Linux /proc/PID/task/*/children)."""
-    found, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as stream:
-                    queue += [int(child) for child in stream.read().split()]
-        except OSError:
-            continue
-    return found
-
-
-def _tree_memory_kb(pid: int) -> tuple[int, int]:
-    """(sum of RSS, sum of PSS) in KB over a process tree; PSS counts a page shared by k processes as 1/k."""
-    rss = pss = 0
-    for member in _descendants(pid):
-        try:
-            with open(f"/proc/{member}/smaps_rollup") as stream:
-                for line in stream:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-        except OSError:
-            continue
-    return rss, pss
-
-
-def run_measured(command: list[str], *, cwd: Path = ROOT, timeout: float | None = None,
-                 env: dict | None = None, tree: dict | None = None) -> tuple[int, str, str, float, int]:
-    """Run a command; return its exit code, stdout, stderr, wall time and peak RSS (KB).
-
-    The peak is the largest ``VmHWM`` (a process's own high-water mark) seen in the process
-    tree, sampled every 0.1 s. wait4's ``ru_maxrss`` is only a fallback for a process that
-    ends before the first sample: Linux carries this (large) benchmark process's memory at
-    fork into a child's ``ru_maxrss`` across exec, so it overstates the child. With ``tree``
-    (a dict), the tree's summed RSS and PSS peaks are also put in ``tree`` (``rss_kb``, ``pss_kb``).
-    """
-    hwm_kb = 0
-    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out_file, stderr=err_file, env=env)
-        deadline = None if timeout is None else start + timeout
-        next_sample = start
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() >= next_sample:
-                hwm_kb = max(hwm_kb, _tree_hwm_kb(process.pid))
-                if tree is not None:
-                    rss_kb, pss_kb = _tree_memory_kb(process.pid)
-                    tree["rss_kb"] = max(tree.get("rss_kb", 0), rss_kb)
-                    tree["pss_kb"] = max(tree.get("pss_kb", 0), pss_kb)
-                next_sample = time.perf_counter() + 0.1
-            if deadline is not None and time.perf_counter() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.02)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)  # keeps Popen from waiting again
-        out_file.seek(0)
-        err_file.seek(0)
-        stdout = out_file.read().decode("utf-8", "replace")
-        stderr = err_file.read().decode("utf-8", "replace")
-    return process.returncode, stdout, stderr, wall, hwm_kb or usage.ru_maxrss
-
-
-def _tree_hwm_kb(pid: int) -> int:
-    """The largest own peak RSS (VmHWM, KB) among the live processes of a tree."""
-    peak = 0
-    for member in _descendants(pid):
-        try:
-            with open(f"/proc/{member}/status", encoding="ascii") as stream:
-                for line in stream:
-                    if line.startswith("VmHWM:"):
-                        peak = max(peak, int(line.split()[1]))
-                        break
-        except OSError:
-            continue
-    return peak
+DEFAULT_NOTES = "- (hand-written notes on the latest full run go here; bench/run.py keeps them)\n"
 
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run_step(step: str, n: int, work: Path, repeats: int, options: dict) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", step, "--input", str(work / f"issue-{n}.pickle"),
-               "--repeats", str(repeats)]
-    if step in ("load", "read.stream"):
-        command += ["--manifest", str(work / f"issue-{n}.json")]
-    if options.get("crossref_validator") and step == "validate.crossref":
-        command += ["--crossref-validator", options["crossref_validator"]]
-    if options.get("profile"):
-        command += ["--worker-profile"]
-    code, stdout, stderr, wall, rss = run_measured(command)
-    if code != 0:
-        log(f"  {step} N={n} failed ({code}): {stderr[-600:]}")
-        return {"step": step, "n": n, "failed": stderr[-2000:], "rss_peak_kb": rss, "wall_s": wall}
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["rss_peak_kb"] = max(result["rss_peak_kb"], rss)  # the worker's own VmHWM, and the sampled one
-    result["wall_s"] = wall
-    rate = n / result["median"] if result["median"] else float("inf")
-    log(f"  {step:<18} N={n:<6} median {result['median']:.3f}s  {rate:,.0f}/s  peak {rss / 1024:.0f} MB"
-        + (f"  ERRORS {result['errors'][:2]}" if result.get("errors") else ""))
-    return result
+# --- running and measuring a process tree --------------------------------------------------------
 
-
-def run_build(n: int, work: Path, repeats: int, timeout: float | None, jobs: int | None = None) -> dict:
-    manifest = work / f"issue-{n}.json"
-    runs = []
-    for _ in range(repeats):
-        out_dir = work / f"out-{n}"
-        shutil.rmtree(out_dir, ignore_errors=True)
-        command = [str(ROOT / ".venv" / "bin" / "biblio"), "build", str(manifest), "-o", str(out_dir), "--json"]
-        if jobs is not None:
-            command += ["--jobs", str(jobs)]
-        tree: dict = {}
-        code, stdout, stderr, wall, rss = run_measured(command, timeout=timeout, tree=tree)
-        report = {}
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(summed RSS, summed PSS) of a process tree, KB; PSS counts a page shared by k processes as 1/k."""
+    rss = pss = 0
+    queue = [pid]
+    while queue:
+        member = queue.pop()
         try:
-            report = json.loads(stdout)
-        except ValueError:
-            pass
-        files = report.get("files", [])
-        runs.append({"exit": code, "wall_s": wall, "rss_peak_kb": rss, "files": len(files),
-                     "tree_rss_peak_kb": tree.get("rss_kb"), "tree_pss_peak_kb": tree.get("pss_kb"),
-                     "valid_files": sum(1 for f in files if f.get("valid")), "counts": report.get("counts"),
-                     "timed_out": timeout is not None and wall >= timeout, "stderr": stderr[-500:]})
-        shutil.rmtree(out_dir, ignore_errors=True)
-        log(f"  build              N={n:<6} {wall:.1f}s  peak {rss / 1024:.0f} MB (one process), "
-            f"{tree.get('pss_kb', 0) / 1024:.0f} MB PSS (all)  exit {code}  "
-            f"{runs[-1]['valid_files']}/{runs[-1]['files']} files valid")
-    walls = [r["wall_s"] for r in runs]
-    return {"step": "build", "n": n, "runs": runs, "times": walls, "median": statistics.median(walls),
-            "rss_peak_kb": max(r["rss_peak_kb"] for r in runs), "jobs": jobs,
-            "tree_pss_peak_kb": max((r["tree_pss_peak_kb"] or 0) for r in runs),
-            "tree_rss_peak_kb": max((r["tree_rss_peak_kb"] or 0) for r in runs),
-            "command": " ".join(command[:2]) + f" {manifest.name} -o out-{n} --json"
-            + (f" --jobs {jobs}" if jobs is not None else ""), "manifest_bytes": manifest.stat().st_size}
+            for task in os.listdir(f"/proc/{member}/task"):
+                with open(f"/proc/{member}/task/{task}/children") as stream:
+                    queue += [int(child) for child in stream.read().split()]
+            with open(f"/proc/{member}/smaps_rollup") as stream:
+                fields = dict(line.split(":", 1) for line in stream if line[:4] in ("Rss:", "Pss:"))
+            rss, pss = rss + int(fields["Rss"].split()[0]), pss + int(fields["Pss"].split()[0])
+        except (OSError, KeyError, ValueError):
+            continue
+    return rss, pss
 
 
-def run_validate_cli(work: Path, repeats: int) -> dict:
-    """`biblio validate FILE` as a user runs it: wall time and peak RSS of the whole CLI process.
-
-    "first call": a fresh copy of the official schema files (no derived files yet), so the call
-    derives and compiles everything; "later calls": the same folder again (median of the repeats).
-    The files are the example issue's outputs (examples/issue-86, 10 articles).
-    """
-    from biblio import schemas
-
-    biblio_cli = str(ROOT / ".venv" / "bin" / "biblio")
-    out_dir = work / "validate-cli-out"
-    shutil.rmtree(out_dir, ignore_errors=True)
-    code, _, stderr, _, _ = run_measured([biblio_cli, "build", str(ROOT / "examples" / "issue-86" / "issue.yaml"),
-                                          "-o", str(out_dir), "--jobs", "1"])
-    if code not in (0, 1):
-        return {"failed": stderr[-2000:]}
-    jats_files = [path for path in sorted(out_dir.rglob("*.xml")) if path.name != "crossref.xml"]
-    files = {"crossref": out_dir / "crossref.xml", "jats": jats_files[0]}
-    csl = sorted(out_dir.rglob("*.json"))
-    if csl:
-        files["csl"] = csl[0]
-    cases = [(name, [str(path)]) for name, path in files.items()] + [("crossref --strict",
-                                                                      ["--strict", str(files["crossref"])])]
-    source = schemas.schema_dir()
-    rows = []
-    for name, arguments in cases:
-        fresh = work / f"schemas-{name.replace(' ', '').replace('-', '')}"
-        shutil.rmtree(fresh, ignore_errors=True)
-        for relative in schemas.PINNED:
-            (fresh / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source / relative, fresh / relative)
-        env = dict(os.environ, BIBLIO_SCHEMA_DIR=str(fresh))
-        command = [biblio_cli, "validate", *arguments]
-        first = run_measured(command, env=env)
-        later = [run_measured(command, env=env) for _ in range(max(1, repeats))]
-        row = {"file": name, "bytes": Path(arguments[-1]).stat().st_size, "exit": first[0],
-               "first_s": first[3], "first_rss_kb": first[4], "later_s": [r[3] for r in later],
-               "later_median_s": statistics.median(r[3] for r in later), "later_rss_kb": max(r[4] for r in later),
-               "later_exit": [r[0] for r in later]}
-        rows.append(row)
-        log(f"  validate-cli {name:<18} first {row['first_s']:.2f}s  later {row['later_median_s']:.2f}s  "
-            f"exit {row['exit']}  peak {row['later_rss_kb'] / 1024:.0f} MB")
-        shutil.rmtree(fresh, ignore_errors=True)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    return {"rows": rows, "command": "BIBLIO_SCHEMA_DIR=<fresh copy> .venv/bin/biblio validate FILE"}
+def run(command: list[str], env: dict | None = None, sample: bool = False, what: str = "") -> dict:
+    """Run a command, output to temporary files; its wall and CPU seconds, the largest process's peak
+    RSS (wait4) and, with ``sample``, the peaks of the tree's summed RSS and PSS. Raises if it fails."""
+    rss_peak = pss_peak = 0
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err, env=env)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG if sample else 0)
+            if pid:
+                break
+            rss, pss = _tree_memory_kb(process.pid)
+            rss_peak, pss_peak = max(rss_peak, rss), max(pss_peak, pss)
+            time.sleep(0.05)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # keeps Popen from waiting again
+        if process.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{what or command[0]} failed (exit {process.returncode}): "
+                               + err.read().decode("utf-8", "replace")[-1500:])
+        out.seek(0)
+        result = {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "largest_mb": usage.ru_maxrss / 1024,
+                  "stdout": out.read().decode("utf-8", "replace")}
+    return result | ({"tree_pss_mb": pss_peak / 1024, "tree_rss_mb": rss_peak / 1024} if sample else {})
 
 
-# --- commonmeta ---------------------------------------------------------------------------
+def worker(*args: str) -> str:
+    """This script in worker mode (it imports biblio and the generator); its stdout."""
+    return run([str(PYTHON), __file__, "--worker", *args], what=f"worker {args[0]}")["stdout"]
 
-def ensure_commonmeta() -> tuple[Path | None, str | None]:
-    """The commonmeta venv's python, installing commonmeta-py 0.312 there on first use; or the reason it failed."""
+
+# --- 1. a 10-article issue, this tree against the baseline ----------------------------------------
+
+def bench_small(work: Path, rev: str, repeats: int) -> dict:
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=True)
+    short, tree = git("rev-parse", "--short", rev).stdout.strip(), work / "baseline"
+    git("worktree", "add", "--detach", str(tree), rev)
+    try:
+        schemas = run(BIBLIO + ["schemas", "path"])["stdout"].strip()
+        clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "BIBLIO_SCHEMA_DIR")}
+        envs, imported = {}, {}
+        for code, extra in (("old", {"PYTHONPATH": str(tree / "src")}), ("new", {})):
+            folder = work / f"schemas-{code}"  # its own copy: neither code rewrites the other's derived files
+            shutil.copytree(schemas, folder, ignore=shutil.ignore_patterns("derived-*"))
+            envs[code] = clean | extra | {"BIBLIO_SCHEMA_DIR": str(folder)}
+            where = run([str(PYTHON), "-c", "import biblio; print(biblio.__file__)"], env=envs[code])
+            imported[code] = where["stdout"].strip()
+        if not (imported["old"].startswith(str(tree)) and imported["new"].startswith(str(ROOT / "src"))):
+            raise RuntimeError(f"the wrong biblio is imported: {imported}")
+        keys = [(code, jobs) for jobs in ("default", "1") for code in ("old", "new")]
+        runs: dict = {key: [] for key in keys}
+        for number in range(repeats + 1):  # round 0 warms up: the worktree's bytecode, derived schemas, page cache
+            for code, jobs in keys if number % 2 else reversed(keys):
+                out = work / f"small-{code}"
+                shutil.rmtree(out, ignore_errors=True)
+                command = BIBLIO + ["build", str(EXAMPLE), "-o", str(out)] + (["-j", "1"] if jobs == "1" else [])
+                result = run(command, env=envs[code], what=f"the {code} build of {EXAMPLE.name}")
+                if number:
+                    runs[(code, jobs)].append((result["wall_s"], result["cpu_s"]))
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True, check=False)
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True, check=False)
+    rows = {}
+    for jobs in ("default", "1"):
+        row = {f"{code}_{kind}": [r[i] for r in runs[(code, jobs)]] for code in ("old", "new")
+               for i, kind in enumerate(("s", "cpu_s"))}
+        row |= {f"{key[:-2]}_median_s": median(row[key]) for key in list(row)}
+        rows[jobs] = row | {"ratio": row["new_median_s"] / row["old_median_s"]}
+    return {"baseline": short, "imported": imported, "repeats": repeats, "by_jobs": rows,
+            "command": "biblio build examples/issue-86/issue.yaml -o X [-j 1]"}
+
+
+# --- 2. one large issue ----------------------------------------------------------------------
+
+def bench_large(work: Path, n: int, repeats: int) -> dict:
+    manifest, out, runs = work / f"issue-{n}.json", work / f"large-{n}", []
+    worker("manifest", str(n), str(manifest))
+    for _ in range(repeats):
+        shutil.rmtree(out, ignore_errors=True)
+        result = run(BIBLIO + ["build", str(manifest), "-o", str(out)], sample=True, what=f"the build of {n}")
+        result["files"] = sum(1 for _ in out.iterdir())
+        del result["stdout"]
+        runs.append(result)
+        log(f"  {n} articles: {result['wall_s']:.1f} s, tree PSS {result['tree_pss_mb']:.0f} MB")
+    shutil.rmtree(out, ignore_errors=True)
+    size = manifest.stat().st_size / 1e6
+    manifest.unlink()
+    pick = sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]  # the median run
+    return {"n": n, "manifest_mb": size, "runs": runs,
+            **{key: pick[key] for key in ("wall_s", "cpu_s", "files")},
+            **{key: max(r[key] for r in runs) for key in ("tree_pss_mb", "tree_rss_mb", "largest_mb")}}
+
+
+# --- 3. a catalogue --------------------------------------------------------------------------
+
+def bench_catalogue(work: Path, n: int, repeats: int) -> dict:
+    folder, times, peaks = work / "catalogue", {"1": [], "2": []}, {"1": 0.0, "2": 0.0}
+    worker("catalogue", str(n), str(folder))
+    for number in range(repeats):
+        for jobs in ("1", "2") if number % 2 == 0 else ("2", "1"):
+            out = work / f"catalogue-{jobs}"
+            shutil.rmtree(out, ignore_errors=True)
+            result = run(BIBLIO + ["build", str(folder), "-o", str(out), "-j", jobs], sample=True,
+                         what=f"the catalogue build -j {jobs}")
+            if (built := sum(1 for p in out.iterdir() if p.is_dir())) != n:
+                raise RuntimeError(f"the catalogue build -j {jobs} made {built} issue folders, not {n}")
+            times[jobs].append(result["wall_s"])
+            peaks[jobs] = max(peaks[jobs], result["tree_pss_mb"])
+            log(f"  {n} issues, -j {jobs}: {result['wall_s']:.1f} s")
+            shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(folder)
+    return {"issues": n, "manifests": "YAML", "j1_s": times["1"], "j2_s": times["2"], "j1_median_s": median(times["1"]),
+            "j2_median_s": median(times["2"]), "ratio": median(times["2"]) / median(times["1"]), "tree_pss_mb": peaks}
+
+
+# --- 4. Crossref write + validate against commonmeta-py -------------------------------------------
+
+def ensure_commonmeta() -> Path:
+    """The commonmeta venv's python, with commonmeta-py 0.312 installed there on first use."""
     python = COMMONMETA_VENV / "bin" / "python"
     check = [str(python), "-c", "import importlib.metadata as m, commonmeta; print(m.version('commonmeta-py'))"]
     if python.exists():
-        done = subprocess.run(check, check=False, capture_output=True, text=True)
-        if done.returncode == 0 and done.stdout.strip() == COMMONMETA_VERSION:
-            return python, None
+        found = subprocess.run(check, capture_output=True, text=True, check=False).stdout.strip()
+        if found == COMMONMETA_VERSION:
+            return python
     log(f"installing commonmeta-py=={COMMONMETA_VERSION} into {COMMONMETA_VENV.relative_to(ROOT)}")
     base = getattr(sys, "_base_executable", None) or shutil.which("python3") or sys.executable
-    steps = [[base, "-m", "venv", str(COMMONMETA_VENV)],
-             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-              f"commonmeta-py=={COMMONMETA_VERSION}"]]
-    for command in steps:
-        done = subprocess.run(command, check=False, capture_output=True, text=True)
-        if done.returncode != 0:
-            lines = [line for line in (done.stderr or done.stdout).splitlines() if not line.startswith("WARNING: ")]
-            return None, f"`{' '.join(command)}` failed (exit {done.returncode}): " + " ".join(lines[-5:])
-    done = subprocess.run(check, check=False, capture_output=True, text=True)
-    if done.returncode != 0:
-        return None, f"commonmeta does not import after the install: {done.stderr.strip()[-500:]}"
-    return python, None
+    run([base, "-m", "venv", str(COMMONMETA_VENV)])
+    run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         f"commonmeta-py=={COMMONMETA_VERSION}"])
+    return python
+
+
+def bench_crossref(work: Path, n: int, repeats: int) -> dict:
+    records = work / f"commonmeta-{n}.json"
+    ours = json.loads(worker("crossref", str(n), str(records), str(repeats)))
+    # commonmeta must not reach the network: a proxy that goes nowhere makes a lookup fail fast
+    env = os.environ | {name: "http://127.0.0.1:9" for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy",
+                                                                "https_proxy")}
+    command = [str(ensure_commonmeta()), str(BENCH / "commonmeta_driver.py"), str(records), "--repeats", str(repeats),
+               "--crossref-only"]
+    theirs = json.loads(run(command, env=env, what="commonmeta_driver.py")["stdout"].strip().splitlines()[-1])
+    records.unlink()
+    cm = {step: median(times) for step, times in theirs["times"].items()}
+    if "crossref.validate" not in cm or not theirs.get("crossref_valid"):
+        raise RuntimeError(f"commonmeta's Crossref output was not validated or is not valid: {theirs}"[:1500])
+    ours_s = ours["write_median_s"] + ours["validate_median_s"]
+    theirs_s = cm["crossref.write"] + cm["crossref.validate"]
+    return {"n": n, "repeats": repeats, "biblio": ours,
+            "commonmeta": {"version": theirs.get("version"), "write_median_s": cm["crossref.write"],
+                           "validate_median_s": cm["crossref.validate"],
+                           "first_validate_s": cm.get("crossref.compile", 0),
+                           "articles_in_output": theirs.get("crossref_articles")},
+            "biblio_per_s": n / ours_s, "commonmeta_per_s": n / theirs_s, "ratio": theirs_s / ours_s}
+
+
+def work_crossref(n: int, records: Path, repeats: int) -> dict:
+    """Worker: n generated articles; the commonmeta records to a file; biblio's Crossref write + validate timed."""
+    import generate
+
+    from biblio import formats
+
+    issue = generate.issue(n)
+    records.write_text(json.dumps(to_commonmeta(issue), ensure_ascii=False), encoding="utf-8")
+    crossref, writes, validations = formats.get("crossref"), [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        files, problems = formats.dumps(crossref, issue)
+        writes.append(time.perf_counter() - start)
+    [(name, data)] = files.items()
+    (path := records.parent / name).write_bytes(data)
+    start = time.perf_counter()
+    problems += crossref.validate(path)  # the first call loads the schema
+    first = time.perf_counter() - start
+    for _ in range(repeats):
+        start = time.perf_counter()
+        crossref.validate(path)
+        validations.append(time.perf_counter() - start)
+    path.unlink()
+    if errors := [f"{p.code}: {p.message}" for p in problems if p.severity == "error"]:
+        raise SystemExit(f"biblio's Crossref deposit of {n} articles has errors: {errors[:5]}")
+    return {"write_s": writes, "validate_s": validations, "write_median_s": median(writes),
+            "validate_median_s": median(validations), "first_validate_s": first, "bytes": len(data)}
 
 
 def to_commonmeta(issue) -> list[dict]:
     """The articles as commonmeta v1.0 work records: what commonmeta reads for the same work."""
     from biblio import derive, ids
 
-    journal = issue.journal
-    credit = {role: "".join(part.capitalize() for part in role.split("-")) for role in (
-        "conceptualization", "data-curation", "formal-analysis", "funding-acquisition", "investigation",
-        "methodology", "project-administration", "resources", "software", "supervision", "validation",
-        "visualization", "writing-original-draft", "writing-review-editing")}
-    records = []
+    journal, records = issue.journal, []
     for index, article in enumerate(issue.articles):
-        lang = article.language
-        contributors = []
+        lang, contributors = article.language, []
         for contributor in article.contributors:
             found = derive.latin_name(contributor)
             name = found[1] if found else next(iter(contributor.names.values()))
-            person = {"given_name": name.given, "family_name": name.family}
+            person = {"given_name": name.given, "family_name": name.family,
+                      "affiliations": [{"name": aff.name.get("en") or aff.name.main, "identifier": aff.ror,
+                                        "identifier_type": "ROR"} for aff in contributor.affiliations]}
             if contributor.orcid:
                 person["id"] = ids.orcid_url(contributor.orcid)
-            person["affiliations"] = [{"name": aff.name.get("en") or aff.name.main, "identifier": aff.ror,
-                                       "identifier_type": "ROR"} for aff in contributor.affiliations]
-            roles = ["Author"] + [credit[role] for role in contributor.credit if role in credit]
+            roles = ["Author"] + [role.title().replace("-", "") for role in contributor.credit]  # CRediT, CamelCase
             contributors.append({"type": "Person", "person": person, "roles": roles})
-        date, _ = derive.publication_date(issue, article)
         record = {
-            "id": f"https://doi.org/{article.doi}",
-            "type": "JournalArticle",
-            "url": derive.landing_page(issue, issue.articles[index], index),
-            "language": lang,
-            "title": article.titles[lang],
+            "id": f"https://doi.org/{article.doi}", "type": "JournalArticle", "language": lang,
+            "url": derive.landing_page(issue, article, index), "title": article.titles[lang],
             "additional_titles": [{"title": text, "type": "TranslatedTitle", "language": code}
                                   for code, text in article.titles.items() if code != lang],
             "description": article.abstracts[lang],
             "additional_descriptions": [{"description": text, "type": "Abstract", "language": code}
                                         for code, text in article.abstracts.items() if code != lang],
             "contributors": contributors,
-            "container": {
-                "type": "Journal", "title": journal.titles.main,
-                "identifiers": [{"identifier": issn.value, "identifier_type": "ISSN"} for issn in journal.issns],
-                "volume": issue.volume, "issue": issue.number,
-                "first_page": article.pages.first, "last_page": article.pages.last},
+            "container": {"type": "Journal", "title": journal.titles.main, "volume": issue.volume,
+                          "issue": issue.number,
+                          "identifiers": [{"identifier": i.value, "identifier_type": "ISSN"} for i in journal.issns],
+                          "first_page": article.pages.first, "last_page": article.pages.last},
             "publisher": {"name": journal.publisher.name.get("en") or journal.publisher.name.main},
-            "date_published": str(date),
+            "date_published": str(derive.publication_date(issue, article)[0]),
             "dates": {"submitted": str(article.dates.received), "accepted": str(article.dates.accepted)},
-            "funding_references": [{"funder_name": source.funder.get("en") or source.funder.main,
-                                    "award_number": award} for source in article.funding for award in source.awards],
+            "funding_references": [{"funder_name": source.funder.get("en") or source.funder.main, "award_number": award}
+                                   for source in article.funding for award in source.awards],
             "license": {"id": "CC-BY-4.0", "url": article.license.url} if article.license else None,
             "subjects": [{"subject": word, "language": code} for code, words in article.keywords.items()
                          for word in words],
@@ -593,301 +310,181 @@ def to_commonmeta(issue) -> list[dict]:
     return records
 
 
-def run_commonmeta(python: Path, n: int, work: Path, repeats: int, validate_max: int) -> dict:
-    records = work / f"commonmeta-{n}.json"
-    command = [str(python), str(BENCH / "commonmeta_driver.py"), str(records), "--repeats", str(repeats),
-               "--validate-max", str(validate_max)]
-    # commonmeta must not reach the network: nothing here should need it, and a proxy that goes
-    # nowhere turns an unexpected lookup into a fast failure instead of a 10-second timeout.
-    env = dict(os.environ, HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9",
-               http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
-    code, stdout, stderr, wall, rss = run_measured(command, env=env)
-    if code != 0:
-        log(f"  commonmeta N={n} failed: {stderr[-800:]}")
-        return {"n": n, "failed": stderr[-3000:], "rss_peak_kb": rss}
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["rss_peak_kb"] = max(result.get("rss_peak_kb", 0), rss)
-    result["wall_s"] = wall
-    result["medians"] = {name: statistics.median(times) for name, times in result["times"].items()}
-    log(f"  commonmeta         N={n:<6} " + "  ".join(f"{k} {v:.3f}s" for k, v in result["medians"].items())
-        + f"  peak {rss / 1024:.0f} MB" + (f"  notes {result['notes']}" if result.get("notes") else ""))
-    return result
+def work(kind: str, n: str, *args: str) -> None:
+    """Worker mode (``run.py --worker KIND N ...``): the parts that import biblio and the generator."""
+    sys.path.insert(0, str(BENCH))
+    import generate
+
+    if kind == "manifest":  # manifest N PATH
+        generate.write_manifest(int(n), args[0])
+    elif kind == "catalogue":  # catalogue N FOLDER: N YAML manifests of 10 articles, seeds 0..N-1
+        for seed in range(int(n)):
+            generate.write_manifest(10, Path(args[0]) / f"issue-{seed:05}.yaml", seed=seed)
+    elif kind == "crossref":  # crossref N RECORDS REPEATS
+        print(json.dumps(work_crossref(int(n), Path(args[0]), int(args[1]))))
 
 
-def fast_path_status() -> dict:
-    """Whether biblio has a fast Crossref validation path (biblio.crossref_fast.validate_fast), and its git state."""
-    import importlib.util
+# --- the report ------------------------------------------------------------------------------
 
-    spec = importlib.util.find_spec("biblio.crossref_fast")
-    status = {"present": False, "module": "biblio.crossref_fast"}
-    if spec is None or not spec.origin:
-        return status
+def machine() -> dict:
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+    info = {"cpus": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)), "python": platform.python_version(),
+            "platform": platform.platform(), "load_at_start": os.getloadavg(),
+            "git": git("rev-parse", "--short", "HEAD"),
+            "src_modified": bool(git("status", "--porcelain", "src"))}
     try:
-        module = importlib.import_module("biblio.crossref_fast")
-    except Exception as error:  # noqa: BLE001 - a half-written module in a working tree
-        status["error"] = f"{type(error).__name__}: {error}"
-        return status
-    status["present"] = hasattr(module, "validate_fast")
-    crossref_source = Path(importlib.import_module("biblio.formats.crossref").__file__).read_text(encoding="utf-8")
-    status["used_by_build"] = "crossref_fast" in crossref_source
-    path = Path(spec.origin)
-    try:
-        tracked = subprocess.run(["git", "ls-files", "--error-unmatch", str(path)], cwd=ROOT, capture_output=True,
-                                 check=False)
-        changed = subprocess.run(["git", "status", "--porcelain", str(path)], cwd=ROOT, capture_output=True,
-                                 text=True, check=False)
-        status["git"] = ("untracked (work in progress)" if tracked.returncode != 0
-                         else "modified, uncommitted" if changed.stdout.strip() else "committed")
-    except OSError:
-        pass
-    return status
-
-
-# --- machine ------------------------------------------------------------------------------
-
-def machine_info() -> dict:
-    info = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-        model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
-        info["cpu"] = model.group(1).strip() if model else None
-        meminfo = Path("/proc/meminfo").read_text()
-        total = re.search(r"MemTotal:\s*(\d+)", meminfo)
-        info["memory_gb"] = round(int(total.group(1)) / 1024 / 1024, 1) if total else None
-    except OSError:
-        pass
-    try:
-        info["affinity"] = len(os.sched_getaffinity(0))
-    except AttributeError:
-        pass
-    from importlib.metadata import version
-    info["packages"] = {name: version(name) for name in ("lxml", "xmlschema", "elementpath", "jsonschema",
-                                                          "bibtexparser", "PyYAML")}
-    import yaml
-    info["libyaml"] = bool(getattr(yaml, "__with_libyaml__", False))
-    try:
-        info["git"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                     text=True, check=False).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True,
-                               check=False)
-        info["src_modified"] = bool(dirty.stdout.strip())
-    except OSError:
+        cpuinfo, meminfo = Path("/proc/cpuinfo").read_text().splitlines(), Path("/proc/meminfo").read_text().split()
+        info["cpu"] = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+        info["memory_gb"] = round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024 ** 2, 1)
+    except (OSError, StopIteration, ValueError):
         pass
     return info
 
 
-# --- main ---------------------------------------------------------------------------------
+def verdicts(r: dict) -> list[tuple[str, str, str]]:
+    """(target, measured, met) rows; a target measured at a size other than its own is not judged."""
+    def met(ok: bool, part: str, size: int) -> str:
+        if part == "small" and size < TARGET_N[part]:
+            return f"not judged ({size} runs, the target asks ≥ 7)"
+        if part != "small" and size != TARGET_N[part]:
+            return f"not judged (N={size:,}, the target's N={TARGET_N[part]:,})"
+        return "**met**" if ok else "**not met**"
 
-def prepare(n: int, work: Path, seed: int, commonmeta: bool) -> dict:
-    import generate
+    rows = []
+    if s := r.get("small"):
+        for jobs, label in (("default", "default jobs"), ("1", "-j 1")):
+            x = s["by_jobs"][jobs]
+            rows.append((f"10-article issue, {label}: no slower than {s['baseline']} (new/old ≤ 1.00)",
+                         f"{x['ratio']:.2f}× ({x['new_median_s']:.3f} s vs {x['old_median_s']:.3f} s)",
+                         met(x["ratio"] <= 1.0, "small", s["repeats"])))
+    for g in r.get("large", []):
+        rows.append((f"{g['n']:,}-article single issue ≤ 40 s", f"{g['wall_s']:.1f} s",
+                     met(g["wall_s"] <= 40, "large", g["n"])))
+        memory = (f"{g['tree_pss_mb']:.0f} MB (summed RSS {g['tree_rss_mb']:.0f} MB; largest process "
+                  f"{g['largest_mb']:.0f} MB)")
+        rows.append((f"{g['n']:,}-article single issue ≤ 600 MB peak (summed PSS of the process tree)", memory,
+                     met(g["tree_pss_mb"] <= 600, "large", g["n"])))
+    if c := r.get("catalogue"):
+        rows.append((f"catalogue of {c['issues']:,} issues × 10 articles: -j 2 ≤ 0.55× -j 1",
+                     f"{c['ratio']:.2f}× ({c['j2_median_s']:.1f} s vs {c['j1_median_s']:.1f} s)",
+                     met(c["ratio"] <= 0.55, "catalogue", c["issues"])))
+    if x := r.get("crossref"):
+        speed = (f"{x['ratio']:.1f}× ({x['biblio_per_s']:,.0f} vs {x['commonmeta_per_s']:,.0f} articles/s, "
+                 f"N={x['n']:,})")
+        rows.append(("Crossref write + validate ≥ 10× commonmeta-py", speed,
+                     met(x["ratio"] >= 10, "crossref", x["n"])))
+    return rows
 
-    import biblio
 
-    start = time.perf_counter()
-    issue = generate.issue(n, seed)
-    generated = time.perf_counter() - start
-    with open(work / f"issue-{n}.pickle", "wb") as stream:
-        pickle.dump(issue, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    biblio.dump(issue, work / f"issue-{n}.json")
-    if commonmeta:
-        (work / f"commonmeta-{n}.json").write_text(json.dumps(to_commonmeta(issue), ensure_ascii=False),
-                                                   encoding="utf-8")
-    return {"generate_s": generated, "manifest_bytes": (work / f"issue-{n}.json").stat().st_size}
+def table(header: list[str], rows: list[list]) -> list[str]:
+    return ["| " + " | ".join(map(str, row)) + " |" for row in [header, ["---"] * len(header), *rows]]
+
+
+def report(r: dict, notes: str) -> str:
+    m, loads = r["machine"], lambda xs: " / ".join(f"{x:.2f}" for x in xs)
+    spread = lambda xs: f"{median(xs):.3f} ({min(xs):.3f}–{max(xs):.3f})"
+    quick = " — **a quick run**: reduced sizes, the targets are not judged." if r["quick"] else "."
+    lines = ["# biblio benchmark: issue 14's speed targets", "",
+             f"Made by `bench/run.py` on {r['date']} in {r['total_s'] / 60:.1f} min: `{r['command']}`{quick}", "",
+             (f"Machine: {m['cpus']} CPUs ({m['usable_cpus']} usable), {m.get('cpu', '?')}, "
+              f"{m.get('memory_gb', '?')} GB; load average at start {loads(m['load_at_start'])}, at end "
+              f"{loads(r['load_at_end'])}; Python {m['python']}; code {m['git']}"
+              f"{' with uncommitted changes in src/' if m['src_modified'] else ''}."),
+             "", "## Targets", ""]
+    lines += table(["target", "measured", "met"], [list(row) for row in verdicts(r)]
+                   + [[part, f"not measured: {why}", "–"] for part, why in r["failed"].items()])
+    if s := r.get("small"):
+        lines += ["", f"## 1. A 10-article issue: this tree against {s['baseline']}", "", HOW["small"].format(**s), ""]
+        lines += table(["jobs", f"{s['baseline']} wall", "new wall", "new / old", f"{s['baseline']} CPU", "new CPU"],
+                       [[jobs, spread(x["old_s"]), spread(x["new_s"]), f"{x['ratio']:.2f}×",
+                         f"{x['old_cpu_median_s']:.3f}", f"{x['new_cpu_median_s']:.3f}"]
+                        for jobs, x in s["by_jobs"].items()])
+    if r.get("large"):
+        lines += ["", "## 2. One large issue", "", HOW["large"], ""]
+        lines += table(["N", "manifest MB", "wall s", "CPU s", "tree PSS MB", "tree RSS MB", "largest process MB",
+                        "files"],
+                       [[f"{g['n']:,}", f"{g['manifest_mb']:.1f}", f"{g['wall_s']:.1f}", f"{g['cpu_s']:.1f}",
+                         f"{g['tree_pss_mb']:.0f}", f"{g['tree_rss_mb']:.0f}", f"{g['largest_mb']:.0f}",
+                         f"{g['files']:,}"]
+                        for g in r["large"]])
+    if c := r.get("catalogue"):
+        lines += ["", "## 3. A catalogue", "", HOW["catalogue"].format(**c), ""]
+        lines += table(["jobs", "wall s (median)", "runs, s", "tree PSS MB"],
+                       [[j, f"{c[f'j{j}_median_s']:.1f}", ", ".join(f"{t:.1f}" for t in c[f"j{j}_s"]),
+                         f"{c['tree_pss_mb'][j]:.0f}"] for j in ("1", "2")])
+    if x := r.get("crossref"):
+        cm = x["commonmeta"]
+        lines += ["", f"## 4. Crossref write + validate against commonmeta-py {cm['version']}", "",
+                  HOW["crossref"].format(**x, **cm), ""]
+        lines += table(["", "write s", "validate s", "write + validate s", "articles/s", "first validation s"],
+                       [[name, f"{t['write_median_s']:.3f}", f"{t['validate_median_s']:.3f}",
+                         f"{t['write_median_s'] + t['validate_median_s']:.3f}", f"{x[key]:,.0f}",
+                         f"{t['first_validate_s']:.2f}"]
+                        for name, t, key in (("biblio", x["biblio"], "biblio_per_s"),
+                                             ("commonmeta-py", cm, "commonmeta_per_s"))])
+    return "\n".join([*lines, "", "## Notes", "", "<!-- notes -->", notes.strip("\n"), "<!-- /notes -->", ""])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="biblio benchmarks", formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--sizes", default="100,1000,10000", help="article counts, comma-separated")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per step; tables give the median")
-    parser.add_argument("--quick", action="store_true", help="smoke run: N=50, 1 repeat, every step")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--steps", help="only these steps (comma-separated; write.*, validate.*, load, read.stream, build, "
-                        "validate-cli, commonmeta)")
-    parser.add_argument("--crossref-validate-max", type=int, default=1000,
-                        help="largest N for strict Crossref validation; above it the rate is extrapolated")
-    parser.add_argument("--crossref-validator", help="module:function(tree, file) -> problems to time instead of "
-                        "biblio.formats.crossref:validate_tree (e.g. a fast path)")
-    parser.add_argument("--build-max", type=int, default=10000, help="largest N for `biblio build`")
-    parser.add_argument("--build-jobs", type=int, default=None,
-                        help="`biblio build --jobs N` (default: biblio's default, every usable CPU)")
-    parser.add_argument("--build-repeats", type=int, help="runs of `biblio build` per N (default: --repeats up "
-                        "to 100 articles, 1 above)")
-    parser.add_argument("--build-timeout", type=float, default=1800, help="seconds before a build is stopped")
-    parser.add_argument("--load-max", type=int, default=10000, help="largest N for the manifest load step "
-                        "(`biblio build` includes it)")
-    parser.add_argument("--no-commonmeta", action="store_true")
-    parser.add_argument("--step-budget", type=float, default=60,
-                        help="seconds one step may take at one N, all repeats together: fewer repeats above it "
-                        "(predicted from the previous N)")
-    parser.add_argument("--skip-above", type=float, default=240,
-                        help="skip a step (and extrapolate) when one run is predicted to take longer")
-    parser.add_argument("--profile", default="load:100,validate.crossref:100,validate.csl-file:1000,write.crossref:1000",
-                        help="STEP:N pairs to profile with cProfile ('' for none)")
-    parser.add_argument("--merge-builds", nargs="*", default=[], metavar="RESULTS",
-                        help="add the `biblio build` measurements of other results files (e.g. a separate "
-                        "--build-max 10000 run) to this run's tables")
-    parser.add_argument("--results", default=str(BENCH / "results.json"))
-    parser.add_argument("--report", default=str(BENCH / "REPORT.md"), help="'' to skip writing the report")
-    parser.add_argument("--work", help="folder for manifests and outputs (default: a temporary folder)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    # worker mode
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--input", help=argparse.SUPPRESS)
-    parser.add_argument("--manifest", help=argparse.SUPPRESS)
-    parser.add_argument("--worker-profile", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-
-    if args.worker:
-        options = {"profile": args.worker_profile, "crossref_validator": args.crossref_validator, "manifest": args.manifest}
-        print(json.dumps(worker(args.worker, Path(args.input), args.repeats, options)))
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        work(*argv[1:])
         return 0
-
-    command_line = "cd /work/main && .venv/bin/python bench/run.py " + " ".join(argv if argv is not None
-                                                                                 else sys.argv[1:])
-    if args.quick:
-        sizes, repeats = [50], 1
-        args.crossref_validate_max = max(args.crossref_validate_max, 50)
-        args.build_max, args.load_max = max(args.build_max, 50), max(args.load_max, 50)
-        if args.profile == parser.get_default("profile"):
-            args.profile = "validate.crossref:50"
-    else:
-        sizes, repeats = [int(size.replace("_", "")) for size in args.sizes.split(",") if size], args.repeats
-    wanted = set(args.steps.split(",")) if args.steps else None
-
-    def selected(step: str) -> bool:
-        return wanted is None or step in wanted or step.split(".")[0] in wanted
-
-    profiles = {tuple(pair.split(":")) for pair in args.profile.split(",") if pair} if args.profile else set()
-    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="biblio-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"command": command_line, "started": datetime.datetime.now().isoformat(timespec="seconds"),
-                     "machine": machine_info(), "sizes": sizes, "repeats": repeats, "steps": [], "builds": [],
-                     "commonmeta": [], "prepared": {}, "profiles": [], "skipped": [],
-                     "fast_path": fast_path_status(), "caps": {
-                         "crossref_validate_max": args.crossref_validate_max, "build_max": args.build_max,
-                         "load_max": args.load_max, "step_budget_s": args.step_budget, "build_jobs": args.build_jobs,
-                         "skip_above_s": args.skip_above}}
-    fast_path = results["fast_path"]["present"]
-    python = None
-    if not args.no_commonmeta and selected("commonmeta"):
-        python, reason = ensure_commonmeta()
-        results["commonmeta_status"] = reason or f"commonmeta-py {COMMONMETA_VERSION} in {COMMONMETA_VENV.name}"
-        if reason:
-            log(f"commonmeta unavailable: {reason}")
-    else:
-        results["commonmeta_status"] = "not run (--no-commonmeta)"
-    started = time.perf_counter()
-    if selected("validate-cli"):
-        log("validate-cli: `biblio validate FILE`, first call on a fresh schema folder and later calls")
-        results["validate_cli"] = run_validate_cli(work, repeats)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 runs, 200 articles, 20 issues, N=50")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"parts to run (default all: {','.join(PARTS)})")
+    parser.add_argument("--baseline", default="c0be41d", help="git revision for the 10-article build (default c0be41d)")
+    parser.add_argument("--repeats", type=int, help="runs of each 10-article build (default 7; quick 3)")
+    parser.add_argument("--sizes", help="articles of each large single issue, comma-separated (default 10000; "
+                        "quick 200)")
+    parser.add_argument("--large-repeats", type=int, default=1, help="builds of each large issue (default 1)")
+    parser.add_argument("--catalogue", type=int, help="issues in the catalogue (default 1000; quick 20)")
+    parser.add_argument("--catalogue-repeats", type=int, default=1, help="builds of the catalogue per -j (default 1)")
+    parser.add_argument("--crossref-n", type=int, help="articles for the Crossref comparison (default 1000; quick 50)")
+    parser.add_argument("--crossref-repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=BENCH, help="folder of results.json and REPORT.md (default bench)")
+    args = parser.parse_args(argv)
+    q = args.quick
+    parts = [p for p in args.only.split(",") if p]
+    if unknown := set(parts) - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the worktree and the work folder go
+    results: dict = {"date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                     "command": " ".join([".venv/bin/python", "bench/run.py", *argv]), "quick": q,
+                     "machine": machine(), "failed": {}}
+    started, work_dir = time.perf_counter(), Path(tempfile.mkdtemp(prefix="biblio-bench-"))
     try:
-        last: dict[str, tuple[int, float]] = {}  # step -> (N, median seconds) of the last size measured
-
-        def plan(step: str, n: int, wanted: int) -> int:
-            """Repeats for a step at N within --step-budget; 0: skip (one run would exceed --skip-above)."""
-            if step not in last:
-                return wanted
-            base_n, base_s = last[step]
-            predicted = base_s * n / base_n
-            if predicted > args.skip_above:
-                log(f"  {step} N={n}: skipped, one run would take about {predicted:.0f}s (> --skip-above "
-                    f"{args.skip_above:.0f}); extrapolated")
-                results["skipped"].append({"step": step, "n": n, "predicted_s": predicted})
-                return 0
-            return max(1, min(wanted, int(args.step_budget // max(predicted, 1e-9))))
-
-        for n in sizes:
-            log(f"N={n}: generating the issue, the manifest and the commonmeta records")
-            results["prepared"][str(n)] = prepare(n, work, args.seed, python is not None)
-            for step in WRITE_STEPS + VALIDATE_STEPS + ["load", "read.stream"]:
-                if not selected(step):
-                    continue
-                if step == "validate.crossref-fast" and not fast_path:
-                    continue
-                if step == "validate.crossref" and n > args.crossref_validate_max:
-                    log(f"  {step} N={n}: skipped (above --crossref-validate-max); extrapolated")
-                    results["skipped"].append({"step": step, "n": n, "reason": "--crossref-validate-max"})
-                    continue
-                if step == "load" and n > args.load_max:
-                    log(f"  load N={n}: skipped (above --load-max); extrapolated")
-                    results["skipped"].append({"step": step, "n": n, "reason": "--load-max"})
-                    continue
-                reps = plan(step, n, repeats if step != "load" or n <= 100 else 1)
-                if not reps:
-                    continue
-                result = run_step(step, n, work, reps, {"crossref_validator": args.crossref_validator})
-                results["steps"].append(result)
-                if "median" in result:
-                    last[step] = (n, result["median"])
-                if (step, str(n)) in profiles:
-                    log(f"  profiling {step} N={n}")
-                    profiled = run_step(step, n, work, 1, {"crossref_validator": args.crossref_validator,
-                                                           "profile": True})
-                    results["profiles"].append({"step": step, "n": n, "median": profiled.get("median"),
-                                                "profile": profiled.get("profile")})
-            if selected("build") and n <= args.build_max:
-                build_repeats = args.build_repeats or (repeats if n <= 100 else 1)
-                results["builds"].append(run_build(n, work, build_repeats, args.build_timeout, args.build_jobs))
-                if ("build", str(n)) in profiles:
-                    results["profiles"].append(profile_build(n, work))
-            elif selected("build"):
-                log(f"  build N={n}: skipped (above --build-max {args.build_max}); extrapolated")
-            if python is not None:
-                reps = plan("commonmeta", n, repeats)
-                if reps:
-                    found = run_commonmeta(python, n, work, reps, args.crossref_validate_max)
-                    results["commonmeta"].append(found)
-                    if "medians" in found:  # what grows with N (the Crossref validation only up to its cap)
-                        grows = sum(seconds for name, seconds in found["medians"].items()
-                                    if name not in ("crossref.compile", "crossref.single", "crossref.validate"))
-                        validate = found["medians"].get("crossref.validate", 0)
-                        last["commonmeta"] = (n, grows + (validate if n * 10 <= args.crossref_validate_max else 0))
-            for name in (f"issue-{n}.pickle", f"commonmeta-{n}.json", f"crossref-{n}.xml", f"jats-{n}.pickle",
-                         f"csl-{n}.txt", f"bibtex-{n}.txt", f"ris-{n}.txt"):
-                (work / name).unlink(missing_ok=True)
-            results["elapsed_s"] = time.perf_counter() - started
-            Path(args.results).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+        for part in parts:
+            log(f"{part} ...")
+            try:
+                if part == "small":
+                    results[part] = bench_small(work_dir, args.baseline, args.repeats or (3 if q else 7))
+                elif part == "large":
+                    results[part] = [bench_large(work_dir, int(n), args.large_repeats)
+                                     for n in (args.sizes or ("200" if q else "10000")).split(",")]
+                elif part == "catalogue":
+                    results[part] = bench_catalogue(work_dir, args.catalogue or (20 if q else 1000),
+                                                    args.catalogue_repeats)
+                else:
+                    results[part] = bench_crossref(work_dir, args.crossref_n or (50 if q else 1000),
+                                                   args.crossref_repeats)
+            except Exception as error:  # noqa: BLE001 - one part failing leaves the others measured
+                results["failed"][part] = " ".join(f"{type(error).__name__}: {error}".split())[:800]
+                log(f"  {part} failed: {results['failed'][part]}")
     finally:
-        if not args.keep and not args.work:
-            shutil.rmtree(work, ignore_errors=True)
-    results["elapsed_s"] = time.perf_counter() - started
-    for other in args.merge_builds:
-        merged = json.loads(Path(other).read_text(encoding="utf-8"))
-        for build in merged.get("builds", []):
-            if build["n"] not in {b["n"] for b in results["builds"]}:
-                results["builds"].append({**build, "source": other, "source_command": merged.get("command"),
-                                          "source_started": merged.get("started")})
-    Path(args.results).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-    log(f"done in {results['elapsed_s']:.0f}s; results in {args.results}")
-    if args.report:
-        import report
-
-        report.write(results, Path(args.report))
-        log(f"report: {args.report}")
-    return 0
-
-
-def profile_build(n: int, work: Path) -> dict:
-    """cProfile of biblio.build (in-process, in a subprocess) on the N-article manifest."""
-    log(f"  profiling build N={n}")
-    code = "\n".join([
-        "import cProfile, io, pstats, sys, json, time, biblio",
-        f"sys.path.insert(0, {str(BENCH)!r})",
-        "from run import _trim_profile",
-        "p = cProfile.Profile(); t = time.perf_counter(); p.enable()",
-        f"biblio.build({str(work / f'issue-{n}.json')!r}, {str(work / f'out-profile-{n}')!r})",
-        "p.disable(); t = time.perf_counter() - t",
-        "out = {}",
-        "for key in ('tottime', 'cumulative'):",
-        "    s = io.StringIO(); pstats.Stats(p, stream=s).sort_stats(key).print_stats(22)",
-        "    out[key] = _trim_profile(s.getvalue())",
-        "print(json.dumps({'median': t, 'profile': out}))",
-    ])
-    status, stdout, stderr, _, _ = run_measured([sys.executable, "-c", code])
-    shutil.rmtree(work / f"out-profile-{n}", ignore_errors=True)
-    if status != 0:
-        return {"step": "build", "n": n, "failed": stderr[-1000:]}
-    return {"step": "build", "n": n, **json.loads(stdout.strip().splitlines()[-1])}
+        shutil.rmtree(work_dir, ignore_errors=True)
+    results |= {"total_s": time.perf_counter() - started, "load_at_end": os.getloadavg()}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    notes, previous = DEFAULT_NOTES, args.out / "REPORT.md"
+    if previous.exists() and "<!-- notes -->" in (text := previous.read_text(encoding="utf-8")):
+        notes = text.split("<!-- notes -->", 1)[1].split("<!-- /notes -->", 1)[0]
+    previous.write_text(report(results, notes), encoding="utf-8")
+    for target, measured, met in verdicts(results):
+        print(f"{target}: {measured} -> {met.strip('*')}")
+    for part, why in results["failed"].items():
+        print(f"{part}: not measured: {why}")
+    return 1 if results["failed"] else 0
 
 
 if __name__ == "__main__":
