@@ -641,8 +641,7 @@ def _format(issue: Issue, *, style: str, lang: str | None, dois: list[str] | Non
     problems += selection_problems
     if not indexes:
         return [], problems
-    chosen = [issue.articles[n].doi for n in indexes]
-    entries, item_problems = csl.items(issue, lang=lang, dois=chosen if dois is not None else None)
+    entries, item_problems = csl.items(issue, lang=lang, indexes=indexes)
     problems += [p for p in item_problems if p.code != "csl.not-carried"]  # about the .csl.json file
 
     stamp = source.path.stat().st_mtime_ns

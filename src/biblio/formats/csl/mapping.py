@@ -1,0 +1,429 @@
+"""The CSL-JSON field mapping, declared once: the writer, the reader and the "cannot carry" notes use it.
+
+``FIELDS`` lists an item's keys in the order they are written, each with how the writer
+fills it from an article shown in one language (``Shown``) and how the reader puts it back
+into the model (``Reading``). Keys with ``first_only`` hold facts of the issue and the
+journal: every item repeats them, the reader takes them from the first item. What the
+model has and no key carries is in ``ARTICLE_NOT_CARRIED`` and ``ISSUE_NOT_CARRIED``, which
+the writer reports as ``csl.not-carried``.
+
+Decisions (design.md §4): an item is an ``article-journal`` in one language — title,
+abstract, keywords, names and journal title in the language shown, the original title as
+``original-title``; items pass the official ``csl-data.json``, which refuses unknown keys,
+so ORCID iDs and the language shown go into ``custom``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ... import derive, ids
+from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
+from ...problems import Problem
+
+FILE_NAME = "articles.csl.json"
+
+# Model contributor roles <-> CSL name variables, in the order the reader reads them.
+ROLES = {"author": "author", "editor": "editor", "translator": "translator", "chair": "chair",
+         "reviewer": "contributor"}
+NAME_ROLES = {variable: role for role, variable in ROLES.items()}
+TYPES_READ = ("article-journal", "article", None)  # other item types are read as journal articles, reported
+
+
+def file_name(lang: str | None) -> str:
+    """``articles.csl.json`` (each article in its own language) or ``articles.<lang>.csl.json``."""
+    return FILE_NAME if lang is None else f"articles.{lang}.csl.json"
+
+
+@dataclass
+class Shown:
+    """An article as its item shows it: in the language of ``view`` (``derive.localize``)."""
+
+    issue: Issue
+    article: Article
+    index: int
+    view: derive.Localized
+    issued: PartialDate
+    from_issue: bool  # the date is the issue's: the article has none of its own
+
+
+@dataclass
+class Reading:
+    """One item being read back: the article made so far, and the issue (from the first item)."""
+
+    entry: dict
+    where: dict  # file, line, column and path of the item, for its problems
+    problems: list[Problem]
+    article: Article
+    lang: str  # the language the item shows
+    custom: dict
+    issue: Issue
+    first: bool  # the first item read: it gives the issue's and the journal's facts
+
+    def text(self, key: str) -> str | None:
+        return text_value(self.entry.get(key), key, self.problems, self.where)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A CSL key: ``write`` gives its value (None: left out), ``read`` puts it into the model
+    (None: read before the others, or not read). ``key`` None: the name variables."""
+
+    key: str | None
+    write: Callable[[Shown], object]
+    read: Callable[[Reading, str], None] | None = None
+    first_only: bool = False
+
+
+def text_value(value: object, key: str, problems: list[Problem], where: dict) -> str | None:
+    """A CSL text value: strings as they are, numbers as text, a list's first string (Crossref's
+    API sends titles as lists); anything else is reported and left out."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        strings = [str(v) for v in value if isinstance(v, (str, int)) and str(v).strip()]
+        if len(strings) > 1:
+            problems.append(Problem("csl.list", "info", f"'{key}' holds {len(strings)} values; the first is read",
+                                    **where))
+        return strings[0] if strings else None
+    if isinstance(value, str):
+        return value if value.strip() else None  # kept exactly; only blank text counts as missing
+    problems.append(Problem("csl.value", "warning", f"'{key}' is not text and was not read", **where))
+    return None
+
+
+def language(value: object) -> str | None:
+    if not value:
+        return None
+    checked = ids.language_tag(str(value))
+    return checked.value if checked.ok else None
+
+
+# --- each key, written and read -----------------------------------------------------------
+
+def _original_title(s: Shown) -> str | None:
+    original = s.article.titles.texts.get(s.article.language)
+    return original if original and s.view.lang != s.article.language else None
+
+
+def _read_original_title(r: Reading, key: str) -> None:
+    original = r.text(key)
+    work = r.article.language
+    if original and work != r.lang:
+        r.article.titles = LangText.of({work: original, r.lang: r.article.titles.texts[r.lang]}, work)
+
+
+def _names(s: Shown) -> dict[str, list[dict]]:
+    names: dict[str, list[dict]] = {}
+    for contributor, name in s.view.authors:
+        if name is None:
+            entry = {"literal": derive.organization_name(contributor, s.view.lang) or ""}
+        else:
+            entry = {"family": name.family}
+            if name.given:
+                entry["given"] = name.given
+        names.setdefault(ROLES[contributor.role], []).append(entry)
+    return names
+
+
+def orcids(authors: list[tuple[Contributor, PersonName | None]]) -> dict[str, str]:
+    """ORCID iDs by name variable and position: ``author/0`` is the first author."""
+    found, counts = {}, {}
+    for contributor, _ in authors:
+        variable = ROLES[contributor.role]
+        position = counts.get(variable, 0)
+        counts[variable] = position + 1
+        if contributor.orcid:
+            found[f"{variable}/{position}"] = contributor.orcid
+    return found
+
+
+def _read_names(r: Reading, key: str) -> None:
+    found = r.custom.get("orcid") if isinstance(r.custom.get("orcid"), dict) else {}
+    work = r.article.language
+    for variable, role in NAME_ROLES.items():
+        names = r.entry.get(variable) or []
+        if not isinstance(names, list):
+            r.problems.append(Problem("csl.value", "warning", f"'{variable}' is not a list of names and was not "
+                                      "read", **r.where))
+            continue
+        for position, name in enumerate(names):
+            if not isinstance(name, dict):
+                r.problems.append(Problem("csl.value", "warning", f"a name in '{variable}' is not an object and "
+                                          "was not read", **r.where))
+                continue
+            family = text_value(name.get("family"), f"{variable}.family", r.problems, r.where)
+            given = text_value(name.get("given"), f"{variable}.given", r.problems, r.where)
+            literal = text_value(name.get("literal"), f"{variable}.literal", r.problems, r.where)
+            contributor = Contributor(role=role)  # type: ignore[arg-type]
+            if literal and not family:
+                contributor.organization = LangText.of({r.lang: literal}, work)
+            elif family or given:
+                person = PersonName(family or given or "", given if family else None)
+                contributor.names[derive.language_of(f"{person.family} {person.given or ''}", r.lang)] = person
+            else:
+                continue
+            orcid = found.get(f"{variable}/{position}")
+            if orcid and ids.orcid(str(orcid)).ok:
+                contributor.orcid = ids.orcid(str(orcid)).value
+            r.article.contributors.append(contributor)
+
+
+def _read_container(r: Reading, key: str) -> None:
+    container = r.text(key)
+    journal = r.issue.journal
+    if r.first:
+        journal.titles = LangText.of({r.lang: container}, r.lang) if container else LangText()
+        journal.language = r.lang if container else None
+    elif container in journal.titles.texts.values():
+        if r.lang not in journal.titles.texts:  # a fallback: the title shown is the journal's original one
+            journal.titles.original = next(k for k, v in journal.titles.texts.items() if v == container)
+    elif container:
+        if r.lang in journal.titles.texts:  # a different journal title in the same language
+            r.problems.append(Problem("csl.several-journals", "warning", "this item is from another journal; the "
+                                      "issue takes the journal of the first item", **r.where))
+        else:  # the same journal, named in this item's language
+            journal.titles.texts[r.lang] = container
+
+
+def _read_abbreviation(r: Reading, key: str) -> None:
+    r.issue.journal.abbreviation = r.text(key) or r.text("journalAbbreviation")
+
+
+def date_parts(date: PartialDate) -> dict:
+    parts = [date.year] + ([date.month] if date.month else []) + ([date.day] if date.month and date.day else [])
+    return {"date-parts": [parts]}
+
+
+def partial_date(value: object) -> PartialDate | None:
+    if not isinstance(value, dict):
+        return None
+    parts = (value.get("date-parts") or [[]])[0]
+    try:
+        numbers = [int(part) for part in parts]
+    except (TypeError, ValueError):
+        return None
+    text = "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:3])]) if numbers else ""
+    return PartialDate.parse(text) if text else PartialDate.parse(str(value.get("raw", ""))[:10])
+
+
+def _read_issued(r: Reading, key: str) -> None:
+    issued = partial_date(r.entry.get(key))
+    if r.entry.get(key) is not None and issued is None:
+        r.problems.append(Problem("csl.date", "warning", "the 'issued' date cannot be read", **r.where))
+    if issued and not r.custom.get("date-from-issue"):
+        r.article.dates.published = issued
+    if r.first:
+        r.issue.year = issued.year if issued else 0
+
+
+def _set_issue(attribute: str) -> Callable[[Reading, str], None]:
+    return lambda r, key: setattr(r.issue, attribute, r.text(key))
+
+
+def _page(s: Shown) -> str | None:
+    pages = s.article.pages
+    if pages and pages.first:
+        return f"{pages.first}-{pages.last}" if pages.last else pages.first
+    return None
+
+
+def _number(s: Shown) -> str | None:
+    pages = s.article.pages
+    return pages.article_number if pages and not pages.first else None
+
+
+def _read_page(r: Reading, key: str) -> None:
+    page = r.text(key) or ""
+    if page:
+        first, _, last = page.replace("–", "-").partition("-")
+        r.article.pages = Pages(first.strip() or None, last.strip() or None)
+
+
+def _read_number(r: Reading, key: str) -> None:
+    number = r.text(key)
+    if number and r.article.pages is None:
+        r.article.pages = Pages(article_number=number)
+
+
+def _read_doi(r: Reading, key: str) -> None:
+    doi = r.text(key)
+    if doi:
+        checked = ids.doi(doi)
+        if checked.ok:
+            r.article.doi = checked.value
+        else:
+            r.problems.append(checked.problem("warning", **r.where))  # type: ignore[arg-type]
+
+
+def _read_issns(r: Reading, key: str) -> None:
+    value = r.entry.get(key)
+    journal = r.issue.journal
+    for raw in value if isinstance(value, list) else str(value or "").split(","):
+        checked = ids.issn(str(raw))
+        if checked.ok and all(issn.value != checked.value for issn in journal.issns):
+            journal.issns.append(Issn(checked.value))  # type: ignore[arg-type]
+
+
+def _read_url(r: Reading, key: str) -> None:
+    r.article.url = r.text(key)
+
+
+def _abstract(s: Shown) -> str | None:
+    return s.view.abstract or None
+
+
+def _read_abstract(r: Reading, key: str) -> None:
+    abstract = r.text(key)
+    if abstract:
+        r.article.abstracts = LangText.of({r.lang: abstract}, r.article.language)
+
+
+def _keyword(s: Shown) -> str | None:
+    """The keywords joined by commas, which readers split on: a keyword holding one is reported."""
+    keywords = s.view.keywords
+    if not keywords:
+        return None
+    joined = ", ".join(keywords)
+    if joined.count(",") >= len(keywords) or ";" in joined:  # a comma beyond the ones between them
+        s.view.problems.append(Problem("csl.keyword-comma", "warning", "a keyword contains ',' or ';', which "
+                                       "CSL-JSON uses between keywords; readers will split it",
+                                       path=f"articles[{s.index}].keywords"))
+    return joined
+
+
+def _read_keyword(r: Reading, key: str) -> None:
+    value = r.entry.get(key)
+    if isinstance(value, list):
+        words = [str(w).strip() for w in value if str(w).strip()]
+    else:
+        words = [w.strip() for w in str(r.text(key) or "").replace(";", ",").split(",") if w.strip()]
+    if words:
+        r.article.keywords = {r.lang: words}
+
+
+def _publisher(s: Shown) -> str | None:
+    publisher = s.issue.journal.publisher
+    return derive.pick(publisher.name, s.view.lang)[0] if publisher else None
+
+
+def _publisher_place(s: Shown) -> str | None:
+    publisher = s.issue.journal.publisher
+    return derive.pick(publisher.place, s.view.lang)[0] if publisher and publisher.place else None
+
+
+def _read_publisher(r: Reading, key: str) -> None:
+    name = r.text(key)
+    if name:
+        r.issue.journal.publisher = Publisher(LangText.of({r.lang: name}, r.lang))
+
+
+def _read_publisher_place(r: Reading, key: str) -> None:
+    place = r.text(key)
+    publisher = r.issue.journal.publisher
+    if place and publisher:
+        publisher.place = LangText.of({r.lang: place}, r.lang)
+
+
+def _custom(s: Shown) -> dict:
+    custom: dict = {"metadata-language": s.view.lang}
+    if s.from_issue:
+        custom["date-from-issue"] = True  # so that a reader does not take it for the article's own date
+    found = orcids(s.view.authors)
+    if found:
+        custom["orcid"] = found
+    return custom
+
+
+def _issn(s: Shown) -> str | None:
+    issns = s.issue.journal.issns
+    return issns[0].value if issns else None
+
+
+# The item's keys in the order written. Read first, by the reader itself: ``type``, ``title``,
+# ``language`` and ``custom`` (they decide whether and in which language the item is read).
+FIELDS: tuple[Field, ...] = (
+    Field("id", lambda s: s.article.doi or f"article-{s.index + 1}"),
+    Field("type", lambda s: "article-journal"),
+    Field("title", lambda s: s.view.title or None),
+    Field("original-title", _original_title, _read_original_title),
+    Field(None, _names, _read_names),
+    Field("container-title", lambda s: s.view.journal_title or None, _read_container),
+    Field("container-title-short", lambda s: s.issue.journal.abbreviation or None, _read_abbreviation, True),
+    Field("issued", lambda s: date_parts(s.issued) if s.issued.year else None, _read_issued),  # 0: year unknown
+    Field("volume", lambda s: s.issue.volume or None, _set_issue("volume"), True),
+    Field("issue", lambda s: s.issue.number or None, _set_issue("number"), True),
+    Field("page", _page, _read_page),
+    Field("number", _number, _read_number),
+    Field("DOI", lambda s: s.article.doi or None, _read_doi),
+    Field("ISSN", _issn, _read_issns, True),
+    Field("URL", lambda s: derive.landing_page(s.issue, s.article, s.index) or None, _read_url),
+    Field("language", lambda s: s.article.language),
+    Field("abstract", _abstract, _read_abstract),
+    Field("keyword", _keyword, _read_keyword),
+    Field("publisher", _publisher, _read_publisher, True),
+    Field("publisher-place", _publisher_place, _read_publisher_place, True),
+    Field("custom", _custom),
+)
+
+
+def new_issue() -> Issue:
+    """The issue the first item's facts go into."""
+    return Issue(journal=Journal(titles=LangText()), year=0)
+
+
+# --- what no key carries ------------------------------------------------------------------
+
+def _other_titles(article: Article, lang: str) -> bool:
+    """A title beside the one shown (``lang``'s, or its fallback) and the original (``original-title``,
+    written when ``lang`` is not the article's language)."""
+    carried = {derive.pick(article.titles, lang)[1], article.language if lang != article.language else None}
+    return any(other not in carried for other in article.titles.texts)
+
+
+def _other_spellings(article: Article, lang: str) -> bool:
+    return any(len(person.names) > 1 or any(name.order == "family-first" for name in person.names.values())
+               for person in article.contributors)
+
+
+# (what, does the article, shown in ``lang``, have it), reported sorted by what.
+ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object]], ...] = (
+    ("titles in other languages", _other_titles),
+    ("abstracts in other languages", lambda article, lang: len(article.abstracts.texts) > 1),
+    ("affiliations", lambda article, lang: any(person.affiliations for person in article.contributors)),
+    ("funding", lambda article, lang: article.funding),
+    ("reference lists", lambda article, lang: article.references),
+    ("licences", lambda article, lang: article.license),
+    ("sections", lambda article, lang: article.section),
+    ("in-text citation numbers", lambda article, lang: article.citations),
+    ("e-mail addresses, CRediT roles and corresponding authors",
+     lambda article, lang: any(p.email or p.credit or p.corresponding for p in article.contributors)),
+    ("an article number beside pages",
+     lambda article, lang: article.pages and article.pages.first and article.pages.article_number),
+    ("other spellings of names and the printed name order", _other_spellings),
+    ("keywords in other languages", lambda article, lang: len(article.keywords) > 1),
+    ("dates received and accepted, and an online date beside the print date",
+     lambda article, lang: article.dates.received or article.dates.accepted
+     or (article.dates.online and article.dates.published)),
+)
+
+ISSUE_NOT_CARRIED: tuple[tuple[str, Callable[[Issue], object]], ...] = (
+    ("the issue's whole number", lambda issue: issue.whole_number),
+    ("the issue's DOI and title", lambda issue: issue.doi or issue.title),
+    ("ISSNs after the first and whether an ISSN is print or electronic",
+     lambda issue: len(issue.journal.issns) > 1 or any(issn.media for issn in issue.journal.issns)),
+    ("the journal's and publisher's names in other languages",
+     lambda issue: len(issue.journal.titles.texts) > 1
+     or (issue.journal.publisher and len(issue.journal.publisher.name.texts) > 1)),
+)
+
+
+def article_not_carried(article: Article, lang: str) -> list[str]:
+    return [what for what, has in ARTICLE_NOT_CARRIED if has(article, lang)]
+
+
+def issue_not_carried(issue: Issue) -> list[str]:
+    return [what for what, has in ISSUE_NOT_CARRIED if has(issue)]

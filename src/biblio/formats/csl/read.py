@@ -1,0 +1,93 @@
+"""Reading CSL-JSON back into the model, one item at a time (Zotero exports and Crossref's too).
+
+Each usable item becomes an article through ``mapping.FIELDS``; the first one also gives
+the issue and the journal. The file is read as JSON (``parse``), so memory stays flat
+however many items it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ... import derive
+from ...model import Article, Issue, LangText
+from ...problems import Problem
+from .. import ArticleReading
+from . import parse
+from .mapping import FIELDS, TYPES_READ, Reading, language, new_issue, text_value
+
+
+def iter_read(path: Path) -> ArticleReading:
+    """The articles of a CSL-JSON file, one per usable item (an item on its own counts as a list
+    of one). A file that is not UTF-8 JSON gives no issue and its one problem, though articles
+    before the fault were yielded."""
+    return ArticleReading(lambda reading: _articles(Path(path), reading))
+
+
+def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
+    problems = reading.problems
+    articles = _Articles(problems)
+    repeated = 0  # repeated keys are reported first, as a reading of the whole file found them
+    try:
+        for item in parse.items(path):
+            if item.repeated:
+                problems[repeated:repeated] = item.repeated
+                repeated += len(item.repeated)
+            if item.number is None and not isinstance(item.value, dict):
+                problems.append(Problem("csl.shape", "error", "CSL-JSON is a list of items", file=str(path)))
+                reading.issue = None
+                return
+            where = {"file": str(path), "line": item.line, "column": item.column,
+                     "path": parse.path_text((item.number or 0,))}
+            article = articles.article(item.value, where)
+            if article is not None:
+                reading.issue = articles.issue
+                yield article
+    except parse.Unreadable as unreadable:
+        reading.issue, problems[:] = None, [unreadable.problem]
+        return
+    reading.issue = articles.finish(str(path))
+
+
+class _Articles:
+    """The articles of the items, one at a time; the issue comes with the first article."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.issue: Issue | None = None
+
+    def finish(self, file: str) -> Issue | None:
+        """The issue (None without an article), after the problems only the end can tell."""
+        if self.issue is None:
+            self.problems.append(Problem("csl.empty", "error", "the file has no usable items", file=file))
+        elif not self.issue.year:
+            self.problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the "
+                                         "issue's year is unknown (0) and writers leave it out", file=file))
+        return self.issue
+
+    def article(self, entry: object, where: dict) -> Article | None:
+        """The item's article, or None when it is skipped (reported)."""
+        problems = self.problems
+        if not isinstance(entry, dict):
+            problems.append(Problem("csl.unusable", "warning", "this item is not an object and was skipped", **where))
+            return None
+        title = text_value(entry.get("title"), "title", problems, where)
+        if not title:
+            problems.append(Problem("csl.unusable", "warning", "this item has no title and was skipped", **where))
+            return None
+        if entry.get("type") not in TYPES_READ:
+            problems.append(Problem("csl.type", "info", f"a '{entry.get('type')}' item is read as a journal "
+                                    "article", **where))
+        custom = entry.get("custom") if isinstance(entry.get("custom"), dict) else {}
+        work = language(text_value(entry.get("language"), "language", problems, where)) or derive.guess_language(title)
+        lang = language(custom.get("metadata-language")) or work
+        article = Article(language=work, titles=LangText.of({lang: title}, work))
+        first = self.issue is None
+        if first:
+            self.issue = new_issue()
+        reading = Reading(entry, where, problems, article, lang, custom, self.issue, first)  # type: ignore[arg-type]
+        for field in FIELDS:
+            if field.read is not None and (first or not field.first_only):
+                field.read(reading, field.key or "")
+        return article

@@ -1,0 +1,79 @@
+"""Checking a CSL-JSON file against the official ``csl-data.json`` schema, with jsonschema.
+
+The file is taken item by item (``parse``), each item checked as the one member of an
+array, so the official schema is used as it is and memory stays flat; every error names
+the item's path, line and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+
+from ... import schemas
+from ...problems import Problem
+from . import parse
+
+_validators: dict[int, tuple[dict, jsonschema.Draft7Validator]] = {}
+
+
+def _validator(schema: dict) -> jsonschema.Draft7Validator:
+    """The schema's validator, made once per schema (``schemas`` hands back the same dict)."""
+    cached = _validators.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _validators[id(schema)] = (schema, jsonschema.Draft7Validator(schema))
+    return cached[1]
+
+
+def detect(path: Path) -> bool:
+    """CSL-JSON: a JSON array whose items have a CSL ``type`` (sniffed, not parsed)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head[:1] in (b"[", b"{") and b'"type"' in head and (b'"title"' in head or b'"author"' in head)
+
+
+def validate(path: Path) -> list[Problem]:
+    """The file's problems: not UTF-8 JSON, repeated keys, else what the schema refuses."""
+    path = Path(path)
+    try:
+        validator: jsonschema.Draft7Validator | None = _validator(schemas.csl_data_schema())
+        missing: list[Problem] = []
+    except schemas.SchemasUnavailable as unavailable:
+        validator = None
+        missing = [Problem(p.code, p.severity, p.message, file=str(path)) for p in unavailable.problems]
+    found: list[tuple[list[str], Problem]] = []
+    repeated: list[Problem] = []
+    try:
+        for item in parse.items(path):
+            repeated += item.repeated
+            if validator is not None and not repeated:
+                found += _errors(validator, item, str(path))
+    except parse.Unreadable as unreadable:
+        return [unreadable.problem]
+    if repeated or missing:
+        return repeated or missing
+    return [problem for _, problem in sorted(found, key=lambda pair: pair[0])]
+
+
+def _errors(validator: jsonschema.Draft7Validator, item: parse.Item, file: str) -> list[tuple[list[str], Problem]]:
+    """An item's schema errors, each with the key they are sorted by (the path's parts as text)."""
+    instance = item.value if item.number is None else [item.value]  # an item: the one member of an array
+    found = []
+    for error in validator.iter_errors(instance):
+        inner = tuple(error.absolute_path)[0 if item.number is None else 1:]
+        where = (*item.prefix(), *inner)
+        line, column = item.where(inner)
+        if error.context:  # "not valid under any of the given schemas": say which rule failed
+            error = jsonschema.exceptions.best_match(error.context)
+        message = error.message if len(error.message) < 300 else error.message[:300] + " …"
+        if error.validator == "additionalProperties":
+            message = f"{message}; CSL-JSON has no such field (extras belong in 'custom')"
+        found.append(([str(part) for part in where], Problem("csl.schema", "error", message,
+                                                             path=parse.path_text(where) or None, file=file,
+                                                             line=line, column=column)))
+    return found

@@ -1,0 +1,96 @@
+"""Writing CSL-JSON: each article becomes one item of ``mapping.FIELDS``, in one language.
+
+The file is the JSON array ``json.dumps(items, ensure_ascii=False, indent=2)`` would give,
+written one item at a time as the articles come: an item's text is ``json.dumps`` of the
+item, indented one level further.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from ... import derive
+from ...model import Article, Issue
+from ...problems import Problem, article_numbers
+from .. import Output
+from ..notes import NotCarried
+from .mapping import FIELDS, Shown, article_not_carried, file_name, issue_not_carried
+
+
+class Items:
+    """An issue's items in one language (``lang`` None: each article's own), made one at a time,
+    and what to report about them: each item's fallbacks, then, once, what CSL-JSON left out
+    and the journal-title fallbacks."""
+
+    def __init__(self, issue: Issue, lang: str | None = None) -> None:
+        self.issue, self.lang = issue, lang
+        self.found: list[Problem] = []
+        self.dropped = NotCarried()
+        self.issue_dropped = issue_not_carried(issue)  # the same for every item
+        self.languages: set[str] = set()
+
+    def item(self, index: int, article: Article) -> dict:
+        view = derive.localize(self.issue, article, index, self.lang)
+        issued, from_issue = derive.publication_date(self.issue, article)
+        shown = Shown(self.issue, article, index, view, issued, from_issue)
+        entry: dict = {}
+        for field in FIELDS:
+            value = field.write(shown)
+            if field.key is None:
+                entry.update(value)  # type: ignore[call-overload]
+            elif value is not None:
+                entry[field.key] = value
+        self.languages.add(view.lang)
+        self.found += view.problems
+        self.dropped.add(index, tuple(article_not_carried(article, view.lang) + self.issue_dropped))
+        return entry
+
+    def problems(self) -> list[Problem]:
+        notes = [Problem("csl.not-carried", "info", f"CSL-JSON cannot carry {what} ({article_numbers(positions)})",
+                         path="articles") for what, positions in sorted(self.dropped.items())]
+        titles = self.issue.journal.titles
+        for shown in sorted(self.languages):
+            if titles and shown not in titles.texts:
+                notes.append(Problem("lang.fallback", "warning", f"no {shown} journal title: using the "
+                                     f"{titles.languages[0]} journal title", path="journal.titles"))
+        return self.found + notes
+
+
+def items(issue: Issue, *, lang: str | None = None,
+          indexes: Sequence[int] | None = None) -> tuple[list[dict], list[Problem]]:
+    """The CSL-JSON items of an issue's articles (those at ``indexes``, else all) in ``lang``, as
+    the writer writes them, and the problems; for citation processors (``biblio.cite``)."""
+    made = Items(issue, lang)
+    chosen = range(len(issue.articles)) if indexes is None else indexes
+    return [made.item(index, issue.articles[index]) for index in chosen], made.problems()
+
+
+def item_text(entry: dict) -> str:
+    """An item as the array's member: ``json.dumps(..., indent=2)`` one level in (JSON text has no
+    line break inside a string, so every line break is indentation)."""
+    return json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+class CslWriter:
+    """The format's ``Writer``: ``articles[.<lang>].csl.json``, an item written as each article is added."""
+
+    def __init__(self, issue: Issue, output: Output, lang: str | None = None) -> None:
+        self.items = Items(issue, lang)
+        self.stream = output.open(file_name(lang))
+        self.count = 0
+
+    def add(self, index: int, article: Article) -> None:
+        text = item_text(self.items.item(index, article))
+        self.stream.write((("[\n  " if self.count == 0 else ",\n  ") + text).encode("utf-8"))
+        self.count += 1
+
+    def close(self) -> list[Problem]:
+        self.stream.write(b"\n]\n" if self.count else b"[]\n")
+        self.stream.close()
+        return self.items.problems()
+
+
+def writer(issue: Issue, output: Output, lang: str | None = None) -> CslWriter:
+    """One language per file: ``lang`` None writes each article in its own language."""
+    return CslWriter(issue, output, lang)
