@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -43,36 +39,3 @@ def _umask() -> int:
 
 
 UMASK = _umask()  # read once at import: os.umask can only be read by setting it
-_UMASK = UMASK  # TEMPORARY (issue 14): until xmltools and textfiles go
-
-
-
-_PAUSE_LOCK = threading.Lock()
-_pauses = 0
-_collecting_before = True
-
-
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block, for code that makes many objects and no
-    garbage (unpickling an article, writing a file of entries, reading a manifest).
-
-    One count for the whole process, so that threads pausing and resuming in any order leave
-    collection as it was before the first of them: each saving and restoring ``gc.isenabled()``
-    on its own could leave it off for good when two threads interleave.
-    """
-    global _pauses, _collecting_before
-    with _PAUSE_LOCK:
-        if _pauses == 0:
-            _collecting_before = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _PAUSE_LOCK:
-            _pauses -= 1
-            if _pauses == 0 and _collecting_before:
-                gc.enable()
-
-

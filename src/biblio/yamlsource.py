@@ -573,7 +573,3 @@ def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
     except (IndexError, ValueError):
         pass
     return reached
-
-
-# TEMPORARY (issue 14): the old names, until the CSL reader stops using them
-_WS, _RepeatedKey, _JSON, _JsonLocator = WHITESPACE, RepeatedKey, JSON_DECODER, JsonLocator
