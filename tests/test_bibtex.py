@@ -393,3 +393,17 @@ def test_cite_keys_stay_unique_beyond_the_two_letter_suffixes():
     assert keys[:3] == ["anon2025a", "anon2025b", "anon2025c"]
     assert keys[25:28] == ["anon2025z", "anon2025aa", "anon2025ab"]
     assert keys[701] == "anon2025zz" and keys[702] == "anon2025aaa"
+
+
+def test_validation_stops_where_bibtex_stops(tmp_path):
+    """Issue 20: a missing comma after a value, and an extra closing brace, are errors at their line."""
+    path = tmp_path / "commas.bib"
+    path.write_text("@article{a,\n  author = {Doe, Jane},\n  title = {A study of things}\n  volume = 12,\n"
+                    "  journal = {J},\n  year = 2025 # {}\n}\n\n"
+                    "@article{b,\n  author = {Doe, Jane},\n  title = {B}},\n  journal = {J},\n  year = {2025},\n}\n\n"
+                    "@article{c,\n  author = {Doe, Jane},\n  title = {C},\n  journal = {J},\n  year = {2025},\n  "
+                    "month = jun,\n  volume = # {7},\n}\n", encoding="utf-8")
+    found = {(p.code, p.severity, p.line, p.path) for p in bibtex.validate(path) if p.severity == "error"}
+    assert found == {("bibtex.syntax", "error", 4, "a.title"), ("bibtex.syntax", "error", 11, None),
+                     ("bibtex.syntax", "error", 22, "c.volume")}
+    assert not [p for p in bibtex.validate(path) if p.code == "bibtex.stray-text"]  # the brace explains it

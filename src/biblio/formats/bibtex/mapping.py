@@ -1,0 +1,198 @@
+"""The BibTeX field mapping, declared once: the writer, the reader and the "cannot carry" notes use it.
+
+Decisions (design.md §4):
+
+- One ``@article`` per article, in one language per file; ``FIELDS`` gives the fields in
+  the order written, what each carries, and the names the reader takes it from (other
+  tools write ``journaltitle``, ``issue``, ``keyword`` …).
+- **Titles are brace-protected** (``title = {{…}}``): styles that change case would
+  otherwise lower-case titles printed in capitals.
+- **Names**: ``Family, Given and …``; a family or given name holding a comma or the word
+  "and" is braced; a person with one name keeps it as one token (``Abu{ }Nasr``); a group
+  author is one brace group, ``{The Consortium}``.
+- **language and langid**: ``language`` is the article's own language as a BCP 47 tag
+  (``kk``, as Zotero stores it and CSL processors use it); ``langid`` is the biblatex/babel
+  name of the language the entry's text is in (``kazakh``), for hyphenation. The English
+  entry of a Kazakh article has ``language = {kk}`` and ``langid = {english}``.
+- **Pages and article numbers**: ``pages = {9--22}``; an article number goes to ``eid``.
+- **ISSN**: every ISSN of the journal, comma-separated (as Zotero exports them).
+- **Dates**: ``year``, and ``month`` as BibTeX's month macro (``month = jun``) when known;
+  the day has no BibTeX field (biblatex's ``date`` would clash with ``year`` in biber).
+- Abstract paragraphs are joined with ``\\par``; ``url`` and ``doi`` are verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from ... import ids
+from ...model import Article, ContributorRole, Issue
+
+FILE_NAME = "articles.bib"
+
+
+def file_name(lang: str | None) -> str:
+    """``articles.bib`` (each article in its own language) or ``articles.<lang>.bib``."""
+    return FILE_NAME if lang is None else f"articles.{lang}.bib"
+
+
+class Field(NamedTuple):
+    name: str  # as written
+    carries: str  # what of the model
+    read: tuple[str, ...]  # the names the reader takes it from, first found wins
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("author", "contributors in the role author, in the entry's language", ("author",)),
+    Field("title", "the title in the entry's language", ("title",)),
+    Field("journal", "the journal title in the entry's language", ("journal", "journaltitle")),
+    Field("shortjournal", "the journal's abbreviation", ("shortjournal", "journalabbrev")),
+    Field("year", "the year of the publication date", ("year",)),
+    Field("month", "the month of the publication date", ("month",)),
+    Field("volume", "the issue's volume", ("volume",)),
+    Field("number", "the issue's number", ("number", "issue")),
+    Field("pages", "the first and last page", ("pages",)),
+    Field("eid", "the article number", ("eid", "articleno", "article-number")),
+    Field("doi", "the DOI", ("doi",)),
+    Field("issn", "the journal's ISSNs", ("issn",)),
+    Field("url", "the landing page", ("url",)),
+    Field("abstract", "the abstract in the entry's language", ("abstract",)),
+    Field("keywords", "the keywords in the entry's language", ("keywords", "keyword")),
+    Field("publisher", "the publisher's name in the entry's language", ("publisher",)),
+    Field("language", "the article's own language", ("language",)),
+    Field("langid", "the language of the entry's text", ("langid",)),
+    Field("editor", "contributors in the role editor", ("editor",)),
+    Field("translator", "contributors in the role translator", ("translator",)),
+)
+FIELD_NAMES = tuple(field.name for field in FIELDS)
+READ = {field.name: field.read for field in FIELDS}
+NAME_FIELDS: tuple[ContributorRole, ...] = ("author", "editor", "translator")  # the contributor roles BibTeX carries
+DATE_FIELD = "date"  # biblatex's, read before year and month
+ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})  # read as articles without a note
+
+
+def _people(article: Article, test: Callable) -> bool:
+    return any(test(person) for person in article.contributors)
+
+
+# What BibTeX cannot carry of an article, in the order reported; the entry's text language is given.
+ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], bool]], ...] = (
+    ("titles in other languages", lambda a, lang: len(a.titles.texts) > (lang in a.titles.texts)),
+    ("abstracts in other languages", lambda a, lang: len(a.abstracts.texts) > 1),
+    ("keywords in other languages", lambda a, lang: len(a.keywords) > 1),
+    ("author names in other languages and scripts", lambda a, lang: _people(
+        a, lambda p: len(p.names) > 1 or bool(p.organization and len(p.organization.texts) > 1))),
+    ("the printed order of names (family name first)", lambda a, lang: _people(
+        a, lambda p: any(name.order == "family-first" for name in p.names.values()))),
+    ("ORCID iDs", lambda a, lang: _people(a, lambda p: bool(p.orcid))),
+    ("affiliations", lambda a, lang: _people(a, lambda p: bool(p.affiliations))),
+    ("e-mail addresses and the corresponding-author flag",
+     lambda a, lang: _people(a, lambda p: bool(p.email or p.corresponding))),
+    ("CRediT roles", lambda a, lang: _people(a, lambda p: bool(p.credit))),
+    ("funding", lambda a, lang: bool(a.funding)),
+    ("reference lists", lambda a, lang: bool(a.references)),
+    ("sections", lambda a, lang: bool(a.section)),
+    ("in-text citation numbers", lambda a, lang: bool(a.citations)),
+    ("licences", lambda a, lang: bool(a.license)),
+    ("dates other than the publication date (received, accepted, online)", lambda a, lang: bool(
+        a.dates.received or a.dates.accepted or (a.dates.online and a.dates.published))),
+)
+# ... of the issue and journal, reported for every entry after the article's kinds.
+ISSUE_NOT_CARRIED: tuple[tuple[str, Callable[[Issue], bool]], ...] = (
+    ("the issue's whole number", lambda issue: bool(issue.whole_number)),
+    ("the issue's DOI and title", lambda issue: bool(issue.doi or issue.title)),
+    ("whether an ISSN is the print or the electronic one",
+     lambda issue: any(issn.media for issn in issue.journal.issns)),
+    ("the journal's titles in other languages", lambda issue: len(issue.journal.titles.texts) > 1),
+    ("the publisher's place and its names in other languages", lambda issue: bool(
+        issue.journal.publisher and (issue.journal.publisher.place or len(issue.journal.publisher.name.texts) > 1))),
+)
+DAY_NOT_CARRIED = "the day of the publication date"
+
+
+def role_not_carried(role: str) -> str:
+    return f"contributors in the role {role}"
+
+
+# BibTeX's month macros: classic styles print "June", biber reads 6, Zotero reads both.
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# What the reader takes as a month.
+MONTHS = {name: number for number, names in enumerate([
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december")], 1) for name in names}
+
+# Required fields per entry type (BibTeX's standard styles, with the biblatex alternatives).
+REQUIRED: dict[str, list[tuple[str, ...]]] = {
+    "article": [("author",), ("title",), ("journal", "journaltitle"), ("year", "date")],
+    "book": [("author", "editor"), ("title",), ("publisher",), ("year", "date")],
+    "inbook": [("author", "editor"), ("title",), ("chapter", "pages"), ("publisher",), ("year", "date")],
+    "incollection": [("author",), ("title",), ("booktitle",), ("publisher",), ("year", "date")],
+    "inproceedings": [("author",), ("title",), ("booktitle",), ("year", "date")],
+    "conference": [("author",), ("title",), ("booktitle",), ("year", "date")],
+    "proceedings": [("title",), ("year", "date")],
+    "phdthesis": [("author",), ("title",), ("school", "institution"), ("year", "date")],
+    "mastersthesis": [("author",), ("title",), ("school", "institution"), ("year", "date")],
+    "thesis": [("author",), ("title",), ("type",), ("institution", "school"), ("year", "date")],
+    "techreport": [("author",), ("title",), ("institution",), ("year", "date")],
+    "report": [("author",), ("title",), ("type",), ("institution",), ("year", "date")],
+    "online": [("author", "editor"), ("title",), ("year", "date"), ("url", "doi", "eprint")],
+    "manual": [("title",)],
+    "booklet": [("title",)],
+    "unpublished": [("author",), ("title",), ("note",)],
+    "misc": [],
+}
+# Fields biblatex reads verbatim: no TeX escaping there.
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb", "verbc"})
+
+# --- languages --------------------------------------------------------------------------------
+
+# biblatex/babel/polyglossia names for langid, by primary language subtag.
+LANGID: dict[str, str] = {
+    "kk": "kazakh", "ru": "russian", "en": "english", "uk": "ukrainian", "be": "belarusian", "ky": "kyrgyz",
+    "uz": "uzbek", "tt": "tatar", "tr": "turkish", "az": "azerbaijani", "mn": "mongolian", "de": "ngerman",
+    "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese", "pl": "polish", "cs": "czech",
+    "sk": "slovak", "bg": "bulgarian", "sr": "serbian", "hr": "croatian", "sl": "slovenian", "ro": "romanian",
+    "hu": "magyar", "fi": "finnish", "et": "estonian", "lv": "latvian", "lt": "lithuanian", "nl": "dutch",
+    "sv": "swedish", "da": "danish", "nb": "norsk", "nn": "nynorsk", "el": "greek", "ka": "georgian",
+    "hy": "armenian", "ar": "arabic", "fa": "persian", "he": "hebrew", "zh": "chinese", "ja": "japanese",
+    "ko": "korean", "la": "latin",
+}
+_LANGID_REGIONAL = {"en-GB": "british", "en-US": "american", "de-AT": "naustrian", "de-CH": "nswissgerman",
+                    "pt-BR": "brazilian"}
+# Language names and codes other tools write in `language` or `langid`, to a tag.
+_LANG_NAMES: dict[str, str] = {name: tag for tag, name in LANGID.items()}
+_LANG_NAMES.update({
+    "american": "en", "british": "en", "usenglish": "en", "ukenglish": "en", "australian": "en",
+    "canadian": "en", "newzealand": "en", "german": "de", "austrian": "de", "naustrian": "de",
+    "swissgerman": "de", "nswissgerman": "de", "brazil": "pt", "brazilian": "pt", "portuges": "pt",
+    "kazak": "kk", "norwegian": "nb", "hungarian": "hu", "slovene": "sl",
+    "eng": "en", "rus": "ru", "kaz": "kk", "ukr": "uk", "bel": "be", "kir": "ky", "uzb": "uz", "tat": "tt",
+    "tur": "tr", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "pol": "pl",
+    "por": "pt", "chi": "zh", "zho": "zh", "jpn": "ja",
+    "русский": "ru", "русский язык": "ru", "английский": "en", "казахский": "kk", "қазақ": "kk",
+    "қазақша": "kk", "қазақ тілі": "kk", "орыс": "ru", "орыс тілі": "ru", "ағылшын": "en",
+    "ағылшын тілі": "en",
+})
+CYRILLIC_LANGS = frozenset({"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"})
+
+
+def langid(tag: str) -> str | None:
+    """The biblatex language name for a language tag (``kk-Latn`` -> ``kazakh``), if there is one."""
+    if tag in _LANGID_REGIONAL:
+        return _LANGID_REGIONAL[tag]
+    return LANGID.get(ids.primary_language(tag))
+
+
+def language_tag(value: str) -> str | None:
+    """A tag for what other tools write in ``language``/``langid``: ``Russian``, ``rus``, ``ru``, ``kazakh``."""
+    text = " ".join(value.split()).strip().lower()
+    if not text:
+        return None
+    if text in _LANG_NAMES:
+        return _LANG_NAMES[text]
+    checked = ids.language_tag(value.strip())
+    if checked.ok and checked.value and len(ids.primary_language(checked.value)) <= 3:
+        return checked.value
+    return None
