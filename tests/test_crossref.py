@@ -231,13 +231,11 @@ def corrupting_crossref():
     original = crossref.FORMAT
     broken = dataclasses.replace(original, writer=lambda issue, output, lang=None: original.writer(
         issue, _Corrupting(output), lang))
-    formats.unregister("crossref")
-    formats.register(broken)
+    formats.register(broken, replace=True)
     try:
         yield
     finally:
-        formats.unregister("crossref")
-        formats.register(original)
+        formats.register(original, replace=True)
 
 
 def test_export_refuses_to_leave_an_invalid_file(tmp_path, example_path, corrupting_crossref):

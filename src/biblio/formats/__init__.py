@@ -141,8 +141,10 @@ def dumps(fmt: Format, issue: Issue, *, lang: str | None = None) -> tuple[dict[s
 _REGISTRY: dict[str, Format] = {}
 
 
-def register(fmt: Format) -> Format:
-    if fmt.name in _REGISTRY:
+def register(fmt: Format, *, replace: bool = False) -> Format:
+    """Add a format (at the end of the order), or with ``replace`` put it in place of the one
+    registered under its name."""
+    if fmt.name in _REGISTRY and not replace:
         raise ValueError(f"format {fmt.name!r} is registered twice")
     _REGISTRY[fmt.name] = fmt
     return fmt
