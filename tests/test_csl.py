@@ -281,7 +281,7 @@ def test_a_fault_late_in_a_large_file(tmp_path):
     schema_error = tmp_path / "schema.json"
     schema_error.write_text(text.replace('"DOI": "10.1234/x.2999"', '"DOI": 5'), encoding="utf-8")
     [problem] = csl.validate(schema_error)
-    assert problem.path == "[2999].DOI" and "5 is not of type 'string'" in problem.message
+    assert problem.path == "[2999].DOI" and '5 is not of type "string"' in problem.message
     assert '"DOI": 5' in schema_error.read_text(encoding="utf-8").splitlines()[problem.line - 1]
 
 
