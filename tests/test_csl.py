@@ -291,3 +291,11 @@ def test_keyword_with_a_comma_is_reported(example):
     items, problems = csl.items(issue, lang="kk", indexes=[0])
     assert len(items) == 1 and items[0]["keyword"] == "one, two, three"
     assert any(p.code == "csl.keyword-comma" and p.path == "articles[0].keywords" for p in problems)
+
+
+def test_an_item_nested_too_deeply_is_a_problem_not_a_traceback(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('[{"type": "article-journal", "id": "a", "title": "A", "author": ' + "[" * 600 + "]" * 600 + "}]",
+                    encoding="utf-8")
+    [problem] = csl.validate(path)
+    assert problem.code == "csl.schema" and "too deeply" in problem.message and problem.path == "[0]"

@@ -1,28 +1,25 @@
 """The CSL-JSON field mapping, declared once: the writer, the reader and the "cannot carry" notes use it.
 
-``FIELDS`` lists an item's keys in the order they are written, each with how the writer
-fills it from an article shown in one language (``Shown``) and how the reader puts it back
-into the model (``Reading``). Keys with ``first_only`` hold facts of the issue and the
-journal: every item repeats them, the reader takes them from the first item. What the
-model has and no key carries is in ``ARTICLE_NOT_CARRIED`` and ``ISSUE_NOT_CARRIED``, which
-the writer reports as ``csl.not-carried``.
+``FIELDS`` lists an item's keys in the order written, each with how the writer fills it
+from an article shown in one language (``Shown``) and how the reader puts it back into the
+model (``Reading``). ``first_only`` keys hold facts of the issue and the journal: every item
+repeats them, the reader takes them from the first item. What no key carries is in
+``ARTICLE_NOT_CARRIED`` and ``ISSUE_NOT_CARRIED`` (reported as ``csl.not-carried``).
 
-Decisions (design.md §4): an item is an ``article-journal`` in one language — title,
-abstract, keywords, names and journal title in the language shown, the original title as
-``original-title``; items pass the official ``csl-data.json``, which refuses unknown keys,
-so ORCID iDs and the language shown go into ``custom``.
+Decisions (design.md §4): an item is an ``article-journal`` in one language, the original
+title as ``original-title``; items pass the official ``csl-data.json``, which refuses
+unknown keys, so ORCID iDs and the language shown go into ``custom``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ... import derive, ids
-from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
+from ...model import Article, Contributor, Issn, Issue, LangText, Pages, PartialDate, PersonName, Publisher
 from ...problems import Problem
-
-FILE_NAME = "articles.csl.json"
 
 # Model contributor roles <-> CSL name variables, in the order the reader reads them.
 ROLES = {"author": "author", "editor": "editor", "translator": "translator", "chair": "chair",
@@ -33,7 +30,7 @@ TYPES_READ = ("article-journal", "article", None)  # other item types are read a
 
 def file_name(lang: str | None) -> str:
     """``articles.csl.json`` (each article in its own language) or ``articles.<lang>.csl.json``."""
-    return FILE_NAME if lang is None else f"articles.{lang}.csl.json"
+    return "articles.csl.json" if lang is None else f"articles.{lang}.csl.json"
 
 
 @dataclass
@@ -129,18 +126,6 @@ def _names(s: Shown) -> dict[str, list[dict]]:
     return names
 
 
-def orcids(authors: list[tuple[Contributor, PersonName | None]]) -> dict[str, str]:
-    """ORCID iDs by name variable and position: ``author/0`` is the first author."""
-    found, counts = {}, {}
-    for contributor, _ in authors:
-        variable = ROLES[contributor.role]
-        position = counts.get(variable, 0)
-        counts[variable] = position + 1
-        if contributor.orcid:
-            found[f"{variable}/{position}"] = contributor.orcid
-    return found
-
-
 def _read_names(r: Reading, key: str) -> None:
     found = r.custom.get("orcid") if isinstance(r.custom.get("orcid"), dict) else {}
     work = r.article.language
@@ -220,8 +205,9 @@ def _read_issued(r: Reading, key: str) -> None:
         r.issue.year = issued.year if issued else 0
 
 
-def _set_issue(attribute: str) -> Callable[[Reading, str], None]:
-    return lambda r, key: setattr(r.issue, attribute, r.text(key))
+def _set(owner: str, attribute: str) -> Callable[[Reading, str], None]:
+    """A reader that sets the text of the key as ``attribute`` of the issue or the article."""
+    return lambda r, key: setattr(getattr(r, owner), attribute, r.text(key))
 
 
 def _page(s: Shown) -> str | None:
@@ -268,14 +254,6 @@ def _read_issns(r: Reading, key: str) -> None:
             journal.issns.append(Issn(checked.value))  # type: ignore[arg-type]
 
 
-def _read_url(r: Reading, key: str) -> None:
-    r.article.url = r.text(key)
-
-
-def _abstract(s: Shown) -> str | None:
-    return s.view.abstract or None
-
-
 def _read_abstract(r: Reading, key: str) -> None:
     abstract = r.text(key)
     if abstract:
@@ -305,14 +283,9 @@ def _read_keyword(r: Reading, key: str) -> None:
         r.article.keywords = {r.lang: words}
 
 
-def _publisher(s: Shown) -> str | None:
-    publisher = s.issue.journal.publisher
-    return derive.pick(publisher.name, s.view.lang)[0] if publisher else None
-
-
-def _publisher_place(s: Shown) -> str | None:
-    publisher = s.issue.journal.publisher
-    return derive.pick(publisher.place, s.view.lang)[0] if publisher and publisher.place else None
+def _publisher(attribute: str) -> Callable[[Shown], str | None]:
+    """The publisher's ``name`` or ``place`` in the language shown (or another)."""
+    return lambda s: derive.pick(getattr(s.issue.journal.publisher, attribute, None), s.view.lang)[0]
 
 
 def _read_publisher(r: Reading, key: str) -> None:
@@ -332,15 +305,15 @@ def _custom(s: Shown) -> dict:
     custom: dict = {"metadata-language": s.view.lang}
     if s.from_issue:
         custom["date-from-issue"] = True  # so that a reader does not take it for the article's own date
-    found = orcids(s.view.authors)
-    if found:
-        custom["orcid"] = found
+    orcids, counts = {}, Counter()  # by name variable and position: "author/0" is the first author
+    for contributor, _ in s.view.authors:
+        variable = ROLES[contributor.role]
+        if contributor.orcid:
+            orcids[f"{variable}/{counts[variable]}"] = contributor.orcid
+        counts[variable] += 1
+    if orcids:
+        custom["orcid"] = orcids
     return custom
-
-
-def _issn(s: Shown) -> str | None:
-    issns = s.issue.journal.issns
-    return issns[0].value if issns else None
 
 
 # The item's keys in the order written. Read first, by the reader itself: ``type``, ``title``,
@@ -354,28 +327,23 @@ FIELDS: tuple[Field, ...] = (
     Field("container-title", lambda s: s.view.journal_title or None, _read_container),
     Field("container-title-short", lambda s: s.issue.journal.abbreviation or None, _read_abbreviation, True),
     Field("issued", lambda s: date_parts(s.issued) if s.issued.year else None, _read_issued),  # 0: year unknown
-    Field("volume", lambda s: s.issue.volume or None, _set_issue("volume"), True),
-    Field("issue", lambda s: s.issue.number or None, _set_issue("number"), True),
+    Field("volume", lambda s: s.issue.volume or None, _set("issue", "volume"), True),
+    Field("issue", lambda s: s.issue.number or None, _set("issue", "number"), True),
     Field("page", _page, _read_page),
     Field("number", _number, _read_number),
     Field("DOI", lambda s: s.article.doi or None, _read_doi),
-    Field("ISSN", _issn, _read_issns, True),
-    Field("URL", lambda s: derive.landing_page(s.issue, s.article, s.index) or None, _read_url),
+    Field("ISSN", lambda s: s.issue.journal.issns[0].value if s.issue.journal.issns else None, _read_issns, True),
+    Field("URL", lambda s: derive.landing_page(s.issue, s.article, s.index) or None, _set("article", "url")),
     Field("language", lambda s: s.article.language),
-    Field("abstract", _abstract, _read_abstract),
+    Field("abstract", lambda s: s.view.abstract or None, _read_abstract),
     Field("keyword", _keyword, _read_keyword),
-    Field("publisher", _publisher, _read_publisher, True),
-    Field("publisher-place", _publisher_place, _read_publisher_place, True),
+    Field("publisher", _publisher("name"), _read_publisher, True),
+    Field("publisher-place", _publisher("place"), _read_publisher_place, True),
     Field("custom", _custom),
 )
 
 
-def new_issue() -> Issue:
-    """The issue the first item's facts go into."""
-    return Issue(journal=Journal(titles=LangText()), year=0)
-
-
-# --- what no key carries ------------------------------------------------------------------
+# --- what no key carries: (what, does the article shown in ``lang`` have it), reported sorted by what
 
 def _other_titles(article: Article, lang: str) -> bool:
     """A title beside the one shown (``lang``'s, or its fallback) and the original (``original-title``,
@@ -384,12 +352,6 @@ def _other_titles(article: Article, lang: str) -> bool:
     return any(other not in carried for other in article.titles.texts)
 
 
-def _other_spellings(article: Article, lang: str) -> bool:
-    return any(len(person.names) > 1 or any(name.order == "family-first" for name in person.names.values())
-               for person in article.contributors)
-
-
-# (what, does the article, shown in ``lang``, have it), reported sorted by what.
 ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object]], ...] = (
     ("titles in other languages", _other_titles),
     ("abstracts in other languages", lambda article, lang: len(article.abstracts.texts) > 1),
@@ -403,7 +365,9 @@ ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object]], ...] = 
      lambda article, lang: any(p.email or p.credit or p.corresponding for p in article.contributors)),
     ("an article number beside pages",
      lambda article, lang: article.pages and article.pages.first and article.pages.article_number),
-    ("other spellings of names and the printed name order", _other_spellings),
+    ("other spellings of names and the printed name order",
+     lambda article, lang: any(len(p.names) > 1 or any(name.order == "family-first" for name in p.names.values())
+                               for p in article.contributors)),
     ("keywords in other languages", lambda article, lang: len(article.keywords) > 1),
     ("dates received and accepted, and an online date beside the print date",
      lambda article, lang: article.dates.received or article.dates.accepted
@@ -419,11 +383,3 @@ ISSUE_NOT_CARRIED: tuple[tuple[str, Callable[[Issue], object]], ...] = (
      lambda issue: len(issue.journal.titles.texts) > 1
      or (issue.journal.publisher and len(issue.journal.publisher.name.texts) > 1)),
 )
-
-
-def article_not_carried(article: Article, lang: str) -> list[str]:
-    return [what for what, has in ARTICLE_NOT_CARRIED if has(article, lang)]
-
-
-def issue_not_carried(issue: Issue) -> list[str]:
-    return [what for what, has in ISSUE_NOT_CARRIED if has(issue)]

@@ -1,15 +1,14 @@
 """A CSL-JSON file as a stream of items, parsed with the standard library's ``json``.
 
 A file is one JSON array of items (or, as DOI content negotiation returns it, one item on
-its own). The reader and the validator both take the items one at a time from here, so
-memory does not grow with the file: the text is decoded from 64 KiB chunks and each item
-is taken off the buffer with ``json.JSONDecoder.raw_decode``. Each item comes with the
-line and column it starts at and its text, which places a problem inside it (``where``)
-only when there is one. Lines count as in the text with CRLF and CR read as LF.
+its own). The reader and the validator take the items one at a time from here, so memory
+does not grow with the file: the text is decoded from 64 KiB chunks and each item is taken
+off the buffer with ``json.JSONDecoder.raw_decode``. An item keeps its text, which places a
+problem inside it only when there is one. Lines count CRLF and CR as LF.
 
-A file that is not UTF-8 or not JSON raises ``Unreadable`` with the one problem to report
-(for JSON, json's own message, line and column). A repeated key is not an error of JSON
-but is one here (the first value is kept, as before): it is reported with its line.
+A file that is not UTF-8 JSON raises ``Unreadable`` with the one problem to report (for
+JSON, json's own message and position). A repeated key is an error here though not in JSON
+(the first value is kept).
 """
 
 from __future__ import annotations
@@ -47,6 +46,14 @@ def path_text(path: tuple) -> str:
     return text
 
 
+def _advance(text: str, start: int, end: int, line: int, column: int) -> tuple[int, int]:
+    """The line and column of ``text[end]``, given those of ``text[start]``."""
+    breaks = text.count("\n", start, end)
+    if not breaks:
+        return line, column + end - start
+    return line + breaks, end - text.rfind("\n", start, end)
+
+
 @dataclass
 class Item:
     """One value of the file: ``number`` is its position in the array (None for a file that is
@@ -65,13 +72,16 @@ class Item:
 
     def where(self, path: tuple) -> tuple[int, int]:
         """Line and column of the deepest part of ``path`` (below the item) found in its text."""
-        return self.spot(_descend(self.text, path))
+        offset = 0
+        try:
+            for part in path:
+                offset = next(value for name, _, value in _members(self.text, offset) if name == part)
+        except (StopIteration, IndexError, ValueError):
+            pass
+        return self.spot(offset)
 
     def spot(self, offset: int) -> tuple[int, int]:
-        breaks = self.text.count("\n", 0, offset)
-        if not breaks:
-            return self.line, self.column + offset
-        return self.line + breaks, offset - self.text.rfind("\n", 0, offset)
+        return _advance(self.text, 0, offset, self.line, self.column)
 
 
 def items(path: Path) -> Iterator[Item]:
@@ -98,7 +108,6 @@ class _Stream:
         self.bytes_read = 0
         self.bom = 0
         self.buf, self.pos, self.eof = "", 0, False
-        self.line, self.column = 1, 1  # of buf[0]
         self.counted = (0, 1, 1)  # an offset into buf and its line and column: counting goes forward
         self.repeated = False
         self.decode = json.JSONDecoder(object_pairs_hook=self._first_wins).raw_decode
@@ -112,33 +121,27 @@ class _Stream:
                 result.setdefault(key, value)
         return result
 
-    # -- text ----------------------------------------------------------------------------
-
     def more(self) -> None:
         """Read the next chunk, letting go of what is consumed."""
         if self.eof:
             return
-        self.line, self.column = self.at(self.pos)
-        self.counted = (0, self.line, self.column)
-        chunk = self.source.read(CHUNK)
-        if self.bytes_read == 0 and chunk.startswith(_BOM):
-            self.bom = len(_BOM)
-        start = self.bom if self.bytes_read == 0 else 0
-        pending = len(self.decoder.getstate()[0])
-        try:
-            text = self.decoder.decode(chunk[start:], final=not chunk)
-        except (UnicodeDecodeError, OSError) as error:
-            raise Unreadable(_io_problem(self.path, self._reason(error, pending))) from error
+        self.counted = (0, *self.at(self.pos))
+        chunk = data = self.source.read(CHUNK)
+        if not self.bytes_read and chunk.startswith(_BOM):
+            self.bom, data = len(_BOM), chunk[len(_BOM):]
         self.bytes_read += len(chunk)
+        try:
+            text = self.decoder.decode(data, final=not chunk)
+        except UnicodeDecodeError as error:
+            raise Unreadable(_io_problem(self.path, self._reason(error))) from error
         self.eof = not chunk
         self.buf = self.buf[self.pos:] + self.newlines.decode(text, final=self.eof)
         self.pos = 0
 
-    def _reason(self, error: Exception, pending: int) -> str:
-        """The decoding error as decoding the whole file would word it (positions after a BOM)."""
-        if not isinstance(error, UnicodeDecodeError):
-            return str(error)
-        start = max(self.bytes_read - self.bom, 0) - pending + error.start
+    def _reason(self, error: UnicodeDecodeError) -> str:
+        """The error as decoding the whole file would word it (positions after a BOM): ``object``
+        holds the bytes decoded last, ending at ``bytes_read``."""
+        start = self.bytes_read - self.bom - len(error.object) + error.start
         if error.end - error.start == 1:
             return (f"'{error.encoding}' codec can't decode byte 0x{error.object[error.start]:02x} in position "
                     f"{start}: {error.reason}")
@@ -148,11 +151,7 @@ class _Stream:
     def at(self, offset: int) -> tuple[int, int]:
         """Line and column of a buffer offset at or after the last one asked for."""
         start, line, column = self.counted
-        breaks = self.buf.count("\n", start, offset)
-        if breaks:
-            line, column = line + breaks, offset - self.buf.rfind("\n", start, offset)
-        else:
-            column += offset - start
+        line, column = _advance(self.buf, start, offset, line, column)
         self.counted = (offset, line, column)
         return line, column
 
@@ -171,15 +170,36 @@ class _Stream:
         return Unreadable(Problem("csl.syntax", "error", f"this is not valid JSON: {message}", file=str(self.path),
                                   line=line, column=column))
 
-    # -- values --------------------------------------------------------------------------
+    def items(self) -> Iterator[Item]:
+        if self.skip() != "[":  # one value: an item on its own, or not CSL-JSON at all
+            item = self.value(None)
+            self.end()
+            yield item
+            return
+        self.pos += 1
+        number = 0
+        while (char := self.skip()) != "]":
+            if number:
+                if char != ",":
+                    raise self.fail("Expecting ',' delimiter", self.pos)
+                self.pos += 1
+                if self.skip() == "]":  # a comma before the end: json says what it expected
+                    raise self.fail("Expecting value", self.pos)
+            yield self.value(number)
+            number += 1
+        self.pos += 1
+        self.end()
+
+    def end(self) -> None:
+        if self.skip() != "":
+            raise self.fail("Extra data", self.pos)
 
     def value(self, number: int | None) -> Item:
         """The value at ``pos`` (after white space), which it consumes."""
-        start = self.pos
         while True:
             self.repeated = False
             try:
-                value, end = self.decode(self.buf, start)
+                value, end = self.decode(self.buf, self.pos)
                 # What follows too, so that a number is not cut short ("2." of "2.50").
                 if _WS.match(self.buf, end).end() < len(self.buf) or self.eof:
                     break
@@ -191,9 +211,7 @@ class _Stream:
                 raise Unreadable(Problem("csl.syntax", "error", "the file nests lists or objects too deeply to be "
                                          "read as CSL-JSON", file=str(self.path))) from None
             self.more()
-            start = self.pos
-        line, column = self.at(start)
-        item = Item(number, value, line, column, self.buf[start:end])
+        item = Item(number, value, *self.at(self.pos), self.buf[self.pos:end])
         if self.repeated:
             item.repeated = self._repeated(item)
         self.pos = end
@@ -202,7 +220,7 @@ class _Stream:
     def _repeated(self, item: Item) -> list[Problem]:
         found: list[tuple[tuple, int, int]] = []
         try:
-            _walk(item.text, 0, item.prefix(), found)
+            _find_repeated(item.text, 0, item.prefix(), found)
         except (RecursionError, IndexError, ValueError):
             pass
         problems = []
@@ -213,99 +231,35 @@ class _Stream:
                                     file=str(self.path), line=line, column=column))
         return problems
 
-    def items(self) -> Iterator[Item]:
-        char = self.skip()
-        if char != "[":  # one value: an item on its own, or not CSL-JSON at all
-            item = self.value(None)
-            self.end()
-            yield item
-            return
-        self.pos += 1
-        number = 0
-        if self.skip() == "]":
-            self.pos += 1
-            self.end()
-            return
-        while True:
-            yield self.value(number)
-            number += 1
-            char = self.skip()
-            if char == "]":
-                self.pos += 1
-                self.end()
-                return
-            if char != ",":
-                raise self.fail("Expecting ',' delimiter", self.pos)
-            self.pos += 1
-            if self.skip() == "]":  # a comma before the end: json says what it expected
-                raise self.fail("Expecting value", self.pos)
 
-    def end(self) -> None:
-        if self.skip() != "":
-            raise self.fail("Extra data", self.pos)
-
-
-def _walk(text: str, offset: int, path: tuple, found: list[tuple[tuple, int, int]]) -> int:
-    """Find repeated keys in the value at ``offset`` (path, offset of the key, offset of its first
-    use), in the order met, not looking into a repeated key's value; the offset after the value."""
-    opening = text[offset]
-    if opening not in "{[":
-        return _SKIP.raw_decode(text, offset)[1]
-    closing = "}" if opening == "{" else "]"
-    seen: dict[str, int] = {}
+def _members(text: str, offset: int) -> Iterator[tuple[str | int, int, int]]:
+    """The members of the object or array at ``offset`` (none for another value): the key or
+    index, where the member starts, where its value starts."""
+    closing = {"{": "}", "[": "]"}.get(text[offset])
+    if closing is None:
+        return
     i = _WS.match(text, offset + 1).end()
     number = 0
     while text[i] != closing:
-        if opening == "{":
-            key_offset = i
-            key, i = scanstring(text, i + 1)
+        start = i
+        if closing == "}":
+            name, i = scanstring(text, i + 1)
             i = _WS.match(text, _WS.match(text, i).end() + 1).end()  # past the colon
-            if key in seen:
-                found.append(((*path, key), key_offset, seen[key]))
-                i = _SKIP.raw_decode(text, i)[1]
-            else:
-                seen[key] = key_offset
-                i = _walk(text, i, (*path, key), found)
         else:
-            i = _walk(text, i, (*path, number), found)
-            number += 1
-        i = _WS.match(text, i).end()
+            name, number = number, number + 1
+        yield name, start, i
+        i = _WS.match(text, _SKIP.raw_decode(text, i)[1]).end()
         if text[i] == ",":
             i = _WS.match(text, i + 1).end()
-    return i + 1
 
 
-def _descend(text: str, path: tuple) -> int:
-    """The offset of the value of the deepest part of ``path`` found below the value at offset 0."""
-    offset = 0
-    try:
-        for part in path:
-            opening, found = text[offset], None
-            if opening == "{" and isinstance(part, str):
-                i = _WS.match(text, offset + 1).end()
-                while text[i] != "}":
-                    name, i = scanstring(text, i + 1)
-                    i = _WS.match(text, _WS.match(text, i).end() + 1).end()
-                    if name == part:
-                        found = i
-                        break
-                    i = _WS.match(text, _SKIP.raw_decode(text, i)[1]).end()
-                    if text[i] == ",":
-                        i = _WS.match(text, i + 1).end()
-            elif opening == "[" and isinstance(part, int):
-                i = _WS.match(text, offset + 1).end()
-                number = 0
-                while text[i] != "]":
-                    if number == part:
-                        found = i
-                        break
-                    i = _WS.match(text, _SKIP.raw_decode(text, i)[1]).end()
-                    if text[i] == ",":
-                        i = _WS.match(text, i + 1).end()
-                    number += 1
-            if found is None:
-                break
-            offset = found
-    except (IndexError, ValueError):
-        pass
-    return offset
+def _find_repeated(text: str, offset: int, path: tuple, found: list[tuple[tuple, int, int]]) -> None:
+    """The repeated keys in the value at ``offset`` (path, offset of the key, offset of its first
+    use), in the order met, not looking into a repeated key's value."""
+    seen: dict[str | int, int] = {}
+    for name, start, value in _members(text, offset):
+        if name in seen:
+            found.append(((*path, name), start, seen[name]))
+        else:
+            seen[name] = start
+            _find_repeated(text, value, (*path, name), found)

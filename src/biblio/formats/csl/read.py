@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ... import derive
-from ...model import Article, Issue, LangText
+from ...model import Article, Issue, Journal, LangText
 from ...problems import Problem
 from .. import ArticleReading
 from . import parse
-from .mapping import FIELDS, TYPES_READ, Reading, language, new_issue, text_value
+from .mapping import FIELDS, TYPES_READ, Reading, language, text_value
 
 
 def iter_read(path: Path) -> ArticleReading:
@@ -27,7 +27,8 @@ def iter_read(path: Path) -> ArticleReading:
 
 def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     problems = reading.problems
-    articles = _Articles(problems)
+    issue = Issue(journal=Journal(titles=LangText()), year=0)  # the first article's item fills it
+    count = 0
     repeated = 0  # repeated keys are reported first, as a reading of the whole file found them
     try:
         for item in parse.items(path):
@@ -36,58 +37,42 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                 repeated += len(item.repeated)
             if item.number is None and not isinstance(item.value, dict):
                 problems.append(Problem("csl.shape", "error", "CSL-JSON is a list of items", file=str(path)))
-                reading.issue = None
                 return
             where = {"file": str(path), "line": item.line, "column": item.column,
                      "path": parse.path_text((item.number or 0,))}
-            article = articles.article(item.value, where)
+            article = _article(item.value, where, problems, issue, first=count == 0)
             if article is not None:
-                reading.issue = articles.issue
+                count += 1
+                reading.issue = issue
                 yield article
     except parse.Unreadable as unreadable:
         reading.issue, problems[:] = None, [unreadable.problem]
         return
-    reading.issue = articles.finish(str(path))
+    if not count:
+        problems.append(Problem("csl.empty", "error", "the file has no usable items", file=str(path)))
+    elif not issue.year:
+        problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the issue's year is "
+                                "unknown (0) and writers leave it out", file=str(path)))
 
 
-class _Articles:
-    """The articles of the items, one at a time; the issue comes with the first article."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        self.issue: Issue | None = None
-
-    def finish(self, file: str) -> Issue | None:
-        """The issue (None without an article), after the problems only the end can tell."""
-        if self.issue is None:
-            self.problems.append(Problem("csl.empty", "error", "the file has no usable items", file=file))
-        elif not self.issue.year:
-            self.problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the "
-                                         "issue's year is unknown (0) and writers leave it out", file=file))
-        return self.issue
-
-    def article(self, entry: object, where: dict) -> Article | None:
-        """The item's article, or None when it is skipped (reported)."""
-        problems = self.problems
-        if not isinstance(entry, dict):
-            problems.append(Problem("csl.unusable", "warning", "this item is not an object and was skipped", **where))
-            return None
-        title = text_value(entry.get("title"), "title", problems, where)
-        if not title:
-            problems.append(Problem("csl.unusable", "warning", "this item has no title and was skipped", **where))
-            return None
-        if entry.get("type") not in TYPES_READ:
-            problems.append(Problem("csl.type", "info", f"a '{entry.get('type')}' item is read as a journal "
-                                    "article", **where))
-        custom = entry.get("custom") if isinstance(entry.get("custom"), dict) else {}
-        work = language(text_value(entry.get("language"), "language", problems, where)) or derive.guess_language(title)
-        lang = language(custom.get("metadata-language")) or work
-        article = Article(language=work, titles=LangText.of({lang: title}, work))
-        first = self.issue is None
-        if first:
-            self.issue = new_issue()
-        reading = Reading(entry, where, problems, article, lang, custom, self.issue, first)  # type: ignore[arg-type]
-        for field in FIELDS:
-            if field.read is not None and (first or not field.first_only):
-                field.read(reading, field.key or "")
-        return article
+def _article(entry: object, where: dict, problems: list[Problem], issue: Issue, first: bool) -> Article | None:
+    """The item's article, or None when it is skipped (reported)."""
+    if not isinstance(entry, dict):
+        problems.append(Problem("csl.unusable", "warning", "this item is not an object and was skipped", **where))
+        return None
+    title = text_value(entry.get("title"), "title", problems, where)
+    if not title:
+        problems.append(Problem("csl.unusable", "warning", "this item has no title and was skipped", **where))
+        return None
+    if entry.get("type") not in TYPES_READ:
+        problems.append(Problem("csl.type", "info", f"a '{entry.get('type')}' item is read as a journal article",
+                                **where))
+    custom = entry.get("custom") if isinstance(entry.get("custom"), dict) else {}
+    work = language(text_value(entry.get("language"), "language", problems, where)) or derive.guess_language(title)
+    lang = language(custom.get("metadata-language")) or work
+    article = Article(language=work, titles=LangText.of({lang: title}, work))
+    reading = Reading(entry, where, problems, article, lang, custom, issue, first)  # type: ignore[arg-type]
+    for field in FIELDS:
+        if field.read is not None and (first or not field.first_only):
+            field.read(reading, field.key or "")
+    return article

@@ -9,6 +9,7 @@ the item's path, line and column.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import jsonschema_rs
@@ -17,15 +18,11 @@ from ... import schemas
 from ...problems import Problem
 from . import parse
 
-_validators: dict[int, tuple[dict, jsonschema_rs.Draft7Validator]] = {}
 
-
-def _validator(schema: dict) -> jsonschema_rs.Draft7Validator:
-    """The schema's validator, made once per schema (``schemas`` hands back the same dict)."""
-    cached = _validators.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        cached = _validators[id(schema)] = (schema, jsonschema_rs.Draft7Validator(schema))
-    return cached[1]
+@functools.cache
+def _validator(folder: Path) -> jsonschema_rs.Draft7Validator:
+    """The official schema's validator, made once per schema folder."""
+    return jsonschema_rs.Draft7Validator(schemas.csl_data_schema(folder))
 
 
 def detect(path: Path) -> bool:
@@ -43,7 +40,7 @@ def validate(path: Path) -> list[Problem]:
     """The file's problems: not UTF-8 JSON, repeated keys, else what the schema refuses."""
     path = Path(path)
     try:
-        validator: jsonschema_rs.Draft7Validator | None = _validator(schemas.csl_data_schema())
+        validator: jsonschema_rs.Draft7Validator | None = _validator(schemas.usable(None))
         missing: list[Problem] = []
     except schemas.SchemasUnavailable as unavailable:
         validator = None
@@ -66,7 +63,15 @@ def _errors(validator: jsonschema_rs.Draft7Validator, item: parse.Item, file: st
     """An item's schema errors, each with the key they are sorted by (the path's parts as text)."""
     instance = item.value if item.number is None else [item.value]  # an item: the one member of an array
     found = []
-    for error in validator.iter_errors(instance):
+    try:
+        errors = list(validator.iter_errors(instance))
+    except ValueError:  # jsonschema-rs stops at its recursion limit (an item nested hundreds deep)
+        line, column = item.where(())
+        return [([str(part) for part in item.prefix()], Problem(
+            "csl.schema", "error", "this item nests lists or objects too deeply to be checked; no CSL field "
+            "nests more than a few levels", path=parse.path_text(item.prefix()) or None, file=file,
+            line=line, column=column))]
+    for error in errors:
         error = _most_specific(error)
         extra = isinstance(error.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties)
         inner = tuple(error.instance_path)[0 if item.number is None else 1:]

@@ -15,7 +15,7 @@ from ...model import Article, Issue
 from ...problems import Problem, article_numbers
 from .. import Output
 from ..notes import NotCarried
-from .mapping import FIELDS, Shown, article_not_carried, file_name, issue_not_carried
+from .mapping import ARTICLE_NOT_CARRIED, FIELDS, ISSUE_NOT_CARRIED, Shown, file_name
 
 
 class Items:
@@ -27,7 +27,7 @@ class Items:
         self.issue, self.lang = issue, lang
         self.found: list[Problem] = []
         self.dropped = NotCarried()
-        self.issue_dropped = issue_not_carried(issue)  # the same for every item
+        self.issue_dropped = [what for what, has in ISSUE_NOT_CARRIED if has(issue)]  # the same for every item
         self.languages: set[str] = set()
 
     def item(self, index: int, article: Article) -> dict:
@@ -43,7 +43,8 @@ class Items:
                 entry[field.key] = value
         self.languages.add(view.lang)
         self.found += view.problems
-        self.dropped.add(index, tuple(article_not_carried(article, view.lang) + self.issue_dropped))
+        dropped = [what for what, has in ARTICLE_NOT_CARRIED if has(article, view.lang)]
+        self.dropped.add(index, tuple(dropped + self.issue_dropped))
         return entry
 
     def problems(self) -> list[Problem]:
