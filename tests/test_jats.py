@@ -12,6 +12,7 @@ from regen_golden import JATS_GOLDEN, golden_jats
 import biblio
 from biblio import api, cli
 from biblio.formats import dumps, jats
+from biblio.model import LangText, Publisher
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -91,6 +92,27 @@ def test_an_article_without_title_is_an_error_not_a_crash(example):
     files, problems = dumps(jats.FORMAT, issue)
     assert len(files) == 9 and [(p.code, p.path) for p in problems if p.severity == "error"] == [
         ("jats.title-missing", "articles[1].titles")]
+
+
+def test_publisher_places_follow_the_names_one_each(tmp_path, example):
+    """JATS has (publisher-name, publisher-loc?)+: the places follow the last names, a single one the last name."""
+    issue = copy.deepcopy(example)
+    issue.articles = issue.articles[:1]
+    names = LangText({"kk": "Баспа", "ru": "Издательство", "en": "Press"}, "kk")
+    for places, expected in [({"kk": "Алматы"}, ["name kk", "name ru", "name en", "loc kk"]),
+                             ({"kk": "Алматы", "en": "Almaty"},
+                              ["name kk", "name ru", "loc kk", "name en", "loc en"])]:
+        issue.journal.publisher = Publisher(names, LangText(places, "kk"))
+        files, problems = _write(issue, tmp_path)
+        publisher = etree.parse(str(files[0])).find("front/journal-meta/publisher")
+        assert [f"{e.tag.split('-')[1]} {e.get(XML_LANG)}" for e in publisher] == expected
+        assert jats.validate(files[0]) == [] and not [p for p in problems if p.code == "jats.publisher-place"]
+    issue.journal.publisher = Publisher(LangText({"en": "Press"}, "en"), LangText({"kk": "Алматы", "en": "Almaty"}, "kk"))
+    files, problems = _write(issue, tmp_path)
+    assert jats.validate(files[0]) == []
+    assert [(p.code, p.severity, p.path) for p in problems if p.code == "jats.publisher-place"] == [
+        ("jats.publisher-place", "warning", "journal.publisher.place")]
+    assert jats.FORMAT.read(files[0])[0].journal.publisher.place.texts == {"en": "Almaty"}
 
 
 def test_an_article_without_doi_is_named_by_its_position(example):

@@ -487,12 +487,16 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", list(BROKEN))
-def test_chunks_do_not_matter(name):
-    """Chunks of a few bytes cut characters, CRLFs and lines: the lines and the problems are the same."""
+def test_lines_are_split_at_crlf_cr_and_lf_only(name):
+    """Cut characters, lone CRs, a byte-order mark, U+2028: the lines and the encoding error are
+    those of decoding the whole file at once."""
     data = BROKEN[name]
-    whole_problems: list = []
-    whole = list(parse.text_lines(parse.text_chunks(io.BytesIO(data), "f", whole_problems)))
-    for size in (1, 2, 5):
-        problems: list = []
-        assert list(parse.text_lines(parse.text_chunks(io.BytesIO(data), "f", problems, size))) == whole
-        assert problems == whole_problems
+    problems: list = []
+    lines = list(parse.text_lines(io.BytesIO(data), "f", problems))
+    try:
+        text, bad = data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        text, bad = data.decode("utf-8", "replace"), [data[:error.start].count(b"\n") + 1]
+    expected = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
+    assert lines == (expected[:-1] if expected[-1] == "" else expected)
+    assert [(p.code, p.line) for p in problems] == [("ris.encoding", line) for line in bad]

@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 from typing import ClassVar
+from xml.sax import saxutils
 
 from lxml import etree
 
@@ -22,11 +23,9 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
 class Element:
-    """An element being written, held as the text libxml2 would serialise it to: a name with
-    its prefix, its attributes and its text already escaped, and its depth in the document.
-    The writers make hundreds per article; as plain objects they cost a fraction of lxml elements
-    (``serialise`` writes them). A child that is a string is already written as its line(s), at its
-    level; only an element without text (not mixed content) has children written over several lines."""
+    """An element being written as libxml2 would serialise it: its prefixed name, attributes and text
+    already escaped, its depth. Writers make hundreds per article: as plain objects they cost a fraction
+    of lxml elements. A child that is a string is already its line(s)."""
 
     __slots__ = ("attributes", "children", "level", "name", "text")
 
@@ -49,33 +48,17 @@ class Element:
 
 def escape_text(text: str) -> str:
     """Text content as libxml2 writes it: ``&``, ``<``, ``>`` and CR as references."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+    return saxutils.escape(text, {"\r": "&#13;"})
 
 
 def escape_attribute(value: str) -> str:
     """An attribute value as libxml2 writes it between double quotes (tab, LF and CR as references,
     so that a reader gets them back instead of spaces)."""
-    if _ATTRIBUTE_WORK.search(value) is None:
-        return value
-    for raw, written in _ATTRIBUTE_REFERENCES:
-        if raw in value:
-            value = value.replace(raw, written)
-    return value
+    return saxutils.escape(value, {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 
 
-_ATTRIBUTE_REFERENCES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\t", "&#9;"),
-                         ("\n", "&#10;"), ("\r", "&#13;"))
 _INDENTS = ["  " * min(level, 30) for level in range(64)]  # libxml2 indents up to 60 spaces
-_text_work = _TEXT_WORK.search
-_attribute_work = _ATTRIBUTE_WORK.search
+DEEPEST = len(_INDENTS)  # levels below this have their indentation at hand
 
 
 def serialise(element: Element) -> str:
@@ -87,13 +70,6 @@ def serialise(element: Element) -> str:
     return "".join(out)
 
 
-def _indent(level: int) -> str:
-    return _INDENTS[level] if level < DEEPEST else _INDENTS[-1]
-
-
-DEEPEST = len(_INDENTS)  # levels below this have their indentation at hand
-
-
 def indents(level: int, count: int) -> list[str]:
     """The indentation of ``count`` levels from ``level`` on (all below ``DEEPEST``), for writers
     that write a whole element to text at once."""
@@ -103,11 +79,11 @@ def indents(level: int, count: int) -> list[str]:
 def needs_escaping(values: str) -> bool:
     """Whether text or an attribute value (or several joined) needs cleaning or escaping: if not,
     a writer may put it in its text as it is."""
-    return _attribute_work(values) is not None
+    return _ATTRIBUTE_WORK.search(values) is not None
 
 
 def _pretty(element: Element, out: list[str]) -> None:
-    indent = _indent(element.level)
+    indent = _INDENTS[min(element.level, DEEPEST - 1)]
     if not element.children:
         if element.text is None:
             out.append(f"{indent}<{element.name}{element.attributes}/>\n")
@@ -148,7 +124,6 @@ class Builder:
 
     namespace: str | None = None  # the default namespace of the format's elements
     prefixes: ClassVar[dict[str | None, str | None]] = {}  # namespace -> prefix (None: the default namespace)
-    hyphenate = False  # write keyword attribute pub_id_type as pub-id-type (JATS style)
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -163,11 +138,8 @@ class Builder:
         self.problems.append(Problem(code, severity, message, path=path))  # type: ignore[arg-type]
 
     def drop(self, what: str, index: int) -> None:
-        """Remember that article ``index`` has ``what``, which this format cannot carry.
-
-        A dict keeps the indexes in order and makes the check constant-time: a list scan
-        here made a whole-issue deposit quadratic.
-        """
+        """Remember that article ``index`` has ``what``, which this format cannot carry (a dict: ordered,
+        and constant-time where a list made a whole-issue deposit quadratic)."""
         self.not_carried.setdefault(what, {})[index] = None
 
     def text(self, value: str, path: str) -> str:
@@ -209,7 +181,7 @@ class Builder:
         written = ""
         names = self._names
         for key, value in attrib.items():
-            if _attribute_work(value) is not None:
+            if _ATTRIBUTE_WORK.search(value) is not None:
                 value = escape_attribute(self.text(value, path))
             written += f' {names.get(key) or self.name(key)}="{value}"'
         return written
@@ -217,8 +189,8 @@ class Builder:
     def sub(self, parent: Element, tag: str, text: str | None = None, /, *, path: str = "",
             namespace: str | None = None, attrs: dict[str, str] | None = None,
             **attributes: str) -> Element:
-        """A child element. Attributes with empty values are left out; ``attrs`` takes names as
-        they are (``{ns}name``, ``start_date``), keyword names are hyphenated when the format is."""
+        """A child element. Attributes with empty values are left out; ``attrs`` takes names that are
+        not keywords (``{ns}name``, ``pub-id-type``)."""
         if namespace is None:
             name = self._tags.get(tag)
             if name is None:
@@ -226,10 +198,7 @@ class Builder:
         else:
             name = self.name(f"{{{namespace}}}{tag}")
         if attributes or attrs:
-            if self.hyphenate:
-                named = {key.replace("_", "-"): value for key, value in attributes.items() if value}
-            else:
-                named = {key: value for key, value in attributes.items() if value}
+            named = {key: value for key, value in attributes.items() if value}
             for key, value in (attrs or {}).items():  # as given, after (and over) the keyword ones
                 if value:
                     named[key] = value
@@ -239,7 +208,7 @@ class Builder:
         else:
             element = Element(name, "", None, parent.level + 1)
         if text is not None:
-            element.text = text if _text_work(text) is None else escape_text(self.text(text, path))
+            element.text = text if _TEXT_WORK.search(text) is None else escape_text(self.text(text, path))
         parent.children.append(element)
         return element
 
@@ -247,7 +216,7 @@ class Builder:
         """A child with text and no children, ``name`` in Clark notation, ``attrib`` (if any) as ``node``
         takes it: ``sub`` for hot loops, written to its line at once."""
         attributes = self.attributes(attrib, path) if attrib else ""
-        if _text_work(text) is not None:
+        if _TEXT_WORK.search(text) is not None:
             text = escape_text(self.text(text, path))
         name = self._names.get(name) or self.name(name)
         level = parent.level + 1

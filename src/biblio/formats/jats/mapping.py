@@ -1,14 +1,9 @@
 """The JATS field mapping, declared once: the writer, the reader and the "cannot carry" notes use it.
 
-Decisions (design.md §4): ``article/@xml:lang`` is the original language; the original
-title is ``article-title`` and every other language a ``trans-title-group``; each
-contributor's spellings go into ``name-alternatives`` (``name/@xml:lang``, with
-``name-style="eastern"`` where the family name is printed first); one ``abstract`` in the
-original language and a ``trans-abstract`` per other language; one ``kwd-group`` per
-language; one ``funding-group`` per funding source; references as ``mixed-citation`` (as
-printed) and ``element-citation`` (structured, DOI as ``pub-id``). The structural parts
-(names, affiliations, funding) are code in ``write.py`` and ``read.py``; the flat
-correspondences are the tables here.
+Decisions (design.md §4): ``article/@xml:lang`` is the original language, every other one gets
+``trans-title-group``, ``trans-abstract``, its own ``kwd-group``; a contributor's spellings go into
+``name-alternatives``; references are ``mixed-citation`` (as printed) and ``element-citation``.
+The structural parts (names, affiliations, funding) are code in ``write.py`` and ``read.py``.
 """
 
 from __future__ import annotations
@@ -58,17 +53,13 @@ HISTORY_DATES = ("received", "accepted")
 CONTRIB_TYPES = ("author", "editor", "chair", "translator", "reviewer")
 
 
-def _licence_start_without_day(issue: Issue, article: Article) -> bool:
-    start = article.license.start if article.license else None
-    return bool(start and start.day is None)
-
-
 # What the model has and JATS front matter cannot carry, in the order reported.
 NOT_CARRIED: tuple[tuple[str, Callable[[Issue, Article], object]], ...] = (
     ("the issue's whole number", lambda issue, article: issue.whole_number),
     ("an article number beside pages",
      lambda issue, article: article.pages and article.pages.first and article.pages.article_number),
-    ("a licence start date without a day", _licence_start_without_day),
+    ("a licence start date without a day",
+     lambda issue, article: article.license and article.license.start and article.license.start.day is None),
     ("in-text citation numbers (there is no body text to link them from)", lambda issue, article: article.citations),
 )
 

@@ -1,11 +1,8 @@
 """Parsing a JATS file for reading and validating: safely, and with its character entities.
 
-JATS files from other systems use the DTD's named character entities (``&ndash;``,
-``&nbsp;``...), which only the DTD defines. biblio never loads a DTD nor expands an
-entity; instead, in a document with a DOCTYPE, a reference to one of the standard names
-is replaced by its character(s) from an offline table: the HTML5/MathML named characters
-(``html.entities.html5``), which hold the ISO and MathML entity sets the JATS DTD uses.
-Any other entity reference is an error that names it, and is left out.
+Other systems' JATS uses the DTD's named character entities (``&ndash;``), which biblio, never
+loading a DTD, resolves offline in a document with a DOCTYPE from ``html.entities.html5`` (it
+holds the ISO and MathML sets the DTD uses). Any other entity reference is an error, left out.
 """
 
 from __future__ import annotations

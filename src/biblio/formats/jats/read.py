@@ -101,6 +101,16 @@ def _child(element: etree._Element | None, *names: str) -> etree._Element | None
     return found[0] if found else None
 
 
+def _add_texts(texts: dict[str, str], elements: list[etree._Element], language: str,
+               inner: str | None = None) -> dict[str, str]:
+    """Each element's text (or its ``inner`` child's) under the element's language; the first one wins."""
+    for element in elements:
+        text = _text(_child(element, inner) if inner else element)
+        if text:
+            texts.setdefault(_lang(element, language), text)
+    return texts
+
+
 def _date(element: etree._Element | None) -> PartialDate | None:
     if element is None:
         return None
@@ -153,17 +163,10 @@ class _Reader:
         titles: dict[str, str] = {}
         abbreviation = None
         for group in _children(meta, "journal-title-group"):
-            for title in _children(group, "journal-title"):
-                if _text(title):
-                    titles.setdefault(_lang(title, language), _text(title))  # type: ignore[arg-type]
-            for trans in _children(group, "trans-title-group"):
-                text = _text(_child(trans, "trans-title"))
-                if text:
-                    titles.setdefault(_lang(trans, language), text)
+            _add_texts(titles, _children(group, "journal-title"), language)
+            _add_texts(titles, _children(group, "trans-title-group"), language, "trans-title")
             abbreviation = abbreviation or _text(_child(group, "abbrev-journal-title"))
-        for title in _children(meta, "journal-title"):  # JATS 2.x / NLM style, outside a group
-            if _text(title):
-                titles.setdefault(_lang(title, language), _text(title))  # type: ignore[arg-type]
+        _add_texts(titles, _children(meta, "journal-title"), language)  # JATS 2.x / NLM style, outside a group
         issns = []
         for element in _children(meta, "issn"):
             checked = ids.issn(_text(element) or "")
@@ -185,15 +188,9 @@ class _Reader:
                        publisher=publisher)
 
     def article(self, root: etree._Element, meta: etree._Element, language: str) -> Article:
-        titles: dict[str, str] = {}
         group = _child(meta, "title-group")
-        main = _child(group, "article-title")
-        if _text(main):
-            titles[_lang(main, language)] = _text(main)  # type: ignore[assignment]
-        for trans in _children(group, "trans-title-group"):
-            text = _text(_child(trans, "trans-title"))
-            if text:
-                titles.setdefault(_lang(trans, language), text)
+        titles = _add_texts({}, _children(group, "article-title")[:1], language)
+        _add_texts(titles, _children(group, "trans-title-group"), language, "trans-title")
         if not titles:
             self.note("jats.title-missing", "the article has no title", meta, "warning")
         article = Article(language=language, titles=LangText.of(titles, language))
@@ -204,13 +201,9 @@ class _Reader:
                     article.doi = checked.value
                 else:
                     self.note(checked.code or "doi", checked.message or "", element, "warning")
-        sections = {}
-        for categories in _children(meta, "article-categories"):
-            for subj in _children(categories, "subj-group"):
-                if subj.get("subj-group-type") in ("heading", None):
-                    text = _text(_child(subj, "subject"))
-                    if text:
-                        sections.setdefault(_lang(subj, language), text)
+        headings = [subj for categories in _children(meta, "article-categories")
+                    for subj in _children(categories, "subj-group") if subj.get("subj-group-type") in ("heading", None)]
+        sections = _add_texts({}, headings, language, "subject")
         article.section = LangText.of(sections, language) if sections else None
         self.contributors(meta, article, language)
         self.abstracts(meta, article, language)
@@ -280,11 +273,7 @@ class _Reader:
         for name_element in names:
             self.person_name(name_element, contributor, language)
         if collabs and not contributor.names:
-            organization = {}
-            for collab in collabs:
-                if _text(collab):
-                    organization.setdefault(_lang(collab, language), _text(collab))
-            contributor.organization = LangText.of(organization, language)  # type: ignore[arg-type]
+            contributor.organization = LangText.of(_add_texts({}, collabs, language), language)
         if not contributor.names and not contributor.organization:
             self.note("jats.contrib-empty", "a contributor without a name was skipped", element, "warning")
             return None
@@ -339,9 +328,7 @@ class _Reader:
         names: dict[str, str] = {}
         ror = None
         for wrap in [aff, *_children(aff, "institution-wrap")]:
-            for institution in _children(wrap, "institution"):
-                if _text(institution):
-                    names.setdefault(_lang(institution, _lang(aff, language)), _text(institution))  # type: ignore[arg-type]
+            _add_texts(names, _children(wrap, "institution"), _lang(aff, language))
             for institution_id in _children(wrap, "institution-id"):
                 if institution_id.get("institution-id-type", "").lower() == "ror":
                     checked = ids.ror(_text(institution_id) or "")

@@ -1,8 +1,7 @@
 """Writing JATS: one ``<article>`` file (front matter and references) per article, pushed one at a time.
 
-The elements are ``xmltools.Element``s serialised by hand (about twice as fast as building
-and serialising lxml trees, and the same bytes); a reference is written straight to its
-lines, as a fifth of an article's elements are in its references.
+The elements are ``xmltools.Element``s serialised by hand (about twice as fast as lxml trees,
+and the same bytes); a reference, a fifth of an article's elements, is written straight to its lines.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ... import derive, ids
-from ...model import Article, Contributor, Funding, Issue, PartialDate, Reference
+from ...model import Article, Contributor, Funding, Issue, PartialDate, Publisher, Reference
 from ...problems import Problem, article_numbers
 from .. import Output, xmltools
 from ..notes import NotCarried
@@ -30,54 +29,39 @@ from .mapping import (
     not_carried,
 )
 
+_STRUCTURED = ("doi", "type", "authors", *(field for _, field in CITATION_FIELDS), "url")
 
-class JatsWriter:
+
+class JatsWriter(xmltools.Builder):
     """The format's ``Writer``: each article's file is written as it is added; the problems at ``close``.
+    JATS carries every language of an article in one file: ``lang`` changes nothing.
 
     An article with an error (the journal lacks what JATS requires, say) gets no file. The
     journal's problems repeat for every article and are reported once.
     """
 
+    prefixes: ClassVar[dict[str | None, str | None]] = {uri: prefix for prefix, uri in NSMAP.items()}
+
     def __init__(self, issue: Issue, output: Output, lang: str | None = None) -> None:
-        self.builder = _Builder(issue)
-        self.output = output
+        super().__init__()
+        self.issue, self.output = issue, output
         self.dropped = NotCarried()
 
     def add(self, index: int, article: Article) -> None:
-        problems = self.builder.problems
-        before = len(problems)
-        root = self.builder.article(article, index)
-        self.dropped.add(index, not_carried(self.builder.issue, article))
-        if any(p.severity == "error" for p in problems[before:]):
+        before = len(self.problems)
+        root = self.article(article, index)
+        self.dropped.add(index, not_carried(self.issue, article))
+        if any(p.severity == "error" for p in self.problems[before:]):
             return
         with self.output.open(file_name(article, index)) as stream:
             stream.write((PROLOGUE + xmltools.serialise(root)).encode("utf-8"))
 
     def close(self) -> list[Problem]:
-        problems = self.builder.problems
         for what, indexes in self.dropped.items():
-            problems.append(Problem("jats.not-carried", "info",
-                                    f"JATS front matter cannot carry {what} ({article_numbers(indexes)})",
-                                    path="articles"))
-        return list(dict.fromkeys(problems))
-
-
-def writer(issue: Issue, output: Output, lang: str | None = None) -> JatsWriter:
-    """JATS carries every language of an article in one file: ``lang`` changes nothing."""
-    return JatsWriter(issue, output, lang)
-
-
-_STRUCTURED = ("doi", "type", "authors", *(field for _, field in CITATION_FIELDS), "url")
-
-
-class _Builder(xmltools.Builder):
-    hyphenate = True
-    prefixes: ClassVar[dict[str | None, str | None]] = {uri: prefix for prefix, uri in NSMAP.items()}
-
-    def __init__(self, issue: Issue):
-        super().__init__()
-        self.issue = issue
-        self.journal_written: tuple[str, list[Problem]] | None = None
+            self.problems.append(Problem("jats.not-carried", "info",
+                                         f"JATS front matter cannot carry {what} ({article_numbers(indexes)})",
+                                         path="articles"))
+        return list(dict.fromkeys(self.problems))
 
     def article(self, article: Article, index: int) -> Element:
         path = f"articles[{index}]"
@@ -93,26 +77,12 @@ class _Builder(xmltools.Builder):
     # -- journal ---------------------------------------------------------------------------
 
     def journal_meta(self, front: Element) -> None:
-        """The journal's metadata, the same in every article: built and written once, its text then
-        shared, its problems repeated."""
-        if self.journal_written is None:
-            before = len(self.problems)
-            self.build_journal_meta(front)
-            text = xmltools.serialise(front.children[-1])  # type: ignore[arg-type]
-            front.children[-1] = text
-            self.journal_written = (text, self.problems[before:])
-        else:
-            text, problems = self.journal_written
-            front.children.append(text)
-            self.problems += problems
-
-    def build_journal_meta(self, front: Element) -> None:
         journal = self.issue.journal
         meta = self.sub(front, "journal-meta")
         if journal.abbreviation:
-            self.sub(meta, "journal-id", journal.abbreviation, journal_id_type="publisher-id")
+            self.sub(meta, "journal-id", journal.abbreviation, attrs={"journal-id-type": "publisher-id"})
         elif journal.issns:
-            self.sub(meta, "journal-id", journal.issns[0].value, journal_id_type="issn")
+            self.sub(meta, "journal-id", journal.issns[0].value, attrs={"journal-id-type": "issn"})
         else:
             self.error("jats.journal-id", "JATS needs a journal identifier: give journal.abbreviation or an ISSN",
                        "journal")
@@ -128,15 +98,24 @@ class _Builder(xmltools.Builder):
         if not journal.issns:
             self.error("jats.issn", "JATS needs the journal's ISSN: add journal.issns", "journal.issns")
         for issn in journal.issns:
-            self.sub(meta, "issn", issn.value, publication_format=issn.media or "")
+            self.sub(meta, "issn", issn.value, attrs={"publication-format": issn.media or ""})
         if journal.publisher:
-            publisher = self.sub(meta, "publisher")
-            for lang, name in journal.publisher.name.items():
-                self.sub(publisher, "publisher-name", name, path="journal.publisher.name", attrs={XML_LANG: lang})
-            if journal.publisher.place:
-                for lang, place in journal.publisher.place.items():
-                    self.sub(publisher, "publisher-loc", place, path="journal.publisher.place",
-                             attrs={XML_LANG: lang})
+            self.publisher(meta, journal.publisher)
+
+    def publisher(self, meta: Element, publisher: Publisher) -> None:
+        """JATS has (publisher-name, publisher-loc?)+: the places follow the last names, one each (a single
+        place follows the last name); a place beyond the names has none to follow and is left out."""
+        element = self.sub(meta, "publisher")
+        names, places = list(publisher.name.items()), list(publisher.place.items()) if publisher.place else []
+        skip = len(names) - len(places)
+        for lang, _ in places[:max(-skip, 0)]:
+            self.note("jats.publisher-place", f"JATS writes a publisher's place after a publisher name, one each: "
+                      f"the {lang} place has no name to follow and is left out", "journal.publisher.place", "warning")
+        for number, (lang, name) in enumerate(names):
+            self.sub(element, "publisher-name", name, path="journal.publisher.name", attrs={XML_LANG: lang})
+            if number >= skip:
+                lang, place = places[number - skip]
+                self.sub(element, "publisher-loc", place, path="journal.publisher.place", attrs={XML_LANG: lang})
 
     # -- article ---------------------------------------------------------------------------
 
@@ -144,11 +123,11 @@ class _Builder(xmltools.Builder):
         meta = self.sub(front, "article-meta")
         issue = self.issue
         if article.doi:
-            self.sub(meta, "article-id", article.doi, pub_id_type="doi")
+            self.sub(meta, "article-id", article.doi, attrs={"pub-id-type": "doi"})
         if article.section:
             categories = self.sub(meta, "article-categories")
             for lang, section in article.section.items():
-                group = self.sub(categories, "subj-group", subj_group_type="heading", attrs={XML_LANG: lang})
+                group = self.sub(categories, "subj-group", attrs={"subj-group-type": "heading", XML_LANG: lang})
                 self.sub(group, "subject", section, path=f"{path}.section.{lang}")
         self.title_group(meta, article, path)
         if article.contributors:
@@ -160,7 +139,7 @@ class _Builder(xmltools.Builder):
             if getattr(issue, field):
                 self.sub(meta, tag, getattr(issue, field), path=f"issue.{field}")
         if issue.doi:
-            self.sub(meta, "issue-id", issue.doi, pub_id_type="doi")
+            self.sub(meta, "issue-id", issue.doi, attrs={"pub-id-type": "doi"})
         if issue.title:
             for lang, title in issue.title.items():
                 self.sub(meta, "issue-title", title, path="issue.title", attrs={XML_LANG: lang})
@@ -250,18 +229,18 @@ class _Builder(xmltools.Builder):
         for field, media in PUB_DATES:
             date = getattr(article.dates, field)
             if date:
-                self.date(meta, "pub-date", date, date_type="pub", publication_format=media)
-        self.date(meta, "pub-date", self.issue.published or PartialDate(self.issue.year), date_type="collection")
+                self.date(meta, "pub-date", date, {"date-type": "pub", "publication-format": media})
+        self.date(meta, "pub-date", self.issue.published or PartialDate(self.issue.year), {"date-type": "collection"})
 
     def history(self, meta: Element, article: Article) -> None:
         events = [(kind, getattr(article.dates, kind)) for kind in HISTORY_DATES if getattr(article.dates, kind)]
         if events:
             history = self.sub(meta, "history")
             for kind, date in events:
-                self.date(history, "date", date, date_type=kind)
+                self.date(history, "date", date, {"date-type": kind})
 
-    def date(self, parent: Element, tag: str, date: PartialDate, **attributes: str) -> None:
-        element = self.sub(parent, tag, **attributes)
+    def date(self, parent: Element, tag: str, date: PartialDate, attrs: dict[str, str]) -> None:
+        element = self.sub(parent, tag, attrs=attrs)
         if date.day is not None:
             self.leaf(element, "day", f"{date.day:02d}", "")
         if date.month is not None:
@@ -278,12 +257,12 @@ class _Builder(xmltools.Builder):
                 if source.funder_id:
                     wrap = self.sub(funder, "institution-wrap")
                     self.sub(wrap, "institution", name, path=f"{path}.funder")
-                    self.sub(wrap, "institution-id", source.funder_id, institution_id_type=id_type)
+                    self.sub(wrap, "institution-id", source.funder_id, attrs={"institution-id-type": id_type})
                 else:
                     funder.text = self.escaped(name, f"{path}.funder")
             if source.funder_id and not source.funder:
                 wrap = self.sub(self.sub(award, "funding-source"), "institution-wrap")
-                self.sub(wrap, "institution-id", source.funder_id, institution_id_type=id_type)
+                self.sub(wrap, "institution-id", source.funder_id, attrs={"institution-id-type": id_type})
             for number in source.awards:
                 self.sub(award, "award-id", number, path=f"{path}.awards")
         for lang, statement in (source.statement.items() if source.statement else []):

@@ -1,15 +1,10 @@
 """The RIS tag table, declared once: the writer's tags, the reader's tag -> field mapping and
 what a record cannot carry all come from here (in the spirit of rispy's ``TAG_KEY_MAPPING``).
 
-Decisions (design.md §4, "Which language?"): a record is the article seen in one language.
-``TI`` title; ``AU`` authors, ``A2`` editors, ``A4`` translators (what Zotero reads for a
-journal article), ``Family, Given``; ``T2`` the journal (Zotero's publicationTitle) and
-``J2`` its abbreviation (Zotero reads ``JO`` as an abbreviation, so ``JO`` is not written);
-``AB``; ``DA`` (``YYYY/MM/DD/``) when the date is known beyond the year; ``PY`` the year;
-``VL``, ``IS``, ``SP``, ``EP``; ``C7`` the article number (EndNote's and Scopus's tag); ``DO``
-bare DOI; ``SN`` the ISSNs; ``UR`` landing page; ``LA`` the record's language; ``PB``; ``KW``
-one per keyword; ``ER``. The reader also takes what other tools write (``T1``, ``A1``, ``JF``,
-``JO``, ``Y1``, ``N2`` ...): the further tags of each row.
+A record is the article seen in one language (design.md §4). Authors, editors and translators
+are ``Family, Given``; ``T2`` is the journal (Zotero's publicationTitle) and ``J2`` its
+abbreviation (Zotero reads ``JO`` as one, so it is not written); ``DA`` (``YYYY/MM/DD/``) only
+when the date is known beyond the year; ``C7`` the article number (EndNote's and Scopus's tag).
 """
 
 from __future__ import annotations
@@ -149,17 +144,11 @@ def not_carried(article: Article, lang: str) -> list[str]:
     """What a record in ``lang`` leaves out of ``article`` (beside roles it has no tag for)."""
     kinds: list[str] = []
     for what, has in ARTICLE_NOT_CARRIED:
-        if has is not None:
-            if has(article, lang):
-                kinds.append(what)
-            continue
-        left = list(PERSON_NOT_CARRIED)
-        for contributor in article.contributors:
-            if not left:
-                break
-            for row in [row for row in left if row[1](contributor)]:
-                kinds.append(row[0])
-                left.remove(row)
+        if has is None:  # PEOPLE: each kind where the first contributor with it is met
+            kinds += dict.fromkeys(kind for contributor in article.contributors
+                                   for kind, person_has in PERSON_NOT_CARRIED if person_has(contributor))
+        elif has(article, lang):
+            kinds.append(what)
     return kinds
 
 

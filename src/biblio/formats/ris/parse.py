@@ -1,15 +1,13 @@
-"""The RIS line scanner, shared by ``validate`` and ``read``: a file decoded and split into lines a
-chunk at a time, and each record handed over as soon as it ends, so memory does not grow with the
-file; structure problems carry their line numbers.
+"""The RIS line scanner of ``validate`` and ``read``: each record handed over as soon as it ends,
+so memory does not grow with the file; structure problems carry their line numbers.
 
-No RIS library is used: rispy (the one candidate) drops a record without ``ER``, merges a record
-without ``ER`` into the next, loses paragraph breaks, splits URLs at ``;``, reads nothing after a
-byte-order mark, and reports no line numbers.
+Not rispy: it drops a record without ``ER`` or merges it into the next, loses paragraph breaks,
+splits URLs at ``;``, reads nothing after a byte-order mark, and gives no line numbers.
 """
 
 from __future__ import annotations
 
-import codecs
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +21,8 @@ from .mapping import MULTILINE_TAGS
 _LOOSE = re.compile(r"^\s*([A-Z][A-Z0-9])(?:\s*-\s+|\s+-\s*|\s*-$)(.*)$")
 # Not a tag here, but other readers differ: two digits (Zotero takes them for a tag) or lower case.
 _TAGLIKE = re.compile(r"^\s*[A-Za-z0-9]{2} {1,2}-(?: |$)")
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # the bytes that are not UTF-8, as surrogateescape keeps them
+_OUTSIDE = "text between records (after 'ER  - ' and before the next 'TY  - ') belongs to no record and is ignored"
 _TAG_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TAG_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -57,74 +56,32 @@ class Record:
 
     def first(self, *tags: str) -> Field | None:
         """The first non-empty field among ``tags``, in the order the tags are given."""
-        for tag in tags:
-            found = self.all(tag)
-            if found:
-                return found[0]
-        return None
+        return next((f for tag in tags for f in self.fields if f.tag == tag and f.value), None)
 
     def value(self, tag: str) -> str | None:
         found = self.first(tag)
         return found.value if found else None
 
 
-def text_chunks(stream: BinaryIO, file: str, problems: list[Problem], size: int = 1 << 16) -> Iterator[str]:
-    """The file's UTF-8 text, 64 KiB at a time, without a byte-order mark.
+def text_lines(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator[str]:
+    """The file's UTF-8 lines without a byte-order mark, split at CRLF, CR or LF only (str.splitlines
+    would also split at U+2028 and friends), read a chunk at a time.
 
-    The first byte that is not UTF-8 is a ``ris.encoding`` error on its line (counted in the
-    bytes read so far); from there on the decoding replaces what it cannot read.
+    The first byte that is not UTF-8 is a ``ris.encoding`` error on its line (counted in LFs);
+    what cannot be read is shown as U+FFFD, as the "replace" decoding shows it.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    newlines = 0  # in the bytes read before ``data``
-    started = False
-    while True:
-        data = stream.read(size)
-        final = not data
-        pending = decoder.getstate()[0]  # the start of a character cut by the last chunk's end
-        try:
-            text = decoder.decode(data, final)
-        except UnicodeDecodeError as error:
-            line = newlines - pending.count(b"\n") + (pending + data)[:error.start].count(b"\n") + 1
-            problems.append(Problem("ris.encoding", "error", "the file is not UTF-8 (a byte here cannot be read); "
-                                    "save it as UTF-8 — unreadable characters are shown as '\ufffd'", file=file,
-                                    line=line))
-            decoder = codecs.getincrementaldecoder("utf-8")("replace")
-            text = decoder.decode(pending + data, final)
-        newlines += data.count(b"\n")
-        if text and not started:
-            text, started = text.removeprefix("\ufeff"), True
-        if text:
-            yield text
-        if final:
-            return
-
-
-def text_lines(chunks: Iterable[str]) -> Iterator[str]:
-    """The lines of the text the chunks make, split at CRLF, CR or LF only (str.splitlines would
-    also split at U+2028 and friends); a CR at a chunk's end waits, it may begin a CRLF."""
-    rest = ""
-    for chunk in chunks:
-        text = rest + chunk
-        held = ""
-        if text.endswith("\r"):
-            text, held = text[:-1], "\r"
-        lines = _split(text)
-        rest = lines.pop() + held
-        yield from lines
-    lines = _split(rest)
-    if lines[-1] == "":
-        lines.pop()
-    yield from lines
-
-
-def _split(text: str) -> list[str]:
-    """``_LINE_END.split(text)``, by ``str.split`` when every line ends alike (three times faster)."""
-    if "\r" not in text:
-        return text.split("\n")
-    lines = text.split("\r\n")
-    if text.count("\r") == text.count("\n") == len(lines) - 1:
-        return lines
-    return _LINE_END.split(text)
+    newlines = 0  # in the lines before this one
+    reported = False
+    for line in io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline=""):
+        if _NOT_UTF8.search(line):
+            if not reported:  # first among the problems of its line once they are sorted
+                problems.insert(0, Problem("ris.encoding", "error", "the file is not UTF-8 (a byte here cannot be "
+                                           "read); save it as UTF-8 — unreadable characters are shown as '\ufffd'",
+                                           file=file, line=newlines + 1))
+                reported = True
+            line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        newlines += line.endswith("\n")
+        yield line.rstrip("\r\n")
 
 
 def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Record]:
@@ -138,13 +95,11 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
 
     for number, raw in enumerate(lines, 1):
         # The usual line, a strict tag line (two spaces, a hyphen, a space), without a regular expression.
-        if raw[2:6] == "  - " and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
+        if (raw[2:6] == "  - " or raw[2:] == "  -") and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
             tag, value, strict = raw[:2], raw[6:].strip(), True
             if fields is not None and tag != "TY" and tag != "ER":  # a field of the record: nothing else to do
                 fields.append(Field(tag, number, [value]))
                 continue
-        elif raw[2:5] == "  -" and len(raw) == 5 and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
-            tag, value, strict = raw[:2], "", True
         elif loose := _LOOSE.match(raw):
             tag, value, strict = loose.group(1), (loose.group(2) or "").strip(), False
         else:
@@ -154,8 +109,7 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
                 problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
                         f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
             if outside_from is not None:
-                problem("ris.outside-record", "warning", "text between records (after 'ER  - ' and before the "
-                        "next 'TY  - ') belongs to no record and is ignored", outside_from)
+                problem("ris.outside-record", "warning", _OUTSIDE, outside_from)
                 outside_from = None
             if tag == "TY":
                 if current is not None:
@@ -195,17 +149,11 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
             problem("ris.outside-record", "warning", "text right after 'TY  - ' belongs to no tag and is ignored",
                     number)
     if outside_from is not None:
-        problem("ris.outside-record", "warning", "text between records (after 'ER  - ' and before the next "
-                "'TY  - ') belongs to no record and is ignored", outside_from)
+        problem("ris.outside-record", "warning", _OUTSIDE, outside_from)
     if current is not None:
         problem("ris.record-end", "error", f"the record that starts on line {current.line} has no 'ER  - ' line at "
                 "its end", current.line)
         yield current
-
-
-def records(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator[Record]:
-    """The records of a binary stream (``scan`` of its decoded lines): flat memory."""
-    return scan(text_lines(text_chunks(stream, file, problems)), file, problems)
 
 
 _MONTHS = {name: number for number, name in enumerate(

@@ -1,11 +1,8 @@
-"""Reading RIS back into the model, one article per journal record, streamed: the file is decoded
-and scanned a chunk at a time and each record read when it ends, so memory does not grow with it.
+"""Reading RIS back into the model, one article per journal record, each read as it ends.
 
-It takes what other tools export too (EndNote, Mendeley, Scopus, Web of Science, Zotero):
-``T1``/``A1``/``JF``/``JO``/``Y1``/``N2`` (the tag table's further tags), ``SP`` holding a page
-range, DOIs as URLs, languages as names or codes, a byte-order mark, CRLF, one-space tags of old
-EndNote exports. Every text of a record is filed under its ``LA``. What it does not use is
-reported, never dropped silently. The issue (journal, volume, number, year) is the first
+It takes other tools' exports too (EndNote, Mendeley, Scopus, Web of Science, Zotero): the tag
+table's further tags, a page range in ``SP``, DOIs as URLs, languages as names or codes. A
+record's texts are filed under its ``LA``; what is not used is reported. The issue is the first
 record's; later records may add the journal's title in their language.
 """
 
@@ -21,7 +18,7 @@ from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages
 from ...problems import Problem, Severity, sort_key
 from .. import ArticleReading
 from .mapping import DOI_ELSEWHERE, JOURNAL_TYPES, LANGUAGE_NAMES, READ, READ_TAGS, ROLE_OF_TAG, TAGS
-from .parse import Field, Record, parse_date, records
+from .parse import Field, Record, parse_date, scan, text_lines
 
 # Structure problems that stop a file from being valid but not from being read.
 _READABLE = {"ris.tag-syntax", "ris.record-end", "ris.record-start"}
@@ -77,7 +74,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     first: Record | None = None
     with stream:
         try:
-            for record in records(stream, file, structure):
+            for record in scan(text_lines(stream, file, problems), file, structure):
                 _take_structure(structure, problems)
                 article = reader.article(record)
                 if article is None:

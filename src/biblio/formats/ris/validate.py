@@ -12,7 +12,7 @@ from ... import ids
 from ...fileio import read_head
 from ...problems import Problem, Severity, sort_key
 from .mapping import JOURNAL_TYPES, READ, SINGLE_TAGS, TAGS, TYPES
-from .parse import Record, parse_date, records
+from .parse import Record, parse_date, scan, text_lines
 
 _TITLE_TAGS = (*READ["title"], "CT", "BT")  # a title of any record type
 _JOURNAL_TAGS = READ["journal"]
@@ -52,7 +52,7 @@ def validate(path: Path) -> list[Problem]:
     count = 0
     try:
         with open(path, "rb") as stream:
-            for record in records(stream, file, problems):
+            for record in scan(text_lines(stream, file, problems), file, problems):
                 count += 1
                 checks += check_record(record, file, unknown)
     except OSError as error:
