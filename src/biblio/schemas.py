@@ -1,12 +1,10 @@
 """The official schema files: where they live, how they are installed and checked, compiled validators.
 
-The files are not written by us and are not part of the repository. They come from one
-pinned wheel on PyPI, commonmeta-py 0.312, which redistributes the official Crossref 5.5.0
-XSD bundle (with the JATS 1.3d2 Journal Publishing XSD that Crossref imports, MathML 3,
-XLink, xml.xsd and the NISO ALI module) and the CSL ``csl-data.json`` under
-``commonmeta/resources/``. ``install`` extracts only the files listed in ``PINNED`` and
-checks each one's SHA-256; everything that reads them checks the hashes again first, so a
-modified official file is refused, never used.
+The files are not part of the repository. They come from one pinned wheel on PyPI,
+commonmeta-py 0.312, which redistributes the official Crossref 5.5.0 XSD bundle (with the
+JATS 1.3d2 Journal Publishing XSD, MathML 3, XLink, xml.xsd and the NISO ALI module) and the
+CSL ``csl-data.json``. ``install`` extracts only the files in ``PINNED`` and checks each
+one's SHA-256; every reader checks the hashes again first, so a modified file is never used.
 
 Where the files live (``schema_dir``): an explicit folder (a CLI option), else the
 environment variable ``BIBLIO_SCHEMA_DIR``, else ``<venv>/share/biblio/schemas`` inside a
@@ -17,12 +15,10 @@ The layout below that folder is the wheel's layout below ``commonmeta/resources/
     <dir>/crossref/standard-modules/mathml3/mathml3.xsd
     <dir>/csl-data.json
 
-Validators never touch the network: every remote ``schemaLocation`` in the official files
-and every import without a location is mapped to the local copy (``REMOTE_LOCATIONS``,
-``NAMESPACE_LOCATIONS``), and remote access is refused outright.
-
-Missing or modified files are reported as ``Problem`` values; the three validator getters
-raise only ``SchemasUnavailable``, which carries those problems.
+Validators never touch the network: remote ``schemaLocation``s and imports without a
+location map to the local copies (``REMOTE_LOCATIONS``, ``NAMESPACE_LOCATIONS``); any other
+remote location is refused. Missing or modified files are ``Problem`` values; the validator
+getters raise only ``SchemasUnavailable``, which carries them.
 """
 
 from __future__ import annotations
@@ -42,18 +38,13 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
 from .fileio import write_atomic
 from .problems import Problem, errors
 
-if TYPE_CHECKING:  # imported lazily: `biblio schemas status` should not pay for them
+if TYPE_CHECKING:  # imported lazily: only the XSD 1.1 path needs it
     import xmlschema
-    from lxml import etree
-
-__all__ = [
-    "ENV_VAR", "NAMESPACE_LOCATIONS", "PINNED", "REMOTE_LOCATIONS", "SCHEMA_NAMES", "WHEEL_FILENAME",
-    "WHEEL_PROJECT", "WHEEL_SHA256", "WHEEL_VERSION", "SchemasUnavailable", "crossref_schema",
-    "csl_data_schema", "install", "jats_schema", "schema_dir", "schema_path", "status", "verify",
-]
 
 # --- Pins -------------------------------------------------------------------------------
 
@@ -157,13 +148,7 @@ def _default_dir() -> Path:
 
 def schema_dir(explicit: str | Path | None = None) -> Path:
     """The schema folder: ``explicit``, else ``$BIBLIO_SCHEMA_DIR``, else the default data folder."""
-    if explicit is not None and str(explicit) != "":
-        chosen = Path(explicit)
-    elif os.environ.get(ENV_VAR):
-        chosen = Path(os.environ[ENV_VAR])
-    else:
-        chosen = _default_dir()
-    return chosen.expanduser().absolute()
+    return Path(explicit or os.environ.get(ENV_VAR) or _default_dir()).expanduser().absolute()
 
 
 def schema_path(name: str, dir: str | Path | None = None) -> Path:
@@ -199,12 +184,10 @@ def _scan(folder: Path) -> dict[str, tuple[str, str | None]]:
 
 def _problems(folder: Path, scan: dict[str, tuple[str, str | None]]) -> list[Problem]:
     if not folder.is_dir() or all(state == "missing" for state, _ in scan.values()):
-        if not folder.exists():
-            where = f"{folder} does not exist"
-        else:
-            where = f"{folder} is not a folder" if not folder.is_dir() else f"{folder} holds none of them"
+        where = ("does not exist" if not folder.exists() else "is not a folder" if not folder.is_dir()
+                 else "holds none of them")
         return [Problem("schemas.missing", "error",
-                        f"the official schema files are not installed ({where}); {_HOW_TO_GET}",
+                        f"the official schema files are not installed ({folder} {where}); {_HOW_TO_GET}",
                         file=str(folder))]
     found: list[Problem] = []
     for relative, (state, detail) in scan.items():
@@ -343,13 +326,9 @@ def install(target: str | Path | None = None, *, wheel: str | Path | None = None
     wanted = list(PINNED) if force else [relative for relative, (state, _) in scan.items() if state != "ok"]
 
     with tempfile.TemporaryDirectory(prefix="biblio-schemas-") as scratch:
-        if wheel is not None:
-            source = Path(wheel).expanduser()
-        else:
-            downloaded, problems = _download_wheel(Path(scratch))
-            if downloaded is None:
-                return problems
-            source = downloaded
+        source, problems = (Path(wheel).expanduser(), []) if wheel is not None else _download_wheel(Path(scratch))
+        if source is None:
+            return problems
         try:
             data = source.read_bytes()
         except OSError as err:
@@ -390,7 +369,7 @@ def crossref_schema(dir: str | Path | None = None) -> xmlschema.XMLSchema11:
     return _compile_crossref(usable(dir))
 
 
-def _xmlschema_options(folder: Path) -> dict[str, Any]:
+def xmlschema_options(folder: Path) -> dict[str, Any]:
     """xmlschema options that resolve every remote or location-less import to the pinned local copies
     below ``folder`` and refuse remote access (for the schema and for documents validated with it)."""
     def local(relative: str) -> str:
@@ -414,7 +393,7 @@ def _compile_crossref(folder: Path) -> xmlschema.XMLSchema11:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            schema = xmlschema.XMLSchema11(str(folder / SCHEMA_NAMES["crossref"]), **_xmlschema_options(folder))
+            schema = xmlschema.XMLSchema11(str(folder / SCHEMA_NAMES["crossref"]), **xmlschema_options(folder))
         except (xmlschema.XMLSchemaException, OSError, SyntaxError, ValueError) as err:
             raise _unusable("Crossref", err) from err
     failed = [str(w.message) for w in caught
@@ -443,11 +422,10 @@ _JATS_DRIVER = """\
 def jats_schema(dir: str | Path | None = None) -> MathRouted:
     """The JATS 1.3d2 Journal Publishing schema (MathML 3) for no-namespace articles, via lxml.
 
-    Used like an ``etree.XMLSchema`` (``validate``, ``error_log``, ``assertValid``); see
-    ``MathRouted`` for why it compiles MathML 3 only for documents that hold MathML.
+    Used like an ``etree.XMLSchema`` (``validate``, ``error_log``); see ``MathRouted`` for why
+    it compiles MathML 3 only for documents that hold MathML.
     """
-    folder = usable(dir)
-    return _jats_routed(folder)
+    return _jats_routed(usable(dir))
 
 
 # A stand-in for MathML 3 (one global element, math, with any content). libxml2 takes about 4 s
@@ -458,7 +436,6 @@ def jats_schema(dir: str | Path | None = None) -> MathRouted:
 # Hence (``validate_routed``): no MathML element and valid with the stand-in -> valid with the
 # official module; invalid with it and no xsi:type -> the same errors; otherwise the official
 # module decides. Documents with MathML elements get the official module.
-MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 MATHML_STUB = b"""\
 <xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/1998/Math/MathML"
             elementFormDefault="qualified">
@@ -471,72 +448,53 @@ MATHML_STUB = b"""\
 </xsd:schema>
 """
 _MATHML_STUB_NAME = "biblio-mathml-stand-in.xsd"
-_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 
-def has_mathml_elements(tree: Any) -> bool:
-    """Whether a parsed document has an element in the MathML namespace (a C-level scan)."""
-    return next(tree.iter(f"{{{MATHML_NS}}}*"), None) is not None
+def _has_mathml(tree: Any) -> bool:
+    return next(tree.iter("{http://www.w3.org/1998/Math/MathML}*"), None) is not None
 
 
-def has_xsi_type(tree: Any) -> bool:
-    return any(_XSI_TYPE in element.attrib for element in tree.iter(tag=_ELEMENTS))
-
-
-_ELEMENTS = "{*}*"
+def _has_xsi_type(tree: Any) -> bool:
+    return any("{http://www.w3.org/2001/XMLSchema-instance}type" in element.attrib for element in tree.iter("{*}*"))
 
 
 def needs_mathml(tree: Any) -> bool:
     """Whether the MathML stand-in could judge a document differently from the official module."""
-    return has_mathml_elements(tree) or has_xsi_type(tree)
+    return _has_mathml(tree) or _has_xsi_type(tree)
 
 
 def validate_routed(light: etree.XMLSchema, full: Any, tree: Any) -> etree.XMLSchema:
     """Validate with the stand-in where it decides as the official module would, else with the
     official one (``full()`` gives it); returns the schema whose verdict and error log count."""
-    if has_mathml_elements(tree):
-        schema = full()
-    elif light.validate(tree) or not has_xsi_type(tree):
+    if not _has_mathml(tree) and (light.validate(tree) or not _has_xsi_type(tree)):
         return light
-    else:
-        schema = full()
+    schema = full()
     schema.validate(tree)
     return schema
 
 
 class MathRouted:
-    """An lxml schema pair that validates like the official one: the MathML stand-in for
+    """The JATS schema as a pair that validates like the official one: the MathML stand-in for
     documents without MathML (compiled in a fraction of a second), the official MathML 3
     module, compiled on first need, for the others (``validate_routed``)."""
 
-    def __init__(self, light: etree.XMLSchema, full: Any):
-        self.light = light
-        self._full_factory = full
-        self._full: etree.XMLSchema | None = None
-        self._last: etree.XMLSchema = light
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.light = _compile_jats(folder, light=True)
+        self._last: etree.XMLSchema = self.light
         self._lock = threading.Lock()
 
     @property
     def full(self) -> etree.XMLSchema:
-        with self._lock:
-            if self._full is None:
-                self._full = self._full_factory()
-            return self._full
+        with self._lock:  # compiled once (about 4 s), even when threads ask together
+            return _compile_jats(self.folder)
 
     def for_document(self, tree: Any) -> etree.XMLSchema:
         return self.full if needs_mathml(tree) else self.light
 
     def validate(self, tree: Any) -> bool:
         self._last = validate_routed(self.light, lambda: self.full, tree)
-        return not any(entry.level >= 2 for entry in self._last.error_log)  # ErrorLevels.ERROR
-
-    __call__ = validate
-
-    def assertValid(self, tree: Any) -> None:
-        from lxml import etree
-
-        if not self.validate(tree):
-            raise etree.DocumentInvalid(str(self._last.error_log.last_error), self._last.error_log)
+        return not any(entry.level >= etree.ErrorLevels.ERROR for entry in self._last.error_log)
 
     @property
     def error_log(self):
@@ -545,38 +503,32 @@ class MathRouted:
 
 @functools.cache
 def _jats_routed(folder: Path) -> MathRouted:
-    return MathRouted(_compile_jats(folder, light=True), lambda: _compile_jats(folder))
+    return MathRouted(folder)
 
 
-def _local_resolver_class():
-    from lxml import etree
+class LocalResolver(etree.Resolver):
+    """An lxml resolver that keeps schema compiles offline: the known remote schema URLs load the
+    local copies below ``folder``, every other remote URL is refused (and listed in ``refused``)."""
 
-    class LocalOnly(etree.Resolver):
-        """Maps the known remote schema URLs to the local copies and refuses every other remote URL."""
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+        self.refused: list[str] = []
 
-        def __init__(self, folder: Path):
-            super().__init__()
-            self.folder = folder
-            self.refused: list[str] = []
-
-        def resolve(self, url, pubid, context):
-            if url and url.endswith("/" + _MATHML_STUB_NAME):
-                return self.resolve_string(MATHML_STUB, context)
-            if url and url in REMOTE_LOCATIONS:
-                return self.resolve_filename(str(self.folder / REMOTE_LOCATIONS[url]), context)
-            if url and "://" in url and not url.startswith("file:"):
-                self.refused.append(url)
-                return self.resolve_string("", context)  # an empty document: fails the import, offline
-            return None
-
-    return LocalOnly
+    def resolve(self, url, pubid, context):
+        if url and url.endswith("/" + _MATHML_STUB_NAME):
+            return self.resolve_string(MATHML_STUB, context)
+        if url and url in REMOTE_LOCATIONS:
+            return self.resolve_filename(str(self.folder / REMOTE_LOCATIONS[url]), context)
+        if url and "://" in url and not url.startswith("file:"):
+            self.refused.append(url)
+            return self.resolve_string("", context)  # an empty document: fails the import, offline
+        return None
 
 
 @functools.cache
 def _compile_jats(folder: Path, light: bool = False) -> etree.XMLSchema:
-    from lxml import etree
-
-    resolver = _local_resolver_class()(folder)
+    resolver = LocalResolver(folder)
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     parser.resolvers.add(resolver)
     base = str(folder / posixpath.dirname(SCHEMA_NAMES["jats"]) / "biblio-jats-driver.xsd")
@@ -584,11 +536,10 @@ def _compile_jats(folder: Path, light: bool = False) -> etree.XMLSchema:
     if light:
         driver_text = driver_text.replace("standard-modules/mathml3/mathml3.xsd", _MATHML_STUB_NAME)
     try:
-        driver = etree.fromstring(driver_text.encode("utf-8"), parser, base_url=base)
-        schema = etree.XMLSchema(driver)
+        schema = etree.XMLSchema(etree.fromstring(driver_text.encode("utf-8"), parser, base_url=base))
     except (etree.LxmlError, OSError) as err:
-        reason = f"remote locations refused: {', '.join(resolver.refused)}" if resolver.refused else err
-        raise _unusable("JATS", reason) from err
+        raise _unusable("JATS", f"remote locations refused: {', '.join(resolver.refused)}" if resolver.refused
+                        else err) from err
     if resolver.refused:
         raise _unusable("JATS", "remote locations refused: " + ", ".join(resolver.refused))
     return schema
