@@ -1,12 +1,10 @@
-"""What the derived XSD 1.0 schema leaves to Python, checked over one part of a deposit at a time, and
+"""What the derived XSD 1.0 schema leaves to Python, checked one part of a deposit at a time, and
 libxml2's messages worded like the strict path's.
 
-The checks: the three XSD 1.1 asserts, the XSD 1.1 dates, the long enumerations (``xsd10.py``
-says why each left the derived schema), IDs unique across parts and every ``IDREF`` / ``IDREFS``
-value (``rid`` ... inside ``jats:abstract``) naming an ``ID`` of the document, which XSD requires
-and libxml2's schema validator does not check. They skip what the schema skips: the foreign
-content of MathML ``annotation-xml``. Attribute values are compared as written, as xmlschema
-evaluates the asserts: ``type=" author "`` is not ``'author'``.
+The checks: the three XSD 1.1 asserts, the XSD 1.1 dates and the long enumerations (``xsd10.py``),
+IDs unique across parts and every ``IDREF`` naming an ``ID`` of the document (which libxml2 does not
+check). They skip the foreign content of MathML ``annotation-xml``, as the schema does, and compare
+values as written, as xmlschema evaluates the asserts (``type=" author "`` is not ``'author'``).
 """
 
 from __future__ import annotations
@@ -39,6 +37,10 @@ SCHEMA, ASSERT, ENUMERATION, DATE, IDREF = range(5)
 def problem(element: etree._Element, file: str, reason: str) -> Problem:
     return Problem("crossref.schema", "error", f"{reason} (in <{etree.QName(element).localname}>)",
                    path=xmltools.element_path(element), file=file, line=element.sourceline)
+
+
+def attribute_problem(element: etree._Element, file: str, name: str, reason: str) -> Problem:
+    return problem(element, file, f"attribute {names_of(name)}: {reason}")
 
 
 def skipped_in(part: etree._Element) -> set[etree._Element]:
@@ -86,16 +88,15 @@ class AttributeScan:
         self.keys = set(derived.dates) | derived.ids | derived.idrefs | set(derived.enumerations)
         self.names = {name for _, name in self.keys}
         self.known: set[str] = set()  # the IDs of the parts checked so far
-        self.references: list[tuple[int | None, str, str, str, list[str]]] = []  # line, path, element, attribute, tokens
+        # (line, path, element, attribute, tokens) of each IDREF
+        self.references: list[tuple[int | None, str, str, str, list[str]]] = []
 
     def check(self, part: etree._Element, file: str, skipped: set[etree._Element]) -> list[tuple[int, Problem]]:
         """The problems of one part as (rank, problem). libxml2 validated the part on its own, so it found
         IDs repeated within it; an ID of an earlier part given again is found here."""
         derived, keys, names = self.derived, self.keys, self.names
-        values: list[tuple[etree._Element, str, frozenset[str]]] = []
-        dates: list[tuple[etree._Element, str, str]] = []
         found: list[tuple[int, Problem]] = []
-        ids: list[tuple[etree._Element, str, str]] = []
+        part_ids: list[str] = []
         for element in part.iter(etree.Element):
             attributes = element.keys()
             if not attributes or names.isdisjoint(attributes) or (skipped and element in skipped):
@@ -103,39 +104,34 @@ class AttributeScan:
             namespace = etree.QName(element).namespace
             for name in names.intersection(attributes):
                 key = (namespace, name) if (namespace, name) in keys else (None, name)
+                value = element.get(name)
+                collapsed = WHITESPACE.sub(" ", value).strip(" ")
                 if key in derived.dates:
-                    dates.append((element, name, derived.dates[key]))
+                    kind = derived.dates[key]
+                    from elementpath.datatypes import Date, GregorianYear  # XSD 1.1's, as the strict path
+
+                    try:
+                        (Date if kind == "date" else GregorianYear).fromstring(collapsed)
+                    except (ValueError, TypeError, ArithmeticError) as err:
+                        reason = f"'{collapsed}' is not a valid value of the atomic type 'xs:{kind}' "
+                        reason += f"({_reason_of(err)})"
+                        found.append((DATE, attribute_problem(element, file, name, reason)))
                 if key in derived.ids:
-                    ids.append((element, name, WHITESPACE.sub(" ", element.get(name)).strip(" ")))
+                    part_ids.append(collapsed)
+                    if collapsed in self.known:
+                        found.append((SCHEMA, attribute_problem(element, file, name, f"'{collapsed}' is not a valid "
+                                                                "value of the atomic type 'xs:ID'")))
                 if key in derived.idrefs:
                     self.references.append((element.sourceline, xmltools.element_path(element),
-                                            etree.QName(element).localname, name, element.get(name).split()))
+                                            etree.QName(element).localname, name, value.split()))
                 if key in derived.enumerations:
-                    values.append((element, name, derived.enumerations[key]))
-        for element, name, value in ids:
-            if value in self.known:
-                found.append((SCHEMA, problem(element, file, f"attribute {names_of(name)}: '{value}' is not a valid "
-                                                             "value of the atomic type 'xs:ID'")))
-        self.known.update(value for _, _, value in ids)
-        for element, name, allowed in values:
-            value = element.get(name)
-            namespace = etree.QName(element).namespace
-            if (namespace, name) not in derived.preserved and (None, name) not in derived.preserved:
-                value = WHITESPACE.sub(" ", value).strip(" ")
-            if value not in allowed:
-                found.append((ENUMERATION, problem(element, file, f"attribute {names_of(name)}: '{value}' is not one "
-                                                                  f"of the {len(allowed):,} values the schema enumerates")))
-        if dates:
-            from elementpath.datatypes import Date, GregorianYear  # the XSD 1.1 datatypes the strict path uses
-
-            for element, name, kind in dates:
-                value = WHITESPACE.sub(" ", element.get(name)).strip(" ")
-                try:
-                    (Date if kind == "date" else GregorianYear).fromstring(value)
-                except (ValueError, TypeError, ArithmeticError) as err:
-                    found.append((DATE, problem(element, file, f"attribute {names_of(name)}: '{value}' is not a "
-                                                               f"valid value of the atomic type 'xs:{kind}' "
-                                                               f"({_reason_of(err)})")))
+                    allowed = derived.enumerations[key]
+                    if key not in derived.preserved:
+                        value = collapsed
+                    if value not in allowed:
+                        reason = f"'{value}' is not one of the {len(allowed):,} values the schema enumerates"
+                        found.append((ENUMERATION, attribute_problem(element, file, name, reason)))
+        self.known.update(part_ids)
         return found
 
     def unresolved(self, file: str) -> list[tuple[int, Problem]]:
@@ -184,10 +180,13 @@ def reason(message: str) -> str:
     subject = _SUBJECT.match(text)
     if subject:
         text = (f"attribute {names_of(subject.group(1))}: " if subject.group(1) else "") + text[subject.end():]
-    text = names_of(text).strip().rstrip(".")
-    if len(text) > 300:  # e.g. the 8,000 language codes of an enumeration
-        text = text[:300].rsplit(" ", 1)[0] + " …"
-    return text
+    return shortened(names_of(text))
+
+
+def shortened(reason: str) -> str:
+    """A reason without its final full stop, cut near 300 characters (an enumeration can list 8,000 values)."""
+    reason = reason.strip().rstrip(".")
+    return reason[:300].rsplit(" ", 1)[0] + " …" if len(reason) > 300 else reason
 
 
 def element_at(top: etree._Element, path: str | None) -> etree._Element | None:

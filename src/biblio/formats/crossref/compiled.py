@@ -15,17 +15,13 @@ from lxml import etree
 
 from ... import schemas
 from ...fileio import write_atomic
-from .xsd10 import DERIVATION, DERIVED_FOLDER, DERIVED_MAIN, AttributeKey, Derived, derived_for, unusable, usable_folder
+from .xsd10 import DERIVATION, DERIVED_FOLDER, DERIVED_MAIN, AttributeKey, Derived, derived_for, unusable
 
 
 def derived_dir(dir: str | Path | None = None) -> Path:
-    """``<schema dir>/derived-xsd10``, written (or refreshed where a file differs) from the verified official files.
-
-    Only what differs is written, atomically; ``derivation.json`` lists every change. Raises
-    ``schemas.SchemasUnavailable`` when the official files are unusable and ``OSError`` when the
-    folder cannot be written.
-    """
-    folder = usable_folder(dir)
+    """``<schema dir>/derived-xsd10``, for other tools (``xmllint --schema``): the files that differ are
+    (re)written; ``derivation.json`` lists every change. Raises ``schemas.SchemasUnavailable`` or ``OSError``."""
+    folder = schemas.usable(dir)
     target = folder / DERIVED_FOLDER
     for relative, data in _derived_files(derived_for(folder)).items():
         path = target / relative
@@ -67,10 +63,9 @@ def _derived_files(derived: Derived) -> dict[str, bytes]:
 class CompiledSchema:
     """The compiled derived schema and what it leaves to Python.
 
-    ``light`` is the derived schema with ``schemas.MATHML_STUB`` in place of MathML 3, whose
-    compile takes libxml2 about 4 s of the 4.5; it judges every deposit without MathML exactly
-    as the full form does (``schemas.validate_routed``). ``schema``, the full form, is compiled
-    on first need. ``lock``: lxml keeps one error log per schema, so one validation at a time.
+    ``light`` has ``schemas.MATHML_STUB`` in place of MathML 3 (whose compile takes about 4 s) and
+    judges every deposit without MathML as the full form, ``schema``, does (``schemas.validate_routed``).
+    ``lock``: lxml keeps one error log per schema, so one validation at a time.
     """
 
     def __init__(self, light: etree.XMLSchema, derived: Derived, build_full: Callable[[], etree.XMLSchema]) -> None:
@@ -78,27 +73,20 @@ class CompiledSchema:
         self.derived = derived
         self.build_full = build_full
         self.lock = threading.Lock()
-        self.full: etree.XMLSchema | None = None
 
-    @property
+    @functools.cached_property
     def schema(self) -> etree.XMLSchema:
-        if self.full is None:
-            self.full = self.build_full()
-        return self.full
+        return self.build_full()
 
     def validate(self, document: etree._ElementTree | etree._Element) -> etree.XMLSchema:
-        """Validate a document (or an element as a document's root), with the stand-in where it decides as
-        the full form; the schema whose error log counts."""
+        """Validate a document (or an element as a document's root); the schema whose error log counts."""
         return schemas.validate_routed(self.light, lambda: self.schema, document)
 
 
 def compiled_schema(dir: str | Path | None = None) -> CompiledSchema:
-    """The derived schema, compiled once per folder and process (raises ``schemas.SchemasUnavailable``).
-
-    The first call also writes ``derived_dir()`` when it can; a read-only folder is fine, the
-    compile never reads those files.
-    """
-    return _compile(usable_folder(dir))
+    """The derived schema, compiled once per folder and process (raises ``schemas.SchemasUnavailable``);
+    the first call also writes ``derived_dir()`` when it can (the compile never reads those files)."""
+    return _compile(schemas.usable(dir))
 
 
 class DerivedOnly(etree.Resolver):

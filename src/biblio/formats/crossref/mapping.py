@@ -1,10 +1,6 @@
-"""The Crossref 5.5.0 field mapping, declared once: what a deposit cannot carry, and how a reference
-becomes a ``citation``.
-
-``write.py`` words its ``crossref.not-carried`` notes from ``LEFT_OUT`` (the article fields with no
-element at all come from ``ARTICLE_LEFT_OUT``) and writes citations from ``CITATION_FIELDS``; the
-property test words what it expects from the same tables. There is no Crossref reader: a deposit
-is written, never read back into the model.
+"""The Crossref 5.5.0 field mapping: what a deposit cannot carry (``LEFT_OUT``, ``ARTICLE_LEFT_OUT``) and
+how a reference becomes a ``citation`` (``CITATION_FIELDS``), shared by ``write.py`` and the property
+test. There is no Crossref reader: a deposit is written, never read back into the model.
 """
 
 from __future__ import annotations

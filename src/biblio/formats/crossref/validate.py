@@ -1,28 +1,16 @@
 """Validating a deposit against the official Crossref 5.5.0 schema, offline.
 
-By default: one streamed pass that holds one ``journal_article`` at a time. Each article of a
-``journal`` is validated on its own as it ends (``journal_article`` is a global element of the
-schema) with the derived XSD 1.0 schema (``compiled.py``) and checked in Python for what that form
-leaves out (``checks.py``); then its content gives way to a minimal valid stand-in, so that the rest
-of the document (head, journal and issue metadata, where articles stand) is validated at the end as
-the whole document would be. IDs are compared across articles and IDREFs resolved at the end.
-Problems are ``crossref.schema`` errors with the XML line and element path, in document order, at
-most 200.
+By default, one streamed pass: each ``journal_article`` of a ``journal`` is validated on its own as
+it ends with the derived XSD 1.0 schema (``compiled.py``) plus the Python checks (``checks.py``),
+then replaced by a minimal valid stand-in, so that the rest of the document is validated at the end
+as the whole would be; IDs are compared across articles and IDREFs resolved at the end. Problems
+are ``crossref.schema`` errors in document order, at most 200.
 
-``strict=True`` (``biblio validate --strict``) is the conformance check against the unmodified
-official XSD 1.1, through xmlschema: the whole document in memory, ten times slower.
-
-Known differences between the two, none in a deposit biblio writes; where xmlschema departs from
-XSD, the default follows XSD:
-
-- xmlschema reads integers with Python's ``int()``: it accepts ``<year>２０２５</year>``, ``2_025``
-  or a no-break space around the digits; XSD does not;
-- xmlschema refuses a comment or processing instruction inside an element of simple content;
-  XSD ignores them;
-- an unexpanded entity reference (``&name;`` from an internal DTD) is refused by the default:
-  what it stands for cannot be checked;
-- names with characters that XML 1.0 fifth edition allows but the fourth edition's classes do not
-  (``id="a⁰"``), and Unicode classes in patterns (libxml2's older tables): XSD 1.0 is kept.
+``strict=True`` (``biblio validate --strict``): the unmodified official XSD 1.1 through xmlschema,
+the whole document in memory, ten times slower. Where the two differ (never on a deposit biblio
+writes), the default follows XSD: xmlschema reads integers with ``int()`` (``２０２５``, ``2_025``)
+and refuses comments inside simple content; the default refuses unexpanded entity references and
+keeps XSD 1.0's name characters and Unicode classes.
 """
 
 from __future__ import annotations
@@ -68,12 +56,11 @@ class _Pass:
         try:
             self.compiled = compiled_schema(dir)
         except schemas.SchemasUnavailable as unavailable:
-            self.missing = [Problem(p.code, p.severity, p.message, file=self.file) for p in unavailable.problems]
+            self.missing = _in_file(unavailable, self.file)
         self.scan = checks.AttributeScan(self.compiled.derived) if self.compiled else None
         self.found: list[tuple[int, int, int, Problem]] = []  # (line, rank, order, problem)
         self.order = 0
         self.entities: list[Problem] = []
-        self.root: etree._Element | None = None
 
     def run(self) -> list[Problem]:
         parser = etree.XMLPullParser(events=("end",), tag=_ARTICLE, resolve_entities=False, no_network=True,
@@ -103,7 +90,7 @@ class _Pass:
             return [Problem("crossref.truncated", "error", "the file ends before the deposit does (was it cut short "
                             "while written or copied?)", file=self.file)]
         if etree.QName(root).namespace != NS:
-            return [self.version(root)]
+            return [_version(root, self.file)]
         if self.missing:
             return self.missing
         self.part(root, whole=True)
@@ -118,20 +105,13 @@ class _Pass:
         line, column = error.position if error.position else (None, None)
         return Problem(code, "error", what + error.msg, file=self.file, line=line or None, column=column or None)
 
-    def version(self, root: etree._Element) -> Problem:
-        namespace = etree.QName(root).namespace
-        return Problem("crossref.version", "error", f"this deposit uses {namespace}; biblio validates "
-                       f"Crossref {VERSION} ({NS})", file=self.file, line=root.sourceline)
-
     def article(self, element: etree._Element) -> None:
         """An article that has ended: checked, then reduced to a stand-in. Articles outside a journal
         (misplaced, or inside another article) stay as they are, checked with what holds them."""
         parent = element.getparent()
         if parent is None or parent.tag != _JOURNAL:
             return
-        if self.root is None:
-            self.root = element.getroottree().getroot()
-        if self.compiled is not None and etree.QName(self.root).namespace == NS:
+        if self.compiled is not None and etree.QName(element.getroottree().getroot()).namespace == NS:
             self.part(element, whole=False)
         element.clear(keep_tail=True)
         _stand_in(element)
@@ -148,8 +128,7 @@ class _Pass:
             try:
                 schema = compiled.validate(top.getroottree() if whole else top)
             except schemas.SchemasUnavailable as missing:
-                self.add([(checks.SCHEMA, Problem(p.code, p.severity, p.message, file=self.file))
-                          for p in missing.problems])
+                self.add([(checks.SCHEMA, p) for p in _in_file(missing, self.file)])
                 return
             except etree.XMLSchemaValidateError as err:
                 self.add([(checks.SCHEMA, Problem("crossref.schema", "error", f"libxml2 could not validate this "
@@ -190,6 +169,15 @@ def _stand_in(article: etree._Element) -> None:
     etree.SubElement(data, f"{{{NS}}}resource").text = "https://doi.org/10.1000/-"
 
 
+def _in_file(unavailable: schemas.SchemasUnavailable, file: str) -> list[Problem]:
+    return [Problem(p.code, p.severity, p.message, file=file) for p in unavailable.problems]
+
+
+def _version(root: etree._Element, file: str) -> Problem:
+    return Problem("crossref.version", "error", f"this deposit uses {etree.QName(root).namespace}; biblio "
+                   f"validates Crossref {VERSION} ({NS})", file=file, line=root.sourceline)
+
+
 def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
     """The unmodified official XSD 1.1 with xmlschema, over the whole parsed document."""
     tree, problems = xmltools.read_xml(path)
@@ -197,19 +185,16 @@ def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
         return problems
     file, root = str(path), tree.getroot()
     if etree.QName(root).namespace != NS:
-        return [Problem("crossref.version", "error", f"this deposit uses {etree.QName(root).namespace}; biblio "
-                        f"validates Crossref {VERSION} ({NS})", file=file, line=root.sourceline)]
+        return [_version(root, file)]
     try:
         schema = schemas.crossref_schema(dir)
     except schemas.SchemasUnavailable as missing:
-        return [Problem(p.code, p.severity, p.message, file=file) for p in missing.problems]
+        return _in_file(missing, file)
     found = []
     for error in itertools.islice(schema.iter_errors(tree), MAX_ERRORS):
         element = error.elem if error.elem is not None and hasattr(error.elem, "getparent") else None
         where = xmltools.element_path(element) if element is not None else (error.path or "")
-        reason = (error.reason or str(error.message)).strip().rstrip(".")
-        if len(reason) > 300:  # e.g. the 8,000 language codes of an enumeration
-            reason = reason[:300].rsplit(" ", 1)[0] + " …"
+        reason = checks.shortened(error.reason or str(error.message))
         found.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)", path=where,
                              file=file, line=element.sourceline if element is not None else None))
     return found

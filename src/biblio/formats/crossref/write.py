@@ -19,34 +19,16 @@ from ...problems import Problem, article_numbers
 from .. import Output, xmltools
 from ..notes import NotCarried
 from ..xmltools import Element
-from .mapping import (
-    AI,
-    ARTICLE_LEFT_OUT,
-    CITATION_TYPES,
-    CREDIT_ROLES,
-    FILE_NAME,
-    FR,
-    JATS,
-    LEFT_OUT,
-    MAX_TITLES,
-    NS,
-    NSMAP,
-    SCHEMA_LOCATION,
-    VERSION,
-    citation_values,
-)
+from . import mapping
+from .mapping import AI, FR, JATS, NS
 
 _last_timestamp = 0
 
 
 def next_timestamp() -> int:
-    """``YYYYMMDDhhmmssSSS`` (UTC, milliseconds): 17 digits, strictly increasing in this process.
-
-    Crossref keeps a deposit only when its timestamp is larger than the last one it has for
-    the same DOI. Its own web tools and OJS write at most 17 digits, so a longer stamp from
-    biblio would make every later correction from those tools look older and be refused.
-    Two deposits made within one millisecond still differ: the second takes the next number.
-    """
+    """``YYYYMMDDhhmmssSSS`` (UTC), strictly increasing in this process. Crossref keeps a deposit only when
+    its timestamp is larger than the last for the same DOI; its own tools and OJS write 17 digits, so a
+    longer stamp would make their later corrections look older."""
     global _last_timestamp
     now = datetime.datetime.now(datetime.UTC)
     stamp = int(now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}")
@@ -58,9 +40,7 @@ def _q(name: str, namespace: str = NS) -> str:
     return f"{{{namespace}}}{name}"
 
 
-_CITATION_TAGS = {name: _q(name) for name in (
-    "journal_title", "author", "volume", "issue", "first_page", "cYear", "doi", "article_title",
-    "unstructured_citation")}
+_CITATION_TAGS = {name: _q(name) for name, *_ in mapping.CITATION_FIELDS}
 _TITLE, _GIVEN_NAME, _SURNAME, _ROLE, _CITATION = (_q(name) for name in (
     "title", "given_name", "surname", "role", "citation"))
 _JATS_P = _q("p", JATS)
@@ -94,18 +74,18 @@ class CrossrefWriter(xmltools.Builder):
     """
 
     namespace = NS
-    prefixes: ClassVar[dict[str | None, str | None]] = {uri: prefix for prefix, uri in NSMAP.items()}
+    prefixes: ClassVar[dict[str | None, str | None]] = {uri: prefix for prefix, uri in mapping.NSMAP.items()}
 
     def __init__(self, issue: Issue, output: Output, timestamp: int, batch_id: str | None) -> None:
         super().__init__()
         self.issue = issue
         self.left_out = NotCarried()
-        self.kinds: list[str] = []  # what the article being written leaves out (LEFT_OUT keys)
+        self.kinds: list[str] = []  # what the article being written leaves out (mapping.LEFT_OUT keys)
         self.dated_from_issue: list[int] = []
         self.no_latin_name: list[int] = []
         self.checked = 0  # problems looked at for errors
         self.error_seen = False
-        self.out: BinaryIO = output.open(FILE_NAME)
+        self.out: BinaryIO = output.open(mapping.FILE_NAME)
         head = (_DECLARATION + xmltools.serialise(self.start(timestamp, batch_id))).encode("utf-8")
         if not head.endswith(_BATCH_END):
             raise AssertionError("unexpected serialisation of the batch head")
@@ -153,8 +133,8 @@ class CrossrefWriter(xmltools.Builder):
 
     def start(self, timestamp: int, batch_id: str | None) -> Element:
         """The batch without its articles: head, journal metadata and the issue."""
-        root = self.root(_q("doi_batch"), NSMAP, {"version": VERSION})
-        root.set("xsi:schemaLocation", SCHEMA_LOCATION)
+        root = self.root(_q("doi_batch"), mapping.NSMAP, {"version": mapping.VERSION})
+        root.set("xsi:schemaLocation", mapping.SCHEMA_LOCATION)
         self.head(root, timestamp, batch_id)
         journal = self.sub(self.sub(root, "body"), "journal")
         self.journal_metadata(journal)
@@ -264,15 +244,15 @@ class CrossrefWriter(xmltools.Builder):
         self.license(element, article, index, path)
         self.doi_data(element, article, index, path)
         self.citations(element, article, index, path)
-        for kind, value_of in ARTICLE_LEFT_OUT:
+        for kind, value_of in mapping.ARTICLE_LEFT_OUT:
             if value_of(article):
                 self.drop(kind, index)
 
     def titles(self, element: Element, article: Article, index: int, path: str) -> None:
         languages = article.titles.languages
-        if len(languages) > MAX_TITLES:
+        if len(languages) > mapping.MAX_TITLES:
             self.drop("extra-titles", index)
-        for lang in languages[:MAX_TITLES]:
+        for lang in languages[:mapping.MAX_TITLES]:
             titles = self.sub(element, "titles")
             self.leaf(titles, _TITLE, article.titles[lang], f"{path}.titles.{lang}")
         if len(languages) > 1:
@@ -300,7 +280,7 @@ class CrossrefWriter(xmltools.Builder):
             self.leaf(person, _GIVEN_NAME, name.given, f"{path}.names.{main_lang}.given")
         self.leaf(person, _SURNAME, name.family, f"{path}.names.{main_lang}.family")
         for role in contributor.credit:
-            if role in CREDIT_ROLES:
+            if role in mapping.CREDIT_ROLES:
                 self.node(person, _ROLE, {"vocab": "credit", "type": role})
             else:
                 self.note("crossref.credit-role", f"'{role}' is not a CRediT role Crossref knows; it is not "
@@ -357,19 +337,19 @@ class CrossrefWriter(xmltools.Builder):
         program = self.sub(element, "program", namespace=FR, name="fundref")
         for number, source in enumerate(groups):
             group = self.sub(program, "assertion", namespace=FR, name="fundgroup")
+            ror = source.funder_id if source.funder_id and source.funder_id.startswith("https://ror.org/") else None
+            doi = f"https://doi.org/{source.funder_id}" if source.funder_id and not ror else None
             if source.funder:
                 funder = self.sub(group, "assertion", source.funder.main, namespace=FR, name="funder_name",
                                   path=f"{path}.funding[{number}].funder")
-                if source.funder_id and not source.funder_id.startswith("https://ror.org/"):
-                    self.sub(funder, "assertion", f"https://doi.org/{source.funder_id}", namespace=FR,
-                             name="funder_identifier")
+                if doi:
+                    self.sub(funder, "assertion", doi, namespace=FR, name="funder_identifier")
                 if len(source.funder.texts) > 1:
                     self.drop("funder-languages", index)
-            if source.funder_id and source.funder_id.startswith("https://ror.org/"):
-                self.sub(group, "assertion", source.funder_id, namespace=FR, name="ror")
-            elif source.funder_id and not source.funder:
-                self.sub(group, "assertion", f"https://doi.org/{source.funder_id}", namespace=FR,
-                         name="funder_identifier")
+            if ror:
+                self.sub(group, "assertion", ror, namespace=FR, name="ror")
+            elif doi and not source.funder:
+                self.sub(group, "assertion", doi, namespace=FR, name="funder_identifier")
             for award in source.awards:
                 self.sub(group, "assertion", award, namespace=FR, name="award_number",
                          path=f"{path}.funding[{number}].awards")
@@ -404,11 +384,11 @@ class CrossrefWriter(xmltools.Builder):
         dropped_extra = dropped_more = False
         for number, reference in enumerate(article.references):
             key = f"ref{number + 1}"  # unique by position; the printed label stays in the text
-            kind = reference.type if reference.type in CITATION_TYPES else ""
+            kind = reference.type if reference.type in mapping.CITATION_TYPES else ""
             if reference.type and not kind:
                 self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
                           "the citation is deposited without a type", f"{path}.references[{number}].type", "warning")
-            values = citation_values(reference)
+            values = mapping.citation_values(reference)
             written = _citation_text(key, kind, values, level)
             if written is not None:
                 citations.children.append(written)
@@ -437,8 +417,8 @@ class CrossrefWriter(xmltools.Builder):
                       "; a spelling in another script is deposited as given name and surname "
                       "(add an 'en' or '-Latn' spelling to the manifest to change that)", "articles")
         for kind, indexes in self.left_out.items():
-            self.note("crossref.not-carried", f"the Crossref deposit cannot carry {LEFT_OUT[kind]} ({numbers(indexes)})",
-                      "articles")
+            self.note("crossref.not-carried", f"the Crossref deposit cannot carry {mapping.LEFT_OUT[kind]} "
+                      f"({numbers(indexes)})", "articles")
 
 
 def writer(issue: Issue, output: Output, lang: str | None = None, *, timestamp: int | None = None,

@@ -1,35 +1,17 @@
-"""The XSD 1.0 form of the official Crossref 5.5.0 schema, derived from the verified files and compiled
-with libxml2 (lxml); ``validate.py`` checks in Python what this form leaves out.
+"""The XSD 1.0 form of the official Crossref 5.5.0 schema, derived from the verified files for libxml2.
 
-The official schema declares itself XSD 1.1 (``vc:minVersion="1.1"`` on crossref5.5.0.xsd,
-common5.5.0.xsd, languages5.5.0.xsd, mediatypes5.5.0.xsd and fundingdata5.5.0.xsd), which
-libxml2 cannot compile; the strict path (xmlschema) reads it as it is, ten times slower. The only
-XSD 1.1 constructs of the bundle are three ``xsd:assert`` rules in crossref5.5.0.xsd (the
-``crossref`` and ``credit`` role vocabularies, and ``person_name``: ``exists(@contributor_role)
-or exists(*:role)``). ``derive()`` (every step listed in ``derivation.json``):
-
-- removes the three asserts; each must be one of the rules ``validate.py`` implements (an
-  unknown assert makes the derivation fail rather than be lost); the role vocabularies are read
-  from the asserts themselves;
-- removes ``vc:minVersion="1.1"`` and writes the ``<?xml version="1.1"?>`` declarations as 1.0;
-- points remote ``schemaLocation``s and location-less imports to the local copies, as relative
-  paths, so the folder is self-contained;
-- gives the built-in types whose meaning XSD 1.1 changed XSD 1.1's meaning: ``xs:anyURI``
-  becomes ``xs:token`` (in XSD 1.1 any string is an anyURI), and the ``xs:date`` / ``xs:gYear``
-  attributes become ``xs:token``, checked in Python with XSD 1.1's definition;
-- takes enumerations of 256 values or more (the 8,107 ISO 639 codes of ``language``, the 2,112
-  media types of ``mime_type``) out of the derived schema, keeping their base type: libxml2
-  compares a value with each enumerated value in turn; Python checks them with a set;
-- refuses to go on if any other XSD 1.1-only construct is present.
-
-The compile reads nothing but the derived bytes held in memory (a resolver serves only those).
-The derived files are also written to ``<schema dir>/derived-xsd10/`` (``derived_dir()``), for
-other tools: ``xmllint --noout --schema <schema dir>/derived-xsd10/crossref/crossref5.5.0.xsd
-deposit.xml`` checks everything but what ``validate.py`` checks in Python.
+The official schema declares XSD 1.1 (``vc:minVersion="1.1"``), which libxml2 cannot compile; the
+strict path (xmlschema) is ten times slower. ``derive()`` removes the three ``xsd:assert`` rules
+(each must be one ``checks.py`` implements), ``vc:minVersion`` and the XML 1.1 declarations; points
+remote and location-less imports to the local copies; gives ``xs:anyURI`` XSD 1.1's meaning
+(``xs:token``) and makes the ``xs:date`` / ``xs:gYear`` attributes ``xs:token`` (checked in Python);
+moves enumerations of 256 values or more to Python sets (libxml2 compares a value with each in
+turn); and refuses any other XSD 1.1 construct. Every change is listed in ``derivation.json``.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import posixpath
@@ -54,8 +36,6 @@ _XSD11_ELEMENTS = ("assertion", "openContent", "defaultOpenContent", "alternativ
 _XSD11_ATTRIBUTES = ("notQName", "notNamespace", "defaultAttributes", "defaultAttributesApply", "inheritable",
                      "xpathDefaultNamespace")
 _XSD11_TYPES = ("anyAtomicType", "dateTimeStamp", "dayTimeDuration", "yearMonthDuration", "error")
-_VC_ATTRIBUTES = ("minVersion", "maxVersion", "typeAvailable", "typeUnavailable", "facetAvailable",
-                  "facetUnavailable")
 _REFERENCES = ("type", "base", "itemType")  # attributes of schema components that name a type
 
 # Built-in types XSD 1.1 reads differently: replaced by xs:token; dates are then checked in Python.
@@ -103,20 +83,11 @@ class DerivationRefused(Exception):
     """The official files are not what the derivation expects: it stops rather than guess."""
 
 
-# --- Which folder ---------------------------------------------------------------------------
-
-
-
-def usable_folder(dir: str | Path | None = None) -> Path:
-    """The verified schema folder (``schemas.usable``)."""
-    return schemas.usable(dir)
-
-
 # --- Deriving -------------------------------------------------------------------------------
 
 def derive(dir: str | Path | None = None) -> Derived:
     """The derived XSD 1.0 bundle of the verified official files (raises ``schemas.SchemasUnavailable``)."""
-    return derived_for(usable_folder(dir))
+    return derived_for(schemas.usable(dir))
 
 
 @functools.cache
@@ -202,13 +173,12 @@ def _derive_file(relative: str, tree: etree._ElementTree, namespace: str | None,
         if element.tail and element.tail.strip():
             raise DerivationRefused(f"{relative}: text after the assert on line {element.sourceline}")
         element.getparent().remove(element)
+    if root.get(f"{{{VC}}}minVersion") == "1.1":
+        del root.attrib[f"{{{VC}}}minVersion"]
+        work.changes.append(f"{relative}: removed vc:minVersion=\"1.1\" from xsd:schema")
     for element in root.iter(etree.Element):
-        for name in _VC_ATTRIBUTES:
-            if f"{{{VC}}}{name}" in element.attrib:
-                if element is not root or name != "minVersion" or element.get(f"{{{VC}}}{name}") != "1.1":
-                    raise DerivationRefused(f"{relative} line {element.sourceline}: vc:{name} is not expected here")
-                del element.attrib[f"{{{VC}}}{name}"]
-                work.changes.append(f"{relative}: removed vc:minVersion=\"1.1\" from xsd:schema")
+        if any(name.startswith(f"{{{VC}}}") for name in element.attrib):
+            raise DerivationRefused(f"{relative} line {element.sourceline}: a vc: attribute is not expected here")
     if tree.docinfo.xml_version != "1.0":
         work.changes.append(f"{relative}: XML declaration version {tree.docinfo.xml_version} written as 1.0")
     for element in root.iter(f"{{{XSD}}}import", f"{{{XSD}}}include", f"{{{XSD}}}redefine"):
@@ -241,44 +211,37 @@ def _attribute_types(relative: str, root: etree._Element, namespace: str | None,
             continue  # a reference: recorded where declared
         kind = _builtin(element, element.get("type"))
         simple = element.find(f"{{{XSD}}}simpleType")
-        if kind is None and simple is not None:
-            restriction = simple.find(f"{{{XSD}}}restriction")
-            facets = [] if restriction is None else [c for c in restriction if isinstance(c.tag, str)
-                                                      and c.tag != f"{{{XSD}}}annotation"]
-            base = _builtin(restriction, restriction.get("base")) if restriction is not None else None
-            kind = base if base is not None and not facets else f"restricted {base}" if base else None
+        restriction = None if simple is None else simple.find(f"{{{XSD}}}restriction")
+        facets = [] if restriction is None else [c for c in restriction if isinstance(c.tag, str)
+                                                  and c.tag != f"{{{XSD}}}annotation"]
+        base = None if restriction is None else _builtin(restriction, restriction.get("base"))
+        if kind is None and base is not None:
+            kind = f"restricted {base}" if facets else base
         is_global = element.getparent() is root
         qualified = is_global or element.get("form", "qualified" if qualified_default else "unqualified") == "qualified"
         key: AttributeKey = (None, f"{{{namespace}}}{name}") if is_global else (
             namespace, f"{{{namespace}}}{name}" if qualified and namespace else name)
         work.declared.setdefault(key, set()).add(kind or "other")
         work.counts[key] = work.counts.get(key, 0) + 1
-        if simple is not None and not is_global and not qualified:
-            _long_enumeration(relative, element, simple, key, work)
+        if restriction is not None and not qualified:
+            _long_enumeration(relative, element, restriction, facets, base, key, work)
         if kind in ("date", "gYear"):
             if is_global or qualified:
                 raise DerivationRefused(f"{relative} line {element.sourceline}: a qualified xs:{kind} attribute")
             work.dates[key] = kind
 
 
-# libxml2 checks an enumeration facet by comparing the value with each enumerated value in turn:
-# the 8,107 ISO 639 codes of Crossref's ``language`` attribute cost about 2 ms per article, most
-# of a deposit's validation. An enumeration this long is taken out of the derived schema (its
-# base type stays, so the lexical check stays in libxml2) and checked in Python with a set.
+# The 8,107 ISO 639 codes of ``language`` cost libxml2 about 2 ms per article; a set, almost nothing.
+# The base type stays in the derived schema, and with it the lexical check.
 _LONG_ENUMERATION = 256
 _COLLAPSED_BASES = ("NMTOKEN", "token", "language", "Name", "NCName")  # whitespace: collapse
 
 
-def _long_enumeration(relative: str, declaration: etree._Element, simple: etree._Element, key: AttributeKey,
-                      work: _Work) -> None:
-    restriction = simple.find(f"{{{XSD}}}restriction")
-    if restriction is None:
-        return
-    facets = [c for c in restriction if isinstance(c.tag, str) and c.tag != f"{{{XSD}}}annotation"]
+def _long_enumeration(relative: str, declaration: etree._Element, restriction: etree._Element,
+                      facets: list[etree._Element], base: str | None, key: AttributeKey, work: _Work) -> None:
     enumerations = [c for c in facets if c.tag == f"{{{XSD}}}enumeration"]
     if len(enumerations) < _LONG_ENUMERATION:
         return
-    base = _builtin(restriction, restriction.get("base"))
     if len(enumerations) != len(facets) or base not in _COLLAPSED_BASES + ("string",):
         raise DerivationRefused(f"{relative} line {declaration.sourceline}: a long enumeration the derivation cannot move")
     if base == "string":
@@ -297,7 +260,7 @@ def _long_enumeration(relative: str, declaration: etree._Element, simple: etree.
 def _relax(relative: str, root: etree._Element, work: _Work) -> None:
     """xs:anyURI -> xs:token everywhere; xs:date / xs:gYear attributes -> xs:token (checked in Python);
     the built-in list types' minLength 1 written out."""
-    counts: dict[str, int] = {}
+    counts: collections.Counter[str] = collections.Counter()
     for element in root.iter(etree.Element):
         if element.get("memberTypes") and any(_builtin(element, v) in _RELAXED + _IDS + _LISTS
                                               for v in element.get("memberTypes").split()):
@@ -311,7 +274,7 @@ def _relax(relative: str, root: etree._Element, work: _Work) -> None:
                                                f"{{{XSD}}}restriction", base=element.get("type"))
                 etree.SubElement(restriction, f"{{{XSD}}}minLength", value="1")
                 del element.attrib["type"]
-                counts[f"{kind} with its minLength 1 stated"] = counts.get(f"{kind} with its minLength 1 stated", 0) + 1
+                counts[f"{kind} with its minLength 1 stated"] += 1
                 continue
             if kind not in _RELAXED + _IDS:
                 continue
@@ -324,7 +287,7 @@ def _relax(relative: str, root: etree._Element, work: _Work) -> None:
                 continue  # kept: libxml2 checks ID syntax and uniqueness; IDREFs are resolved in Python
             prefix = element.get(attribute).rpartition(":")[0]
             element.set(attribute, f"{prefix}:token" if prefix else "token")
-            counts[kind] = counts.get(kind, 0) + 1
+            counts[kind] += 1
     notes = {"anyURI": " -> xs:token (XSD 1.1: any string is an anyURI)",
              "date": " -> xs:token (checked in Python with XSD 1.1's definition)",
              "gYear": " -> xs:token (checked in Python with XSD 1.1's definition)"}
@@ -339,17 +302,12 @@ def _check_kinds(work: _Work) -> tuple[frozenset[AttributeKey], frozenset[Attrib
     for key, kinds in work.declared.items():
         if any(kind.startswith("restricted ") and kind.split()[1] in _RELAXED + _IDS for kind in kinds):
             raise DerivationRefused(f"attribute {key[1]} in {key[0]} restricts a type the derivation relaxes or resolves")
-    for key, kind in work.dates.items():
-        if work.declared[key] != {kind}:
-            raise DerivationRefused(f"attribute {key[1]} in {key[0]} is declared with several types: {work.declared[key]}")
+        expected = ({work.dates[key]} if key in work.dates else {"ID"} if "ID" in kinds
+                    else {"IDREF", "IDREFS"} if kinds & {"IDREF", "IDREFS"} else kinds)
+        if not kinds <= expected:
+            raise DerivationRefused(f"attribute {key[1]} in {key[0]} is declared with several types: {kinds}")
     ids = frozenset(key for key, kinds in work.declared.items() if "ID" in kinds)
     idrefs = frozenset(key for key, kinds in work.declared.items() if kinds & {"IDREF", "IDREFS"})
-    for key in ids:
-        if work.declared[key] != {"ID"}:
-            raise DerivationRefused(f"attribute {key[1]} in {key[0]} is declared with several types: {work.declared[key]}")
-    for key in idrefs:
-        if not work.declared[key] <= {"IDREF", "IDREFS"}:
-            raise DerivationRefused(f"attribute {key[1]} in {key[0]} is declared with several types: {work.declared[key]}")
     return ids, idrefs
 
 
