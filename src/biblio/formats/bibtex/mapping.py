@@ -2,29 +2,22 @@
 
 Decisions (design.md §4):
 
-- One ``@article`` per article, in one language per file; ``FIELDS`` gives the fields in
-  the order written, what each carries, and the names the reader takes it from (other
-  tools write ``journaltitle``, ``issue``, ``keyword`` …).
-- **Titles are brace-protected** (``title = {{…}}``): styles that change case would
-  otherwise lower-case titles printed in capitals.
-- **Names**: ``Family, Given and …``; a family or given name holding a comma or the word
-  "and" is braced; a person with one name keeps it as one token (``Abu{ }Nasr``); a group
-  author is one brace group, ``{The Consortium}``.
+- One ``@article`` per article, in one language per file; ``READ`` gives the fields in
+  the order written and the names other tools write them under (``journaltitle``, ``issue`` …).
+- **Titles are brace-protected** (``title = {{…}}``), or case-changing styles lower-case them.
+- **Names**: ``Family, Given and …``, braced where a comma or "and" would split them; one
+  name is one token (``Abu{ }Nasr``); a group author one brace group (``{The Consortium}``).
 - **language and langid**: ``language`` is the article's own language as a BCP 47 tag
-  (``kk``, as Zotero stores it and CSL processors use it); ``langid`` is the biblatex/babel
-  name of the language the entry's text is in (``kazakh``), for hyphenation. The English
-  entry of a Kazakh article has ``language = {kk}`` and ``langid = {english}``.
-- **Pages and article numbers**: ``pages = {9--22}``; an article number goes to ``eid``.
-- **ISSN**: every ISSN of the journal, comma-separated (as Zotero exports them).
-- **Dates**: ``year``, and ``month`` as BibTeX's month macro (``month = jun``) when known;
-  the day has no BibTeX field (biblatex's ``date`` would clash with ``year`` in biber).
-- Abstract paragraphs are joined with ``\\par``; ``url`` and ``doi`` are verbatim.
+  (``kk``, as Zotero stores it); ``langid`` is the biblatex name of the language the
+  entry's text is in (``kazakh``, for hyphenation): ``english`` in the English file.
+- ``pages = {9--22}``, an article number in ``eid``; every ISSN, comma-separated (as Zotero).
+- ``year``, and ``month`` as a month macro (``jun``); no day (biblatex's ``date`` would clash
+  with ``year`` in biber). Abstract paragraphs joined with ``\\par``; ``url``, ``doi`` verbatim.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from ... import ids
 from ...model import Article, ContributorRole, Issue
@@ -37,36 +30,15 @@ def file_name(lang: str | None) -> str:
     return FILE_NAME if lang is None else f"articles.{lang}.bib"
 
 
-class Field(NamedTuple):
-    name: str  # as written
-    carries: str  # what of the model
-    read: tuple[str, ...]  # the names the reader takes it from, first found wins
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("author", "contributors in the role author, in the entry's language", ("author",)),
-    Field("title", "the title in the entry's language", ("title",)),
-    Field("journal", "the journal title in the entry's language", ("journal", "journaltitle")),
-    Field("shortjournal", "the journal's abbreviation", ("shortjournal", "journalabbrev")),
-    Field("year", "the year of the publication date", ("year",)),
-    Field("month", "the month of the publication date", ("month",)),
-    Field("volume", "the issue's volume", ("volume",)),
-    Field("number", "the issue's number", ("number", "issue")),
-    Field("pages", "the first and last page", ("pages",)),
-    Field("eid", "the article number", ("eid", "articleno", "article-number")),
-    Field("doi", "the DOI", ("doi",)),
-    Field("issn", "the journal's ISSNs", ("issn",)),
-    Field("url", "the landing page", ("url",)),
-    Field("abstract", "the abstract in the entry's language", ("abstract",)),
-    Field("keywords", "the keywords in the entry's language", ("keywords", "keyword")),
-    Field("publisher", "the publisher's name in the entry's language", ("publisher",)),
-    Field("language", "the article's own language", ("language",)),
-    Field("langid", "the language of the entry's text", ("langid",)),
-    Field("editor", "contributors in the role editor", ("editor",)),
-    Field("translator", "contributors in the role translator", ("translator",)),
-)
-FIELD_NAMES = tuple(field.name for field in FIELDS)
-READ = {field.name: field.read for field in FIELDS}
+# The fields in the order written, each with the names the reader takes it from (first found wins).
+READ: dict[str, tuple[str, ...]] = {
+    "author": ("author",), "title": ("title",), "journal": ("journal", "journaltitle"),
+    "shortjournal": ("shortjournal", "journalabbrev"), "year": ("year",), "month": ("month",),
+    "volume": ("volume",), "number": ("number", "issue"), "pages": ("pages",),
+    "eid": ("eid", "articleno", "article-number"), "doi": ("doi",), "issn": ("issn",), "url": ("url",),
+    "abstract": ("abstract",), "keywords": ("keywords", "keyword"), "publisher": ("publisher",),
+    "language": ("language",), "langid": ("langid",), "editor": ("editor",), "translator": ("translator",),
+}
 NAME_FIELDS: tuple[ContributorRole, ...] = ("author", "editor", "translator")  # the contributor roles BibTeX carries
 DATE_FIELD = "date"  # biblatex's, read before year and month
 ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})  # read as articles without a note
@@ -108,12 +80,6 @@ ISSUE_NOT_CARRIED: tuple[tuple[str, Callable[[Issue], bool]], ...] = (
     ("the publisher's place and its names in other languages", lambda issue: bool(
         issue.journal.publisher and (issue.journal.publisher.place or len(issue.journal.publisher.name.texts) > 1))),
 )
-DAY_NOT_CARRIED = "the day of the publication date"
-
-
-def role_not_carried(role: str) -> str:
-    return f"contributors in the role {role}"
-
 
 # BibTeX's month macros: classic styles print "June", biber reads 6, Zotero reads both.
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -162,8 +128,7 @@ LANGID: dict[str, str] = {
 _LANGID_REGIONAL = {"en-GB": "british", "en-US": "american", "de-AT": "naustrian", "de-CH": "nswissgerman",
                     "pt-BR": "brazilian"}
 # Language names and codes other tools write in `language` or `langid`, to a tag.
-_LANG_NAMES: dict[str, str] = {name: tag for tag, name in LANGID.items()}
-_LANG_NAMES.update({
+_LANG_NAMES: dict[str, str] = {name: tag for tag, name in LANGID.items()} | {
     "american": "en", "british": "en", "usenglish": "en", "ukenglish": "en", "australian": "en",
     "canadian": "en", "newzealand": "en", "german": "de", "austrian": "de", "naustrian": "de",
     "swissgerman": "de", "nswissgerman": "de", "brazil": "pt", "brazilian": "pt", "portuges": "pt",
@@ -174,24 +139,19 @@ _LANG_NAMES.update({
     "русский": "ru", "русский язык": "ru", "английский": "en", "казахский": "kk", "қазақ": "kk",
     "қазақша": "kk", "қазақ тілі": "kk", "орыс": "ru", "орыс тілі": "ru", "ағылшын": "en",
     "ағылшын тілі": "en",
-})
-CYRILLIC_LANGS = frozenset({"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr", "mk", "tt", "ba"})
+}
 
 
 def langid(tag: str) -> str | None:
     """The biblatex language name for a language tag (``kk-Latn`` -> ``kazakh``), if there is one."""
-    if tag in _LANGID_REGIONAL:
-        return _LANGID_REGIONAL[tag]
-    return LANGID.get(ids.primary_language(tag))
+    return _LANGID_REGIONAL.get(tag) or LANGID.get(ids.primary_language(tag))
 
 
 def language_tag(value: str) -> str | None:
     """A tag for what other tools write in ``language``/``langid``: ``Russian``, ``rus``, ``ru``, ``kazakh``."""
-    text = " ".join(value.split()).strip().lower()
-    if not text:
-        return None
-    if text in _LANG_NAMES:
-        return _LANG_NAMES[text]
+    text = " ".join(value.split()).lower()
+    if not text or text in _LANG_NAMES:
+        return _LANG_NAMES.get(text)
     checked = ids.language_tag(value.strip())
     if checked.ok and checked.value and len(ids.primary_language(checked.value)) <= 3:
         return checked.value

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
+from bibtexparser.model import Block, ExplicitComment, ImplicitComment, ParsingFailedBlock
 
 from ...problems import Problem
+from .tex import brace_depths
 
-# Text outside any entry that looks like one: "type{key," or "field = {".
-ENTRY_LIKE = re.compile(r"(?m)^\s*@?\w+\s*\{\s*[^\s,{}]+\s*,|\b\w+\s*=\s*[{\"]")
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """bibtexparser logs every syntax error; biblio reports them as problems instead."""
-    logger = logging.getLogger("bibtexparser")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+_ENTRY_LIKE = re.compile(r"(?m)^\s*@?\w+\s*\{\s*[^\s,{}]+\s*,|\b\w+\s*=\s*[{\"]")
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -46,9 +33,30 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 
 def parse(text: str, *, raw: bool = False) -> Library:
-    """The blocks of a text; ``raw`` keeps the values as written (enclosing braces or quotes included)."""
-    with _quiet():
+    """The blocks of a text; ``raw`` keeps the values as written (enclosing braces or quotes included).
+    bibtexparser logs every syntax error: silenced, as biblio reports them as problems."""
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
         return bibtexparser.parse_string(text, parse_stack=[] if raw else None)
+    finally:
+        logger.setLevel(level)
+
+
+def failure(block: ParsingFailedBlock) -> str:
+    """Why bibtexparser could not read a block."""
+    return (getattr(block.error, "abort_reason", None) or str(block.error)).strip()
+
+
+def looks_like_entry(block: Block) -> bool:
+    """Text outside any entry that looks like one: "type{key," or "field = {"."""
+    return isinstance(block, ExplicitComment | ImplicitComment) and bool(_ENTRY_LIKE.search(block.comment))
+
+
+def stray_brace(block: Block) -> bool:
+    """Text outside any entry with a ``}`` that closes nothing: an extra one, which ended the entry before early."""
+    return isinstance(block, ImplicitComment) and min(brace_depths(block.comment), default=0) < 0
 
 
 def line(number: int | None) -> int | None:

@@ -1,34 +1,22 @@
 """Reading BibTeX and BibLaTeX back into the model: biblio's own files and other tools' exports.
 
-Zotero, JabRef, biblatex and Google Scholar files are read: ``journaltitle``, ``date``,
-``issue``, ``langid``, LaTeX accents (decoded with pylatexenc, which bibtexparser depends
-on), "Given Family" names, ``pages`` with ``-`` or ``--``, DOIs as URLs, keywords split at
-``,`` or ``;``. Entries that cannot be used are reported, never dropped silently.
-
-``iter_read`` reads and parses the whole text before it yields the first article: the
-issue's facts (the journal's title in each language, whether the entries share a volume
-and number) are known only once every entry is read.
+Zotero, JabRef, biblatex and Google Scholar files are read (``journaltitle``, ``date``,
+``langid``, LaTeX accents, "Given Family" names, DOIs as URLs …); entries that cannot be
+used are reported, never dropped silently. The whole file is parsed before the first
+article is yielded: the issue's facts are known only once every entry is read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from bibtexparser.library import Library
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ExplicitComment,
-    Field,
-    ImplicitComment,
-    ParsingFailedBlock,
-)
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ParsingFailedBlock
 
 from ... import derive, ids
 from ...model import (
@@ -47,16 +35,19 @@ from ...model import (
 )
 from ...problems import Problem, Severity
 from .. import ArticleReading
-from .mapping import ARTICLE_TYPES, CYRILLIC_LANGS, DATE_FIELD, MONTHS, NAME_FIELDS, READ, language_tag
-from .parse import ENTRY_LIKE, line, parse, read_text
+from .mapping import ARTICLE_TYPES, DATE_FIELD, MONTHS, NAME_FIELDS, READ, language_tag
+from .parse import failure, line, looks_like_entry, parse, read_text
 from .tex import paragraphs, squash, tex_decode, whole_group
+
+_URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
 
 
 def _depths(value: str) -> list[int]:
-    """The brace depth before each character (escaped braces do not count, as for bibtexparser)."""
+    """The brace depth before each character, -1 for an escaped one (after a backslash): escaped
+    braces do not count, as for bibtexparser."""
     depths, depth, escaped = [], 0, False
     for char in value:
-        depths.append(depth)
+        depths.append(-1 if escaped else depth)
         if escaped:
             escaped = False
         elif char == "\\":
@@ -69,12 +60,8 @@ def _depths(value: str) -> list[int]:
 
 
 def split_names(value: str) -> list[str]:
-    """A name list split at each "and" outside braces.
-
-    bibtexparser 2.1.0's ``split_multiple_persons_names`` loses the first two characters
-    of a name that starts with a backslash (``… and \\'Alvarez, Juan``), so biblio splits
-    the list itself.
-    """
+    """A name list split at each "and" outside braces (bibtexparser 2.1.0's splitter loses the first two
+    characters of a name that starts with a backslash: ``… and \\'Alvarez, Juan``)."""
     depths = _depths(value)
     names, start = [], 0
     for match in re.finditer(r"\s+and\s+", value, re.IGNORECASE):
@@ -87,29 +74,9 @@ def split_names(value: str) -> list[str]:
 
 def _split_top(value: str, separators: str) -> list[str]:
     """Split at separators outside braces and not escaped."""
-    parts, current, depth, escaped = [], [], 0, False
-    for char in value:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        elif char in separators and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def _script_language(text: str) -> str | None:
-    if not any(char.isalpha() for char in text):
-        return None
-    return derive.guess_language(text)
+    depths = _depths(value)
+    cuts = [position for position, char in enumerate(value) if char in separators and depths[position] == 0]
+    return [value[start + 1:end] for start, end in zip([-1, *cuts], [*cuts, len(value)])]
 
 
 @dataclass
@@ -119,13 +86,11 @@ class _Read:
     article: Article
     journal: str | None
     abbreviation: str | None
-    year: int | None
     date: PartialDate | None
     volume: str | None
     number: str | None
     issns: list[Issn]
     publisher: str | None
-    text_lang: str
     shown_lang: str  # the language the writer picked the journal title and publisher for
     line: int | None
 
@@ -151,42 +116,38 @@ class _Reader:
     def blocks(self, library: Library) -> list[_Read]:
         found = []
         for block in library.blocks:
-            entry: Entry | None = None
+            entry = block
+            if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
+                entry = block.ignore_error_block  # its values still enclosed: the parse left them as they were
+                if isinstance(entry, Entry):
+                    entry = self.remove_enclosing.transform_block(entry, library)
             if isinstance(block, DuplicateBlockKeyBlock):
                 self.note("bibtex.duplicate-key", "warning", f"the key '{block.key}' is used twice (first at line "
                           f"{line(block.previous_block.start_line)}); this entry is read too", block.start_line,
                           block.key)
-                entry = self.unwrap(block.ignore_error_block, library)
             elif isinstance(block, DuplicateFieldKeyBlock):
                 self.note("bibtex.duplicate-field", "warning", "the entry repeats the field(s) "
                           f"{', '.join(sorted(block.duplicate_keys))}; the first value is read", block.start_line)
-                entry = self.unwrap(block.ignore_error_block, library)
             elif isinstance(block, ParsingFailedBlock):
-                reason = getattr(block.error, "abort_reason", None) or str(block.error)
-                self.note("bibtex.syntax", "error", f"this block cannot be read and is skipped: {reason.strip()}",
+                self.note("bibtex.syntax", "error", f"this block cannot be read and is skipped: {failure(block)}",
                           block.start_line)
-            elif isinstance(block, Entry):
-                entry = block
-            elif isinstance(block, ExplicitComment | ImplicitComment) and ENTRY_LIKE.search(block.comment):
+            elif looks_like_entry(block):
                 self.note("bibtex.stray-text", "warning", "text outside any entry looks like a field list "
                           "(a missing @ or a commented-out entry?); it is not read", block.start_line)
-            if entry is not None:
-                read = self.entry(entry)
-                if read is not None:
-                    found.append(read)
+            read = self.entry(entry) if isinstance(entry, Entry) else None
+            if read is not None:
+                found.append(read)
         return found
-
-    def unwrap(self, block, library: Library) -> Entry | None:
-        if not isinstance(block, Entry):
-            return None
-        transformed = self.remove_enclosing.transform_block(block, library)
-        return transformed if isinstance(transformed, Entry) else None
 
     def entry(self, entry: Entry) -> _Read | None:
         values: dict[str, Field] = {}
         for item in entry.fields:
             values.setdefault(item.key.lower(), item)
         kind, key, at = entry.entry_type.lower(), entry.key, entry.start_line
+
+        def where(name: str) -> tuple[int | None, str]:
+            """The line and path of a field, for its problems."""
+            return values[name].start_line, f"{key}.{name}"
 
         def raw(*names: str) -> str | None:
             for name in names:
@@ -198,7 +159,7 @@ class _Reader:
             for name in names:
                 value = raw(name)
                 if value is not None:
-                    decoded = squash(self.text(value, values[name].start_line, f"{key}.{name}"))
+                    decoded = squash(self.text(value, *where(name)))
                     if decoded:
                         return decoded
             return None
@@ -222,13 +183,13 @@ class _Reader:
         abstract_raw = raw(*READ["abstract"])
         abstract = None
         if abstract_raw is not None:
-            decoded = self.text(abstract_raw, values["abstract"].start_line, f"{key}.abstract")
+            decoded = self.text(abstract_raw, *where("abstract"))
             abstract = "\n\n".join(paragraphs(decoded)) or None
         for name in ("language", "langid"):
             value = raw(name)
             if value is not None and language_tag(tex_decode(value)[0]) is None:
                 self.note("bibtex.language", "info", f"{name} = {value} is not a language biblio knows; the "
-                          "entry's language is taken from elsewhere", values[name].start_line, f"{key}.{name}")
+                          "entry's language is taken from elsewhere", *where(name))
         orig, text_lang = self.languages(raw(*READ["language"]), raw(*READ["langid"]),
                                          " ".join(filter(None, [title, abstract])))
         article = Article(language=orig, titles=LangText.of({text_lang: title} if title else {}, orig))
@@ -236,29 +197,28 @@ class _Reader:
             article.abstracts = LangText.of({text_lang: abstract}, orig)
         keywords_raw = raw(*READ["keywords"])
         if keywords_raw is not None:
-            where = values[next(name for name in READ["keywords"] if name in values)]
-            words = [squash(self.text(part, where.start_line, f"{key}.keywords"))
+            first = values[next(name for name in READ["keywords"] if name in values)]
+            words = [squash(self.text(part, first.start_line, f"{key}.keywords"))
                      for part in _split_top(keywords_raw, ",;")]
             if any(words):
                 article.keywords = {text_lang: [word for word in words if word]}
         for role in NAME_FIELDS:
             value = raw(*READ[role])
             if value is not None:
-                article.contributors.extend(self.people(value, role, text_lang, values[role].start_line,
-                                                        f"{key}.{role}"))
+                article.contributors.extend(self.people(value, role, text_lang, *where(role)))
         doi = raw(*READ["doi"])
         if doi is not None:
-            checked = ids.doi(re.sub(r"^\\url\{(.*)\}$", r"\1", doi))
+            checked = ids.doi(_URL_MACRO.sub(r"\1", doi))
             if checked.ok:
                 article.doi = checked.value
             else:
                 self.note(checked.code or "doi", "warning", (checked.message or "") + "; the DOI is not read",
-                          values["doi"].start_line, f"{key}.doi")
+                          *where("doi"))
         url = raw(*READ["url"])
         if url is not None:
-            article.url = re.sub(r"^\\url\{(.*)\}$", r"\1", url).strip()
+            article.url = _URL_MACRO.sub(r"\1", url).strip()
         article.pages = _pages(raw(*READ["pages"]), raw(*READ["eid"]))
-        year, date = self.date(raw(DATE_FIELD), raw(*READ["year"]), raw(*READ["month"]), values, key)
+        date = self.date(raw(DATE_FIELD), raw(*READ["year"]), raw(*READ["month"]), where)
         issns = []
         issn_raw = raw(*READ["issn"])
         if issn_raw is not None:
@@ -269,29 +229,28 @@ class _Reader:
                     issns.append(Issn(checked.value))
                 else:
                     self.note(checked.code or "issn", "warning", (checked.message or "") + "; it is not read",
-                              values["issn"].start_line, f"{key}.issn")
-        return _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), year, date,
-                     text(*READ["volume"]), text(*READ["number"]), issns, text(*READ["publisher"]), text_lang,
+                              *where("issn"))
+        return _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), date,
+                     text(*READ["volume"]), text(*READ["number"]), issns, text(*READ["publisher"]),
                      self.file_lang or orig, at)
 
     def languages(self, language: str | None, lang_id: str | None, sample: str) -> tuple[str, str]:
         """The article's own language and the language of the entry's text."""
         original = language_tag(tex_decode(language)[0]) if language else None
         text_lang = language_tag(tex_decode(lang_id)[0]) if lang_id else None
-        if text_lang and ids.script_of(text_lang) is None and ids.primary_language(text_lang) in CYRILLIC_LANGS \
+        if text_lang and ids.script_of(text_lang) is None and ids.primary_language(text_lang) in derive.CYRILLIC_LANGS \
                 and derive.is_latin(sample):
             text_lang += "-Latn"  # langid names no script: kazakh text in Latin letters
         if text_lang and original and ids.primary_language(original) == ids.primary_language(text_lang):
             text_lang = original  # language has the full tag (kk-Latn); langid only the language
-        text_lang = text_lang or original or self.file_lang or _script_language(sample) or "en"
+        if not (text_lang or original or self.file_lang) and any(char.isalpha() for char in sample):
+            text_lang = derive.guess_language(sample)
+        text_lang = text_lang or original or self.file_lang or "en"
         return original or text_lang, text_lang
 
     def people(self, value: str, role: ContributorRole, text_lang: str, at: int | None, where: str) -> list[Contributor]:
         found = []
         for raw_name in split_names(value):
-            raw_name = raw_name.strip()
-            if not raw_name:
-                continue
             if raw_name.lower() == "others":
                 self.note("bibtex.others", "info", "the name list ends in 'and others': the names left out "
                           "are not known", at, where)
@@ -317,30 +276,29 @@ class _Reader:
                                                        PersonName(family, given)}))
         return found
 
-    def date(self, date: str | None, year: str | None, month: str | None, values: dict[str, Field],
-             key: str) -> tuple[int | None, PartialDate | None]:
+    def date(self, date: str | None, year: str | None, month: str | None,
+             where: Callable[[str], tuple[int | None, str]]) -> PartialDate | None:
         if date is not None:
             match = re.match(r"\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)", date)
             parsed = PartialDate.parse(match.group(1)) if match else None
             if parsed:
-                return parsed.year, parsed
+                return parsed
             self.note("bibtex.date", "warning", f"the date '{date}' is not YYYY, YYYY-MM or YYYY-MM-DD; it is not "
-                      "read", values[DATE_FIELD].start_line, f"{key}.date")
+                      "read", *where(DATE_FIELD))
         if year is None:
-            return None, None
+            return None
         match = re.match(r"\s*\{?(\d{4})", year)
         if not match:
-            self.note("bibtex.date", "warning", f"the year '{year}' is not a number; it is not read",
-                      values["year"].start_line, f"{key}.year")
-            return None, None
+            self.note("bibtex.date", "warning", f"the year '{year}' is not a number; it is not read", *where("year"))
+            return None
         number = None
         if month is not None:
             text = month.strip().strip("{}").strip().rstrip(".").lower()
             number = int(text) if text.isdigit() and 1 <= int(text) <= 12 else MONTHS.get(text)
             if number is None:
                 self.note("bibtex.date", "warning", f"the month '{month}' is not a month; it is not read",
-                          values["month"].start_line, f"{key}.month")
-        return int(match.group(1)), PartialDate(int(match.group(1)), number)
+                          *where("month"))
+        return PartialDate(int(match.group(1)), number)
 
 
 def _pages(pages: str | None, eid: str | None) -> Pages | None:
@@ -362,9 +320,8 @@ def _pages(pages: str | None, eid: str | None) -> Pages | None:
 
 
 def _cyrillic_language(text: str, label: str) -> str | None:
-    """A better language for Cyrillic text filed under a Latin-script language or, with Kazakh-only
-    letters, under Russian: the trace of a fallback the writer reported (a kk journal title in
-    the English file). None when the label fits."""
+    """A better language for Cyrillic text filed under a Latin-script language (a kk journal title in the
+    English file) or, with Kazakh-only letters, under Russian; None when the label fits."""
     if not any(char.isalpha() for char in text) or derive.is_latin(text):
         return None
     guess = derive.guess_language(text)
@@ -374,13 +331,9 @@ def _cyrillic_language(text: str, label: str) -> str | None:
 
 
 def _by_language(found: list[_Read], value, file: str, what: str, problems: list[Problem]) -> LangText:
-    """The texts of the entries (journal titles, publishers) by the language each was shown in.
-
-    An entry with other ISSNs than the first is another journal: reported, not merged. In a
-    file of one language, a text whose letters contradict that language (a kk journal title
-    in the English file, a fallback the writer reported) is filed under the language its
-    letters suggest.
-    """
+    """The texts of the entries (journal titles, publishers) by the language each was shown in. An entry
+    with other ISSNs than the first is another journal: reported, not merged. A file's one text whose
+    letters contradict its language (a fallback the writer reported) goes under the language they suggest."""
     first_issns = [issn.value for issn in found[0].issns]
     texts: dict[str, str] = {}
     original = None
@@ -409,22 +362,20 @@ def _by_language(found: list[_Read], value, file: str, what: str, problems: list
 
 def _file_language(path: Path) -> str | None:
     match = re.search(r"\.([a-z]{2,3}(?:-[A-Za-z]{4})?)\.bib$", Path(path).name)
-    if match and ids.language_tag(match.group(1)).ok:
-        return ids.language_tag(match.group(1)).value
-    return None
+    checked = ids.language_tag(match.group(1)) if match else None
+    return checked.value if checked and checked.ok else None
 
 
 def _issue(found: list[_Read], file: str, problems: list[Problem]) -> Issue:
     """The issue the entries come from: the journal and numbers of the first, reported where they differ."""
     first = found[0]
-    year = next((read.year for read in found if read.year is not None), None)
+    year = next((read.date.year for read in found if read.date is not None), None)
     if year is None:
         problems.append(Problem("bibtex.year-missing", "warning", "no entry gives a year", file=file))
     titles = _by_language(found, lambda r: r.journal, file, "journal", problems)
     publishers = _by_language(found, lambda r: r.publisher, file, "publisher", problems)
-    numbers = {(read.volume, read.number) for read in found}
-    if len(numbers) > 1:
-        lines = [str(line(read.line)) for read in found if (read.volume, read.number) != (first.volume, first.number)]
+    lines = [str(line(read.line)) for read in found if (read.volume, read.number) != (first.volume, first.number)]
+    if lines:
         which = f"the entry at line {lines[0]}" if len(lines) == 1 else f"the entries at lines {', '.join(lines)}"
         problems.append(Problem("bibtex.mixed-issue", "warning", f"the entries come from different volumes or issue "
                                 f"numbers ({which} differ from the first); the issue takes the first entry's",
@@ -437,10 +388,7 @@ def _issue(found: list[_Read], file: str, problems: list[Problem]) -> Issue:
 
 
 def iter_read(path: Path) -> ArticleReading:
-    """A .bib file's articles, one per usable entry, in an issue with the journal and year of the first.
-
-    The whole text is read and parsed before the first article is yielded (see the module's docstring).
-    """
+    """A .bib file's articles, one per usable entry, in an issue with the journal and year of the first."""
     path = Path(path)
 
     def articles(reading: ArticleReading) -> Iterator[Article]:

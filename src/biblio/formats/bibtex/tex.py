@@ -1,19 +1,17 @@
 """TeX in BibTeX field values: escaping what TeX needs, and its exact inverse.
 
-Raw UTF-8 (design.md §4): letters of every script are written as they are, never as LaTeX
-macros (``\\CYRSCHWA`` breaks Zotero and most TeX setups). Only what TeX itself needs is
-escaped: ``& % $ # _`` as ``\\&`` …, ``\\`` ``~`` ``^`` as ``\\textbackslash{}``,
-``\\textasciitilde{}``, ``\\textasciicircum{}``; braces as ``\\{ \\}`` when the text's own
-braces pair up, else as ``\\textbraceleft{}``/``\\textbraceright{}`` (BibTeX counts ``\\{``
-as a brace, so an unpaired one would break the file); and ``{}`` between the character
-pairs TeX turns into other characters (``--``, ``''``, `````` ``, ``!` ``, ``?` ``).
-Whitespace runs become one space (BibTeX collapses them anyway). ``tex_decode`` undoes
+Raw UTF-8 (design.md §4): letters stay letters, never LaTeX macros (``\\CYRSCHWA`` breaks
+Zotero). Only what TeX needs is escaped: ``& % $ # _`` as ``\\&`` …, ``\\ ~ ^`` as
+``\\textbackslash{}`` …; braces as ``\\{ \\}`` when the text's own pair up, else as
+``\\textbraceleft{}`` … (BibTeX counts ``\\{`` too); ``{}`` inside the pairs TeX turns into
+other characters (``--``, ``''`` …). Whitespace runs become one space. ``tex_decode`` undoes
 exactly this, and reads the accents and macros other tools write.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -24,6 +22,8 @@ _ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "\\": r"
 _TEX_SPECIAL = re.compile(r"[&%$#_\\~^{}]")
 _ESCAPE_PAIRED = {**_ESCAPES, "{": r"\{", "}": r"\}"}
 _ESCAPE_UNPAIRED = {**_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+_BRACE = re.compile("[{}]")
+_GROUP_MARK = re.compile(r"\\.|[{}]", re.DOTALL)  # an escaped character, or a brace
 _LIGATURE_START = re.compile(r"-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)")  # "{}" goes after each
 
 
@@ -43,17 +43,15 @@ def paragraphs(text: str) -> list[str]:
     return [part for part in (squash(p) for p in _PARAGRAPH_BREAK.split(text)) if part]
 
 
+def brace_depths(text: str) -> list[int]:
+    """The depth after each brace of ``text``, counted as BibTeX counts them (``\\{`` too)."""
+    return list(itertools.accumulate(1 if brace == "{" else -1 for brace in _BRACE.findall(text)))
+
+
 def braces_pair_up(text: str) -> bool:
-    """Every brace, counted as BibTeX counts them (``\\{`` too), closes one opened before, and all close."""
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    """Every brace closes one opened before it, and all close."""
+    depths = brace_depths(text)
+    return not depths or (min(depths) >= 0 and depths[-1] == 0)
 
 
 def whole_group(text: str) -> bool:
@@ -61,18 +59,12 @@ def whole_group(text: str) -> bool:
     if len(text) < 2 or text[0] != "{" or text[-1] != "}":
         return False
     depth = 0
-    escaped = False
-    for position, char in enumerate(text):
-        if escaped:
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-        elif char == "{":
+    for mark in _GROUP_MARK.finditer(text):
+        if mark.group() == "{":
             depth += 1
-        elif char == "}":
+        elif mark.group() == "}":
             depth -= 1
-            if depth == 0 and position != len(text) - 1:
+            if depth == 0 and mark.start() != len(text) - 1:
                 return False
     return depth == 0
 
@@ -95,62 +87,41 @@ def escape_squashed(text: str) -> str:
 
 
 def _needs_escape(text: str) -> bool:
-    """Whether ``text`` has a character TeX treats specially or a ligature pair (a search for one
-    character runs at memory speed, one for two characters twenty times slower: pairs only when
-    their character is there)."""
+    """Whether ``text`` has a character TeX treats specially or a ligature pair: a search per character
+    runs at memory speed, a regular expression with the pairs twenty times slower."""
     return ("&" in text or "%" in text or "$" in text or "#" in text or "_" in text or "\\" in text
             or "~" in text or "^" in text or "{" in text or "}" in text or "`" in text
             or ("-" in text and "--" in text) or ("'" in text and "''" in text))
-
-
-def _plain_words(text: str) -> bool:
-    """Letters, digits and single hyphens in words one space apart: what ``tex_escape`` keeps as it is."""
-    return (text.replace(" ", "").replace("-", "").isalnum() and text[0] != " " and text[-1] != " "
-            and "  " not in text and "--" not in text)
 
 
 def keywords_tex(words: list[str]) -> str:
     """The keywords that are not blank, escaped, comma-separated; a comma or semicolon in one braced."""
     escaped = []
     for word in words:
-        if _plain_words(word):  # most keywords: nothing to squash, escape or brace
-            escaped.append(word)
-            continue
-        word = squash(word)
-        if word:
-            word = escape_squashed(word)
+        if not _plain_words(word):  # most keywords are: nothing to squash, escape or brace
+            word = escape_squashed(squash(word))
             if "," in word or ";" in word:
                 word = word.replace(",", "{,}").replace(";", "{;}")
+        if word:
             escaped.append(word)
     return ", ".join(escaped)
 
 
-def abstract_tex(parts: list[str]) -> str:
-    """Paragraphs (already squashed) joined with ``\\par``."""
-    return r" \par ".join(escape_squashed(part) for part in parts)
+def _plain_words(text: str) -> bool:
+    """Letters, digits and single hyphens in words one space apart (most keywords): nothing to escape."""
+    return (text.replace(" ", "").replace("-", "").isalnum() and text[0] != " " and text[-1] != " "
+            and "  " not in text and "--" not in text)
 
 
 @functools.cache
 def _decoder():
-    from pylatexenc.latex2text import (
-        LatexNodes2Text,
-        MacroTextSpec,
-        SpecialsTextSpec,
-        get_default_latex_context_db,
-    )
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec, get_default_latex_context_db
 
     context = get_default_latex_context_db()
+    texts = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~",
+             "textunderscore": "_", "textquotedbl": '"', "par": "\n\n", "url": "%s", "LaTeX": "LaTeX", "TeX": "TeX"}
     context.add_context_category("biblio-bibtex", prepend=True, macros=[
-        MacroTextSpec("textbraceleft", simplify_repl="{"),
-        MacroTextSpec("textbraceright", simplify_repl="}"),
-        MacroTextSpec("textasciicircum", simplify_repl="^"),
-        MacroTextSpec("textasciitilde", simplify_repl="~"),
-        MacroTextSpec("textunderscore", simplify_repl="_"),
-        MacroTextSpec("textquotedbl", simplify_repl='"'),
-        MacroTextSpec("par", simplify_repl="\n\n"),
-        MacroTextSpec("url", simplify_repl="%s"),
-        MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
-        MacroTextSpec("TeX", simplify_repl="TeX"),
+        MacroTextSpec(name, simplify_repl=text) for name, text in texts.items()
     ], specials=[SpecialsTextSpec("~", " ")])  # a tie between initials is a space in metadata
     return context, LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
 
@@ -161,12 +132,9 @@ _MACRO = re.compile(r"\\(?:([A-Za-z]+)|.)")
 
 
 def tex_decode(value: str) -> tuple[str, list[str]]:
-    """A field value as plain Unicode text, and the LaTeX macros it had that biblio does not know.
-
-    Undoes ``tex_escape`` exactly and reads what other tools write: accents (``{\\"o}``,
-    ``\\'e``, ``{\\c c}``, ``\\ss``), dashes, quotes, braces. An unescaped ``&`` or ``%`` is
-    kept as text (TeX would misread it, but the metadata is clear).
-    """
+    """A field value as plain Unicode text, and the LaTeX macros it had that biblio does not know: undoes
+    ``tex_escape`` exactly, and reads accents (``{\\"o}``, ``\\ss`` …), dashes, quotes and braces from other
+    tools. An unescaped ``&`` or ``%`` is kept as text (TeX would misread it, but the metadata is clear)."""
     if _LATEX.search(value) is None:  # most values: pylatexenc would give them back as they are
         return value, []
     from pylatexenc.latexwalker import LatexWalkerError

@@ -1,13 +1,11 @@
 """Checking a BibTeX file for what BibTeX and LaTeX would choke on, with line numbers.
 
-BibTeX has no schema (design.md §5): the file is re-parsed with bibtexparser, and each
-block and field is checked. Errors: blocks that cannot be parsed, repeated keys or fields,
-braces that do not pair up, a value followed by more than a comma (a missing comma, where
-bibtexparser would take the next field into the value), a closing brace that closes nothing
-(an extra ``}`` that ends an entry early), TeX specials (``& % $ # _ ^``) without a
-backslash outside url/doi fields. Warnings (BibTeX itself only warns): required fields missing for the entry
-type, keys that are not ASCII, Cyrillic written as LaTeX macros, text outside any entry
-that looks like a field list.
+BibTeX has no schema (design.md §5): one bibtexparser parse, each block and field checked.
+Errors: blocks that cannot be parsed, repeated keys or fields, braces that do not pair up,
+a value followed by more than a comma (a missing comma), a ``}`` that closes nothing (it
+ends an entry early), TeX specials (``& % $ # _ ^``) without a backslash outside verbatim
+fields. Warnings (BibTeX itself only warns): missing required fields, keys that are not
+ASCII, Cyrillic as LaTeX macros, text outside any entry that looks like a field list.
 """
 
 from __future__ import annotations
@@ -15,23 +13,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ExplicitComment,
-    ImplicitComment,
-    ParsingFailedBlock,
-)
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
 from ...fileio import read_head
 from ...problems import Problem, Severity
 from .mapping import REQUIRED, VERBATIM
-from .parse import ENTRY_LIKE, line, parse, read_text
+from .parse import failure, line, looks_like_entry, parse, read_text, stray_brace
 from .tex import braces_pair_up, whole_group
 
 _URL_ARGUMENT = re.compile(r"\\(?:url|href|path)\s*\{[^{}]*\}")
 _CYRILLIC_MACRO = re.compile(r"\\(?:CYR[A-Z]+|cyr[a-z]*|cyrchar)")
+_QUOTE_MARK = re.compile(r'[{}"]')
+_SPACES = re.compile(r"\s*")
+_SPECIAL = re.compile(r"\\.|[$&%#_^]", re.DOTALL)  # an escaped character, or a TeX special
 
 
 def detect(path: Path) -> bool:
@@ -54,17 +48,17 @@ def validate(path: Path) -> list[Problem]:
     text, problems = read_text(Path(path))
     if text is None:
         return problems
-    library = parse(text, raw=True)
 
     def report(code: str, severity: Severity, message: str, at: int | None, where: str | None = None) -> None:
         problems.append(Problem(code, severity, message, path=where, file=file, line=line(at)))
 
     entries = 0
     previous = None
-    for block in library.blocks:
-        if isinstance(block, ImplicitComment) and _closes_nothing(block.comment) \
-                and not isinstance(previous, ParsingFailedBlock):  # the rest of a block already reported
-            at = block.start_line  # a "}" that closes nothing: where the entry before it ended, early
+    for block in parse(text, raw=True).blocks:
+        duplicate = isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock)
+        entry = block.ignore_error_block if duplicate else block  # a duplicate's entry is checked too
+        if stray_brace(block) and not isinstance(previous, ParsingFailedBlock):  # not the rest of a failed block
+            at = block.start_line  # where the entry before it ended, early
             if previous is not None and previous.start_line is not None:
                 at = previous.start_line + previous.raw.count("\n")
             report("bibtex.syntax", "error", "a closing brace closes nothing here (BibTeX stops there): an extra } "
@@ -73,28 +67,18 @@ def validate(path: Path) -> list[Problem]:
             report("bibtex.duplicate-key", "error", f"the key '{block.key}' is used again (first at line "
                    f"{line(block.previous_block.start_line)}); each entry needs its own key", block.start_line,
                    block.key)
-            inner = block.ignore_error_block
-            if isinstance(inner, Entry):
-                entries += 1
-                _check_entry(inner, report)
         elif isinstance(block, DuplicateFieldKeyBlock):
-            names = ", ".join(sorted(block.duplicate_keys))
-            inner = block.ignore_error_block
-            key = inner.key if isinstance(inner, Entry) else None
-            report("bibtex.duplicate-field", "error", f"the entry repeats the field(s) {names}; BibTeX keeps "
-                   "only one", block.start_line, key)
-            if isinstance(inner, Entry):
-                entries += 1
-                _check_entry(inner, report)
+            report("bibtex.duplicate-field", "error", f"the entry repeats the field(s) "
+                   f"{', '.join(sorted(block.duplicate_keys))}; BibTeX keeps only one", block.start_line,
+                   entry.key if isinstance(entry, Entry) else None)
         elif isinstance(block, ParsingFailedBlock):
-            reason = getattr(block.error, "abort_reason", None) or str(block.error)
-            report("bibtex.syntax", "error", f"this block cannot be read: {reason.strip()}", block.start_line)
-        elif isinstance(block, Entry):
-            entries += 1
-            _check_entry(block, report)
-        elif isinstance(block, ExplicitComment | ImplicitComment) and ENTRY_LIKE.search(block.comment):
+            report("bibtex.syntax", "error", f"this block cannot be read: {failure(block)}", block.start_line)
+        elif looks_like_entry(block):
             report("bibtex.stray-text", "warning", "text outside any entry looks like a field list (a missing @ "
                    "or a commented-out entry?); BibTeX ignores it", block.start_line)
+        if isinstance(entry, Entry):
+            entries += 1
+            _check_entry(entry, report)
         previous = block
     if entries == 0 and not any(p.severity == "error" for p in problems):
         problems.append(Problem("bibtex.empty", "warning", "the file has no entries", file=file))
@@ -116,36 +100,29 @@ def _check_entry(entry: Entry, report) -> None:
     for item in entry.fields:
         name, value = item.key.lower(), item.value.strip()
         where = f"{key}.{name}"
-        content = _plain_group(value)
-        if content is not None:  # the usual value: no brace scan needed
-            if name not in VERBATIM:
-                _check_content(content, name, item.start_line, where, report)
-            continue
-        if not braces_pair_up(value):
-            report("bibtex.braces", "error", f"the braces in {name} do not pair up (BibTeX counts \\{{ and \\}} "
-                   "too); close each { with a }", item.start_line, where)
-            continue
-        content = _content(value)
+        content = _plain_group(value)  # the usual value, told without a scan
+        if content is None:
+            if not braces_pair_up(value):
+                report("bibtex.braces", "error", f"the braces in {name} do not pair up (BibTeX counts \\{{ and "
+                       "\\} too); close each { with a }", item.start_line, where)
+                continue
+            content = _content(value)
         if content is None:  # not one braced or quoted text: a number, a macro, a # join, or broken
             broken = _broken_value(entry, name, value)
             if broken is not None:
                 report("bibtex.syntax", "error", broken[0], broken[1], where)
-                continue
-        if content is None or name in VERBATIM:
-            continue
-        _check_content(content, name, item.start_line, where, report)
+        elif name not in VERBATIM:
+            _check_content(content, name, item.start_line, where, report)
 
 
 def _plain_group(value: str) -> str | None:
-    """The content of a value that is one brace group with no brace inside (but a title's protecting
-    pair), told without a scan per character; None for any other value."""
+    """The content of a value that is one brace group with no brace inside (but a title's
+    protecting pair); None for any other value."""
     if value[:1] != "{" or value[-1:] != "}":
         return None
     inner = value[1:-1]
     core = inner[1:-1] if inner[:1] == "{" and inner[-1:] == "}" else inner
-    if "{" in core or "}" in core or core.endswith("\\"):
-        return None
-    return inner
+    return None if "{" in core or "}" in core or core.endswith("\\") else inner
 
 
 def _check_content(content: str, name: str, at: int | None, where: str, report) -> None:
@@ -179,101 +156,57 @@ def _broken_value(entry: Entry, name: str, value: str) -> tuple[str, int | None]
     return f"the {name} value is not {{braced}}, \"quoted\", a number or a @string name: BibTeX stops at '{rest}'", at
 
 
-def _closes_nothing(text: str) -> bool:
-    """A ``}`` in text outside any entry that closes no ``{`` before it."""
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return True
-    return False
-
-
 _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*|[0-9]+")
 
 
 def _value_end(value: str) -> int | None:
     """Where a field value stops being one: pieces (``{…}``, ``"…"``, a number, a macro name)
     joined with ``#``. None when the whole value is one (or empty); braces pair up already."""
-    position, length = 0, len(value)
+    position = 0
     while True:
-        while position < length and value[position].isspace():
-            position += 1
-        if position == length:
-            return None if position == 0 or value[:position].strip() == "" else position
-        start = position
-        char = value[position]
-        if char == "{":
-            depth = 0
-            for position in range(start, length):
-                depth += {"{": 1, "}": -1}.get(value[position], 0)
-                if depth == 0:
-                    break
-            position += 1
-        elif char == '"':
-            depth, position = 0, start + 1
-            while position < length and (value[position] != '"' or depth):
-                depth += {"{": 1, "}": -1}.get(value[position], 0)
-                position += 1
-            if position == length:
-                return start
-            position += 1
+        start = position = _SPACES.match(value, position).end()
+        if position == len(value):  # empty, or a "#" joins nothing
+            return position if value[:position].strip() else None
+        if value[start] in '{"':
+            position = _group_end(value, start)
         else:
-            match = _MACRO_NAME.match(value, position)
-            if match is None:
-                return start
-            position = match.end()
-        while position < length and value[position].isspace():
-            position += 1
-        if position == length:
-            return None
-        if value[position] != "#":
-            return position
+            match = _MACRO_NAME.match(value, start)
+            position = match.end() if match else None
+        if position is None:
+            return start
+        position = _SPACES.match(value, position).end()
+        if position == len(value) or value[position] != "#":
+            return None if position == len(value) else position
         position += 1
+
+
+def _group_end(value: str, start: int) -> int | None:
+    """The end of the ``{…}`` or ``"…"`` that opens at ``start``; None for a quote never closed."""
+    quoted, depth = value[start] == '"', 0
+    for mark in _QUOTE_MARK.finditer(value, start + quoted):
+        if quoted and mark.group() == '"' and depth == 0:
+            return mark.end()
+        depth += {"{": 1, "}": -1}.get(mark.group(), 0)
+        if depth == 0 and not quoted:
+            return mark.end()
+    return None if quoted else len(value)
 
 
 def _unescaped_specials(content: str) -> tuple[list[str], bool]:
     """The TeX specials outside math that lack a backslash, and whether a ``$`` is left open."""
-    content = _URL_ARGUMENT.sub("", content)
     found: list[str] = []
     math = False
-    backslashes = 0
-    for char in content:
-        if char == "\\":
-            backslashes += 1
-            continue
-        escaped = backslashes % 2 == 1
-        backslashes = 0
-        if escaped:
-            continue
-        if char == "$":
+    for mark in _SPECIAL.findall(_URL_ARGUMENT.sub("", content)):
+        if mark == "$":
             math = not math
-        elif not math and char in "&%#_^" and char not in found:
-            found.append(char)
+        elif not math and len(mark) == 1 and mark not in found:  # not escaped
+            found.append(mark)
     return found, math
 
 
 def _content(value: str) -> str | None:
-    """A raw field value without its enclosing braces or quotes; None for numbers, macros and ``#`` joins."""
-    value = value.strip()
-    if whole_group(value):
-        return value[1:-1]
-    if len(value) >= 2 and value[0] == value[-1] == '"' and '"' not in _braces_removed(value[1:-1]):
+    """A field value (its braces paired) without its enclosing braces or quotes; None for numbers,
+    macros and ``#`` joins."""
+    if whole_group(value) or (len(value) >= 2 and value[0] == value[-1] == '"' and _group_end(value, 0) == len(value)):
         return value[1:-1]
     return None
-
-
-def _braces_removed(text: str) -> str:
-    """The text outside any brace group (what a quoted value's own quotes are looked for in)."""
-    out, depth = [], 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)
