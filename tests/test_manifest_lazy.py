@@ -44,13 +44,12 @@ def test_lazy_positions_equal_the_yaml_reading(example_path, tmp_path):
     for missing in [("articles", 0, "nope", "deeper"), ("articles", 99), ("nope",), ("journal", "titles", "xx")]:
         assert lazy.where(missing) == eager.where(missing)
 
-    # top-level keys asked first are answered without the index, from the text or the file's start
+    # top-level keys asked first
     top_level = [(key,) for key in eager.data]
     fresh, _ = parse(text, "issue.json", lazy=True)
     for path in top_level:
         assert fresh.where(path) == eager.where(path) and fresh.where(path, key=True) == eager.where(path, key=True)
-    assert not fresh.locator.indexed
-    assert fresh.where(("nope",)) == eager.where(("nope",))  # not a key: the index decides
+    assert fresh.where(("nope",)) == eager.where(("nope",))
 
     # after release() the positions come from the file
     file = tmp_path / "issue.json"
@@ -60,7 +59,6 @@ def test_lazy_positions_equal_the_yaml_reading(example_path, tmp_path):
     assert lazy2.locator.text is None
     for path in top_level:
         assert lazy2.where(path) == eager.where(path) and lazy2.where(path, key=True) == eager.where(path, key=True)
-    assert not lazy2.locator.indexed
     for path in paths[::7]:
         assert lazy2.where(path) == eager.where(path), path
     # a file changed since: no line rather than a wrong one

@@ -8,7 +8,6 @@ model. The shape itself is declared in ``manifest_spec``.
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import datetime
 import difflib
@@ -43,12 +42,12 @@ from .model import Article, Issue, LangText, PartialDate
 from .problems import Problem
 from .yamlsource import (
     JSON_DECODER,
-    WHITESPACE,
-    BufferedJsonText,
     JsonLocator,
+    JsonScan,
     Located,
     Path,
     RepeatedKey,
+    Unstreamable,
     format_path,
     parse,
 )
@@ -63,19 +62,17 @@ class _Reader:
         self.doc = doc
         self.problems: list[Problem] = []
 
-    def report(self, code: str, message: str, path: Path, *, key: bool = False,
-               severity: str = "error") -> None:
-        self.problems.append(Problem(code, severity, message, **self.doc.where(path, key=key)))  # type: ignore[arg-type]
+    def report(self, code: str, message: str, path: Path, *, key: bool = False) -> None:
+        self.problems.append(Problem(code, "error", message, **self.doc.where(path, key=key)))  # type: ignore[arg-type]
 
     # -- objects -------------------------------------------------------------------
 
-    def fields(self, value: Any, fields: tuple[Field, ...], path: Path, what: str | None) -> dict | Any:
-        """``what`` names the object in messages (None: its path, worked out only when needed)."""
+    def fields(self, value: Any, known: dict[str, Field], path: Path, what: str | None) -> dict | Any:
+        """``known``: the fields by key; ``what`` names the object in messages (None: its path)."""
         if not isinstance(value, dict):
             self.report("manifest.type", f"{what or format_path(path) or 'the manifest'} must be a mapping of "
                         f"keys to values, not {_describe(value)}", path)
             return _INVALID
-        known = _known_keys(fields)
         for key in value:
             if key not in known:
                 close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
@@ -85,7 +82,7 @@ class _Reader:
                             f"{what or format_path(path) or 'the manifest'}; {hint}", path + (key,), key=True)
         result: dict = {}
         failed = False
-        for f, read in _readers(fields):
+        for f in known.values():
             item = value.get(f.key)
             if item is None:
                 if f.required:
@@ -93,10 +90,7 @@ class _Reader:
                                 f"'{f.key}' ({f.doc.rstrip('.')})", path)
                     failed = True
                 continue
-            if read is None and type(item) is str and item and not item.isspace():
-                result[f.key] = item  # a text given as text: what ``text`` returns, without the calls
-                continue
-            converted = (read or _read_text)(self, item, f.kind, path + (f.key,))
+            converted = self.value(item, f.kind, path + (f.key,))
             if converted is _INVALID:
                 failed = failed or f.required
                 continue
@@ -104,14 +98,13 @@ class _Reader:
         return _INVALID if failed else result
 
     def obj(self, value: Any, name: str, path: Path) -> Any:
-        spec = OBJECTS[name]
-        data = self.fields(value, spec.fields, path, None)
+        data = self.fields(value, _FIELDS[name], path, None)
         if data is _INVALID:
             return _INVALID
         check = _OBJECT_CHECKS.get(name)
         if check and not check(self, data, path, value):
             return _INVALID
-        return spec.build(**data)
+        return OBJECTS[name].build(**data)
 
     # -- values --------------------------------------------------------------------
 
@@ -149,16 +142,10 @@ class _Reader:
             self.report("manifest.type", f"expected a list (lines starting with '- '), "
                         f"found {_describe(value)}", path)
             return _INVALID
-        read = _VALUE_READERS[type(kind.item)]
-        if path == ("articles",):
-            # the articles, one by one, letting go of each parsed article once it is in the model:
-            # the parsed data and the model are never both whole in memory (the list keeps its length)
-            items = []
-            for index, item in enumerate(value):
-                items.append(read(self, item, kind.item, path + (index,)))
-                value[index] = None
-        else:
-            items = [read(self, item, kind.item, path + (index,)) for index, item in enumerate(value)]
+        items = []
+        for index, item in enumerate(value):
+            items.append(self.value(item, kind.item, path + (index,)))
+            value[index] = None  # let go of what is read: the parsed articles and the model are never both whole
         return [item for item in items if item is not _INVALID]
 
     def _by_language_objects(self, value: Any, kind: ByLanguage, path: Path) -> Any:
@@ -249,12 +236,8 @@ class _Reader:
         return [word for word in words if word is not _INVALID]
 
 
-def _read_text(reader: _Reader, value: Any, kind: Kind, path: Path) -> Any:
-    return reader.text(value, path)
-
-
 _VALUE_READERS = {
-    Text: _read_text,
+    Text: lambda reader, value, kind, path: reader.text(value, path),
     Integer: lambda reader, value, kind, path: reader.integer(value, kind, path),
     Boolean: _Reader._boolean,
     Date: lambda reader, value, kind, path: reader.date(value, path),
@@ -268,26 +251,8 @@ _VALUE_READERS = {
 }
 
 
-_KNOWN: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
-_READERS: dict[int, tuple[tuple[Field, ...], list[tuple[Field, Any]]]] = {}
-
-
-def _readers(fields: tuple[Field, ...]) -> list[tuple[Field, Any]]:
-    """Each field with the function that reads its kind (None for text, which ``fields`` reads
-    inline); looked up once per declaration, not once per value."""
-    entry = _READERS.get(id(fields))
-    if entry is None or entry[0] is not fields:
-        entry = _READERS[id(fields)] = (fields, [(f, None if type(f.kind) is Text else _VALUE_READERS[type(f.kind)])
-                                                 for f in fields])
-    return entry[1]
-
-
-def _known_keys(fields: tuple[Field, ...]) -> dict[str, Field]:
-    """The fields by key; keyed by identity (hashing the declarations costs more than reading)."""
-    entry = _KNOWN.get(id(fields))
-    if entry is None or entry[0] is not fields:
-        entry = _KNOWN[id(fields)] = (fields, {f.key: f for f in fields})
-    return entry[1]
+_FIELDS = {name: {f.key: f for f in spec.fields} for name, spec in OBJECTS.items()}
+_TOP = {f.key: f for f in TOP_FIELDS}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -338,8 +303,10 @@ def expand_doi_pattern(pattern: str, issue: Issue, seq: int) -> str:
 
 
 def _pattern_problems(issue: Issue, doc: Located) -> list[Problem]:
+    pattern = issue.doi_pattern
+    if not pattern:
+        return []
     where = doc.where(("issue", "doi_pattern"))
-    pattern = issue.doi_pattern or ""
     wrong = derive.pattern_problem(pattern, derive.DOI_PLACEHOLDERS)
     if wrong:
         return [Problem("doi.pattern-placeholder", "error", f"in the DOI pattern, {wrong}", **where)]
@@ -377,11 +344,8 @@ def _settings_problems(issue: Issue, doc: Located) -> list[Problem]:
 
 def assign_dois(issue: Issue, doc: Located) -> list[Problem]:
     """Give DOI-less articles a DOI from the pattern; warn when explicit DOIs break it."""
-    problems: list[Problem] = []
-    pattern_ok = bool(issue.doi_pattern)
-    if pattern_ok:
-        problems = _pattern_problems(issue, doc)
-        pattern_ok = not problems
+    problems = _pattern_problems(issue, doc)
+    pattern_ok = bool(issue.doi_pattern) and not problems
     for index, article in enumerate(issue.articles):
         problems += _assign_doi(issue, index, article, doc, pattern_ok)
     return problems
@@ -444,14 +408,8 @@ def _set_article_originals(article: Article) -> None:
 
 def loads(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Problem]]:
     """Read manifest text. Returns the issue (None when it cannot be built) and all problems."""
-    issue, problems, _ = loads_located(text, file)
+    issue, problems, _ = _read_parsed(*parse(text, file, lazy=True))
     return issue, problems
-
-
-def loads_located(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Problem], Located | None]:
-    """Like ``loads``, and also the parsed document, to locate later findings (``locate``)."""
-    doc, problems = parse(text, file, lazy=True)
-    return _read_parsed(doc, problems)
 
 
 def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | None, list[Problem], Located | None]:
@@ -462,7 +420,7 @@ def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | 
     if doc.data is None:
         reader.report("manifest.empty", "the manifest is empty; start from examples/issue-86/issue.yaml", ())
         return None, reader.problems, doc
-    top = reader.fields(doc.data, TOP_FIELDS, (), "the manifest")
+    top = reader.fields(doc.data, _TOP, (), "the manifest")
     if top is _INVALID:
         return None, reader.problems, doc
     if doc.data.get("articles") == []:
@@ -502,10 +460,10 @@ def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Locat
     doc, problems = parse(text, name, lazy=True)
     del text  # positions come from the file from now on (lint, writers): not a copy of its text in memory
     if doc is not None:
-        doc.release(path, keep_data=True)
+        doc.release(path)
     issue, problems, doc = _read_parsed(doc, problems)
     if doc is not None:
-        doc.release(path)  # the parsed data too: the model has it all
+        doc.data = None  # the model has it all
     return issue, problems, doc
 
 
@@ -610,218 +568,6 @@ def dumps(issue: Issue, *, as_json: bool = False) -> str:
 
 # --- streamed loading (JSON) ------------------------------------------------------
 
-class _Unstreamable(Exception):
-    """The streamed reading cannot give the whole-document reading's answer: take that one."""
-
-
-class _PendingDoc:
-    """Stands for the document while it is streamed: problems get their path now, their
-    file:line:column at the end (``locate``), once the positions are known."""
-
-    file = None
-    locator = None
-
-    def where(self, path: Path, *, key: bool = False) -> dict:
-        return {"file": None, "line": None, "column": None, "path": format_path(path) or None}
-
-    def raw(self, path: Path, value: Any) -> str | None:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return getattr(value, "raw", None)
-
-
-_CHUNK = 1 << 22
-_TOP_WITHOUT_ARTICLES = tuple(f for f in TOP_FIELDS if f.key != "articles")
-_EARLY = tuple(f for f in TOP_FIELDS if f.key in ("journal", "issue"))
-
-
-class _Streamer(BufferedJsonText):
-    """Scans a JSON manifest: reads its top-level values and finds where each article is
-    (``scan_streamed``), keeping the positions the lazy locator would index, so problems are
-    located without the text; the articles themselves are read later (``iter_articles``)."""
-
-    def __init__(self, path: str | FsPath) -> None:
-
-        self.decode = JSON_DECODER.raw_decode
-        self.path = path
-        self.stream = open(path, "rb")  # noqa: SIM115 - closed in run()
-        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        self.buf = ""
-        self.base = 0  # absolute character offset of buf[0]
-        self.pos = 0  # committed position in buf
-        self.eof = False
-        self.char, self.byte, self.line, self.newline = 0, 0, 1, -1  # the position tracker
-        self.marks: list[list[int]] = []
-        self.pending = _PendingDoc()
-        self.reader = _Reader(self.pending)  # type: ignore[arg-type]
-
-    def more(self) -> None:
-        if self.eof:
-            raise _Unstreamable
-        data = self.stream.read(_CHUNK)
-        try:
-            text = self.decoder.decode(data, final=not data)
-        except UnicodeDecodeError:
-            raise _Unstreamable from None
-        self.eof = not data
-        cut = min(self.pos, self.char - self.base)
-        self.buf = self.buf[cut:] + text
-        self.base += cut
-        self.pos -= cut
-
-    def attempt(self, step):
-        """Run ``step`` on the buffer, reading more of the file while it runs out."""
-        while True:
-            try:
-                return step()
-            except (ValueError, IndexError):
-                self.more()
-
-    def at(self, offset: int) -> tuple[int, int, int]:
-        """Byte offset, line and column of a buffer offset at or after the last one asked."""
-        absolute = self.base + offset
-        piece = self.buf[self.char - self.base:offset]
-        self.byte += len(piece.encode("utf-8", "surrogatepass"))
-        breaks = piece.count("\n")
-        if breaks:
-            self.line += breaks
-            self.newline = self.char + piece.rfind("\n")
-        self.char = absolute
-        return self.byte, self.line, absolute - self.newline
-
-    def mark(self, start: int, end: int) -> int:
-        byte_start, line, column = self.at(start)
-        byte_end = self.at(end)[0]
-        self.marks.append([self.base + start, self.base + end, byte_start, byte_end, line, column])
-        return len(self.marks) - 1
-
-    def run(self):
-        try:
-            return self._run()
-        finally:
-            self.stream.close()
-
-    def _run(self):
-        if self.skip() != "{":
-            raise _Unstreamable
-        self.mark(self.pos, self.pos)
-        self.pos += 1
-        data: dict = {}
-        keys: dict[Any, int] = {}
-        key_entries: dict[Any, int] = {}
-        items: dict[int, list[int]] = {}
-        found: list[Problem] = []
-        issue = None
-        while (next_char := self.skip()) != "}":
-            if data:
-                if next_char != ",":
-                    raise _Unstreamable
-                self.pos += 1
-                next_char = self.skip()
-            if next_char != '"':
-                raise _Unstreamable
-            key, key_end, value_start = self.attempt(self._key)
-            if key in data or key in keys:
-                raise _Unstreamable  # a repeated key: the YAML reading reports it
-            key_entries[key] = self.mark(self.pos, key_end)
-            self.pos = value_start
-            if key == "articles" and self.buf[value_start] == "[":
-                issue, pattern_ok = self._early(data, found)
-                self.pattern_ok = pattern_ok
-                entry = keys[key] = self.mark(value_start, value_start)
-                items[entry] = self.items_entry = self._articles(issue, pattern_ok, found)
-                self.marks[entry][1] = self.base + self.pos
-                self.marks[entry][3] = self.at(self.pos)[0]
-                data[key] = None
-            else:
-                value, end = self.attempt(self._value)
-                keys[key] = self.mark(value_start, end)
-                data[key] = value
-                self.pos = end
-            if self.skip() not in (",", "}"):
-                raise _Unstreamable
-        self.pos += 1
-        if self.skip() != "" or issue is None:
-            raise _Unstreamable
-        del data["articles"]
-        top = self.reader.fields(data, _TOP_WITHOUT_ARTICLES, (), "the manifest")
-        if top is _INVALID or self.reader.problems:
-            raise _Unstreamable
-        issue.settings = top.get("settings")
-        self.before_articles = len(found)
-        found += _settings_problems(issue, self.pending)  # type: ignore[arg-type]
-        if any(problem.severity == "error" for problem in found):
-            raise _Unstreamable
-        self.issue, self.found = issue, found
-        locator = JsonLocator("")
-        locator.keys, locator.key_entries, locator.items = keys, key_entries, items
-        for entry in self.marks:
-            locator.spans.extend(entry)
-        locator.indexed = True
-        doc = Located(None, str(self.path), locator=locator)
-        doc.release(self.path)
-        return issue, locate(found, doc), doc
-
-    def _key(self) -> tuple[str, int, int]:
-        key, end = json.decoder.scanstring(self.buf, self.pos + 1)
-        colon = WHITESPACE.match(self.buf, end).end()
-        if self.buf[colon] != ":":
-            raise _Unstreamable
-        value_start = WHITESPACE.match(self.buf, colon + 1).end()
-        self.buf[value_start]  # the value must have started within the buffer (else IndexError: read more)
-        return key, end, value_start
-
-    def _value(self) -> tuple[Any, int]:
-        value, end = self.decode(self.buf, self.pos)
-        self.buf[WHITESPACE.match(self.buf, end).end()]  # what follows too: a number is not cut short
-        return value, end
-
-    def _skip(self) -> tuple[None, int]:
-        """Where the value at ``pos`` ends, decoded by the plain C decoder and let go (a scan
-        only needs the end; ``build_articles`` decodes it again, with every check)."""
-        end = _PLAIN_JSON.raw_decode(self.buf, self.pos)[1]
-        self.buf[WHITESPACE.match(self.buf, end).end()]  # what follows too: a number is not cut short
-        return None, end
-
-    def _early(self, data: dict, found: list[Problem]):
-        """The journal and the issue, read before the articles that need them (DOIs from the pattern)."""
-        if "journal" not in data or "issue" not in data:
-            raise _Unstreamable
-        top = self.reader.fields({key: data[key] for key in ("journal", "issue")}, _EARLY, (), "the manifest")
-        if top is _INVALID or self.reader.problems:
-            raise _Unstreamable
-        issue: Issue = top["issue"]
-        issue.journal = top["journal"]
-        _set_issue_originals(issue)
-        pattern_ok = bool(issue.doi_pattern)
-        if pattern_ok:
-            found += _pattern_problems(issue, self.pending)  # type: ignore[arg-type]
-            pattern_ok = not found
-        return issue, pattern_ok
-
-    def _articles(self, issue: Issue, pattern_ok: bool, found: list[Problem]) -> list[int]:
-        entries: list[int] = []
-        self.pos += 1
-        while (next_char := self.skip()) != "]":
-            if entries:
-                if next_char != ",":
-                    raise _Unstreamable
-                self.pos += 1
-                next_char = self.skip()
-            if next_char == "":
-                raise _Unstreamable
-            _, end = self.attempt(self._skip)
-            entries.append(self.mark(self.pos, end))
-            self.pos = end
-        if not entries:
-            raise _Unstreamable  # no articles: the whole-document reading reports it
-        self.pos += 1
-        return entries
-
-
-_PLAIN_JSON = json.JSONDecoder()
-
-
 @dataclasses.dataclass
 class StreamScan:
     """A JSON manifest read except for its articles, which are only located (``scan_streamed``):
@@ -838,47 +584,43 @@ class StreamScan:
 
 
 def scan_streamed(path: str | FsPath) -> StreamScan | None:
-    """The first step of a load split over processes: read everything but the articles' content,
-    which ``build_articles`` then turns into the model, a range of articles per process.
+    """The first step of reading a JSON manifest one article at a time (``iter_articles``): read
+    everything but the articles, which are only located.
 
-    None when ``load_streamed`` would return None for a reason found here (not JSON, a mistake
-    outside the articles, the articles before the journal and the issue).
+    None when only the whole-document reading (``load``) can answer: not JSON, a mistake outside
+    the articles, no articles, the articles before the journal and the issue.
     """
     if not str(path).endswith(".json"):
         return None
     try:
-        streamer = _Streamer(path)
-        _, _, doc = streamer.run()
         with open(path, "rb") as stream:
-            shift = len(codecs.BOM_UTF8) if stream.read(3) == codecs.BOM_UTF8 else 0
-    except (_Unstreamable, RepeatedKey, OSError, RecursionError, UnicodeError):
+            data, index = JsonScan(stream=stream).run(decode=True)
+    except (Unstreamable, RepeatedKey, OSError, RecursionError, UnicodeError):
         return None
-    entry = streamer.items_entry
-    spans = [(streamer.marks[mark][2] + shift, streamer.marks[mark][3] + shift) for mark in entry]
-    return StreamScan(str(path), streamer.issue, streamer.found[:streamer.before_articles],
-                      streamer.found[streamer.before_articles:], spans, streamer.pattern_ok, doc)
-
-
-class Unstreamable(Exception):
-    """``build_articles`` met something only the whole-document reading can report."""
+    keys = list(index.keys)
+    if not index.articles or not {"journal", "issue"} <= set(keys[:keys.index("articles")]):
+        return None
+    pending = Located(None, None, json=True)  # problems get their path now, their line once located
+    reader = _Reader(pending)
+    top = reader.fields(data, {key: f for key, f in _TOP.items() if key != "articles"}, (), "the manifest")
+    if top is _INVALID or reader.problems:
+        return None
+    issue: Issue = top["issue"]
+    issue.journal = top["journal"]
+    issue.settings = top.get("settings")
+    _set_issue_originals(issue)
+    before = _pattern_problems(issue, pending)
+    after = _settings_problems(issue, pending)
+    if any(problem.severity == "error" for problem in before + after):
+        return None
+    locator = JsonLocator(None, index)
+    doc = Located(None, str(path), json=True, locator=locator)
+    locator.release(path)
+    spans = [(index.spans[entry][2] + locator.bom, index.spans[entry][3] + locator.bom) for entry in index.articles]
+    return StreamScan(str(path), issue, before, after, spans, bool(issue.doi_pattern), doc)
 
 
 _ARTICLE = Object(name="Article")
-
-
-def _built_article(reader: _Reader, item: Any, index: int, issue: Issue,
-                   pattern_ok: bool) -> tuple[Article | None, list[Problem], bool]:
-    """One parsed article of a streamed manifest into the model (original languages set, DOI
-    assigned): the article (None when it cannot be built), its problems (the reading's, then the
-    DOI's; paths only), and whether the reading found nothing to report."""
-    before = len(reader.problems)
-    article = reader.value(item, _ARTICLE, ("articles", index))
-    reading = reader.problems[before:]
-    del reader.problems[before:]
-    if article is _INVALID:
-        return None, reading, False
-    _set_article_originals(article)
-    return article, reading + _assign_doi(issue, index, article, reader.doc, pattern_ok), not reading
 
 
 def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
@@ -888,7 +630,7 @@ def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
     the reading reported nothing. A key given twice in an article is reported for that article,
     which is then left out. Raises ``Unstreamable`` when the file no longer holds the scanned
     articles (it changed since the scan)."""
-    reader = _Reader(_PendingDoc())  # type: ignore[arg-type]
+    reader = _Reader(Located(None, None, json=True))
     try:
         with open(scan.path, "rb") as stream:
             for index in range(first, len(scan.spans) if stop is None else stop):
@@ -900,9 +642,15 @@ def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
                 except RepeatedKey:
                     yield index, None, [_repeated_key(text, index)], False
                     continue
-                article, problems, clean = _built_article(reader, item, index, scan.issue, scan.pattern_ok)
+                article = reader.value(item, _ARTICLE, ("articles", index))
                 del item
-                yield index, article, problems, clean
+                problems, reader.problems = reader.problems, []
+                if article is _INVALID:
+                    yield index, None, problems, False
+                    continue
+                _set_article_originals(article)
+                doi_problems = _assign_doi(scan.issue, index, article, reader.doc, scan.pattern_ok)
+                yield index, article, problems + doi_problems, not problems
     except (ValueError, OSError, RecursionError) as error:
         raise Unstreamable from error
 

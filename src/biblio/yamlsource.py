@@ -5,24 +5,20 @@ value, and every mapping key, can be traced back to ``file:line:column`` by its
 path, and so that duplicate keys — which PyYAML silently overwrites — are caught.
 libyaml (``yaml.CSafeLoader``) composes the nodes when PyYAML was built with it.
 
-Large manifests are JSON (``biblio.dump``, other tools). Composing a YAML node graph
-for them costs about 5 ms and 0.3 MB per article, and a position for every value about
-as much again, so ``parse(..., lazy=True)`` reads a ``.json`` file with the standard
-library's C decoder and finds positions only when a problem asks for one: an index of
-the top-level values and of the items of top-level lists (byte offset, line, column)
-is built on the first question, and a question decodes only the item it is about —
-from the text while it is held, from the file after ``Located.release()``.
+Large manifests are JSON. A YAML node graph costs about 5 ms and 0.3 MB per article,
+so ``parse(..., lazy=True)`` reads a ``.json`` file with the standard library's C
+decoder and finds a position only when a problem asks for one (``JsonLocator``).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
-from array import array
 from dataclasses import dataclass, field
 from json.decoder import scanstring
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -36,41 +32,36 @@ class Located:
     """A parsed document: plain Python data plus the position of each path."""
 
     data: Any
-    file: str
+    file: str | None
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     raw_scalars: dict[Path, str] = field(default_factory=dict)  # plain scalars read as numbers, dates, bools
+    json: bool = False  # decoded by JSON_DECODER: a number keeps its own text
     locator: JsonLocator | None = field(default=None, repr=False)  # lazy positions (JSON read with lazy=True)
 
     def where(self, path: Path, *, key: bool = False) -> dict:
         """Keyword arguments for Problem: file, line, column and the dotted path."""
         if self.locator is not None:
             line, column = self.locator.where(path, key=key)
-            return {"file": self.file, "line": line, "column": column, "path": format_path(path) or None}
-        spot = None
-        if key:
-            spot = self.key_positions.get(path)
-        if spot is None:
+        else:
+            spot = self.key_positions.get(path) if key else None
             probe = path
-            while probe and probe not in self.positions:
+            while spot is None and probe and probe not in self.positions:
                 probe = probe[:-1]
-            spot = self.positions.get(probe)
-        line, column = spot if spot else (None, None)
+            line, column = spot or self.positions.get(probe) or (None, None)
         return {"file": self.file, "line": line, "column": column, "path": format_path(path) or None}
 
     def raw(self, path: Path, value: Any) -> str | None:
         """The text of a number, date or true/false as written in the file, when known."""
-        if self.locator is not None:
-            if isinstance(value, bool):
-                return "true" if value else "false"
-            return getattr(value, "raw", None)
-        return self.raw_scalars.get(path)
+        if not self.json:
+            return self.raw_scalars.get(path)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return getattr(value, "raw", None)
 
-    def release(self, path: str | os.PathLike | None = None, *, keep_data: bool = False) -> None:
-        """Let go of the data (unless ``keep_data``) and the text: with a lazy locator, positions
-        are then read from the file at ``path`` (none if it changed since)."""
-        if not keep_data:
-            self.data = None
+    def release(self, path: str | os.PathLike) -> None:
+        """Let go of the JSON text: positions are then read from the file at ``path`` (none if it
+        changed since)."""
         if self.locator is not None:
             self.locator.release(path)
 
@@ -101,37 +92,34 @@ class _Walker:
         self.problems = problems
         self.collections: set[int] = set()
 
+    def problem(self, code: str, message: str, path: Path, node: yaml.Node) -> None:
+        line, column = _mark(node)
+        self.problems.append(Problem(code, "error", message, path=format_path(path) or None, file=self.doc.file,
+                                     line=line, column=column))
+
     def walk(self, node: yaml.Node, path: Path) -> Any:
         self.doc.positions[path] = _mark(node)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # An alias (*name) hands back a node seen before: following it could loop forever
             # or multiply the document, so a reused list or mapping is refused.
             if id(node) in self.collections:
-                line, column = _mark(node)
-                self.problems.append(Problem(
-                    "manifest.alias", "error", f"'{format_path(path)}' reuses, through a YAML alias (*name), "
-                    f"the list or mapping defined on line {line}; write the value out instead",
-                    path=format_path(path) or None, file=self.doc.file, line=line, column=column))
+                self.problem("manifest.alias", f"'{format_path(path)}' reuses, through a YAML alias (*name), the "
+                             f"list or mapping defined on line {_mark(node)[0]}; write the value out instead",
+                             path, node)
                 return None
             self.collections.add(id(node))
         if isinstance(node, yaml.MappingNode):
             result: dict = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    line, column = _mark(key_node)
-                    self.problems.append(Problem(
-                        "manifest.key", "error", "a key must be a plain name, not a list or mapping",
-                        path=format_path(path) or None, file=self.doc.file, line=line, column=column))
+                    self.problem("manifest.key", "a key must be a plain name, not a list or mapping", path, key_node)
                     continue
                 key = key_node.value
                 child = path + (key,)
                 if key in result:
-                    line, column = _mark(key_node)
                     first_line = self.doc.key_positions[child][0]
-                    self.problems.append(Problem(
-                        "manifest.duplicate-key", "error",
-                        f"the key '{key}' appears twice here (first on line {first_line}); keep one",
-                        path=format_path(child), file=self.doc.file, line=line, column=column))
+                    self.problem("manifest.duplicate-key", f"the key '{key}' appears twice here (first on line "
+                                 f"{first_line}); keep one", child, key_node)
                     continue
                 self.doc.key_positions[child] = _mark(key_node)
                 result[key] = self.walk(value_node, child)
@@ -160,9 +148,10 @@ def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, 
     that repeats a key, take the YAML reading.
     """
     if lazy and file.endswith(".json"):
-        doc = _parse_json_lazy(text, file)
-        if doc is not None:
-            return doc, []
+        try:
+            return Located(JSON_DECODER.decode(text), file, json=True, locator=JsonLocator(text)), []
+        except (ValueError, RepeatedKey, RecursionError):
+            pass  # the YAML reading reports it
     problems: list[Problem] = []
     if file.endswith(".json"):
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not in indentation
@@ -235,6 +224,11 @@ class RepeatedKey(Exception):
     pass
 
 
+class Unstreamable(Exception):
+    """A JSON text cannot be read piece by piece (it is not JSON): only the whole-document reading
+    can report it."""
+
+
 def _unique_keys(pairs: list) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -243,34 +237,47 @@ def _unique_keys(pairs: list) -> dict:
 
 
 JSON_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_float=_RawFloat)
-
-
-def _parse_json_lazy(text: str, file: str) -> Located | None:
-    """The data of a JSON text and a lazy locator; None when the YAML reading must decide."""
-    try:
-        data = JSON_DECODER.decode(text)
-    except (ValueError, RepeatedKey, RecursionError):
-        return None
-    return Located(data, file, locator=JsonLocator(text))
-
-
+_SKIP = json.JSONDecoder()  # finds where a value ends
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+_CHUNK = 1 << 22
 
 
-class BufferedJsonText:
-    """What the readers of a big JSON file piece by piece share (the manifest's articles, a
-    CSL-JSON array): a text buffer ``buf`` with a committed position ``pos``, refilled by the
-    subclass's ``more()`` until ``eof``."""
+@dataclass
+class JsonIndex:
+    """Where the parts of a JSON text are that a question decodes (``JsonLocator``): per entry the
+    span in characters and bytes and the line and column it starts at. Entry 0 is the top value."""
 
-    buf: str
-    pos: int
-    eof: bool
+    spans: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
+    keys: dict[Any, int] = field(default_factory=dict)  # top-level key or index -> entry of its value
+    key_entries: dict[str, int] = field(default_factory=dict)  # top-level key -> entry of the key itself
+    articles: list[int] | None = None  # the entries of the items of a top-level 'articles' list
+
+
+class JsonScan:
+    """Reads a JSON text front to back, from a string or from a file piece by piece, building its
+    ``JsonIndex``; ``run(decode=True)`` also decodes the top-level values but the articles."""
+
+    def __init__(self, text: str = "", stream: BinaryIO | None = None):
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.buf, self.base, self.pos, self.eof = text, 0, 0, stream is None  # base: offset of buf[0]
+        self.char, self.byte, self.line, self.newline = 0, 0, 1, -1  # the last position measured
+        self.index = JsonIndex()
 
     def more(self) -> None:
-        raise NotImplementedError
+        """Read the next piece of the file, letting go of what is read and measured."""
+        if self.eof:
+            raise Unstreamable
+        data = self.stream.read(_CHUNK)  # type: ignore[union-attr]
+        text = self.decoder.decode(data, final=not data)
+        self.eof = not data
+        cut = min(self.pos, self.char - self.base)
+        self.buf = self.buf[cut:] + text
+        self.base += cut
+        self.pos -= cut
 
     def skip(self) -> str:
-        """Skip white space; the next character ('' at the end of the file)."""
+        """Skip white space; the next character ('' at the end of the text)."""
         while True:
             self.pos = WHITESPACE.match(self.buf, self.pos).end()
             if self.pos < len(self.buf):
@@ -278,130 +285,122 @@ class BufferedJsonText:
             if self.eof:
                 return ""
             self.more()
-_SKIP = json.JSONDecoder()  # skips values while looking for a path
+
+    def attempt(self, step):
+        """Run ``step`` on the buffer, reading more of the file while it runs out."""
+        while True:
+            try:
+                return step()
+            except (ValueError, IndexError):
+                self.more()
+
+    def at(self, offset: int) -> tuple[int, int, int]:
+        """Byte offset, line and column of a buffer offset at or after the last one measured."""
+        piece = self.buf[self.char - self.base:offset]
+        self.byte += len(piece.encode("utf-8", "surrogatepass"))
+        breaks = piece.count("\n")
+        if breaks:
+            self.line += breaks
+            self.newline = self.char + piece.rfind("\n")
+        self.char = self.base + offset
+        return self.byte, self.line, self.char - self.newline
+
+    def mark(self, start: int, end: int) -> int:
+        byte_start, line, column = self.at(start)
+        self.index.spans.append((self.base + start, self.base + end, byte_start, self.at(end)[0], line, column))
+        return len(self.index.spans) - 1
+
+    def _key(self) -> tuple[str, int, int]:
+        key, end = scanstring(self.buf, self.pos + 1)
+        colon = WHITESPACE.match(self.buf, end).end()
+        if self.buf[colon] != ":":
+            raise Unstreamable
+        value_start = WHITESPACE.match(self.buf, colon + 1).end()
+        self.buf[value_start]  # the value must have started within the buffer (else IndexError: read more)
+        return key, end, value_start
+
+    def _value(self, decode) -> tuple[Any, int]:
+        value, end = decode(self.buf, self.pos)
+        self.buf[WHITESPACE.match(self.buf, end).end()]  # what follows too: a number is not cut short
+        return value, end
+
+    def run(self, *, decode: bool = False) -> tuple[dict, JsonIndex]:
+        """The index, and the top-level values but a list of articles when ``decode``."""
+        data: dict = {}
+        opening = self.skip()
+        if opening:
+            self.mark(self.pos, self.pos)
+        if opening not in ("{", "["):
+            return data, self.index
+        read = JSON_DECODER.raw_decode if decode else _SKIP.raw_decode
+        self.pos += 1
+        while (char := self.skip()) != ("}" if opening == "{" else "]"):
+            if self.index.keys:
+                if char != ",":
+                    raise Unstreamable
+                self.pos += 1
+                char = self.skip()
+            key: Any = len(self.index.keys)
+            if opening == "{":
+                if char != '"':
+                    raise Unstreamable
+                key, key_end, value_start = self.attempt(self._key)
+                if key in self.index.keys:
+                    raise RepeatedKey
+                self.index.key_entries[key] = self.mark(self.pos, key_end)
+                self.pos = value_start
+            if key == "articles" and self.buf[self.pos] == "[":
+                self.index.keys[key] = self._articles()
+            else:
+                value, end = self.attempt(lambda: self._value(read))
+                self.index.keys[key] = self.mark(self.pos, end)
+                data[key] = value
+                self.pos = end
+        self.pos += 1
+        if self.skip() != "":
+            raise Unstreamable
+        return data, self.index
+
+    def _articles(self) -> int:
+        """Index the list at ``pos`` item by item, without decoding it; its entry."""
+        entry = self.mark(self.pos, self.pos)
+        items = self.index.articles = []
+        self.pos += 1
+        while (char := self.skip()) != "]":
+            if items:
+                if char != ",":
+                    raise Unstreamable
+                self.pos += 1
+                self.skip()
+            _, end = self.attempt(lambda: self._value(_SKIP.raw_decode))
+            items.append(self.mark(self.pos, end))
+            self.pos = end
+        self.pos += 1
+        start, _, byte_start, _, line, column = self.index.spans[entry]
+        self.index.spans[entry] = (start, self.base + self.pos, byte_start, self.at(self.pos)[0], line, column)
+        return entry
 
 
 class JsonLocator:
-    """Finds the line and column of a path in a JSON text, decoding only the part it needs.
+    """Finds the line and column of a path in a JSON text, decoding only the part it needs: the
+    index (built on the first question) leads to the top-level value or the article the path
+    is in, and the path is followed in that part alone."""
 
-    Index (built on the first question): for each top-level value, and for each item of a
-    top-level list, its span in characters and bytes and the line and column it starts at.
-    """
-
-    def __init__(self, text: str):
-        self.text: str | None = text
+    def __init__(self, text: str | None, index: JsonIndex | None = None):
+        self.text = text
+        self.index = index
         self.source: str | None = None  # the file read after release()
         self.stamp: tuple[int, int] | None = None
         self.bom = 0
-        self.keys: dict[Any, int] = {}  # top-level key or index -> entry number
-        self.key_entries: dict[Any, int] = {}  # top-level key -> entry number of the key itself
-        self.items: dict[int, list[int]] = {}  # entry number of a top-level list -> its items' entry numbers
-        self.spans = array("q")  # per entry: char start, char end, byte start, byte end, line, column
-        self.root: tuple[int, int] | None = None
-        self.cache: tuple[int, str] | None = None
-        self.indexed = False
-        self.shallow: dict[tuple[Any, bool], tuple[int, int] | None] = {}  # top-level answers without the index
 
-    # -- index -----------------------------------------------------------------------------
-
-    def _index(self) -> None:
-        self.indexed = True
-        text = self.text
-        if text is None:  # released before the first question: read the file once for the index
-            text = self._read_source()
-            if text is None:
-                return
-        marks: list[tuple[int, int]] = []  # (start, end) char spans, in order
-        start = WHITESPACE.match(text, 0).end()
-        if start >= len(text):
-            return
-        marks.append((start, start))
-        if text[start] in "{[":
-            closing = "}" if text[start] == "{" else "]"
-            i = WHITESPACE.match(text, start + 1).end()
-            number = 0
-            while i < len(text) and text[i] != closing:
-                key: Any = number
-                if closing == "}":
-                    key_start = i
-                    key, i = scanstring(text, i + 1)
-                    self.key_entries[key] = len(marks)
-                    marks.append((key_start, i))
-                    i = WHITESPACE.match(text, i).end() + 1  # the colon
-                    i = WHITESPACE.match(text, i).end()
-                value_start = i
-                if text[i] == "[":  # a top-level list: index its items too
-                    item_spans: list[tuple[int, int]] = []
-                    j = WHITESPACE.match(text, i + 1).end()
-                    while text[j] != "]":
-                        _, end = _SKIP.raw_decode(text, j)
-                        item_spans.append((j, end))
-                        j = WHITESPACE.match(text, end).end()
-                        if text[j] == ",":
-                            j = WHITESPACE.match(text, j + 1).end()
-                    end = j + 1
-                    self.keys[key] = len(marks)
-                    marks.append((value_start, end))
-                    self.items[self.keys[key]] = list(range(len(marks), len(marks) + len(item_spans)))
-                    marks.extend(item_spans)
-                else:
-                    _, end = _SKIP.raw_decode(text, i)
-                    self.keys[key] = len(marks)
-                    marks.append((value_start, end))
-                i = WHITESPACE.match(text, end).end()
-                if i < len(text) and text[i] == ",":
-                    i = WHITESPACE.match(text, i + 1).end()
-                number += 1
-        self._measure(text, marks)
-
-    def _measure(self, text: str, marks: list[tuple[int, int]]) -> None:
-        """Byte offsets, lines and columns of every mark, in one pass over the text."""
-        points = sorted({offset for span in marks for offset in span})
-        where: dict[int, tuple[int, int, int]] = {}
-        position = byte = 0
-        line = 1
-        last_newline = -1
-        for offset in points:
-            piece = text[position:offset]
-            byte += len(piece.encode("utf-8", "surrogatepass"))
-            breaks = piece.count("\n")
-            if breaks:
-                line += breaks
-                last_newline = position + piece.rfind("\n")
-            where[offset] = (byte, line, offset - last_newline)
-            position = offset
-        for start, end in marks:
-            self.spans.extend((start, end, where[start][0], where[end][0], where[start][1], where[start][2]))
-
-    # -- questions ---------------------------------------------------------------------------
-
-    def release(self, path: str | os.PathLike | None) -> None:
-        if path is None:
-            if not self.indexed:
-                self._index()
-            return
+    def release(self, path: str | os.PathLike) -> None:
         try:
             stat = os.stat(path)
+            with open(path, "rb") as stream:
+                self.bom = len(codecs.BOM_UTF8) if stream.read(3) == codecs.BOM_UTF8 else 0
         except OSError:
             return
-        self.source = os.fspath(path)
-        self.stamp = (stat.st_size, stat.st_mtime_ns)
-        try:
-            with open(self.source, "rb") as stream:
-                self.bom = 3 if stream.read(3) == b"\xef\xbb\xbf" else 0
-        except OSError:
-            return
-        self.text = None
-        self.cache = None
-
-    def _read_source(self) -> str | None:
-        if not self._unchanged():
-            return None
-        try:
-            with open(self.source, "rb") as stream:  # type: ignore[arg-type]
-                return stream.read().decode("utf-8-sig", "surrogatepass")
-        except (OSError, TypeError, UnicodeDecodeError):
-            return None
+        self.source, self.stamp, self.text = os.fspath(path), (stat.st_size, stat.st_mtime_ns), None
 
     def _unchanged(self) -> bool:
         if self.text is not None:
@@ -412,125 +411,60 @@ class JsonLocator:
             return False
         return (stat.st_size, stat.st_mtime_ns) == self.stamp  # else no line rather than a wrong one
 
-    def _entry(self, number: int) -> tuple[int, ...]:
-        return tuple(self.spans[number * 6:number * 6 + 6])
+    def _scan(self) -> JsonIndex:
+        try:
+            if self.text is not None:
+                return JsonScan(self.text).run()[1]
+            if self._unchanged():
+                with open(self.source, "rb") as stream:  # type: ignore[arg-type]
+                    return JsonScan(stream=stream).run()[1]
+        except (OSError, ValueError, Unstreamable):
+            pass
+        return JsonIndex()
 
     def _fragment(self, number: int) -> str | None:
-        if self.cache is not None and self.cache[0] == number:
-            return self.cache[1]
-        start, end, byte_start, byte_end, _, _ = self._entry(number)
+        start, end, byte_start, byte_end, _, _ = self.index.spans[number]  # type: ignore[union-attr]
         if self.text is not None:
-            fragment = self.text[start:end]
-        else:
-            try:
-                with open(self.source, "rb") as stream:  # type: ignore[arg-type]
-                    stream.seek(self.bom + byte_start)
-                    fragment = stream.read(byte_end - byte_start).decode("utf-8", "surrogatepass")
-            except (OSError, TypeError, UnicodeDecodeError):
-                return None
-        self.cache = (number, fragment)
-        return fragment
-
-    def _spot(self, number: int, offset: int = 0) -> tuple[int, int]:
-        _, _, _, _, line, column = self._entry(number)
-        if offset == 0:
-            return line, column
-        fragment = self._fragment(number)
-        assert fragment is not None
-        breaks = fragment.count("\n", 0, offset)
-        if not breaks:
-            return line, column + offset
-        return line + breaks, offset - fragment.rfind("\n", 0, offset)
-
-    def _top_level(self, name: Any, key: bool) -> tuple[int, int] | None:
-        """A top-level key's (or its value's) line and column, from as short a start of the text as
-        will do: the paths most problems name (``articles``, ``issue``) need neither the index nor,
-        once the text is released, more than the first part of the file."""
-        if (name, key) in self.shallow:
-            return self.shallow[(name, key)]
-        size = 1 << 20
-        found = None
-        while True:
-            if self.text is not None:
-                text, whole = self.text, True
-            else:
-                try:
-                    with open(self.source, "rb") as stream:  # type: ignore[arg-type]
-                        stream.seek(self.bom)
-                        data = stream.read(size)
-                        whole = not stream.read(1)
-                except (OSError, TypeError):
-                    return None
-                text = data.decode("utf-8", "ignore" if not whole else "surrogatepass")
-            try:
-                found = _find_top_level(text, name)
-                break
-            except (IndexError, ValueError):
-                if whole:
-                    return None
-                size *= 4
-        if found is not None:
-            offset = found[0] if key and found[0] is not None else found[1]
-            breaks = text.count("\n", 0, offset)
-            found = (breaks + 1, offset - text.rfind("\n", 0, offset))
-        self.shallow[(name, key)] = found
-        return found
+            return self.text[start:end]
+        try:
+            with open(self.source, "rb") as stream:  # type: ignore[arg-type]
+                stream.seek(self.bom + byte_start)
+                return stream.read(byte_end - byte_start).decode("utf-8", "surrogatepass")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
-        if len(path) == 1 and not self.indexed and isinstance(path[0], str) and self._unchanged():
-            spot = self._top_level(path[0], key)
-            if spot is not None:
-                return spot
-        if not self.indexed:
-            self._index()
-        if not self.spans or not self._unchanged():
+        if self.index is None:
+            self.index = self._scan()
+        index = self.index
+        if not index.spans or not self._unchanged():
             return None, None
-        if not path or path[0] not in self.keys:
-            return self._spot(0)
-        top = self.keys[path[0]]
-        if len(path) == 1:
-            if key and path[0] in self.key_entries:
-                return self._spot(self.key_entries[path[0]])
-            return self._spot(top)
-        entry, rest = top, path[1:]
-        items = self.items.get(top)
-        if items is not None:  # never decode a whole top-level list
-            if not (isinstance(rest[0], int) and 0 <= rest[0] < len(items)):
-                return self._spot(top)
-            entry, rest = items[rest[0]], rest[1:]
-            if not rest:
-                return self._spot(entry)
+        entry = index.keys.get(path[0]) if path else None
+        if entry is None:
+            return index.spans[0][4:]
+        rest = path[1:]
+        if not rest and key and path[0] in index.key_entries:
+            entry = index.key_entries[path[0]]
+        if path[0] == "articles" and index.articles is not None and rest:  # never decode all the articles
+            if not (isinstance(rest[0], int) and 0 <= rest[0] < len(index.articles)):
+                return index.spans[entry][4:]
+            entry, rest = index.articles[rest[0]], rest[1:]
+        _, _, _, _, line, column = index.spans[entry]
+        if not rest:
+            return line, column
         fragment = self._fragment(entry)
         if fragment is None:
             return None, None
         reached = _descend(fragment, rest)
         if not reached:
-            return self._spot(entry)
-        key_offset, value_offset = reached[-1]
+            return line, column
+        key_offset, offset = reached[-1]
         if key and len(reached) == len(rest) and key_offset is not None:
-            return self._spot(entry, key_offset)
-        return self._spot(entry, value_offset)
-
-
-def _find_top_level(text: str, name: str) -> tuple[int | None, int] | None:
-    """(key offset, value offset) of a key of the top-level object, None if it has no such key;
-    IndexError or ValueError when the text ends first (a start of the file: read more)."""
-    i = WHITESPACE.match(text, 0).end()
-    if text[i] != "{":
-        return None
-    i = WHITESPACE.match(text, i + 1).end()
-    while text[i] != "}":
-        key_offset = i
-        found, i = scanstring(text, i + 1)
-        i = WHITESPACE.match(text, WHITESPACE.match(text, i).end() + 1).end()
-        if found == name:
-            text[i]  # the value must have started within the text (else IndexError: read more)
-            return key_offset, i
-        _, i = _SKIP.raw_decode(text, i)
-        i = WHITESPACE.match(text, i).end()
-        if text[i] == ",":
-            i = WHITESPACE.match(text, i + 1).end()
-    return None
+            offset = key_offset
+        breaks = fragment.count("\n", 0, offset)
+        if not breaks:
+            return line, column + offset
+        return line + breaks, offset - fragment.rfind("\n", 0, offset)
 
 
 def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
@@ -539,33 +473,7 @@ def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
     offset = 0
     try:
         for part in path:
-            opening = text[offset]
-            found = None
-            if opening == "{" and isinstance(part, str):
-                i = WHITESPACE.match(text, offset + 1).end()
-                while text[i] != "}":
-                    key_offset = i
-                    name, i = scanstring(text, i + 1)
-                    i = WHITESPACE.match(text, WHITESPACE.match(text, i).end() + 1).end()
-                    if name == part:
-                        found = (key_offset, i)
-                        break
-                    _, i = _SKIP.raw_decode(text, i)
-                    i = WHITESPACE.match(text, i).end()
-                    if text[i] == ",":
-                        i = WHITESPACE.match(text, i + 1).end()
-            elif opening == "[" and isinstance(part, int):
-                i = WHITESPACE.match(text, offset + 1).end()
-                number = 0
-                while text[i] != "]":
-                    if number == part:
-                        found = (None, i)
-                        break
-                    _, i = _SKIP.raw_decode(text, i)
-                    i = WHITESPACE.match(text, i).end()
-                    if text[i] == ",":
-                        i = WHITESPACE.match(text, i + 1).end()
-                    number += 1
+            found = _member(text, offset, part)
             if found is None:
                 break
             reached.append(found)
@@ -573,3 +481,25 @@ def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
     except (IndexError, ValueError):
         pass
     return reached
+
+
+def _member(text: str, offset: int, part: Any) -> tuple[int | None, int] | None:
+    """(key offset, value offset) of key or index ``part`` of the object or list at ``offset``."""
+    opening = text[offset]
+    if not (opening == "{" and isinstance(part, str) or opening == "[" and isinstance(part, int)):
+        return None
+    i = WHITESPACE.match(text, offset + 1).end()
+    number = 0
+    while text[i] not in "}]":
+        key_offset = None
+        if opening == "{":
+            key_offset = i
+            name, i = scanstring(text, i + 1)
+            i = WHITESPACE.match(text, WHITESPACE.match(text, i).end() + 1).end()
+        if (name if opening == "{" else number) == part:
+            return key_offset, i
+        i = WHITESPACE.match(text, _SKIP.raw_decode(text, i)[1]).end()
+        if text[i] == ",":
+            i = WHITESPACE.match(text, i + 1).end()
+        number += 1
+    return None
