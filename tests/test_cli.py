@@ -65,7 +65,7 @@ def test_build_writes_every_registered_format_validated(capsys, tmp_path, exampl
 
 
 def test_build_with_no_formats_only_checks(capsys, tmp_path, example_path, monkeypatch):
-    monkeypatch.setattr(formats, "registered", lambda: [])
+    monkeypatch.setattr(formats, "registered", list)
     out_dir = tmp_path / "out"
     code, out, _ = run(capsys, "build", str(example_path), "-o", str(out_dir))
     assert code == 0 and "no output formats are registered" in out

@@ -20,7 +20,7 @@ def test_every_package_under_src_is_listed_for_the_wheel():
 
 def test_the_wheel_carries_styles_schema_and_type_marker(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                           "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True)
+                           "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     [wheel] = tmp_path.glob("biblio-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
