@@ -390,15 +390,19 @@ class Selection:
                 for key, raw in self.wanted.items() if key not in self.found]
 
 
-def _format_or_problem(name: str, code: str, lang: str | None) -> tuple[formats.Format | None, Problem | None]:
+def _one_format(name: str, code: str, lang: str | None, source: Path, target: Path
+                ) -> tuple[formats.Format | None, BuildReport]:
+    """The format an export or a convert writes, and its report; the report already holds the
+    error when there is no such format or ``lang`` does not apply to it."""
     fmt = formats.get(name)
+    report = BuildReport(source, target.parent if fmt is None or fmt.single_file else target)
     if fmt is None:
         known = ", ".join(f.name for f in formats.registered())
-        return None, Problem(f"{code}.format", "error", f"there is no format '{name}'; use one of: {known}")
-    if lang is not None and not fmt.per_language:
-        return None, Problem(f"{code}.lang", "error", f"--lang applies to the citation formats; "
-                             f"{fmt.name} carries every language at once")
-    return fmt, None
+        report.problems.append(Problem(f"{code}.format", "error", f"there is no format '{name}'; use one of: {known}"))
+    elif lang is not None and not fmt.per_language:
+        report.problems.append(Problem(f"{code}.lang", "error", f"--lang applies to the citation formats; "
+                                       f"{fmt.name} carries every language at once"))
+    return fmt, report
 
 
 def export(path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
@@ -411,20 +415,16 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
     of the same DOIs: a deposit that is not newer is refused, because Crossref would ignore it.
     """
     target = Path(output)
-    fmt = formats.get(format_name)
-    report = BuildReport(Path(path), target.parent if fmt is None or fmt.single_file else target)
-    fmt, problem = _format_or_problem(format_name, "export", lang)
+    fmt, report = _one_format(format_name, "export", lang, Path(path), target)
     extra_check = None
-    if problem is None and previous is not None:
+    if not report.problems and previous is not None:
         if format_name != "crossref":
-            problem = Problem("export.previous", "error", "--previous applies to Crossref deposits")
+            report.problems.append(Problem("export.previous", "error", "--previous applies to Crossref deposits"))
         else:
             from .formats import crossref
             extra_check = lambda current: crossref.compare_with_previous(current, Path(previous))
-    if problem is not None:
-        report.problems.append(problem)
+    if report.problems or fmt is None:
         return report
-    assert fmt is not None
     source, problems = checked_source(path)
     report.problems = list(problems)
     if source is None or has_errors(report.problems):
@@ -450,12 +450,9 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
     The file is read twice, one article at a time: once for the issue's facts (later records
     may add to them), once to write."""
     target = Path(output)
-    fmt, problem = _format_or_problem(format_name, "convert", lang)
-    report = BuildReport(Path(source_path), target.parent if fmt is None or fmt.single_file else target)
-    if problem is not None:
-        report.problems.append(problem)
+    fmt, report = _one_format(format_name, "convert", lang, Path(source_path), target)
+    if report.problems or fmt is None:
         return report
-    assert fmt is not None
     reader, report.problems = reader_of(Path(source_path))
     if reader is None or reader.iter_read is None:
         return report
