@@ -70,11 +70,23 @@ def test_a_clean_generated_issue_streams_to_the_files_of_the_yaml_build(tmp_path
     issue = generated(15, seed=3)
     biblio.dump(issue, tmp_path / "issue.json")
     biblio.dump(issue, tmp_path / "issue.yaml")
-    streamed = biblio.build(tmp_path / "issue.json", tmp_path / "streamed")
     whole = biblio.build(tmp_path / "issue.yaml", tmp_path / "whole", jobs=2)
-    assert streamed.ok and whole.ok
-    assert tree(tmp_path / "streamed") == tree(tmp_path / "whole")
-    assert len(tree(tmp_path / "streamed")) == 15 + 1 + 3 * 4  # JATS per article, deposit, 3 formats x 4 files
+    assert whole.ok and len(tree(tmp_path / "whole")) == 15 + 1 + 3 * 4  # JATS per article, deposit, 3 x 4
+    for jobs in (1, 2, 3):  # with workers, the deposit and JATS start before the check
+        streamed = biblio.build(tmp_path / "issue.json", tmp_path / f"streamed-{jobs}", jobs=jobs)
+        assert streamed.ok and streamed.formats == whole.formats
+        assert tree(tmp_path / f"streamed-{jobs}") == tree(tmp_path / "whole")
+
+
+def test_passes_started_before_a_failing_check_are_given_up(tmp_path, monkeypatch):
+    issue = generated(40, seed=5)
+    issue.articles[-1].doi = issue.articles[0].doi  # found by the check at the last article
+    biblio.dump(issue, tmp_path / "issue.json")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "staging"))  # the workers fork with it
+    (tmp_path / "staging").mkdir()
+    report = biblio.build(tmp_path / "issue.json", tmp_path / "out", jobs=2)
+    assert "doi.duplicate" in {p.code for p in report.problems} and not report.files
+    assert not (tmp_path / "out").exists() and not list((tmp_path / "staging").iterdir())
 
 
 def test_a_manifest_with_errors_writes_nothing(tmp_path, minimal_text):

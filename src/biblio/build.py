@@ -20,9 +20,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from multiprocessing.synchronize import Event as EventType
 from typing import BinaryIO
 
 from . import formats, ids, lint, manifest
@@ -98,11 +100,12 @@ class Source:
         return enumerate(self.held or [])
 
 
-def checked_source(path: str | Path) -> tuple[Source | None, list[Problem]]:
+def checked_source(path: str | Path, scan: manifest.StreamScan | None = None) -> tuple[Source | None, list[Problem]]:
     """The manifest checked, as a source of articles, and ``check``'s problems; no source when
     the issue cannot be built at all. A JSON manifest is streamed: its articles are read, checked
-    and let go one at a time, and each later pass reads them from the file again."""
-    streamed = _checked_stream(path)
+    and let go one at a time, and each later pass reads them from the file again (``scan``:
+    the manifest's ``manifest.scan_streamed``, when already made)."""
+    streamed = _checked_stream(path, scan)
     if streamed is not None:
         return streamed, streamed.problems
     issue, problems, doc = check_located(path)
@@ -124,12 +127,12 @@ def check_located(path: str | Path) -> tuple[Issue | None, list[Problem], Locate
     return issue, problems + manifest.locate(lint.lint(issue), doc), doc
 
 
-def _checked_stream(path: str | Path) -> Source | None:
+def _checked_stream(path: str | Path, scan: manifest.StreamScan | None = None) -> Source | None:
     """``checked_source`` for a JSON manifest read one article at a time, or None where only the
     whole-document reading can report it (YAML, a mistake, a key given twice)."""
     if lint.RULES is not lint.BUILTIN_RULES:  # rules changed by a caller need the whole issue
         return None
-    scan = manifest.scan_streamed(path)
+    scan = scan or manifest.scan_streamed(path)
     if scan is None:
         return None
     linter = lint.Linter(scan.issue)
@@ -200,7 +203,8 @@ class Produced:
 def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: bool,
              chosen: Callable[[Article], bool] | None = None) -> list[Produced]:
     """Feed every article of the source (those ``chosen``) to one writer per task, close them,
-    then validate each file they wrote. Files stay in ``staging`` (the caller publishes them)."""
+    then validate each file they wrote. Files stay in ``staging`` (the caller publishes them).
+    A pass in a worker stops at its next article once its build has given it up."""
     opened = []
     for number, task in enumerate(tasks):
         folder = staging / str(number)
@@ -210,6 +214,8 @@ def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: 
         assert fmt is not None, task.format
         opened.append((fmt, output, fmt.writer(source.issue, output, lang=task.lang)))
     for index, article in source.articles():
+        if _given_up is not None and _given_up.is_set():
+            raise GivenUp
         if chosen is None or chosen(article):
             for _, _, writer in opened:
                 writer.add(index, article)
@@ -225,6 +231,18 @@ def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: 
     return results
 
 
+class GivenUp(Exception):
+    """A pass its build no longer needs (the manifest turned out to have errors)."""
+
+
+_given_up: EventType | None = None  # in a worker process: set when its build gives its passes up
+
+
+def _worker_started(given_up: EventType) -> None:
+    global _given_up
+    _given_up = given_up
+
+
 def _pass_in_worker(source: Source, tasks: list[Task], validate: bool) -> tuple[Path, list[Produced]]:
     staging = Path(tempfile.mkdtemp(prefix="biblio-"))
     try:
@@ -232,6 +250,58 @@ def _pass_in_worker(source: Source, tasks: list[Task], validate: bool) -> tuple[
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+class Passes:
+    """Passes over a source's articles, in ``jobs`` worker processes side by side, or here when
+    one pass does (``here``); their results; their staging folders, removed by ``close``."""
+
+    def __init__(self, jobs: int, *, here: bool = True) -> None:
+        self.jobs = jobs
+        self.here = here
+        self.tasks: list[Task] = []
+        self.results: dict[Task, Produced] = {}
+        self.stagings: list[Path] = []
+        self.running: list[Future] = []
+        self.given_up = multiprocessing.get_context().Event()
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start(self, source: Source, tasks: list[Task], *, validate: bool,
+              chosen: Callable[[Article], bool] | None = None) -> None:
+        self.tasks += tasks
+        shares = groups(tasks, self.jobs)
+        if self.here and len(shares) == 1:
+            staging = Path(tempfile.mkdtemp(prefix="biblio-"))
+            self.stagings.append(staging)
+            self.results.update((p.task, p) for p in run_pass(source, tasks, staging, validate=validate, chosen=chosen))
+            return
+        assert chosen is None, "a choice of articles is made by a one-format export, written here"
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.jobs, initializer=_worker_started, initargs=(self.given_up,))
+        self.running += [self.pool.submit(_pass_in_worker, source, share, validate) for share in shares]
+
+    def finished(self) -> dict[Task, Produced]:
+        """Every task's result, once its pass has ended."""
+        while self.running:
+            staging, produced = self.running[0].result()
+            self.stagings.append(staging)
+            self.running.pop(0)
+            self.results.update((p.task, p) for p in produced)
+        return self.results
+
+    def close(self, *, give_up: bool = False) -> None:
+        """Wait for the workers (told to stop at their next article when ``give_up``), then
+        remove every staging folder."""
+        if give_up:
+            self.given_up.set()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        for future in self.running:
+            if not future.cancelled() and future.exception() is None:
+                self.stagings.append(future.result()[0])
+        self.running = []
+        for staging in self.stagings:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -310,23 +380,14 @@ def groups(tasks: list[Task], workers: int) -> list[list[Task]]:
 
 def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validate: bool, jobs: int = 1,
               chosen: Callable[[Article], bool] | None = None, rename: Path | None = None,
-              extra_check: Callable[[Path], list[Problem]] | None = None) -> None:
-    """Write the tasks (in ``jobs`` passes side by side), then publish them in task order."""
-    shares = groups(tasks, jobs)
-    results: dict[Task, Produced] = {}
-    stagings: list[Path] = []
+              extra_check: Callable[[Path], list[Problem]] | None = None, started: Passes | None = None) -> None:
+    """Write the tasks (in ``jobs`` passes side by side; those ``started`` already are left to
+    them), then publish them in task order."""
+    passes = Passes(jobs)
     try:
-        if len(shares) == 1:
-            staging = Path(tempfile.mkdtemp(prefix="biblio-"))
-            stagings.append(staging)
-            results.update((p.task, p) for p in run_pass(source, tasks, staging, validate=validate, chosen=chosen))
-        else:
-            with ProcessPoolExecutor(max_workers=len(shares)) as pool:
-                futures = [pool.submit(_pass_in_worker, source, share, validate) for share in shares]
-                for future in futures:
-                    staging, produced = future.result()
-                    stagings.append(staging)
-                    results.update((p.task, p) for p in produced)
+        passes.start(source, [task for task in tasks if started is None or task not in started.tasks],
+                     validate=validate, chosen=chosen)
+        results = passes.finished() | (started.finished() if started is not None else {})
         for task in tasks:
             produced = results[task]
             if extra_check is not None:
@@ -334,8 +395,7 @@ def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validat
                                   for f, found in produced.files]
             publish(produced, report, source.doc, validate=validate, rename=rename)
     finally:
-        for staging in stagings:
-            shutil.rmtree(staging, ignore_errors=True)
+        passes.close()
 
 
 def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
@@ -344,14 +404,32 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     Nothing is written when the manifest has errors; only files that pass validation (or all,
     with ``validate=False``) reach ``out_dir``. ``jobs``: worker processes writing formats side
     by side (0 or None: every usable CPU); the files and problems are the same whatever it is.
+
+    A JSON manifest built with several workers does not wait for its check: the formats that
+    carry every language at once (they need not know the issue's languages, which the check
+    finds) start in workers while the check reads the manifest, and are given up if it fails.
     """
-    source, problems = checked_source(path)
-    report = BuildReport(Path(path), Path(out_dir), problems=list(problems))
-    if source is None or has_errors(report.problems):
+    report = BuildReport(Path(path), Path(out_dir))
+    count = workers(jobs)
+    scan = manifest.scan_streamed(path) if count > 1 else None
+    early = Passes(max(1, count // 2), here=False) if scan is not None else None
+    try:
+        if early is not None and scan is not None:
+            whole = [Task(fmt.name) for fmt in formats.registered() if not fmt.per_language]
+            early.start(Source(scan.issue, [], scan.doc, scan=scan), whole, validate=validate)
+        source, report.problems = checked_source(path, scan)
+        if source is None or has_errors(report.problems):
+            return report
+        if early is not None and source.scan is None:  # checked from the whole manifest: written from it too
+            early.close(give_up=True)
+            early = None
+        report.articles = source.count
+        run_tasks(source, build_tasks(source.languages), report, validate=validate,
+                  jobs=count - (early.jobs if early is not None else 0), started=early)
         return report
-    report.articles = source.count
-    run_tasks(source, build_tasks(source.languages), report, validate=validate, jobs=workers(jobs))
-    return report
+    finally:
+        if early is not None:
+            early.close(give_up=True)
 
 
 def workers(jobs: int | None) -> int:
