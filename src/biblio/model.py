@@ -8,7 +8,7 @@ shared helper, so that the writers agree with each other.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,11 +20,12 @@ ISSN_MEDIA: tuple[str, ...] = ("print", "electronic")
 
 
 @dataclass
-class LangText:
+class LangText(Mapping[str, str]):
     """Text in several languages: ``{language tag: text}``, with an original language.
 
     The original is the language the text was written in (the article's language);
-    the others are translations. Key order is not significant for equality.
+    the others are translations. A read-only mapping from language tag to text that
+    iterates the original first; key order is not significant for equality.
     """
 
     texts: dict[str, str] = field(default_factory=dict)
@@ -38,14 +39,17 @@ class LangText:
     def __bool__(self) -> bool:
         return bool(self.texts)
 
-    def __contains__(self, lang: str) -> bool:
+    def __contains__(self, lang: object) -> bool:
         return lang in self.texts
 
     def __getitem__(self, lang: str) -> str:
         return self.texts[lang]
 
-    def get(self, lang: str, default: str | None = None) -> str | None:
-        return self.texts.get(lang, default)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.languages)
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
     @property
     def languages(self) -> list[str]:
@@ -55,10 +59,6 @@ class LangText:
             langs.remove(self.original)
             langs.insert(0, self.original)
         return langs
-
-    def items(self) -> Iterator[tuple[str, str]]:
-        for lang in self.languages:
-            yield lang, self.texts[lang]
 
     @property
     def main(self) -> str | None:
@@ -116,6 +116,8 @@ class PersonName:
 
 @dataclass
 class Affiliation:
+    """An institution a contributor belongs to: its name by language, ROR ID and country code."""
+
     name: LangText = field(default_factory=LangText)
     ror: str | None = None
     country: str | None = None
@@ -165,6 +167,8 @@ class Reference:
 
 @dataclass
 class Pages:
+    """Where an article sits in the issue: first and last page, or an article number."""
+
     first: str | None = None
     last: str | None = None
     article_number: str | None = None
@@ -172,6 +176,8 @@ class Pages:
 
 @dataclass
 class ArticleDates:
+    """The dates of an article's history; ``published`` falls back to the issue's date."""
+
     published: PartialDate | None = None
     online: PartialDate | None = None
     received: PartialDate | None = None
@@ -180,12 +186,19 @@ class ArticleDates:
 
 @dataclass
 class License:
+    """The licence an article is published under (its URL) and the date it applies from."""
+
     url: str
     start: PartialDate | None = None
 
 
 @dataclass
 class Article:
+    """One article: its language (the original of its texts), titles, abstracts and keywords by
+    language, contributors, pages, dates, funding, licence and references. ``doi`` may come from
+    the issue's ``doi_pattern`` (``doi_from_pattern``); ``citations`` numbers the references the
+    article cites, in order."""
+
     language: str
     titles: LangText
     doi: str | None = None
@@ -214,18 +227,25 @@ class Article:
 
 @dataclass
 class Issn:
+    """An ISSN and the medium it identifies (``print`` or ``electronic``; None when unknown)."""
+
     value: str
     media: str | None = None  # "print" | "electronic" | None when the source does not say
 
 
 @dataclass
 class Publisher:
+    """The journal's publisher: its name and place by language."""
+
     name: LangText
     place: LangText | None = None
 
 
 @dataclass
 class Journal:
+    """The journal: titles by language, its main language, abbreviation, ISSNs, publisher and
+    DOI prefix."""
+
     titles: LangText
     language: str | None = None
     abbreviation: str | None = None
@@ -236,6 +256,8 @@ class Journal:
 
 @dataclass
 class Depositor:
+    """Who deposits with Crossref: the name and e-mail address Crossref writes back to."""
+
     name: str
     email: str
 
@@ -251,6 +273,11 @@ class Settings:
 
 @dataclass
 class Issue:
+    """One issue of a journal, the root of the model: the journal, the issue's numbering and
+    date, its articles, a DOI pattern that gives articles their DOIs, and deposit settings.
+    Made by ``biblio.load`` from a manifest, by a reader, or in code (``biblio.prepare`` then
+    derives what a manifest load would)."""
+
     journal: Journal
     year: int
     articles: list[Article] = field(default_factory=list)
