@@ -26,21 +26,19 @@ URL_PLACEHOLDERS = ("doi", "suffix", "seq")
 
 def pattern_problem(pattern: str, allowed: tuple[str, ...]) -> str | None:
     """What is wrong with a pattern's placeholders, in words; None when they are all fine."""
-    names = []
     for match in _PLACEHOLDER.finditer(pattern):
         field = _FIELD.fullmatch(match.group(1))
         if not field or field.group(1) not in allowed:
             return (f"{match.group(0)} is not a placeholder here; use "
                     + ", ".join("{" + name + "}" for name in allowed) + " (and {seq:03} to pad with zeros)")
-        names.append(field.group(1))
-    if "{" in _PLACEHOLDER.sub("", pattern) or "}" in _PLACEHOLDER.sub("", pattern):
+    literal = _PLACEHOLDER.sub("", pattern)
+    if "{" in literal or "}" in literal:
         return "the pattern has an unmatched '{' or '}'"
     return None
 
 
 def placeholders(pattern: str) -> set[str]:
-    return {_FIELD.fullmatch(m.group(1)).group(1) for m in _PLACEHOLDER.finditer(pattern)  # type: ignore[union-attr]
-            if _FIELD.fullmatch(m.group(1))}
+    return {field.group(1) for m in _PLACEHOLDER.finditer(pattern) if (field := _FIELD.fullmatch(m.group(1)))}
 
 
 def fill_pattern(pattern: str, values: dict[str, str | None]) -> str:
@@ -77,36 +75,25 @@ def article_doi(issue: Issue, seq: int) -> str:
         "number": issue.number, "whole_number": issue.whole_number, "seq": str(seq)})
 
 
-def _url(pattern: str, doi: str, seq: int | None) -> str | None:
-    if seq is None and "seq" in placeholders(pattern):
+def _url(issue: Issue, doi: str | None, seq: int | None) -> str | None:
+    """The settings' landing-page pattern filled for ``doi``; None without a pattern, a DOI or a needed {seq}."""
+    pattern = issue.settings.landing_page_pattern if issue.settings else None
+    if not pattern or not doi or (seq is None and "seq" in placeholders(pattern)):
         return None
-    quoted = _quote(doi)  # a DOI may hold '#', '?', '<'
+    quoted = urllib.parse.quote(doi, safe="/:;()._-")  # a DOI may hold '#', '?', '<'; '/' stays
     return fill_pattern(pattern, {"doi": quoted, "suffix": quoted.split("/", 1)[1],
                                   "seq": None if seq is None else str(seq)})
-
-
-def _quote(text: str) -> str:
-    """A DOI as a URL path: '#', '?', '<' and the like percent-encoded, '/' kept."""
-    return urllib.parse.quote(text, safe="/:;()._-")
 
 
 def landing_page(issue: Issue, article: Article, index: int) -> str | None:
     """The article's URL, or the settings' pattern filled with {doi}, {suffix} and {seq}
     (``index`` is the article's 0-based position in the issue)."""
-    if article.url:
-        return article.url
-    pattern = issue.settings.landing_page_pattern if issue.settings else None
-    if not pattern or not article.doi:
-        return None
-    return _url(pattern, article.doi, index + 1)
+    return article.url or _url(issue, article.doi, index + 1)
 
 
 def issue_landing_page(issue: Issue) -> str | None:
     """The issue's page from the pattern ({doi}, {suffix}); None when the pattern needs {seq}."""
-    pattern = issue.settings.landing_page_pattern if issue.settings else None
-    if not pattern or not issue.doi:
-        return None
-    return _url(pattern, issue.doi, None)
+    return _url(issue, issue.doi, None)
 
 
 def publication_date(issue: Issue, article: Article) -> tuple[PartialDate, bool]:
@@ -114,10 +101,9 @@ def publication_date(issue: Issue, article: Article) -> tuple[PartialDate, bool]
 
     The flag says whether the date came from the issue rather than the article.
     """
-    if article.dates.published:
-        return article.dates.published, False
-    if article.dates.online:
-        return article.dates.online, False
+    own = article.dates.published or article.dates.online
+    if own:
+        return own, False
     return (issue.published or PartialDate(issue.year)), True
 
 
@@ -148,8 +134,7 @@ def latin_name(contributor: Contributor) -> tuple[str, PersonName] | None:
 
 def main_name(contributor: Contributor, article: Article) -> tuple[str, PersonName] | None:
     """The Latin spelling if there is one, else the article-language spelling, else the first."""
-    found = latin_name(contributor)
-    if found:
+    if found := latin_name(contributor):
         return found
     if article.language in contributor.names:
         return article.language, contributor.names[article.language]
@@ -158,8 +143,6 @@ def main_name(contributor: Contributor, article: Article) -> tuple[str, PersonNa
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs of a multi-paragraph text (separated by blank lines)."""
-    if "\n" not in text:  # one paragraph: no regular expression over a long abstract
-        return [text.strip()] if text.strip() else []
     return [part.strip() for part in _BLANK_LINE.split(text) if part.strip()]
 
 
@@ -173,13 +156,7 @@ CYRILLIC_LANGS = frozenset({"kk", "ru", "uk", "be", "ky", "tg", "mn", "bg", "sr"
 
 def usual_script(lang: str) -> str:
     """The script a language tag is written in: its script subtag, else Cyrl or Latn by language."""
-    explicit = ids.script_of(lang)
-    if explicit:
-        return explicit
-    return "Cyrl" if ids.primary_language(lang) in CYRILLIC_LANGS else "Latn"
-
-
-_script = usual_script
+    return ids.script_of(lang) or ("Cyrl" if ids.primary_language(lang) in CYRILLIC_LANGS else "Latn")
 
 
 def language_of(text: str, text_lang: str) -> str:
@@ -217,36 +194,32 @@ class Localized:
 def pick(text: LangText | None, lang: str) -> tuple[str | None, str | None]:
     if not text:
         return None, None
-    if lang in text.texts:
-        return text.texts[lang], lang
-    first = text.languages[0]
-    return text.texts[first], first
+    used = lang if lang in text.texts else text.languages[0]
+    return text.texts[used], used
 
 
 def name_in(contributor: Contributor, lang: str) -> tuple[PersonName, str] | None:
     """The spelling in ``lang``, else one in the same script (kk for ru), else any."""
     if lang in contributor.names:
         return contributor.names[lang], lang
-    same_script = [other for other in contributor.names if _script(other) == _script(lang)]
+    same_script = [other for other in contributor.names if usual_script(other) == usual_script(lang)]
     for other in [*same_script, *contributor.names]:
         return contributor.names[other], other
     return None
 
 
-def localize(issue: Issue, article: Article, index: int, lang: str | None = None, *,
-             code: str = "lang") -> Localized:
+def localize(issue: Issue, article: Article, index: int, lang: str | None = None) -> Localized:
     """The article's title, abstract, keywords and names in ``lang`` (default: its own language);
     ``index``, its 0-based position in the issue, places the fallback warnings."""
+    want = article.language
     if lang:
         checked = ids.language_tag(lang)
-        want = (checked.value if checked.ok else lang) or article.language
-    else:
-        want = article.language
+        want = (checked.value if checked.ok else lang) or want
     problems: list[Problem] = []
 
     def fallback(what: str, used: str | None) -> None:
         if used and used != want:
-            problems.append(Problem(f"{code}.fallback", "warning", f"no {want} {what}: using the {used} {what}",
+            problems.append(Problem("lang.fallback", "warning", f"no {want} {what}: using the {used} {what}",
                                     path=f"articles[{index}]"))
 
     title, used = pick(article.titles, want)
@@ -272,7 +245,7 @@ def localize(issue: Issue, article: Article, index: int, lang: str | None = None
             borrowed[used] = borrowed.get(used, 0) + 1
         authors.append((contributor, name))
     for used, count in borrowed.items():
-        problems.append(Problem(f"{code}.fallback", "warning", f"no {want} spelling of {count} author name(s): "
+        problems.append(Problem("lang.fallback", "warning", f"no {want} spelling of {count} author name(s): "
                                 f"using the {used} spelling", path=f"articles[{index}].contributors"))
     journal_title, _ = pick(issue.journal.titles, want)  # the writers report this once per file
     return Localized(want, title, abstract, keywords, authors, journal_title, problems)
@@ -285,18 +258,6 @@ def guess_language(text: str) -> str:
     if any("CYRILLIC" in unicodedata.name(char, "") for char in text if char.isalpha()):
         return "ru"
     return "en"
-
-
-def select_articles(issue: Issue, dois: list[str] | None) -> tuple[list[int], list[Problem]]:
-    """The positions of the articles with these DOIs (all when None); unknown DOIs are errors."""
-    if dois is None:
-        return list(range(len(issue.articles))), []
-    wanted = {ids.doi_key(ids.doi(d).value or d): d for d in dois}
-    indexes = [i for i, a in enumerate(issue.articles) if a.doi and ids.doi_key(a.doi) in wanted]
-    found = {ids.doi_key(issue.articles[i].doi or "") for i in indexes}
-    problems = [Problem("export.doi-unknown", "error", f"no article of the issue has the DOI {raw}", path="articles")
-                for key, raw in wanted.items() if key not in found]
-    return indexes, problems
 
 
 def organization_name(contributor: Contributor, lang: str) -> str | None:

@@ -72,11 +72,8 @@ def doi(raw: str) -> IdCheck:
         return _bad("doi.space", f"{raw!r} contains a space inside the DOI; a DOI has none — if a line break "
                     "split it, join the two parts")
     if not _DOI_SYNTAX.match(text):
-        return _bad(
-            "doi.syntax",
-            f"{raw!r} is not a DOI: a DOI starts with '10.', then 4 to 9 digits, "
-            f"a slash and a suffix without spaces; write {_DOI_EXAMPLE}",
-        )
+        return _bad("doi.syntax", f"{raw!r} is not a DOI: a DOI starts with '10.', then 4 to 9 digits, "
+                    f"a slash and a suffix without spaces; write {_DOI_EXAMPLE}")
     if len(text) > 2048:
         return _bad("doi.syntax", f"the DOI is {len(text)} characters long; that is too long to be a DOI")
     return IdCheck(text)
@@ -89,9 +86,7 @@ def doi_key(value: str) -> str:
 
 def same_doi(a: str, b: str) -> bool:
     first, second = doi(a), doi(b)
-    if not (first.ok and second.ok):
-        return False
-    return doi_key(first.value or "") == doi_key(second.value or "")
+    return first.ok and second.ok and doi_key(first.value or "") == doi_key(second.value or "")
 
 
 def doi_prefix(value: str) -> str:
@@ -105,10 +100,8 @@ _PREFIX_SYNTAX = re.compile(r"^10\.\d{4,9}$")
 def doi_prefix_check(raw: str) -> IdCheck:
     text = "".join(str(raw).split())
     if not _PREFIX_SYNTAX.match(text):
-        return _bad(
-            "doi.prefix",
-            f"{raw!r} is not a DOI prefix: write '10.' followed by 4 to 9 digits, such as 10.52536",
-        )
+        return _bad("doi.prefix", f"{raw!r} is not a DOI prefix: write '10.' followed by 4 to 9 digits, "
+                    "such as 10.52536")
     return IdCheck(text)
 
 
@@ -130,19 +123,13 @@ def issn(raw: str) -> IdCheck:
         text = text[4:].lstrip(":")
     match = _ISSN_SYNTAX.match(text)
     if not match:
-        return _bad(
-            "issn.syntax",
-            f"{raw!r} is not an ISSN: write four digits, a hyphen and four more "
-            "(the last may be X), such as 2788-5860",
-        )
+        return _bad("issn.syntax", f"{raw!r} is not an ISSN: write four digits, a hyphen and four more "
+                    "(the last may be X), such as 2788-5860")
     digits = match.group(1) + match.group(2)
     expected = issn_check_digit(digits[:7])
     if digits[7] != expected:
-        return _bad(
-            "issn.checksum",
-            f"the ISSN {raw!r} has a wrong check digit: with these first seven digits the "
-            f"last must be {expected}; check the number against the ISSN register",
-        )
+        return _bad("issn.checksum", f"the ISSN {raw!r} has a wrong check digit: with these first seven digits "
+                    f"the last must be {expected}; check the number against the ISSN register")
     return IdCheck(f"{digits[:4]}-{digits[4:]}")
 
 
@@ -166,19 +153,13 @@ def orcid(raw: str) -> IdCheck:
     text = _ORCID_PREFIX.sub("", "".join(str(raw).split())).upper()
     match = _ORCID_SYNTAX.match(text)
     if not match:
-        return _bad(
-            "orcid.syntax",
-            f"{raw!r} is not an ORCID iD: write 16 characters in four groups, such as "
-            "0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097",
-        )
+        return _bad("orcid.syntax", f"{raw!r} is not an ORCID iD: write 16 characters in four groups, such as "
+                    "0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097")
     digits = "".join(match.groups())
     expected = orcid_check_digit(digits[:15])
     if digits[15] != expected:
-        return _bad(
-            "orcid.checksum",
-            f"the ORCID iD {raw!r} has a wrong check character: it should end in {expected} "
-            "with these digits; copy it again from the person's ORCID record",
-        )
+        return _bad("orcid.checksum", f"the ORCID iD {raw!r} has a wrong check character: it should end in "
+                    f"{expected} with these digits; copy it again from the person's ORCID record")
     return IdCheck("-".join(digits[i : i + 4] for i in range(0, 16, 4)))
 
 
@@ -205,18 +186,12 @@ def ror(raw: str) -> IdCheck:
     """Normalise a ROR ID to ``https://ror.org/0xxxxxxNN`` and verify its checksum."""
     text = _ROR_PREFIX.sub("", "".join(str(raw).split())).lower()
     if not _ROR_SYNTAX.match(text):
-        return _bad(
-            "ror.syntax",
-            f"{raw!r} is not a ROR ID: write https://ror.org/ followed by 9 characters "
-            "that start with 0, such as https://ror.org/05dxps055",
-        )
+        return _bad("ror.syntax", f"{raw!r} is not a ROR ID: write https://ror.org/ followed by 9 characters "
+                    "that start with 0, such as https://ror.org/05dxps055")
     expected = ror_check_digits(text[:7])
     if text[7:] != expected:
-        return _bad(
-            "ror.checksum",
-            f"the ROR ID {raw!r} has a wrong checksum (it should end in {expected}); "
-            "copy it again from ror.org",
-        )
+        return _bad("ror.checksum", f"the ROR ID {raw!r} has a wrong checksum (it should end in {expected}); "
+                    "copy it again from ror.org")
     return IdCheck(f"https://ror.org/{text}")
 
 
@@ -246,34 +221,25 @@ _LANG_SYNTAX = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def language_tag(raw: str) -> IdCheck:
     """Check and normalise a language tag: language[-Script][-REGION][-variant...].
 
     The subset of BCP 47 that bibliographic metadata uses (``kk``, ``ru``, ``en``,
-    ``kk-Latn``, ``kk-Cyrl-KZ``, ``en-GB``); case is normalised the BCP 47 way.
+    ``kk-Latn``, ``kk-Cyrl-KZ``, ``en-GB``); case is normalised the BCP 47 way. Cached: an
+    issue has a few tags, asked for hundreds of times per article (IdCheck is frozen).
     """
-    return _checked_language_tag(str(raw))
-
-
-@functools.lru_cache(maxsize=1024)
-def _checked_language_tag(raw: str) -> IdCheck:
-    """Cached: an issue has a few tags, asked for hundreds of times per article (IdCheck is frozen)."""
-    text = str(raw).strip().replace("_", "-")
-    match = _LANG_SYNTAX.match(text)
+    raw = str(raw)
+    match = _LANG_SYNTAX.match(raw.strip().replace("_", "-"))
     if not match:
-        return _bad(
-            "lang.syntax",
-            f"{raw!r} is not a language tag: write a BCP 47 tag such as kk, ru, en, "
-            "kk-Latn or en-GB",
-        )
+        return _bad("lang.syntax", f"{raw!r} is not a language tag: write a BCP 47 tag such as kk, ru, en, "
+                    "kk-Latn or en-GB")
     tag = match.group("language").lower()
     if match.group("script"):
         tag += "-" + match.group("script").title()
     if match.group("region"):
         tag += "-" + match.group("region").upper()
-    if match.group("variants"):
-        tag += match.group("variants").lower()
-    return IdCheck(tag)
+    return IdCheck(tag + match.group("variants").lower())
 
 
 def primary_language(tag: str) -> str:

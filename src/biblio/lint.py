@@ -7,6 +7,7 @@ reported once for the issue with the article numbers, not once per article.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from .model import Article, Issue
 from .problems import Problem, article_numbers
 
 Rule = Callable[[Issue], list[Problem]]
+_PER_ARTICLE: dict[Rule, Callable[[int, Article], list[Problem]]] = {}  # rule -> its check of one article
 
 
 def _article_path(index: int, *rest: str) -> str:
@@ -22,11 +24,11 @@ def _article_path(index: int, *rest: str) -> str:
 
 
 def _each(check: Callable[[int, Article], list[Problem]]) -> Rule:
-    """A rule on the whole issue from its check of one article."""
+    """A rule on the whole issue from its check of one article (which the Linter runs alone)."""
+    @functools.wraps(check)
     def rule(issue: Issue) -> list[Problem]:
         return [problem for index, article in enumerate(issue.articles) for problem in check(index, article)]
-    rule.__name__ = rule.__qualname__ = check.__name__.lstrip("_")
-    rule.__doc__ = check.__doc__
+    _PER_ARTICLE[rule] = check
     return rule
 
 
@@ -60,7 +62,8 @@ def dois(issue: Issue) -> list[Problem]:
     return problems
 
 
-def _original_titles(index: int, article: Article) -> list[Problem]:
+@_each
+def original_titles(index: int, article: Article) -> list[Problem]:
     if article.language in article.titles:
         return []
     return [Problem("title.original-missing", "warning",
@@ -69,18 +72,15 @@ def _original_titles(index: int, article: Article) -> list[Problem]:
                     path=_article_path(index, "titles"))]
 
 
-original_titles = _each(_original_titles)
-
-
-def _contributors(index: int, article: Article) -> list[Problem]:
-    problems: list[Problem] = []
+@_each
+def contributors(index: int, article: Article) -> list[Problem]:
     if not article.contributors:
-        problems.append(Problem("contributors.missing", "warning", "the article has no contributors",
-                                path=_article_path(index, "contributors")))
-        return problems
+        return [Problem("contributors.missing", "warning", "the article has no contributors",
+                        path=_article_path(index, "contributors"))]
     people = [c for c in article.contributors if c.names]
     if not people:
-        return problems
+        return []
+    problems: list[Problem] = []
     blocks = [lang for lang in article.languages if lang in article.titles or lang in article.abstracts]
     missing = [lang for lang in blocks if not any(lang in person.names for person in people)]
     if missing:
@@ -99,19 +99,14 @@ def _contributors(index: int, article: Article) -> list[Problem]:
     return problems
 
 
-contributors = _each(_contributors)
-
-
-def _keyword_counts(index: int, article: Article) -> list[Problem]:
+@_each
+def keyword_counts(index: int, article: Article) -> list[Problem]:
     counts = {lang: len(words) for lang, words in article.keywords.items()}
     if len(set(counts.values())) > 1:
         detail = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
         return [Problem("keywords.count-mismatch", "info", f"the keyword lists have different lengths ({detail}); "
                         "check that none was lost or added", path=_article_path(index, "keywords"))]
     return []
-
-
-keyword_counts = _each(_keyword_counts)
 
 
 _WORD = re.compile(r"\w+")
@@ -137,12 +132,9 @@ def _has_stem(lowered: str, stem: str) -> bool:
         end = start + len(stem)
         if (start == 0 or not _is_word_char(lowered[start - 1])) and (
                 len(stem) == 5 or end == len(lowered) or not _is_word_char(lowered[end])):
-            if not stem.isdigit():
+            word = _WORD.match(lowered, start)
+            if word and not word.group().isdigit():  # a number is no stem
                 return True
-            while end < len(lowered) and _is_word_char(lowered[end]):  # a number is no stem: look for a letter
-                if not lowered[end].isdigit():
-                    return True
-                end += 1
         start = lowered.find(stem, start + 1)
     return False
 
@@ -155,11 +147,8 @@ def related_count(keyword_stems: list[set[str]], text: str) -> int:
 
 def related_share(words: list[str], text: str) -> float:
     """The share of keywords that have a word in common with ``text``."""
-    return _share([stems(word) for word in words], stems(text))
-
-
-def _share(keyword_stems: list[set[str]], own: set[str]) -> float:
-    return sum(not keyword.isdisjoint(own) for keyword in keyword_stems) / len(keyword_stems)
+    own = stems(text)
+    return sum(not stems(word).isdisjoint(own) for word in words) / len(words)
 
 
 def own_text(article: Article, lang: str) -> str:
@@ -172,9 +161,6 @@ def unrelated_keywords(issue: Issue) -> list[Problem]:
 
     A list is flagged when fewer than a third of its keywords relate to the article's text;
     in the example issue related lists score 0.5 or more and the misplaced one 0.17.
-
-    Each text's stems are computed once; the articles a flagged list fits better are found in
-    one pass through an index of the flagged keywords' stems (``Linter``).
     """
     linter = Linter(issue)
     for index, article in enumerate(issue.articles):
@@ -182,24 +168,20 @@ def unrelated_keywords(issue: Issue) -> list[Problem]:
     return _unrelated(linter.flagged, issue.articles)
 
 
-def _funding(index: int, article: Article) -> list[Problem]:
+@_each
+def funding(index: int, article: Article) -> list[Problem]:
     return [Problem("funding.no-award", "info", "this funding entry has no award number",
                     path=_article_path(index, f"funding[{n}]"))
             for n, source in enumerate(article.funding) if not source.awards]
 
 
-funding = _each(_funding)
-
-
-def _references(index: int, article: Article) -> list[Problem]:
+@_each
+def references(index: int, article: Article) -> list[Problem]:
     if article.citations and not article.references:
         return [Problem("references.missing", "warning",
                         f"the text cites {len(article.citations)} numbered sources but the article has no "
                         "reference list; add the references to deposit them", path=_article_path(index, "references"))]
     return []
-
-
-references = _each(_references)
 
 
 _MISSING_FACTS: dict[str, tuple[str, Callable[[Article], bool]]] = {
@@ -220,18 +202,11 @@ def missing_facts(issue: Issue) -> list[Problem]:
 
 
 def _missing(issue: Issue, lacking: dict[str, list[int]], total: int) -> list[Problem]:
-    problems: list[Problem] = []
-    pattern = issue.settings.landing_page_pattern if issue.settings else None
-    for key, (what, _) in _MISSING_FACTS.items():
-        if key == "url" and pattern:
-            continue  # landing pages come from the pattern
-        if key == "published" and issue.published:
-            continue
-        if lacking[key]:
-            problems.append(Problem(f"missing.{key}", "info",
-                                    f"{what[0].upper() + what[1:]} missing in {len(lacking[key])} of {total} "
-                                    f"articles ({article_numbers(lacking[key])})", path="articles"))
-    return problems
+    # the issue gives what its articles lack: landing pages from the pattern, the publication date
+    given = {"url": issue.settings and issue.settings.landing_page_pattern, "published": issue.published}
+    return [Problem(f"missing.{key}", "info", f"{what[0].upper() + what[1:]} missing in {len(lacking[key])} of "
+                    f"{total} articles ({article_numbers(lacking[key])})", path="articles")
+            for key, (what, _) in _MISSING_FACTS.items() if lacking[key] and not given.get(key)]
 
 
 def journal(issue: Issue) -> list[Problem]:
@@ -267,7 +242,8 @@ def settings(issue: Issue) -> list[Problem]:
 _NAME_LIMIT = 60
 
 
-def _names_for_crossref(index: int, article: Article) -> list[Problem]:
+@_each
+def names_for_crossref(index: int, article: Article) -> list[Problem]:
     """Names that Crossref has refused in deposits: digits or '?' in a given name, over 60 characters."""
     problems: list[Problem] = []
     for number, contributor in enumerate(article.contributors):
@@ -286,15 +262,11 @@ def _names_for_crossref(index: int, article: Article) -> list[Problem]:
     return problems
 
 
-names_for_crossref = _each(_names_for_crossref)
-
-
-
-
 _FIELD_LIMIT = 32  # Crossref's limit for volume, issue and page values
 
 
-def _pages(index: int, article: Article) -> list[Problem]:
+@_each
+def pages(index: int, article: Article) -> list[Problem]:
     """Page values Crossref would refuse or drop."""
     problems: list[Problem] = []
     if article.pages is None:
@@ -315,9 +287,6 @@ def _pages(index: int, article: Article) -> list[Problem]:
         problems.append(Problem("pages.order", "warning", f"the last page ({last}) comes before the first "
                                 f"({first}); Crossref would drop the range", path=path))
     return problems
-
-
-pages = _each(_pages)
 
 
 def crossref_limits(issue: Issue) -> list[Problem]:
@@ -352,16 +321,14 @@ def _reference_limits(index: int, article: Article) -> list[Problem]:
     return problems
 
 
-def _title_count(index: int, article: Article) -> list[Problem]:
+@_each
+def title_count(index: int, article: Article) -> list[Problem]:
     from .formats.crossref import MAX_TITLES
 
     if len(article.titles.texts) > MAX_TITLES:
         return [Problem("titles.too-many", "warning", f"the article has {len(article.titles.texts)} titles; a "
                         f"Crossref deposit carries the first {MAX_TITLES}", path=_article_path(index, "titles"))]
     return []
-
-
-title_count = _each(_title_count)
 
 
 RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, unrelated_keywords,
@@ -372,10 +339,7 @@ RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, 
 def lint(issue: Issue) -> list[Problem]:
     """Run every rule; problems come in rule order, each rule in article order."""
     if RULES != BUILTIN_RULES:  # rules added or replaced by a caller: run them as given
-        found: list[Problem] = []
-        for rule in RULES:
-            found.extend(rule(issue))
-        return found
+        return [problem for rule in RULES for problem in rule(issue)]
     linter = Linter(issue)
     for index, article in enumerate(issue.articles):
         linter.add(index, article)
@@ -383,10 +347,6 @@ def lint(issue: Issue) -> list[Problem]:
 
 
 BUILTIN_RULES = RULES
-_PER_ARTICLE: dict[Rule, Callable[[int, Article], list[Problem]]] = {
-    original_titles: _original_titles, contributors: _contributors, keyword_counts: _keyword_counts,
-    funding: _funding, references: _references, names_for_crossref: _names_for_crossref, pages: _pages,
-    title_count: _title_count, crossref_limits: _reference_limits}
 
 
 class Linter:
@@ -409,6 +369,7 @@ class Linter:
     def add(self, index: int, article: Article) -> None:
         self.count += 1
         self.found[dois].extend(_article_dois(self.issue, self.seen, index, article.doi))
+        self.found[crossref_limits].extend(_reference_limits(index, article))
         for rule, check in _PER_ARTICLE.items():
             self.found[rule].extend(check(index, article))
         self.add_keywords(index, article)
@@ -455,10 +416,7 @@ def _unrelated(flagged: list[tuple[int, str, list[str], list[set[str]]]], articl
     related: list[dict[int, int]] = [{} for _ in flagged]  # per flagged list: article -> related keywords
     for other, candidate in enumerate(articles):
         for lang, postings in wanted.items():
-            text = own_text(candidate, lang)
-            if not text.strip():
-                continue
-            hits = {hit for stem in stems(text) for hit in postings.get(stem, ())}
+            hits = {hit for stem in stems(own_text(candidate, lang)) for hit in postings.get(stem, ())}
             for number, _ in hits:
                 related[number][other] = related[number].get(other, 0) + 1
     problems = []

@@ -1,29 +1,15 @@
 """Match the author lists of one article's language blocks and split each name.
 
-Each language block prints its own author line (``Мурат Насимов`` in Russian,
-``Murat Nassimov`` in English), in its own script and sometimes in its own order
-(``Копежанова Данагуль`` beside ``Danagul Kopezhanova``). Position alone is not
-enough to pair them (a block may drop or reorder a name), so people are paired by
-the transliterated similarity of their name tokens (:mod:`.translit`), and the pairing
-is then the evidence for which token is the family name.
-
-Which token is the family name, per person, over all blocks together:
-
-* a token printed as an initial (``M.``, ``М.С.``) is never the family name;
-* a Russian patronymic (``-ович``, ``-евна``, ``-ична``, ...) is not either;
-* a surname suffix is strong evidence (``-ов/-ова``, ``-ев/-ева``, ``-ский/-ская``,
-  ``-енко`` and their Latin spellings), ``-ин/-ина/-ын`` weaker (``Алина``, ``Марина``
-  are given names);
-* Kazakh ``-ұлы``/``-қызы`` (``-uly``/``-kyzy``) count as weak surname evidence, not as
-  patronymics: many Kazakhs carry them as their legal surname (``Айгерим Жұмабайқызы``),
-  and when a name also has an ``-ова``-type surname that one wins by weight
-  (``Жанар Сейтқасымқызы Әбдіқадырова``: family ``Әбдіқадырова``, given
-  ``Жанар Сейтқасымқызы``, since the model has no patronymic field);
-* otherwise the last token of a given-first line, a weak vote per block, breaks ties.
-
-The evidence is summed over the blocks, so ``Жулдыз Басыгариева`` (Russian) settles that
-``Bassygariyeva Zhuldyz`` (English) is printed family first. Nothing is ever
-transliterated into the output: every PersonName keeps the block's own spelling.
+Each block prints its own author line, in its own script and sometimes its own order
+(``Копежанова Данагуль`` beside ``Danagul Kopezhanova``), and may drop a name, so people
+are paired by the transliterated similarity of their name tokens (:mod:`.translit`),
+not by position. The pairing is then the evidence for which token is the family name:
+initials and Russian patronymics never are; surname suffixes (``-ов/-ова``, ``-ский``,
+``-енко`` and their Latin spellings) are strong evidence, ``-ин/-ина`` and Kazakh
+``-ұлы``/``-қызы`` (often a legal surname) weak; the last token of a line, a weak vote per
+block, breaks ties. The evidence is summed over the blocks, so ``Жулдыз Басыгариева``
+settles that ``Bassygariyeva Zhuldyz`` is printed family first. Every PersonName keeps
+the block's own spelling: nothing is transliterated into the output.
 """
 
 from __future__ import annotations
@@ -57,8 +43,7 @@ class AlignResult:
 
     people: list[dict[str, PersonName]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # for each person, {lang: index of the printed name in that block} (copied names not included),
-    # so what is printed beside a name (an ORCID iD) can follow the person
+    # for each person, {lang: index of the printed name} (not copied ones), for the iDs printed beside it
     sources: list[dict[str, int]] = field(default_factory=list)
 
 
@@ -92,21 +77,16 @@ def token_similarity(a: str, lang_a: str, b: str, lang_b: str) -> float:
     return similarity(a, lang_a, b, lang_b)
 
 
-def _pairs(a: list[str], lang_a: str, b: list[str], lang_b: str) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one pairing of two names' tokens, best pairs first."""
-    scored = sorted(
-        ((token_similarity(x, lang_a, y, lang_b), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
-        key=lambda item: (-item[0], item[1], item[2]),
-    )
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+def _greedy(scored: list[tuple[float, int, int]], threshold: float = 0.0) -> list[tuple[float, int, int]]:
+    """One-to-one pairs (score, i, j) from scored candidates, best first (ties by i, then j)."""
+    used_i: set[int] = set()
+    used_j: set[int] = set()
     pairs = []
-    for score, i, j in scored:
-        if score < TOKEN_MATCH or i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        pairs.append((i, j, score))
+    for score, i, j in sorted(scored, key=lambda item: (-item[0], item[1], item[2])):
+        if score >= threshold and i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+            pairs.append((score, i, j))
     return pairs
 
 
@@ -114,8 +94,8 @@ def name_similarity(a: list[str], lang_a: str, b: list[str], lang_b: str) -> flo
     """How likely two printed names are one person: paired token similarity over the shorter name."""
     if not a or not b:
         return 0.0
-    pairs = _pairs(a, lang_a, b, lang_b)
-    return sum(score for _, _, score in pairs) / min(len(a), len(b))
+    scored = [(token_similarity(x, lang_a, y, lang_b), i, j) for i, x in enumerate(a) for j, y in enumerate(b)]
+    return sum(score for score, _, _ in _greedy(scored, TOKEN_MATCH)) / min(len(a), len(b))
 
 
 def _surname_evidence(token: str) -> float:
@@ -149,17 +129,11 @@ def _family_indexes(person: dict[str, list[str]]) -> dict[str, int]:
     # Groups of tokens that are the same name part across blocks: {lang: index}.
     groups: list[dict[str, int]] = [{langs[0]: i} for i in range(len(person[langs[0]]))]
     for lang in langs[1:]:
-        taken: set[int] = set()
-        scored = []
-        for g, group in enumerate(groups):
-            for j, token in enumerate(person[lang]):
-                best = max(token_similarity(person[other][i], other, token, lang) for other, i in group.items())
-                scored.append((best, g, j))
-        for score, g, j in sorted(scored, key=lambda item: (-item[0], item[1], item[2])):
-            if score < TOKEN_MATCH or lang in groups[g] or j in taken:
-                continue
+        scored = [(max(token_similarity(person[other][i], other, token, lang) for other, i in group.items()), g, j)
+                  for g, group in enumerate(groups) for j, token in enumerate(person[lang])]
+        for _, g, j in _greedy(scored, TOKEN_MATCH):
             groups[g][lang] = j
-            taken.add(j)
+        taken = {group[lang] for group in groups if lang in group}
         groups.extend({lang: j} for j in range(len(person[lang])) if j not in taken)
 
     def weight(group: dict[str, int]) -> float:
@@ -172,13 +146,7 @@ def _family_indexes(person: dict[str, list[str]]) -> dict[str, int]:
     first, last = langs[0], len(person[langs[0]]) - 1
     # Ties go to the first block's reading: its last token (given-first, the usual order).
     ranked = sorted(range(len(groups)), key=lambda g: (-weight(groups[g]), groups[g].get(first) != last))
-    indexes: dict[str, int] = {}
-    for lang in langs:
-        for g in ranked:
-            if lang in groups[g]:
-                indexes[lang] = groups[g][lang]
-                break
-    return indexes
+    return {lang: next(groups[g][lang] for g in ranked if lang in groups[g]) for lang in langs}
 
 
 def _script(lang: str, names: list[list[str]]) -> str:
@@ -196,14 +164,11 @@ def align(
     file: str | None = None,
     path: str | None = None,
 ) -> AlignResult:
-    """The people of one article from the author line of each language block.
+    """The people of one article, in the order of the first block that prints them.
 
-    ``names`` maps each block's language to the names printed on its author line, in
-    printed order; a block given with an empty list has no author line. ``lines`` gives
-    each block's author-line number for the problems. With ``fallback`` a block with no
-    author line gets the names of another block as printed there (same script
-    preferred), reported as ``extract.authors.fallback``; without it that block simply
-    has no names. People are in the order of the first block that prints them.
+    ``names`` maps each block's language to its printed names ([] for no author line);
+    ``lines`` gives each block's author-line number for the problems. With ``fallback`` a
+    block with no author line copies another block's names (same script preferred).
     """
     lines = lines or {}
     problems: list[Problem] = []
@@ -225,12 +190,10 @@ def align(
                 score = max(name_similarity(parsed[other][i], other, parts, lang) for other, i in person.items())
                 if score >= PERSON_MATCH:
                     scored.append((score + (0.05 if p == j else 0.0), p, j))
-        taken: set[int] = set()
-        for _, p, j in sorted(scored, key=lambda item: (-item[0], item[1], item[2])):
-            if lang in people[p] or j in taken:
-                continue
+        pairs = _greedy(scored)
+        for _, p, j in pairs:
             people[p][lang] = j
-            taken.add(j)
+        taken = {j for _, _, j in pairs}
         people.extend({lang: j} for j in range(len(block)) if j not in taken)
 
     counts = {lang: len(parsed[lang]) for lang in printed_langs}

@@ -1,11 +1,9 @@
 """Read an author line: the names as printed, and the ORCID iDs and e-mails beside them.
 
-Journals decorate author lines in ways the name must not keep: affiliation markers
-(``Ivan Petrov1``, ``Maria Sidorova2*``, ``Иван Петров¹``, ``Petrov1,2``), an ORCID iD
-or an e-mail after a name, or a line of nothing but ORCID iDs and e-mails below the
-names. The decorations are taken off first; what is left must still look like names
-(one to four capitalised words each), or the line is not an author line. An iD or
-e-mail belongs to the name it is printed with; nothing is guessed across names.
+Affiliation markers (``Ivan Petrov1``, ``Иван Петров¹``, ``Petrov1,2*``), ORCID iDs and
+e-mails are taken off first; what is left must still look like names (one to four
+capitalised words each), or the line is not an author line. An iD or e-mail belongs to
+the name it is printed with, or comes from a line of only iDs below the names.
 """
 
 from __future__ import annotations
@@ -45,14 +43,10 @@ def split_names(text: str) -> list[str]:
 
 def _ids_out(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The text with each ORCID iD and e-mail replaced by a hole, and what filled the holes."""
-    found: list[tuple[int, str, str]] = []
-    for match in ORCID_IN_TEXT.finditer(text):
-        found.append((match.start(), "orcid", match.group(1) or match.group(2)))
-    for match in EMAIL_IN_TEXT.finditer(text):
-        found.append((match.start(), "email", match.group(0)))
-    out = ORCID_IN_TEXT.sub(f" {_HOLE} ", text)
-    out = EMAIL_IN_TEXT.sub(f" {_HOLE} ", out)
-    return out, [(kind, value) for _, kind, value in sorted(found)]
+    found = sorted([(match.start(), "orcid", match.group(1) or match.group(2)) for match in ORCID_IN_TEXT.finditer(text)]
+                   + [(match.start(), "email", match.group(0)) for match in EMAIL_IN_TEXT.finditer(text)])
+    out = EMAIL_IN_TEXT.sub(f" {_HOLE} ", ORCID_IN_TEXT.sub(f" {_HOLE} ", text))
+    return out, [(kind, value) for _, kind, value in found]
 
 
 def _is_name(part: str) -> bool:

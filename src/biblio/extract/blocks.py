@@ -1,11 +1,10 @@
 """Step 2: find the language blocks of the front matter.
 
-A block is what one language prints for an article: an author line, a title in
-capitals, a labelled abstract (``Аңдатпа.`` / ``Аннотация.`` / ``Abstract.``) and a
-labelled keyword list. The abstract label is the anchor: it is the one part every
-block of the source has. From it the step walks forward to the keywords and back
-over the title to the author line, never past the previous block. A DOI line may
-stand anywhere in this stretch, even inside the abstract; it is set aside.
+A block is what one language prints for an article: author line, title, labelled abstract
+(``Аңдатпа.`` / ``Аннотация.`` / ``Abstract.``) and labelled keywords. The abstract label,
+the one part every block has, is the anchor: the step walks forward to the keywords and
+back over the title to the author line, never past the previous block. DOI lines anywhere
+in this stretch, even inside the abstract, are set aside.
 """
 
 from __future__ import annotations
@@ -150,18 +149,17 @@ def _set_abstract(block: Block, stretch: list[Line]) -> None:
 
 
 def _read_backward(lines: list[Line], anchor: int, floor: int, block: Block) -> int:
-    """DOI lines, the title and the author line above the abstract label; returns the first index used.
-
-    Two layouts: author line(s) above the title (the seed's), or below it (``TITLE`` /
-    ``Authors`` / ``Abstract.``). A title in capitals is taken on its own; a title in
-    ordinary case only next to an author line, so that body text is never read as one.
-    """
+    """DOI lines, the title and the author line(s) above or below it, over the abstract label;
+    returns the first index used. A title in ordinary case is taken only next to an author
+    line, so that body text is never read as one."""
     i = _skip_gap(lines, anchor - 1, floor, block)
     start = next((j for j in range(i + 1, anchor) if not is_blank(lines[j])), anchor)
     below = _authors_upward(lines, i, floor, block)
     if below:
         start = below
-        i = _skip_blanks(lines, below - 1, floor)
+        i = below - 1
+        while i >= floor and is_blank(lines[i]):
+            i -= 1
     title_at = _caps_title(lines, i, floor, block)
     if title_at is None:
         title_at = _plain_title(lines, i, floor, block, after_authors=bool(block.authors))
@@ -175,12 +173,6 @@ def _read_backward(lines: list[Line], anchor: int, floor: int, block: Block) -> 
         i -= 1
     first = _authors_upward(lines, i, floor, block)
     return first if first else title_at
-
-
-def _skip_blanks(lines: list[Line], i: int, floor: int) -> int:
-    while i >= floor and is_blank(lines[i]):
-        i -= 1
-    return i
 
 
 def _skip_gap(lines: list[Line], i: int, floor: int, block: Block) -> int:

@@ -1,10 +1,8 @@
 """Step 3: group the language blocks into articles and find where each article ends.
 
-An article's blocks follow one another with nothing but blank lines (or a DOI line,
-or author details such as ORCID iDs) between them, each in a different language.
-Body text between two blocks, or a second block in a language the article already
-has, means a new article begins.
-An article runs from its first block to the line before the next article's first block.
+An article's blocks, each in a different language, follow one another with nothing but
+blank lines, DOI lines or author details between them; body text, or a second block in
+a language the article has, begins a new article, which ends the one before.
 """
 
 from __future__ import annotations

@@ -1,43 +1,29 @@
 """A sentence-case form for titles printed in capitals, guided by the article's own text.
 
-Titles are kept as printed; this gives the form that indexes and reference lists want
-(``Децентрализация власти в Казахстане: современное состояние ...``). Lowercasing
-everything would lose proper nouns and acronyms, and no word list can know them all,
-so each word is looked up in the article's own abstract and body (``context``):
+Titles are kept as printed; this gives the form that indexes and reference lists want.
+Lowercasing everything would lose proper nouns and acronyms, and no word list knows them
+all, so each word is cased as the article's own abstract and body (``context``) write it:
 
-1. the first word of the title (and of a sentence after ``.``, ``?``, ``!``) is
-   capitalised;
-2. a word the context writes in capitals (``ШЫҰ``, ``SCO``, ``COVID``) stays in
-   capitals — unless it only appears inside a run of three or more capitalised words,
-   which is a heading or a title, not an acronym;
-3. a word the context writes capitalised when *not* sentence-initial more often than
-   lowercase is a proper noun (``Қазақстан``, ``Scopus``) and keeps the context's
-   spelling; a word the context writes lowercase is lowercased;
+1. the first word of the title (and of a sentence after ``.``, ``?``, ``!``) is capitalised;
+2. a word the context writes in capitals (``ШЫҰ``, ``SCO``) stays so, unless only inside a
+   run of three or more capitalised words (a heading, not an acronym);
+3. a word the context capitalises away from a sentence start more often than not is a
+   proper noun (``Қазақстан``) and keeps the context's spelling; otherwise it is lowercased;
 4. a roman numeral (``XXI``, also with the Cyrillic look-alikes ``ХХ``) stays;
-5. a form the context does not contain is judged, in this order, by (a) the context
-   forms it inflects or that inflect it, in the same script, the closest relatives
-   only (``ҚАЗАҚСТАНДАҒЫ`` by ``Қазақстан``, but ``ҚАЗАҚСТАНДЫҚТАРДЫҢ`` by the
-   lowercase ``қазақстандық``); (b) the same across scripts with a loose key
-   (``КАЗАХСТАНЕ`` by ``Қазақстан`` or ``Kazakhstan``, at most 3 letters of ending, so
-   ``казахская`` does not borrow the capital of ``Kazakh``); (c) the context words
-   sharing its longest common prefix of at least 5 letters. Majority wins; a
-   capitalised word inside a Title Case name (``Creative Industries Clusters``) counts
-   half;
-6. everything else is lowercased. Words already in lowercase in the title (``(second
-   half of 2000s)``) are kept as printed.
+5. a form the context lacks is judged by its relatives there (see `_Lookup`); majority
+   wins, and a capitalised word inside a Title Case name counts half;
+6. everything else is lowercased; words already lowercase in the title are kept.
 
-After a colon: English capitalises the first word of a subtitle (APA 7 and Chicago,
-the styles that English-language indexes and most of this journal's readers use);
-Russian and Kazakh continue in lowercase, as their punctuation rules and the
-bibliographic description (GOST 7.0.100, "other title information") require.
-``capitalise_after_colon`` overrides this. Hyphenated words are cased part by part
-(``Қазақстан-Қытай``, ``пост-нормальные``); quotes, numbers and punctuation are kept.
+After a colon English capitalises a subtitle (APA 7, Chicago); Russian and Kazakh continue
+in lowercase, as GOST 7.0.100 requires (``capitalise_after_colon`` overrides this).
+Hyphenated words are cased part by part (``Қазақстан-Қытай``).
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import os.path
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -72,12 +58,6 @@ class _Form:
     capital: float = 0  # capitalised, not at a sentence start (half weight inside a Title Case name)
     caps: float = 0  # all capitals, outside headings
     spellings: Counter = field(default_factory=Counter)  # capitalised spellings seen
-
-    def add(self, other: _Form) -> None:
-        self.lower += other.lower
-        self.capital += other.capital
-        self.caps += other.caps
-        self.spellings.update(other.spellings)
 
 
 def _is_caps(word: str) -> bool:
@@ -152,34 +132,32 @@ def _evidence(context: str) -> dict[str, _Form]:
 
 def _is_roman(word: str) -> bool:
     latin = word.translate(_CYRILLIC_ROMAN)
-    if not latin or not _ROMAN.fullmatch(latin):
-        return False
-    return latin == word or len(word) >= 2  # a lone Cyrillic Х is a letter (2020-х)
+    # a lone Cyrillic Х is a letter (2020-х)
+    return bool(latin and _ROMAN.fullmatch(latin)) and (latin == word or len(word) >= 2)
 
 
 class _Lookup:
-    """The context's evidence, indexed for prefix look-ups, in its own script and in Latin."""
+    """The context's evidence, indexed for prefix look-ups, in its own script and in Latin.
+
+    A form the context lacks is judged, in this order, by the forms it inflects or that
+    inflect it (`inflected`), by the same across scripts (`transliterated`), then by the
+    words sharing its longest common prefix (`siblings`).
+    """
 
     def __init__(self, context: str) -> None:
         self.forms = _evidence(context)
         self.sorted = sorted(self.forms)
         self.latin: dict[str, _Form] = {}
         for key, form in self.forms.items():
-            loose = fold(key)
-            if loose not in self.latin:
-                self.latin[loose] = _Form()
-            self.latin[loose].add(form)
-
-    def exact(self, key: str) -> _Form | None:
-        return self.forms.get(key)
+            loose = self.latin.setdefault(fold(key), _Form())
+            loose.lower += form.lower
+            loose.capital += form.capital
+            loose.caps += form.caps
+            loose.spellings.update(form.spellings)
 
     def inflected(self, key: str) -> list[_Form]:
-        """Context forms that are ``key`` minus an ending, or ``key`` plus one, sharing ≥ STEM letters.
-
-        The closest relatives only: the forms extending ``key`` if any, else the longest
-        form that ``key`` extends (``қазақстандық`` before ``қазақстан`` for
-        ``қазақстандықтардың``).
-        """
+        """The closest context forms sharing ≥ STEM letters: those extending ``key`` if any, else the
+        longest one ``key`` extends (``қазақстандық``, not ``қазақстан``, for ``қазақстандықтардың``)."""
         low = bisect.bisect_right(self.sorted, key)
         high = bisect.bisect_left(self.sorted, key + "\uffff")
         longer = [self.forms[form] for form in self.sorted[low:high]]
@@ -191,13 +169,8 @@ class _Lookup:
         return []
 
     def transliterated(self, key: str) -> _Form | None:
-        """The evidence for ``key`` in another script or spelling: a loose key it equals or inflects.
-
-        ``Казахстане`` finds ``Қазақстан`` of a Kazakh body or ``Kazakhstan`` of an English
-        abstract; up to 3 more letters (an ending) are allowed.
-        The ending is kept short so that derived words (Russian ``казахский``, English
-        ``Kazakh``) do not borrow the capital of the name they derive from.
-        """
+        """The evidence for ``key`` in another script: a loose key it equals or adds at most 3
+        letters to (``Казахстане`` finds ``Kazakhstan``; ``казахский`` does not find ``Kazakh``)."""
         latin = fold(key)
         for end in range(len(latin), max(STEM, len(latin) - 3) - 1, -1):
             form = self.latin.get(latin[:end])
@@ -208,9 +181,8 @@ class _Lookup:
     def siblings(self, key: str) -> list[_Form]:
         """The context forms sharing the longest common prefix (≥ STEM letters) with ``key``."""
         at = bisect.bisect_left(self.sorted, key)
-        best = 0
-        for neighbour in self.sorted[max(0, at - 1):at + 1]:
-            best = max(best, _common_prefix(key, neighbour))
+        best = max((len(os.path.commonprefix([key, other])) for other in self.sorted[max(0, at - 1):at + 1]),
+                   default=0)
         if best < STEM:
             return []
         prefix = key[:best]
@@ -219,19 +191,7 @@ class _Lookup:
         return [self.forms[form] for form in self.sorted[low:high] if form != key]
 
 
-@functools.lru_cache(maxsize=8)
-def _lookup(context: str) -> _Lookup:
-    """One index per context: an article's titles in three languages share it."""
-    return _Lookup(context)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+_lookup = functools.lru_cache(maxsize=8)(_Lookup)  # an article's titles in three languages share one index
 
 
 def _case_word(word: str, lookup: _Lookup) -> str:
@@ -239,7 +199,7 @@ def _case_word(word: str, lookup: _Lookup) -> str:
     if any(char.islower() for char in word):
         return word  # typed in lowercase or mixed case on purpose: keep
     key = word.lower()
-    form = lookup.exact(key)
+    form = lookup.forms.get(key)
     if form is not None and (form.caps or form.lower or form.capital):
         if form.caps and form.caps >= form.lower + form.capital:
             return word
@@ -260,11 +220,8 @@ def _capitalise(word: str) -> str:
 
 
 def sentence_case(title: str, context: str, lang: str, *, capitalise_after_colon: bool | None = None) -> str:
-    """The title in sentence case, keeping what the article's own text capitalises.
-
-    ``context`` is the article's abstract and body in the title's language. Titles not
-    printed in capitals are returned unchanged.
-    """
+    """The title in sentence case, keeping what ``context`` (the article's abstract and body)
+    capitalises; a title not printed in capitals is returned unchanged."""
     if not is_all_caps(title):
         return title
     after_colon = lang == "en" if capitalise_after_colon is None else capitalise_after_colon

@@ -1,25 +1,20 @@
 """In-text citations: numbered brackets such as ``[4]``, ``[13-17]``, ``[4, 182-223-бб.]``.
 
-A bracket is a citation only when everything inside it reads as citation numbers
-and page references; anything else (``[sic]``, ``[...]``, ``[2020]``, a bracket with
-words, an empty bracket) is left alone. The grammar, with ``;`` or ``,`` between items:
+A bracket is a citation only when everything inside it reads as citation numbers and
+page references (not ``[sic]``, ``[...]``, ``[2020]``). Items are separated by ``;`` or ``,``:
 
-- the first item is a citation number (1-999) or an ascending range (``13-17``,
-  ``13–17``); four-digit numbers are years, not citations;
-- an item after ``;`` is always another citation number or range;
-- a page reference (``p. 45``, ``pp. 3-5``, ``с. 45``, ``С. 12``, ``Б. 12``,
-  ``137-б.``, ``182-223-бб.``, ``18 p.``) belongs to the citation number before it;
-- a bare number after ``,`` is ambiguous: ``[1, 2, 3]`` lists citations, ``[32, 163]``
-  gives page 163 of source 32. It counts as another citation when it is larger than
-  the number before it and either no larger than the largest number cited
-  unambiguously in the same input, or at most 5 above the number before it;
-  otherwise it is a page reference;
-- two bare numbers with only a space between them (``[16 23]``, a lost comma) are
-  read like ``[16, 23]``.
+- the first item is a citation number (1-999) or an ascending range (``13-17``, ``13–17``);
+  an item after ``;`` is always another one;
+- a page reference (``p. 45``, ``С. 12``, ``137-б.``, ``182-223-бб.``, ``18 p.``) belongs
+  to the citation number before it;
+- a bare number after ``,`` is ambiguous (``[1, 2, 3]`` against ``[32, 163]``, page 163 of
+  source 32): it is another citation when larger than the number before it and either no
+  larger than the largest number cited unambiguously in the same input, or at most 5
+  above the number before it; otherwise a page reference;
+- ``[16 23]`` (a lost comma) reads like ``[16, 23]``.
 
-A bracket split by a line break is joined: directly after a dash (``[13-`` / ``17]``),
-with one space otherwise. The functions know nothing about reference lists: pass the
-body's lines, not a list numbered ``[1]``, ``[2]``.
+A bracket split by a line break is joined, directly after a dash and with one space
+otherwise. Pass the body's lines, not a reference list numbered ``[1]``, ``[2]``.
 """
 
 from __future__ import annotations
@@ -60,23 +55,13 @@ _MAX_RANGE = 100
 _SMALL_GAP = 5
 
 
-def _range(text: str) -> tuple[int, int] | None:
-    match = _RANGE.fullmatch(text)
-    if not match:
-        return None
-    low, high = int(match.group(1)), int(match.group(2))
-    if low < 1 or high <= low or high - low > _MAX_RANGE:
-        return None
-    return low, high
-
-
 def _item(text: str) -> tuple[str, tuple[int, ...]] | None:
     """Classify one item: ("num", numbers), ("spaced", numbers), ("range", (a, b)), ("page", ())."""
     if _NUMBER.fullmatch(text):
         return "num", (int(text),)
-    span = _range(text)
-    if span:
-        return "range", span
+    span = _RANGE.fullmatch(text)
+    if span and 1 <= int(span.group(1)) < int(span.group(2)) <= int(span.group(1)) + _MAX_RANGE:
+        return "range", (int(span.group(1)), int(span.group(2)))
     if _SPACED.fullmatch(text):
         return "spaced", tuple(int(part) for part in text.split())
     if _PAGE_BEFORE.fullmatch(text) or _PAGE_AFTER.fullmatch(text):
@@ -107,12 +92,8 @@ def _parse(inside: str) -> _Parsed | None:
 
 def _sure_numbers(parsed: _Parsed) -> Iterable[int]:
     """Numbers that are citations whatever the rest of the input says: each group's first item."""
-    for group in parsed:
-        kind, numbers, _ = group[0]
-        if kind == "spaced":
-            yield numbers[0]
-        elif numbers:
-            yield numbers[-1]
+    for kind, numbers, _ in (group[0] for group in parsed):
+        yield numbers[0] if kind == "spaced" else numbers[-1]
 
 
 def _resolve(text: str, parsed: _Parsed, line: int, known_max: int) -> Citation:
@@ -125,10 +106,7 @@ def _resolve(text: str, parsed: _Parsed, line: int, known_max: int) -> Citation:
                 if previous is not None:
                     locators.append((previous, raw))
                 continue
-            if kind == "range":
-                candidates: list[tuple[tuple[int, ...], str]] = [(values, raw)]
-            else:
-                candidates = [((value,), str(value)) for value in values]
+            candidates = [(values, raw)] if kind == "range" else [((value,), str(value)) for value in values]
             for index, (value, value_raw) in enumerate(candidates):
                 sure = position == 0 and index == 0
                 low, high = value[0], value[-1]

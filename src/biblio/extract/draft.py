@@ -1,9 +1,8 @@
 """Step 8: the draft manifest an editor reviews.
 
-It is an ordinary manifest (``biblio check`` reads it) with the findings listed at the
-top as comments, and before each article the source lines it came from, the printed
-pages that fall inside it, and the sentence-case form offered for titles printed in
-capitals. Comments carry what the manifest has no field for, so nothing found is lost.
+An ordinary manifest (``biblio check`` reads it) with the findings at the top as comments,
+and before each article comments on what the manifest has no field for: its source lines,
+the printed pages inside it and the sentence-case form offered for a title in capitals.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from .. import manifest
 from ..fileio import write_atomic
-from ..problems import Problem, sort_key
+from ..problems import sort_key
 from .pipeline import LANGUAGE_NAMES, ArticleDraft, Extraction
 
 _WIDTH = 100
@@ -28,11 +27,6 @@ def _comment(text: str, indent: str = "") -> list[str]:
     return lines
 
 
-def _finding(problem: Problem) -> str:
-    where = f"line {problem.line}: " if problem.line is not None else ""
-    return f"{where}{problem.severity} [{problem.code}] {problem.message}"
-
-
 def header(extraction: Extraction) -> list[str]:
     source = Path(extraction.file).name if extraction.file else "the text given"
     problems = sorted(extraction.problems, key=sort_key)
@@ -43,7 +37,8 @@ def header(extraction: Extraction) -> list[str]:
     if problems:
         out += _comment(f"Findings ({len(problems)}), by severity; line numbers are lines of {source}:")
         for problem in problems:
-            out += _comment(f"- {_finding(problem)}")
+            where = f"line {problem.line}: " if problem.line is not None else ""
+            out += _comment(f"- {where}{problem.severity} [{problem.code}] {problem.message}")
     else:
         out += _comment("No findings.")
     return out

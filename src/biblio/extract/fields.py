@@ -1,9 +1,7 @@
 """Step 4: read the parts of one language block as text.
 
-Titles are joined across lines (hyphenation undone, spacing squeezed) and kept in the
-capitals they are printed in. Abstracts keep their paragraphs. Keyword lists are
-split on semicolons when the list uses them, otherwise on commas, so a keyword that
-contains a comma survives in a semicolon list.
+Titles are joined across lines and kept in their printed capitals; abstracts keep their
+paragraphs; keyword lists split on semicolons when they use them, otherwise on commas.
 """
 
 from __future__ import annotations
@@ -23,10 +21,8 @@ def title_text(block: Block, joiner: Joiner) -> str | None:
 def printed_authors(block: Block) -> list[PrintedAuthor]:
     """The authors on the author line(s), with the ORCID iDs and e-mails printed beside them.
 
-    A line of only ORCID iDs below the names gives one iD (or e-mail) per name, in order, but
-    only when it has exactly as many iDs as the lines name people: otherwise which iD is whose
-    is a guess, and the line is left to the editor.
-    """
+    A line of only iDs (or e-mails) below the names gives one per name, in order, only when it
+    has exactly as many as there are names: otherwise it is left to the editor."""
     authors: list[PrintedAuthor] = []
     for line in block.authors:
         authors.extend(read_author_line(line.text) or [])

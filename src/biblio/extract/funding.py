@@ -1,22 +1,15 @@
 """Funding statements in Kazakh, Russian and English, with their award numbers and funder.
 
-A statement is found in one of two ways, wherever it stands in the article:
+A statement is either a paragraph that opens with a funding heading (``Қаржыландыру:``,
+``Funding:``, or such a heading alone on the line before; an acknowledgements heading
+counts only when its paragraph speaks of funding or gives an award), taken whole; or,
+anywhere else, the rest of a paragraph from a sentence that says the work was funded or
+prepared within a project (``Статья подготовлена в рамках проекта``, ``This research was
+funded by ...``) or gives an award number (``AP19677146``, ``грант №``).
 
-- a paragraph that opens with a funding heading (``Қаржыландыру:``,
-  ``Финансирование:``, ``Funding:``; also such a heading alone on its line, which then
-  introduces the next paragraph; an acknowledgements heading counts only when its
-  paragraph speaks of funding or gives an award): the statement is that paragraph,
-  heading included, as the journal prints it;
-- otherwise a sentence that says the work was funded or prepared within a project
-  (subject + verb + project word: ``Мақала ... жобасы аясында дайындалды``, ``Статья
-  подготовлена в рамках проекта``, ``This research was funded by ...``), or that gives
-  an award number (``AP19677146``) or ``грант №``: the statement runs from that
-  sentence to the end of its paragraph.
-
-Paragraphs end at a blank line, at the next funding heading, at a heading such as
-``References`` or ``Information about the authors``, or after ``MAX_LINES`` lines, so a
-missing blank line cannot swallow the rest of the article. Text inside «…» and “…”
-(project titles) is never read as a trigger or a funder.
+Paragraphs end at a blank line, at a heading, or after ``MAX_LINES`` lines, so a missing
+blank line cannot swallow the rest of the article. Text inside «…» and “…” (project
+titles) is never read as a trigger or a funder.
 """
 
 from __future__ import annotations
@@ -57,28 +50,28 @@ def compounds(lines: Sequence[str]) -> set[str]:
     return {match.group(0).lower() for line in lines if "-" in line for match in _COMPOUND.finditer(line)}
 
 
-def join_lines(lines: Sequence[str], keep: set[str] | frozenset[str] = frozenset()) -> tuple[str, list[int]]:
-    """Join PDF lines into one text and undo line-end hyphenation; also the offset of each line.
+def splits_word(before: str, line: str, keep: set[str] | frozenset[str]) -> bool:
+    """Whether ``before`` ends in a word split by a line-end hyphen that ``line`` finishes in lower
+    case, and not a compound printed with its hyphen elsewhere (``keep``) or like ``өзін-өзі``."""
+    end = _HYPHEN_END.search(before[-60:])
+    start = _WORD_START.match(line)
+    if not (end and start and line[0].islower() and end.group(1)[-1].isalpha()):
+        return False
+    left, right = end.group(1), start.group(1)
+    return f"{left}-{right}".lower() not in keep and left[:3].lower() != right[:3].lower()
 
-    A hyphen at a line end goes when a lower-case letter follows on the next line,
-    unless the joined word is a compound: printed with its hyphen elsewhere (``keep``,
-    see :func:`compounds`) or a reduplication such as ``өзін-өзі``. Whitespace runs
-    become one space.
-    """
+
+def join_lines(lines: Sequence[str], keep: set[str] | frozenset[str] = frozenset()) -> tuple[str, list[int]]:
+    """Join PDF lines into one text, undoing line-end hyphenation (see :func:`splits_word`)
+    and squeezing whitespace; also the offset of each line."""
     text = ""
     previous = ""
     offsets: list[int] = []
     for raw in lines:
         line = _SPACES.sub(" ", raw).strip()
         if text and line:
-            end = _HYPHEN_END.search(previous[-60:])
-            start = _WORD_START.match(line)
-            if end and start and line[0].islower() and end.group(1)[-1].isalpha():
-                left, right = end.group(1), start.group(1)
-                whole = f"{left}-{right}".lower()
-                reduplicated = left[:3].lower() == right[:3].lower()
-                if whole not in keep and not reduplicated:
-                    text = text[:-1]
+            if splits_word(previous, line, keep):
+                text = text[:-1]
             elif not text.endswith("-"):
                 text += " "
         offsets.append(len(text))
@@ -97,11 +90,8 @@ _PREFIX = re.compile(rf"^(?:(?:IRN|ИРН|IPN)\s*(?:{_SIGN}\s*)?|{_SIGN}\s*)", r
 
 
 def normalise_award(text: str) -> str:
-    """An award number as registries write it: Latin letters, no ``№``/``No`` and no spaces.
-
-    PDFs print grant codes with Cyrillic look-alikes (``NoВR21882308``), which no
-    funder database would match.
-    """
+    """An award number as registries write it: no ``№``/``No``, no spaces, and Latin letters for
+    the Cyrillic look-alikes PDFs print (``NoВR21882308``), which no funder database would match."""
     value = _PREFIX.sub("", text.strip())
     value = value.translate(_LOOKALIKES)
     value = re.sub(r"^([A-Za-z]{2})\s+(\d)", r"\1\2", value)
@@ -119,12 +109,7 @@ def _awards(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if sum(char.isdigit() for char in match.group(1)) >= 4:
             printed.append(match.group(0).rstrip("."))
-    normalised: list[str] = []
-    for value in printed:
-        award = normalise_award(value)
-        if award not in normalised:
-            normalised.append(award)
-    return tuple(normalised), tuple(dict.fromkeys(printed))
+    return tuple(dict.fromkeys(map(normalise_award, printed))), tuple(dict.fromkeys(printed))
 
 
 # --- finding statements ---------------------------------------------------------------
@@ -148,9 +133,6 @@ _ABSTRACT = re.compile(
     r"^\s*(?:Abstract|Аңдатпа|Аннотация|Keywords|Key\s+words|Түйін\s+сөздер|Түйінді\s+сөздер|Ключевые\s+слова)"
     r"\s*[.:]"
 )
-
-
-
 _FUNDING_WORD = re.compile(r"fund|financ|grant|грант|финансир|қаржылан", re.IGNORECASE)
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[«\"“(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
@@ -246,12 +228,8 @@ _FUNDER_EN = re.compile(
     rf"(?:(?:funded|financed|supported|sponsored)\s+by|from)\s+(?:the\s+)?({_TITLE_SPAN})"
     rf"|({_TITLE_SPAN})"
 )
-_RU_HEADS = (
-    (re.compile(r"^Комитет(?:ом|а|у|е)\b"), "Комитет"),
-    (re.compile(r"^Министерств(?:ом|а|у|е)\b"), "Министерство"),
-    (re.compile(r"^Фонд(?:ом|а|у|е)\b"), "Фонд"),
-    (re.compile(r"^Агентств(?:ом|а|у|е)\b"), "Агентство"),
-)
+_RU_HEAD = re.compile(r"^(Комитет|Министерств|Фонд|Агентств)(?:ом|а|у|е)\b")
+_RU_NOMINATIVE = {"Комитет": "Комитет", "Министерств": "Министерство", "Фонд": "Фонд", "Агентств": "Агентство"}
 
 
 def _funder(text: str, language: str) -> str | None:
@@ -268,10 +246,7 @@ def _funder(text: str, language: str) -> str | None:
     match = pattern.search(masked)
     if not match:
         return None
-    name = text[match.start():match.end()]
-    for head, nominative in _RU_HEADS:
-        name = head.sub(nominative, name)
-    return name
+    return _RU_HEAD.sub(lambda head: _RU_NOMINATIVE[head.group(1)], text[match.start():match.end()])
 
 
 # --- the step ----------------------------------------------------------------------------
@@ -308,15 +283,14 @@ def find_funding(lines: Sequence[str], first_line: int = 1) -> list[FundingState
     announced: str | None = None  # a heading alone on its line announces what follows
     for start, end in _paragraphs(lines):
         first = lines[start]
-        kind = "funding" if _HEADING.match(first) else "thanks" if _THANKS.match(first) else None
-        opener = _HEADING.match(first) or _THANKS.match(first)
+        heading = _HEADING.match(first)
+        opener = heading or _THANKS.match(first)
+        kind = ("funding" if heading else "thanks") if opener else announced
         if opener and not first[opener.end():].strip():
             if end - start == 1:
                 announced = kind
                 continue
             start += 1
-        else:
-            kind = kind or announced
         announced = None
         whole = kind == "funding"
         if kind == "thanks":

@@ -1,9 +1,8 @@
 """Step 6: facts about the journal and the issue that the text gives only in passing.
 
-The running header names the journal (letter-spaced) and the issue (``№ 2 (86)
-2025``); the printed DOIs give the DOI prefix, an ISSN when their suffix starts with
-one, and the pattern the publisher numbers articles with. Each fact is taken only
-when the text supports it; nothing is guessed.
+The running header names the journal and the issue (``№ 2 (86) 2025``); the printed DOIs
+give the DOI prefix, an ISSN when their suffix starts with one, and the pattern articles
+are numbered by. Each fact is taken only when the text supports it.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ class HeaderFacts:
     number: str | None
     whole_number: str | None
     year: int | None
-    line: int | None
 
 
 def _most_common(values: list) -> object | None:
@@ -39,7 +37,6 @@ def header_facts(headers: list[RunningHeader]) -> HeaderFacts:
         number=_most_common([h.number for h in headers]),
         whole_number=_most_common([h.whole_number for h in headers]),
         year=_most_common([h.year for h in headers]),
-        line=headers[0].line if headers else None,
     )
 
 
@@ -55,13 +52,9 @@ def issn_from_doi(doi: str) -> str | None:
 
 def infer_doi_pattern(printed: dict[int, str], year: int | None, number: str | None,
                       whole_number: str | None) -> str | None:
-    """A DOI pattern (see docs/manifest.md) that reproduces every printed DOI from the
-    article's position, or None when no such pattern fits them all.
-
-    ``printed`` maps an article's 1-based position to its DOI. The last dot-separated
-    part of the suffix must be the position (zero-padded); the other parts become
-    ``{year}``, ``{whole_number}`` or ``{number}`` where they equal those values and
-    stay literal otherwise.
+    """A DOI pattern (see docs/manifest.md) that gives every printed DOI (``printed``: 1-based
+    position → DOI) from the article's position, or None. The suffix's last part must be the
+    position; the others become ``{year}``, ``{whole_number}`` or ``{number}`` or stay literal.
     """
     if not printed:
         return None

@@ -31,10 +31,8 @@ def _spelled(names: list[str]) -> str:
 
 
 def _label_pattern(labels: dict[str, str]) -> re.Pattern:
-    """A label followed by punctuation (``Abstract.``, ``Ключевые слова —``), a label that is
-    the whole line (``Abstract`` above its text), or a label in capitals followed by the
-    text (``ABSTRACT The article…``). A capitalised word followed by text without
-    punctuation (``Summary of the debate…``) is prose, not a label."""
+    """A label followed by punctuation (``Abstract.``, ``Ключевые слова —``), alone on its line,
+    or in capitals before the text (``ABSTRACT The article…``); not ``Summary of the debate…``."""
     names = sorted(labels, key=len, reverse=True)
     return re.compile(
         rf"^(?:(?i:(?P<label>{_spelled(names)}))(?:\s*[.:—–-]\s*|\s*$)"

@@ -1,10 +1,8 @@
 """Step 1: clean the PDF's text layer without losing where each line came from.
 
-Running headers and the page numbers printed next to them are taken out (and kept as
-page markers, with the line they were on); so are the blank lines around them, so
-that a paragraph broken by a page break joins up again. Stray leading and trailing
-spaces go, non-breaking and soft hyphens are normalised. Nothing is rewritten inside
-a line: hyphenation is undone later, when lines are joined into fields.
+Running headers and the page numbers next to them are taken out (kept as page markers),
+with the blank lines around them, so a paragraph broken by a page break joins up again.
+Spacing is normalised; nothing is rewritten inside a line (hyphenation is undone later).
 """
 
 from __future__ import annotations
@@ -31,7 +29,6 @@ class RunningHeader:
     """What the running header says: the journal's name (letter-spaced in print) and the issue."""
 
     line: int
-    text: str
     title: str | None
     number: str | None
     whole_number: str | None
@@ -48,9 +45,8 @@ class Normalised:
 def letter_spaced_run(text: str) -> str | None:
     """``Ғ Ы Л Ы М И - С А Р А П Т А М А Л Ы Қ  Ж У Р Н А Л`` → ``ҒЫЛЫМИ-САРАПТАМАЛЫҚ ЖУРНАЛ``.
 
-    Letters one space apart belong to one word; two or more spaces separate words.
-    Returns None when the text has no run of at least eight spaced single letters.
-    """
+    Letters one space apart make a word, two or more spaces separate words; None without
+    a run of at least eight spaced letters."""
     match = re.search(r"(?:[^\W\d_](?: (?=[^\W\d_-])| - (?=[^\W\d_])|  +(?=[^\W\d_]))){7,}[^\W\d_]", text)
     if not match:
         return None
@@ -59,15 +55,10 @@ def letter_spaced_run(text: str) -> str | None:
     return " ".join(word.replace(" - ", "-").replace(" ", "") for word in spaced_words)
 
 
-def is_running_header(text: str) -> bool:
-    return letter_spaced_run(text) is not None
-
-
 def read_header(line: Line) -> RunningHeader:
     label = _ISSUE_LABEL.search(line.text)
     return RunningHeader(
         line=line.number,
-        text=line.text.strip(),
         title=letter_spaced_run(line.text),
         number=label.group("number") if label else None,
         whole_number=label.group("whole") if label else None,
@@ -90,7 +81,7 @@ def clean_line(text: str) -> str:
 def normalise(raw: str) -> Normalised:
     """The cleaned lines of ``raw`` (numbered from 1), with page markers and headers taken out."""
     lines = [Line(number, clean_line(text)) for number, text in enumerate(source_lines(raw), 1)]
-    header_at = {i for i, line in enumerate(lines) if is_running_header(line.text)}
+    header_at = {i for i, line in enumerate(lines) if letter_spaced_run(line.text) is not None}
     drop: set[int] = set(header_at)
     pages: list[PageMarker] = []
     for i in sorted(header_at):

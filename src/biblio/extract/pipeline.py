@@ -11,20 +11,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 from .. import ids, lint
-from ..manifest import set_originals
+from ..manifest import expand_doi_pattern, set_originals
 from ..model import Article, Contributor, Funding, Issn, Issue, Journal, LangText
 from ..problems import Problem
 from . import align as align_step
 from . import casing, citations, fields, funding, references
-from .blocks import Block, find_blocks
+from .blocks import DOI_IN_TEXT, Block, find_blocks
 from .boundaries import ArticleSpan, group_articles
 from .issue_facts import doi_prefix, header_facts, infer_doi_pattern, issn_from_doi
 from .language import script_language
 from .normalise import PageMarker, normalise
-from .text import Joiner, Line, source_lines
+from .text import Joiner, Line
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
 
@@ -103,8 +104,7 @@ def extract(text: str, *, file: str | None = None, fallback_authors: bool = Fals
         found.add("extract.no-articles", "error",
                   "no article found: an article is recognised by its labelled abstract "
                   "('Аңдатпа.', 'Аннотация.' or 'Abstract.'); check that the file is the issue's text")
-    raw_lines = source_lines(text)
-    contiguous = _contiguous_view(raw_lines, lines)
+    contiguous = _contiguous_view(lines)
     facts = header_facts(norm.headers)
     drafts = [_article(n, span, lines, contiguous, joiner, found, fallback_authors)
               for n, span in enumerate(spans, 1)]
@@ -125,10 +125,10 @@ def _place_pages(pages: list[PageMarker], drafts: list[ArticleDraft]) -> None:
                 break
 
 
-def _contiguous_view(raw_lines: list[str], kept: list[Line]) -> list[str]:
+def _contiguous_view(kept: list[Line]) -> list[str]:
     """The normalised text at its original line numbers; dropped lines (headers, page
     numbers) are empty, so later steps can number what they find."""
-    view = [""] * (len(raw_lines) + 1)
+    view = [""] * (kept[-1].number + 1 if kept else 1)
     for line in kept:
         view[line.number] = line.text
     return view
@@ -139,8 +139,7 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
     path = f"articles[{n - 1}]"
     first, last = lines[span.start].number, lines[span.end].number
     blocks = {block.language: block for block in span.blocks}
-    body = [line for line in lines[span.front_end + 1:span.end + 1]]
-    body_text = " ".join(line.text for line in body)
+    body_text = " ".join(line.text for line in lines[span.front_end + 1:span.end + 1])
     language = script_language(body_text) or span.blocks[0].language
     titles, abstracts, keywords, names, name_lines, printed = {}, {}, {}, {}, {}, {}
     for lang, block in blocks.items():
@@ -164,13 +163,7 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
 
     window = contiguous[first:last + 1]
     draft.printed_dois = _printed_dois(span)
-    dois = []
-    for printed, line in draft.printed_dois:
-        check = ids.doi(printed)
-        if check.ok and check.value not in dois:
-            dois.append(check.value)
-    if dois:
-        article.doi = dois[0]
+    article.doi = next((check.value for shown, _ in draft.printed_dois if (check := ids.doi(shown)).ok), None)
     draft.funding = funding.find_funding(window, first)
     article.funding = _funding_model(draft.funding)
     draft.reference_lists = references.find_reference_lists(window, first)
@@ -189,11 +182,8 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
 
 def _contributor(person, sources: dict[str, int], printed, blocks: dict[str, Block], found: _Findings,
                  path: str) -> Contributor:
-    """A person, with the ORCID iD and e-mail printed beside their name in any block.
-
-    An iD that fails its check digit is reported, not kept; two blocks printing different
-    iDs (or e-mails) for one person are reported and neither is kept.
-    """
+    """A person, with the ORCID iD and e-mail printed beside their name in any block; an iD that
+    fails its check digit, or two different iDs (or e-mails), are reported and not kept."""
     contributor = Contributor(names=person)
     orcids: dict[str, int] = {}
     emails: dict[str, int] = {}
@@ -225,14 +215,9 @@ def _first_name(person) -> str:
 
 
 def _printed_dois(span: ArticleSpan) -> list[tuple[str, Line]]:
-    from .blocks import DOI_IN_TEXT
-    out = []
-    for block in span.blocks:
-        for line in block.dois:
-            match = DOI_IN_TEXT.search(line.text)
-            if match:
-                out.append((match.group(0), line))
-    return sorted(out, key=lambda item: item[1].number)
+    found = [(match.group(0), line) for block in span.blocks for line in block.dois
+             if (match := DOI_IN_TEXT.search(line.text))]
+    return sorted(found, key=lambda item: item[1].number)
 
 
 def _without_reference_lists(window: list[str], first: int, lists) -> list[str]:
@@ -242,8 +227,7 @@ def _without_reference_lists(window: list[str], first: int, lists) -> list[str]:
     out = list(window)
     for ref_list in lists:
         last = max([ref_list.line] + [e.last_line for e in ref_list.entries])
-        for number in range(ref_list.line, last + 1):
-            out[number - first] = ""
+        out[ref_list.line - first:last + 1 - first] = [""] * (last + 1 - ref_list.line)
     return out
 
 
@@ -269,10 +253,8 @@ def _issue(drafts: list[ArticleDraft], facts, found: _Findings) -> Issue:
         found.add("extract.journal.title", "error",
                   "the text names no journal (no running header was found); write journal.titles "
                   "in the manifest", path="journal.titles")
-    issns = []
     issn_values = {v for v in (issn_from_doi(d) for d in dois) if v}
-    if len(issn_values) == 1:
-        issns.append(Issn(issn_values.pop()))
+    issns = [Issn(issn_values.pop())] if len(issn_values) == 1 else []
     journal = Journal(titles=LangText(journal_titles), language=next(iter(journal_titles), None),
                       issns=issns, doi_prefix=prefix)
     if facts.year is None:
@@ -304,16 +286,19 @@ def _findings(issue: Issue, drafts: list[ArticleDraft], found: _Findings) -> Non
     _lint_findings(issue, drafts, found)
 
 
+def _name(lang: str) -> str:
+    return LANGUAGE_NAMES.get(lang, lang)
+
+
 def _block_findings(n: int, draft: ArticleDraft, issue_languages: list[str], found: _Findings) -> None:
     where = f"articles[{n - 1}]"
     for lang in issue_languages:
         if lang not in draft.blocks:
             found.add("extract.block.missing", "warning",
-                      f"article {n} has no {LANGUAGE_NAMES.get(lang, lang)} block (no labelled abstract in "
-                      f"{LANGUAGE_NAMES.get(lang, lang)}), while most articles print one; add it or confirm "
-                      "that the print lacks it", draft.first_line, where)
+                      f"article {n} has no {_name(lang)} block (no labelled abstract in {_name(lang)}), while "
+                      "most articles print one; add it or confirm that the print lacks it", draft.first_line, where)
     for lang, block in draft.blocks.items():
-        name = LANGUAGE_NAMES.get(lang, lang)
+        name = _name(lang)
         if not block.title:
             found.add("extract.block.no-title", "warning",
                       f"article {n}: the {name} block has no title above its abstract; add the title or "
@@ -329,14 +314,14 @@ def _block_findings(n: int, draft: ArticleDraft, issue_languages: list[str], fou
         elif block.keyword_language and block.keyword_language != lang:
             found.add("extract.block.label-language", "warning",
                       f"article {n}: the {name} block's keywords are labelled in "
-                      f"{LANGUAGE_NAMES.get(block.keyword_language)}", block.keywords[0].number,
+                      f"{_name(block.keyword_language)}", block.keywords[0].number,
                       f"{where}.keywords.{lang}")
         abstract = " ".join(line.text for line in block.abstract)
         written = script_language(abstract)
         if written and written != lang:
             found.add("extract.block.language", "warning",
                       f"article {n}: the abstract labelled in {name} is written in "
-                      f"{LANGUAGE_NAMES.get(written, written)}; check the label and the text",
+                      f"{_name(written)}; check the label and the text",
                       block.label.number, f"{where}.abstracts.{lang}")
         if block.dois and block.abstract and block.abstract[0].number < block.dois[0].number < block.abstract[-1].number:
             found.add("extract.doi.inside-abstract", "info",
@@ -364,20 +349,16 @@ def _doi_findings(n: int, draft: ArticleDraft, issue: Issue, drafts: list[Articl
             found.add("extract.doi.conflict", "warning",
                       f"article {n} prints a second DOI {check.value}; the first, {draft.article.doi}, was kept",
                       line.number, where)
-    if issue.doi_pattern and draft.article.doi:
-        from ..manifest import expand_doi_pattern
-        expected = expand_doi_pattern(issue.doi_pattern, issue, n)
-        if not ids.same_doi(expected, draft.article.doi):
-            line = draft.printed_dois[0][1].number if draft.printed_dois else draft.first_line
-            found.add("extract.doi.pattern", "warning",
-                      f"article {n}: the printed DOI {draft.article.doi} breaks the issue's pattern, which "
-                      f"gives {expected} for position {n}; check which is right", line, where)
+    expected = expand_doi_pattern(issue.doi_pattern, issue, n) if issue.doi_pattern else None
+    if issue.doi_pattern and draft.article.doi and not ids.same_doi(expected, draft.article.doi):
+        line = draft.printed_dois[0][1].number if draft.printed_dois else draft.first_line
+        found.add("extract.doi.pattern", "warning",
+                  f"article {n}: the printed DOI {draft.article.doi} breaks the issue's pattern, which "
+                  f"gives {expected} for position {n}; check which is right", line, where)
     if not draft.article.doi:
         if issue.doi_pattern:
-            from ..manifest import expand_doi_pattern
-            message = (f"article {n} prints no DOI; the issue's pattern gives "
-                       f"{expand_doi_pattern(issue.doi_pattern, issue, n)} — confirm it was registered")
-            found.add("extract.doi.missing", "info", message, draft.first_line, where)
+            found.add("extract.doi.missing", "info", f"article {n} prints no DOI; the issue's pattern gives "
+                      f"{expected} — confirm it was registered", draft.first_line, where)
         else:
             found.add("extract.doi.missing", "warning",
                       f"article {n} prints no DOI and no pattern fits the issue's printed DOIs; add it",
@@ -415,9 +396,9 @@ def _content_findings(n: int, draft: ArticleDraft, found: _Findings) -> None:
                   f"article {n} prints more than one reference list; the first, '{draft.reference_lists[0].heading}', "
                   f"was taken, not {others}", draft.reference_lists[0].line, f"{where}.references")
     for lang, block in draft.blocks.items():
-        for part, block_lines in (("title", block.title), ("abstract", block.abstract),
-                                  ("keywords", block.keywords)):
-            _repeats(n, lang, part, block_lines, found)
+        for part, field_name, block_lines in (("title", "titles", block.title), ("abstract", "abstracts", block.abstract),
+                                              ("keywords", "keywords", block.keywords)):
+            _repeats(n, lang, part, block_lines, found, f"{where}.{field_name}.{lang}")
     for statement in draft.funding:
         for match in _REPEAT.finditer(statement.text):
             found.add("extract.text.repeated", "warning",
@@ -425,7 +406,7 @@ def _content_findings(n: int, draft: ArticleDraft, found: _Findings) -> None:
                       statement.line, f"{where}.funding")
 
 
-def _repeats(n: int, lang: str, part: str, block_lines: list[Line], found: _Findings) -> None:
+def _repeats(n: int, lang: str, part: str, block_lines: list[Line], found: _Findings, path: str) -> None:
     text = "\n".join(line.text for line in block_lines)
     for match in _REPEAT.finditer(text):
         phrase = match.group(1)
@@ -433,20 +414,14 @@ def _repeats(n: int, lang: str, part: str, block_lines: list[Line], found: _Find
             continue
         line = block_lines[text.count("\n", 0, match.start())].number
         found.add("extract.text.repeated", "warning",
-                  f"article {n}: the {LANGUAGE_NAMES.get(lang, lang)} {part} repeats '{phrase}' "
-                  f"('{' '.join(match.group(0).split())}'); check the print", line,
-                  f"articles[{n - 1}].{'titles' if part == 'title' else part + 's' if part == 'abstract' else part}.{lang}")
+                  f"article {n}: the {_name(lang)} {part} repeats '{phrase}' "
+                  f"('{' '.join(match.group(0).split())}'); check the print", line, path)
 
 
 def _ranges(numbers: list[int]) -> str:
-    out, start = [], None
-    for i, number in enumerate(numbers):
-        if start is None:
-            start = number
-        if i + 1 == len(numbers) or numbers[i + 1] != number + 1:
-            out.append(str(start) if start == number else f"{start}-{number}")
-            start = None
-    return ", ".join(out)
+    """``1-3, 5`` for distinct sorted numbers."""
+    runs = [[number for _, number in run] for _, run in groupby(enumerate(numbers), lambda item: item[1] - item[0])]
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 def _lint_findings(issue: Issue, drafts: list[ArticleDraft], found: _Findings) -> None:
@@ -468,7 +443,5 @@ def _source_line(path: str | None, drafts: list[ArticleDraft]) -> int | None:
     block = draft.blocks.get(lang or "")
     if block is not None:
         lines = {"keywords": block.keywords, "titles": block.title, "abstracts": block.abstract}.get(part or "")
-        if lines:
-            return lines[0].number
-        return block.label.number
+        return lines[0].number if lines else block.label.number
     return draft.first_line

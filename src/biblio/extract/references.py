@@ -1,24 +1,16 @@
 """Reference lists: a heading, then entries numbered ``1.``, ``1)``, ``[1]`` or not numbered.
 
-A list starts at a line that is only a heading (``Әдебиеттер тізімі``, ``Пайдаланылған
-әдебиеттер``, ``Список литературы``, ``Список использованной литературы``,
-``Литература``, ``References``, ``Bibliography``; any capitalisation, an optional
-``:`` or ``.``). The first line after it decides the numbering:
+A list starts at a line that is only a reference heading (``_HEADINGS``). The first line
+after it decides the numbering. Numbered: a new entry starts at a label of the same form
+and a number one or two above the previous one, so a wrapped line that starts with
+``2019.`` stays in its entry. Not numbered: a new entry starts at a line that opens with a
+family name and initials (``Smith, J.``, ``И.И. Иванов``) after a line that ended an entry
+(with ``.``, ``]``, a DOI or URL); an entry that opens with a title joins the one before.
 
-- numbered: a new entry starts at a line whose label has the same form and a number
-  one or two above the previous one, so a wrapped line that starts with ``2019.`` stays
-  in its entry;
-- not numbered: a new entry starts at a line that opens with a family name and initials
-  (``Smith, J.``, ``Иванов И.И.``, ``Назарбаев Н.Ә.``, ``И.И. Иванов``) when the line before
-  ended an entry: with ``.``, ``]``, or a DOI or URL. An entry that opens with a title
-  (a law, an anonymous report) therefore joins the entry before it.
-
-A list ends at the next reference heading (which starts the next list: articles often
-print the list twice, the second time transliterated under ``References``), at another
-heading (authors' details, funding, an abstract), at a line in capitals after a finished
-entry or a blank line (the next article's title), or at the end of the input. Blank
-lines inside a list are ignored. Entry text is joined with line-end hyphenation undone,
-except inside a DOI or URL, which is joined without a space.
+A list ends at the next reference heading (articles often print the list twice, the
+second time transliterated), at another heading, at a line in capitals after a finished
+entry or a blank line (the next article's title), or at the end of the input. DOIs and
+URLs broken at a line end are joined without a space.
 """
 
 from __future__ import annotations
@@ -29,7 +21,7 @@ from dataclasses import dataclass
 
 from .. import ids
 from ..model import Reference
-from .funding import compounds
+from .funding import compounds, splits_word
 from .text import is_capitals_line
 
 __all__ = ["ReferenceEntry", "ReferenceList", "find_reference_lists", "to_model"]
@@ -80,8 +72,6 @@ _DOI = re.compile(
     r"(?:https?://(?:dx\.)?doi\.org/\s?|\bdoi:?\s*|\bDOI\s+)?(10\.\d{4,9}/[^\s\"<>«»]+)", re.IGNORECASE
 )
 _SPACES = re.compile(r"\s+")
-_HYPHEN_END = re.compile(r"(\w+)-$")
-_WORD_START = re.compile(r"^(\w+)")
 
 
 def _heading(line: str) -> tuple[str, str] | None:
@@ -106,14 +96,9 @@ def _join(lines: Sequence[str], keep: set[str]) -> str:
         if not line:
             continue
         if text:
-            in_url = _URL_TOKEN.search(text[-200:])
-            hyphen = _HYPHEN_END.search(text[-60:])
-            start = _WORD_START.match(line)
-            if in_url and text.endswith(("/", "-", ".", "_", "=", "?", "&")):
+            if text.endswith(("/", "-", ".", "_", "=", "?", "&")) and _URL_TOKEN.search(text[-200:]):
                 pass  # a DOI or URL broken at a line end
-            elif hyphen and start and line[0].islower() and hyphen.group(1)[-1].isalpha() \
-                    and f"{hyphen.group(1)}-{start.group(1)}".lower() not in keep \
-                    and hyphen.group(1)[:3].lower() != start.group(1)[:3].lower():
+            elif splits_word(text, line, keep):
                 text = text[:-1]
             elif not text.endswith("-"):
                 text += " "

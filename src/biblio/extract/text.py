@@ -1,14 +1,14 @@
 """Source lines and the small text tests every extraction step shares.
 
 A `Line` keeps its 1-based number in the input file, so every step can say where it
-found something. Joining lines undoes the PDF's line-end hyphenation with a rule that
-asks the document itself which spelling it uses (see `Joiner`).
+found something.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import groupby
 from typing import NamedTuple
 
 
@@ -29,12 +29,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def source_lines(text: str) -> list[str]:
-    """The lines of ``text`` as an editor's text editor numbers them.
-
-    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line. `str.splitlines` also breaks at a
-    form feed (pdftotext's page break, printed at the start of a page's first line) and
-    at other separators, which would shift every later line number by one per page.
-    """
+    """The lines of ``text`` as a text editor numbers them: unlike `str.splitlines`, not broken
+    at a form feed (pdftotext's page break) or other separators, which would shift line numbers."""
     lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()
@@ -46,21 +42,10 @@ def is_blank(line: Line | str) -> bool:
     return not text.strip()
 
 
-def cased_letters(text: str) -> tuple[int, int]:
-    """(upper, lower) counts of letters that have case."""
-    upper = lower = 0
-    for char in text:
-        if char.isupper():
-            upper += 1
-        elif char.islower():
-            lower += 1
-    return upper, lower
-
-
-def is_caps(text: str, *, min_letters: int = 3, share: float = 0.6) -> bool:
+def is_caps(text: str, *, share: float = 0.6) -> bool:
     """A line printed in capitals; a lower-case aside such as "(second half of 2000s)" may follow."""
-    upper, lower = cased_letters(text)
-    if upper + lower < min_letters or upper / (upper + lower) < share:
+    upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
+    if upper + lower < 3 or upper / (upper + lower) < share:
         return False
     first = next((c for c in text if c.isalpha()), "")
     return first.isupper()
@@ -71,11 +56,6 @@ def is_capitals_line(text: str) -> bool:
     return text == text.upper() and sum(char.isalpha() for char in text) >= 8
 
 
-def squeeze(text: str) -> str:
-    """One space between words, none at the ends."""
-    return _SPACES.sub(" ", text).strip()
-
-
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
@@ -83,12 +63,10 @@ def words(text: str) -> list[str]:
 class Joiner:
     """Joins lines into running text, undoing line-end hyphenation.
 
-    A line ending in ``left-`` before ``right`` is one of two things: a word split at
-    the line end (``қалыптас-`` + ``уы``) or a real compound (``өзін-`` + ``өзі``). The
-    document decides: if it prints ``left-right`` inside a line somewhere, and never
-    ``leftright``, the hyphen stays; if it prints ``leftright``, it goes. Otherwise a
-    few tails (``-ақ``, ``-то``) and digits or a capital after the break keep it, and
-    everything else is taken as a split word, by far the commoner case in print.
+    ``left-`` + ``right`` is a split word (``қалыптас-`` + ``уы``) or a compound (``өзін-`` +
+    ``өзі``); the document decides by printing ``left-right`` or ``leftright`` elsewhere.
+    Otherwise a few tails (``-ақ``, ``-то``) and digits or a capital keep the hyphen, and
+    anything else is a split word, by far the commoner case in print.
     """
 
     def __init__(self, document: Iterable[str]):
@@ -133,15 +111,9 @@ class Joiner:
                 out = f"{stem}-{text}" if self.keeps_hyphen(stem, text) else stem + text
             else:
                 out = f"{out} {text}"
-        return squeeze(out.replace("\u00ad", ""))
+        return _SPACES.sub(" ", out.replace("\u00ad", "")).strip()
 
     def paragraphs(self, lines: Sequence[Line]) -> str:
         """Blank lines separate paragraphs; paragraphs are joined with an empty line."""
-        paragraphs: list[list[str]] = [[]]
-        for line in lines:
-            if is_blank(line):
-                if paragraphs[-1]:
-                    paragraphs.append([])
-            else:
-                paragraphs[-1].append(line.text)
-        return "\n\n".join(self.join(p) for p in paragraphs if p)
+        runs = (run for blank, run in groupby(lines, is_blank) if not blank)
+        return "\n\n".join(self.join([line.text for line in run]) for run in runs)

@@ -1,19 +1,12 @@
 """Kazakh and Russian Cyrillic to Latin, for *matching* names across language blocks.
 
-An article prints its authors once per language block: ``Мурат Насимов`` in the
-Russian block, ``Murat Nassimov`` in the English one. To know that these are one
-person we compare Latin keys. This is not a display transliteration and must never
-be used to invent a spelling for the manifest: the spellings people actually use
-vary (Жұмабаев → Zhumabayev, Jumabaev, Zhumabaev; Ә → a or ae; х → kh or h;
-ю → yu or iu; я → ya or ia; double consonants such as Nassimov), so a single
-"correct" transliteration would still miss most of them.
-
-``to_latin`` follows a simplified BGN/PCGN scheme for Russian (ж zh, х kh, ц ts,
-ч ch, ш sh, щ shch, ы y, ю yu, я ya, й y, е and э e, ь ъ dropped), with the Kazakh
-letters as Kazakh passports usually render them (ә a, ғ g, қ k, ң n, ө o, ұ u, ү u,
-һ h, і i). One table serves both languages because names cross blocks: a Russian
-block prints ``Айгүл`` with a Kazakh letter. ``match_key`` then folds the common
-spelling variants together, so that similar keys mean similar names.
+An article prints its authors once per language block (``Мурат Насимов``, ``Murat
+Nassimov``); to know that these are one person we compare Latin keys. This is never a
+display transliteration: the spellings people use vary too much (Жұмабаев → Zhumabayev,
+Jumabaev, Zhumabaev) for one "correct" form, so none may be invented for the manifest.
+``to_latin`` follows a simplified BGN/PCGN scheme, with the Kazakh letters as Kazakh
+passports render them; one table serves both languages, since a Russian block may print
+``Айгүл``. ``match_key`` then folds the common spelling variants together.
 """
 
 from __future__ import annotations
@@ -39,10 +32,10 @@ _CYRILLIC = {
 def to_latin(text: str, lang: str) -> str:
     """The text with every Cyrillic letter replaced by its Latin spelling (case kept).
 
-    ``lang`` is accepted so callers need not special-case languages; the table is the
-    same for ``kk`` and ``ru`` (names cross blocks), and Latin text passes through.
+    ``lang`` is accepted so callers need not special-case languages; the table is the same
+    for ``kk`` and ``ru``.
     """
-    del lang  # one table for both: a Russian block may print a Kazakh letter
+    del lang
     return _WORD.sub(_word_to_latin, text)
 
 
@@ -86,21 +79,17 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     (r"ii\b|i\b", "i"),  # -iy/-ii/-y endings
 )
 # Latin letters with a háček or cedilla (ISO 9, the 2018 Kazakh Latin) before diacritics go.
-_LATIN_LETTERS = {"ž": "zh", "š": "sh", "č": "ch", "ş": "sh", "ç": "ch", "ı": "i", "æ": "a", "ß": "ss"}
+_LATIN_LETTERS = str.maketrans({"ž": "zh", "š": "sh", "č": "ch", "ş": "sh", "ç": "ch", "ı": "i", "æ": "a", "ß": "ss"})
 _FOLD_RE = tuple((re.compile(pattern), repl) for pattern, repl in _FOLDS)
 
 
 def match_key(name: str, lang: str) -> str:
     """A lowercase ASCII key that maps the usual spellings of a name to the same string.
 
-    ``Жұмабаев``, ``Zhumabayev``, ``Jumabaev`` and ``Zhumabaev`` all give
-    ``jumabaov``; ``Насимов`` and ``Nassimov`` give ``nasimov``. Words stay separated
+    ``Жұмабаев``, ``Zhumabayev`` and ``Jumabaev`` all give ``jumabaov``. Words are separated
     by single spaces; punctuation (initials' dots, hyphens) is dropped.
     """
-    text = to_latin(name, lang).lower()
-    for letter, latin in _LATIN_LETTERS.items():
-        text = text.replace(letter, latin)
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", to_latin(name, lang).lower().translate(_LATIN_LETTERS))
     text = "".join(char for char in text if not unicodedata.combining(char))
     words = re.findall(r"[a-z]+", text)
     out = []
@@ -115,11 +104,8 @@ _FOLD_TABLE = str.maketrans({**_CYRILLIC, "q": "k", "w": "u", "y": "i", "x": "ks
 
 
 def fold(word: str) -> str:
-    """A fast, looser key for large vocabularies (no regular expressions).
-
-    Lowercase Latin with kh, h and q folded into k (Казахстан, Қазақстан and Kazakhstan
-    all give ``kazakstan``), zh into j, ts and ch into c, y into i, and no doubled letters.
-    """
+    """A fast, looser key for large vocabularies: Казахстан, Қазақстан and Kazakhstan all give
+    ``kazakstan`` (kh, h and q fold into k, zh into j, ts and ch into c, y into i, no doubles)."""
     text = word.lower().translate(_FOLD_TABLE)
     for old, new in (("shch", "sh"), ("zh", "j"), ("kh", "k"), ("h", "k"), ("ts", "c"), ("ch", "c")):
         text = text.replace(old, new)

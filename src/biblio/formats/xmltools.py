@@ -84,12 +84,7 @@ def needs_escaping(values: str) -> bool:
 
 def _pretty(element: Element, out: list[str]) -> None:
     indent = _INDENTS[min(element.level, DEEPEST - 1)]
-    if not element.children:
-        if element.text is None:
-            out.append(f"{indent}<{element.name}{element.attributes}/>\n")
-        else:
-            out.append(f"{indent}<{element.name}{element.attributes}>{element.text}</{element.name}>\n")
-    elif element.text is None:
+    if element.children and element.text is None:
         out.append(f"{indent}<{element.name}{element.attributes}>\n")
         for child in element.children:
             if child.__class__ is str:
@@ -197,16 +192,10 @@ class Builder:
                 name = self._tags[tag] = self.name(f"{{{self.namespace}}}{tag}" if self.namespace else tag)
         else:
             name = self.name(f"{{{namespace}}}{tag}")
-        if attributes or attrs:
-            named = {key: value for key, value in attributes.items() if value}
-            for key, value in (attrs or {}).items():  # as given, after (and over) the keyword ones
-                if value:
-                    named[key] = value
-                else:
-                    named.pop(key, None)
-            element = Element(name, self.attributes(named, path), None, parent.level + 1)
-        else:
-            element = Element(name, "", None, parent.level + 1)
+        if attrs:
+            attributes.update(attrs)  # after (and over) the keyword ones
+        named = {key: value for key, value in attributes.items() if value} if attributes else None
+        element = Element(name, self.attributes(named, path) if named else "", None, parent.level + 1)
         if text is not None:
             element.text = text if _TEXT_WORK.search(text) is None else escape_text(self.text(text, path))
         parent.children.append(element)
@@ -245,8 +234,7 @@ def clean_text(text: str) -> tuple[str, bool]:
 
 def safe_parser() -> etree.XMLParser:
     """No network, no DTD loading, no entity expansion: reading a file never reaches out."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                           remove_blank_text=False)
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def read_xml(path: Path, data: bytes | None = None) -> tuple[etree._ElementTree | None, list[Problem]]:
@@ -266,15 +254,6 @@ def read_xml(path: Path, data: bytes | None = None) -> tuple[etree._ElementTree 
 
 def element_path(element: etree._Element) -> str:
     """``/doi_batch/body/journal/journal_article[3]/titles`` — positions only where siblings repeat."""
-    parts = []
-    node = element
-    while node is not None:
-        name = etree.QName(node).localname
-        parent = node.getparent()
-        if parent is not None:
-            same = [child for child in parent if child.tag == node.tag]
-            if len(same) > 1:
-                name += f"[{same.index(node) + 1}]"
-        parts.append(name)
-        node = parent
-    return "/" + "/".join(reversed(parts))
+    tree = element.getroottree()
+    below = "" if element is tree.getroot() else "/" + re.sub(r"\{[^}]*\}", "", tree.getelementpath(element))
+    return f"/{etree.QName(tree.getroot()).localname}{below}"

@@ -20,13 +20,12 @@ from .mapping import AI, FR, JATS, NS, XSI
 from .xsd10 import WHITESPACE, Derived
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
-XML = "http://www.w3.org/XML/1998/namespace"
 
 # Conventional prefixes for the namespaces a message may name ({ns}local -> prefix:local).
 _PREFIXES = {
     NS: "", JATS: "jats:", FR: "fr:", "http://www.crossref.org/fundingdata5.5.0.xsd": "fd:", AI: "ai:",
     "http://www.crossref.org/relations.xsd": "rel:", "http://www.crossref.org/clinicaltrials.xsd": "ct:",
-    MATHML: "mml:", XML: "xml:", "http://www.w3.org/1999/xlink": "xlink:", XSI: "xsi:",
+    MATHML: "mml:", xmltools.XML_NS: "xml:", "http://www.w3.org/1999/xlink": "xlink:", XSI: "xsi:",
     "http://www.niso.org/schemas/ali/1.0/": "ali:",
 }
 
@@ -112,9 +111,9 @@ class AttributeScan:
 
                     try:
                         (Date if kind == "date" else GregorianYear).fromstring(collapsed)
-                    except (ValueError, TypeError, ArithmeticError) as err:
-                        reason = f"'{collapsed}' is not a valid value of the atomic type 'xs:{kind}' "
-                        reason += f"({_reason_of(err)})"
+                    except (ValueError, TypeError, ArithmeticError) as err:  # str(err) can name a class
+                        why = re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", str(err))
+                        reason = f"'{collapsed}' is not a valid value of the atomic type 'xs:{kind}' ({why})"
                         found.append((DATE, attribute_problem(element, file, name, reason)))
                 if key in derived.ids:
                     part_ids.append(collapsed)
@@ -136,20 +135,9 @@ class AttributeScan:
 
     def unresolved(self, file: str) -> list[tuple[int, Problem]]:
         """An IDREF that names no ID of the document, once the whole document has been checked."""
-        found = []
-        for line, path, local, name, tokens in self.references:
-            for token in tokens:
-                if token not in self.known:
-                    found.append((IDREF, Problem(
-                        "crossref.schema", "error", f"attribute {names_of(name)}: IDREF '{token}' does not name an "
-                        f"ID of the document (in <{local}>)", path=path, file=file, line=line)))
-        return found
-
-
-def _reason_of(err: BaseException) -> str:
-    """An exception of elementpath's datatypes as a sentence (its str() can be a class's repr)."""
-    text = str(err)
-    return re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", text)
+        return [(IDREF, Problem("crossref.schema", "error", f"attribute {names_of(name)}: IDREF '{token}' does not "
+                                f"name an ID of the document (in <{local}>)", path=path, file=file, line=line))
+                for line, path, local, name, tokens in self.references for token in tokens if token not in self.known]
 
 
 def entity_problems(part: etree._Element, file: str) -> Iterable[Problem]:

@@ -3,12 +3,13 @@ files written out for other tools (``derived_dir``)."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import json
 import os
 import threading
 import urllib.parse
-from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -24,13 +25,10 @@ def derived_dir(dir: str | Path | None = None) -> Path:
     folder = schemas.usable(dir)
     target = folder / DERIVED_FOLDER
     for relative, data in _derived_files(derived_for(folder)).items():
-        path = target / relative
-        try:
-            same = path.read_bytes() == data
-        except OSError:
-            same = False
-        if not same:
-            write_atomic(path, data)
+        with contextlib.suppress(OSError):
+            if (target / relative).read_bytes() == data:
+                continue
+        write_atomic(target / relative, data)
     return target
 
 
@@ -43,8 +41,7 @@ def _derived_files(derived: Derived) -> dict[str, bytes]:
         "from": f"{schemas.WHEEL_PROJECT} {schemas.WHEEL_VERSION}: the official files, hash-checked",
         "what": "The XSD 1.0 form of the Crossref 5.5.0 schema for libxml2 (lxml, xmllint). What it leaves out is "
                 "checked by biblio.formats.crossref in Python. Generated: do not edit, do not commit.",
-        "removed_asserts": [{"file": r.file, "line": r.line, "element": r.element, "test": r.test}
-                            for r in derived.removed_asserts],
+        "removed_asserts": [dataclasses.asdict(r) for r in derived.removed_asserts],
         "changes": list(derived.changes),
         "checked_in_python": {
             "asserts": [f"<{r.element}>: {r.test}" for r in derived.removed_asserts],
@@ -61,22 +58,18 @@ def _derived_files(derived: Derived) -> dict[str, bytes]:
 # --- Compiling ------------------------------------------------------------------------------
 
 class CompiledSchema:
-    """The compiled derived schema and what it leaves to Python.
+    """The compiled derived schema, ``light`` with ``schemas.MATHML_STUB`` and ``schema`` with MathML 3
+    (``schemas.validate_routed``), and what it leaves to Python. ``lock``: lxml keeps one error log per schema."""
 
-    ``light`` has ``schemas.MATHML_STUB`` in place of MathML 3 (whose compile takes about 4 s) and
-    judges every deposit without MathML as the full form, ``schema``, does (``schemas.validate_routed``).
-    ``lock``: lxml keeps one error log per schema, so one validation at a time.
-    """
-
-    def __init__(self, light: etree.XMLSchema, derived: Derived, build_full: Callable[[], etree.XMLSchema]) -> None:
-        self.light = light
+    def __init__(self, folder: Path, derived: Derived) -> None:
+        self.folder = folder
         self.derived = derived
-        self.build_full = build_full
+        self.light = _compile_files(folder, {**derived.files, _MATHML_MAIN: schemas.MATHML_STUB})
         self.lock = threading.Lock()
 
     @functools.cached_property
     def schema(self) -> etree.XMLSchema:
-        return self.build_full()
+        return _compile_files(self.folder, self.derived.files)
 
     def validate(self, document: etree._ElementTree | etree._Element) -> etree.XMLSchema:
         """Validate a document (or an element as a document's root); the schema whose error log counts."""
@@ -102,12 +95,10 @@ class DerivedOnly(etree.Resolver):
         path = url or ""
         if path.startswith("file:"):
             path = urllib.parse.unquote(urllib.parse.urlparse(path).path)
-        relative = None
-        if path and "://" not in path:
-            try:
-                relative = Path(os.path.normpath(path)).relative_to(self.root).as_posix()
-            except ValueError:
-                relative = None
+        try:
+            relative = Path(os.path.normpath(path)).relative_to(self.root).as_posix()
+        except ValueError:  # a remote or relative location, or one outside the folder
+            relative = None
         if relative in self.files:
             return self.resolve_string(self.files[relative], context, base_url=str(self.root / relative))
         self.refused.append(str(url))
@@ -117,33 +108,16 @@ class DerivedOnly(etree.Resolver):
 @functools.cache
 def _compile(folder: Path) -> CompiledSchema:
     derived = derived_for(folder)
-    root = folder / DERIVED_FOLDER
     try:
         derived_dir(folder)
     except OSError:
         pass  # a read-only schema folder: the files on disk are a convenience only
-    light_files = dict(derived.files)
-    light_files[_MATHML_MAIN] = schemas.MATHML_STUB
-    light = _compile_files(root, light_files)
-    return CompiledSchema(light, derived, functools.partial(_compile_files, root, derived.files))
+    return CompiledSchema(folder, derived)
 
 
 _MATHML_MAIN = "crossref/standard-modules/mathml3/mathml3.xsd"
 
 
-def _compile_files(root: Path, files: dict[str, bytes]) -> etree.XMLSchema:
-    resolver = DerivedOnly(root, files)
-    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
-    parser.resolvers.add(resolver)
-    main = root / DERIVED_MAIN
-    try:
-        document = etree.fromstring(files[DERIVED_MAIN], parser, base_url=str(main))
-        schema = etree.XMLSchema(document)
-    except (etree.LxmlError, OSError) as err:
-        reason = f"locations refused: {', '.join(resolver.refused)}" if resolver.refused else err
-        raise unusable(reason) from err
-    if resolver.refused:
-        raise unusable(f"locations refused: {', '.join(resolver.refused)}")
-    return schema
-
-
+def _compile_files(folder: Path, files: dict[str, bytes]) -> etree.XMLSchema:
+    root = folder / DERIVED_FOLDER
+    return schemas.compile_offline(files[DERIVED_MAIN], str(root / DERIVED_MAIN), DerivedOnly(root, files), unusable)
