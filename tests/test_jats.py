@@ -222,10 +222,10 @@ def test_reading_a_file_that_is_not_an_article(tmp_path):
 def test_api_reads_by_detected_format(tmp_path):
     path = tmp_path / "other.xml"
     path.write_text(OTHER_PUBLISHER, encoding="utf-8")
-    issue, _ = biblio.read(path)
+    issue, _ = biblio.load(path)
     assert issue.articles[0].doi == "10.1234/JT.2020.5"
     deposit = Path(__file__).parent / "golden" / "crossref-issue-86.xml"
-    issue, problems = biblio.read(deposit)
+    issue, problems = biblio.load(deposit)
     assert issue is None and problems[0].code == "read.format"
 
 

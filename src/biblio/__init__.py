@@ -1,7 +1,9 @@
 """biblio: a model of a journal issue, checked and written to Crossref deposit XML, JATS XML,
 CSL-JSON, BibTeX and RIS, each validated against its official schema.
 
-The public API is re-exported here; see ``biblio.api`` for what each call does.
+The public API is re-exported here; see ``biblio.api`` for what each call does, and
+docs/api.md for the whole API on one page. ``biblio.cite`` formats citations and
+``biblio.extract`` drafts a manifest from an issue's printed text.
 """
 
 from .api import (
@@ -14,12 +16,15 @@ from .api import (
     check,
     convert,
     dump,
+    dumps,
     export,
     iter_read,
     load,
-    read,
+    loads,
+    prepare,
     stream,
-    validate_files,
+    validate,
+    validates,
 )
 from .model import (
     Affiliation,
@@ -44,9 +49,20 @@ from .problems import Problem
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``biblio.cite`` and ``biblio.extract`` load on first use: the commands that need neither
+    start faster."""
+    if name in ("cite", "extract"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'biblio' has no attribute {name!r}")
+
 __all__ = [
-    "Affiliation", "Article", "ArticleDates", "ArticleStream", "BuildReport", "CatalogueReport", "Contributor", "Depositor", "Funding",
-    "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
-    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "build_catalogue", "check", "convert", "dump", "export", "iter_read", "load",
-    "read", "stream", "validate_files",
+    "Affiliation", "Article", "ArticleDates", "ArticleStream", "BuildReport", "CatalogueReport", "Contributor",
+    "Depositor", "Funding", "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
+    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "build_catalogue", "check", "cite",
+    "convert", "dump", "dumps", "export", "extract", "iter_read", "load", "loads", "prepare", "stream", "validate",
+    "validates",
 ]

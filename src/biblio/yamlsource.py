@@ -1,13 +1,10 @@
 """Parse YAML (or JSON) while remembering where every value came from.
 
-PyYAML's node graph carries line/column marks; we walk it ourselves so that every
-value, and every mapping key, can be traced back to ``file:line:column`` by its
-path, and so that duplicate keys — which PyYAML silently overwrites — are caught.
-libyaml (``yaml.CSafeLoader``) composes the nodes when PyYAML was built with it.
-
-Large manifests are JSON. A YAML node graph costs about 5 ms and 0.3 MB per article,
-so ``parse(..., lazy=True)`` reads a ``.json`` file with the standard library's C
-decoder and finds a position only when a problem asks for one (``JsonLocator``).
+We walk PyYAML's node graph ourselves so that every value and mapping key can be traced
+back to ``file:line:column`` by its path, and so that duplicate keys (which PyYAML silently
+overwrites) are caught. A node graph costs about 5 ms and 0.3 MB per article, so
+``parse(..., lazy=True)`` decodes a ``.json`` file with the standard library and finds a
+position only when a problem asks for one (``JsonLocator``).
 """
 
 from __future__ import annotations
@@ -16,6 +13,7 @@ import codecs
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any, BinaryIO
@@ -60,8 +58,7 @@ class Located:
         return getattr(value, "raw", None)
 
     def release(self, path: str | os.PathLike) -> None:
-        """Let go of the JSON text: positions are then read from the file at ``path`` (none if it
-        changed since)."""
+        """Let go of the JSON text: positions are then read from ``path`` (none if it changed since)."""
         if self.locator is not None:
             self.locator.release(path)
 
@@ -156,48 +153,41 @@ def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, 
     if file.endswith(".json"):
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not in indentation
     loader = _Loader(text)
+    doc = Located(None, file)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            doc.data = _Walker(loader, doc, problems).walk(node, ())
+    except yaml.constructor.ConstructorError as error:
+        return None, [_syntax(file, f"this value cannot be read: {error.problem}", error.problem_mark)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
         if file.endswith(".json"):
             return _parse_json(text, file)
         message = (error.problem or error.context or "the file is not valid YAML").strip()
-        return None, [Problem(
-            "manifest.syntax", "error",
-            f"this is not valid YAML: {message}; check indentation, colons and quotes near here",
-            file=file, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)]
+        return None, [_syntax(file, f"this is not valid YAML: {message}; check indentation, colons and quotes "
+                              "near here", error.problem_mark or error.context_mark)]
     except yaml.YAMLError as error:
-        return None, [Problem("manifest.syntax", "error", f"this is not valid YAML: {error}", file=file)]
+        return None, [_syntax(file, f"this is not valid YAML: {error}")]
     except RecursionError:
-        return None, [_too_deep(file)]
+        return None, [_syntax(file, _TOO_DEEP)]
     finally:
         loader.dispose()
-    doc = Located(None, file)
-    if node is None:
-        return doc, problems
-    try:
-        doc.data = _Walker(loader, doc, problems).walk(node, ())
-    except yaml.constructor.ConstructorError as error:
-        mark = error.problem_mark
-        return None, [Problem(
-            "manifest.syntax", "error", f"this value cannot be read: {error.problem}",
-            file=file, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)]
-    except RecursionError:
-        return None, [_too_deep(file)]
     return doc, problems
 
 
-def _too_deep(file: str) -> Problem:
-    return Problem("manifest.syntax", "error", "the file nests lists or mappings too deeply to be a manifest",
-                   file=file)
+_TOO_DEEP = "the file nests lists or mappings too deeply to be a manifest"
+
+
+def _syntax(file: str, message: str, mark: yaml.Mark | None = None) -> Problem:
+    return Problem("manifest.syntax", "error", message, file=file, line=mark.line + 1 if mark else None,
+                   column=mark.column + 1 if mark else None)
 
 
 def _parse_json(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     try:
         data = json.loads(text)
     except RecursionError:
-        return None, [_too_deep(file)]
+        return None, [_syntax(file, _TOO_DEEP)]
     except json.JSONDecodeError as error:
         return None, [Problem("manifest.syntax", "error", f"this is not valid JSON: {error.msg}",
                               file=file, line=error.lineno, column=error.colno)]
@@ -324,6 +314,36 @@ class JsonScan:
         self.buf[WHITESPACE.match(self.buf, end).end()]  # what follows too: a number is not cut short
         return value, end
 
+    def _items(self, closing: str) -> Iterator[str]:
+        """At each item of the list or object opening at ``pos``, its first character; then past it."""
+        self.pos += 1
+        first = True
+        while (char := self.skip()) != closing:
+            if not first:
+                if char != ",":
+                    raise Unstreamable
+                self.pos += 1
+                char = self.skip()
+            first = False
+            yield char
+        self.pos += 1
+
+    def find(self, part: Any) -> tuple[int | None, int] | None:
+        """(key offset, value offset) of key or index ``part`` of the object or list at ``pos``, which
+        moves there."""
+        opening = self.buf[self.pos]
+        if not (opening == "{" and isinstance(part, str) or opening == "[" and isinstance(part, int)):
+            return None
+        for number, _ in enumerate(self._items("}" if opening == "{" else "]")):
+            key_offset, name = None, number
+            if opening == "{":
+                key_offset = self.pos
+                name, _, self.pos = self._key()
+            if name == part:
+                return key_offset, self.pos
+            self.pos = _SKIP.raw_decode(self.buf, self.pos)[1]
+        return None
+
     def run(self, *, decode: bool = False) -> tuple[dict, JsonIndex]:
         """The index, and the top-level values but a list of articles when ``decode``."""
         data: dict = {}
@@ -333,13 +353,7 @@ class JsonScan:
         if opening not in ("{", "["):
             return data, self.index
         read = JSON_DECODER.raw_decode if decode else _SKIP.raw_decode
-        self.pos += 1
-        while (char := self.skip()) != ("}" if opening == "{" else "]"):
-            if self.index.keys:
-                if char != ",":
-                    raise Unstreamable
-                self.pos += 1
-                char = self.skip()
+        for char in self._items("}" if opening == "{" else "]"):
             key: Any = len(self.index.keys)
             if opening == "{":
                 if char != '"':
@@ -356,7 +370,6 @@ class JsonScan:
                 self.index.keys[key] = self.mark(self.pos, end)
                 data[key] = value
                 self.pos = end
-        self.pos += 1
         if self.skip() != "":
             raise Unstreamable
         return data, self.index
@@ -365,17 +378,10 @@ class JsonScan:
         """Index the list at ``pos`` item by item, without decoding it; its entry."""
         entry = self.mark(self.pos, self.pos)
         items = self.index.articles = []
-        self.pos += 1
-        while (char := self.skip()) != "]":
-            if items:
-                if char != ",":
-                    raise Unstreamable
-                self.pos += 1
-                self.skip()
+        for _ in self._items("]"):
             _, end = self.attempt(lambda: self._value(_SKIP.raw_decode))
             items.append(self.mark(self.pos, end))
             self.pos = end
-        self.pos += 1
         start, _, byte_start, _, line, column = self.index.spans[entry]
         self.index.spans[entry] = (start, self.base + self.pos, byte_start, self.at(self.pos)[0], line, column)
         return entry
@@ -455,51 +461,16 @@ class JsonLocator:
         fragment = self._fragment(entry)
         if fragment is None:
             return None, None
-        reached = _descend(fragment, rest)
-        if not reached:
-            return line, column
-        key_offset, offset = reached[-1]
-        if key and len(reached) == len(rest) and key_offset is not None:
-            offset = key_offset
-        breaks = fragment.count("\n", 0, offset)
-        if not breaks:
-            return line, column + offset
-        return line + breaks, offset - fragment.rfind("\n", 0, offset)
-
-
-def _descend(text: str, path: Path) -> list[tuple[int | None, int]]:
-    """(key offset, value offset) of each part of ``path`` found below the value at offset 0."""
-    reached: list[tuple[int | None, int]] = []
-    offset = 0
-    try:
-        for part in path:
-            found = _member(text, offset, part)
-            if found is None:
-                break
-            reached.append(found)
-            offset = found[1]
-    except (IndexError, ValueError):
-        pass
-    return reached
-
-
-def _member(text: str, offset: int, part: Any) -> tuple[int | None, int] | None:
-    """(key offset, value offset) of key or index ``part`` of the object or list at ``offset``."""
-    opening = text[offset]
-    if not (opening == "{" and isinstance(part, str) or opening == "[" and isinstance(part, int)):
-        return None
-    i = WHITESPACE.match(text, offset + 1).end()
-    number = 0
-    while text[i] not in "}]":
-        key_offset = None
-        if opening == "{":
-            key_offset = i
-            name, i = scanstring(text, i + 1)
-            i = WHITESPACE.match(text, WHITESPACE.match(text, i).end() + 1).end()
-        if (name if opening == "{" else number) == part:
-            return key_offset, i
-        i = WHITESPACE.match(text, _SKIP.raw_decode(text, i)[1]).end()
-        if text[i] == ",":
-            i = WHITESPACE.match(text, i + 1).end()
-        number += 1
-    return None
+        scan, offset = JsonScan(fragment), 0  # follow the rest of the path in the fragment
+        try:
+            for number, part in enumerate(rest):
+                found = scan.find(part)
+                if found is None:
+                    break
+                key_offset, offset = found
+                if key and number == len(rest) - 1 and key_offset is not None:
+                    offset = key_offset
+        except (IndexError, ValueError, Unstreamable):
+            pass
+        _, lines, columns = scan.at(offset)
+        return (line, column + columns - 1) if lines == 1 else (line + lines - 1, columns)
