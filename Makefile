@@ -22,7 +22,9 @@ schemas: $(STAMP)
 demo: schemas
 	$(BIN)/biblio build examples/issue-86/issue.yaml -o out/issue-86
 
+# The types first (mypy --strict over src/biblio, see pyproject.toml), then the tests.
 test: schemas
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 # Regenerate tests/golden/ after an intended change of output; review the diff.

@@ -344,16 +344,31 @@ def test_writer_problems_point_into_the_manifest(tmp_path, example_path):
     assert empty.file == str(example_path) and empty.line is not None
 
 
-def test_crossref_limits_rule(minimal_text):
-    issue, _ = manifest.loads(minimal_text)
-    assert lint.crossref_limits(issue) == []
+def test_values_the_deposit_schema_refuses_are_errors_of_check_and_of_the_writer(minimal_text, tmp_path):
+    issue, _ = manifest.loads(minimal_text + "settings:\n  depositor: {name: D, email: d@example.org}\n"
+                              "  registrant: R\n  landing_page_pattern: 'https://example.org/{doi}'\n")
+    assert crossref.FORMAT.check(issue) == []
     issue.volume = "v" * 33
     issue.year = 1399
     issue.articles[0].references = [Reference(text="x", issue="i" * 33)]
-    found = lint.crossref_limits(issue)
-    assert [(p.code, p.path) for p in found] == [
-        ("crossref.too-long", "issue.volume"), ("crossref.year", "issue.year"),
-        ("crossref.too-long", "articles[0].references[0].issue")]
+    expected = [("crossref.too-long", "issue.volume"), ("crossref.year", "issue.year"),
+                ("crossref.too-long", "articles[0].references[0].issue")]
+    assert [(p.code, p.path) for p in crossref.FORMAT.check(issue)] == expected
+    assert all(p.severity == "error" for p in crossref.FORMAT.check(issue))
+    report = api.export(issue, "crossref", tmp_path / "d.xml")
+    assert not (tmp_path / "d.xml").exists()
+    assert [(p.code, p.path) for p in report.problems if p.severity == "error"] == expected
+
+
+def test_check_gives_the_verdict_of_build(tmp_path, minimal_text):
+    """A manifest without publisher settings: check reports what the deposit writer will refuse."""
+    path = tmp_path / "issue.yaml"
+    path.write_text(minimal_text, encoding="utf-8")
+    _, checked = api.check(path)
+    built = api.build(path, tmp_path / "out")
+    errors = lambda problems: sorted((p.code, p.path or "") for p in problems if p.severity == "error")  # noqa: E731
+    assert errors(checked) == errors(built.problems)
+    assert ("crossref.depositor-missing", "settings.depositor") in errors(checked)
 
 
 def test_strict_and_default_validation_agree_on_a_broken_deposit(capsys, tmp_path):

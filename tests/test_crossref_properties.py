@@ -53,9 +53,10 @@ def test_a_deposit_is_valid_carries_the_articles_and_reports_what_it_leaves_out(
     written, problems = deposit(issue, timestamp=20250101000000000, batch_id="property")
     errors = {p.code for p in problems if p.severity == "error"}
     if written is None:  # only what a deposit cannot do without
-        event("no deposit: settings missing")
+        event("no deposit: settings missing or values too long")
         assert errors and errors <= {"crossref.depositor-missing", "crossref.registrant-missing",
-                                     "crossref.url-missing"}
+                                     "crossref.url-missing", "crossref.too-long", "crossref.year"}
+        assert errors == {p.code for p in crossref.FORMAT.check(issue)}
         return
     path = tmp_path_factory.mktemp("crossref") / "crossref.xml"
     path.write_bytes(written)

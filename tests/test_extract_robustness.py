@@ -74,12 +74,16 @@ def assert_whole(text: str):
     return one, result
 
 
+# No issue text gives the publisher's settings a Crossref deposit needs: a draft always lacks them.
+SETTINGS_ERRORS = {"crossref.depositor-missing", "crossref.registrant-missing", "crossref.url-missing"}
+
+
 def check_draft(result, tmp_path: Path) -> list:
-    """The draft through `biblio check`: it must not crash; returns the errors."""
+    """The draft through `biblio check`: it must not crash; returns the errors but the settings'."""
     path = tmp_path / "draft.yaml"
     path.write_text(draft.draft_text(result), encoding="utf-8")
     _issue, problems = biblio.check(path)
-    return [p for p in problems if p.severity == "error"]
+    return [p for p in problems if p.severity == "error" and p.code not in SETTINGS_ERRORS]
 
 
 # --- line endings, spacing, page breaks ----------------------------------------------------------

@@ -31,6 +31,7 @@ from .build import BuildReport, CatalogueReport, WrittenFile, build_catalogue, c
 from .fileio import write_atomic
 from .model import Article, Issue
 from .problems import Problem
+from .yamlsource import Unstreamable
 
 __all__ = ["ArticleStream", "BuildReport", "CatalogueReport", "WrittenFile", "build", "build_catalogue", "check",
            "convert", "dump", "dumps", "export", "iter_read", "load", "loads", "prepare", "stream", "validate",
@@ -68,34 +69,32 @@ def loads(data: str | bytes, format: str = "manifest") -> tuple[Issue | None, li
 
 
 def prepare(issue: Issue) -> tuple[Issue | None, list[Problem]]:
-    """An issue made in code, as a manifest load would give it: checked field by field (a
-    wrong type is a problem naming the field path and what it takes), DOIs given from
-    ``doi_pattern``, each text's original language set. The issue passed in is left as it
-    is; the returned one is a new issue (None when it cannot be built). ``check``, ``build``,
+    """An issue made in code, as a manifest load would give it: checked field by field (a wrong type is a problem naming
+    the field path and what it takes), DOIs given from ``doi_pattern``, each text's original language set. The issue
+    passed in is left as it is; the returned one is a new issue (None when it cannot be built). ``check``, ``build``,
     ``export`` and ``dumps`` call it for every issue they are given."""
     return manifest.from_model(issue)
 
 
 def check(source: Issue | PathLike) -> tuple[Issue | None, list[Problem]]:
     """Load a manifest (or ``prepare`` an issue made in code) and run the editorial checks
-    (``lint.RULES``) on it: the same verdict ``build`` gives before writing.
+    (``lint.RULES``) and every format's ``check`` (what its writer would refuse) on it: the verdict
+    ``build`` gives.
 
     The checks run only on an issue that loaded without errors: on a partly read one they
     would point at the wrong articles.
     """
-    issue, problems, _ = building.check_located(source)
+    issue, problems, _ = building.check_located(source, formats_too=True)
     return issue, problems
 
 
-def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True,
-          jobs: int | None = 1) -> BuildReport:
+def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
     """Check the issue (a manifest or an issue made in code), then write and validate every
     registered format into ``out_dir``.
 
-    Nothing is written when the issue has errors. Only files that pass validation (or all,
-    with ``validate=False``) reach ``out_dir``, so an invalid file is never left where a user
-    would take it. A JSON manifest is read one article at a time, so memory stays flat
-    however many articles the issue has.
+    Nothing is written when the issue has errors. Only files that pass validation (or all, with ``validate=False``)
+    reach ``out_dir``, so an invalid file is never left where a user would take it. A JSON manifest is read one article
+    at a time, so memory stays flat however many articles the issue has.
 
     ``jobs``: worker processes writing formats side by side; 1 (the default) works in the
     calling process, 0 or None uses every usable CPU. The files and problems are the same
@@ -207,8 +206,7 @@ def validate(paths: PathLike | Iterable[PathLike], *, strict: bool = False) -> l
 
 
 def validates(data: str | bytes, format: str | None = None, *, strict: bool = False) -> list[Problem]:
-    """``validate`` for text or bytes (a format's name, or None to detect it). Problems name
-    the file ``<text>``."""
+    """``validate`` for text or bytes (a format's name, or None to detect it). Problems name the file ``<text>``."""
     fmt = formats.get(format) if format is not None else None
     if format is not None and fmt is None:
         return [_unknown_format(format, reading=False)]
@@ -237,11 +235,10 @@ def _unknown_format(name: str, *, reading: bool) -> Problem:
 
 
 class ArticleStream:
-    """A manifest read one article at a time (``stream``): ``issue`` without its articles,
-    iterate for the articles. ``problems`` holds the issue's problems at once and each
-    article's as it is read (with file, line and column). The articles are those ``load``
-    keeps, except one that gives a key twice (``load`` keeps the last value): it is left out,
-    with its error. Iterate once."""
+    """A manifest read one article at a time (``stream``): ``issue`` without its articles, iterate for the articles.
+    ``problems`` holds the issue's problems at once and each article's as it is read (with file, line and column). The
+    articles are those ``load`` keeps, except one that gives a key twice (``load`` keeps the last value): it is left
+    out, with its error. Iterate once."""
 
     def __init__(self, issue: Issue | None, problems: list[Problem], articles: Iterator[Article]):
         self.issue, self.problems, self._articles = issue, problems, articles
@@ -263,18 +260,17 @@ class ArticleStream:
 
 
 def stream(path: PathLike) -> ArticleStream:
-    """Read a manifest article by article, for a program that handles each article as it comes:
-    a JSON manifest is never whole in memory, however many articles it has. YAML, and JSON that
-    only the whole-document reading can answer (a mistake outside the articles, articles before
-    the journal), are loaded whole (``load``) and then handed out one by one. No editorial checks
-    (``check`` runs them; they need the whole issue)."""
+    """Read a manifest article by article, for a program that handles each article as it comes: a JSON manifest is never
+    whole in memory, however many articles it has. YAML, and JSON that only the whole-document reading can answer (a
+    mistake outside the articles, articles before the journal), are loaded whole (``load``) and then handed out one by
+    one. No editorial checks (``check`` runs them; they need the whole issue)."""
     scan = manifest.scan_streamed(path)
     if scan is None:
         issue, problems = manifest.load(path)
-        articles = issue.articles if issue is not None else []
+        held = issue.articles if issue is not None else []
         if issue is not None:
             issue.articles = []
-        return ArticleStream(issue, problems, iter(articles))
+        return ArticleStream(issue, problems, iter(held))
     problems = manifest.locate(scan.before + scan.after, scan.doc)
 
     def articles() -> Iterator[Article]:
@@ -283,7 +279,7 @@ def stream(path: PathLike) -> ArticleStream:
                 problems.extend(manifest.locate(found, scan.doc))
                 if article is not None:
                     yield article
-        except manifest.Unstreamable:
+        except Unstreamable:
             problems.append(Problem("manifest.changed", "error", "the file changed while it was read; "
                                     "read it again", file=str(path)))
 
@@ -292,9 +288,8 @@ def stream(path: PathLike) -> ArticleStream:
 
 
 def iter_read(path: PathLike) -> formats.ArticleReading:
-    """Read a JATS, CSL-JSON, BibTeX or RIS file one article at a time
-    (``formats.ArticleReading``); ``issue`` and ``problems`` are complete once the iteration is
-    done (``collect()`` gives what ``load`` does)."""
+    """Read a JATS, CSL-JSON, BibTeX or RIS file one article at a time (``formats.ArticleReading``); ``issue`` and
+    ``problems`` are complete once the iteration is done (``collect()`` gives what ``load`` does)."""
     target = Path(path)
     fmt, problems = building.reader_of(target)
     if fmt is not None and fmt.iter_read is not None:

@@ -1,13 +1,11 @@
-"""Building: one issue into every format, validated and published atomically; a catalogue of
-issues side by side.
+"""Building: one issue into every format, validated and published atomically; a catalogue of issues side by side.
 
-An issue's articles come from a ``Source``: an issue held in memory, or a JSON manifest read
-one article at a time (so a large issue never sits whole in memory). A build checks the
-source, then makes *passes* over its articles: each pass feeds every article to the writers of
-some formats (every language of a citation format included), then closes them and validates
-each file in a staging folder. With ``jobs`` > 1 the passes run side by side in worker
-processes, one per group of formats; otherwise one pass writes every format. Only valid
-files reach the output folder, each moved into place in one rename.
+An issue's articles come from a ``Source``: an issue held in memory, or a JSON manifest read one article at a time (so a
+large issue never sits whole in memory). A build checks the source, then makes *passes* over its articles: each pass
+feeds every article to the writers of some formats (every language of a citation format included), then closes them and
+validates each file in a staging folder. With ``jobs`` > 1 the passes run side by side in worker processes, one per
+group of formats; otherwise one pass writes every format. Only valid files reach the output folder, each moved into
+place in one rename.
 
 A catalogue (``build_catalogue``) builds many issues, each into ``OUT/<manifest stem>/``,
 issues side by side in worker processes (``concurrent.futures``) or on a Dask cluster.
@@ -25,19 +23,21 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from multiprocessing.synchronize import Event as EventType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from . import formats, ids, lint, manifest
 from .fileio import UMASK
 from .model import Article, Issue
 from .problems import Problem, counts, has_errors
-from .yamlsource import Located
+from .yamlsource import Located, Unstreamable
+
 
 # --- reports --------------------------------------------------------------------------------
 
-
 @dataclass
 class WrittenFile:
+    """One file a build wrote: its format, where it is published (or would be), whether it is valid."""
+
     format: str
     path: Path
     valid: bool | None  # None: not validated (--no-validate)
@@ -57,9 +57,11 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
+        """Whether the build met no error."""
         return not has_errors(self.problems)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
+        """The report as JSON-ready data (what ``--json`` prints)."""
         return {
             "manifest": str(self.manifest) if self.manifest is not None else None,
             "out_dir": str(self.out_dir),
@@ -72,7 +74,6 @@ class BuildReport:
 
 
 # --- sources --------------------------------------------------------------------------------
-
 
 @dataclass
 class Source:
@@ -91,6 +92,7 @@ class Source:
     reader: tuple[str, Path] | None = None
 
     def articles(self) -> Iterator[tuple[int, Article]]:
+        """A new pass over the articles: (position in the issue, article), read as they are needed."""
         if self.scan is not None:
             return ((index, article) for index, article, _, _ in manifest.iter_articles(self.scan)
                     if article is not None)
@@ -113,13 +115,15 @@ def checked_source(source: Issue | str | Path, scan: manifest.StreamScan | None 
     issue, problems, doc = check_located(source)
     if issue is None:
         return None, problems
-    source = Source(issue, problems, doc, len(issue.articles), issue_languages(issue.articles), held=issue.articles)
-    return source, problems
+    held = Source(issue, problems, doc, len(issue.articles), issue_languages(issue.articles), held=issue.articles)
+    return held, problems
 
 
-def check_located(source: Issue | str | Path) -> tuple[Issue | None, list[Problem], Located | None]:
+def check_located(source: Issue | str | Path, *,
+                  formats_too: bool = False) -> tuple[Issue | None, list[Problem], Located | None]:
     """Load the whole manifest (or prepare an issue made in code: ``manifest.from_model``), then
-    (when it has no errors) run the editorial checks."""
+    (when it has no errors) run the editorial checks, and with ``formats_too`` every format's
+    ``check`` (a build leaves those to the writers, which report the same problems)."""
     if isinstance(source, Issue):
         (issue, problems), doc = manifest.from_model(source), None
     else:
@@ -133,6 +137,8 @@ def check_located(source: Issue | str | Path) -> tuple[Issue | None, list[Proble
                                 "are fixed", file=None if isinstance(source, Issue) else str(source)))
         return issue, problems, doc
     found = lint.lint(issue)
+    if formats_too:
+        found += [p for fmt in formats.registered() if fmt.check is not None for p in fmt.check(issue)]
     return issue, problems + (manifest.locate(found, doc) if doc is not None else found), doc
 
 
@@ -156,7 +162,7 @@ def _checked_stream(path: str | Path, scan: manifest.StreamScan | None = None) -
             linter.add(index, article)
             languages += [lang for lang in article.languages if lang not in languages]
             count += 1
-    except manifest.Unstreamable:
+    except Unstreamable:
         return None
 
     source = Source(scan.issue, [], scan.doc, count, languages, scan=scan)
@@ -175,8 +181,7 @@ def issue_languages(articles: Iterable[Article]) -> list[str]:
 
 # --- one pass: writers fed article by article, files validated in a staging folder ----------
 
-
-class FolderOutput:
+class _FolderOutput:
     """A ``formats.Output`` into one folder: the files opened, in order."""
 
     def __init__(self, folder: Path) -> None:
@@ -218,7 +223,7 @@ def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: 
     for number, task in enumerate(tasks):
         folder = staging / str(number)
         folder.mkdir()
-        output = FolderOutput(folder)
+        output = _FolderOutput(folder)
         fmt = formats.get(task.format)
         assert fmt is not None, task.format
         opened.append((fmt, output, fmt.writer(source.issue, output, lang=task.lang)))
@@ -261,7 +266,7 @@ def _pass_in_worker(source: Source, tasks: list[Task], validate: bool) -> tuple[
         raise
 
 
-class Passes:
+class _Passes:
     """Passes over a source's articles, in ``jobs`` worker processes side by side, or here when
     one pass does (``here``); their results; their staging folders, removed by ``close``."""
 
@@ -271,7 +276,7 @@ class Passes:
         self.tasks: list[Task] = []
         self.results: dict[Task, Produced] = {}
         self.stagings: list[Path] = []
-        self.running: list[Future] = []
+        self.running: list[Future[tuple[Path, list[Produced]]]] = []
         self.given_up = multiprocessing.get_context().Event()
         self.pool: ProcessPoolExecutor | None = None
 
@@ -314,7 +319,6 @@ class Passes:
 
 
 # --- publishing -----------------------------------------------------------------------------
-
 
 def publish(produced: Produced, report: BuildReport, doc: Located | None, *, validate: bool,
             rename: Path | None = None) -> None:
@@ -365,21 +369,16 @@ def move_into_place(source: Path, target: Path) -> None:
 
 # --- one issue ------------------------------------------------------------------------------
 
-
 def build_tasks(languages: list[str]) -> list[Task]:
     """Every registered format; a per-language format in each article's own language, then in
     each language of the issue."""
-    tasks = []
-    for fmt in formats.registered():
-        langs: list[str | None] = [None, *languages] if fmt.per_language else [None]
-        tasks += [Task(fmt.name, lang) for lang in langs]
-    return tasks
+    return [Task(fmt.name, lang) for fmt in formats.registered()
+            for lang in ([None, *languages] if fmt.per_language else [None])]
 
 
 def groups(tasks: list[Task], workers: int) -> list[list[Task]]:
-    """The tasks shared out among ``workers`` passes, format by format in turn (a format's
-    languages stay together, as they cost alike): registry order puts the costly XML formats
-    first, so each pass gets one of them."""
+    """The tasks shared out among ``workers`` passes, format by format in turn (a format's languages stay together, as
+    they cost alike): registry order puts the costly XML formats first, so each pass gets one of them."""
     names = list(dict.fromkeys(task.format for task in tasks))
     shares: list[list[Task]] = [[] for _ in range(min(workers, len(names)) or 1)]
     for number, name in enumerate(names):
@@ -389,10 +388,10 @@ def groups(tasks: list[Task], workers: int) -> list[list[Task]]:
 
 def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validate: bool, jobs: int = 1,
               chosen: Callable[[Article], bool] | None = None, rename: Path | None = None,
-              extra_check: Callable[[Path], list[Problem]] | None = None, started: Passes | None = None) -> None:
+              extra_check: Callable[[Path], list[Problem]] | None = None, started: _Passes | None = None) -> None:
     """Write the tasks (in ``jobs`` passes side by side; those ``started`` already are left to
     them), then publish them in task order."""
-    passes = Passes(jobs)
+    passes = _Passes(jobs)
     try:
         passes.start(source, [task for task in tasks if started is None or task not in started.tasks],
                      validate=validate, chosen=chosen)
@@ -419,10 +418,10 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
     carry every language at once (they need not know the issue's languages, which the check
     finds) start in workers while the check reads the manifest, and are given up if it fails.
     """
-    report = BuildReport(_manifest_path(source), Path(out_dir))
+    report = BuildReport(None if isinstance(source, Issue) else Path(source), Path(out_dir))
     count = workers(jobs)
     scan = manifest.scan_streamed(source) if count > 1 and not isinstance(source, Issue) else None
-    early = Passes(max(1, count // 2), here=False) if scan is not None else None
+    early = _Passes(max(1, count // 2), here=False) if scan is not None else None
     try:
         if early is not None and scan is not None:
             whole = [Task(fmt.name) for fmt in formats.registered() if not fmt.per_language]
@@ -442,26 +441,17 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
             early.close(give_up=True)
 
 
-def _manifest_path(source: Issue | str | Path) -> Path | None:
-    return None if isinstance(source, Issue) else Path(source)
-
-
 def workers(jobs: int | None) -> int:
-    """Worker processes when asked for ``jobs`` (0 or None: every usable CPU)."""
-    return usable_cpus() if not jobs else max(1, jobs)
-
-
-def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask where the system has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
+    """Worker processes when asked for ``jobs`` (0 or None: every CPU this process may run on, by its
+    affinity mask where the system has one)."""
+    if jobs:
+        return max(1, jobs)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 # --- one format -----------------------------------------------------------------------------
 
-
-class Selection:
+class _Selection:
     """The articles with the given DOIs, chosen as they are read; ``problems`` names the DOIs
     no article has (after the pass)."""
 
@@ -507,7 +497,7 @@ def export(path: Issue | str | Path, format_name: str, output: str | Path, *, va
     of the same DOIs: a deposit that is not newer is refused, because Crossref would ignore it.
     """
     target = Path(output)
-    fmt, report = _one_format(format_name, "export", lang, _manifest_path(path), target)
+    fmt, report = _one_format(format_name, "export", lang, None if isinstance(path, Issue) else Path(path), target)
     extra_check = None
     if not report.problems and previous is not None:
         if format_name != "crossref":
@@ -522,7 +512,7 @@ def export(path: Issue | str | Path, format_name: str, output: str | Path, *, va
     if source is None or has_errors(report.problems):
         return report
     report.articles = source.count
-    selection = Selection(dois) if dois is not None else None
+    selection = _Selection(dois) if dois is not None else None
     if selection is not None:
         for _, article in source.articles():  # unknown DOIs stop the export before anything is written
             selection(article)
@@ -574,7 +564,6 @@ def reader_of(target: Path) -> tuple[formats.Format | None, list[Problem]]:
 
 # --- a catalogue ----------------------------------------------------------------------------
 
-
 @dataclass
 class CatalogueReport:
     """A catalogue build: one report per issue, in the order given."""
@@ -584,13 +573,16 @@ class CatalogueReport:
 
     @property
     def ok(self) -> bool:
+        """Whether no issue met an error."""
         return all(report.ok for report in self.issues)
 
     @property
     def problems(self) -> list[Problem]:
+        """Every issue's problems, issue after issue."""
         return [problem for report in self.issues for problem in report.problems]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
+        """The catalogue's reports as JSON-ready data, with the totals."""
         return {"out_dir": str(self.out_dir), "issues": [report.to_dict() for report in self.issues],
                 "articles": sum(report.articles for report in self.issues),
                 "files": sum(len(report.files) for report in self.issues), "counts": counts(self.problems)}
@@ -625,11 +617,10 @@ def _build_one(manifest_path: Path, out_dir: Path, validate: bool) -> BuildRepor
 
 
 def build_catalogue(manifests: Iterable[str | Path], out_dir: str | Path, *, validate: bool = True,
-                    jobs: int | None = 1, client=None) -> CatalogueReport:
-    """Build each issue into ``out_dir/<manifest stem>/``; issues side by side in ``jobs``
-    worker processes (0 or None: every usable CPU), or on a Dask cluster when ``client`` (a
-    ``dask.distributed.Client``) is given. One bad issue does not stop the others; the files
-    are the same whichever way the issues are run."""
+                    jobs: int | None = 1, client: Any = None) -> CatalogueReport:
+    """Build each issue into ``out_dir/<manifest stem>/``; issues side by side in ``jobs`` worker processes (0 or None:
+    every usable CPU), or on a Dask cluster when ``client`` (a ``dask.distributed.Client``) is given. One bad issue does
+    not stop the others; the files are the same whichever way the issues are run."""
     paths = manifests_in(manifests)
     folders = catalogue_folders(paths, Path(out_dir))
     report = CatalogueReport(Path(out_dir))

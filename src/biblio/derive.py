@@ -38,6 +38,7 @@ def pattern_problem(pattern: str, allowed: tuple[str, ...]) -> str | None:
 
 
 def placeholders(pattern: str) -> set[str]:
+    """The names of a pattern's valid placeholders (``seq`` for ``{seq:03}``)."""
     return {field.group(1) for m in _PLACEHOLDER.finditer(pattern) if (field := _FIELD.fullmatch(m.group(1)))}
 
 
@@ -102,9 +103,7 @@ def publication_date(issue: Issue, article: Article) -> tuple[PartialDate, bool]
     The flag says whether the date came from the issue rather than the article.
     """
     own = article.dates.published or article.dates.online
-    if own:
-        return own, False
-    return (issue.published or PartialDate(issue.year)), True
+    return (own, False) if own else (issue.published or PartialDate(issue.year), True)
 
 
 def is_latin(text: str) -> bool:
@@ -160,10 +159,9 @@ def usual_script(lang: str) -> str:
 
 
 def language_of(text: str, text_lang: str) -> str:
-    """The language a name (or title) read from a one-language record goes under: the record's,
-    unless its letters say otherwise — a Latin spelling in a Kazakh record is filed as en, a
-    Cyrillic one in an English record as kk or ru, and Kazakh-only letters in a Russian record
-    as kk (the trace of a fallback the writer reported)."""
+    """The language a name (or title) read from a one-language record goes under: the record's, unless its letters say
+    otherwise — a Latin spelling in a Kazakh record is filed as en, a Cyrillic one in an English record as kk or ru, and
+    Kazakh-only letters in a Russian record as kk (the trace of a fallback the writer reported)."""
     if not any(char.isalpha() for char in text):
         return text_lang
     latin = is_latin(text)
@@ -192,6 +190,7 @@ class Localized:
 
 
 def pick(text: LangText | None, lang: str) -> tuple[str | None, str | None]:
+    """The text in ``lang``, else in its original language, and the language used; (None, None) without text."""
     if not text:
         return None, None
     used = lang if lang in text.texts else text.languages[0]
@@ -211,26 +210,23 @@ def name_in(contributor: Contributor, lang: str) -> tuple[PersonName, str] | Non
 def localize(issue: Issue, article: Article, index: int, lang: str | None = None) -> Localized:
     """The article's title, abstract, keywords and names in ``lang`` (default: its own language);
     ``index``, its 0-based position in the issue, places the fallback warnings."""
-    want = article.language
-    if lang:
-        checked = ids.language_tag(lang)
-        want = (checked.value if checked.ok else lang) or want
+    want = (ids.language_tag(lang).value or lang) if lang else article.language  # normalised when a language tag
     problems: list[Problem] = []
 
-    def fallback(what: str, used: str | None) -> None:
+    def _fallback(what: str, used: str | None) -> None:
         if used and used != want:
             problems.append(Problem("lang.fallback", "warning", f"no {want} {what}: using the {used} {what}",
                                     path=f"articles[{index}]"))
 
     title, used = pick(article.titles, want)
-    fallback("title", used)
+    _fallback("title", used)
     abstract, used = pick(article.abstracts, want)
-    fallback("abstract", used)
+    _fallback("abstract", used)
     keywords: list[str] = []
     if article.keywords:
         used = want if want in article.keywords else next(iter(article.keywords))
         keywords = article.keywords[used]
-        fallback("keywords", used)
+        _fallback("keywords", used)
     authors: list[tuple[Contributor, PersonName | None]] = []
     borrowed: dict[str, int] = {}
     for contributor in article.contributors:
@@ -261,4 +257,5 @@ def guess_language(text: str) -> str:
 
 
 def organization_name(contributor: Contributor, lang: str) -> str | None:
+    """A group author's name in ``lang``, else in its original language."""
     return pick(contributor.organization, lang)[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from . import ids
 from .model import Article, Issue
@@ -26,10 +26,10 @@ def _article_path(index: int, *rest: str) -> str:
 def _each(check: Callable[[int, Article], list[Problem]]) -> Rule:
     """A rule on the whole issue from its check of one article (which the Linter runs alone)."""
     @functools.wraps(check)
-    def rule(issue: Issue) -> list[Problem]:
+    def _rule(issue: Issue) -> list[Problem]:
         return [problem for index, article in enumerate(issue.articles) for problem in check(index, article)]
-    _PER_ARTICLE[rule] = check
-    return rule
+    _PER_ARTICLE[_rule] = check
+    return _rule
 
 
 def _article_dois(issue: Issue, seen: dict[str, int], index: int, doi: str | None) -> list[Problem]:
@@ -39,41 +39,39 @@ def _article_dois(issue: Issue, seen: dict[str, int], index: int, doi: str | Non
     problems: list[Problem] = []
     key = ids.doi_key(doi)
     if key in seen:
-        problems.append(Problem("doi.duplicate", "error", f"the DOI {doi} is also used by "
-                                f"article {seen[key] + 1}; every article needs its own DOI",
-                                path=_article_path(index, "doi")))
+        problems.append(Problem("doi.duplicate", "error", f"the DOI {doi} is also used by article {seen[key] + 1}; "
+                                "every article needs its own DOI", path=_article_path(index, "doi")))
     seen.setdefault(key, index)
     prefix = issue.journal.doi_prefix
     if prefix and ids.doi_prefix(doi) != prefix:
-        problems.append(Problem("doi.prefix", "error", f"the DOI {doi} does not start with the "
-                                f"journal's prefix {prefix}; Crossref will refuse it from this depositor",
+        problems.append(Problem("doi.prefix", "error", f"the DOI {doi} does not start with the journal's prefix "
+                                f"{prefix}; Crossref will refuse it from this depositor",
                                 path=_article_path(index, "doi")))
     return problems
 
 
 def dois(issue: Issue) -> list[Problem]:
-    problems: list[Problem] = []
+    """DOIs used twice (by two articles, or by an article and the issue) or outside the journal's prefix."""
     seen: dict[str, int] = {}
-    for index, article in enumerate(issue.articles):
-        problems += _article_dois(issue, seen, index, article.doi)
+    found = [p for index, article in enumerate(issue.articles) for p in _article_dois(issue, seen, index, article.doi)]
     if issue.doi and ids.doi_key(issue.doi) in seen:
-        problems.append(Problem("doi.duplicate", "error", "the issue DOI is also an article's DOI",
-                                path="issue.doi"))
-    return problems
+        found.append(Problem("doi.duplicate", "error", "the issue DOI is also an article's DOI", path="issue.doi"))
+    return found
 
 
 @_each
 def original_titles(index: int, article: Article) -> list[Problem]:
+    """Articles without a title in their own language, which the outputs lead with."""
     if article.language in article.titles:
         return []
-    return [Problem("title.original-missing", "warning",
-                    f"the article is in '{article.language}' but has no title in that language; "
-                    f"outputs will lead with the {article.titles.main and article.titles.languages[0]} title",
-                    path=_article_path(index, "titles"))]
+    return [Problem("title.original-missing", "warning", f"the article is in '{article.language}' but has no title in "
+                    f"that language; outputs will lead with the {article.titles.main and article.titles.languages[0]} "
+                    "title", path=_article_path(index, "titles"))]
 
 
 @_each
 def contributors(index: int, article: Article) -> list[Problem]:
+    """Articles without contributors, or whose author names are missing in a language or differ in number."""
     if not article.contributors:
         return [Problem("contributors.missing", "warning", "the article has no contributors",
                         path=_article_path(index, "contributors"))]
@@ -93,14 +91,14 @@ def contributors(index: int, article: Article) -> list[Problem]:
               {lang for person in people for lang in person.names}}
     if len(set(counts.values())) > 1:
         detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items()))
-        problems.append(Problem("names.count-mismatch", "warning",
-                                f"the number of author names differs between languages ({detail})",
-                                path=_article_path(index, "contributors")))
+        problems.append(Problem("names.count-mismatch", "warning", "the number of author names differs between "
+                                f"languages ({detail})", path=_article_path(index, "contributors")))
     return problems
 
 
 @_each
 def keyword_counts(index: int, article: Article) -> list[Problem]:
+    """Keyword lists of different lengths in different languages: one may have lost or gained a keyword."""
     counts = {lang: len(words) for lang, words in article.keywords.items()}
     if len(set(counts.values())) > 1:
         detail = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
@@ -113,9 +111,8 @@ _WORD = re.compile(r"\w+")
 
 
 def stems(text: str) -> set[str]:
-    """Crude stems (first five letters of the lower-cased text's words of four letters or more,
-    numbers left out), good enough to tell whether two texts in one language talk about the
-    same things."""
+    """Crude stems (first five letters of the lower-cased text's words of four letters or more, numbers left out), good
+    enough to tell whether two texts in one language talk about the same things."""
     return {word[:5] for word in set(_WORD.findall(text.lower())) if len(word) >= 4 and not word.isdigit()}
 
 
@@ -124,9 +121,8 @@ def _is_word_char(char: str) -> bool:
 
 
 def _has_stem(lowered: str, stem: str) -> bool:
-    """Whether ``stem`` is in ``stems(text)``, for ``lowered = text.lower()``: found with
-    substring searches instead of splitting a whole abstract into words (most of the lint's
-    time when it did)."""
+    """Whether ``stem`` is in ``stems(text)``, for ``lowered = text.lower()``: found with substring searches instead of
+    splitting a whole abstract into words (most of the lint's time when it did)."""
     start = lowered.find(stem)
     while start >= 0:
         end = start + len(stem)
@@ -152,6 +148,7 @@ def related_share(words: list[str], text: str) -> float:
 
 
 def own_text(article: Article, lang: str) -> str:
+    """The article's title and abstract in ``lang``, which its keywords in ``lang`` should relate to."""
     return (article.titles.get(lang) or "") + " " + (article.abstracts.get(lang) or "")
 
 
@@ -164,12 +161,13 @@ def unrelated_keywords(issue: Issue) -> list[Problem]:
     """
     linter = Linter(issue)
     for index, article in enumerate(issue.articles):
-        linter.add_keywords(index, article)
+        linter._add_keywords(index, article)
     return _unrelated(linter.flagged, issue.articles)
 
 
 @_each
 def funding(index: int, article: Article) -> list[Problem]:
+    """Funding entries without an award number."""
     return [Problem("funding.no-award", "info", "this funding entry has no award number",
                     path=_article_path(index, f"funding[{n}]"))
             for n, source in enumerate(article.funding) if not source.awards]
@@ -177,10 +175,11 @@ def funding(index: int, article: Article) -> list[Problem]:
 
 @_each
 def references(index: int, article: Article) -> list[Problem]:
+    """Articles that cite numbered sources but have no reference list to deposit."""
     if article.citations and not article.references:
-        return [Problem("references.missing", "warning",
-                        f"the text cites {len(article.citations)} numbered sources but the article has no "
-                        "reference list; add the references to deposit them", path=_article_path(index, "references"))]
+        return [Problem("references.missing", "warning", f"the text cites {len(article.citations)} numbered sources "
+                        "but the article has no reference list; add the references to deposit them",
+                        path=_article_path(index, "references"))]
     return []
 
 
@@ -188,8 +187,7 @@ _MISSING_FACTS: dict[str, tuple[str, Callable[[Article], bool]]] = {
     "pages": ("pages (or article numbers) are", lambda a: a.pages is None),
     "published": ("the publication date is", lambda a: a.dates.published is None and a.dates.online is None),
     "url": ("the landing-page URL is", lambda a: a.url is None),
-    "affiliations": ("author affiliations are",
-                     lambda a: any(c.names and not c.affiliations for c in a.contributors)),
+    "affiliations": ("author affiliations are", lambda a: any(c.names and not c.affiliations for c in a.contributors)),
     "license": ("the licence is", lambda a: a.license is None),
 }
 
@@ -210,15 +208,14 @@ def _missing(issue: Issue, lacking: dict[str, list[int]], total: int) -> list[Pr
 
 
 def journal(issue: Issue) -> list[Problem]:
-    problems = [
-        Problem("issn.media-unknown", "info", f"the ISSN {issn.value} is not marked print or electronic; "
-                "Crossref will take it as print", path=f"journal.issns[{n}]")
-        for n, issn in enumerate(issue.journal.issns) if issn.media is None
-    ]
+    """ISSNs not marked print or electronic, and a journal language without a master title."""
+    problems = [Problem("issn.media-unknown", "info", f"the ISSN {issn.value} is not marked print or electronic; "
+                        "Crossref will take it as print", path=f"journal.issns[{n}]")
+                for n, issn in enumerate(issue.journal.issns) if issn.media is None]
     if issue.journal.language and issue.journal.language not in issue.journal.titles:
-        problems.append(Problem("journal.master-title", "warning",
-                                f"the journal's language is '{issue.journal.language}' but it has no title "
-                                "in that language to serve as the master title", path="journal.titles"))
+        problems.append(Problem("journal.master-title", "warning", f"the journal's language is "
+                                f"'{issue.journal.language}' but it has no title in that language to serve as the "
+                                "master title", path="journal.titles"))
     return problems
 
 
@@ -226,6 +223,7 @@ _EXAMPLE_HOST = re.compile(r"\bexample\.(org|com|net)\b", re.IGNORECASE)
 
 
 def settings(issue: Issue) -> list[Problem]:
+    """Publisher settings missing, or still holding example.org values, before a deposit."""
     if issue.settings is None:
         return [Problem("settings.missing", "info", "there are no publisher settings (depositor, registrant, "
                         "landing pages); a Crossref deposit needs them", path="settings")]
@@ -233,9 +231,8 @@ def settings(issue: Issue) -> list[Problem]:
     if issue.settings.depositor:
         values += [issue.settings.depositor.name, issue.settings.depositor.email]
     if any(value and _EXAMPLE_HOST.search(value) for value in values):
-        return [Problem("settings.example", "warning", "the publisher settings hold example.org values; "
-                        "replace them with the real depositor and landing pages before depositing",
-                        path="settings")]
+        return [Problem("settings.example", "warning", "the publisher settings hold example.org values; replace "
+                        "them with the real depositor and landing pages before depositing", path="settings")]
     return []
 
 
@@ -255,14 +252,13 @@ def names_for_crossref(index: int, article: Article) -> list[Problem]:
                                         "refuses such names — it is probably a typing slip", path=path))
             for part in (name.given, name.family):
                 if part and len(part) > _NAME_LIMIT:
-                    problems.append(Problem("crossref.name-length", "warning",
-                                            f"the name part '{part[:30]}…' is {len(part)} characters long; "
-                                            f"Crossref refuses name parts over {_NAME_LIMIT} characters",
-                                            path=path))
+                    problems.append(Problem("crossref.name-length", "warning", f"the name part '{part[:30]}…' is "
+                                            f"{len(part)} characters long; Crossref refuses name parts over "
+                                            f"{_NAME_LIMIT} characters", path=path))
     return problems
 
 
-_FIELD_LIMIT = 32  # Crossref's limit for volume, issue and page values
+_FIELD_LIMIT = 32  # Crossref's limit for page values (volume and issue: formats.crossref.require)
 
 
 @_each
@@ -289,40 +285,9 @@ def pages(index: int, article: Article) -> list[Problem]:
     return problems
 
 
-def crossref_limits(issue: Issue) -> list[Problem]:
-    """Values longer than Crossref's schema allows, and years outside its range."""
-    return _issue_limits(issue) + [problem for index, article in enumerate(issue.articles)
-                                   for problem in _reference_limits(index, article)]
-
-
-def _issue_limits(issue: Issue) -> list[Problem]:
-    problems = []
-    for key in ("number", "volume"):
-        value = getattr(issue, key)
-        if value and len(value) > _FIELD_LIMIT:
-            problems.append(Problem("crossref.too-long", "warning", f"the issue {key} '{value[:20]}…' is longer "
-                                    f"than the {_FIELD_LIMIT} characters a Crossref deposit allows",
-                                    path=f"issue.{key}"))
-    if not 1400 <= issue.year <= 2200:
-        problems.append(Problem("crossref.year", "warning", f"the year {issue.year} is outside the range a "
-                                "Crossref deposit accepts (1400-2200)", path="issue.year"))
-    return problems
-
-
-def _reference_limits(index: int, article: Article) -> list[Problem]:
-    problems = []
-    for number, reference in enumerate(article.references):
-        for key in ("volume", "issue"):
-            value = getattr(reference, key)
-            if value and len(value) > _FIELD_LIMIT:
-                problems.append(Problem("crossref.too-long", "warning", f"the reference's {key} '{value[:20]}…' "
-                                        f"is longer than the {_FIELD_LIMIT} characters Crossref allows",
-                                        path=_article_path(index, f"references[{number}]", key)))
-    return problems
-
-
 @_each
 def title_count(index: int, article: Article) -> list[Problem]:
+    """Articles with more titles than a Crossref deposit carries."""
     from .formats.crossref import MAX_TITLES
 
     if len(article.titles.texts) > MAX_TITLES:
@@ -333,7 +298,7 @@ def title_count(index: int, article: Article) -> list[Problem]:
 
 RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, unrelated_keywords,
                            funding, references, journal, settings, names_for_crossref, pages, title_count,
-                           crossref_limits, missing_facts)
+                           missing_facts)
 
 
 def lint(issue: Issue) -> list[Problem]:
@@ -352,10 +317,9 @@ BUILTIN_RULES = RULES
 class Linter:
     """The rules run article by article, for a build that never holds the whole issue.
 
-    ``add`` each article in order (its own problems, and the little the cross-article rules
-    need: DOI keys, keyword lists that fit their article badly, articles lacking a fact);
-    ``finish`` gives the problems of ``lint`` in the same order. Only a badly fitting keyword
-    list makes ``finish`` read the articles again, to name those it fits better.
+    ``add`` each article in order (its own problems, and the little the cross-article rules need: DOI keys, keyword
+    lists that fit their article badly, articles lacking a fact); ``finish`` gives the problems of ``lint`` in the same
+    order. Only a badly fitting keyword list makes ``finish`` read the articles again, to name those it fits better.
     """
 
     def __init__(self, issue: Issue):
@@ -367,28 +331,26 @@ class Linter:
         self.count = 0
 
     def add(self, index: int, article: Article) -> None:
+        """Run the rules on the article at ``index``, keeping what ``finish`` needs of it."""
         self.count += 1
         self.found[dois].extend(_article_dois(self.issue, self.seen, index, article.doi))
-        self.found[crossref_limits].extend(_reference_limits(index, article))
         for rule, check in _PER_ARTICLE.items():
             self.found[rule].extend(check(index, article))
-        self.add_keywords(index, article)
+        self._add_keywords(index, article)
         for key, (_, is_missing) in _MISSING_FACTS.items():
             if is_missing(article):
                 self.lacking[key].append(index)
 
-    def add_keywords(self, index: int, article: Article) -> None:
+    def _add_keywords(self, index: int, article: Article) -> None:
         for lang, words in article.keywords.items():
-            if not words:
-                continue
             text = own_text(article, lang)
-            if not text.strip():
+            if not words or not text.strip():
                 continue
             keyword_stems = [stems(word) for word in words]
             if related_count(keyword_stems, text) / len(keyword_stems) < 1 / 3:
                 self.flagged.append((index, lang, words, keyword_stems))
 
-    def finish(self, articles) -> list[Problem]:
+    def finish(self, articles: Iterable[Article]) -> list[Problem]:
         """The problems in rule order; ``articles`` is read once more only for flagged keywords."""
         issue = self.issue
         if issue.doi and ids.doi_key(issue.doi) in self.seen:
@@ -397,15 +359,13 @@ class Linter:
         self.found[unrelated_keywords] = _unrelated(self.flagged, articles)
         self.found[journal] = journal(issue)
         self.found[settings] = settings(issue)
-        self.found[crossref_limits] = _issue_limits(issue) + self.found[crossref_limits]
         self.found[missing_facts] = _missing(issue, self.lacking, self.count)
         return [problem for rule in RULES for problem in self.found[rule]]
 
 
-def _unrelated(flagged: list[tuple[int, str, list[str], list[set[str]]]], articles) -> list[Problem]:
-    """Problems for the badly fitting keyword lists, with the articles each fits better: one pass
-    over the articles through an index from the flagged keywords' stems (not every list against
-    every article)."""
+def _unrelated(flagged: list[tuple[int, str, list[str], list[set[str]]]], articles: Iterable[Article]) -> list[Problem]:
+    """Problems for the badly fitting keyword lists, with the articles each fits better: one pass over the articles
+    through an index from the flagged keywords' stems (not every list against every article)."""
     if not flagged:
         return []
     wanted: dict[str, dict[str, list[tuple[int, int]]]] = {}  # language -> stem -> (flagged list, keyword)
@@ -423,9 +383,7 @@ def _unrelated(flagged: list[tuple[int, str, list[str], list[set[str]]]], articl
     for (index, lang, words, _), counts in zip(flagged, related):
         better = sorted(other for other, count in counts.items() if other != index and count / len(words) >= 0.5)
         elsewhere = f"; they fit {article_numbers(better)} better" if better else ""
-        problems.append(Problem(
-            "keywords.unrelated", "warning",
-            f"the {lang} keywords ({', '.join(words)}) hardly appear in the article's own {lang} "
-            f"title or abstract{elsewhere}; they may belong to another article",
-            path=_article_path(index, "keywords", lang)))
+        problems.append(Problem("keywords.unrelated", "warning", f"the {lang} keywords ({', '.join(words)}) hardly "
+                                f"appear in the article's own {lang} title or abstract{elsewhere}; they may belong "
+                                "to another article", path=_article_path(index, "keywords", lang)))
     return problems

@@ -1,8 +1,7 @@
 """Problems: errors, warnings and notes kept as data.
 
-Loading, linting, extracting and validating never raise for bad input; they return
-a list of Problem values. The CLI prints them and picks the exit code, the API hands
-them to the caller. Exceptions are reserved for programming errors.
+Loading, linting, extracting and validating never raise for bad input; they return a list of Problem values. The CLI
+prints them and picks the exit code, the API hands them to the caller. Exceptions are reserved for programming errors.
 """
 
 from __future__ import annotations
@@ -51,27 +50,30 @@ class Problem:
         prefix = f"{where}: " if where else ""
         return f"{prefix}{self.severity} [{self.code}] {self.message}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int]:
+        """The known fields, for JSON reports."""
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Only the errors, the problems that stop a build."""
     return [p for p in problems if p.severity == "error"]
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
+    """Whether any problem is an error: the check fails (the CLI exits with 1)."""
     return any(p.severity == "error" for p in problems)
 
 
 def counts(problems: Iterable[Problem]) -> dict[str, int]:
     """How many problems of each severity, always with all three keys."""
-    tally = {severity: 0 for severity in SEVERITIES}
+    tally: dict[str, int] = {severity: 0 for severity in SEVERITIES}
     for problem in problems:
         tally[problem.severity] += 1
     return tally
 
 
-def sort_key(problem: Problem) -> tuple:
+def sort_key(problem: Problem) -> tuple[str, int, int]:
     """Order by file position when known, keeping the discovery order otherwise."""
     return (problem.file or "", problem.line or 0, problem.column or 0)
 
@@ -81,15 +83,7 @@ def article_numbers(indexes: Iterable[int]) -> str:
     numbers = sorted({i + 1 for i in indexes})
     if len(numbers) > 1 and numbers[-1] - numbers[0] == len(numbers) - 1:  # one run: every article, often
         return f"articles {numbers[0]}-{numbers[-1]}"
-    spans: list[str] = []
-    first = last = None  # the run being read, as numbers (writers name every article of a large issue)
-    for number in numbers:
-        if last is not None and number == last + 1:
-            last = number
-            continue
-        if first is not None:
-            spans.append(str(first) if first == last else f"{first}-{last}")
-        first = last = number
-    if first is not None:
-        spans.append(str(first) if first == last else f"{first}-{last}")
+    starts = [i for i, number in enumerate(numbers) if i == 0 or number != numbers[i - 1] + 1]  # where runs begin
+    ends = [*starts[1:], len(numbers)]
+    spans = [str(numbers[a]) if b - a == 1 else f"{numbers[a]}-{numbers[b - 1]}" for a, b in zip(starts, ends)]
     return ("article " if len(numbers) == 1 else "articles ") + ", ".join(spans)

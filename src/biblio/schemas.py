@@ -33,6 +33,8 @@ from .problems import Problem, errors
 if TYPE_CHECKING:  # imported lazily: only the XSD 1.1 path needs it
     import xmlschema
 
+_Document = etree._ElementTree | etree._Element
+
 # --- Pins -------------------------------------------------------------------------------
 
 WHEEL_PROJECT = "commonmeta-py"
@@ -101,16 +103,15 @@ ENV_VAR = "BIBLIO_SCHEMA_DIR"
 
 
 _HOW_TO_GET = (
-    "run `biblio schemas install` (downloads the pinned wheel "
-    f"{WHEEL_PROJECT} {WHEEL_VERSION} from PyPI once and checks every file's SHA-256), "
-    f"or set {ENV_VAR} to a folder holding the official files"
+    f"run `biblio schemas install` (downloads the pinned wheel {WHEEL_PROJECT} {WHEEL_VERSION} from PyPI once and "
+    f"checks every file's SHA-256), or set {ENV_VAR} to a folder holding the official files"
 )
 
 
 class SchemasUnavailable(Exception):
     """The official schema files cannot be used; ``problems`` says why and what to do."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(p.message for p in self.problems) or "schemas unavailable")
 
@@ -142,10 +143,6 @@ def schema_path(name: str, dir: str | Path | None = None) -> Path:
 
 # --- Checking ---------------------------------------------------------------------------
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _file_state(path: Path, expected: str) -> tuple[str, str | None]:
     """("ok" | "missing" | "modified", detail)."""
     try:
@@ -154,7 +151,7 @@ def _file_state(path: Path, expected: str) -> tuple[str, str | None]:
         return "missing", None
     except OSError as err:  # a folder in its place, no permission, ...
         return "missing", err.strerror or str(err)
-    actual = _sha256(data)
+    actual = hashlib.sha256(data).hexdigest()
     return ("ok", None) if actual == expected else ("modified", actual)
 
 
@@ -203,10 +200,10 @@ def verify(dir: str | Path | None = None) -> list[Problem]:
 
 # Folders verified clean in this process, with the (size, mtime, inode) of each file at the
 # time: hashing happens once per folder, again only when a file's stat changes.
-_verified: dict[Path, tuple] = {}
+_verified: dict[Path, tuple[tuple[int, int, int], ...]] = {}
 
 
-def _fingerprint(folder: Path) -> tuple | None:
+def _fingerprint(folder: Path) -> tuple[tuple[int, int, int], ...] | None:
     try:
         stats = [(folder / relative).stat() for relative in PINNED]
     except OSError:
@@ -235,9 +232,8 @@ def _download_wheel(into: Path) -> tuple[Path | None, list[Problem]]:
     command = [sys.executable, "-m", "pip", "download", f"{WHEEL_PROJECT}=={WHEEL_VERSION}",
                "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "--no-input",
                "-d", str(into)]
-    advice = ("check the network connection and pip's index settings, or download the wheel yourself and "
-              "install from it (`biblio schemas install --wheel FILE`), or set "
-              f"{ENV_VAR} to a folder holding the official files")
+    advice = ("check the network connection and pip's index settings, or download the wheel yourself and install from "
+              f"it (`biblio schemas install --wheel FILE`), or set {ENV_VAR} to a folder holding the official files")
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.SubprocessError) as err:
@@ -257,12 +253,11 @@ def _extract(data: bytes, source: str, wanted: list[str]) -> tuple[dict[str, byt
     def refuse(message: str) -> tuple[dict[str, bytes], list[Problem]]:
         return {}, [Problem("schemas.wheel", "error", message, file=source)]
 
-    actual = _sha256(data)
+    actual = hashlib.sha256(data).hexdigest()
     if actual != WHEEL_SHA256:
-        return refuse(f"{source} is not the pinned {WHEEL_FILENAME} (SHA-256 {actual}, expected "
-                      f"{WHEEL_SHA256}); it is refused. Use the wheel from PyPI "
-                      f"(`biblio schemas install` downloads it), or set {ENV_VAR} to a folder "
-                      "holding the official files")
+        return refuse(f"{source} is not the pinned {WHEEL_FILENAME} (SHA-256 {actual}, expected {WHEEL_SHA256}); it is "
+                      f"refused. Use the wheel from PyPI (`biblio schemas install` downloads it), or set {ENV_VAR} to "
+                      "a folder holding the official files")
     files: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -271,13 +266,12 @@ def _extract(data: bytes, source: str, wanted: list[str]) -> tuple[dict[str, byt
     except (KeyError, zipfile.BadZipFile, OSError, RuntimeError) as err:
         return refuse(f"{source} cannot be read as the pinned wheel ({err})")
     for relative, content in files.items():
-        if _sha256(content) != PINNED[relative]:
+        if hashlib.sha256(content).hexdigest() != PINNED[relative]:
             return refuse(f"{source}: {relative} differs from its pinned SHA-256; it is refused")
     return files, []
 
 
-def install(target: str | Path | None = None, *, wheel: str | Path | None = None,
-            force: bool = False) -> list[Problem]:
+def install(target: str | Path | None = None, *, wheel: str | Path | None = None, force: bool = False) -> list[Problem]:
     """Install the pinned files that are missing or modified (all with ``force``; none, reading nothing, when
     all are in place) into ``schema_dir(target)`` from ``wheel`` or the one pip downloads, each hash checked.
     Info problems say what was done, errors what went wrong and what to do."""
@@ -381,7 +375,7 @@ _JATS_DRIVER = """\
 """
 
 
-def jats_schema(dir: str | Path | None = None) -> MathRouted:
+def jats_schema(dir: str | Path | None = None) -> _MathRouted:
     """The JATS 1.3d2 Journal Publishing schema (MathML 3) for no-namespace articles, via lxml, used like an
     ``etree.XMLSchema`` (``validate``, ``error_log``)."""
     return _jats_routed(usable(dir))
@@ -405,23 +399,22 @@ MATHML_STUB = b"""\
 _MATHML_STUB_NAME = "biblio-mathml-stand-in.xsd"
 
 
-def _has_mathml(tree: Any) -> bool:
+def _has_mathml(tree: _Document) -> bool:
     return next(tree.iter("{http://www.w3.org/1998/Math/MathML}*"), None) is not None
 
 
-def needs_mathml(tree: Any) -> bool:
+def needs_mathml(tree: _Document) -> bool:
     """Whether the MathML stand-in could judge a document differently from the official module."""
     return _has_mathml(tree) or _has_xsi_type(tree)
 
 
-def _has_xsi_type(tree: Any) -> bool:
+def _has_xsi_type(tree: _Document) -> bool:
     return any("{http://www.w3.org/2001/XMLSchema-instance}type" in element.attrib for element in tree.iter("{*}*"))
 
 
-def validate_routed(light: etree.XMLSchema, full: Any, tree: Any) -> etree.XMLSchema:
-    """Validate with the stand-in where it decides as the official module would (no MathML element, and
-    valid or without xsi:type), else with the official one (``full()``); returns the schema whose verdict
-    and error log count."""
+def validate_routed(light: etree.XMLSchema, full: Callable[[], etree.XMLSchema], tree: _Document) -> etree.XMLSchema:
+    """Validate with the stand-in where it decides as the official module would (no MathML element, and valid or without
+    xsi:type), else with the official one (``full()``); returns the schema whose verdict and error log count."""
     if not _has_mathml(tree) and (light.validate(tree) or not _has_xsi_type(tree)):
         return light
     schema = full()
@@ -429,11 +422,11 @@ def validate_routed(light: etree.XMLSchema, full: Any, tree: Any) -> etree.XMLSc
     return schema
 
 
-class MathRouted:
+class _MathRouted:
     """The JATS schema as the MathML stand-in (compiled in a fraction of a second) and the official
     MathML 3 module, compiled on first need, routed by ``validate_routed``."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.light = _compile_jats(folder, light=True)
         self._last: etree.XMLSchema = self.light
@@ -444,22 +437,23 @@ class MathRouted:
         with self._lock:  # compiled once (about 4 s), even when threads ask together
             return _compile_jats(self.folder)
 
-    def for_document(self, tree: Any) -> etree.XMLSchema:
+    def for_document(self, tree: _Document) -> etree.XMLSchema:
         return self.full if needs_mathml(tree) else self.light
 
-    def validate(self, tree: Any) -> bool:
+    def validate(self, tree: _Document) -> bool:
         self._last = validate_routed(self.light, lambda: self.full, tree)
-        return not any(entry.level >= etree.ErrorLevels.ERROR for entry in self._last.error_log)
+        log = self._last.error_log  # (lxml-stubs: an _ErrorLog is not iterable)
+        return not any(entry.level >= etree.ErrorLevels.ERROR for entry in log)  # type: ignore[attr-defined]
 
     @property
-    def error_log(self):
+    def error_log(self) -> etree._ErrorLog:
         return self._last.error_log
 
 
-_jats_routed = functools.cache(MathRouted)
+_jats_routed = functools.cache(_MathRouted)
 
 
-def compile_offline(data: bytes, base_url: str, resolver: Any, fail: Callable[[object], SchemasUnavailable],
+def compile_offline(data: bytes, base_url: str, resolver: LocalResolver, fail: Callable[[object], SchemasUnavailable],
                     refused: str = "locations refused") -> etree.XMLSchema:
     """The XSD ``data`` compiled with ``resolver`` as its only way to other files (it lists the locations
     it refuses in ``refused``); ``fail(reason)`` is raised when the compile fails or refused a location."""
@@ -479,19 +473,22 @@ class LocalResolver(etree.Resolver):
     """An lxml resolver that keeps schema compiles offline: the known remote schema URLs load the local
     copies below ``folder``, every other remote URL is refused (and listed in ``refused``)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
         self.refused: list[str] = []
 
-    def resolve(self, url, pubid, context):
+    def resolve(self, url: str | None, pubid: str | None,  # type: ignore[override]  # lxml-stubs: no context
+                context: object) -> object:
+        """The stand-in or a local copy for a known location, an empty document for another remote one."""
         if url and url.endswith("/" + _MATHML_STUB_NAME):
-            return self.resolve_string(MATHML_STUB, context)
-        if url and url in REMOTE_LOCATIONS:
-            return self.resolve_filename(str(self.folder / REMOTE_LOCATIONS[url]), context)
+            return self.resolve_string(MATHML_STUB, context, base_url=None)
+        if url and url in REMOTE_LOCATIONS:  # (lxml-stubs lack resolve_filename)
+            local = str(self.folder / REMOTE_LOCATIONS[url])
+            return self.resolve_filename(local, context)  # type: ignore[attr-defined]
         if url and "://" in url and not url.startswith("file:"):
             self.refused.append(url)
-            return self.resolve_string("", context)  # an empty document: fails the import, offline
+            return self.resolve_string("", context, base_url=None)  # an empty document: fails the import, offline
         return None
 
 
@@ -510,6 +507,7 @@ def csl_data_schema(dir: str | Path | None = None) -> dict[str, Any]:
 @functools.cache
 def _load_csl(folder: Path) -> dict[str, Any]:
     try:
-        return json.loads((folder / SCHEMA_NAMES["csl-data"]).read_text(encoding="utf-8"))
+        schema: dict[str, Any] = json.loads((folder / SCHEMA_NAMES["csl-data"]).read_text(encoding="utf-8"))
+        return schema
     except (OSError, ValueError) as err:
         raise _unusable("CSL-JSON", err) from err

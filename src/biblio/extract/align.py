@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from biblio.extract.translit import match_key, similarity
 from biblio.model import PersonName
-from biblio.problems import Problem
+from biblio.problems import Problem, Severity
 
 PERSON_MATCH = 0.6  # mean token similarity above which two printed names are one person
 TOKEN_MATCH = 0.5  # token similarity above which two tokens are one name part
@@ -28,11 +28,8 @@ INITIAL_MATCH = 0.9  # an initial agreeing with a full name's first letter
 _INITIALS = re.compile(r"(?:[^\W\d_]{1,3}\.-?)+")
 _LEADING_INITIALS = re.compile(r"((?:[^\W\d_]{1,3}\.-?)+)(.+)")
 _PATRONYMIC = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|инична|ovich|evich|ovna|evna|ichna)$", re.IGNORECASE)
-_STRONG = re.compile(
-    r"(?:ов|ова|ев|ева|ёв|ёва|ский|ская|цкий|цкая|енко|"
-    r"ov|ova|ev|eva|yev|yeva|iev|ieva|sky|skiy|skii|skaya|enko)$",
-    re.IGNORECASE,
-)
+_STRONG = re.compile(r"(?:ов|ова|ев|ева|ёв|ёва|ский|ская|цкий|цкая|енко|"
+                     r"ov|ova|ev|eva|yev|yeva|iev|ieva|sky|skiy|skii|skaya|enko)$", re.IGNORECASE)
 _WEAK = re.compile(r"(?:ин|ина|ын|ына|ұлы|улы|қызы|кызы|in|ina|yn|yna|uly|uli|ulu|kyzy|qyzy|kizi)$", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -105,12 +102,10 @@ def _surname_evidence(token: str) -> float:
     bare = token.strip(".-'’")
     if _PATRONYMIC.search(bare):
         return -5.0
-    match = _STRONG.search(bare)
-    if match and len(bare) - len(match.group()) >= 3:
-        return 2.0
-    match = _WEAK.search(bare)
-    if match and len(bare) - len(match.group()) >= 3:
-        return 1.0
+    for suffix, evidence in ((_STRONG, 2.0), (_WEAK, 1.0)):
+        match = suffix.search(bare)
+        if match and len(bare) - len(match.group()) >= 3:
+            return evidence
     return 0.0
 
 
@@ -136,7 +131,7 @@ def _family_indexes(person: dict[str, list[str]]) -> dict[str, int]:
         taken = {group[lang] for group in groups if lang in group}
         groups.extend({lang: j} for j in range(len(person[lang])) if j not in taken)
 
-    def weight(group: dict[str, int]) -> float:
+    def _weight(group: dict[str, int]) -> float:
         shape = [_surname_evidence(person[lang][i]) for lang, i in group.items()]
         # An initial anywhere rules the group out; otherwise the clearest shape counts once.
         evidence = min(shape) if min(shape) < 0 else max(shape)
@@ -145,7 +140,7 @@ def _family_indexes(person: dict[str, list[str]]) -> dict[str, int]:
 
     first, last = langs[0], len(person[langs[0]]) - 1
     # Ties go to the first block's reading: its last token (given-first, the usual order).
-    ranked = sorted(range(len(groups)), key=lambda g: (-weight(groups[g]), groups[g].get(first) != last))
+    ranked = sorted(range(len(groups)), key=lambda g: (-_weight(groups[g]), groups[g].get(first) != last))
     return {lang: next(groups[g][lang] for g in ranked if lang in groups[g]) for lang in langs}
 
 
@@ -156,14 +151,8 @@ def _script(lang: str, names: list[list[str]]) -> str:
     return "cyrillic" if lang in {"kk", "ru", "ky", "tg", "uk", "be", "mn"} else "latin"
 
 
-def align(
-    names: dict[str, list[str]],
-    lines: dict[str, int] | None = None,
-    *,
-    fallback: bool = False,
-    file: str | None = None,
-    path: str | None = None,
-) -> AlignResult:
+def align(names: dict[str, list[str]], lines: dict[str, int] | None = None, *, fallback: bool = False,
+          file: str | None = None, path: str | None = None) -> AlignResult:
     """The people of one article, in the order of the first block that prints them.
 
     ``names`` maps each block's language to its printed names ([] for no author line);
@@ -173,7 +162,7 @@ def align(
     lines = lines or {}
     problems: list[Problem] = []
 
-    def report(code: str, severity: str, message: str, lang: str | None) -> None:
+    def _report(code: str, severity: Severity, message: str, lang: str | None) -> None:
         problems.append(Problem(code, severity, message, path=path, file=file, line=lines.get(lang) if lang else None))
 
     parsed = {lang: [parts for parts in (tokens(name) for name in printed) if parts] for lang, printed in names.items()}
@@ -199,8 +188,8 @@ def align(
     counts = {lang: len(parsed[lang]) for lang in printed_langs}
     if len(set(counts.values())) > 1:
         listed = ", ".join(f"{lang} {count}" for lang, count in counts.items())
-        report("extract.authors.count", "warning", f"the language blocks print different numbers of authors ({listed})",
-               printed_langs[0])
+        _report("extract.authors.count", "warning",
+                f"the language blocks print different numbers of authors ({listed})", printed_langs[0])
     if len(printed_langs) > 1:
         for person in people:
             absent = [lang for lang in printed_langs if lang not in person]
@@ -208,31 +197,31 @@ def align(
                 continue
             lang, i = next(iter(person.items()))
             shown = " ".join(parsed[lang][i])
-            report("extract.authors.unmatched", "warning",
-                   f"'{shown}' ({lang} block) matches no one in the {', '.join(absent)} block"
-                   f"{'s' if len(absent) > 1 else ''}", lang)
+            _report("extract.authors.unmatched", "warning",
+                    f"'{shown}' ({lang} block) matches no one in the {', '.join(absent)} block"
+                    f"{'s' if len(absent) > 1 else ''}", lang)
 
     result: list[dict[str, PersonName]] = []
     for person in people:
-        parts = {lang: parsed[lang][i] for lang, i in person.items()}
-        family = _family_indexes(parts)
-        result.append({lang: _split(parts[lang], family[lang]) for lang in parts})
+        tokens_by_lang = {lang: parsed[lang][i] for lang, i in person.items()}
+        family = _family_indexes(tokens_by_lang)
+        result.append({lang: _split(tokens_by_lang[lang], family[lang]) for lang in tokens_by_lang})
 
     if fallback and missing and printed_langs:
         scripts = {lang: _script(lang, parsed[lang]) for lang in parsed}
         for lang in missing:
             order = sorted(printed_langs, key=lambda other: scripts[other] != scripts[lang])  # same script first
             donors: list[str] = []
-            for person in result:
-                donor = next((other for other in order if other in person), None)
+            for named in result:
+                donor = next((other for other in order if other in named), None)
                 if donor is not None:
-                    printed = person[donor]
-                    person[lang] = PersonName(printed.family, printed.given, printed.order)
+                    printed = named[donor]
+                    named[lang] = PersonName(printed.family, printed.given, printed.order)
                     if donor not in donors:
                         donors.append(donor)
             sources = " and ".join(
                 f"{donor} block" + (f" (line {lines[donor]})" if donor in lines else "") for donor in donors)
-            report("extract.authors.fallback", "warning",
-                   f"the {lang} block prints no author line; its authors are copied as printed in the {sources}: "
-                   "confirm or correct them", lang)
+            _report("extract.authors.fallback", "warning",
+                    f"the {lang} block prints no author line; its authors are copied as printed in the {sources}: "
+                    "confirm or correct them", lang)
     return AlignResult(result, problems, [dict(person) for person in people])

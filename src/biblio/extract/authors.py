@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from .language import ABSTRACT_LABEL, KEYWORD_LABEL
 from .text import is_caps
 
-ORCID_IN_TEXT = re.compile(
-    r"(?:https?://)?(?:www\.)?orcid\.org/\s*(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])\b"
-    r"|\b(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])\b"
-)
+ORCID_IN_TEXT = re.compile(r"(?:https?://)?(?:www\.)?orcid\.org/\s*(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])\b"
+                           r"|\b(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])\b")
 EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SUPERSCRIPT = "¹²³⁰⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
 _MARK = rf"[\d{_SUPERSCRIPT}*†‡§#]"
@@ -32,12 +30,15 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bжәне\b|\bи\b|&)\s*")
 
 @dataclass(frozen=True)
 class PrintedAuthor:
+    """One name on an author line, with the ORCID iD and e-mail printed beside it, for the contributor."""
+
     name: str
     orcid: str | None = None  # as printed (the digits); validated later
     email: str | None = None
 
 
 def split_names(text: str) -> list[str]:
+    """The parts of an author line between commas, semicolons and "and" (``және``, ``и``, ``&``)."""
     return [" ".join(part.split()) for part in _NAME_SEPARATORS.split(text.strip().rstrip(",;")) if part]
 
 
@@ -62,8 +63,7 @@ def read_author_line(text: str) -> list[PrintedAuthor] | None:
     if ABSTRACT_LABEL.match(text) or KEYWORD_LABEL.match(text) or text.endswith((":", "?", "!")):
         return None
     bare, ids = _ids_out(text)
-    bare = _LONE_SUPERSCRIPT.sub("", _MARKERS.sub("", bare))
-    bare = _DECORATION.sub(" ", bare)
+    bare = _DECORATION.sub(" ", _LONE_SUPERSCRIPT.sub("", _MARKERS.sub("", bare)))
     if any(c.isdigit() for c in bare):
         return None
     authors: list[PrintedAuthor] = []

@@ -16,10 +16,8 @@ from .authors import id_line, is_decoration, is_name_line, split_names  # noqa: 
 from .language import ABSTRACT_LABEL, ABSTRACT_LABELS, KEYWORD_LABEL, KEYWORD_LABELS, label_language
 from .text import Line, is_blank, is_caps
 
-DOI_IN_TEXT = re.compile(
-    r"(?:https?://)?(?:dx\.)?doi\.org/\s*(?P<a>10\.\d{4,9}/\S+)|\bdoi\s*:?\s*(?P<b>10\.\d{4,9}/\S+)",
-    re.IGNORECASE,
-)
+DOI_IN_TEXT = re.compile(r"(?:https?://)?(?:dx\.)?doi\.org/\s*(?P<a>10\.\d{4,9}/\S+)"
+                         r"|\bdoi\s*:?\s*(?P<b>10\.\d{4,9}/\S+)", re.IGNORECASE)
 _MAX_ABSTRACT_LINES = 120
 _MAX_KEYWORD_LINES = 6
 _MAX_AUTHOR_LINES = 8  # one name a line in some journals
@@ -44,17 +42,19 @@ class Block:
 
     @property
     def first_line(self) -> int:
+        """The number of the block's first source line (its authors or title, else its label)."""
         return min(line.number for line in self.authors + self.title + [self.label])
 
     @property
     def last_line(self) -> int:
+        """The number of the block's last source line (its abstract, keywords or DOI)."""
         return max(line.number for line in [self.label] + self.abstract + self.keywords + self.dois)
 
 
 def is_doi_line(text: str) -> bool:
     """A line that is nothing but a DOI (as a link or bare)."""
     match = DOI_IN_TEXT.search(text)
-    return bool(match) and len(text.strip()) - len(match.group(0)) < 6
+    return match is not None and len(text.strip()) - len(match.group(0)) < 6
 
 
 def _title_like(text: str) -> bool:
@@ -64,34 +64,33 @@ def _title_like(text: str) -> bool:
 
 def find_blocks(lines: list[Line]) -> list[Block]:
     """All blocks, in the order printed."""
-    anchors = [i for i, line in enumerate(lines) if ABSTRACT_LABEL.match(line.text)]
+    anchors = [(i, match) for i, line in enumerate(lines) if (match := ABSTRACT_LABEL.match(line.text))]
     blocks: list[Block] = []
     floor = 0  # the first index the next block may claim
-    for n, anchor in enumerate(anchors):
-        ceiling = anchors[n + 1] if n + 1 < len(anchors) else len(lines)
-        label = lines[anchor]
-        block = Block(label_language(ABSTRACT_LABEL.match(label.text), ABSTRACT_LABELS), label)
-        end = _read_forward(lines, anchor, ceiling, block)
-        start = _read_backward(lines, anchor, floor, block)
-        block.start, block.end = start, end
+    for n, (anchor, match) in enumerate(anchors):
+        ceiling = anchors[n + 1][0] if n + 1 < len(anchors) else len(lines)
+        block = Block(label_language(match, ABSTRACT_LABELS), lines[anchor])
+        block.end = _read_forward(lines, anchor, ceiling, block)
+        block.start = _read_backward(lines, anchor, floor, block)
         blocks.append(block)
-        floor = end + 1
+        floor = block.end + 1
     return blocks
 
 
 def _read_forward(lines: list[Line], anchor: int, ceiling: int, block: Block) -> int:
     """Abstract up to the keyword label, then the keyword lines; returns the last index used."""
     limit = min(ceiling, anchor + _MAX_ABSTRACT_LINES)
-    keyword_at = next((i for i in range(anchor + 1, limit) if KEYWORD_LABEL.match(lines[i].text)), None)
-    if keyword_at is None:
+    found = next(((i, match) for i in range(anchor + 1, limit) if (match := KEYWORD_LABEL.match(lines[i].text))), None)
+    if found is None:
         # no keywords: the abstract is the labelled paragraph
         i = anchor + 1
         while i < limit and not _ends_paragraph(lines[i], lines[i - 1]):
             i += 1
         _set_abstract(block, lines[anchor:i])
         return i - 1
+    keyword_at, label = found
     _set_abstract(block, lines[anchor:keyword_at])
-    block.keyword_language = label_language(KEYWORD_LABEL.match(lines[keyword_at].text), KEYWORD_LABELS)
+    block.keyword_language = label_language(label, KEYWORD_LABELS)
     block.keywords.append(lines[keyword_at])
     i = keyword_at + 1
     while (i < ceiling and len(block.keywords) < _MAX_KEYWORD_LINES

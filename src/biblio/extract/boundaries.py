@@ -16,6 +16,8 @@ from .text import Line, is_blank
 
 @dataclass
 class ArticleSpan:
+    """One article's place in the text: its language blocks and the lines from its first to its last."""
+
     blocks: list[Block] = field(default_factory=list)
     start: int = 0  # index into the line list
     end: int = 0  # index of the last line (inclusive)
@@ -26,6 +28,7 @@ class ArticleSpan:
         return max(block.end for block in self.blocks)
 
     def languages(self) -> list[str]:
+        """The languages of its blocks, in printed order: a block in one of them starts the next article."""
         return [block.language for block in self.blocks]
 
 

@@ -25,7 +25,7 @@ import bisect
 import functools
 import os.path
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from biblio.extract.translit import fold
@@ -57,7 +57,7 @@ class _Form:
     lower: float = 0  # written in lowercase
     capital: float = 0  # capitalised, not at a sentence start (half weight inside a Title Case name)
     caps: float = 0  # all capitals, outside headings
-    spellings: Counter = field(default_factory=Counter)  # capitalised spellings seen
+    spellings: Counter[str] = field(default_factory=Counter)  # capitalised spellings seen
 
 
 def _is_caps(word: str) -> bool:
@@ -107,15 +107,12 @@ def _evidence(context: str) -> dict[str, _Form]:
         return 0 <= i and j < len(matches) and capital[i] and capital[j] and not context[
             matches[i].end():matches[j].start()].strip()
 
-    forms: dict[str, _Form] = {}
+    forms: defaultdict[str, _Form] = defaultdict(_Form)
     for i, match in enumerate(matches):
         word = match.group()
         if not any(char.isalpha() for char in word):
             continue
-        key = word.lower()
-        form = forms.get(key)
-        if form is None:
-            form = forms[key] = _Form()
+        form = forms[word.lower()]
         if caps[i]:
             if not in_heading[i]:
                 form.caps += 1
@@ -127,7 +124,7 @@ def _evidence(context: str) -> dict[str, _Form]:
             # weaker evidence than a lone capital ("in Kazakhstan").
             form.capital += 0.5 if joined(i - 1, i) or joined(i, i + 1) else 1
             form.spellings[word] += 1
-    return forms
+    return dict(forms)
 
 
 def _is_roman(word: str) -> bool:

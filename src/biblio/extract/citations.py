@@ -28,6 +28,8 @@ __all__ = ["Citation", "citation_numbers", "find_citations"]
 
 @dataclass(frozen=True)
 class Citation:
+    """One bracket as printed, the source numbers it cites and their page locators: ``Article.citations``."""
+
     text: str
     numbers: tuple[int, ...]
     locators: tuple[tuple[int, str], ...]
@@ -44,13 +46,9 @@ _NUMBER = re.compile(r"\d{1,3}")
 _RANGE = re.compile(r"(\d{1,3})\s*" + _D + r"\s*(\d{1,3})")
 _SPACED = re.compile(r"\d{1,3}(?:\s+\d{1,3})+")
 # "p. 45", "pp. 3-5", "с. 45", "С. 12", "Б. 12", "стр. 7", "s. 9"
-_PAGE_BEFORE = re.compile(
-    r"(?:pp?|Pp?|с|С|c|C|стр|Стр|б|Б|бб|бет|s|S)\.?\s*\d+(?:\s*" + _D + r"\s*\d+)?"
-)
+_PAGE_BEFORE = re.compile(r"(?:pp?|Pp?|с|С|c|C|стр|Стр|б|Б|бб|бет|s|S)\.?\s*\d+(?:\s*" + _D + r"\s*\d+)?")
 # "137-б.", "182-223-бб.", "18 p.", "45 с."
-_PAGE_AFTER = re.compile(
-    r"\d+(?:\s*" + _D + r"\s*\d+)?\s*" + _D + r"?\s*(?:бб|б|бет|беттер|pp|p|с|стр)\.?"
-)
+_PAGE_AFTER = re.compile(r"\d+(?:\s*" + _D + r"\s*\d+)?\s*" + _D + r"?\s*(?:бб|б|бет|беттер|pp|p|с|стр)\.?")
 _MAX_RANGE = 100
 _SMALL_GAP = 5
 
@@ -110,12 +108,8 @@ def _resolve(text: str, parsed: _Parsed, line: int, known_max: int) -> Citation:
             for index, (value, value_raw) in enumerate(candidates):
                 sure = position == 0 and index == 0
                 low, high = value[0], value[-1]
-                cited = sure or (
-                    previous is not None
-                    and low > previous
-                    and (high <= known_max or low - previous <= _SMALL_GAP)
-                )
-                if cited:
+                if sure or (previous is not None and low > previous
+                            and (high <= known_max or low - previous <= _SMALL_GAP)):
                     numbers.extend(range(low, high + 1))
                     previous = high
                 elif previous is not None:
@@ -136,17 +130,13 @@ def find_citations(lines: Sequence[str], first_line: int = 1) -> list[Citation]:
     for index, line in enumerate(lines):
         number = first_line + index
         for match in _BRACKET.finditer(line):
-            parsed = _parse(match.group(1))
-            if parsed:
+            if parsed := _parse(match.group(1)):
                 found.append((match.group(0), parsed, number))
         tail = _OPEN_TAIL.search(line)
-        if tail and index + 1 < len(lines):
-            head = _CLOSE_HEAD.match(lines[index + 1])
-            if head:
-                inside = _join(tail.group(1), head.group(1))
-                parsed = _parse(inside)
-                if parsed:
-                    found.append((f"[{inside}]", parsed, number))
+        if tail and index + 1 < len(lines) and (head := _CLOSE_HEAD.match(lines[index + 1])):
+            inside = _join(tail.group(1), head.group(1))
+            if parsed := _parse(inside):
+                found.append((f"[{inside}]", parsed, number))
     known_max = max((n for _, parsed, _ in found for n in _sure_numbers(parsed)), default=0)
     return [_resolve(text, parsed, line, known_max) for text, parsed, line in found]
 

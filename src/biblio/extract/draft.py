@@ -27,12 +27,11 @@ def _comment(text: str, indent: str = "") -> list[str]:
     return lines
 
 
-def header(extraction: Extraction) -> list[str]:
+def _header(extraction: Extraction) -> list[str]:
     source = Path(extraction.file).name if extraction.file else "the text given"
     problems = sorted(extraction.problems, key=sort_key)
-    out = _comment(
-        f"Draft manifest written by `biblio extract` from {source}. Everything below is read from that "
-        "text; nothing it does not give has been added. Review the findings, then run `biblio check`.")
+    out = _comment(f"Draft manifest written by `biblio extract` from {source}. Everything below is read from that "
+                   "text; nothing it does not give has been added. Review the findings, then run `biblio check`.")
     out.append("#")
     if problems:
         out += _comment(f"Findings ({len(problems)}), by severity; line numbers are lines of {source}:")
@@ -44,12 +43,10 @@ def header(extraction: Extraction) -> list[str]:
     return out
 
 
-def article_comment(n: int, draft: ArticleDraft, source: str) -> list[str]:
-    out = [""]
-    out += _comment(f"Article {n}: lines {draft.first_line}-{draft.last_line} of {source}")
+def _article_comment(n: int, draft: ArticleDraft, source: str) -> list[str]:
+    out = ["", *_comment(f"Article {n}: lines {draft.first_line}-{draft.last_line} of {source}")]
     if draft.pages:
-        out += _comment("printed page(s) inside it: " + ", ".join(
-            f"{p.page} (line {p.line})" for p in draft.pages))
+        out += _comment("printed page(s) inside it: " + ", ".join(f"{p.page} (line {p.line})" for p in draft.pages))
     for lang, text in draft.sentence_case.items():
         out += _comment(f"title in sentence case ({LANGUAGE_NAMES.get(lang, lang)}), suggested: {text}")
     return out
@@ -58,15 +55,13 @@ def article_comment(n: int, draft: ArticleDraft, source: str) -> list[str]:
 def draft_text(extraction: Extraction) -> str:
     """The draft manifest as YAML text."""
     source = Path(extraction.file).name if extraction.file else "the text"
-    body = manifest.dumps(extraction.issue).splitlines()
-    out = header(extraction) + [""]
-    n = 0
-    in_articles = False
-    for line in body:
+    out = _header(extraction) + [""]
+    n, in_articles = 0, False
+    for line in manifest.dumps(extraction.issue).splitlines():
         if line.startswith("articles:"):
             in_articles = True
         elif in_articles and line.startswith("- "):
-            out += article_comment(n + 1, extraction.articles[n], source)
+            out += _article_comment(n + 1, extraction.articles[n], source)
             n += 1
         elif line and not line.startswith((" ", "-")):
             in_articles = False

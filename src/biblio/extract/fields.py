@@ -6,6 +6,7 @@ paragraphs; keyword lists split on semicolons when they use them, otherwise on c
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .authors import PrintedAuthor, id_line, read_author_line
@@ -15,6 +16,7 @@ from .text import Joiner, Line
 
 
 def title_text(block: Block, joiner: Joiner) -> str | None:
+    """The block's title as one line of text, capitals as printed; None without a title."""
     return joiner.join([line.text for line in block.title]) or None
 
 
@@ -23,9 +25,7 @@ def printed_authors(block: Block) -> list[PrintedAuthor]:
 
     A line of only iDs (or e-mails) below the names gives one per name, in order, only when it
     has exactly as many as there are names: otherwise it is left to the editor."""
-    authors: list[PrintedAuthor] = []
-    for line in block.authors:
-        authors.extend(read_author_line(line.text) or [])
+    authors = [author for line in block.authors for author in read_author_line(line.text) or []]
     listed = [pair for line in block.id_lines for pair in id_line(line.text) or []]
     for kind in ("orcid", "email"):
         values = [value for k, value in listed if k == kind]
@@ -39,7 +39,7 @@ def author_names(block: Block) -> list[str]:
     return [author.name for author in printed_authors(block)]
 
 
-def _without_label(lines: list[Line], label) -> list[Line]:
+def _without_label(lines: list[Line], label: re.Pattern[str]) -> list[Line]:
     if not lines:
         return []
     first = lines[0]
@@ -49,10 +49,12 @@ def _without_label(lines: list[Line], label) -> list[Line]:
 
 
 def abstract_text(block: Block, joiner: Joiner) -> str | None:
+    """The block's abstract without its label, paragraphs separated by an empty line; None if empty."""
     return joiner.paragraphs(_without_label(block.abstract, ABSTRACT_LABEL)) or None
 
 
 def keyword_list(block: Block, joiner: Joiner) -> list[str]:
+    """The block's keywords without their label, split on semicolons if it uses them, else on commas."""
     text = joiner.join([line.text for line in _without_label(block.keywords, KEYWORD_LABEL)])
     text = text.strip().rstrip(".;,").strip()
     if not text:

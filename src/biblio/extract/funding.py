@@ -28,6 +28,8 @@ MAX_LINES = 12
 
 @dataclass(frozen=True)
 class FundingStatement:
+    """One funding statement as printed, with its award numbers and funder, for ``Article.funding``."""
+
     text: str
     language: str
     awards: tuple[str, ...]
@@ -64,8 +66,7 @@ def splits_word(before: str, line: str, keep: set[str] | frozenset[str]) -> bool
 def join_lines(lines: Sequence[str], keep: set[str] | frozenset[str] = frozenset()) -> tuple[str, list[int]]:
     """Join PDF lines into one text, undoing line-end hyphenation (see :func:`splits_word`)
     and squeezing whitespace; also the offset of each line."""
-    text = ""
-    previous = ""
+    text = previous = ""
     offsets: list[int] = []
     for raw in lines:
         line = _SPACES.sub(" ", raw).strip()
@@ -99,13 +100,10 @@ def normalise_award(text: str) -> str:
 
 
 def _awards(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    printed: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for match in _SCHEME.finditer(text):
-        printed.append(match.group(0).strip())
-        spans.append(match.span())
+    schemes = list(_SCHEME.finditer(text))
+    printed = [match.group(0).strip() for match in schemes]
     for match in _NUMBERED.finditer(text):
-        if any(start <= match.start() < end for start, end in spans):
+        if any(scheme.start() <= match.start() < scheme.end() for scheme in schemes):
             continue
         if sum(char.isdigit() for char in match.group(1)) >= 4:
             printed.append(match.group(0).rstrip("."))
@@ -243,10 +241,10 @@ def _funder(text: str, language: str) -> str | None:
                 return name
         return None
     pattern = _FUNDER_KK if language == "kk" else _FUNDER_RU
-    match = pattern.search(masked)
-    if not match:
+    found = pattern.search(masked)
+    if not found:
         return None
-    return _RU_HEAD.sub(lambda head: _RU_NOMINATIVE[head.group(1)], text[match.start():match.end()])
+    return _RU_HEAD.sub(lambda head: _RU_NOMINATIVE[head.group(1)], text[found.start():found.end()])
 
 
 # --- the step ----------------------------------------------------------------------------

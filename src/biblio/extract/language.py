@@ -12,16 +12,11 @@ import re
 
 from .text import KAZAKH_LETTERS
 
-ABSTRACT_LABELS: dict[str, str] = {
-    "аңдатпа": "kk", "андатпа": "kk", "түйіндеме": "kk",
-    "аннотация": "ru", "резюме": "ru",
-    "abstract": "en", "annotation": "en", "summary": "en",
-}
+ABSTRACT_LABELS: dict[str, str] = {"аңдатпа": "kk", "андатпа": "kk", "түйіндеме": "kk", "аннотация": "ru",
+                                   "резюме": "ru", "abstract": "en", "annotation": "en", "summary": "en"}
 KEYWORD_LABELS: dict[str, str] = {
-    "түйін сөздер": "kk", "түйінді сөздер": "kk", "кілт сөздер": "kk", "кілтті сөздер": "kk",
-    "тірек сөздер": "kk",
-    "негізгі сөздер": "kk", "кілттік сөздер": "kk",
-    "ключевые слова": "ru",
+    "түйін сөздер": "kk", "түйінді сөздер": "kk", "кілт сөздер": "kk", "кілтті сөздер": "kk", "тірек сөздер": "kk",
+    "негізгі сөздер": "kk", "кілттік сөздер": "kk", "ключевые слова": "ru",
     "keywords": "en", "key words": "en", "key-words": "en",
 }
 
@@ -30,21 +25,20 @@ def _spelled(names: list[str]) -> str:
     return "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names)
 
 
-def _label_pattern(labels: dict[str, str]) -> re.Pattern:
+def _label_pattern(labels: dict[str, str]) -> re.Pattern[str]:
     """A label followed by punctuation (``Abstract.``, ``Ключевые слова —``), alone on its line,
     or in capitals before the text (``ABSTRACT The article…``); not ``Summary of the debate…``."""
     names = sorted(labels, key=len, reverse=True)
-    return re.compile(
-        rf"^(?:(?i:(?P<label>{_spelled(names)}))(?:\s*[.:—–-]\s*|\s*$)"
-        rf"|(?P<caps>{_spelled([name.upper() for name in names])})\s+)"
-    )
+    return re.compile(rf"^(?:(?i:(?P<label>{_spelled(names)}))(?:\s*[.:—–-]\s*|\s*$)"
+                      rf"|(?P<caps>{_spelled([name.upper() for name in names])})\s+)")
 
 
 ABSTRACT_LABEL = _label_pattern(ABSTRACT_LABELS)
 KEYWORD_LABEL = _label_pattern(KEYWORD_LABELS)
 
 
-def label_language(match: re.Match, labels: dict[str, str]) -> str:
+def label_language(match: re.Match[str], labels: dict[str, str]) -> str:
+    """The language a block label is in (``match`` of `ABSTRACT_LABEL` or `KEYWORD_LABEL` on ``labels``)."""
     return labels[re.sub(r"\s+", " ", (match.group("label") or match.group("caps")).lower())]
 
 

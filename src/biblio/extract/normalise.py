@@ -20,6 +20,8 @@ _NEAR = 3  # a page number is printed within this many lines of its running head
 
 @dataclass(frozen=True)
 class PageMarker:
+    """A printed page number taken out of the text, and the line it stood on: pages an article spans."""
+
     page: int
     line: int
 
@@ -36,7 +38,7 @@ class RunningHeader:
 
 
 @dataclass
-class Normalised:
+class _Normalised:
     lines: list[Line]
     pages: list[PageMarker] = field(default_factory=list)
     headers: list[RunningHeader] = field(default_factory=list)
@@ -50,20 +52,13 @@ def letter_spaced_run(text: str) -> str | None:
     match = re.search(r"(?:[^\W\d_](?: (?=[^\W\d_-])| - (?=[^\W\d_])|  +(?=[^\W\d_]))){7,}[^\W\d_]", text)
     if not match:
         return None
-    run = match.group(0)
-    spaced_words = re.split(r"  +", run)
-    return " ".join(word.replace(" - ", "-").replace(" ", "") for word in spaced_words)
+    return " ".join(word.replace(" - ", "-").replace(" ", "") for word in re.split(r"  +", match.group(0)))
 
 
-def read_header(line: Line) -> RunningHeader:
+def _read_header(line: Line) -> RunningHeader:
     label = _ISSUE_LABEL.search(line.text)
-    return RunningHeader(
-        line=line.number,
-        title=letter_spaced_run(line.text),
-        number=label.group("number") if label else None,
-        whole_number=label.group("whole") if label else None,
-        year=int(label.group("year")) if label else None,
-    )
+    number, whole, year = label.group("number", "whole", "year") if label else (None, None, None)
+    return RunningHeader(line.number, letter_spaced_run(line.text), number, whole, int(year) if year else None)
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
@@ -73,14 +68,14 @@ _AS_SPACE = {**dict.fromkeys(range(0x20), " "), 0x7F: " ", 0x85: " ", 0x2028: " 
              0xA0: " ", 0x202F: " ", 0x2007: " "}
 
 
-def clean_line(text: str) -> str:
+def _clean_line(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     return text.translate(_INVISIBLE).translate(_AS_SPACE).strip()
 
 
-def normalise(raw: str) -> Normalised:
+def normalise(raw: str) -> _Normalised:
     """The cleaned lines of ``raw`` (numbered from 1), with page markers and headers taken out."""
-    lines = [Line(number, clean_line(text)) for number, text in enumerate(source_lines(raw), 1)]
+    lines = [Line(number, _clean_line(text)) for number, text in enumerate(source_lines(raw), 1)]
     header_at = {i for i, line in enumerate(lines) if letter_spaced_run(line.text) is not None}
     drop: set[int] = set(header_at)
     pages: list[PageMarker] = []
@@ -96,5 +91,5 @@ def normalise(raw: str) -> Normalised:
                 drop.add(j)
                 j += step
     kept = [line for i, line in enumerate(lines) if i not in drop]
-    headers = [read_header(lines[i]) for i in sorted(header_at)]
-    return Normalised(kept, sorted(pages, key=lambda p: p.line), headers)
+    headers = [_read_header(lines[i]) for i in sorted(header_at)]
+    return _Normalised(kept, sorted(pages, key=lambda p: p.line), headers)

@@ -13,16 +13,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from .. import ids, lint
 from ..manifest import expand_doi_pattern, set_originals
-from ..model import Article, Contributor, Funding, Issn, Issue, Journal, LangText
-from ..problems import Problem
+from ..model import Article, Contributor, Funding, Issn, Issue, Journal, LangText, PersonName
+from ..problems import Problem, Severity
 from . import align as align_step
 from . import casing, citations, fields, funding, references
+from .authors import PrintedAuthor
 from .blocks import DOI_IN_TEXT, Block, find_blocks
 from .boundaries import ArticleSpan, group_articles
-from .issue_facts import doi_prefix, header_facts, infer_doi_pattern, issn_from_doi
+from .issue_facts import HeaderFacts, doi_prefix, header_facts, infer_doi_pattern, issn_from_doi
 from .language import script_language
 from .normalise import PageMarker, normalise
 from .text import Joiner, Line
@@ -45,7 +47,8 @@ class ArticleDraft:
     printed_dois: list[tuple[str, Line]] = field(default_factory=list)
     sentence_case: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Where each part was found, as JSON data: what ``biblio extract --json`` reports per article."""
         return {
             "lines": [self.first_line, self.last_line],
             "blocks": {lang: {"first_line": b.first_line, "last_line": b.last_line,
@@ -65,12 +68,15 @@ class ArticleDraft:
 
 @dataclass
 class Extraction:
+    """What `extract` gives: the draft issue, each article's draft, and the findings."""
+
     issue: Issue
     articles: list[ArticleDraft]
     problems: list[Problem]
     file: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The articles' drafts and the findings as JSON data (the issue itself is the manifest)."""
         return {"file": self.file, "articles": [a.to_dict() for a in self.articles],
                 "problems": [p.to_dict() for p in self.problems]}
 
@@ -78,16 +84,16 @@ class Extraction:
 class _Findings:
     """Collects problems with the source file filled in."""
 
-    def __init__(self, file: str | None):
+    def __init__(self, file: str | None) -> None:
         self.file = file
         self.items: list[Problem] = []
 
-    def add(self, code: str, severity: str, message: str, line: int | None = None,
+    def add(self, code: str, severity: Severity, message: str, line: int | None = None,
             path: str | None = None) -> None:
         self.items.append(Problem(code, severity, message, path=path, file=self.file, line=line))
 
 
-def extract_file(path: str | Path, **options) -> Extraction:
+def extract_file(path: str | Path, **options: bool) -> Extraction:
     """`extract` on a UTF-8 text file; the file name goes into every finding."""
     text = Path(path).read_text(encoding="utf-8-sig")
     return extract(text, file=str(path), **options)
@@ -101,15 +107,12 @@ def extract(text: str, *, file: str | None = None, fallback_authors: bool = Fals
     joiner = Joiner(line.text for line in lines)
     spans = group_articles(lines, find_blocks(lines))
     if not spans:
-        found.add("extract.no-articles", "error",
-                  "no article found: an article is recognised by its labelled abstract "
+        found.add("extract.no-articles", "error", "no article found: an article is recognised by its labelled abstract "
                   "('Аңдатпа.', 'Аннотация.' or 'Abstract.'); check that the file is the issue's text")
     contiguous = _contiguous_view(lines)
-    facts = header_facts(norm.headers)
-    drafts = [_article(n, span, lines, contiguous, joiner, found, fallback_authors)
-              for n, span in enumerate(spans, 1)]
+    drafts = [_article(n, span, lines, contiguous, joiner, found, fallback_authors) for n, span in enumerate(spans, 1)]
     _place_pages(norm.pages, drafts)
-    issue = _issue(drafts, facts, found)
+    issue = _issue(drafts, header_facts(norm.headers), found)
     set_originals(issue)  # as loading the draft would: each text's original language
     _findings(issue, drafts, found)
     return Extraction(issue, drafts, found.items, file)
@@ -141,17 +144,12 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
     blocks = {block.language: block for block in span.blocks}
     body_text = " ".join(line.text for line in lines[span.front_end + 1:span.end + 1])
     language = script_language(body_text) or span.blocks[0].language
-    titles, abstracts, keywords, names, name_lines, printed = {}, {}, {}, {}, {}, {}
-    for lang, block in blocks.items():
-        if title := fields.title_text(block, joiner):
-            titles[lang] = title
-        if abstract := fields.abstract_text(block, joiner):
-            abstracts[lang] = abstract
-        if words := fields.keyword_list(block, joiner):
-            keywords[lang] = words
-        printed[lang] = fields.printed_authors(block)
-        names[lang] = [author.name for author in printed[lang]]  # [] marks a block without an author line
-        name_lines[lang] = (block.authors[0] if block.authors else block.label).number
+    titles = {lang: title for lang, block in blocks.items() if (title := fields.title_text(block, joiner))}
+    abstracts = {lang: text for lang, block in blocks.items() if (text := fields.abstract_text(block, joiner))}
+    keywords = {lang: words for lang, block in blocks.items() if (words := fields.keyword_list(block, joiner))}
+    printed = {lang: fields.printed_authors(block) for lang, block in blocks.items()}
+    names = {lang: [author.name for author in authors] for lang, authors in printed.items()}  # []: no author line
+    name_lines = {lang: (block.authors[0] if block.authors else block.label).number for lang, block in blocks.items()}
     aligned = align_step.align(names, name_lines, fallback=fallback_authors, file=found.file,
                                path=f"{path}.contributors")
     found.items.extend(aligned.problems)
@@ -180,8 +178,8 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
     return draft
 
 
-def _contributor(person, sources: dict[str, int], printed, blocks: dict[str, Block], found: _Findings,
-                 path: str) -> Contributor:
+def _contributor(person: dict[str, PersonName], sources: dict[str, int], printed: dict[str, list[PrintedAuthor]],
+                 blocks: dict[str, Block], found: _Findings, path: str) -> Contributor:
     """A person, with the ORCID iD and e-mail printed beside their name in any block; an iD that
     fails its check digit, or two different iDs (or e-mails), are reported and not kept."""
     contributor = Contributor(names=person)
@@ -191,7 +189,7 @@ def _contributor(person, sources: dict[str, int], printed, blocks: dict[str, Blo
         author, line = printed[lang][index], blocks[lang].authors[0].number
         if author.orcid:
             check = ids.orcid(author.orcid)
-            if check.ok:
+            if check.value is not None:
                 orcids.setdefault(check.value, line)
             else:
                 found.add("extract.authors.orcid", "warning",
@@ -202,14 +200,13 @@ def _contributor(person, sources: dict[str, int], printed, blocks: dict[str, Blo
         if len(values) == 1:
             setattr(contributor, kind, next(iter(values)))
         elif values:
-            listed = ", ".join(values)
             found.add(f"extract.authors.{kind}-conflict", "warning",
-                      f"{_first_name(person)} is printed with different {kind} values ({listed}); none was "
+                      f"{_first_name(person)} is printed with different {kind} values ({', '.join(values)}); none was "
                       "kept — write the right one", min(values.values()), f"{path}.{kind}")
     return contributor
 
 
-def _first_name(person) -> str:
+def _first_name(person: dict[str, PersonName]) -> str:
     name = next(iter(person.values()))
     return " ".join(part for part in (name.given, name.family) if part)
 
@@ -220,10 +217,8 @@ def _printed_dois(span: ArticleSpan) -> list[tuple[str, Line]]:
     return sorted(found, key=lambda item: item[1].number)
 
 
-def _without_reference_lists(window: list[str], first: int, lists) -> list[str]:
+def _without_reference_lists(window: list[str], first: int, lists: list[references.ReferenceList]) -> list[str]:
     """The article's lines with its reference lists blanked, so ``[1]`` labels are not citations."""
-    if not lists:
-        return window
     out = list(window)
     for ref_list in lists:
         last = max([ref_list.line] + [e.last_line for e in ref_list.entries])
@@ -243,24 +238,22 @@ def _funding_model(statements: list[funding.FundingStatement]) -> list[Funding]:
     return list(grouped.values())
 
 
-def _issue(drafts: list[ArticleDraft], facts, found: _Findings) -> Issue:
+def _issue(drafts: list[ArticleDraft], facts: HeaderFacts, found: _Findings) -> Issue:
     dois = [d.article.doi for d in drafts if d.article.doi]
     prefix = doi_prefix(dois)
     journal_titles = {}
     if facts.title:
         journal_titles[script_language(facts.title) or "und"] = facts.title
     else:
-        found.add("extract.journal.title", "error",
-                  "the text names no journal (no running header was found); write journal.titles "
-                  "in the manifest", path="journal.titles")
+        found.add("extract.journal.title", "error", "the text names no journal (no running header was found); write "
+                  "journal.titles in the manifest", path="journal.titles")
     issn_values = {v for v in (issn_from_doi(d) for d in dois) if v}
     issns = [Issn(issn_values.pop())] if len(issn_values) == 1 else []
     journal = Journal(titles=LangText(journal_titles), language=next(iter(journal_titles), None),
                       issns=issns, doi_prefix=prefix)
     if facts.year is None:
-        found.add("extract.issue.year", "error",
-                  "the text gives no year for the issue (no running header like '№ 2 (86) 2025' was found); "
-                  "write issue.year in the manifest", path="issue.year")
+        found.add("extract.issue.year", "error", "the text gives no year for the issue (no running header like "
+                  "'№ 2 (86) 2025' was found); write issue.year in the manifest", path="issue.year")
     issue = Issue(journal=journal, year=facts.year or 0, number=facts.number,
                   whole_number=facts.whole_number, articles=[d.article for d in drafts])
     printed = {n: d.article.doi for n, d in enumerate(drafts, 1) if d.article.doi}
@@ -281,7 +274,7 @@ def _findings(issue: Issue, drafts: list[ArticleDraft], found: _Findings) -> Non
     issue_languages = [lang for lang, count in printed_languages.items() if count * 2 > len(drafts)]
     for n, draft in enumerate(drafts, 1):
         _block_findings(n, draft, issue_languages, found)
-        _doi_findings(n, draft, issue, drafts, found)
+        _doi_findings(n, draft, issue, found)
         _content_findings(n, draft, found)
     _lint_findings(issue, drafts, found)
 
@@ -294,15 +287,15 @@ def _block_findings(n: int, draft: ArticleDraft, issue_languages: list[str], fou
     where = f"articles[{n - 1}]"
     for lang in issue_languages:
         if lang not in draft.blocks:
-            found.add("extract.block.missing", "warning",
-                      f"article {n} has no {_name(lang)} block (no labelled abstract in {_name(lang)}), while "
-                      "most articles print one; add it or confirm that the print lacks it", draft.first_line, where)
+            found.add("extract.block.missing", "warning", f"article {n} has no {_name(lang)} block (no labelled "
+                      f"abstract in {_name(lang)}), while most articles print one; add it or confirm that the print "
+                      "lacks it", draft.first_line, where)
     for lang, block in draft.blocks.items():
         name = _name(lang)
         if not block.title:
-            found.add("extract.block.no-title", "warning",
-                      f"article {n}: the {name} block has no title above its abstract; add the title or "
-                      "confirm that the print lacks it", block.label.number, f"{where}.titles.{lang}")
+            found.add("extract.block.no-title", "warning", f"article {n}: the {name} block has no title above its "
+                      "abstract; add the title or confirm that the print lacks it", block.label.number,
+                      f"{where}.titles.{lang}")
         if not block.authors:
             found.add("extract.block.no-authors", "warning",
                       f"article {n}: the {name} block has no author line; add the authors as printed in "
@@ -312,25 +305,20 @@ def _block_findings(n: int, draft: ArticleDraft, issue_languages: list[str], fou
                       f"article {n}: the {name} block has no keyword line; add the keywords or confirm that "
                       "the print lacks them", block.label.number, f"{where}.keywords.{lang}")
         elif block.keyword_language and block.keyword_language != lang:
-            found.add("extract.block.label-language", "warning",
-                      f"article {n}: the {name} block's keywords are labelled in "
-                      f"{_name(block.keyword_language)}", block.keywords[0].number,
+            found.add("extract.block.label-language", "warning", f"article {n}: the {name} block's keywords are "
+                      f"labelled in {_name(block.keyword_language)}", block.keywords[0].number,
                       f"{where}.keywords.{lang}")
-        abstract = " ".join(line.text for line in block.abstract)
-        written = script_language(abstract)
+        written = script_language(" ".join(line.text for line in block.abstract))
         if written and written != lang:
-            found.add("extract.block.language", "warning",
-                      f"article {n}: the abstract labelled in {name} is written in "
-                      f"{_name(written)}; check the label and the text",
-                      block.label.number, f"{where}.abstracts.{lang}")
+            found.add("extract.block.language", "warning", f"article {n}: the abstract labelled in {name} is written "
+                      f"in {_name(written)}; check the label and the text", block.label.number,
+                      f"{where}.abstracts.{lang}")
         if block.dois and block.abstract and block.abstract[0].number < block.dois[0].number < block.abstract[-1].number:
-            found.add("extract.doi.inside-abstract", "info",
-                      f"article {n}: a DOI line interrupts the {name} abstract; it was taken out of the "
-                      "abstract", block.dois[0].number, f"{where}.abstracts.{lang}")
+            found.add("extract.doi.inside-abstract", "info", f"article {n}: a DOI line interrupts the {name} abstract; "
+                      "it was taken out of the abstract", block.dois[0].number, f"{where}.abstracts.{lang}")
 
 
-def _doi_findings(n: int, draft: ArticleDraft, issue: Issue, drafts: list[ArticleDraft],
-                  found: _Findings) -> None:
+def _doi_findings(n: int, draft: ArticleDraft, issue: Issue, found: _Findings) -> None:
     where = f"articles[{n - 1}].doi"
     seen = set()
     for printed, line in draft.printed_dois:
@@ -346,49 +334,43 @@ def _doi_findings(n: int, draft: ArticleDraft, issue: Issue, drafts: list[Articl
             continue
         seen.add(check.value)
         if check.value != draft.article.doi:
-            found.add("extract.doi.conflict", "warning",
-                      f"article {n} prints a second DOI {check.value}; the first, {draft.article.doi}, was kept",
-                      line.number, where)
+            found.add("extract.doi.conflict", "warning", f"article {n} prints a second DOI {check.value}; the first, "
+                      f"{draft.article.doi}, was kept", line.number, where)
     expected = expand_doi_pattern(issue.doi_pattern, issue, n) if issue.doi_pattern else None
-    if issue.doi_pattern and draft.article.doi and not ids.same_doi(expected, draft.article.doi):
-        line = draft.printed_dois[0][1].number if draft.printed_dois else draft.first_line
+    if expected is not None and draft.article.doi and not ids.same_doi(expected, draft.article.doi):
+        at = draft.printed_dois[0][1].number if draft.printed_dois else draft.first_line
         found.add("extract.doi.pattern", "warning",
                   f"article {n}: the printed DOI {draft.article.doi} breaks the issue's pattern, which "
-                  f"gives {expected} for position {n}; check which is right", line, where)
+                  f"gives {expected} for position {n}; check which is right", at, where)
     if not draft.article.doi:
         if issue.doi_pattern:
             found.add("extract.doi.missing", "info", f"article {n} prints no DOI; the issue's pattern gives "
                       f"{expected} — confirm it was registered", draft.first_line, where)
         else:
-            found.add("extract.doi.missing", "warning",
-                      f"article {n} prints no DOI and no pattern fits the issue's printed DOIs; add it",
-                      draft.first_line, where)
+            found.add("extract.doi.missing", "warning", f"article {n} prints no DOI and no pattern fits the issue's "
+                      "printed DOIs; add it", draft.first_line, where)
 
 
 def _content_findings(n: int, draft: ArticleDraft, found: _Findings) -> None:
     where = f"articles[{n - 1}]"
     article = draft.article
     if article.citations and not article.references:
-        found.add("extract.citations.no-references", "warning",
-                  f"article {n} cites sources [{_ranges(article.citations)}] but the text has no reference "
-                  "list; add the references from the publisher's copy", draft.citations[0].line,
-                  f"{where}.references")
+        found.add("extract.citations.no-references", "warning", f"article {n} cites sources "
+                  f"[{_ranges(article.citations)}] but the text has no reference list; add the references from the "
+                  "publisher's copy", draft.citations[0].line, f"{where}.references")
     for statement in draft.funding:
         if not statement.awards:
-            found.add("extract.funding.no-award", "warning",
-                      f"article {n}: the funding statement names no award number; add it if the grant has one",
-                      statement.line, f"{where}.funding")
+            found.add("extract.funding.no-award", "warning", f"article {n}: the funding statement names no award "
+                      "number; add it if the grant has one", statement.line, f"{where}.funding")
         for shown in dict.fromkeys(statement.printed_awards):
             award = funding.normalise_award(shown)
             if _NUMBER_SIGN.sub("", shown).replace(" ", "") != award:
-                found.add("extract.funding.award-printed", "warning",
-                          f"article {n}: the award number is printed {shown!r}; read as {award} — confirm it",
-                          statement.line, f"{where}.funding")
+                found.add("extract.funding.award-printed", "warning", f"article {n}: the award number is printed "
+                          f"{shown!r}; read as {award} — confirm it", statement.line, f"{where}.funding")
     if draft.pages:
         pages = ", ".join(str(p.page) for p in draft.pages)
-        found.add("extract.pages", "info",
-                  f"article {n} spans printed page(s) {pages} (from the page numbers that survive in the text); "
-                  "its first and last page are not given — add pages from the print",
+        found.add("extract.pages", "info", f"article {n} spans printed page(s) {pages} (from the page numbers that "
+                  "survive in the text); its first and last page are not given — add pages from the print",
                   draft.pages[0].line, f"{where}.pages")
     if len(draft.reference_lists) > 1:
         others = ", ".join(f"'{r.heading}' (line {r.line})" for r in draft.reference_lists[1:])
@@ -401,9 +383,8 @@ def _content_findings(n: int, draft: ArticleDraft, found: _Findings) -> None:
             _repeats(n, lang, part, block_lines, found, f"{where}.{field_name}.{lang}")
     for statement in draft.funding:
         for match in _REPEAT.finditer(statement.text):
-            found.add("extract.text.repeated", "warning",
-                      f"article {n}: the funding statement repeats '{match.group(1)}'; check the print",
-                      statement.line, f"{where}.funding")
+            found.add("extract.text.repeated", "warning", f"article {n}: the funding statement repeats "
+                      f"'{match.group(1)}'; check the print", statement.line, f"{where}.funding")
 
 
 def _repeats(n: int, lang: str, part: str, block_lines: list[Line], found: _Findings, path: str) -> None:
@@ -413,8 +394,7 @@ def _repeats(n: int, lang: str, part: str, block_lines: list[Line], found: _Find
         if phrase.isdigit():
             continue
         line = block_lines[text.count("\n", 0, match.start())].number
-        found.add("extract.text.repeated", "warning",
-                  f"article {n}: the {_name(lang)} {part} repeats '{phrase}' "
+        found.add("extract.text.repeated", "warning", f"article {n}: the {_name(lang)} {part} repeats '{phrase}' "
                   f"('{' '.join(match.group(0).split())}'); check the print", line, path)
 
 

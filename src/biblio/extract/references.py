@@ -29,6 +29,8 @@ __all__ = ["ReferenceEntry", "ReferenceList", "find_reference_lists", "to_model"
 
 @dataclass(frozen=True)
 class ReferenceEntry:
+    """One entry of a reference list: its label (``1``), text, DOI and source lines, for ``Article.references``."""
+
     label: str | None
     text: str
     doi: str | None
@@ -38,6 +40,8 @@ class ReferenceEntry:
 
 @dataclass(frozen=True)
 class ReferenceList:
+    """A headed reference list, its language (from the heading) and its entries; articles may print two."""
+
     heading: str
     language: str
     line: int
@@ -50,27 +54,20 @@ _HEADINGS = (
             r"Библиографический\s+список|Литература")),
     ("en", r"References|Bibliography|List\s+of\s+references|Reference\s+list"),
 )
-_HEADING = re.compile(
-    r"^\s*(?:" + "|".join(f"(?P<{lang}>{pattern})" for lang, pattern in _HEADINGS) + r")\s*[:.]?\s*$",
-    re.IGNORECASE,
-)
+_HEADING = re.compile(r"^\s*(?:" + "|".join(f"(?P<{lang}>{pattern})" for lang, pattern in _HEADINGS)
+                      + r")\s*[:.]?\s*$", re.IGNORECASE)
 _STOP = re.compile(
     r"^\s*(?:Information\s+about\s+(?:the\s+)?authors?|Authors?\s+information|Авторлар\s+туралы|Автор\s+туралы|"
     r"Сведения\s+об\s+авторах?|Қаржыландыру|Финансирование|Funding|Conflicts?\s+of\s+interests?|"
     r"Конфликт\s+интересов|Мүдделер\s+қақтығысы|Abstract|Аңдатпа|Аннотация|Keywords|Түйін\s+сөздер|"
-    r"Түйінді\s+сөздер|Ключевые\s+слова|Received|Поступила|Редакцияға\s+түсті)\b",
-    re.IGNORECASE,
-)
+    r"Түйінді\s+сөздер|Ключевые\s+слова|Received|Поступила|Редакцияға\s+түсті)\b", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(?:\[(?P<bracket>\d{1,3})\]|(?P<number>\d{1,3})(?P<mark>[.)]))\s*(?=\S)")
 _UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _NAME = rf"[{_UP}][\w'’-]+"
-_AUTHOR_START = re.compile(
-    rf"^\s*(?:{_NAME}(?:\s+{_NAME})?,?\s+(?:[{_UP}]\.\s?-?){{1,3}}|(?:[{_UP}]\.\s?){{1,3}}\s*{_NAME})"
-)
+_AUTHOR_START = re.compile(rf"^\s*(?:{_NAME}(?:\s+{_NAME})?,?\s+(?:[{_UP}]\.\s?-?){{1,3}}"
+                           rf"|(?:[{_UP}]\.\s?){{1,3}}\s*{_NAME})")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.|doi\.org/|doi:|10\.\d{4,9}/)\S*$", re.IGNORECASE)
-_DOI = re.compile(
-    r"(?:https?://(?:dx\.)?doi\.org/\s?|\bdoi:?\s*|\bDOI\s+)?(10\.\d{4,9}/[^\s\"<>«»]+)", re.IGNORECASE
-)
+_DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/\s?|\bdoi:?\s*|\bDOI\s+)?(10\.\d{4,9}/[^\s\"<>«»]+)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 
 
@@ -80,7 +77,6 @@ def _heading(line: str) -> tuple[str, str] | None:
         return None
     lang = next(name for name, _ in _HEADINGS if match.group(name))
     return match.group(lang), lang
-
 
 
 def _ends_entry(line: str) -> bool:
@@ -166,11 +162,9 @@ def _entries(lines: Sequence[str], start: int, keep: set[str], first_line: int) 
     for first, last in chunks:
         text = _join(lines[first:last + 1], keep)
         label_text = None
-        if form is not None:
-            match = _LABEL.match(text)
-            if match:
-                label_text = match.group("bracket") or match.group("number")
-                text = text[match.end():]
+        if form is not None and (match := _LABEL.match(text)):
+            label_text = match.group("bracket") or match.group("number")
+            text = text[match.end():]
         entries.append(ReferenceEntry(label_text, text, _doi(text), first_line + first, first_line + last))
     return entries, index
 

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 
 class Line(NamedTuple):
+    """A source line and its 1-based number in the input file, so that every finding can point to it."""
+
     number: int
     text: str
 
@@ -23,8 +25,6 @@ _SPACES = re.compile(r"\s+")
 _HYPHENS = "-‐\u00ad"
 # Second parts that make a real compound when a line ends in a hyphen before them.
 _COMPOUND_TAILS = frozenset({"ақ", "ау", "то", "либо", "нибудь", "таки"})
-
-
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -38,8 +38,8 @@ def source_lines(text: str) -> list[str]:
 
 
 def is_blank(line: Line | str) -> bool:
-    text = line.text if isinstance(line, Line) else line
-    return not text.strip()
+    """Whether a line (or its text) is empty or whitespace: blank lines separate paragraphs and blocks."""
+    return not (line.text if isinstance(line, Line) else line).strip()
 
 
 def is_caps(text: str, *, share: float = 0.6) -> bool:
@@ -47,8 +47,7 @@ def is_caps(text: str, *, share: float = 0.6) -> bool:
     upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
     if upper + lower < 3 or upper / (upper + lower) < share:
         return False
-    first = next((c for c in text if c.isalpha()), "")
-    return first.isupper()
+    return next((c for c in text if c.isalpha()), "").isupper()
 
 
 def is_capitals_line(text: str) -> bool:
@@ -56,7 +55,7 @@ def is_capitals_line(text: str) -> bool:
     return text == text.upper() and sum(char.isalpha() for char in text) >= 8
 
 
-def words(text: str) -> list[str]:
+def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
@@ -69,20 +68,20 @@ class Joiner:
     anything else is a split word, by far the commoner case in print.
     """
 
-    def __init__(self, document: Iterable[str]):
+    def __init__(self, document: Iterable[str]) -> None:
         self.compounds: set[str] = set()
         self.words: set[str] = set()
         for text in document:
-            for word in words(text):
+            for word in _words(text):
                 lowered = word.lower()
                 if "-" in lowered or "‐" in lowered:
                     self.compounds.add(lowered.replace("‐", "-"))
                 else:
                     self.words.add(lowered)
 
-    def keeps_hyphen(self, left: str, right: str) -> bool:
-        left_word = (words(left) or [""])[-1].lower()
-        right_word = (words(right) or [""])[0].lower()
+    def _keeps_hyphen(self, left: str, right: str) -> bool:
+        left_word = (_words(left) or [""])[-1].lower()
+        right_word = (_words(right) or [""])[0].lower()
         if not left_word or not right_word or right[:1].isdigit() or left[-1:].isdigit():
             return True
         if f"{left_word}-{right_word}" in self.compounds and f"{left_word}{right_word}" not in self.words:
@@ -105,10 +104,9 @@ class Joiner:
                 continue
             if not out:
                 out = text
-                continue
-            if out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalnum():
+            elif out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalnum():
                 stem = out[:-1]
-                out = f"{stem}-{text}" if self.keeps_hyphen(stem, text) else stem + text
+                out = f"{stem}-{text}" if self._keeps_hyphen(stem, text) else stem + text
             else:
                 out = f"{out} {text}"
         return _SPACES.sub(" ", out.replace("\u00ad", "")).strip()

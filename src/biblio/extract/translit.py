@@ -16,14 +16,11 @@ import unicodedata
 from difflib import SequenceMatcher
 
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
-    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i", "й": "y",
+    "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
+    "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
     # Kazakh letters, as Kazakh passports and most English-language papers write them.
-    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
-    "і": "i",
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
     # Other Cyrillic letters met in Central Asian names.
     "ў": "u", "ј": "j", "ї": "yi", "є": "ye", "ґ": "g",
 }
@@ -42,7 +39,7 @@ def to_latin(text: str, lang: str) -> str:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _word_to_latin(match: re.Match) -> str:
+def _word_to_latin(match: re.Match[str]) -> str:
     """One word: Ж → Zh in a capitalised word, ZH in an all-caps one (ЖҰМАБАЕВ → ZHUMABAEV)."""
     word = match.group()
     all_caps = len(word) > 1 and word.isupper()
@@ -92,12 +89,9 @@ def match_key(name: str, lang: str) -> str:
     text = unicodedata.normalize("NFKD", to_latin(name, lang).lower().translate(_LATIN_LETTERS))
     text = "".join(char for char in text if not unicodedata.combining(char))
     words = re.findall(r"[a-z]+", text)
-    out = []
-    for word in words:
-        for pattern, repl in _FOLD_RE:
-            word = pattern.sub(repl, word)
-        out.append(word)
-    return " ".join(out)
+    for pattern, repl in _FOLD_RE:
+        words = [pattern.sub(repl, word) for word in words]
+    return " ".join(words)
 
 
 _FOLD_TABLE = str.maketrans({**_CYRILLIC, "q": "k", "w": "u", "y": "i", "x": "ks", "ё": "e"})

@@ -33,28 +33,29 @@ from ..problems import Problem
 class Output(Protocol):
     """Where a writer puts its files: ``open(name)`` gives a binary stream for a file name."""
 
-    def open(self, name: str) -> BinaryIO: ...
+    def open(self, name: str) -> BinaryIO:
+        """A new binary stream for the file ``name``; the writer closes it."""
 
 
 class Writer(Protocol):
     """One format's writing of one issue (in one language, for the citation formats)."""
 
-    def add(self, index: int, article: Article) -> None: ...
+    def add(self, index: int, article: Article) -> None:
+        """Write one article (``index``: its 0-based position in the issue)."""
 
-    def close(self) -> list[Problem]: ...
+    def close(self) -> list[Problem]:
+        """Finish the file(s); what could not be carried, and any error that stops a file."""
 
 
 class ArticleReading:
-    """Iterate for the articles, one at a time; `problems` grows as they are read; `issue` is the
-    issue without its articles (None until the first article is read, and None at the end when
-    there was none).
+    """Iterate for the articles, one at a time; `problems` grows as they are read; `issue` is the issue without its
+    articles (None until the first article is read, and None at the end when there was none).
 
-    A reader of millions of records cannot hand back a whole issue: the caller keeps what it
-    wants of each article. ``articles(reading)`` is the format's generator; it fills ``issue``
-    and ``problems`` as it goes. Later records may still add to ``issue`` (a journal title in
-    another language, say), so it is complete only once the iteration is exhausted; then
-    ``issue`` with the yielded articles, and ``problems``, are what ``read`` returns
-    (``collect``). One pass: a second iteration yields nothing.
+    A reader of millions of records cannot hand back a whole issue: the caller keeps what it wants of each article.
+    ``articles(reading)`` is the format's generator; it fills ``issue`` and ``problems`` as it goes. Later records may
+    still add to ``issue`` (a journal title in another language, say), so it is complete only once the iteration is
+    exhausted; then ``issue`` with the yielded articles, and ``problems``, are what ``read`` returns (``collect``). One
+    pass: a second iteration yields nothing.
     """
 
     def __init__(self, articles: Callable[[ArticleReading], Iterator[Article]]) -> None:
@@ -77,10 +78,10 @@ class ArticleReading:
 class Format:
     """What biblio needs to know about one format (see the module's docstring).
 
-    ``per_language``: the format carries one language per item, so a build writes it once
-    in each article's own language (``lang=None``) and once per language of the issue.
-    ``single_file``: the writer makes one file (the citation formats, Crossref); else one
-    file per article (JATS).
+    ``per_language``: the format carries one language per item, so a build writes it once in each article's own language
+    (``lang=None``) and once per language of the issue. ``single_file``: the writer makes one file (the citation
+    formats, Crossref); else one file per article (JATS). ``check``: the problems that stop the writer, found on the
+    model (the writer reports the same ones), so that ``biblio check`` gives a build's verdict.
     """
 
     name: str
@@ -91,6 +92,7 @@ class Format:
     iter_read: Callable[[Path], ArticleReading] | None = None
     per_language: bool = False
     single_file: bool = True
+    check: Callable[[Issue], list[Problem]] | None = None  # what the writer would refuse, found on the model
 
     def read(self, path: Path) -> tuple[Issue | None, list[Problem]]:
         """A file of this format back into the model (None when it has no reader)."""
@@ -117,24 +119,22 @@ class MemoryOutput:
         self.streams: dict[str, _KeptBytes] = {}
 
     def open(self, name: str) -> BinaryIO:
+        """A stream kept in memory under ``name``."""
         stream = self.streams[name] = _KeptBytes()
         return stream
 
     def files(self) -> dict[str, bytes]:
+        """Each file's bytes so far, by name."""
         return {name: stream.value if stream.closed else stream.getvalue() for name, stream in self.streams.items()}
-
-
-def write_all(writer: Writer, issue: Issue) -> list[Problem]:
-    """Every article of an issue held in memory through one writer, then closed."""
-    for index, article in enumerate(issue.articles):
-        writer.add(index, article)
-    return writer.close()
 
 
 def dumps(fmt: Format, issue: Issue, *, lang: str | None = None) -> tuple[dict[str, bytes], list[Problem]]:
     """The files a format makes of an issue held in memory, by name, and the problems."""
     output = MemoryOutput()
-    problems = write_all(fmt.writer(issue, output, lang=lang), issue)
+    writer = fmt.writer(issue, output, lang=lang)
+    for index, article in enumerate(issue.articles):
+        writer.add(index, article)
+    problems = writer.close()
     return output.files(), problems
 
 
@@ -151,6 +151,7 @@ def register(fmt: Format, *, replace: bool = False) -> Format:
 
 
 def unregister(name: str) -> None:
+    """Remove a format from the registry (a test, or a program that wants fewer formats)."""
     _REGISTRY.pop(name, None)
 
 
@@ -160,6 +161,7 @@ def registered() -> list[Format]:
 
 
 def get(name: str) -> Format | None:
+    """The format registered under ``name``, or None."""
     return _REGISTRY.get(name)
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 class NotCarried:
     """What a writer leaves out, by kind, with the articles that have it.
 
-    An ordered set per kind cost a dict operation per kind per article, twenty for a rich
-    article; here an article costs one, as articles that leave out the same kinds share a
-    list. ``items`` gives what the ordered sets gave: the kinds in the order first met (an
-    unordered collection of kinds, for writers that sort them, in no particular order), each
+    An ordered set per kind cost a dict operation per kind per article, twenty for a rich article; here an article costs
+    one, as articles that leave out the same kinds share a list. ``items`` gives what the ordered sets gave: the kinds
+    in the order first met (an unordered collection of kinds, for writers that sort them, in no particular order), each
     with its articles in increasing order (the order writers record them in).
     """
 
@@ -37,6 +36,7 @@ class NotCarried:
             group.append(index)
 
     def items(self) -> list[tuple[str, list[int]]]:
+        """Each kind with the articles that leave it out (see the class's docstring for the order)."""
         if len(self.groups) == 1:  # every article leaves out the same kinds: one sorting for all of them
             [(kinds, group)] = self.groups.items()
             ordered = sorted(set(group))

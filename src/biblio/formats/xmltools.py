@@ -11,7 +11,7 @@ from xml.sax import saxutils
 
 from lxml import etree
 
-from ..problems import Problem
+from ..problems import Problem, Severity
 
 # Characters XML 1.0 cannot hold at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F).
 # lxml refuses exactly these in text and attribute values (tests/test_xml_speedups.py checks it).
@@ -46,7 +46,7 @@ class Element:
         self.attributes += f' {name}="{escape_attribute(value)}"'
 
 
-def escape_text(text: str) -> str:
+def _escape_text(text: str) -> str:
     """Text content as libxml2 writes it: ``&``, ``<``, ``>`` and CR as references."""
     return saxutils.escape(text, {"\r": "&#13;"})
 
@@ -87,10 +87,10 @@ def _pretty(element: Element, out: list[str]) -> None:
     if element.children and element.text is None:
         out.append(f"{indent}<{element.name}{element.attributes}>\n")
         for child in element.children:
-            if child.__class__ is str:
-                out.append(child)  # type: ignore[arg-type]
+            if isinstance(child, str):
+                out.append(child)
             else:
-                _pretty(child, out)  # type: ignore[arg-type]
+                _pretty(child, out)
         out.append(f"{indent}</{element.name}>\n")
     else:
         out.append(indent)
@@ -122,31 +122,27 @@ class Builder:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.not_carried: dict[str, dict[int, None]] = {}  # an ordered set per kind
         self._names: dict[str, str] = _NAMES.setdefault(type(self), {})  # a Clark name -> as written
         self._tags: dict[str, str] = _NAMES.setdefault((type(self), "tags"), {})  # in ``namespace``
 
     def error(self, code: str, message: str, path: str) -> None:
+        """Report an error at model ``path``: the writers write no file for what has one."""
         self.problems.append(Problem(code, "error", message, path=path))
 
-    def note(self, code: str, message: str, path: str, severity: str = "info") -> None:
-        self.problems.append(Problem(code, severity, message, path=path))  # type: ignore[arg-type]
-
-    def drop(self, what: str, index: int) -> None:
-        """Remember that article ``index`` has ``what``, which this format cannot carry (a dict: ordered,
-        and constant-time where a list made a whole-issue deposit quadratic)."""
-        self.not_carried.setdefault(what, {})[index] = None
+    def note(self, code: str, message: str, path: str, severity: Severity = "info") -> None:
+        """Report what the reader of the written file should know (a fallback, something left out)."""
+        self.problems.append(Problem(code, severity, message, path=path))
 
     def text(self, value: str, path: str) -> str:
+        """``value`` without the characters XML cannot hold, noting (as a warning) when some were removed."""
         cleaned, changed = clean_text(value)
         if changed:
-            self.note("xml.illegal-character", "control characters that XML cannot hold were removed",
-                      path, "warning")
+            self.note("xml.illegal-character", "control characters that XML cannot hold were removed", path, "warning")
         return cleaned
 
     def escaped(self, value: str, path: str) -> str:
         """``value`` as element text: cleaned (with a note) of what XML cannot hold, then escaped."""
-        return value if _TEXT_WORK.search(value) is None else escape_text(self.text(value, path))
+        return value if _TEXT_WORK.search(value) is None else _escape_text(self.text(value, path))
 
     def root(self, tag: str, nsmap: dict[str | None, str], attrib: dict[str, str]) -> Element:
         """The document element, declaring ``nsmap`` (in its order) before ``attrib``."""
@@ -197,7 +193,7 @@ class Builder:
         named = {key: value for key, value in attributes.items() if value} if attributes else None
         element = Element(name, self.attributes(named, path) if named else "", None, parent.level + 1)
         if text is not None:
-            element.text = text if _TEXT_WORK.search(text) is None else escape_text(self.text(text, path))
+            element.text = text if _TEXT_WORK.search(text) is None else _escape_text(self.text(text, path))
         parent.children.append(element)
         return element
 
@@ -206,7 +202,7 @@ class Builder:
         takes it: ``sub`` for hot loops, written to its line at once."""
         attributes = self.attributes(attrib, path) if attrib else ""
         if _TEXT_WORK.search(text) is not None:
-            text = escape_text(self.text(text, path))
+            text = _escape_text(self.text(text, path))
         name = self._names.get(name) or self.name(name)
         level = parent.level + 1
         if parent.text is None and level < DEEPEST:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ... import ids
-from ...model import Article, ContributorRole, Issue
+from ...model import Article, Contributor, ContributorRole, Issue
 
 FILE_NAME = "articles.bib"
 
@@ -44,7 +44,7 @@ DATE_FIELD = "date"  # biblatex's, read before year and month
 ARTICLE_TYPES = frozenset({"article", "periodical", "suppperiodical"})  # read as articles without a note
 
 
-def _people(article: Article, test: Callable) -> bool:
+def _people(article: Article, test: Callable[[Contributor], bool]) -> bool:
     return any(test(person) for person in article.contributors)
 
 

@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
 from bibtexparser.model import Block, ExplicitComment, ImplicitComment, ParsingFailedBlock
 
@@ -21,8 +21,7 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        return None, [Problem("bibtex.io", "error", f"cannot read the file: {error.strerror or error}",
-                              file=str(path))]
+        return None, [Problem("bibtex.io", "error", f"cannot read the file: {error.strerror or error}", file=str(path))]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
@@ -39,7 +38,7 @@ def parse(text: str, *, raw: bool = False) -> Library:
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        return bibtexparser.parse_string(text, parse_stack=[] if raw else None)
+        return parse_string(text, parse_stack=[] if raw else None)
     finally:
         logger.setLevel(level)
 

@@ -16,23 +16,11 @@ from pathlib import Path
 from bibtexparser.library import Library
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ParsingFailedBlock
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ParsingFailedBlock
 
 from ... import derive, ids
-from ...model import (
-    Article,
-    ArticleDates,
-    Contributor,
-    ContributorRole,
-    Issn,
-    Issue,
-    Journal,
-    LangText,
-    Pages,
-    PartialDate,
-    PersonName,
-    Publisher,
-)
+from ...model import (Article, ArticleDates, Contributor, ContributorRole, Issn, Issue, Journal, LangText, Pages,
+                      PartialDate, PersonName, Publisher)
 from ...problems import Problem, Severity
 from .. import ArticleReading
 from .mapping import ARTICLE_TYPES, DATE_FIELD, MONTHS, NAME_FIELDS, READ, language_tag
@@ -96,7 +84,7 @@ class _Read:
 
 
 class _Reader:
-    def __init__(self, file: str, file_lang: str | None):
+    def __init__(self, file: str, file_lang: str | None) -> None:
         self.file = file
         self.file_lang = file_lang
         self.problems: list[Problem] = []
@@ -116,11 +104,11 @@ class _Reader:
     def blocks(self, library: Library) -> list[_Read]:
         found = []
         for block in library.blocks:
-            entry = block
+            entry: Block | None = block
             if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
                 entry = block.ignore_error_block  # its values still enclosed: the parse left them as they were
                 if isinstance(entry, Entry):
-                    entry = self.remove_enclosing.transform_block(entry, library)
+                    entry = self.remove_enclosing.transform_entry(entry, library)
             if isinstance(block, DuplicateBlockKeyBlock):
                 self.note("bibtex.duplicate-key", "warning", f"the key '{block.key}' is used twice (first at line "
                           f"{line(block.previous_block.start_line)}); this entry is read too", block.start_line,
@@ -157,10 +145,8 @@ class _Reader:
 
         def text(*names: str) -> str | None:
             for name in names:
-                value = raw(name)
-                if value is not None:
-                    decoded = squash(self.text(value, *where(name)))
-                    if decoded:
+                if (value := raw(name)) is not None:
+                    if decoded := squash(self.text(value, *where(name))):
                         return decoded
             return None
 
@@ -176,8 +162,7 @@ class _Reader:
                 self.note("bibtex.unusable", "warning", f"the @{kind} entry '{key}' has no title; it is skipped",
                           at, key)
                 return None
-            self.note("bibtex.entry-type", "info", f"the @{kind} entry '{key}' is read as a journal article",
-                      at, key)
+            self.note("bibtex.entry-type", "info", f"the @{kind} entry '{key}' is read as a journal article", at, key)
         elif title is None:
             self.note("bibtex.title-missing", "warning", f"the entry '{key}' has no title", at, key)
         abstract_raw = raw(*READ["abstract"])
@@ -206,16 +191,14 @@ class _Reader:
             value = raw(*READ[role])
             if value is not None:
                 article.contributors.extend(self.people(value, role, text_lang, *where(role)))
-        doi = raw(*READ["doi"])
-        if doi is not None:
+        if (doi := raw(*READ["doi"])) is not None:
             checked = ids.doi(_URL_MACRO.sub(r"\1", doi))
             if checked.ok:
                 article.doi = checked.value
             else:
                 self.note(checked.code or "doi", "warning", (checked.message or "") + "; the DOI is not read",
                           *where("doi"))
-        url = raw(*READ["url"])
-        if url is not None:
+        if (url := raw(*READ["url"])) is not None:
             article.url = _URL_MACRO.sub(r"\1", url).strip()
         article.pages = _pages(raw(*READ["pages"]), raw(*READ["eid"]))
         date = self.date(raw(DATE_FIELD), raw(*READ["year"]), raw(*READ["month"]), where)
@@ -230,9 +213,8 @@ class _Reader:
                 else:
                     self.note(checked.code or "issn", "warning", (checked.message or "") + "; it is not read",
                               *where("issn"))
-        return _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), date,
-                     text(*READ["volume"]), text(*READ["number"]), issns, text(*READ["publisher"]),
-                     self.file_lang or orig, at)
+        return _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), date, text(*READ["volume"]),
+                     text(*READ["number"]), issns, text(*READ["publisher"]), self.file_lang or orig, at)
 
     def languages(self, language: str | None, lang_id: str | None, sample: str) -> tuple[str, str]:
         """The article's own language and the language of the entry's text."""
@@ -248,7 +230,7 @@ class _Reader:
         text_lang = text_lang or original or self.file_lang or "en"
         return original or text_lang, text_lang
 
-    def people(self, value: str, role: ContributorRole, text_lang: str, at: int | None, where: str) -> list[Contributor]:
+    def people(self, value: str, role: ContributorRole, lang: str, at: int | None, where: str) -> list[Contributor]:
         found = []
         for raw_name in split_names(value):
             if raw_name.lower() == "others":
@@ -258,7 +240,7 @@ class _Reader:
             if whole_group(raw_name):
                 name = squash(self.text(raw_name[1:-1], at, where))
                 if name:
-                    found.append(Contributor(role=role, organization=LangText.of({text_lang: name}, text_lang)))
+                    found.append(Contributor(role=role, organization=LangText.of({lang: name}, lang)))
                 continue
             try:
                 parts = parse_single_name_into_parts(raw_name)
@@ -272,7 +254,7 @@ class _Reader:
                 family, given = given or "", None
             if not family:
                 continue
-            found.append(Contributor(role=role, names={derive.language_of(family + " " + (given or ""), text_lang):
+            found.append(Contributor(role=role, names={derive.language_of(family + " " + (given or ""), lang):
                                                        PersonName(family, given)}))
         return found
 
@@ -330,7 +312,8 @@ def _cyrillic_language(text: str, label: str) -> str | None:
     return None
 
 
-def _by_language(found: list[_Read], value, file: str, what: str, problems: list[Problem]) -> LangText:
+def _by_language(found: list[_Read], value: Callable[[_Read], str | None], file: str, what: str,
+                 problems: list[Problem]) -> LangText:
     """The texts of the entries (journal titles, publishers) by the language each was shown in. An entry
     with other ISSNs than the first is another journal: reported, not merged. A file's one text whose
     letters contradict its language (a fallback the writer reported) goes under the language they suggest."""

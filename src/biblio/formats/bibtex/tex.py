@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from typing import Any
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _SPACES = re.compile(" {2,}")
@@ -114,7 +115,7 @@ def _plain_words(text: str) -> bool:
 
 
 @functools.cache
-def _decoder():
+def _decoder() -> tuple[Any, Any]:  # pylatexenc is untyped: its context and its decoder
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec, get_default_latex_context_db
 
     context = get_default_latex_context_db()

@@ -11,6 +11,7 @@ ASCII, Cyrillic as LaTeX macros, text outside any entry that looks like a field 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
@@ -24,7 +25,6 @@ from .tex import braces_pair_up, whole_group
 _URL_ARGUMENT = re.compile(r"\\(?:url|href|path)\s*\{[^{}]*\}")
 _CYRILLIC_MACRO = re.compile(r"\\(?:CYR[A-Z]+|cyr[a-z]*|cyrchar)")
 _QUOTE_MARK = re.compile(r'[{}"]')
-_SPACES = re.compile(r"\s*")
 _SPECIAL = re.compile(r"\\.|[$&%#_^]", re.DOTALL)  # an escaped character, or a TeX special
 
 
@@ -55,12 +55,12 @@ def validate(path: Path) -> list[Problem]:
     entries = 0
     previous = None
     for block in parse(text, raw=True).blocks:
-        duplicate = isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock)
-        entry = block.ignore_error_block if duplicate else block  # a duplicate's entry is checked too
+        duplicate = block if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) else None
+        entry = duplicate.ignore_error_block if duplicate is not None else block  # a duplicate's entry is checked too
         if stray_brace(block) and not isinstance(previous, ParsingFailedBlock):  # not the rest of a failed block
             at = block.start_line  # where the entry before it ended, early
             if previous is not None and previous.start_line is not None:
-                at = previous.start_line + previous.raw.count("\n")
+                at = previous.start_line + (previous.raw or "").count("\n")
             report("bibtex.syntax", "error", "a closing brace closes nothing here (BibTeX stops there): an extra } "
                    "that ends the entry before it early leaves the fields after it unread", at)
         elif isinstance(block, DuplicateBlockKeyBlock):
@@ -85,7 +85,7 @@ def validate(path: Path) -> list[Problem]:
     return problems
 
 
-def _check_entry(entry: Entry, report) -> None:
+def _check_entry(entry: Entry, report: Callable[..., None]) -> None:
     key, kind = entry.key, entry.entry_type.lower()
     if not key:
         report("bibtex.key", "error", "the entry has no key", entry.start_line)
@@ -108,8 +108,7 @@ def _check_entry(entry: Entry, report) -> None:
                 continue
             content = _content(value)
         if content is None:  # not one braced or quoted text: a number, a macro, a # join, or broken
-            broken = _broken_value(entry, name, value)
-            if broken is not None:
+            if (broken := _broken_value(entry, name, value)) is not None:
                 report("bibtex.syntax", "error", broken[0], broken[1], where)
         elif name not in VERBATIM:
             _check_content(content, name, item.start_line, where, report)
@@ -125,7 +124,7 @@ def _plain_group(value: str) -> str | None:
     return None if "{" in core or "}" in core or core.endswith("\\") else inner
 
 
-def _check_content(content: str, name: str, at: int | None, where: str, report) -> None:
+def _check_content(content: str, name: str, at: int | None, where: str, report: Callable[..., None]) -> None:
     """TeX specials without a backslash, an open $, Cyrillic as LaTeX macros, in a field's text."""
     if "&" in content or "%" in content or "$" in content or "#" in content or "_" in content or "^" in content:
         specials, open_math = _unescaped_specials(content)
@@ -147,8 +146,9 @@ def _broken_value(entry: Entry, name: str, value: str) -> tuple[str, int | None]
     end = _value_end(value)
     if end is None:
         return None
-    found = entry.raw.find(value)
-    at = entry.start_line + entry.raw[:found + end].count("\n") if found >= 0 else entry.start_line
+    raw, start = entry.raw or "", entry.start_line
+    found = raw.find(value)
+    at = start + raw[:found + end].count("\n") if found >= 0 and start is not None else start
     rest = value[end:].strip().split("\n", 1)[0][:40]
     if value[:end].strip():
         return (f"the {name} value goes on after its end: BibTeX stops at '{rest}' (a missing comma?), which "
@@ -164,20 +164,24 @@ def _value_end(value: str) -> int | None:
     joined with ``#``. None when the whole value is one (or empty); braces pair up already."""
     position = 0
     while True:
-        start = position = _SPACES.match(value, position).end()
+        start = position = _past_space(value, position)
         if position == len(value):  # empty, or a "#" joins nothing
             return position if value[:position].strip() else None
         if value[start] in '{"':
-            position = _group_end(value, start)
+            end = _group_end(value, start)
         else:
             match = _MACRO_NAME.match(value, start)
-            position = match.end() if match else None
-        if position is None:
+            end = match.end() if match else None
+        if end is None:
             return start
-        position = _SPACES.match(value, position).end()
+        position = _past_space(value, end)
         if position == len(value) or value[position] != "#":
             return None if position == len(value) else position
         position += 1
+
+
+def _past_space(value: str, position: int) -> int:
+    return len(value) - len(value[position:].lstrip())  # as far as \s* matches
 
 
 def _group_end(value: str, start: int) -> int | None:

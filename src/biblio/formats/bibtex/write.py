@@ -28,7 +28,7 @@ def _name_part(tex: str) -> str:
     return "{" + tex + "}" if "," in tex or ("and" in tex.lower() and _AND.search(tex)) else tex
 
 
-def person_tex(name: PersonName) -> str:
+def _person_tex(name: PersonName) -> str:
     """``Family, Given`` as BibTeX reads it back: one-name people as one token."""
     family, given = name.family, name.given
     if given and family.isalnum() and given.isalnum() and "and" not in (family.lower(), given.lower()):
@@ -42,7 +42,7 @@ def person_tex(name: PersonName) -> str:
     return "{}" + token if whole_group(token) else token  # one brace group would be a group author
 
 
-class BibtexWriter:
+class _BibtexWriter:
     """The format's ``Writer`` for one file: ``articles.bib`` (lang None) or ``articles.<lang>.bib``."""
 
     def __init__(self, issue: Issue, output: Output, lang: str | None = None) -> None:
@@ -92,10 +92,10 @@ class BibtexWriter:
             if name is None:  # a group author: one brace group
                 tex = "{" + tex_escape(derive.organization_name(contributor, shown.lang) or "") + "}"
             else:
-                tex = person_tex(name)
+                tex = _person_tex(name)
             people.setdefault(role, []).append(tex)
-        for role, names in people.items():
-            fields[role] = " and ".join(names)
+        for variable, names in people.items():
+            fields[variable] = " and ".join(names)
         if shown.title:
             fields["title"] = "{" + tex_escape(shown.title) + "}"
         else:
@@ -144,8 +144,8 @@ class BibtexWriter:
                               f"articles[{index}].keywords")
             fields["keywords"] = keywords_tex(shown.keywords)
         publisher = issue.journal.publisher
-        name = derive.pick(publisher.name, shown.lang)[0] if publisher else None
-        fields["publisher"] = self.issue_tex(name) if name else ""
+        publisher_name = derive.pick(publisher.name, shown.lang)[0] if publisher else None
+        fields["publisher"] = self.issue_tex(publisher_name) if publisher_name else ""
         fields["language"] = article.language
         fields["langid"] = langid(text_lang) or ""
         if not fields["langid"]:
@@ -167,7 +167,7 @@ class BibtexWriter:
                                          f"BibTeX cannot carry {what} ({article_numbers(indexes)})", path="articles"))
 
 
-writer = BibtexWriter  # the registry's writer
+writer = _BibtexWriter  # the registry's writer
 
 
 @functools.lru_cache(maxsize=256)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from .. import Format
 from .mapping import AI, CREDIT_ROLES, FILE_NAME, FR, JATS, MAX_TITLES, NS, TIMESTAMP_DIGITS, VERSION
 from .validate import compare_with_previous, detect, validate
+from .require import check
 from .write import next_timestamp, writer
 
 FORMAT = Format("crossref", f"Crossref deposit XML {VERSION} (one doi_batch for the issue)", writer, validate,
-                detect, iter_read=None, per_language=False, single_file=True)
+                detect, iter_read=None, per_language=False, single_file=True, check=check)
 
 __all__ = [
     "AI", "CREDIT_ROLES", "FILE_NAME", "FORMAT", "FR", "JATS", "MAX_TITLES", "NS", "TIMESTAMP_DIGITS", "VERSION",

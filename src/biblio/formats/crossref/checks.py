@@ -17,7 +17,7 @@ from lxml import etree
 from ...problems import Problem
 from .. import xmltools
 from .mapping import AI, FR, JATS, NS, XSI
-from .xsd10 import WHITESPACE, Derived
+from .xsd10 import WHITESPACE, Derived, sourceline
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
@@ -34,11 +34,12 @@ SCHEMA, ASSERT, ENUMERATION, DATE, IDREF = range(5)
 
 
 def problem(element: etree._Element, file: str, reason: str) -> Problem:
+    """A ``crossref.schema`` error at ``element``: its path and line, the reason naming its tag."""
     return Problem("crossref.schema", "error", f"{reason} (in <{etree.QName(element).localname}>)",
-                   path=xmltools.element_path(element), file=file, line=element.sourceline)
+                   path=xmltools.element_path(element), file=file, line=sourceline(element))
 
 
-def attribute_problem(element: etree._Element, file: str, name: str, reason: str) -> Problem:
+def _attribute_problem(element: etree._Element, file: str, name: str, reason: str) -> Problem:
     return problem(element, file, f"attribute {names_of(name)}: {reason}")
 
 
@@ -103,7 +104,7 @@ class AttributeScan:
             namespace = etree.QName(element).namespace
             for name in names.intersection(attributes):
                 key = (namespace, name) if (namespace, name) in keys else (None, name)
-                value = element.get(name)
+                value = element.get(name, "")
                 collapsed = WHITESPACE.sub(" ", value).strip(" ")
                 if key in derived.dates:
                     kind = derived.dates[key]
@@ -114,14 +115,14 @@ class AttributeScan:
                     except (ValueError, TypeError, ArithmeticError) as err:  # str(err) can name a class
                         why = re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", str(err))
                         reason = f"'{collapsed}' is not a valid value of the atomic type 'xs:{kind}' ({why})"
-                        found.append((DATE, attribute_problem(element, file, name, reason)))
+                        found.append((DATE, _attribute_problem(element, file, name, reason)))
                 if key in derived.ids:
                     part_ids.append(collapsed)
                     if collapsed in self.known:
-                        found.append((SCHEMA, attribute_problem(element, file, name, f"'{collapsed}' is not a valid "
+                        found.append((SCHEMA, _attribute_problem(element, file, name, f"'{collapsed}' is not a valid "
                                                                 "value of the atomic type 'xs:ID'")))
                 if key in derived.idrefs:
-                    self.references.append((element.sourceline, xmltools.element_path(element),
+                    self.references.append((sourceline(element), xmltools.element_path(element),
                                             etree.QName(element).localname, name, value.split()))
                 if key in derived.enumerations:
                     allowed = derived.enumerations[key]
@@ -129,7 +130,7 @@ class AttributeScan:
                         value = collapsed
                     if value not in allowed:
                         reason = f"'{value}' is not one of the {len(allowed):,} values the schema enumerates"
-                        found.append((ENUMERATION, attribute_problem(element, file, name, reason)))
+                        found.append((ENUMERATION, _attribute_problem(element, file, name, reason)))
         self.known.update(part_ids)
         return found
 
@@ -144,10 +145,11 @@ def entity_problems(part: etree._Element, file: str) -> Iterable[Problem]:
     """Unexpanded entity references (``&name;`` from an internal DTD): libxml2 cannot validate them, and what
     they stand for is unknown without expanding them, which biblio never does."""
     for entity in part.iter(etree.Entity):
+        parent = entity.getparent()
+        assert parent is not None  # an entity reference in ``part`` sits in one of its elements
         yield Problem("crossref.schema", "error", f"the entity reference {entity.text} is not expanded: biblio "
                       "reads XML without expanding entities, so it cannot check what the reference stands for; "
-                      "write the text itself", path=xmltools.element_path(entity.getparent()), file=file,
-                      line=entity.getparent().sourceline)
+                      "write the text itself", path=xmltools.element_path(parent), file=file, line=sourceline(parent))
 
 
 # --- libxml2's messages ---------------------------------------------------------------------

@@ -69,6 +69,7 @@ class CompiledSchema:
 
     @functools.cached_property
     def schema(self) -> etree.XMLSchema:
+        """With the official MathML 3 module: compiled on first need (it takes seconds)."""
         return _compile_files(self.folder, self.derived.files)
 
     def validate(self, document: etree._ElementTree | etree._Element) -> etree.XMLSchema:
@@ -82,36 +83,35 @@ def compiled_schema(dir: str | Path | None = None) -> CompiledSchema:
     return _compile(schemas.usable(dir))
 
 
-class DerivedOnly(etree.Resolver):
-    """Serves the derived files from memory; refuses every other location, local or remote."""
+class DerivedOnly(schemas.LocalResolver):
+    """Serves the derived files (paths below ``folder``) from memory; refuses every other location, local or
+    remote (listed in ``refused``)."""
 
-    def __init__(self, root: Path, files: dict[str, bytes]):
-        super().__init__()
-        self.root = root
+    def __init__(self, folder: Path, files: dict[str, bytes]) -> None:
+        super().__init__(folder)
         self.files = files
-        self.refused: list[str] = []
 
-    def resolve(self, url, pubid, context):
+    def resolve(self, url: str | None, pubid: str | None,  # type: ignore[override]  # lxml-stubs: no context
+                context: object) -> object:
+        """A derived file's text for its path below ``folder``; an empty document for anything else."""
         path = url or ""
         if path.startswith("file:"):
             path = urllib.parse.unquote(urllib.parse.urlparse(path).path)
         try:
-            relative = Path(os.path.normpath(path)).relative_to(self.root).as_posix()
+            relative = Path(os.path.normpath(path)).relative_to(self.folder).as_posix()
         except ValueError:  # a remote or relative location, or one outside the folder
             relative = None
         if relative in self.files:
-            return self.resolve_string(self.files[relative], context, base_url=str(self.root / relative))
+            return self.resolve_string(self.files[relative], context, base_url=str(self.folder / relative))
         self.refused.append(str(url))
-        return self.resolve_string(b"", context)  # an empty document: the compile fails, nothing is read
+        return self.resolve_string(b"", context, base_url=None)  # an empty document: the compile fails, reads nothing
 
 
 @functools.cache
 def _compile(folder: Path) -> CompiledSchema:
     derived = derived_for(folder)
-    try:
+    with contextlib.suppress(OSError):  # a read-only schema folder: the files on disk are a convenience only
         derived_dir(folder)
-    except OSError:
-        pass  # a read-only schema folder: the files on disk are a convenience only
     return CompiledSchema(folder, derived)
 
 

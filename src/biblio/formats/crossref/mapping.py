@@ -68,7 +68,7 @@ def _first_page(reference: Reference) -> str:
 
 # A reference -> the children of its <citation>, in the schema's order: (element, the reference's
 # field that makes it present, the field a problem points at (None: not worth pointing at), the value).
-CITATION_FIELDS: tuple[tuple[str, str, str | None, Callable[[Reference], str]], ...] = (
+CITATION_FIELDS: tuple[tuple[str, str, str | None, Callable[[Reference], str | None]], ...] = (
     ("journal_title", "container", "container", lambda r: r.container),
     ("author", "authors", "authors", _first_author),
     ("volume", "volume", "volume", lambda r: r.volume),
@@ -83,8 +83,5 @@ CITATION_FIELDS: tuple[tuple[str, str, str | None, Callable[[Reference], str]], 
 
 def citation_values(reference: Reference) -> list[tuple[str, str, str | None]]:
     """What a ``citation`` holds, in order: (element, value, the field a problem points at)."""
-    values = []
-    for element, field, pointed, value_of in CITATION_FIELDS:
-        if getattr(reference, field):
-            values.append((element, value_of(reference), pointed))
-    return values
+    return [(element, value, pointed) for element, field, pointed, value_of in CITATION_FIELDS
+            if getattr(reference, field) and (value := value_of(reference)) is not None]

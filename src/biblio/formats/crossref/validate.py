@@ -1,16 +1,14 @@
 """Validating a deposit against the official Crossref 5.5.0 schema, offline.
 
-By default, one streamed pass: each ``journal_article`` of a ``journal`` is validated on its own as
-it ends with the derived XSD 1.0 schema (``compiled.py``) plus the Python checks (``checks.py``),
-then replaced by a minimal valid stand-in, so that the rest of the document is validated at the end
-as the whole would be; IDs are compared across articles and IDREFs resolved at the end. Problems
-are ``crossref.schema`` errors in document order, at most 200.
+By default, one streamed pass: each ``journal_article`` of a ``journal`` is validated on its own as it ends with the
+derived XSD 1.0 schema (``compiled.py``) plus the Python checks (``checks.py``), then replaced by a minimal valid
+stand-in, so that the rest of the document is validated at the end as the whole would be; IDs are compared across
+articles and IDREFs resolved at the end. Problems are ``crossref.schema`` errors in document order, at most 200.
 
-``strict=True`` (``biblio validate --strict``): the unmodified official XSD 1.1 through xmlschema,
-the whole document in memory, ten times slower. Where the two differ (never on a deposit biblio
-writes), the default follows XSD: xmlschema reads integers with ``int()`` (``２０２５``, ``2_025``)
-and refuses comments inside simple content; the default refuses unexpanded entity references and
-keeps XSD 1.0's name characters and Unicode classes.
+``strict=True`` (``biblio validate --strict``): the unmodified official XSD 1.1 through xmlschema, the whole document in
+memory, ten times slower. Where the two differ (never on a deposit biblio writes), the default follows XSD: xmlschema
+reads integers with ``int()`` (``２０２５``, ``2_025``) and refuses comments inside simple content; the default refuses
+unexpanded entity references and keeps XSD 1.0's name characters and Unicode classes.
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ from .. import xmltools
 from . import checks
 from .compiled import CompiledSchema, compiled_schema
 from .mapping import NS, TIMESTAMP_DIGITS, VERSION
+from .xsd10 import sourceline
 
 MAX_ERRORS = 200
 CHUNK = 1 << 20  # bytes parsed at a time: a few dozen articles of a deposit
@@ -36,9 +35,7 @@ _ARTICLE, _JOURNAL = f"{{{NS}}}journal_article", f"{{{NS}}}journal"
 def detect(path: Path) -> bool:
     """A Crossref deposit: an XML file whose root is a ``doi_batch`` (sniffed, not parsed)."""
     head = read_head(path)
-    if head is None:
-        return False
-    return b"<doi_batch" in head and b"http://www.crossref.org/schema/" in head
+    return head is not None and b"<doi_batch" in head and b"http://www.crossref.org/schema/" in head
 
 
 def validate(path: Path, *, strict: bool = False, dir: str | Path | None = None) -> list[Problem]:
@@ -71,16 +68,14 @@ class _Pass:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     parser.feed(chunk)
-                    for _, element in parser.read_events():
-                        self.article(element)
+                    self.articles(parser)
         except etree.XMLSyntaxError as error:
             return [self.syntax(error, "this is not well-formed XML: ")]
         except OSError as error:
             return [Problem("xml.io", "error", f"cannot read the file: {error}", file=self.file)]
         try:
             root = parser.close()  # what libxml2 finds only now: the file ended before the document did
-            for _, element in parser.read_events():  # any the last bytes completed
-                self.article(element)
+            self.articles(parser)  # any the last bytes completed
         except etree.XMLSyntaxError as error:
             if size == 0:
                 return [Problem("xml.syntax", "error", "this is not well-formed XML: the file is empty", file=self.file)]
@@ -105,16 +100,18 @@ class _Pass:
         line, column = error.position if error.position else (None, None)
         return Problem(code, "error", what + error.msg, file=self.file, line=line or None, column=column or None)
 
-    def article(self, element: etree._Element) -> None:
-        """An article that has ended: checked, then reduced to a stand-in. Articles outside a journal
+    def articles(self, parser: etree.XMLPullParser) -> None:
+        """The articles that have ended: checked, then reduced to a stand-in. Articles outside a journal
         (misplaced, or inside another article) stay as they are, checked with what holds them."""
-        parent = element.getparent()
-        if parent is None or parent.tag != _JOURNAL:
-            return
-        if self.compiled is not None and etree.QName(element.getroottree().getroot()).namespace == NS:
-            self.part(element, whole=False)
-        element.clear(keep_tail=True)
-        _stand_in(element)
+        for _, element in parser.read_events():
+            assert isinstance(element, etree._Element)  # the parser reports "end" events only
+            parent = element.getparent()
+            if parent is None or parent.tag != _JOURNAL:
+                continue
+            if self.compiled is not None and etree.QName(element.getroottree().getroot()).namespace == NS:
+                self.part(element, whole=False)
+            element.clear(keep_tail=True)  # type: ignore[call-arg]  # lxml-stubs lack keep_tail
+            _stand_in(element)
 
     def part(self, top: etree._Element, whole: bool) -> None:
         """Validate ``top`` as a document's root (the whole document when ``whole``), with the Python checks."""
@@ -134,7 +131,8 @@ class _Pass:
                 self.add([(checks.SCHEMA, Problem("crossref.schema", "error", f"libxml2 could not validate this "
                                                   f"document ({err})", file=self.file))])
                 return
-            entries = [entry for entry in schema.error_log if entry.level >= etree.ErrorLevels.ERROR]
+            entries = [entry for entry in schema.error_log  # type: ignore[attr-defined]  # lxml-stubs: not iterable
+                       if entry.level >= etree.ErrorLevels.ERROR]
         found = []
         for entry in entries[:MAX_ERRORS]:
             element = checks.element_at(top, entry.path)
@@ -175,7 +173,7 @@ def _in_file(unavailable: schemas.SchemasUnavailable, file: str) -> list[Problem
 
 def _version(root: etree._Element, file: str) -> Problem:
     return Problem("crossref.version", "error", f"this deposit uses {etree.QName(root).namespace}; biblio "
-                   f"validates Crossref {VERSION} ({NS})", file=file, line=root.sourceline)
+                   f"validates Crossref {VERSION} ({NS})", file=file, line=sourceline(root))
 
 
 def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
@@ -192,11 +190,11 @@ def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
         return _in_file(missing, file)
     found = []
     for error in itertools.islice(schema.iter_errors(tree), MAX_ERRORS):
-        element = error.elem if error.elem is not None and hasattr(error.elem, "getparent") else None
+        element = error.elem if isinstance(error.elem, etree._Element) else None
         where = xmltools.element_path(element) if element is not None else (error.path or "")
         reason = checks.shortened(error.reason or str(error.message))
         found.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)", path=where,
-                             file=file, line=element.sourceline if element is not None else None))
+                             file=file, line=sourceline(element) if element is not None else None))
     return found
 
 

@@ -1,10 +1,9 @@
 """Writing the deposit: one ``doi_batch`` for an issue, streamed article by article.
 
-Mapping decisions (design.md §4, tables in ``mapping.py``): one master journal title; up to 20
-``titles`` per article, original language first (Crossref cannot tag a title's language); Latin
-given/surname with the other scripts as ``alt-name``; one ``jats:abstract`` per language;
-funding as ``fr:program``, the licence as ``ai:program``; references as ``citation`` with the
-printed text, DOI and type. What the deposit cannot carry is reported, never dropped silently.
+Mapping decisions (design.md §4, tables in ``mapping.py``): one master journal title; up to 20 ``titles`` per article,
+original language first (Crossref cannot tag a title's language); Latin given/surname with the other scripts as
+``alt-name``; one ``jats:abstract`` per language; funding as ``fr:program``, the licence as ``ai:program``; references
+as ``citation`` with the printed text, DOI and type. What the deposit cannot carry is reported, never dropped silently.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from ...problems import Problem, article_numbers
 from .. import Output, xmltools
 from ..notes import NotCarried
 from ..xmltools import Element
-from . import mapping
+from . import mapping, require
 from .mapping import AI, FR, JATS, NS
 
 _last_timestamp = 0
@@ -65,7 +64,7 @@ def _citation_text(key: str, kind: str, values: list[tuple[str, str, str | None]
     return f"{start}>\n{''.join(lines)}{outer}</citation>\n"
 
 
-class CrossrefWriter(xmltools.Builder):
+class _CrossrefWriter(xmltools.Builder):
     """The deposit of one issue: the head, journal and issue when made, each article as it is added.
 
     ``crossref.xml`` is opened at once. It is complete only when ``close`` reports no error:
@@ -86,6 +85,7 @@ class CrossrefWriter(xmltools.Builder):
         self.checked = 0  # problems looked at for errors
         self.error_seen = False
         self.out: BinaryIO = output.open(mapping.FILE_NAME)
+        self.problems.extend(require.issue_problems(issue))
         head = (_DECLARATION + xmltools.serialise(self.start(timestamp, batch_id))).encode("utf-8")
         if not head.endswith(_BATCH_END):
             raise AssertionError("unexpected serialisation of the batch head")
@@ -96,6 +96,7 @@ class CrossrefWriter(xmltools.Builder):
         """Build one article at the depth it has in the batch and write it: memory holds one article."""
         journal = self.holder(_ARTICLE_LEVEL)
         self.kinds = []
+        self.problems.extend(require.article_problems(self.issue, index, article))
         self.article(journal, index, article)
         self.left_out.add(index, self.kinds)
         if not self._failed():
@@ -149,10 +150,7 @@ class CrossrefWriter(xmltools.Builder):
         self.sub(head, "doi_batch_id", (batch_id or default_id)[:100], path="head")
         self.sub(head, "timestamp", str(timestamp))
         settings = issue.settings
-        if settings is None or settings.depositor is None:
-            self.error("crossref.depositor-missing", "a deposit names its depositor: add settings.depositor "
-                       "(name and email) to the manifest", "settings.depositor")
-        else:
+        if settings is not None and settings.depositor is not None:  # else require.issue_problems says so
             depositor = self.sub(head, "depositor")
             self.sub(depositor, "depositor_name", settings.depositor.name, path="settings.depositor.name")
             self.sub(depositor, "email_address", settings.depositor.email, path="settings.depositor.email")
@@ -161,9 +159,6 @@ class CrossrefWriter(xmltools.Builder):
             registrant = issue.journal.publisher.name.main
         if registrant:
             self.sub(head, "registrant", registrant, path="settings.registrant")
-        else:
-            self.error("crossref.registrant-missing", "a deposit names its registrant: add settings.registrant "
-                       "or journal.publisher", "settings.registrant")
 
     def journal_metadata(self, journal: Element) -> None:
         meta_journal = self.issue.journal
@@ -207,9 +202,6 @@ class CrossrefWriter(xmltools.Builder):
                 data = self.sub(element, "doi_data")
                 self.sub(data, "doi", issue.doi)
                 self.sub(data, "resource", url)
-            else:
-                self.error("crossref.url-missing", "the issue DOI needs a landing page: give "
-                           "settings.landing_page_pattern without {seq}", "issue.doi")
 
     # -- articles --------------------------------------------------------------------
 
@@ -371,9 +363,6 @@ class CrossrefWriter(xmltools.Builder):
         url = derive.landing_page(self.issue, article, index)
         if url:
             self.sub(data, "resource", url, path=f"{path}.url")
-        else:
-            self.error("crossref.url-missing", "Crossref needs the article's landing page: give 'url' or "
-                       "settings.landing_page_pattern", path)
 
     def citations(self, element: Element, article: Article, index: int, path: str) -> None:
         if not article.references:
@@ -406,26 +395,25 @@ class CrossrefWriter(xmltools.Builder):
                 dropped_more = True
 
     def report_not_carried(self) -> None:
-        numbers = article_numbers
         if self.dated_from_issue:
             date = self.issue.published or PartialDate(self.issue.year)
             self.note("crossref.date-from-issue", f"no publication date of their own in "
-                      f"{numbers(self.dated_from_issue)}; the deposit gives them the issue's date ({date})",
+                      f"{article_numbers(self.dated_from_issue)}; the deposit gives them the issue's date ({date})",
                       "articles")
         if self.no_latin_name:
-            self.note("crossref.no-latin-name", f"authors with no Latin spelling in {numbers(self.no_latin_name)}"
-                      "; a spelling in another script is deposited as given name and surname "
-                      "(add an 'en' or '-Latn' spelling to the manifest to change that)", "articles")
+            self.note("crossref.no-latin-name", f"authors with no Latin spelling in "
+                      f"{article_numbers(self.no_latin_name)}; a spelling in another script is deposited as given name "
+                      "and surname (add an 'en' or '-Latn' spelling to the manifest to change that)", "articles")
         for kind, indexes in self.left_out.items():
             self.note("crossref.not-carried", f"the Crossref deposit cannot carry {mapping.LEFT_OUT[kind]} "
-                      f"({numbers(indexes)})", "articles")
+                      f"({article_numbers(indexes)})", "articles")
 
 
 def writer(issue: Issue, output: Output, lang: str | None = None, *, timestamp: int | None = None,
-           batch_id: str | None = None) -> CrossrefWriter:
+           batch_id: str | None = None) -> _CrossrefWriter:
     """The deposit writer (``Format.writer``). ``lang`` is ignored: a deposit carries every language.
 
     ``timestamp`` (default ``next_timestamp()``) and ``batch_id`` (default
     ``biblio-<year>-<volume>-<number>-<timestamp>``) are injectable for reproducible bytes in tests.
     """
-    return CrossrefWriter(issue, output, timestamp if timestamp is not None else next_timestamp(), batch_id)
+    return _CrossrefWriter(issue, output, timestamp if timestamp is not None else next_timestamp(), batch_id)

@@ -1,12 +1,11 @@
 """The XSD 1.0 form of the official Crossref 5.5.0 schema, derived from the verified files for libxml2.
 
-The official schema declares XSD 1.1 (``vc:minVersion="1.1"``), which libxml2 cannot compile; the
-strict path (xmlschema) is ten times slower. ``derive()`` removes the three ``xsd:assert`` rules
-(each must be one ``checks.py`` implements), ``vc:minVersion`` and the XML 1.1 declarations; points
-remote and location-less imports to the local copies; gives ``xs:anyURI`` XSD 1.1's meaning
-(``xs:token``) and makes the ``xs:date`` / ``xs:gYear`` attributes ``xs:token`` (checked in Python);
-moves enumerations of 256 values or more to Python sets (libxml2 compares a value with each in
-turn); and refuses any other XSD 1.1 construct. Every change is listed in ``derivation.json``.
+The official schema declares XSD 1.1 (``vc:minVersion="1.1"``), which libxml2 cannot compile; the strict path
+(xmlschema) is ten times slower. ``derive()`` removes the three ``xsd:assert`` rules (each must be one ``checks.py``
+implements), ``vc:minVersion`` and the XML 1.1 declarations; points remote and location-less imports to the local
+copies; gives ``xs:anyURI`` XSD 1.1's meaning (``xs:token``) and makes the ``xs:date`` / ``xs:gYear`` attributes
+``xs:token`` (checked in Python); moves enumerations of 256 values or more to Python sets (libxml2 compares a value with
+each in turn); and refuses any other XSD 1.1 construct. Every change is listed in ``derivation.json``.
 """
 
 from __future__ import annotations
@@ -92,6 +91,7 @@ def derive(dir: str | Path | None = None) -> Derived:
 
 @functools.cache
 def derived_for(folder: Path) -> Derived:
+    """``derive`` for a folder already verified, once per folder and process."""
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     trees: dict[str, etree._ElementTree] = {}
     try:
@@ -155,6 +155,17 @@ def _target_namespaces(trees: dict[str, etree._ElementTree]) -> dict[str, str | 
     return {relative: found.get(relative) for relative in trees}
 
 
+def sourceline(element: etree._Element) -> int | None:
+    """An element's line in its file (None when unknown), for problems and messages."""
+    return element.sourceline  # type: ignore[return-value]  # lxml-stubs type sourceline as "..."
+
+
+def _parent(element: etree._Element) -> etree._Element:
+    parent = element.getparent()
+    assert parent is not None, element.tag
+    return parent
+
+
 def _builtin(element: etree._Element, value: str | None) -> str | None:
     """The local name of a built-in XSD type named by the QName ``value`` in ``element``'s scope."""
     if not value:
@@ -167,22 +178,22 @@ def _derive_file(relative: str, tree: etree._ElementTree, namespace: str | None,
     root = tree.getroot()
     here = posixpath.dirname(relative)
     for element in list(root.iter(f"{{{XSD}}}assert")):
-        owner = next((a.get("name") for a in element.iterancestors(f"{{{XSD}}}element") if a.get("name")), "?")
-        work.removed.append(RemovedAssert(relative, element.sourceline or 0, owner,
+        owner = next((a.get("name", "") for a in element.iterancestors(f"{{{XSD}}}element") if a.get("name")), "?")
+        work.removed.append(RemovedAssert(relative, sourceline(element) or 0, owner,
                                           " ".join(element.get("test", "").split())))
-        element.getparent().remove(element)
+        _parent(element).remove(element)
     if root.get(f"{{{VC}}}minVersion") == "1.1":
         del root.attrib[f"{{{VC}}}minVersion"]
         work.changes.append(f"{relative}: removed vc:minVersion=\"1.1\" from xsd:schema")
     for element in root.iter(etree.Element):
-        if any(name.startswith(f"{{{VC}}}") for name in element.attrib):
+        if any(etree.QName(name).namespace == VC for name in element.attrib):
             raise DerivationRefused(f"{relative} line {element.sourceline}: a vc: attribute is not expected here")
     if tree.docinfo.xml_version != "1.0":
         work.changes.append(f"{relative}: XML declaration version {tree.docinfo.xml_version} written as 1.0")
     for element in root.iter(f"{{{XSD}}}import", f"{{{XSD}}}include", f"{{{XSD}}}redefine"):
         location = element.get("schemaLocation")
         if location is None:
-            target = schemas.NAMESPACE_LOCATIONS.get(element.get("namespace"))
+            target = schemas.NAMESPACE_LOCATIONS.get(element.get("namespace", ""))
         elif (target := schemas.REMOTE_LOCATIONS.get(location)) is None and (
                 "://" in location or location.startswith("/")):
             raise DerivationRefused(f"{relative} line {element.sourceline}: no local copy of {location}")
@@ -236,7 +247,7 @@ def _attribute_types(relative: str, root: etree._Element, namespace: str | None,
             else:
                 values = {WHITESPACE.sub(" ", c.get("value", "")).strip(" ") for c in enumerations}
             for facet in enumerations:
-                restriction.remove(facet)
+                _parent(facet).remove(facet)
             work.enumerations.setdefault(key, []).append(values)
             work.changes.append(f"{relative}: the {len(enumerations)} enumerated values of attribute {name} "
                                 f"(line {element.sourceline}) checked in Python; xs:{base} kept")
@@ -251,16 +262,17 @@ def _relax(relative: str, root: etree._Element, work: _Work) -> None:
     the built-in list types' minLength 1 written out."""
     counts: collections.Counter[str] = collections.Counter()
     for element in root.iter(etree.Element):
-        if element.get("memberTypes") and any(_builtin(element, v) in _RELAXED + _IDS + _LISTS
-                                              for v in element.get("memberTypes").split()):
+        if (members := element.get("memberTypes")) and any(_builtin(element, v) in _RELAXED + _IDS + _LISTS
+                                                           for v in members.split()):
             raise DerivationRefused(f"{relative} line {element.sourceline}: a union of a type the derivation changes")
         for attribute in _REFERENCES:
-            kind = _builtin(element, element.get(attribute))
+            value = element.get(attribute, "")
+            kind = _builtin(element, value)
             if kind in _LISTS:
                 if attribute != "type" or element.tag not in (f"{{{XSD}}}attribute", f"{{{XSD}}}element"):
                     raise DerivationRefused(f"{relative} line {element.sourceline}: xs:{kind} outside a declaration's type")
                 restriction = etree.SubElement(etree.SubElement(element, f"{{{XSD}}}simpleType"),
-                                               f"{{{XSD}}}restriction", base=element.get("type"))
+                                               f"{{{XSD}}}restriction", base=value)
                 etree.SubElement(restriction, f"{{{XSD}}}minLength", value="1")
                 del element.attrib["type"]
                 counts[f"{kind} with its minLength 1 stated"] += 1
@@ -268,13 +280,13 @@ def _relax(relative: str, root: etree._Element, work: _Work) -> None:
             if kind not in _RELAXED + _IDS:
                 continue
             declaration = element if element.tag == f"{{{XSD}}}attribute" else None
-            if element.tag == f"{{{XSD}}}restriction" and element.getparent().getparent().tag == f"{{{XSD}}}attribute":
-                declaration = element.getparent().getparent()
+            if element.tag == f"{{{XSD}}}restriction" and _parent(_parent(element)).tag == f"{{{XSD}}}attribute":
+                declaration = _parent(_parent(element))
             if kind != "anyURI" and (declaration is None or declaration.get("name") is None):
                 raise DerivationRefused(f"{relative} line {element.sourceline}: xs:{kind} outside an attribute declaration")
             if kind in _IDS:
                 continue  # kept: libxml2 checks ID syntax and uniqueness; IDREFs are resolved in Python
-            prefix = element.get(attribute).rpartition(":")[0]
+            prefix = value.rpartition(":")[0]
             element.set(attribute, f"{prefix}:token" if prefix else "token")
             counts[kind] += 1
     notes = {"anyURI": " -> xs:token (XSD 1.1: any string is an anyURI)",
@@ -347,6 +359,7 @@ def assert_rules(removed: list[RemovedAssert]) -> dict[str, frozenset[str]]:
 
 
 def unusable(reason: object) -> schemas.SchemasUnavailable:
+    """The error raised when the derived schema cannot be made or compiled."""
     return schemas.SchemasUnavailable([Problem(
         "schemas.compile", "error",
         f"the XSD 1.0 form of the official Crossref schema could not be derived or compiled ({reason}); "

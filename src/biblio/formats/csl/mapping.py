@@ -16,14 +16,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ... import derive, ids
-from ...model import Article, Contributor, Issn, Issue, LangText, Pages, PartialDate, PersonName, Publisher
+from ...model import (Article, Contributor, ContributorRole, Issn, Issue, LangText, Pages, PartialDate, PersonName,
+                      Publisher)
 from ...problems import Problem
 
 # Model contributor roles <-> CSL name variables, in the order the reader reads them.
-ROLES = {"author": "author", "editor": "editor", "translator": "translator", "chair": "chair",
-         "reviewer": "contributor"}
+ROLES: dict[ContributorRole, str] = {"author": "author", "editor": "editor", "translator": "translator",
+                                     "chair": "chair", "reviewer": "contributor"}
 NAME_ROLES = {variable: role for role, variable in ROLES.items()}
 TYPES_READ = ("article-journal", "article", None)  # other item types are read as journal articles, reported
 
@@ -49,16 +51,17 @@ class Shown:
 class Reading:
     """One item being read back: the article made so far, and the issue (from the first item)."""
 
-    entry: dict
-    where: dict  # file, line, column and path of the item, for its problems
+    entry: dict[str, Any]  # the item, parsed JSON
+    where: dict[str, Any]  # file, line, column and path of the item, for its problems
     problems: list[Problem]
     article: Article
     lang: str  # the language the item shows
-    custom: dict
+    custom: dict[str, Any]
     issue: Issue
     first: bool  # the first item read: it gives the issue's and the journal's facts
 
     def text(self, key: str) -> str | None:
+        """The text of the item's ``key``, read as ``text_value`` reads it."""
         return text_value(self.entry.get(key), key, self.problems, self.where)
 
 
@@ -68,12 +71,12 @@ class Field:
     (None: read before the others, or not read). ``key`` None: the name variables."""
 
     key: str | None
-    write: Callable[[Shown], object]
+    write: Callable[[Shown], Any]  # JSON data (for key None, the name variables: a dict of them)
     read: Callable[[Reading, str], None] | None = None
     first_only: bool = False
 
 
-def text_value(value: object, key: str, problems: list[Problem], where: dict) -> str | None:
+def text_value(value: object, key: str, problems: list[Problem], where: dict[str, Any]) -> str | None:
     """A CSL text value: strings as they are, numbers as text, a list's first string (Crossref's
     API sends titles as lists); anything else is reported and left out."""
     if isinstance(value, bool) or value is None:
@@ -93,10 +96,8 @@ def text_value(value: object, key: str, problems: list[Problem], where: dict) ->
 
 
 def language(value: object) -> str | None:
-    if not value:
-        return None
-    checked = ids.language_tag(str(value))
-    return checked.value if checked.ok else None
+    """An item's language (or the one ``custom`` says it shows) as a checked tag; None if it is not one."""
+    return ids.language_tag(str(value)).value if value else None
 
 
 # --- each key, written and read -----------------------------------------------------------
@@ -113,8 +114,8 @@ def _read_original_title(r: Reading, key: str) -> None:
         r.article.titles = LangText.of({work: original, r.lang: r.article.titles.texts[r.lang]}, work)
 
 
-def _names(s: Shown) -> dict[str, list[dict]]:
-    names: dict[str, list[dict]] = {}
+def _names(s: Shown) -> dict[str, list[dict[str, str]]]:
+    names: dict[str, list[dict[str, str]]] = {}
     for contributor, name in s.view.authors:
         if name is None:
             entry = {"literal": derive.organization_name(contributor, s.view.lang) or ""}
@@ -127,7 +128,7 @@ def _names(s: Shown) -> dict[str, list[dict]]:
 
 
 def _read_names(r: Reading, key: str) -> None:
-    found = r.custom.get("orcid") if isinstance(r.custom.get("orcid"), dict) else {}
+    found = orcids if isinstance(orcids := r.custom.get("orcid"), dict) else {}
     work = r.article.language
     for variable, role in NAME_ROLES.items():
         names = r.entry.get(variable) or []
@@ -143,7 +144,7 @@ def _read_names(r: Reading, key: str) -> None:
             family = text_value(name.get("family"), f"{variable}.family", r.problems, r.where)
             given = text_value(name.get("given"), f"{variable}.given", r.problems, r.where)
             literal = text_value(name.get("literal"), f"{variable}.literal", r.problems, r.where)
-            contributor = Contributor(role=role)  # type: ignore[arg-type]
+            contributor = Contributor(role=role)
             if literal and not family:
                 contributor.organization = LangText.of({r.lang: literal}, work)
             elif family or given:
@@ -152,8 +153,7 @@ def _read_names(r: Reading, key: str) -> None:
             else:
                 continue
             orcid = found.get(f"{variable}/{position}")
-            if orcid and ids.orcid(str(orcid)).ok:
-                contributor.orcid = ids.orcid(str(orcid)).value
+            contributor.orcid = ids.orcid(str(orcid)).value if orcid else None
             r.article.contributors.append(contributor)
 
 
@@ -178,12 +178,12 @@ def _read_abbreviation(r: Reading, key: str) -> None:
     r.issue.journal.abbreviation = r.text(key) or r.text("journalAbbreviation")
 
 
-def date_parts(date: PartialDate) -> dict:
+def _date_parts(date: PartialDate) -> dict[str, list[list[int]]]:
     parts = [date.year] + ([date.month] if date.month else []) + ([date.day] if date.month and date.day else [])
     return {"date-parts": [parts]}
 
 
-def partial_date(value: object) -> PartialDate | None:
+def _partial_date(value: object) -> PartialDate | None:
     if not isinstance(value, dict):
         return None
     parts = (value.get("date-parts") or [[]])[0]
@@ -196,7 +196,7 @@ def partial_date(value: object) -> PartialDate | None:
 
 
 def _read_issued(r: Reading, key: str) -> None:
-    issued = partial_date(r.entry.get(key))
+    issued = _partial_date(r.entry.get(key))
     if r.entry.get(key) is not None and issued is None:
         r.problems.append(Problem("csl.date", "warning", "the 'issued' date cannot be read", **r.where))
     if issued and not r.custom.get("date-from-issue"):
@@ -223,26 +223,23 @@ def _number(s: Shown) -> str | None:
 
 
 def _read_page(r: Reading, key: str) -> None:
-    page = r.text(key) or ""
-    if page:
+    if page := r.text(key):
         first, _, last = page.replace("–", "-").partition("-")
         r.article.pages = Pages(first.strip() or None, last.strip() or None)
 
 
 def _read_number(r: Reading, key: str) -> None:
-    number = r.text(key)
-    if number and r.article.pages is None:
+    if (number := r.text(key)) and r.article.pages is None:
         r.article.pages = Pages(article_number=number)
 
 
 def _read_doi(r: Reading, key: str) -> None:
-    doi = r.text(key)
-    if doi:
+    if doi := r.text(key):
         checked = ids.doi(doi)
         if checked.ok:
             r.article.doi = checked.value
-        else:
-            r.problems.append(checked.problem("warning", **r.where))  # type: ignore[arg-type]
+        elif problem := checked.problem("warning", **r.where):
+            r.problems.append(problem)
 
 
 def _read_issns(r: Reading, key: str) -> None:
@@ -250,13 +247,12 @@ def _read_issns(r: Reading, key: str) -> None:
     journal = r.issue.journal
     for raw in value if isinstance(value, list) else str(value or "").split(","):
         checked = ids.issn(str(raw))
-        if checked.ok and all(issn.value != checked.value for issn in journal.issns):
-            journal.issns.append(Issn(checked.value))  # type: ignore[arg-type]
+        if checked.value and all(issn.value != checked.value for issn in journal.issns):
+            journal.issns.append(Issn(checked.value))
 
 
 def _read_abstract(r: Reading, key: str) -> None:
-    abstract = r.text(key)
-    if abstract:
+    if abstract := r.text(key):
         r.article.abstracts = LangText.of({r.lang: abstract}, r.article.language)
 
 
@@ -289,8 +285,7 @@ def _publisher(attribute: str) -> Callable[[Shown], str | None]:
 
 
 def _read_publisher(r: Reading, key: str) -> None:
-    name = r.text(key)
-    if name:
+    if name := r.text(key):
         r.issue.journal.publisher = Publisher(LangText.of({r.lang: name}, r.lang))
 
 
@@ -301,11 +296,12 @@ def _read_publisher_place(r: Reading, key: str) -> None:
         publisher.place = LangText.of({r.lang: place}, r.lang)
 
 
-def _custom(s: Shown) -> dict:
-    custom: dict = {"metadata-language": s.view.lang}
+def _custom(s: Shown) -> dict[str, object]:
+    custom: dict[str, object] = {"metadata-language": s.view.lang}
     if s.from_issue:
         custom["date-from-issue"] = True  # so that a reader does not take it for the article's own date
-    orcids, counts = {}, Counter()  # by name variable and position: "author/0" is the first author
+    orcids: dict[str, str] = {}  # by name variable and position: "author/0" is the first author
+    counts: Counter[str] = Counter()
     for contributor, _ in s.view.authors:
         variable = ROLES[contributor.role]
         if contributor.orcid:
@@ -326,7 +322,7 @@ FIELDS: tuple[Field, ...] = (
     Field(None, _names, _read_names),
     Field("container-title", lambda s: s.view.journal_title or None, _read_container),
     Field("container-title-short", lambda s: s.issue.journal.abbreviation or None, _read_abbreviation, True),
-    Field("issued", lambda s: date_parts(s.issued) if s.issued.year else None, _read_issued),  # 0: year unknown
+    Field("issued", lambda s: _date_parts(s.issued) if s.issued.year else None, _read_issued),  # 0: year unknown
     Field("volume", lambda s: s.issue.volume or None, _set("issue", "volume"), True),
     Field("issue", lambda s: s.issue.number or None, _set("issue", "number"), True),
     Field("page", _page, _read_page),

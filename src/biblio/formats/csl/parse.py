@@ -19,15 +19,15 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from json.decoder import scanstring
 from pathlib import Path
+from typing import Any
 
 from ...problems import Problem
 
 CHUNK = 1 << 16  # bytes read at a time: as fast as larger ones, and the buffer stays small
 _BOM = codecs.BOM_UTF8
 _WS = re.compile(r"[ \t\n\r]*")
-_SKIP = json.JSONDecoder()  # skips values while locating a path
+_SKIP = json.JSONDecoder()  # skips values (and reads keys) while locating a path
 
 
 class Unreadable(Exception):
@@ -38,12 +38,17 @@ class Unreadable(Exception):
         self.problem = problem
 
 
-def path_text(path: tuple) -> str:
+def path_text(path: tuple[str | int, ...]) -> str:
     """``(3, "author", 0)`` -> ``[3].author[0]``."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
     return text
+
+
+def _past_space(text: str, offset: int) -> int:
+    match = _WS.match(text, offset)  # it always matches, if only no white space
+    return match.end() if match else offset
 
 
 def _advance(text: str, start: int, end: int, line: int, column: int) -> tuple[int, int]:
@@ -67,10 +72,11 @@ class Item:
     text: str = field(repr=False)
     repeated: list[Problem] = field(default_factory=list)
 
-    def prefix(self) -> tuple:
+    def prefix(self) -> tuple[int, ...]:
+        """The item's path in the file: its position in the array (none for a file that is one value)."""
         return () if self.number is None else (self.number,)
 
-    def where(self, path: tuple) -> tuple[int, int]:
+    def where(self, path: tuple[str | int, ...]) -> tuple[int, int]:
         """Line and column of the deepest part of ``path`` (below the item) found in its text."""
         offset = 0
         try:
@@ -81,6 +87,7 @@ class Item:
         return self.spot(offset)
 
     def spot(self, offset: int) -> tuple[int, int]:
+        """Line and column of an offset into the item's text."""
         return _advance(self.text, 0, offset, self.line, self.column)
 
 
@@ -112,7 +119,7 @@ class _Stream:
         self.repeated = False
         self.decode = json.JSONDecoder(object_pairs_hook=self._first_wins).raw_decode
 
-    def _first_wins(self, pairs: list) -> dict:
+    def _first_wins(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result = dict(pairs)
         if len(result) != len(pairs):  # a repeated key: keep the first value, report it later
             self.repeated = True
@@ -158,7 +165,7 @@ class _Stream:
     def skip(self) -> str:
         """Skip white space; the next character ('' at the end of the file)."""
         while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
+            self.pos = _past_space(self.buf, self.pos)
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if self.eof:
@@ -201,7 +208,7 @@ class _Stream:
             try:
                 value, end = self.decode(self.buf, self.pos)
                 # What follows too, so that a number is not cut short ("2." of "2.50").
-                if _WS.match(self.buf, end).end() < len(self.buf) or self.eof:
+                if _past_space(self.buf, end) < len(self.buf) or self.eof:
                     break
             except json.JSONDecodeError as error:
                 # Final unless the text may just have run out: a string to the end, or near the end.
@@ -218,7 +225,7 @@ class _Stream:
         return item
 
     def _repeated(self, item: Item) -> list[Problem]:
-        found: list[tuple[tuple, int, int]] = []
+        found: list[tuple[tuple[str | int, ...], int, int]] = []
         try:
             _find_repeated(item.text, 0, item.prefix(), found)
         except (RecursionError, IndexError, ValueError):
@@ -238,22 +245,23 @@ def _members(text: str, offset: int) -> Iterator[tuple[str | int, int, int]]:
     closing = {"{": "}", "[": "]"}.get(text[offset])
     if closing is None:
         return
-    i = _WS.match(text, offset + 1).end()
+    i = _past_space(text, offset + 1)
     number = 0
     while text[i] != closing:
         start = i
         if closing == "}":
-            name, i = scanstring(text, i + 1)
-            i = _WS.match(text, _WS.match(text, i).end() + 1).end()  # past the colon
+            name, i = _SKIP.raw_decode(text, i)
+            i = _past_space(text, _past_space(text, i) + 1)  # past the colon
         else:
             name, number = number, number + 1
         yield name, start, i
-        i = _WS.match(text, _SKIP.raw_decode(text, i)[1]).end()
+        i = _past_space(text, _SKIP.raw_decode(text, i)[1])
         if text[i] == ",":
-            i = _WS.match(text, i + 1).end()
+            i = _past_space(text, i + 1)
 
 
-def _find_repeated(text: str, offset: int, path: tuple, found: list[tuple[tuple, int, int]]) -> None:
+def _find_repeated(text: str, offset: int, path: tuple[str | int, ...],
+                   found: list[tuple[tuple[str | int, ...], int, int]]) -> None:
     """The repeated keys in the value at ``offset`` (path, offset of the key, offset of its first
     use), in the order met, not looking into a repeated key's value."""
     seen: dict[str | int, int] = {}

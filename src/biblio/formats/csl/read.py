@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ... import derive
 from ...model import Article, Issue, Journal, LangText
@@ -55,7 +56,8 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                                 "unknown (0) and writers leave it out", file=str(path)))
 
 
-def _article(entry: object, where: dict, problems: list[Problem], issue: Issue, first: bool) -> Article | None:
+def _article(entry: object, where: dict[str, Any], problems: list[Problem], issue: Issue,
+             first: bool) -> Article | None:
     """The item's article, or None when it is skipped (reported)."""
     if not isinstance(entry, dict):
         problems.append(Problem("csl.unusable", "warning", "this item is not an object and was skipped", **where))
@@ -67,11 +69,11 @@ def _article(entry: object, where: dict, problems: list[Problem], issue: Issue, 
     if entry.get("type") not in TYPES_READ:
         problems.append(Problem("csl.type", "info", f"a '{entry.get('type')}' item is read as a journal article",
                                 **where))
-    custom = entry.get("custom") if isinstance(entry.get("custom"), dict) else {}
+    custom = found if isinstance(found := entry.get("custom"), dict) else {}
     work = language(text_value(entry.get("language"), "language", problems, where)) or derive.guess_language(title)
     lang = language(custom.get("metadata-language")) or work
     article = Article(language=work, titles=LangText.of({lang: title}, work))
-    reading = Reading(entry, where, problems, article, lang, custom, issue, first)  # type: ignore[arg-type]
+    reading = Reading(entry, where, problems, article, lang, custom, issue, first)
     for field in FIELDS:
         if field.read is not None and (first or not field.first_only):
             field.read(reading, field.key or "")

@@ -68,9 +68,8 @@ def _errors(validator: jsonschema_rs.Draft7Validator, item: parse.Item, file: st
     except ValueError:  # jsonschema-rs stops at its recursion limit (an item nested hundreds deep)
         line, column = item.where(())
         return [([str(part) for part in item.prefix()], Problem(
-            "csl.schema", "error", "this item nests lists or objects too deeply to be checked; no CSL field "
-            "nests more than a few levels", path=parse.path_text(item.prefix()) or None, file=file,
-            line=line, column=column))]
+            "csl.schema", "error", "this item nests lists or objects too deeply to be checked; no CSL field nests more "
+            "than a few levels", path=parse.path_text(item.prefix()) or None, file=file, line=line, column=column))]
     for error in errors:
         error = _most_specific(error)
         extra = isinstance(error.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties)
@@ -80,9 +79,8 @@ def _errors(validator: jsonschema_rs.Draft7Validator, item: parse.Item, file: st
         message = error.message if len(error.message) < 300 else error.message[:300] + " …"
         if extra:
             message = f"{message}; CSL-JSON has no such field (extras belong in 'custom')"
-        found.append(([str(part) for part in where], Problem("csl.schema", "error", message,
-                                                             path=parse.path_text(where) or None, file=file,
-                                                             line=line, column=column)))
+        found.append(([str(part) for part in where], Problem("csl.schema", "error", message, file=file, line=line,
+                                                             column=column, path=parse.path_text(where) or None)))
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from ... import derive
 from ...model import Article, Issue
@@ -18,7 +19,7 @@ from ..notes import NotCarried
 from .mapping import ARTICLE_NOT_CARRIED, FIELDS, ISSUE_NOT_CARRIED, Shown, file_name
 
 
-class Items:
+class _Items:
     """An issue's items in one language (``lang`` None: each article's own), made one at a time,
     and what to report about them: each item's fallbacks, then, once, what CSL-JSON left out
     and the journal-title fallbacks."""
@@ -30,15 +31,15 @@ class Items:
         self.issue_dropped = [what for what, has in ISSUE_NOT_CARRIED if has(issue)]  # the same for every item
         self.languages: set[str] = set()
 
-    def item(self, index: int, article: Article) -> dict:
+    def item(self, index: int, article: Article) -> dict[str, Any]:
         view = derive.localize(self.issue, article, index, self.lang)
         issued, from_issue = derive.publication_date(self.issue, article)
         shown = Shown(self.issue, article, index, view, issued, from_issue)
-        entry: dict = {}
+        entry: dict[str, Any] = {}
         for field in FIELDS:
             value = field.write(shown)
             if field.key is None:
-                entry.update(value)  # type: ignore[call-overload]
+                entry.update(value)
             elif value is not None:
                 entry[field.key] = value
         self.languages.add(view.lang)
@@ -59,30 +60,31 @@ class Items:
 
 
 def items(issue: Issue, *, lang: str | None = None,
-          indexes: Sequence[int] | None = None) -> tuple[list[dict], list[Problem]]:
+          indexes: Sequence[int] | None = None) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The CSL-JSON items of an issue's articles (those at ``indexes``, else all) in ``lang``, as
     the writer writes them, and the problems; for citation processors (``biblio.cite``)."""
-    made = Items(issue, lang)
+    made = _Items(issue, lang)
     chosen = range(len(issue.articles)) if indexes is None else indexes
     return [made.item(index, issue.articles[index]) for index in chosen], made.problems()
 
 
-def item_text(entry: dict) -> str:
+def _item_text(entry: dict[str, Any]) -> str:
     """An item as the array's member: ``json.dumps(..., indent=2)`` one level in (JSON text has no
     line break inside a string, so every line break is indentation)."""
     return json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
 
-class CslWriter:
-    """The format's ``Writer``: ``articles[.<lang>].csl.json``, an item written as each article is added."""
+class _CslWriter:
+    """The format's ``Writer``: ``articles[.<lang>].csl.json``, an item written as each article is added; one
+    language per file, ``lang`` None writing each article in its own language."""
 
     def __init__(self, issue: Issue, output: Output, lang: str | None = None) -> None:
-        self.items = Items(issue, lang)
+        self.items = _Items(issue, lang)
         self.stream = output.open(file_name(lang))
         self.count = 0
 
     def add(self, index: int, article: Article) -> None:
-        text = item_text(self.items.item(index, article))
+        text = _item_text(self.items.item(index, article))
         self.stream.write((("[\n  " if self.count == 0 else ",\n  ") + text).encode("utf-8"))
         self.count += 1
 
@@ -92,6 +94,4 @@ class CslWriter:
         return self.items.problems()
 
 
-def writer(issue: Issue, output: Output, lang: str | None = None) -> CslWriter:
-    """One language per file: ``lang`` None writes each article in its own language."""
-    return CslWriter(issue, output, lang)
+writer = _CslWriter  # the registry's writer

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ...model import Article, Issue
+from ...model import Article, ContributorRole, Issue
 
 XLINK = "http://www.w3.org/1999/xlink"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
 MML = "http://www.w3.org/1998/Math/MathML"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-NSMAP = {"xlink": XLINK, "mml": MML, "ali": ALI}
+NSMAP: dict[str | None, str] = {"xlink": XLINK, "mml": MML, "ali": ALI}
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN" '
            '"https://jats.nlm.nih.gov/publishing/1.3/JATS-journalpublishing1-3.dtd">')
 PROLOGUE = f"<?xml version='1.0' encoding='UTF-8'?>\n{DOCTYPE}\n"
@@ -50,8 +50,7 @@ ISSN_MEDIA = {"print": "print", "ppub": "print", "electronic": "electronic", "ep
 PUB_DATES = (("published", "print"), ("online", "electronic"))
 HISTORY_DATES = ("received", "accepted")
 
-CONTRIB_TYPES = ("author", "editor", "chair", "translator", "reviewer")
-
+CONTRIB_TYPES: tuple[ContributorRole, ...] = ("author", "editor", "chair", "translator", "reviewer")
 
 # What the model has and JATS front matter cannot carry, in the order reported.
 NOT_CARRIED: tuple[tuple[str, Callable[[Issue, Article], object]], ...] = (

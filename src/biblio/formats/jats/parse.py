@@ -43,7 +43,7 @@ def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
     if _DOCTYPE.match(data) and b"&" in data:
         data = _REFERENCE.sub(_character, data)
     tree, problems = xmltools.read_xml(path, data)
-    if tree is not None and tree.docinfo.doctype:
+    if tree is not None and tree.docinfo.doctype:  # type: ignore[attr-defined]  # lxml-stubs lack DocInfo.doctype
         problems += _unresolved(tree, str(path))
     return tree, problems
 
@@ -51,13 +51,15 @@ def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
 def _unresolved(tree: etree._ElementTree, file: str) -> list[Problem]:
     """Entity references left (not a standard character's name): each an error, each taken out, so that
     neither the reader nor the schema sees a reference it cannot know the text of."""
-    problems = []
+    problems: list[Problem] = []
     for entity in list(tree.iter(etree.Entity)):
         parent = entity.getparent()
+        assert parent is not None  # the root is an element, never an entity
         if len(problems) < MAX_PROBLEMS:
             problems.append(Problem("jats.entity", "error", f"the entity reference {entity.text} is not a standard "
                                     "character entity: biblio never expands other entities; write the text itself",
-                                    path=xmltools.element_path(parent), file=file, line=parent.sourceline))
+                                    path=xmltools.element_path(parent), file=file,
+                                    line=parent.sourceline))  # type: ignore[arg-type]  # lxml-stubs: sourceline untyped
         previous = entity.getprevious()
         if entity.tail:
             if previous is not None:

@@ -13,35 +13,12 @@ from pathlib import Path
 from lxml import etree
 
 from ... import derive, ids
-from ...model import (
-    Affiliation,
-    Article,
-    Contributor,
-    Funding,
-    Issn,
-    Issue,
-    Journal,
-    LangText,
-    License,
-    Pages,
-    PartialDate,
-    PersonName,
-    Publisher,
-    Reference,
-)
-from ...problems import Problem
+from ...model import (Affiliation, Article, Contributor, Funding, Issn, Issue, Journal, LangText, License, NameOrder,
+                      Pages, PartialDate, PersonName, Publisher, Reference)
+from ...problems import Problem, Severity
 from .. import ArticleReading, xmltools
 from ..crossref import CREDIT_ROLES
-from .mapping import (
-    CITATION_READ,
-    CONTRIB_TYPES,
-    HISTORY_DATES,
-    ISSN_MEDIA,
-    ISSUE_FIELDS,
-    MODEL_TYPES,
-    XLINK,
-    XML_LANG,
-)
+from .mapping import CITATION_READ, CONTRIB_TYPES, HISTORY_DATES, ISSN_MEDIA, ISSUE_FIELDS, MODEL_TYPES, XLINK, XML_LANG
 from .parse import parse
 
 
@@ -58,7 +35,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     root = tree.getroot()
     if _local(root) != "article":
         reading.problems.append(Problem("jats.root", "error", f"the root element is <{_local(root)}>, not <article>",
-                                        file=str(path), line=root.sourceline))
+                                        file=str(path), line=root.sourceline))  # type: ignore[arg-type]  # lxml-stubs
         return
     reader = _Reader(str(path))
     read = reader.issue(root)
@@ -68,22 +45,16 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
         yield article
 
 
-# --- reading ---------------------------------------------------------------------------
-
 def _text(element: etree._Element | None) -> str | None:
     """All text inside an element (inline markup flattened), stripped; None when empty."""
     if element is None:
         return None
-    text = "".join(element.itertext()).strip()
-    return text or None
+    return "".join(element.itertext()).strip() or None  # type: ignore[arg-type]  # lxml-stubs: str, never bytes
 
 
 def _lang(element: etree._Element, default: str) -> str:
     raw = element.get(XML_LANG)
-    if not raw:
-        return default
-    checked = ids.language_tag(raw)
-    return checked.value if checked.ok else default
+    return (ids.language_tag(raw).value if raw else None) or default
 
 
 def _local(element: etree._Element) -> str:
@@ -91,22 +62,18 @@ def _local(element: etree._Element) -> str:
 
 
 def _children(element: etree._Element | None, *names: str) -> list[etree._Element]:
-    if element is None:
-        return []
-    return [child for child in element if _local(child) in names]
+    return [] if element is None else [child for child in element if _local(child) in names]
 
 
 def _child(element: etree._Element | None, *names: str) -> etree._Element | None:
-    found = _children(element, *names)
-    return found[0] if found else None
+    return next(iter(_children(element, *names)), None)
 
 
 def _add_texts(texts: dict[str, str], elements: list[etree._Element], language: str,
                inner: str | None = None) -> dict[str, str]:
     """Each element's text (or its ``inner`` child's) under the element's language; the first one wins."""
     for element in elements:
-        text = _text(_child(element, inner) if inner else element)
-        if text:
+        if text := _text(_child(element, inner) if inner else element):
             texts.setdefault(_lang(element, language), text)
     return texts
 
@@ -124,13 +91,13 @@ def _date(element: etree._Element | None) -> PartialDate | None:
 
 
 class _Reader:
-    def __init__(self, file: str):
+    def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
 
-    def note(self, code: str, message: str, element: etree._Element | None = None, severity: str = "info") -> None:
-        self.problems.append(Problem(code, severity, message, file=self.file,  # type: ignore[arg-type]
-                                     line=element.sourceline if element is not None else None,
+    def note(self, code: str, message: str, element: etree._Element | None = None, severity: Severity = "info") -> None:
+        self.problems.append(Problem(code, severity, message, file=self.file,  # lxml-stubs: sourceline untyped
+                                     line=element.sourceline if element is not None else None,  # type: ignore[arg-type]
                                      path=xmltools.element_path(element) if element is not None else None))
 
     def issue(self, root: etree._Element) -> tuple[Issue, Article] | None:
@@ -147,16 +114,16 @@ class _Reader:
                            if d.get("date-type") == "collection" or d.get("pub-type") == "collection"), None)
         any_date = collection or article.dates.published or article.dates.online
         issue = Issue(journal=journal, year=any_date.year if any_date else 0, articles=[],
-                      published=collection if collection and (collection.month or collection.day) else None,
-                      **{field: _text(_child(meta, tag)) for tag, field in ISSUE_FIELDS})
+                      published=collection if collection and (collection.month or collection.day) else None)
+        for tag, field in ISSUE_FIELDS:
+            setattr(issue, field, _text(_child(meta, tag)))
         if any_date is None:
             self.note("jats.year-missing", "the file gives no publication year", meta, "warning")
-        issue_doi = next((_text(e) for e in _children(meta, "issue-id") if e.get("pub-id-type") == "doi"), None)
-        if issue_doi:
+        if issue_doi := next((_text(e) for e in _children(meta, "issue-id") if e.get("pub-id-type") == "doi"), None):
             issue.doi = ids.doi(issue_doi).value
-        titles = {_lang(e, language): _text(e) for e in _children(meta, "issue-title") if _text(e)}
+        titles = {_lang(e, language): text for e in _children(meta, "issue-title") if (text := _text(e))}
         if titles:
-            issue.title = LangText.of(titles, journal.language)  # type: ignore[arg-type]
+            issue.title = LangText.of(titles, journal.language)
         return issue, article
 
     def journal(self, meta: etree._Element | None, language: str) -> Journal:
@@ -171,18 +138,17 @@ class _Reader:
         for element in _children(meta, "issn"):
             checked = ids.issn(_text(element) or "")
             media = ISSN_MEDIA.get(element.get("publication-format") or element.get("pub-type") or "")
-            if checked.ok:
-                issns.append(Issn(checked.value, media))  # type: ignore[arg-type]
+            if checked.value:
+                issns.append(Issn(checked.value, media))
             else:
                 self.note(checked.code or "issn", checked.message or "", element, "warning")
         publisher = None
-        element = _child(meta, "publisher")
-        if element is not None:
-            names = {_lang(e, language): _text(e) for e in _children(element, "publisher-name") if _text(e)}
-            places = {_lang(e, language): _text(e) for e in _children(element, "publisher-loc") if _text(e)}
+        if (found := _child(meta, "publisher")) is not None:
+            names = {_lang(e, language): text for e in _children(found, "publisher-name") if (text := _text(e))}
+            places = {_lang(e, language): text for e in _children(found, "publisher-loc") if (text := _text(e))}
             if names:
-                publisher = Publisher(LangText.of(names, next(iter(names))),  # type: ignore[arg-type]
-                                      LangText.of(places, next(iter(places))) if places else None)  # type: ignore[arg-type]
+                publisher = Publisher(LangText.of(names, next(iter(names))),
+                                      LangText.of(places, next(iter(places))) if places else None)
         first = next(iter(titles), None)
         return Journal(titles=LangText.of(titles, first), language=first, abbreviation=abbreviation, issns=issns,
                        publisher=publisher)
@@ -208,9 +174,9 @@ class _Reader:
         self.contributors(meta, article, language)
         self.abstracts(meta, article, language)
         for group_element in _children(meta, "kwd-group"):
-            words = [_text(k) for k in _children(group_element, "kwd", "compound-kwd") if _text(k)]
+            words = [text for k in _children(group_element, "kwd", "compound-kwd") if (text := _text(k))]
             if words:
-                article.keywords.setdefault(_lang(group_element, language), []).extend(words)  # type: ignore[arg-type]
+                article.keywords.setdefault(_lang(group_element, language), []).extend(words)
         self.dates(meta, article)
         first, last = _text(_child(meta, "fpage")), _text(_child(meta, "lpage"))
         number = _text(_child(meta, "elocation-id"))
@@ -219,8 +185,7 @@ class _Reader:
         permissions = _child(meta, "permissions")
         for license_element in _children(permissions, "license"):
             ref = _child(license_element, "license_ref")
-            url = _text(ref) or license_element.get(f"{{{XLINK}}}href")
-            if url:
+            if url := _text(ref) or license_element.get(f"{{{XLINK}}}href"):
                 start = PartialDate.parse(ref.get("start_date", "")) if ref is not None else None
                 article.license = License(url, start)
                 break
@@ -237,26 +202,25 @@ class _Reader:
         for element in _children(meta, "abstract", "trans-abstract"):
             if element.get("abstract-type") not in (None, "summary", "abstract"):
                 continue
-            paragraphs = [_text(p) for p in element.iter() if _local(p) == "p" and _text(p)]
-            text = "\n\n".join(paragraphs) if paragraphs else _text(element)  # type: ignore[arg-type]
-            if text:
-                texts.setdefault(_lang(element, language), text)
+            paragraphs = [text for p in element.iter() if _local(p) == "p" and (text := _text(p))]
+            joined = "\n\n".join(paragraphs) if paragraphs else _text(element)
+            if joined:
+                texts.setdefault(_lang(element, language), joined)
         article.abstracts = LangText.of(texts, language)
 
     def contributors(self, meta: etree._Element, article: Article, language: str) -> None:
-        affs = {aff.get("id"): aff for aff in meta.iter() if _local(aff) == "aff" and aff.get("id")}
+        affs = {key: aff for aff in meta.iter() if _local(aff) == "aff" and (key := aff.get("id"))}
         for group in _children(meta, "contrib-group"):
             for element in _children(group, "contrib"):
-                contributor = self.contributor(element, affs, language)
-                if contributor is not None:
+                if (contributor := self.contributor(element, affs, language)) is not None:
                     article.contributors.append(contributor)
 
-    def contributor(self, element: etree._Element, affs: dict, language: str) -> Contributor | None:
+    def contributor(self, element: etree._Element, affs: dict[str, etree._Element], lang: str) -> Contributor | None:
         role = (element.get("contrib-type") or "author").lower()
         if role not in CONTRIB_TYPES:
             self.note("jats.contrib-type", f"the contributor type '{role}' is read as author", element)
-            role = "author"
-        contributor = Contributor(role=role, corresponding=element.get("corresp") == "yes")  # type: ignore[arg-type]
+        corresponding = element.get("corresp") == "yes"
+        contributor = Contributor(role=role if role in CONTRIB_TYPES else "author", corresponding=corresponding)
         for contrib_id in _children(element, "contrib-id"):
             if contrib_id.get("contrib-id-type") == "orcid":
                 checked = ids.orcid(_text(contrib_id) or "")
@@ -271,18 +235,17 @@ class _Reader:
         for alternatives in _children(element, "collab-alternatives"):
             collabs += _children(alternatives, "collab")
         for name_element in names:
-            self.person_name(name_element, contributor, language)
+            self.person_name(name_element, contributor, lang)
         if collabs and not contributor.names:
-            contributor.organization = LangText.of(_add_texts({}, collabs, language), language)
+            contributor.organization = LangText.of(_add_texts({}, collabs, lang), lang)
         if not contributor.names and not contributor.organization:
             self.note("jats.contrib-empty", "a contributor without a name was skipped", element, "warning")
             return None
         linked = [affs.get(rid) for xref in _children(element, "xref") if xref.get("ref-type") == "aff"
                   for rid in (xref.get("rid") or "").split()]
         for aff in [*_children(element, "aff"), *(a for a in linked if a is not None)]:
-            contributor.affiliations.append(self.affiliation(aff, language))
-        email = _text(_child(element, "email"))
-        if email:
+            contributor.affiliations.append(self.affiliation(aff, lang))
+        if email := _text(_child(element, "email")):
             contributor.email = email
         if any(x.get("ref-type") == "corresp" for x in _children(element, "xref")):
             contributor.corresponding = True
@@ -308,8 +271,8 @@ class _Reader:
         if lang in contributor.names:
             self.note("jats.name-duplicate", f"a second '{lang}' spelling of a name was skipped", element)
             return
-        order = "family-first" if element.get("name-style") == "eastern" else "given-first"
-        contributor.names[lang] = PersonName(family, given, order)  # type: ignore[arg-type]
+        order: NameOrder = "family-first" if element.get("name-style") == "eastern" else "given-first"
+        contributor.names[lang] = PersonName(family, given, order)
 
     def split_string_name(self, element: etree._Element) -> tuple[str | None, str | None]:
         text = _text(element)
@@ -337,9 +300,9 @@ class _Reader:
         country = country_element.get("country") or _text(country_element) if country_element is not None else None
         if not names:  # an affiliation as plain text: everything but its label
             parts = [aff.text or ""] + [(child.tail or "") if _local(child) == "label" else
-                                        "".join(child.itertext()) + (child.tail or "") for child in aff]
-            text = " ".join("".join(parts).split())
-            if text:
+                                        "".join(child.itertext()) + (child.tail or "")  # type: ignore[arg-type]
+                                        for child in aff]  # (lxml-stubs: itertext gives str here, never bytes)
+            if text := " ".join("".join(parts).split()):
                 names[_lang(aff, language)] = text
         return Affiliation(LangText.of(names, language), ror, country)
 
@@ -356,9 +319,9 @@ class _Reader:
                 article.dates.published = article.dates.published or date
         history = _child(meta, "history")
         for element in _children(history, "date"):
-            kind = element.get("date-type")
-            if kind in HISTORY_DATES:
-                setattr(article.dates, kind, _date(element))
+            event = element.get("date-type")
+            if event in HISTORY_DATES:
+                setattr(article.dates, event, _date(element))
 
     def funding(self, group: etree._Element, language: str) -> list[Funding]:
         sources: list[Funding] = []
@@ -377,13 +340,13 @@ class _Reader:
                     if checked is not None and checked.ok:
                         source.funder_id = checked.value
             source.funder = LangText.of(funders, language)
-            source.awards = [_text(a) for a in _children(award, "award-id") if _text(a)]  # type: ignore[misc]
+            source.awards = [text for a in _children(award, "award-id") if (text := _text(a))]
             sources.append(source)
-        statements = {_lang(s, language): _text(s) for s in _children(group, "funding-statement") if _text(s)}
+        statements = {_lang(s, language): text for s in _children(group, "funding-statement") if (text := _text(s))}
         if statements:
             if not sources:
                 sources.append(Funding())
-            sources[0].statement = LangText.of(statements, language)  # type: ignore[arg-type]
+            sources[0].statement = LangText.of(statements, language)
         return sources
 
     def references(self, ref_list: etree._Element | None, language: str) -> list[Reference]:
@@ -405,14 +368,13 @@ class _Reader:
         return references
 
     def structured(self, citation: etree._Element, reference: Reference) -> None:
-        kind = citation.get("publication-type")
-        if kind and _local(citation) == "element-citation":
+        if (kind := citation.get("publication-type")) and _local(citation) == "element-citation":
             reference.type = MODEL_TYPES.get(kind, kind)
         for group in _children(citation, "person-group"):
             if group.get("person-group-type", "author") == "author":
-                for name in _children(group, "name", "string-name", "collab"):
-                    surname, given = _text(_child(name, "surname")), _text(_child(name, "given-names"))
-                    author = f"{surname}, {given}" if surname and given else surname or _text(name)
+                for person in _children(group, "name", "string-name", "collab"):
+                    surname, given = _text(_child(person, "surname")), _text(_child(person, "given-names"))
+                    author = f"{surname}, {given}" if surname and given else surname or _text(person)
                     if author:
                         reference.authors.append(author)
         for child in citation:
@@ -423,6 +385,6 @@ class _Reader:
             elif name == "pub-id" and child.get("pub-id-type") == "doi":
                 checked = ids.doi(_text(child) or "")
                 reference.doi = checked.value if checked.ok else reference.doi
-        if reference.pages is None and _text(_child(citation, "fpage")):
+        if reference.pages is None and (first := _text(_child(citation, "fpage"))):
             last = _text(_child(citation, "lpage"))
-            reference.pages = _text(_child(citation, "fpage")) + (f"-{last}" if last else "")  # type: ignore[operator]
+            reference.pages = first + (f"-{last}" if last else "")

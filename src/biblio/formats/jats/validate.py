@@ -21,19 +21,17 @@ MAX_ERRORS = 200
 def detect(path: Path) -> bool:
     """A JATS article: an XML file whose root is ``<article>`` without a namespace."""
     head = read_head(path)
-    if head is None:
-        return False
-    return bool(re.search(rb"<article[\s>]", head)) and b"<doi_batch" not in head
+    return head is not None and bool(re.search(rb"<article[\s>]", head)) and b"<doi_batch" not in head
 
 
 # The compiled schema and when its files were last verified. schemas.jats_schema() stats every
 # pinned file on each call (a third of the time of validating one article), so a run of articles
 # asks it again only once this many seconds have passed; the compiled schema is the same object.
 _RECHECK_SECONDS = 1.0
-_schema_seen: tuple[object, str | None, float] | None = None
+_schema_seen: tuple[schemas._MathRouted, str | None, float] | None = None
 
 
-def _jats_schema():
+def _jats_schema() -> schemas._MathRouted:
     global _schema_seen
     seen, folder, now = _schema_seen, os.environ.get(schemas.ENV_VAR), time.monotonic()
     if seen is not None and seen[1] == folder and now - seen[2] < _RECHECK_SECONDS:
@@ -55,20 +53,20 @@ def validate_tree(tree: etree._ElementTree, file: str) -> list[Problem]:
     except etree.XMLSchemaValidateError as error:
         return [Problem("jats.schema", "error", f"libxml2 could not validate this document ({error})", file=file)]
     problems = []
-    for error in list(schema.error_log)[:MAX_ERRORS]:
-        element = _element_at(tree, error)
-        where = xmltools.element_path(element) if element is not None else (error.path or "")
-        message = re.sub(r"^Element '([^']+)'", r"<\1>", error.message).strip().rstrip(".")
-        problems.append(Problem("jats.schema", "error", message, path=where, file=file, line=error.line))
+    for entry in list(schema.error_log)[:MAX_ERRORS]:  # type: ignore[call-overload]  # lxml-stubs: _ErrorLog iterates
+        element = _element_at(tree, entry.path)
+        where = xmltools.element_path(element) if element is not None else (entry.path or "")
+        message = re.sub(r"^Element '([^']+)'", r"<\1>", entry.message).strip().rstrip(".")
+        problems.append(Problem("jats.schema", "error", message, path=where, file=file, line=entry.line))
     return problems
 
 
-def _element_at(tree: etree._ElementTree, error) -> etree._Element | None:
+def _element_at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
     try:
-        found = tree.xpath(error.path) if error.path else []
+        found = tree.xpath(path) if path else []
     except etree.XPathError:
         return None
-    return found[0] if found else None
+    return found[0] if isinstance(found, list) and found and isinstance(found[0], etree._Element) else None
 
 
 def validate(path: Path) -> list[Problem]:

@@ -14,22 +14,27 @@ from ...problems import Problem, article_numbers
 from .. import Output, xmltools
 from ..notes import NotCarried
 from ..xmltools import Element
-from .mapping import (
-    ALI,
-    CITATION_FIELDS,
-    HISTORY_DATES,
-    ISSUE_FIELDS,
-    NSMAP,
-    PROLOGUE,
-    PUB_DATES,
-    PUBLICATION_TYPES,
-    XLINK,
-    XML_LANG,
-    file_name,
-    not_carried,
-)
+from .mapping import (ALI, CITATION_FIELDS, HISTORY_DATES, ISSUE_FIELDS, NSMAP, PROLOGUE, PUB_DATES, PUBLICATION_TYPES,
+                      XLINK, XML_LANG, file_name, not_carried)
 
 _STRUCTURED = ("doi", "type", "authors", *(field for _, field in CITATION_FIELDS), "url")
+
+
+def check_article(issue: Issue, index: int, article: Article) -> list[Problem]:
+    """What stops the article's file, found on the model: the schema needs the journal's ISSN (its
+    ``journal-id`` falls back to it) and the article's title. The writer and ``check`` both ask."""
+    problems = [] if issue.journal.issns else [
+        Problem("jats.issn", "error", "JATS needs the journal's ISSN: add journal.issns", path="journal.issns")]
+    if not article.titles.languages:
+        problems.append(Problem("jats.title-missing", "error", "JATS needs the article's title: add titles",
+                                path=f"articles[{index}].titles"))
+    return problems
+
+
+def check(issue: Issue) -> list[Problem]:
+    """``check_article`` over the issue, each problem once (``Format.check``)."""
+    return list(dict.fromkeys(p for index, article in enumerate(issue.articles)
+                              for p in check_article(issue, index, article)))
 
 
 class JatsWriter(xmltools.Builder):
@@ -48,8 +53,10 @@ class JatsWriter(xmltools.Builder):
         self.dropped = NotCarried()
 
     def add(self, index: int, article: Article) -> None:
+        """Build the article's file and write it, unless building it found an error."""
         before = len(self.problems)
-        root = self.article(article, index)
+        self.problems += check_article(self.issue, index, article)
+        root = self._article(article, index)
         self.dropped.add(index, not_carried(self.issue, article))
         if any(p.severity == "error" for p in self.problems[before:]):
             return
@@ -57,35 +64,32 @@ class JatsWriter(xmltools.Builder):
             stream.write((PROLOGUE + xmltools.serialise(root)).encode("utf-8"))
 
     def close(self) -> list[Problem]:
+        """The problems of every article, each once, then what JATS could not carry."""
         for what, indexes in self.dropped.items():
-            self.problems.append(Problem("jats.not-carried", "info",
-                                         f"JATS front matter cannot carry {what} ({article_numbers(indexes)})",
-                                         path="articles"))
+            self.problems.append(Problem("jats.not-carried", "info", f"JATS front matter cannot carry {what} "
+                                         f"({article_numbers(indexes)})", path="articles"))
         return list(dict.fromkeys(self.problems))
 
-    def article(self, article: Article, index: int) -> Element:
+    def _article(self, article: Article, index: int) -> Element:
         path = f"articles[{index}]"
         root = self.root("article", NSMAP, {"article-type": "research-article"})
         root.set("xml:lang", article.language)
         front = self.sub(root, "front")
-        self.journal_meta(front)
-        self.article_meta(front, article, index, path)
+        self._journal_meta(front)
+        self._article_meta(front, article, index, path)
         if article.references:
-            self.references(self.sub(root, "back"), article, path)
+            self._references(self.sub(root, "back"), article, path)
         return root
 
     # -- journal ---------------------------------------------------------------------------
 
-    def journal_meta(self, front: Element) -> None:
+    def _journal_meta(self, front: Element) -> None:
         journal = self.issue.journal
         meta = self.sub(front, "journal-meta")
         if journal.abbreviation:
             self.sub(meta, "journal-id", journal.abbreviation, attrs={"journal-id-type": "publisher-id"})
         elif journal.issns:
             self.sub(meta, "journal-id", journal.issns[0].value, attrs={"journal-id-type": "issn"})
-        else:
-            self.error("jats.journal-id", "JATS needs a journal identifier: give journal.abbreviation or an ISSN",
-                       "journal")
         group = self.sub(meta, "journal-title-group")
         for position, (lang, title) in enumerate(journal.titles.items()):
             if position == 0:
@@ -95,14 +99,12 @@ class JatsWriter(xmltools.Builder):
                 self.sub(trans, "trans-title", title, path=f"journal.titles.{lang}")
         if journal.abbreviation:
             self.sub(group, "abbrev-journal-title", journal.abbreviation, path="journal.abbreviation")
-        if not journal.issns:
-            self.error("jats.issn", "JATS needs the journal's ISSN: add journal.issns", "journal.issns")
         for issn in journal.issns:
             self.sub(meta, "issn", issn.value, attrs={"publication-format": issn.media or ""})
         if journal.publisher:
-            self.publisher(meta, journal.publisher)
+            self._publisher(meta, journal.publisher)
 
-    def publisher(self, meta: Element, publisher: Publisher) -> None:
+    def _publisher(self, meta: Element, publisher: Publisher) -> None:
         """JATS has (publisher-name, publisher-loc?)+: the places follow the last names, one each (a single
         place follows the last name); a place beyond the names has none to follow and is left out."""
         element = self.sub(meta, "publisher")
@@ -119,7 +121,7 @@ class JatsWriter(xmltools.Builder):
 
     # -- article ---------------------------------------------------------------------------
 
-    def article_meta(self, front: Element, article: Article, index: int, path: str) -> None:
+    def _article_meta(self, front: Element, article: Article, index: int, path: str) -> None:
         meta = self.sub(front, "article-meta")
         issue = self.issue
         if article.doi:
@@ -129,12 +131,12 @@ class JatsWriter(xmltools.Builder):
             for lang, section in article.section.items():
                 group = self.sub(categories, "subj-group", attrs={"subj-group-type": "heading", XML_LANG: lang})
                 self.sub(group, "subject", section, path=f"{path}.section.{lang}")
-        self.title_group(meta, article, path)
+        self._title_group(meta, article, path)
         if article.contributors:
             group = self.sub(meta, "contrib-group")
             for number, contributor in enumerate(article.contributors):
-                self.contributor(group, contributor, f"{path}.contributors[{number}]")
-        self.dates(meta, article)
+                self._contributor(group, contributor, f"{path}.contributors[{number}]")
+        self._dates(meta, article)
         for tag, field in ISSUE_FIELDS:
             if getattr(issue, field):
                 self.sub(meta, tag, getattr(issue, field), path=f"issue.{field}")
@@ -149,14 +151,13 @@ class JatsWriter(xmltools.Builder):
                 self.sub(meta, "lpage", article.pages.last, path=f"{path}.pages.last")
         elif article.pages and article.pages.article_number:
             self.sub(meta, "elocation-id", article.pages.article_number, path=f"{path}.pages.article_number")
-        self.history(meta, article)
+        self._history(meta, article)
         if article.license:
             license_element = self.sub(self.sub(meta, "permissions"), "license")
             start = article.license.start
             self.sub(license_element, "license_ref", article.license.url, namespace=ALI, path=f"{path}.license",
                      attrs={"start_date": str(start) if start and start.day is not None else ""})
-        url = derive.landing_page(issue, article, index)
-        if url:
+        if url := derive.landing_page(issue, article, index):
             self.sub(meta, "self-uri", attrs={f"{{{XLINK}}}href": url})
         for position, (lang, text) in enumerate(article.abstracts.items()):
             name = "abstract" if position == 0 and lang == article.language else "trans-abstract"
@@ -169,12 +170,11 @@ class JatsWriter(xmltools.Builder):
                 for word in words:
                     self.leaf(group, "kwd", word, f"{path}.keywords.{lang}")
         for number, source in enumerate(article.funding):
-            self.funding(meta, source, f"{path}.funding[{number}]")
+            self._funding(meta, source, f"{path}.funding[{number}]")
 
-    def title_group(self, meta: Element, article: Article, path: str) -> None:
+    def _title_group(self, meta: Element, article: Article, path: str) -> None:
         languages = article.titles.languages
-        if not languages:  # the schema requires a title: no file
-            self.error("jats.title-missing", "JATS needs the article's title: add titles", f"{path}.titles")
+        if not languages:  # the schema requires a title: check() reports it, and no file is written
             return
         group = self.sub(meta, "title-group")
         main = languages[0]
@@ -185,8 +185,8 @@ class JatsWriter(xmltools.Builder):
             trans = self.sub(group, "trans-title-group", attrs={XML_LANG: lang})
             self.sub(trans, "trans-title", article.titles[lang], path=f"{path}.titles.{lang}")
 
-    def contributor(self, group: Element, contributor: Contributor, path: str) -> None:
-        attrib = {"contrib-type": contributor.role} if contributor.role else {}
+    def _contributor(self, group: Element, contributor: Contributor, path: str) -> None:
+        attrib: dict[str, str] = {"contrib-type": contributor.role} if contributor.role else {}
         if contributor.corresponding:
             attrib["corresp"] = "yes"
         contrib = self.node(group, "contrib", attrib)
@@ -201,14 +201,14 @@ class JatsWriter(xmltools.Builder):
                 self.sub(parent, "collab", name, path=f"{path}.organization", attrs={XML_LANG: lang})
         elif contributor.names:
             parent = contrib if len(contributor.names) == 1 else self.sub(contrib, "name-alternatives")
-            for lang, name in contributor.names.items():
-                attrib = {"name-style": "eastern"} if name.order == "family-first" else {}
+            for lang, person in contributor.names.items():
+                attrib = {"name-style": "eastern"} if person.order == "family-first" else {}
                 if lang:
                     attrib[XML_LANG] = lang
                 element = self.node(parent, "name", attrib)
-                leaf(element, "surname", name.family, f"{path}.names.{lang}.family")
-                if name.given:
-                    leaf(element, "given-names", name.given, f"{path}.names.{lang}.given")
+                leaf(element, "surname", person.family, f"{path}.names.{lang}.family")
+                if person.given:
+                    leaf(element, "given-names", person.given, f"{path}.names.{lang}.given")
         for number, affiliation in enumerate(contributor.affiliations):
             aff = self.node(contrib, "aff", {})
             wrap = self.node(aff, "institution-wrap", {})
@@ -224,22 +224,21 @@ class JatsWriter(xmltools.Builder):
             leaf(contrib, "role", role, f"{path}.credit", {"vocab": "credit", "vocab-term": role} if role
                  else {"vocab": "credit"})
 
-    def dates(self, meta: Element, article: Article) -> None:
+    def _dates(self, meta: Element, article: Article) -> None:
         """The article's own dates, then the issue's (``date-type="collection"``), which JATS always gets."""
         for field, media in PUB_DATES:
-            date = getattr(article.dates, field)
-            if date:
-                self.date(meta, "pub-date", date, {"date-type": "pub", "publication-format": media})
-        self.date(meta, "pub-date", self.issue.published or PartialDate(self.issue.year), {"date-type": "collection"})
+            if date := getattr(article.dates, field):
+                self._date(meta, "pub-date", date, {"date-type": "pub", "publication-format": media})
+        self._date(meta, "pub-date", self.issue.published or PartialDate(self.issue.year), {"date-type": "collection"})
 
-    def history(self, meta: Element, article: Article) -> None:
+    def _history(self, meta: Element, article: Article) -> None:
         events = [(kind, getattr(article.dates, kind)) for kind in HISTORY_DATES if getattr(article.dates, kind)]
         if events:
             history = self.sub(meta, "history")
             for kind, date in events:
-                self.date(history, "date", date, {"date-type": kind})
+                self._date(history, "date", date, {"date-type": kind})
 
-    def date(self, parent: Element, tag: str, date: PartialDate, attrs: dict[str, str]) -> None:
+    def _date(self, parent: Element, tag: str, date: PartialDate, attrs: dict[str, str]) -> None:
         element = self.sub(parent, tag, attrs=attrs)
         if date.day is not None:
             self.leaf(element, "day", f"{date.day:02d}", "")
@@ -247,7 +246,7 @@ class JatsWriter(xmltools.Builder):
             self.leaf(element, "month", f"{date.month:02d}", "")
         self.leaf(element, "year", f"{date.year:04d}", "")
 
-    def funding(self, meta: Element, source: Funding, path: str) -> None:
+    def _funding(self, meta: Element, source: Funding, path: str) -> None:
         group = self.sub(meta, "funding-group")
         id_type = "ror" if source.funder_id and source.funder_id.startswith("https://ror.org/") else "doi"
         if source.funder or source.funder_id or source.awards:
@@ -270,22 +269,22 @@ class JatsWriter(xmltools.Builder):
 
     # -- references ------------------------------------------------------------------------
 
-    def references(self, back: Element, article: Article, path: str) -> None:
+    def _references(self, back: Element, article: Article, path: str) -> None:
         ref_list = self.sub(back, "ref-list")
         level = ref_list.level + 1
         for number, reference in enumerate(article.references):
-            ref_list.children.append(self.reference(reference, number, level, f"{path}.references[{number}]"))
+            ref_list.children.append(self._reference(reference, number, level, f"{path}.references[{number}]"))
 
-    def attribute(self, value: str, path: str) -> str:
+    def _attribute(self, value: str, path: str) -> str:
         """An attribute value cleaned (with a note) and escaped, as ``Builder.attributes`` does."""
         return xmltools.escape_attribute(self.text(value, path)) if xmltools.needs_escaping(value) else value
 
-    def reference(self, reference: Reference, number: int, level: int, path: str) -> str:
+    def _reference(self, reference: Reference, number: int, level: int, path: str) -> str:
         """``<ref>``: its label, its printed text, and an ``element-citation`` with what is known
         structurally (always when there is no printed text), as lines at ``level``."""
         i0, i1, i2, i3 = xmltools.indents(level, 4)
         escaped = self.escaped
-        language = f' xml:lang="{self.attribute(reference.language, path)}"' if reference.language else ""
+        language = f' xml:lang="{self._attribute(reference.language, path)}"' if reference.language else ""
         out = [f'{i0}<ref id="r{number + 1}"{language}>\n']
         if reference.label:
             out.append(f"{i1}<label>{escaped(reference.label, f'{path}.label')}</label>\n")
@@ -293,7 +292,7 @@ class JatsWriter(xmltools.Builder):
             out.append(f"{i1}<mixed-citation>{escaped(reference.text, f'{path}.text')}</mixed-citation>\n")
         if not reference.text or any(getattr(reference, field) for field in _STRUCTURED):
             kind = PUBLICATION_TYPES.get(reference.type or "", reference.type or "")
-            kind = f' publication-type="{self.attribute(kind, path)}"' if kind else ""
+            kind = f' publication-type="{self._attribute(kind, path)}"' if kind else ""
             out.append(f"{i1}<element-citation{kind}>\n")
             if reference.authors:
                 out.append(f'{i2}<person-group person-group-type="author">\n')
@@ -302,8 +301,7 @@ class JatsWriter(xmltools.Builder):
                 out.append(f"{i2}</person-group>\n")
             details = bool(reference.authors)
             for tag, field in CITATION_FIELDS:
-                value = getattr(reference, field)
-                if value:
+                if value := getattr(reference, field):
                     out.append(f"{i2}<{tag}>{escaped(value, path)}</{tag}>\n")
                     details = True
             if reference.doi:

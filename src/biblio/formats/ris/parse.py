@@ -37,6 +37,7 @@ class Field:
 
     @property
     def value(self) -> str:
+        """The value as readers take it: continuation lines joined (with line breaks in ``MULTILINE_TAGS``)."""
         if len(self.parts) == 1:  # the usual field: one line, already stripped
             return self.parts[0]
         if self.tag in MULTILINE_TAGS:
@@ -46,12 +47,15 @@ class Field:
 
 @dataclass
 class Record:
+    """One record as scanned: its type (None without ``TY``), its fields in order, and its lines."""
+
     line: int  # of its TY line, or of its first line when TY is missing
     type: str | None
     fields: list[Field] = field(default_factory=list)
     end: int | None = None  # the line of its ER
 
     def all(self, *tags: str) -> list[Field]:
+        """The non-empty fields with any of ``tags``, in the record's order."""
         return [f for f in self.fields if f.tag in tags and f.value]
 
     def first(self, *tags: str) -> Field | None:
@@ -59,8 +63,8 @@ class Record:
         return next((f for tag in tags for f in self.fields if f.tag == tag and f.value), None)
 
     def value(self, tag: str) -> str | None:
-        found = self.first(tag)
-        return found.value if found else None
+        """The value of the first non-empty ``tag`` field, if any."""
+        return found.value if (found := self.first(tag)) else None
 
 
 def text_lines(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator[str]:
@@ -166,17 +170,14 @@ _YEAR_FIRST = re.compile(r"(\d{4})\s+([A-Za-z]{3})[A-Za-z.]*")
 def parse_date(value: str) -> PartialDate | None:
     """``2020``, ``2020///``, ``2020/05/01/``, ``2020/5/1/Spring``, ``2020-05-01``, ``May 2020``."""
     text = value.strip()
-    match = _NUMERIC_DATE.fullmatch(text)
-    if match:
+    if match := _NUMERIC_DATE.fullmatch(text):
         month, day = (int(part) if part else None for part in match.groups()[1:])
         month = month or None
         day = day if month and day else None
         return PartialDate.parse(str(PartialDate(int(match.group(1)), month, day)))
-    match = _MONTH_FIRST.fullmatch(text)
-    if match and match.group(1).lower() in _MONTHS:
+    if (match := _MONTH_FIRST.fullmatch(text)) and match.group(1).lower() in _MONTHS:
         day = int(match.group(2)) if match.group(2) else None
         return PartialDate.parse(str(PartialDate(int(match.group(3)), _MONTHS[match.group(1).lower()], day)))
-    match = _YEAR_FIRST.fullmatch(text)
-    if match and match.group(2).lower() in _MONTHS:
+    if (match := _YEAR_FIRST.fullmatch(text)) and match.group(2).lower() in _MONTHS:
         return PartialDate(int(match.group(1)), _MONTHS[match.group(2).lower()])
     return None

@@ -31,8 +31,7 @@ _ISSN_SEPARATORS = re.compile(r"[\s,;]+")
 def language(value: str) -> str | None:
     """A language name or code as RIS files give it (``Russian``, ``rus``, ``kk``, ``en-GB``) as a BCP 47 tag."""
     first = re.split(r"[;,/]", value.strip())[0].strip()
-    known = LANGUAGE_NAMES.get(first.casefold())
-    if known:
+    if known := LANGUAGE_NAMES.get(first.casefold()):
         return known
     if _LANGUAGE_CODE.fullmatch(first):
         checked = ids.language_tag(first)
@@ -150,16 +149,13 @@ class _Reader:
                 self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({count} time(s)); it is not read", line)
 
     def language(self, record: Record, title: str, abstract: str | None) -> str:
-        found = record.first(*READ["language"])
-        if found:
-            tag = language(found.value)
-            if tag:
+        if found := record.first(*READ["language"]):
+            if tag := language(found.value):
                 return tag
             self.note("ris.language", f"'{found.value}' is not a language biblio knows; the language is guessed "
                       "from the letters of the title", found.line, "warning")
         guessed = derive.guess_language(title + " " + (abstract or ""))
-        self.note("ris.language-guessed", f"the record gives no language (LA); its letters say {guessed}",
-                  record.line)
+        self.note("ris.language-guessed", f"the record gives no language (LA); its letters say {guessed}", record.line)
         return guessed
 
     def article(self, record: Record) -> Article | None:
@@ -214,8 +210,7 @@ class _Reader:
                 article.doi = checked.value
                 break
             if candidate is doi_field:
-                problem = checked.problem("warning", file=self.file, line=candidate.line)
-                if problem:
+                if problem := checked.problem("warning", file=self.file, line=candidate.line):
                     self.problems.append(problem)
         # The landing page: the first UR that is not the DOI's own doi.org address.
         urls = [f for f in record.all(*READ["url"]) if not (article.doi and _DOI_ADDRESS.match(f.value)
@@ -230,8 +225,7 @@ class _Reader:
         number = record.first(*READ["article number"])
         start, end = (first.value if first else None), (last.value if last else None)
         if start and not end:
-            match = _PAGE_RANGE.fullmatch(start)
-            if match:
+            if match := _PAGE_RANGE.fullmatch(start):
                 start, end = match.groups()
         if number and start == number.value:
             start, end = None, None
@@ -276,8 +270,7 @@ class _Reader:
             else None
         titles = LangText({lang: title}, lang) if title else LangText()
         if not title:
-            self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line,
-                      "warning")
+            self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line, "warning")
         issns = [Issn(value) for value in self.issns(record, report=True)]
         publisher = None
         name, place = record.first(*READ["publisher"]), record.first(*READ["place"])
@@ -315,8 +308,7 @@ class _Reader:
                       f"first one (line {first.line}); biblio reads every record as an article of the first one's "
                       "issue", journal.line, "warning")
             return
-        publisher = record.first(*READ["publisher"])
-        if publisher is not None:
+        if (publisher := record.first(*READ["publisher"])) is not None:
             if issue.journal.publisher is None:
                 issue.journal.publisher = Publisher(LangText({lang: publisher.value}, lang))
             elif not _merge(issue.journal.publisher.name, lang, publisher.value):

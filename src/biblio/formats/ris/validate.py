@@ -54,7 +54,7 @@ def validate(path: Path) -> list[Problem]:
         with open(path, "rb") as stream:
             for record in scan(text_lines(stream, file, problems), file, problems):
                 count += 1
-                checks += check_record(record, file, unknown)
+                checks += _check_record(record, file, unknown)
     except OSError as error:
         return [Problem("ris.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
     if not count:
@@ -66,7 +66,7 @@ def validate(path: Path) -> list[Problem]:
     return sorted(problems, key=sort_key)
 
 
-def check_record(record: Record, file: str, unknown: dict[str, list[int]]) -> list[Problem]:
+def _check_record(record: Record, file: str, unknown: dict[str, list[int]]) -> list[Problem]:
     """The record's problems: its own (type, required tags) first, then each field's in order; tags
     that are not RIS tags are counted in ``unknown`` (tag: [first line, count])."""
     own: list[Problem] = []

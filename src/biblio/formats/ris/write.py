@@ -77,9 +77,10 @@ class RisWriter:
         self.dated_from_issue: list[int] = []
 
     def add(self, index: int, article: Article) -> None:
+        """Write the article's record (the file is opened with the first one)."""
         if self.refused is not None:
             return
-        lines = self.record(index, article)
+        lines = self._record(index, article)
         lines.append("")  # the record's last line end
         if self.records:
             lines.insert(0, "")  # the blank line between records
@@ -89,6 +90,7 @@ class RisWriter:
         self.records += 1
 
     def close(self) -> list[Problem]:
+        """Close the file; the problems, then what RIS could not carry (per kind, with the articles)."""
         if self.refused is not None:
             return [self.refused]
         if self.stream is not None:
@@ -110,7 +112,7 @@ class RisWriter:
 
     # --- problems ------------------------------------------------------------------------------
 
-    def warn(self, code: str, message: str, path: str, severity: Severity = "warning") -> None:
+    def _warn(self, code: str, message: str, path: str, severity: Severity = "warning") -> None:
         problem = Problem(code, severity, message, path=path)
         if problem not in self.seen:
             self.problems.append(problem)
@@ -121,13 +123,12 @@ class RisWriter:
         if not text:
             return ""
         if not text.isprintable() and _CONTROL.search(text):
-            self.warn("ris.control-character", "control characters a text file should not hold were removed",
-                      path)
+            self._warn("ris.control-character", "control characters a text file should not hold were removed", path)
         return one_line(text)
 
     # --- a record -------------------------------------------------------------------------------
 
-    def record(self, index: int, article: Article) -> list[str]:
+    def _record(self, index: int, article: Article) -> list[str]:
         issue, journal = self.issue, self.issue.journal
         shown = derive.localize(issue, article, index, None if self.lang == article.language else self.lang)
         self.problems += shown.problems
@@ -148,8 +149,8 @@ class RisWriter:
             lines += found
         self.tag(lines, "journal", derive.pick(journal.titles, lang)[0], "journal.titles")
         if journal.titles.texts and lang not in journal.titles.texts:
-            self.warn("lang.fallback", f"no {lang} journal title: using the {journal.titles.languages[0]} "
-                      "journal title", "journal.titles")
+            self._warn("lang.fallback", f"no {lang} journal title: using the {journal.titles.languages[0]} "
+                       "journal title", "journal.titles")
         self.tag(lines, "abbreviation", journal.abbreviation, "journal.abbreviation")
         if shown.abstract:
             self.abstract(shown.abstract, f"{at}.abstracts", lines)
@@ -176,7 +177,7 @@ class RisWriter:
         publisher = derive.pick(journal.publisher.name, lang)[0] if journal.publisher else None
         self.tag(lines, "publisher", publisher, "journal.publisher.name")
         if shown.keywords:
-            self.keywords(shown.keywords, f"{at}.keywords", lines)
+            self._keywords(shown.keywords, f"{at}.keywords", lines)
         lines.append("ER  - ")
         self.not_carried.add(index, tuple(dropped + not_carried(article, lang)))
         return lines
@@ -191,15 +192,15 @@ class RisWriter:
         if name is None:
             value = self.value(derive.organization_name(contributor, lang), f"{path}.organization")
             if "," in value:
-                self.warn("ris.name-comma", f"the group author '{value}' has a comma: RIS readers take the part "
-                          "before it for a family name and the rest for a given name", path)
+                self._warn("ris.name-comma", f"the group author '{value}' has a comma: RIS readers take the part "
+                           "before it for a family name and the rest for a given name", path)
             return value
         family, given = self.value(name.family, f"{path}.names"), self.value(name.given, f"{path}.names")
         if not family:
             return given
         if "," in family:
-            self.warn("ris.name-comma", f"the family name '{family}' has a comma: RIS readers split a name at its "
-                      "first comma, so they will read a wrong family name", path)
+            self._warn("ris.name-comma", f"the family name '{family}' has a comma: RIS readers split a name at its "
+                       "first comma, so they will read a wrong family name", path)
         return f"{family}, {given}" if given else f"{family},"
 
     def abstract(self, text: str, path: str, lines: list[str]) -> None:
@@ -211,15 +212,14 @@ class RisWriter:
             for paragraph in paragraphs[1:]:
                 lines += ["", paragraph]
         if "\n" in text and len(paragraphs) < len([p for p in derive.paragraphs(text) if one_line(p)]):
-            self.warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line "
-                      "('XX - …'), so it continues the paragraph before it instead of starting a line", path,
-                      "info")
+            self._warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line ('XX - …'), "
+                       "so it continues the paragraph before it instead of starting a line", path, "info")
 
-    def keywords(self, keywords: list[str], path: str, lines: list[str]) -> None:
+    def _keywords(self, keywords: list[str], path: str, lines: list[str]) -> None:
         if any(";" in word for word in keywords):
-            self.warn("ris.keyword-separator", "a keyword has a ';': Zotero and biblio read it as two keywords", path)
+            self._warn("ris.keyword-separator", "a keyword has a ';': Zotero and biblio read it as two keywords", path)
         if len(keywords) == 1 and "," in keywords[0]:
-            self.warn("ris.keyword-separator", "the only keyword has a comma: Zotero splits a lone keyword at "
-                      "commas", path, "info")
+            self._warn("ris.keyword-separator", "the only keyword has a comma: Zotero splits a lone keyword at "
+                       "commas", path, "info")
         for word in keywords:
             self.tag(lines, "keywords", word, path)
