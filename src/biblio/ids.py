@@ -1,8 +1,7 @@
 """Identifiers: DOI, ISSN, ORCID, ROR and language tags.
 
-Each checker takes the text a person typed or a PDF printed and returns an
-``IdCheck``: the normalised value when it is valid, otherwise a problem code and a
-sentence that says what is wrong and what a valid value looks like. Callers turn
+Each checker takes the text a person typed or a PDF printed and returns an ``IdCheck``: the normalised value when it is
+valid, otherwise a problem code and a sentence that says what is wrong and what a valid value looks like. Callers turn
 that into a Problem with their own location (see ``IdCheck.problem``).
 """
 
@@ -13,21 +12,25 @@ import re
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass
+from typing import Any
 
 from .problems import Problem, Severity
 
 
 @dataclass(frozen=True)
 class IdCheck:
+    """What a checker found: the normalised ``value`` (None when invalid), else the problem ``code`` and ``message``."""
+
     value: str | None
     code: str | None = None
     message: str | None = None
 
     @property
     def ok(self) -> bool:
+        """Whether the identifier is valid."""
         return self.code is None
 
-    def problem(self, severity: Severity = "error", **where) -> Problem | None:
+    def problem(self, severity: Severity = "error", **where: Any) -> Problem | None:
         """The failure as a Problem at ``where`` (path, file, line, column)."""
         if self.ok:
             return None
@@ -38,17 +41,21 @@ def _bad(code: str, message: str) -> IdCheck:
     return IdCheck(None, code, message)
 
 
+def _odd_digit(text: str) -> str:
+    """A note on a digit other than 0-9 in ``text`` (full-width, Arabic-Indic ...): it looks right but is refused."""
+    odd = next((char for char in text if char.isdigit() and not char.isascii()), None)
+    return f" ({odd!r}, U+{ord(odd):04X}, is not one of the digits 0-9: type the digits again)" if odd else ""
+
+
 # --- DOI -----------------------------------------------------------------------
 
-_DOI_PREFIXES = re.compile(
-    r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
-)
-_DOI_SYNTAX = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIXES = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE)
+_DOI_SYNTAX = re.compile(r"^10\.[0-9]{4,9}/\S+$")
 _DOI_URL = re.compile(r"^https?://|^(dx\.)?doi\.org/", re.IGNORECASE)
-_DOI_SLASH = re.compile(r"^(10\.\d{4,9})\s*/\s*")
-_DOI_START = re.compile(r"10\.\d{4,9}/\S")
+_DOI_SLASH = re.compile(r"^(10\.[0-9]{4,9})\s+/\s+")  # spaced on both sides, as typeset; one side: a break
+_DOI_START = re.compile(r"10\.[0-9]{4,9}\s*/\s*\S")
 _SPACE = re.compile(r"\s")
-_DOI_EXAMPLE = "a bare DOI such as 10.52536/2788-5860.2025.86.2.001"
+_DOI_EXAMPLE = "a bare DOI such as 10.5555/12345678"
 
 
 def doi(raw: str) -> IdCheck:
@@ -73,7 +80,7 @@ def doi(raw: str) -> IdCheck:
                     "split it, join the two parts")
     if not _DOI_SYNTAX.match(text):
         return _bad("doi.syntax", f"{raw!r} is not a DOI: a DOI starts with '10.', then 4 to 9 digits, "
-                    f"a slash and a suffix without spaces; write {_DOI_EXAMPLE}")
+                    f"a slash and a suffix without spaces; write {_DOI_EXAMPLE}{_odd_digit(text)}")
     if len(text) > 2048:
         return _bad("doi.syntax", f"the DOI is {len(text)} characters long; that is too long to be a DOI")
     return IdCheck(text)
@@ -85,6 +92,7 @@ def doi_key(value: str) -> str:
 
 
 def same_doi(a: str, b: str) -> bool:
+    """Whether two texts are valid DOIs of the same work, however each is written."""
     first, second = doi(a), doi(b)
     return first.ok and second.ok and doi_key(first.value or "") == doi_key(second.value or "")
 
@@ -94,23 +102,25 @@ def doi_prefix(value: str) -> str:
     return value.split("/", 1)[0]
 
 
-_PREFIX_SYNTAX = re.compile(r"^10\.\d{4,9}$")
+_PREFIX_SYNTAX = re.compile(r"^10\.[0-9]{4,9}$")
 
 
 def doi_prefix_check(raw: str) -> IdCheck:
+    """Check a registrant prefix such as ``10.52536`` (white space dropped)."""
     text = "".join(str(raw).split())
     if not _PREFIX_SYNTAX.match(text):
         return _bad("doi.prefix", f"{raw!r} is not a DOI prefix: write '10.' followed by 4 to 9 digits, "
-                    "such as 10.52536")
+                    f"such as 10.5555{_odd_digit(text)}")
     return IdCheck(text)
 
 
 # --- ISSN ----------------------------------------------------------------------
 
-_ISSN_SYNTAX = re.compile(r"^(\d{4})-?(\d{3}[\dX])$")
+_ISSN_SYNTAX = re.compile(r"^([0-9]{4})-?([0-9]{3}[0-9X])$")
 
 
 def issn_check_digit(first_seven: str) -> str:
+    """The eighth character of an ISSN (MOD 11, X for 10) from its first seven digits."""
     total = sum(int(digit) * weight for digit, weight in zip(first_seven, range(8, 1, -1)))
     check = (11 - total % 11) % 11
     return "X" if check == 10 else str(check)
@@ -124,7 +134,7 @@ def issn(raw: str) -> IdCheck:
     match = _ISSN_SYNTAX.match(text)
     if not match:
         return _bad("issn.syntax", f"{raw!r} is not an ISSN: write four digits, a hyphen and four more "
-                    "(the last may be X), such as 2788-5860")
+                    f"(the last may be X), such as 0317-8471{_odd_digit(text)}")
     digits = match.group(1) + match.group(2)
     expected = issn_check_digit(digits[:7])
     if digits[7] != expected:
@@ -135,7 +145,7 @@ def issn(raw: str) -> IdCheck:
 
 # --- ORCID ---------------------------------------------------------------------
 
-_ORCID_SYNTAX = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
+_ORCID_SYNTAX = re.compile(r"^([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9X])$")
 _ORCID_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?orcid\.org/", re.IGNORECASE)
 
 
@@ -154,7 +164,7 @@ def orcid(raw: str) -> IdCheck:
     match = _ORCID_SYNTAX.match(text)
     if not match:
         return _bad("orcid.syntax", f"{raw!r} is not an ORCID iD: write 16 characters in four groups, such as "
-                    "0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097")
+                    f"0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097{_odd_digit(text)}")
     digits = "".join(match.groups())
     expected = orcid_check_digit(digits[:15])
     if digits[15] != expected:
@@ -164,13 +174,14 @@ def orcid(raw: str) -> IdCheck:
 
 
 def orcid_url(value: str) -> str:
+    """The URL form that deposits and JATS use for a normalised ORCID iD."""
     return f"https://orcid.org/{value}"
 
 
 # --- ROR -----------------------------------------------------------------------
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
-_ROR_SYNTAX = re.compile(r"^0[0-9a-hjkmnp-tv-z]{6}\d{2}$")
+_ROR_SYNTAX = re.compile(r"^0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}$")
 _ROR_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECASE)
 
 
@@ -212,12 +223,23 @@ def funder_id(raw: str) -> IdCheck:
                 "Funder ID (10.13039/501100004561)")
 
 
+# --- E-mail ---------------------------------------------------------------------
+
+def email(raw: str) -> IdCheck:
+    """A loose check of an e-mail address: one @, a dot inside the domain, no spaces."""
+    text = str(raw).strip()
+    local, _, domain = text.partition("@")
+    if not local or "@" in domain or "." not in domain.strip(".") or _SPACE.search(text):
+        return _bad("email.syntax", f"{raw!r} is not an e-mail address: write one such as deposits@example.org")
+    return IdCheck(text)
+
+
 # --- Language tags (a BCP 47 subset) ---------------------------------------------
 
 _LANG_SYNTAX = re.compile(
-    r"^(?P<language>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
-    r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)$",
-    re.IGNORECASE,
+    r"^(?P<language>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|[0-9]{3}))?"
+    r"(?P<variants>(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*)$",
+    re.IGNORECASE | re.ASCII,  # without ASCII, [a-z] would match the Kelvin sign and the long s
 )
 
 
@@ -232,14 +254,11 @@ def language_tag(raw: str) -> IdCheck:
     raw = str(raw)
     match = _LANG_SYNTAX.match(raw.strip().replace("_", "-"))
     if not match:
-        return _bad("lang.syntax", f"{raw!r} is not a language tag: write a BCP 47 tag such as kk, ru, en, "
-                    "kk-Latn or en-GB")
-    tag = match.group("language").lower()
-    if match.group("script"):
-        tag += "-" + match.group("script").title()
-    if match.group("region"):
-        tag += "-" + match.group("region").upper()
-    return IdCheck(tag + match.group("variants").lower())
+        return _bad("lang.syntax", f"{raw!r} is not a language tag: write a BCP 47 tag such as en, fr, ru, "
+                    "en-GB or kk-Latn")
+    language, script, region, variants = match.groups()
+    script, region = f"-{script.title()}" if script else "", f"-{region.upper()}" if region else ""
+    return IdCheck(language.lower() + script + region + variants.lower())
 
 
 def primary_language(tag: str) -> str:

@@ -1,9 +1,8 @@
 """The manifest: a YAML (or JSON) file <-> the issue model.
 
-``load`` reports every mistake in one pass — unknown keys with a did-you-mean, wrong
-types, bad identifiers, missing required fields — each with file, line, column and
-field path. ``dumps`` writes the model back so that loading it again gives an equal
-model. The shape itself is declared in ``manifest_spec``.
+``load`` reports every mistake in one pass — unknown keys with a did-you-mean, wrong types, bad identifiers, missing
+required fields — each with file, line, column and field path. ``dumps`` writes the model back so that loading it again
+gives an equal model. The shape itself is declared in ``manifest_spec``.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import functools
 import json
 import re
 from pathlib import Path as FsPath
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -24,19 +23,12 @@ from . import derive, ids, model
 from . import manifest_spec as spec
 from .model import Article, Issue, LangText, PartialDate
 from .problems import Problem
-from .yamlsource import (
-    JSON_DECODER,
-    JsonLocator,
-    JsonScan,
-    Located,
-    Path,
-    RepeatedKey,
-    Unstreamable,
-    format_path,
-    parse,
-)
+from .yamlsource import (JSON_DECODER, JsonLocator, JsonScan, Located, Path, RepeatedKey, Unstreamable, format_path,
+                         parse)
 
 _INVALID = object()  # a value that was reported and must not reach the model
+_LONGEST_INT_BITS = 2000  # about 600 digits; Python converts up to 640 (at least) to and from text
+_HUGE = "a number of over 600 digits"
 
 
 class _Reader:
@@ -47,9 +39,9 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def report(self, code: str, message: str, path: Path, *, key: bool = False) -> None:
-        self.problems.append(Problem(code, "error", message, **self.doc.where(path, key=key)))  # type: ignore[arg-type]
+        self.problems.append(Problem(code, "error", message, **self.doc.where(path, key=key)))
 
-    def fields(self, value: Any, known: dict[str, spec.Field], path: Path) -> dict | Any:
+    def fields(self, value: Any, known: dict[str, spec.Field], path: Path) -> Any:
         """``known``: the fields by key."""
         if not isinstance(value, dict):
             self.report("manifest.type", f"{_name(path)} must be a mapping of keys to values, "
@@ -59,9 +51,9 @@ class _Reader:
             if key not in known:
                 close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed keys here: " + ", ".join(known)
-                self.report("manifest.unknown-key", f"unknown key '{key}' in {_name(path)}; {hint}",
+                self.report("manifest.unknown-key", f"unknown key {_describe(str(key))} in {_name(path)}; {hint}",
                             path + (key,), key=True)
-        result: dict = {}
+        result: dict[str, Any] = {}
         failed = False
         for f in known.values():
             item = value.get(f.key)
@@ -88,6 +80,9 @@ class _Reader:
                 return _INVALID
             if not (data.get("names") or data.get("organization")):
                 return _INVALID  # a bad name was reported already
+        elif name == "Depositor" and not (checked := ids.email(data["email"])).ok:
+            self.report(checked.code or "id", checked.message or "", path + ("email",))
+            return _INVALID
         elif name == "Pages" and not data:
             self.report("manifest.empty", "give 'first' (and 'last') or 'article_number', or leave 'pages' out", path)
             return _INVALID
@@ -118,7 +113,7 @@ class _Reader:
             return _INVALID
         checked = kind.check(text)
         if not checked.ok:
-            self.problems.append(checked.problem(**self.doc.where(path)))  # type: ignore[arg-type]
+            self.report(checked.code or "id", checked.message or "", path)
             return _INVALID
         return checked.value
 
@@ -137,8 +132,16 @@ class _Reader:
             if not value or value.isspace():
                 self.report("manifest.empty", "this text is empty; give a value or leave the key out", path)
                 return _INVALID
+            if not value.isascii() and not _writable(value):  # JSON "\ud800": half a character
+                self.report("manifest.surrogate", "this text holds an unpaired surrogate escape (\\ud800 to "
+                            "\\udfff), which is half of a character and cannot be written out; remove it or give "
+                            "the whole character", path)
+                return _INVALID
             return value
         if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+            if isinstance(value, int) and value.bit_length() > _LONGEST_INT_BITS:
+                self.report("manifest.type", f"expected text, found {_describe(value)}", path)
+                return _INVALID
             return self.doc.raw(path, value) or str(value)  # as typed: "2", "1.10", "2025-06-30"
         if isinstance(value, bool) and self.doc.raw(path, value):
             return self.doc.raw(path, value)  # "no", "yes", "on" typed without quotes
@@ -146,17 +149,19 @@ class _Reader:
         return _INVALID
 
     def integer(self, value: Any, kind: spec.Integer, path: Path) -> Any:
-        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-            value = int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value):
+            value = int(value) if len(value.strip()) <= 640 else 10 ** 640  # Python may refuse to convert more
         if not isinstance(value, int) or isinstance(value, bool):
             self.report("manifest.type", f"expected a whole number, found {_describe(value)}", path)
             return _INVALID
-        if (kind.minimum is not None and value < kind.minimum) or (
+        huge = value.bit_length() > _LONGEST_INT_BITS  # out of range anywhere, and too long to print
+        if huge or (kind.minimum is not None and value < kind.minimum) or (
                 kind.maximum is not None and value > kind.maximum):
             expected = (str(kind.minimum) if kind.minimum == kind.maximum else
                         f"a number from {kind.minimum} to {kind.maximum}" if kind.maximum is not None else
                         f"at least {kind.minimum}")
-            self.report("manifest.range", f"{value} is out of range here; expected {expected}", path)
+            shown = _HUGE if huge else str(value)
+            self.report("manifest.range", f"{shown} is out of range here; expected {expected}", path)
             return _INVALID
         return value
 
@@ -165,27 +170,26 @@ class _Reader:
             value = value.date()
         if isinstance(value, datetime.date):
             return PartialDate(value.year, value.month, value.day)
-        text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-        parsed = PartialDate.parse(text) if text else None
+        bare = type(value) is int and value.bit_length() < 64  # a year typed without quotes (not true, not 10**5000)
+        text = value if isinstance(value, str) else str(value) if bare else ""
+        parsed, why = PartialDate.read(text) if text else (None, "")
         if parsed is None:
-            self.report("manifest.date", f"{_describe(value)} is not a date; write YYYY, YYYY-MM "
-                        "or YYYY-MM-DD, such as 2025-06-30", path)
+            self.report("manifest.date", f"{_describe(value)} is not a date{': ' + why if why else ''}; write YYYY, "
+                        "YYYY-MM or YYYY-MM-DD, such as 2025-06-30", path)
             return _INVALID
         return parsed
 
-    def by_language(self, value: Any, path: Path, convert) -> Any:
+    def by_language(self, value: Any, path: Path, convert: Callable[[Any, Path], Any]) -> Any:
         if not isinstance(value, dict):
             self.report("manifest.type", "expected a mapping from language tag to value "
                         f"(such as 'en: ...'), found {_describe(value)}", path)
             return _INVALID
-        result: dict = {}
+        result: dict[str, Any] = {}
         for key, item in value.items():
-            checked = _language_tag(str(key))
-            if not checked.ok:
-                where = self.doc.where(path + (key,), key=True)
-                self.problems.append(checked.problem(**where))  # type: ignore[arg-type]
+            checked = ids.language_tag(str(key))  # cached: the same few tags on every article
+            if (lang := checked.value) is None:  # not a language tag
+                self.report(checked.code or "id", checked.message or "", path + (key,), key=True)
                 continue
-            lang = checked.value
             if lang in result:
                 self.report("manifest.duplicate-key", f"the language '{lang}' is given twice", path + (key,), key=True)
                 continue
@@ -196,9 +200,7 @@ class _Reader:
 
     def multitext(self, value: Any, path: Path) -> Any:
         texts = self.by_language(value, path, self.text)
-        if texts is _INVALID:
-            return _INVALID
-        if not texts:
+        if texts is _INVALID or not texts:
             if isinstance(value, dict) and not value:
                 self.report("manifest.empty", "give at least one language, such as 'en: ...'", path)
             return _INVALID
@@ -212,7 +214,7 @@ class _Reader:
         return [word for word in words if word is not _INVALID]
 
 
-_VALUE_READERS = {
+_VALUE_READERS: dict[type[spec.Kind], Callable[[_Reader, Any, Any, Path], Any]] = {
     spec.Text: lambda reader, value, kind, path: reader.text(value, path),
     spec.Integer: _Reader.integer,
     spec.Boolean: _Reader.boolean,
@@ -230,9 +232,13 @@ _FIELDS = {name: {f.key: f for f in declared.fields} for name, declared in spec.
 _TOP = {f.key: f for f in spec.TOP_FIELDS}
 
 
-@functools.lru_cache(maxsize=1024)
-def _language_tag(text: str) -> ids.IdCheck:
-    return ids.language_tag(text)  # the same few tags on every article
+def _writable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: it holds no lone surrogate (faster to try than to search)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _name(path: Path) -> str:
@@ -248,10 +254,12 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and value.bit_length() > _LONGEST_INT_BITS:
+        return _HUGE
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return repr(value)
+        return repr(value if len(value) <= 80 else value[:80] + "…")
     return f"a {type(value).__name__} object"  # made in code: the type says more than its text
 
 
@@ -315,10 +323,9 @@ def _assign_doi(issue: Issue, index: int, article: Article, doc: Located, patter
         return [Problem("doi.missing", "error", "this article has no DOI; give 'doi' or "
                         "set issue.doi_pattern so that biblio can assign one", **doc.where(path))]
     if expected and ids.doi_key(article.doi) != ids.doi_key(expected):
-        return [Problem("doi.pattern-mismatch", "warning",
-                        f"the DOI {article.doi} does not follow the issue's pattern, which "
-                        f"gives {expected} for article {index + 1}; check the DOI or the "
-                        "order of the articles", **doc.where(path + ("doi",)))]
+        return [Problem("doi.pattern-mismatch", "warning", f"the DOI {article.doi} does not follow the issue's "
+                        f"pattern, which gives {expected} for article {index + 1}; check the DOI or the order of the "
+                        "articles", **doc.where(path + ("doi",)))]
     return []
 
 
@@ -358,8 +365,7 @@ def _set_article_originals(article: Article) -> None:
 
 def loads(text: str, file: str = "<manifest>") -> tuple[Issue | None, list[Problem]]:
     """Read manifest text. Returns the issue (None when it cannot be built) and all problems."""
-    issue, problems, _ = _read_parsed(*parse(text, file, lazy=True))
-    return issue, problems
+    return _read_parsed(*parse(text, file, lazy=True))[:2]
 
 
 def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | None, list[Problem], Located | None]:
@@ -368,7 +374,8 @@ def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | 
     reader = _Reader(doc)
     reader.problems.extend(problems)
     if doc.data is None:
-        reader.report("manifest.empty", "the manifest is empty; start from examples/issue-86/issue.yaml", ())
+        reader.report("manifest.empty", "the manifest is empty; it needs 'biblio: 1', 'journal', 'issue' and "
+                      "'articles' (see docs/manifest.md)", ())
         return None, reader.problems, doc
     top = reader.fields(doc.data, _TOP, ())
     if top is _INVALID:
@@ -389,7 +396,7 @@ def _read_parsed(doc: Located | None, problems: list[Problem]) -> tuple[Issue | 
     return issue, reader.problems, doc
 
 
-def _issue(top: dict) -> Issue:
+def _issue(top: dict[str, Any]) -> Issue:
     """The issue of the manifest's top-level values, without its articles."""
     issue: Issue = top["issue"]
     issue.journal = top["journal"]
@@ -400,8 +407,7 @@ def _issue(top: dict) -> Issue:
 
 def load(path: str | FsPath) -> tuple[Issue | None, list[Problem]]:
     """Read a manifest file (YAML or JSON)."""
-    issue, problems, _ = load_located(path)
-    return issue, problems
+    return load_located(path)[:2]
 
 
 def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Located | None]:
@@ -410,8 +416,7 @@ def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Locat
     try:
         raw = FsPath(path).read_bytes()
     except OSError as error:
-        return None, [Problem("manifest.io", "error", f"cannot read the manifest: {error.strerror}",
-                              file=name)], None
+        return None, [Problem("manifest.io", "error", f"cannot read the manifest: {error.strerror}", file=name)], None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -429,7 +434,7 @@ def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Locat
     return issue, problems, doc
 
 
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
 
 def locate(problems: list[Problem], doc: Located) -> list[Problem]:
@@ -437,8 +442,7 @@ def locate(problems: list[Problem], doc: Located) -> list[Problem]:
     located = []
     for problem in problems:
         if problem.file is None and problem.path:
-            path = tuple(int(index) if index else name for name, index in _PATH_PART.findall(problem.path))
-            where = doc.where(path)
+            where = doc.where(tuple(int(index) if index else name for name, index in _PATH_PART.findall(problem.path)))
             problem = dataclasses.replace(problem, file=where["file"], line=where["line"], column=where["column"])
         located.append(problem)
     return located
@@ -470,7 +474,7 @@ def _plain(value: Any, kind: spec.Kind) -> Any:
         return {lang: _plain(item, kind.item) for lang, item in value.items()} or None
     if not isinstance(kind, spec.Object) or not isinstance(value, getattr(model, kind.name)):
         return value
-    result: dict = {}
+    result: dict[str, Any] = {}
     for f in spec.OBJECTS[kind.name].fields:
         field_value = getattr(value, f.key)
         if f.default is not None and field_value == f.default:
@@ -486,7 +490,7 @@ def _plain(value: Any, kind: spec.Kind) -> Any:
 _ARTICLE = spec.Object("Article")
 
 
-def to_data(issue: Issue) -> dict:
+def to_data(issue: Issue) -> dict[str, Any]:
     """The issue as plain data in manifest shape (what the YAML/JSON file holds)."""
     data = {"biblio": spec.MANIFEST_VERSION, "journal": _plain(issue.journal, spec.Object("Journal")),
             "issue": _plain(issue, spec.Object("Issue")),
@@ -502,8 +506,7 @@ def from_model(issue: Issue) -> tuple[Issue | None, list[Problem]]:
     ``doi_pattern``, originals marked. Returns a new issue; the one given is not changed."""
     if not isinstance(issue, Issue):
         return None, [Problem("manifest.type", "error", f"expected an Issue, not {_describe(issue)}")]
-    issue_out, problems, _ = _read_parsed(Located(to_data(issue), None), [])
-    return issue_out, problems
+    return _read_parsed(Located(to_data(issue), None), [])[:2]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -512,11 +515,11 @@ class _Dumper(yaml.SafeDumper):
     def text(self, value: str) -> yaml.Node:
         return self.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
-    def sequence(self, value: list) -> yaml.Node:
+    def sequence(self, value: list[Any]) -> yaml.Node:
         flow = bool(value) and all(isinstance(item, int) for item in value)  # citation numbers on one line
         return self.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
-    def mapping(self, value: dict) -> yaml.Node:
+    def mapping(self, value: dict[Any, Any]) -> yaml.Node:
         short = (len(value) <= 3 and all(isinstance(v, str) and "\n" not in v for v in value.values())
                  and sum(len(str(k)) + len(v) for k, v in value.items()) < 60)  # a name on one line
         return self.represent_mapping("tag:yaml.org,2002:map", value, flow_style=short)
@@ -532,8 +535,7 @@ def dumps(issue: Issue, *, as_json: bool = False) -> str:
     data = to_data(issue)
     if as_json:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
-                     default_flow_style=False)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
 
 
 # --- streamed loading (JSON) ------------------------------------------------------
@@ -585,16 +587,15 @@ def scan_streamed(path: str | FsPath) -> StreamScan | None:
     return StreamScan(issue, before, after, spans, doc)
 
 
-def iter_articles(scan: StreamScan):
-    """``(index, article, problems, clean)`` for each article of a scanned manifest, built one at
-    a time as ``load`` builds it (DOI assigned, original languages set). ``article`` is None when
-    it cannot be built; ``problems`` have paths only (``locate`` them with ``scan.doc``); ``clean``:
-    the reading reported nothing. A key given twice in an article is reported for that article,
-    which is then left out. Raises ``Unstreamable`` when the file no longer holds the scanned
-    articles (it changed since the scan)."""
+def iter_articles(scan: StreamScan) -> Iterator[tuple[int, Article | None, list[Problem], bool]]:
+    """``(index, article, problems, clean)`` for each article of a scanned manifest, built one at a time as ``load``
+    builds it (DOI assigned, original languages set). ``article`` is None when it cannot be built; ``problems`` have
+    paths only (``locate`` them with ``scan.doc``); ``clean``: the reading reported nothing. A key given twice in an
+    article is reported for that article, which is then left out. Raises ``Unstreamable`` when the file no longer holds
+    the scanned articles (it changed since the scan)."""
     reader = _Reader(Located(None, None, json=True))
     try:
-        with open(scan.doc.file, "rb") as stream:  # type: ignore[arg-type]
+        with open(scan.doc.file or "", "rb") as stream:
             for index, (start, end) in enumerate(scan.spans):
                 stream.seek(start)
                 text = stream.read(end - start).decode("utf-8")
@@ -620,12 +621,12 @@ def _repeated_key(text: str, index: int) -> Problem:
     """The problem of an article that gives a key twice (the JSON decoder keeps the last silently)."""
     repeated: list[str] = []
 
-    def note(pairs: list) -> dict:
+    def _note(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [key for key, _ in pairs]
         repeated.extend(key for number, key in enumerate(keys) if key in keys[:number])
         return dict(pairs)
 
-    json.loads(text, object_pairs_hook=note)
+    json.loads(text, object_pairs_hook=_note, parse_int=str)
     named = ", ".join(f"'{key}'" for key in dict.fromkeys(repeated))
     return Problem("manifest.duplicate-key", "error", f"this article gives the key {named} twice; keep one",
                    path=format_path(("articles", index)))

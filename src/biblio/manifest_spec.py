@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from . import ids, model
 
@@ -25,13 +25,15 @@ class Text(Kind):
 
 @dataclass(frozen=True)
 class Integer(Kind):
+    """A whole number, optionally within ``minimum`` and ``maximum``."""
+
     minimum: int | None = None
     maximum: int | None = None
 
 
 @dataclass(frozen=True)
 class Boolean(Kind):
-    pass
+    """true or false."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Date(Kind):
 
 @dataclass(frozen=True)
 class Choice(Kind):
+    """One of a fixed set of strings."""
+
     values: tuple[str, ...] = ()
 
 
@@ -64,6 +68,8 @@ class Keywords(Kind):
 
 @dataclass(frozen=True)
 class ListOf(Kind):
+    """A list of values of one kind."""
+
     item: Kind = field(default_factory=Text)
 
 
@@ -83,6 +89,8 @@ class ByLanguage(Kind):
 
 @dataclass(frozen=True)
 class Field:
+    """A key of an object: what it holds, its description (in the schema too), whether it is required."""
+
     key: str
     kind: Kind
     doc: str = ""
@@ -91,7 +99,7 @@ class Field:
 
 
 @dataclass(frozen=True)
-class ObjectSpec:
+class _ObjectSpec:
     name: str
     build: Callable[..., Any]
     fields: tuple[Field, ...]
@@ -100,18 +108,17 @@ class ObjectSpec:
 
 LANG = Identifier(ids.language_tag, "kk")
 
-OBJECTS: dict[str, ObjectSpec] = {}
+OBJECTS: dict[str, _ObjectSpec] = {}
 
 
-def _define(name: str, build: type, doc: str, *fields: Field) -> None:
-    OBJECTS[name] = ObjectSpec(name, build, fields, doc)
+def _define(name: str, build: Callable[..., Any], doc: str, *fields: Field) -> None:
+    OBJECTS[name] = _ObjectSpec(name, build, fields, doc)
 
 
 _define("PersonName", model.PersonName, "A person's name as printed in one language or script.",
         Field("family", Text(), "Family name (surname) as printed.", required=True),
         Field("given", Text(), "Given name(s) or initials as printed."),
-        Field("order", Choice(values=model.NAME_ORDERS), "Printed order of the parts.",
-              default="given-first"))
+        Field("order", Choice(values=model.NAME_ORDERS), "Printed order of the parts.", default="given-first"))
 _define("Affiliation", model.Affiliation, "An institution the contributor belongs to.",
         Field("name", MultiText(), "Institution name by language.", required=True),
         Field("ror", Identifier(ids.ror, "https://ror.org/05dxps055"), "ROR ID of the institution."),
@@ -156,8 +163,7 @@ _define("ArticleDates", model.ArticleDates, "Dates in the article's history.",
         Field("received", Date(), "Date received."),
         Field("accepted", Date(), "Date accepted."))
 _define("License", model.License, "The article's licence.",
-        Field("url", Text(), "Licence URL, such as https://creativecommons.org/licenses/by/4.0/.",
-              required=True),
+        Field("url", Text(), "Licence URL, such as https://creativecommons.org/licenses/by/4.0/.", required=True),
         Field("start", Date(), "Date from which the licence applies."))
 _define("Article", model.Article, "One article of the issue.",
         Field("doi", Identifier(ids.doi, "10.52536/2788-5860.2025.86.2.001"),
@@ -195,13 +201,12 @@ _define("Depositor", model.Depositor, "Who sends deposits to Crossref.",
 _define("Settings", model.Settings, "Publisher settings: facts about depositing, not about the printed issue.",
         Field("depositor", Object("Depositor"), "Depositor."),
         Field("registrant", Text(), "Registrant (the organisation that owns the DOIs)."),
-        Field("landing_page_pattern", Text(),
-              "Landing page URL pattern; placeholders {doi} {suffix} {seq}."))
+        Field("landing_page_pattern", Text(), "Landing page URL pattern; placeholders {doi} {suffix} {seq}."))
 
 
 def _issue_without_journal(**fields: Any) -> model.Issue:
     """The manifest keeps the journal beside the issue; the loader attaches it afterwards."""
-    return model.Issue(journal=None, **fields)  # type: ignore[arg-type]
+    return model.Issue(journal=cast(model.Journal, None), **fields)  # a placeholder until then
 
 
 _define("Issue", _issue_without_journal, "The issue.",
@@ -228,7 +233,7 @@ TOP_FIELDS: tuple[Field, ...] = (
 
 # --- JSON Schema ----------------------------------------------------------------
 
-def _kind_schema(kind: Kind, doc: str = "") -> dict:
+def _kind_schema(kind: Kind, doc: str = "") -> dict[str, Any]:
     schema: dict[str, Any]
     if isinstance(kind, Text):
         schema = {"type": ["string", "number"], "minLength": 1}
@@ -268,26 +273,18 @@ def _kind_schema(kind: Kind, doc: str = "") -> dict:
     return schema
 
 
-def _object_schema(fields: tuple[Field, ...], doc: str) -> dict:
-    schema: dict[str, Any] = {
-        "type": "object",
-        "description": doc,
-        "properties": {f.key: _kind_schema(f.kind, f.doc) for f in fields},
-        "additionalProperties": False,
-    }
+def _object_schema(fields: tuple[Field, ...], doc: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "description": doc, "properties": {
+        f.key: _kind_schema(f.kind, f.doc) for f in fields}, "additionalProperties": False}
     required = [f.key for f in fields if f.required]
     if required:
         schema["required"] = required
     return schema
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The manifest's JSON Schema (draft 2020-12), generated from the declarations above."""
-    schema = _object_schema(TOP_FIELDS, "A biblio issue manifest: one journal issue and its articles.")
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://biblio.example.org/schemas/manifest-1.json",
-        "title": "biblio issue manifest",
-        **schema,
-        "$defs": {name: _object_schema(spec.fields, spec.doc) for name, spec in sorted(OBJECTS.items())},
-    }
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://biblio.example.org/schemas/manifest-1.json", "title": "biblio issue manifest",
+            **_object_schema(TOP_FIELDS, "A biblio issue manifest: one journal issue and its articles."),
+            "$defs": {name: _object_schema(spec.fields, spec.doc) for name, spec in sorted(OBJECTS.items())}}

@@ -1,12 +1,12 @@
 """The issue model: typed values with equality, and no I/O.
 
-Everything format-specific lives in the format modules; everything that more than
-one writer needs (which language to use, how a name is printed) lives here or in a
-shared helper, so that the writers agree with each other.
+Everything format-specific lives in the format modules; everything that more than one writer needs (which language to
+use, how a name is printed) lives here or in a shared helper, so that the writers agree with each other.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -67,6 +67,9 @@ class LangText(Mapping[str, str]):
         return self.texts[langs[0]] if langs else None
 
 
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
 @dataclass
 class PartialDate:
     """A date known to the year, the month or the day, as printed (``2025``, ``2025-06``)."""
@@ -85,18 +88,23 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: str) -> PartialDate | None:
-        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with a real calendar date, else None."""
-        import datetime
+        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (ASCII digits) with a real calendar date, else None."""
+        return cls.read(text)[0]
 
-        match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text.strip())
+    @classmethod
+    def read(cls, text: str) -> tuple[PartialDate | None, str]:
+        """Like ``parse``; for text shaped like a date that is none, also why ("month 00 does not exist")."""
+        match = _DATE.fullmatch(text.strip())
         if not match:
-            return None
+            return None, ""
         year, month, day = (int(part) if part else None for part in match.groups())
         try:
-            datetime.date(year, month or 1, day or 1)
+            datetime.date(year or 0, 1 if month is None else month, 1 if day is None else day)
         except ValueError:
-            return None
-        return cls(year, month, day)
+            part = (f"year {match[1]}" if not year else f"month {match[2]}" if not 1 <= (month or 0) <= 12 else
+                    f"day {match[3]} of {match[1]}-{match[2]}")
+            return None, f"{part} does not exist"
+        return cls(year or 0, month, day), ""
 
 
 @dataclass
@@ -139,6 +147,8 @@ class Contributor:
 
 @dataclass
 class Funding:
+    """One source of an article's funding: the funder's name by language and ID, award numbers, the statement."""
+
     funder: LangText = field(default_factory=LangText)
     funder_id: str | None = None
     awards: list[str] = field(default_factory=list)
@@ -194,10 +204,9 @@ class License:
 
 @dataclass
 class Article:
-    """One article: its language (the original of its texts), titles, abstracts and keywords by
-    language, contributors, pages, dates, funding, licence and references. ``doi`` may come from
-    the issue's ``doi_pattern`` (``doi_from_pattern``); ``citations`` numbers the references the
-    article cites, in order."""
+    """One article: its language (the original of its texts), titles, abstracts and keywords by language, contributors,
+    pages, dates, funding, licence and references. ``doi`` may come from the issue's ``doi_pattern``
+    (``doi_from_pattern``); ``citations`` numbers the references the article cites, in order."""
 
     language: str
     titles: LangText
@@ -243,8 +252,7 @@ class Publisher:
 
 @dataclass
 class Journal:
-    """The journal: titles by language, its main language, abbreviation, ISSNs, publisher and
-    DOI prefix."""
+    """The journal: titles by language, its main language, abbreviation, ISSNs, publisher and DOI prefix."""
 
     titles: LangText
     language: str | None = None
@@ -273,10 +281,9 @@ class Settings:
 
 @dataclass
 class Issue:
-    """One issue of a journal, the root of the model: the journal, the issue's numbering and
-    date, its articles, a DOI pattern that gives articles their DOIs, and deposit settings.
-    Made by ``biblio.load`` from a manifest, by a reader, or in code (``biblio.prepare`` then
-    derives what a manifest load would)."""
+    """One issue of a journal, the root of the model: the journal, the issue's numbering and date, its articles, a DOI
+    pattern that gives articles their DOIs, and deposit settings. Made by ``biblio.load`` from a manifest, by a reader,
+    or in code (``biblio.prepare`` then derives what a manifest load would)."""
 
     journal: Journal
     year: int

@@ -1,10 +1,9 @@
 """Parse YAML (or JSON) while remembering where every value came from.
 
-We walk PyYAML's node graph ourselves so that every value and mapping key can be traced
-back to ``file:line:column`` by its path, and so that duplicate keys (which PyYAML silently
-overwrites) are caught. A node graph costs about 5 ms and 0.3 MB per article, so
-``parse(..., lazy=True)`` decodes a ``.json`` file with the standard library and finds a
-position only when a problem asks for one (``JsonLocator``).
+We walk PyYAML's node graph ourselves so that every value and mapping key can be traced back to ``file:line:column`` by
+its path, and so that duplicate keys (which PyYAML silently overwrites) are caught. A node graph costs about 5 ms and
+0.3 MB per article, so ``parse(..., lazy=True)`` decodes a ``.json`` file with the standard library and finds a position
+only when a problem asks for one (``JsonLocator``).
 """
 
 from __future__ import annotations
@@ -13,16 +12,18 @@ import codecs
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from json.decoder import scanstring
-from typing import Any, BinaryIO
+from json.decoder import scanstring  # type: ignore[attr-defined]  # there, but typeshed leaves it out
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
 from .problems import Problem
 
-Path = tuple  # of str | int
+Path = tuple[str | int, ...]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -37,7 +38,7 @@ class Located:
     json: bool = False  # decoded by JSON_DECODER: a number keeps its own text
     locator: JsonLocator | None = field(default=None, repr=False)  # lazy positions (JSON read with lazy=True)
 
-    def where(self, path: Path, *, key: bool = False) -> dict:
+    def where(self, path: Path, *, key: bool = False) -> dict[str, Any]:
         """Keyword arguments for Problem: file, line, column and the dotted path."""
         if self.locator is not None:
             line, column = self.locator.where(path, key=key)
@@ -57,7 +58,7 @@ class Located:
             return "true" if value else "false"
         return getattr(value, "raw", None)
 
-    def release(self, path: str | os.PathLike) -> None:
+    def release(self, path: str | os.PathLike[str]) -> None:
         """Let go of the JSON text: positions are then read from ``path`` (none if it changed since)."""
         if self.locator is not None:
             self.locator.release(path)
@@ -67,10 +68,9 @@ def format_path(path: Path) -> str:
     """``("articles", 3, "doi")`` -> ``articles[3].doi``."""
     text = ""
     for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
+        text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
+    if not text.isascii():  # a key with a JSON "\ud800" in it: printed as such, not a character that cannot be written
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text
 
 
@@ -94,19 +94,25 @@ class _Walker:
         self.problems.append(Problem(code, "error", message, path=format_path(path) or None, file=self.doc.file,
                                      line=line, column=column))
 
+    def _implicit(self, node: yaml.Node) -> bool:
+        """Whether a scalar's type comes from its plain text (``12``, ``2025-13-01``), not from a tag written."""
+        if not isinstance(node, yaml.ScalarNode) or node.style:
+            return False
+        resolved = self.loader.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        return bool(resolved == node.tag)
+
     def walk(self, node: yaml.Node, path: Path) -> Any:
         self.doc.positions[path] = _mark(node)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # An alias (*name) hands back a node seen before: following it could loop forever
             # or multiply the document, so a reused list or mapping is refused.
             if id(node) in self.collections:
-                self.problem("manifest.alias", f"'{format_path(path)}' reuses, through a YAML alias (*name), the "
-                             f"list or mapping defined on line {_mark(node)[0]}; write the value out instead",
-                             path, node)
+                self.problem("manifest.alias", f"'{format_path(path)}' reuses, through a YAML alias (*name), the list "
+                             f"or mapping defined on line {_mark(node)[0]}; write the value out instead", path, node)
                 return None
             self.collections.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            result: dict = {}
+            result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problem("manifest.key", "a key must be a plain name, not a list or mapping", path, key_node)
@@ -127,11 +133,16 @@ class _Walker:
             return node.value
         try:
             value = self.loader.construct_object(node, deep=True)
-        except ValueError:  # looks like a date or number but is not one (2025-13-01): keep the text
-            return node.value
+            if value is None and node.value and not self._implicit(node):
+                raise ValueError  # "!!null x": PyYAML drops the text
+        except (ValueError, LookupError, AttributeError, TypeError, yaml.YAMLError):
+            if self._implicit(node):  # looks like a date or number but is not one (2025-13-01): keep the text
+                return node.value
+            self.problem("manifest.tag", _tag_message(node), path, node)  # "!!bool maybe", "!!int abc", "!foo"
+            return None
         finally:
             self.loader.constructed_objects.pop(node, None)  # the loader would keep every node alive
-        if not node.style:  # plain (libyaml: ""), turned into a number, date, bool: keep what was typed
+        if isinstance(node, yaml.ScalarNode) and not node.style:  # plain (libyaml: "") number, date, bool: its text
             self.doc.raw_scalars[path] = node.value
         return value
 
@@ -139,10 +150,9 @@ class _Walker:
 def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, list[Problem]]:
     """Parse YAML or JSON text; problems instead of exceptions for malformed input.
 
-    ``lazy``: read a ``.json`` file with the standard library and locate values only when
-    asked (``Located.where``); the same data, problems and positions as the YAML reading,
-    at a fraction of the time and memory. YAML, and JSON the standard library refuses or
-    that repeats a key, take the YAML reading.
+    ``lazy``: read a ``.json`` file with the standard library and locate values only when asked (``Located.where``); the
+    same data, problems and positions as the YAML reading, at a fraction of the time and memory. YAML, and JSON the
+    standard library refuses or that repeats a key, take the YAML reading.
     """
     if lazy and file.endswith(".json"):
         try:
@@ -158,8 +168,6 @@ def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, 
         node = loader.get_single_node()
         if node is not None:
             doc.data = _Walker(loader, doc, problems).walk(node, ())
-    except yaml.constructor.ConstructorError as error:
-        return None, [_syntax(file, f"this value cannot be read: {error.problem}", error.problem_mark)]
     except yaml.MarkedYAMLError as error:
         if file.endswith(".json"):
             return _parse_json(text, file)
@@ -176,6 +184,18 @@ def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, 
 
 
 _TOO_DEEP = "the file nests lists or mappings too deeply to be a manifest"
+_TAGGED = {"bool": "true or false", "int": "a whole number", "float": "a number", "null": "an empty value (null or ~)",
+           "timestamp": "a date such as 2025-06-30", "binary": "base64 text (A-Z, a-z, 0-9, + and /)"}
+
+
+def _tag_message(node: yaml.Node) -> str:
+    """Why a scalar with a tag written before it (``!!bool maybe``) cannot be read."""
+    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+    text = repr(node.value if len(node.value) <= 60 else node.value[:60] + "…")
+    wanted = _TAGGED.get(tag[2:]) if tag.startswith("!!") else None
+    if wanted:
+        return f"{text} is not {wanted}, as the tag {tag} before it says; correct the value or remove the tag"
+    return f"the tag {tag} cannot be used in a manifest; remove it"
 
 
 def _syntax(file: str, message: str, mark: yaml.Mark | None = None) -> Problem:
@@ -185,13 +205,16 @@ def _syntax(file: str, message: str, mark: yaml.Mark | None = None) -> Problem:
 
 def _parse_json(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int, object_pairs_hook=_unique_keys)
+    except RepeatedKey as error:
+        return None, [Problem("manifest.duplicate-key", "error", f"an object gives the key {error.args[0]!r} twice; "
+                              "keep one", file=file)]
     except RecursionError:
         return None, [_syntax(file, _TOO_DEEP)]
     except json.JSONDecodeError as error:
         return None, [Problem("manifest.syntax", "error", f"this is not valid JSON: {error.msg}",
                               file=file, line=error.lineno, column=error.colno)]
-    return Located(data, file), []
+    return Located(data, file, locator=JsonLocator(text)), []
 
 
 # --- JSON with lazy positions -------------------------------------------------------------
@@ -200,35 +223,41 @@ class _RawFloat(float):
     """A JSON number with a fraction or exponent that remembers how it was written ("1.10")."""
 
     __slots__ = ("raw",)
+    raw: str
 
-    def __new__(cls, text: str):
+    def __new__(cls, text: str) -> _RawFloat:
         value = super().__new__(cls, text)
         value.raw = text
         return value
 
-    def __reduce__(self):  # pickles (to worker processes) as the text it came from
+    def __reduce__(self) -> tuple[type[_RawFloat], tuple[str]]:  # pickles (to workers) as the text it came from
         return (_RawFloat, (self.raw,))
 
 
 class RepeatedKey(Exception):
-    pass
+    """A JSON object gives a key twice (the standard library keeps the last): the YAML reading reports it."""
 
 
 class Unstreamable(Exception):
-    """A JSON text cannot be read piece by piece (it is not JSON): only the whole-document reading
-    can report it."""
+    """A JSON text cannot be read piece by piece (it is not JSON): only the whole-document reading reports it."""
 
 
-def _unique_keys(pairs: list) -> dict:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
-    if len(result) != len(pairs):
-        raise RepeatedKey  # the YAML reading reports it with both lines
+    if len(result) != len(pairs):  # the YAML reading reports it with both lines
+        raise RepeatedKey(next(key for key, count in Counter(key for key, _ in pairs).items() if count > 1))
     return result
 
 
-JSON_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_float=_RawFloat)
-_SKIP = json.JSONDecoder()  # finds where a value ends
-WHITESPACE = re.compile(r"[ \t\n\r]*")
+def _json_int(text: str) -> int | str:
+    """A JSON whole number; over 640 digits (Python may refuse to convert 641 or more) its text, which a field
+    reports as too long or takes as printed, rather than a ValueError."""
+    return int(text) if len(text) <= 640 else text
+
+
+JSON_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_float=_RawFloat, parse_int=_json_int)
+_SKIP = json.JSONDecoder(parse_int=_json_int)  # finds where a value ends
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
 _CHUNK = 1 << 22
 
 
@@ -256,9 +285,9 @@ class JsonScan:
 
     def more(self) -> None:
         """Read the next piece of the file, letting go of what is read and measured."""
-        if self.eof:
+        if self.eof or self.stream is None:
             raise Unstreamable
-        data = self.stream.read(_CHUNK)  # type: ignore[union-attr]
+        data = self.stream.read(_CHUNK)
         text = self.decoder.decode(data, final=not data)
         self.eof = not data
         cut = min(self.pos, self.char - self.base)
@@ -269,14 +298,18 @@ class JsonScan:
     def skip(self) -> str:
         """Skip white space; the next character ('' at the end of the text)."""
         while True:
-            self.pos = WHITESPACE.match(self.buf, self.pos).end()
+            self.pos = self._space(self.pos)
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if self.eof:
                 return ""
             self.more()
 
-    def attempt(self, step):
+    def _space(self, offset: int) -> int:
+        match = _WHITESPACE.match(self.buf, offset)  # always matches, perhaps nothing
+        return match.end() if match else offset
+
+    def attempt(self, step: Callable[[], _T]) -> _T:
         """Run ``step`` on the buffer, reading more of the file while it runs out."""
         while True:
             try:
@@ -296,22 +329,23 @@ class JsonScan:
         return self.byte, self.line, self.char - self.newline
 
     def mark(self, start: int, end: int) -> int:
+        """Index the buffer's ``start:end`` as the next entry; its number."""
         byte_start, line, column = self.at(start)
         self.index.spans.append((self.base + start, self.base + end, byte_start, self.at(end)[0], line, column))
         return len(self.index.spans) - 1
 
     def _key(self) -> tuple[str, int, int]:
         key, end = scanstring(self.buf, self.pos + 1)
-        colon = WHITESPACE.match(self.buf, end).end()
+        colon = self._space(end)
         if self.buf[colon] != ":":
             raise Unstreamable
-        value_start = WHITESPACE.match(self.buf, colon + 1).end()
+        value_start = self._space(colon + 1)
         self.buf[value_start]  # the value must have started within the buffer (else IndexError: read more)
         return key, end, value_start
 
-    def _value(self, decode) -> tuple[Any, int]:
+    def _value(self, decode: Callable[[str, int], tuple[Any, int]]) -> tuple[Any, int]:
         value, end = decode(self.buf, self.pos)
-        self.buf[WHITESPACE.match(self.buf, end).end()]  # what follows too: a number is not cut short
+        self.buf[self._space(end)]  # what follows too: a number is not cut short
         return value, end
 
     def _items(self, closing: str) -> Iterator[str]:
@@ -329,24 +363,21 @@ class JsonScan:
         self.pos += 1
 
     def find(self, part: Any) -> tuple[int | None, int] | None:
-        """(key offset, value offset) of key or index ``part`` of the object or list at ``pos``, which
-        moves there."""
+        """(key offset, value offset) of key or index ``part`` of the object or list at ``pos``, which moves there."""
         opening = self.buf[self.pos]
         if not (opening == "{" and isinstance(part, str) or opening == "[" and isinstance(part, int)):
             return None
         for number, _ in enumerate(self._items("}" if opening == "{" else "]")):
-            key_offset, name = None, number
-            if opening == "{":
-                key_offset = self.pos
-                name, _, self.pos = self._key()
+            key_offset = self.pos if opening == "{" else None
+            name, _, self.pos = self._key() if key_offset is not None else (number, 0, self.pos)
             if name == part:
                 return key_offset, self.pos
             self.pos = _SKIP.raw_decode(self.buf, self.pos)[1]
         return None
 
-    def run(self, *, decode: bool = False) -> tuple[dict, JsonIndex]:
+    def run(self, *, decode: bool = False) -> tuple[dict[str | int, Any], JsonIndex]:
         """The index, and the top-level values but a list of articles when ``decode``."""
-        data: dict = {}
+        data: dict[str | int, Any] = {}
         opening = self.skip()
         if opening:
             self.mark(self.pos, self.pos)
@@ -399,7 +430,8 @@ class JsonLocator:
         self.stamp: tuple[int, int] | None = None
         self.bom = 0
 
-    def release(self, path: str | os.PathLike) -> None:
+    def release(self, path: str | os.PathLike[str]) -> None:
+        """Drop the text: from now on fragments are read from the file at ``path`` while it is unchanged."""
         try:
             stat = os.stat(path)
             with open(path, "rb") as stream:
@@ -412,8 +444,8 @@ class JsonLocator:
         if self.text is not None:
             return True
         try:
-            stat = os.stat(self.source)  # type: ignore[arg-type]
-        except (OSError, TypeError):
+            stat = os.stat(self.source or "")  # none: released to a file it could not read
+        except OSError:
             return False
         return (stat.st_size, stat.st_mtime_ns) == self.stamp  # else no line rather than a wrong one
 
@@ -422,24 +454,25 @@ class JsonLocator:
             if self.text is not None:
                 return JsonScan(self.text).run()[1]
             if self._unchanged():
-                with open(self.source, "rb") as stream:  # type: ignore[arg-type]
+                with open(self.source or "", "rb") as stream:
                     return JsonScan(stream=stream).run()[1]
         except (OSError, ValueError, Unstreamable):
             pass
         return JsonIndex()
 
-    def _fragment(self, number: int) -> str | None:
-        start, end, byte_start, byte_end, _, _ = self.index.spans[number]  # type: ignore[union-attr]
+    def _fragment(self, span: tuple[int, int, int, int, int, int]) -> str | None:
+        start, end, byte_start, byte_end, _, _ = span
         if self.text is not None:
             return self.text[start:end]
         try:
-            with open(self.source, "rb") as stream:  # type: ignore[arg-type]
+            with open(self.source or "", "rb") as stream:
                 stream.seek(self.bom + byte_start)
                 return stream.read(byte_end - byte_start).decode("utf-8", "surrogatepass")
         except (OSError, UnicodeDecodeError):
             return None
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of ``path`` (of its key with ``key``), or of the nearest part of it that exists."""
         if self.index is None:
             self.index = self._scan()
         index = self.index
@@ -458,7 +491,7 @@ class JsonLocator:
         _, _, _, _, line, column = index.spans[entry]
         if not rest:
             return line, column
-        fragment = self._fragment(entry)
+        fragment = self._fragment(index.spans[entry])
         if fragment is None:
             return None, None
         scan, offset = JsonScan(fragment), 0  # follow the rest of the path in the fragment

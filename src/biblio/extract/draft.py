@@ -31,7 +31,9 @@ def _header(extraction: Extraction) -> list[str]:
     source = Path(extraction.file).name if extraction.file else "the text given"
     problems = sorted(extraction.problems, key=sort_key)
     out = _comment(f"Draft manifest written by `biblio extract` from {source}. Everything below is read from that "
-                   "text; nothing it does not give has been added. Review the findings, then run `biblio check`.")
+                   "text; nothing it does not give has been added. Review the findings, add the publisher settings a "
+                   "Crossref deposit needs (settings: depositor, registrant, landing_page_pattern; see "
+                   "docs/manifest.md), then run `biblio check`.")
     out.append("#")
     if problems:
         out += _comment(f"Findings ({len(problems)}), by severity; line numbers are lines of {source}:")
