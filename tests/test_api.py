@@ -117,6 +117,31 @@ def test_an_error_in_code_stops_build_and_dumps_alike(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def _no_settings(issue: Issue) -> None:
+    issue.settings = None
+
+
+def _no_issn(issue: Issue) -> None:
+    issue.journal.issns = []
+
+
+def _long_volume(issue: Issue) -> None:
+    issue.volume = "Supplement to the seventh volume, part 1"
+    issue.doi_pattern = "10.5555/jcel.{year}.{number}.{seq:03}"
+
+
+@pytest.mark.parametrize("spoil", [_no_settings, _no_issn, _long_volume])
+def test_check_gives_the_verdict_of_build_for_what_a_format_refuses(tmp_path, spoil):
+    """What only one format's writer refuses (a deposit's settings, JATS's ISSN, a volume over the deposit
+    schema's 32 characters) is an error of check too, and the build writes the other formats."""
+    issue = made_in_code()
+    spoil(issue)
+    _, checked = biblio.check(issue)
+    report = biblio.build(issue, tmp_path / "out")
+    assert errors(checked) and sorted(map(str, errors(checked))) == sorted(map(str, errors(report.problems)))
+    assert {f.format for f in report.files} >= {"csl", "bibtex", "ris"}
+
+
 def test_dump_goes_by_the_name_and_refuses_what_it_cannot_tell(tmp_path):
     issue = made_in_code()
     assert biblio.dump(issue, tmp_path / "issue.yaml") == []
