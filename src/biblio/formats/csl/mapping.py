@@ -4,7 +4,9 @@
 from an article shown in one language (``Shown``) and how the reader puts it back into the
 model (``Reading``). ``first_only`` keys hold facts of the issue and the journal: every item
 repeats them, the reader takes them from the first item. What no key carries is in
-``ARTICLE_NOT_CARRIED`` and ``ISSUE_NOT_CARRIED`` (reported as ``csl.not-carried``).
+``ARTICLE_NOT_CARRIED`` and ``ISSUE_NOT_CARRIED`` (reported as ``csl.not-carried``). Reading
+another tool's items, any key outside ``READ_KEYS`` (a name's outside ``NAME_KEYS``, ``custom``'s
+outside ``CUSTOM_KEYS``) is reported as ``csl.not-read``, so the table decides that too.
 
 Decisions (design.md §4): an item is an ``article-journal`` in one language, the original
 title as ``original-title``; items pass the official ``csl-data.json``, which refuses
@@ -141,7 +143,8 @@ def _read_names(r: Reading, key: str) -> None:
                 r.problems.append(Problem("csl.value", "warning", f"a name in '{variable}' is not an object and "
                                           "was not read", **r.where))
                 continue
-            family = text_value(name.get("family"), f"{variable}.family", r.problems, r.where)
+            family = _family([text_value(name.get(key), f"{variable}.{key}", r.problems, r.where)
+                              for key in NAME_PARTS])
             given = text_value(name.get("given"), f"{variable}.given", r.problems, r.where)
             literal = text_value(name.get("literal"), f"{variable}.literal", r.problems, r.where)
             contributor = Contributor(role=role)
@@ -155,6 +158,20 @@ def _read_names(r: Reading, key: str) -> None:
             orcid = found.get(f"{variable}/{position}")
             contributor.orcid = ids.orcid(str(orcid)).value if orcid else None
             r.article.contributors.append(contributor)
+
+
+#: A name's parts in the order printed after the given name: "João dos Santos", "Ludwig van Beethoven".
+NAME_PARTS = ("dropping-particle", "non-dropping-particle", "family")
+#: The keys of a name the reader reads: the family name keeps its particles as printed ("dos Santos").
+NAME_KEYS = frozenset({*NAME_PARTS, "given", "literal"})
+
+
+def _family(parts: list[str | None]) -> str | None:
+    """The family name with its particles as printed: "dos Santos"; "d'" and "al-" join without a space."""
+    text = ""
+    for part in filter(None, (part.strip() if part else None for part in parts)):
+        text += part if not text or text.endswith(("'", "’", "-")) else f" {part}"
+    return text or None
 
 
 def _read_container(r: Reading, key: str) -> None:
@@ -229,8 +246,11 @@ def _read_page(r: Reading, key: str) -> None:
 
 
 def _read_number(r: Reading, key: str) -> None:
-    if (number := r.text(key)) and r.article.pages is None:
-        r.article.pages = Pages(article_number=number)
+    if number := r.text(key):
+        if r.article.pages is None:
+            r.article.pages = Pages(article_number=number)
+        else:  # beside pages (another tool's item: the writer writes one or the other)
+            r.article.pages.article_number = number
 
 
 def _read_doi(r: Reading, key: str) -> None:
@@ -296,6 +316,10 @@ def _read_publisher_place(r: Reading, key: str) -> None:
         publisher.place = LangText.of({r.lang: place}, r.lang)
 
 
+#: The keys of ``custom`` the writer writes and the reader reads.
+CUSTOM_KEYS = frozenset({"metadata-language", "date-from-issue", "orcid"})
+
+
 def _custom(s: Shown) -> dict[str, object]:
     custom: dict[str, object] = {"metadata-language": s.view.lang}
     if s.from_issue:
@@ -312,8 +336,9 @@ def _custom(s: Shown) -> dict[str, object]:
     return custom
 
 
-# The item's keys in the order written. Read first, by the reader itself: ``type``, ``title``,
-# ``language`` and ``custom`` (they decide whether and in which language the item is read).
+# The item's keys in the order written. Read first, by the reader itself: ``READ_FIRST`` (they decide
+# whether and in which language the item is read).
+READ_FIRST = ("type", "title", "language", "custom")
 FIELDS: tuple[Field, ...] = (
     Field("id", lambda s: s.article.doi or f"article-{s.index + 1}"),
     Field("type", lambda s: "article-journal"),
@@ -337,6 +362,10 @@ FIELDS: tuple[Field, ...] = (
     Field("publisher-place", _publisher("place"), _read_publisher_place, True),
     Field("custom", _custom),
 )
+#: Every key of an item the reader reads (``journalAbbreviation`` is Zotero's older name of ``container-title-short``;
+#: ``id`` only names the item in messages, and the writer makes it again). Any other key is reported as not read.
+READ_KEYS = frozenset({field.key for field in FIELDS if field.key and field.read} | set(READ_FIRST) | set(NAME_ROLES)
+                      | {"journalAbbreviation", "id"})
 
 
 # --- what no key carries: (what, does the article shown in ``lang`` have it), reported sorted by what

@@ -239,6 +239,26 @@ class _Stream:
         return problems
 
 
+def head_keys(text: str) -> dict[str, object]:
+    """The keys of the first item in the first part of a file (``text``, cut anywhere): of the array's
+    first object, or of the one object; each with its value when the text holds all of it (else None).
+    Empty when the text does not start like a JSON object or an array of objects."""
+    offset = _past_space(text, 0)
+    if text[offset:offset + 1] == "[":
+        offset = _past_space(text, offset + 1)
+    if text[offset:offset + 1] != "{":
+        return {}
+    keys: dict[str, object] = {}
+    try:
+        for name, _, value in _members(text, offset):
+            if isinstance(name, str):
+                keys[name] = None
+                keys[name] = _SKIP.raw_decode(text, value)[0]
+    except (IndexError, ValueError):  # the text ends (or stops being JSON) inside the object
+        pass
+    return keys
+
+
 def _members(text: str, offset: int) -> Iterator[tuple[str | int, int, int]]:
     """The members of the object or array at ``offset`` (none for another value): the key or
     index, where the member starts, where its value starts."""

@@ -16,7 +16,10 @@ from ...model import Article, Issue, Journal, LangText
 from ...problems import Problem
 from .. import ArticleReading
 from . import parse
-from .mapping import FIELDS, TYPES_READ, Reading, language, text_value
+from .mapping import (CUSTOM_KEYS, FIELDS, NAME_KEYS, NAME_ROLES, READ_KEYS, TYPES_READ, Reading, language,
+                      text_value)
+
+_NAMED = 5  # items named in a "not read" note; the others are counted
 
 
 def iter_read(path: Path) -> ArticleReading:
@@ -30,6 +33,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     problems = reading.problems
     issue = Issue(journal=Journal(titles=LangText()), year=0)  # the first article's item fills it
     count = 0
+    not_read: dict[str, _NotRead] = {}  # by variable, in the order met
     repeated = 0  # repeated keys are reported first, as a reading of the whole file found them
     try:
         for item in parse.items(path):
@@ -43,17 +47,69 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                      "path": parse.path_text((item.number or 0,))}
             article = _article(item.value, where, problems, issue, first=count == 0)
             if article is not None:
+                _unread(item, where, not_read)
                 count += 1
                 reading.issue = issue
                 yield article
     except parse.Unreadable as unreadable:
         reading.issue, problems[:] = None, [unreadable.problem]
         return
+    for variable, found in not_read.items():
+        named = ", ".join(found.items) + (f" and {found.count - len(found.items)} more" if found.count > _NAMED else "")
+        problems.append(Problem("csl.not-read", "info", f"'{variable}' is not read: biblio's model has no place for it "
+                                f"(item{'s' if found.count > 1 else ''} {named})", **found.where))
     if not count:
         problems.append(Problem("csl.empty", "error", "the file has no usable items", file=str(path)))
     elif not issue.year:
         problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the issue's year is "
                                 "unknown (0) and writers leave it out", file=str(path)))
+
+
+class _NotRead:
+    """A CSL variable the reader leaves out: where it is first met, the first items that have it, how many."""
+
+    def __init__(self, where: dict[str, Any]) -> None:
+        self.where = where
+        self.items: list[str] = []
+        self.count = 0
+
+
+def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRead]) -> None:
+    """Count the keys of a read item that no reader reads (``mapping.READ_KEYS``, a name's ``NAME_KEYS``, the
+    ``custom`` keys biblio writes), each under the item's ``id`` (or its place in the file)."""
+    entry = item.value
+    if not isinstance(entry, dict):  # not read at all (and reported so)
+        return
+    found: list[tuple[str, tuple[str | int, ...]]] = [(key, (key,)) for key, value in entry.items()
+                                                       if key not in READ_KEYS and _has(value)]
+    for variable in NAME_ROLES:
+        names = entry.get(variable)
+        for position, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, dict):
+                found += [(f"{variable}.{key}", (variable, position, key)) for key, value in name.items()
+                          if key not in NAME_KEYS and _has(value)]
+    if isinstance(custom := entry.get("custom"), dict):
+        found += [(f"custom.{key}", ("custom", key)) for key, value in custom.items()
+                  if key not in CUSTOM_KEYS and _has(value)]
+    ident = entry.get("id")
+    label = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else where["path"] or "the item"
+    paths: dict[str, tuple[str | int, ...]] = {}  # each variable once an item, where it is first met
+    for variable, path in found:
+        paths.setdefault(variable, path)
+    for variable, path in paths.items():
+        if variable not in not_read:
+            line, column = item.where(path)
+            not_read[variable] = _NotRead({"file": where["file"], "line": line, "column": column,
+                                           "path": parse.path_text((*item.prefix(), *path))})
+        kept = not_read[variable]
+        kept.count += 1
+        if len(kept.items) < _NAMED and label not in kept.items:
+            kept.items.append(label)
+
+
+def _has(value: object) -> bool:
+    """Whether a value holds something (an empty text, list or object, or null, holds nothing)."""
+    return value is not None and value != "" and value != [] and value != {}
 
 
 def _article(entry: object, where: dict[str, Any], problems: list[Problem], issue: Issue,

@@ -15,6 +15,7 @@ from pathlib import Path
 import jsonschema_rs
 
 from ... import schemas
+from ...fileio import read_head
 from ...problems import Problem
 from . import parse
 
@@ -26,14 +27,13 @@ def _validator(folder: Path) -> jsonschema_rs.Draft7Validator:
 
 
 def detect(path: Path) -> bool:
-    """CSL-JSON: a JSON array whose items have a CSL ``type`` (sniffed, not parsed)."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(4096)
-    except OSError:
+    """CSL-JSON: a JSON array of objects (or one object) whose first one has a text ``type`` and an ``id``,
+    a ``title`` or an ``author``, sniffed from the first 64 KiB (the file is not parsed)."""
+    head = read_head(path, parse.CHUNK)
+    if head is None:
         return False
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head[:1] in (b"[", b"{") and b'"type"' in head and (b'"title"' in head or b'"author"' in head)
+    keys = parse.head_keys(head.decode("utf-8", errors="ignore").removeprefix("\ufeff"))
+    return isinstance(keys.get("type"), str) and not keys.keys().isdisjoint(("id", "title", "author"))
 
 
 def validate(path: Path) -> list[Problem]:

@@ -4,7 +4,9 @@ what a record cannot carry all come from here (in the spirit of rispy's ``TAG_KE
 A record is the article seen in one language (design.md §4). Authors, editors and translators
 are ``Family, Given``; ``T2`` is the journal (Zotero's publicationTitle) and ``J2`` its
 abbreviation (Zotero reads ``JO`` as one, so it is not written); ``DA`` (``YYYY/MM/DD/``) only
-when the date is known beyond the year; ``C7`` the article number (EndNote's and Scopus's tag).
+when the date is known beyond the year; ``C7`` the article number (EndNote's and Scopus's tag),
+which ``SP`` repeats for Zotero (it has no tag for one): an ``SP`` equal to ``C7`` (and no ``EP``)
+reads back as the article number, never as a page range (``A-7`` is not pages A to 7).
 """
 
 from __future__ import annotations
@@ -51,6 +53,13 @@ WRITE: dict[str, str] = {name: tag for name, tag, _ in FIELDS if tag}
 READ: dict[str, tuple[str, ...]] = {name: tags for name, _, tags in FIELDS if tags}
 #: Every tag the reader uses; the others are reported as not read.
 READ_TAGS = frozenset({"TY", "ER"}.union(*READ.values()))
+#: Fields the reader takes one value of, the first among their tags: another value of that tag is reported
+#: (for the place, only where it is read: with a publisher).
+ONE_VALUE = ("journal", "abbreviation", "volume", "number", "first page", "last page", "article number", "doi",
+             "language", "publisher")
+#: Why a tag the table reads may still be left out (said where it is reported as not read).
+NOT_READ_BECAUSE = {"CY": "a place of publication is kept only with the publisher's name (PB), which the record "
+                          "does not give"}
 #: Where a DOI is looked for when there is no DO (Scopus puts it in M3 or a doi.org UR).
 DOI_ELSEWHERE = ("M3", "UR")
 

@@ -21,8 +21,12 @@ from .mapping import MULTILINE_TAGS
 _LOOSE = re.compile(r"^\s*([A-Z][A-Z0-9])(?:\s*-\s+|\s+-\s*|\s*-$)(.*)$")
 # Not a tag here, but other readers differ: two digits (Zotero takes them for a tag) or lower case.
 _TAGLIKE = re.compile(r"^\s*[A-Za-z0-9]{2} {1,2}-(?: |$)")
+# Ovid numbers its records on a line before each: "1." in its RIS export, "<1. >" in its EndNote one.
+_NUMBERED = re.compile(r"\s*<?\s*[0-9]+\.\s*>?\s*")
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # the bytes that are not UTF-8, as surrogateescape keeps them
 _OUTSIDE = "text between records (after 'ER  - ' and before the next 'TY  - ') belongs to no record and is ignored"
+_BEFORE = ("text before the first record (its 'TY  - ' line) belongs to no record and is ignored (a database's "
+           "header, say)")
 _TAG_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TAG_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -93,6 +97,8 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
     current: Record | None = None
     fields: list[Field] | None = None  # the current record's, while there is one
     outside_from: int | None = None
+    numbered = False
+    started = False  # a record has begun: text outside one is between records, not before the first
 
     def problem(code: str, severity: Severity, message: str, line: int) -> None:
         problems.append(Problem(code, severity, message, file=file, line=line))
@@ -113,14 +119,14 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
                 problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
                         f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
             if outside_from is not None:
-                problem("ris.outside-record", "warning", _OUTSIDE, outside_from)
+                problem("ris.outside-record", "warning", _OUTSIDE if started else _BEFORE, outside_from)
                 outside_from = None
             if tag == "TY":
                 if current is not None:
                     problem("ris.record-end", "error", f"the record that starts on line {current.line} has no "
                             f"'ER  - ' line before the next record (line {number})", current.line)
                     yield current
-                current = Record(number, value or None)
+                current, started = Record(number, value or None), True
                 fields = current.fields
             elif tag == "ER":
                 if current is None:
@@ -134,7 +140,7 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
                 if current is None:
                     problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
                             f"'TY  - JOUR' (found '{tag}' first)", number)
-                    current = Record(number, None)
+                    current, started = Record(number, None), True
                     fields = current.fields
                 current.fields.append(Field(tag, number, [value]))
             continue
@@ -143,7 +149,12 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
                     "capital letters, or a capital and a digit; it is read as text continuing the line before "
                     "(Zotero may read it as a tag)", number)
         if current is None:
-            if raw.strip() and outside_from is None:
+            if _NUMBERED.fullmatch(raw):
+                if not numbered:
+                    problem("ris.numbered", "info", "the records are numbered (a line such as '1.' before each, as "
+                            "Ovid exports them); the numbers are not read", number)
+                    numbered = True
+            elif raw.strip() and outside_from is None:
                 outside_from = number
         elif current.fields:
             last = current.fields[-1]
@@ -153,7 +164,7 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
             problem("ris.outside-record", "warning", "text right after 'TY  - ' belongs to no tag and is ignored",
                     number)
     if outside_from is not None:
-        problem("ris.outside-record", "warning", _OUTSIDE, outside_from)
+        problem("ris.outside-record", "warning", _OUTSIDE if started else _BEFORE, outside_from)
     if current is not None:
         problem("ris.record-end", "error", f"the record that starts on line {current.line} has no 'ER  - ' line at "
                 "its end", current.line)

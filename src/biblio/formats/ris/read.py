@@ -2,8 +2,9 @@
 
 It takes other tools' exports too (EndNote, Mendeley, Scopus, Web of Science, Zotero): the tag
 table's further tags, a page range in ``SP``, DOIs as URLs, languages as names or codes. A
-record's texts are filed under its ``LA``; what is not used is reported. The issue is the first
-record's; later records may add the journal's title in their language.
+record's texts are filed under its ``LA``; what is not used is reported, and so is every further
+value of a tag read once (``ris.tag-repeated``: the first is read). The issue is the first record's;
+later records may add the journal's title, publisher and place in their language.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from ... import derive, ids
-from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PersonName, Publisher
+from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
 from ...problems import Problem, Severity, sort_key
 from .. import ArticleReading
-from .mapping import DOI_ELSEWHERE, JOURNAL_TYPES, LANGUAGE_NAMES, READ, READ_TAGS, ROLE_OF_TAG, TAGS
+from .mapping import (DOI_ELSEWHERE, JOURNAL_TYPES, LANGUAGE_NAMES, NOT_READ_BECAUSE, ONE_VALUE, READ, READ_TAGS,
+                      ROLE_OF_TAG, TAGS)
 from .parse import Field, Record, parse_date, scan, text_lines
 
 # Structure problems that stop a file from being valid but not from being read.
@@ -107,6 +109,11 @@ def _take_structure(structure: list[Problem], problems: list[Problem]) -> None:
     structure.clear()
 
 
+def _shown(value: str) -> str:
+    """A value quoted in a message: its first 60 characters."""
+    return value if len(value) <= 60 else value[:60] + "…"
+
+
 def _same(a: str | None, b: str | None) -> bool:
     return (a or "").casefold().strip() == (b or "").casefold().strip()
 
@@ -144,7 +151,8 @@ class _Reader:
     def report_not_read(self) -> None:
         for tag, (line, count) in self.not_read.items():
             if tag in TAGS:
-                self.note("ris.tag-not-read", f"{tag} is not read into the model ({count} time(s))", line)
+                why = f": {NOT_READ_BECAUSE[tag]}" if tag in NOT_READ_BECAUSE else ""
+                self.note("ris.tag-not-read", f"{tag} is not read into the model ({count} time(s)){why}", line)
             else:
                 self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({count} time(s)); it is not read", line)
 
@@ -190,6 +198,7 @@ class _Reader:
                 article.contributors.append(Contributor(role=role, organization=LangText({lang: group}, lang)))
         self.identifiers(record, article)
         self.pages(record, article)
+        self.repeated(record)
         used = {id(f) for f in (title_field, abstract_field) if f is not None}
         texts = (*READ["title"], *READ["abstract"])
         for item in record.fields:
@@ -199,6 +208,20 @@ class _Reader:
             elif item.tag not in READ_TAGS:
                 self.skip(item)
         return article
+
+    def repeated(self, record: Record, names: tuple[str, ...] = ONE_VALUE) -> None:
+        """Report each further value of a tag the reader takes one value of (the first one is read)."""
+        reported: set[int] = set()  # a J2 is both a journal tag and the abbreviation's
+        for name in names:
+            kept = record.first(*READ[name])
+            if kept is None:
+                continue
+            for item in record.all(kept.tag):
+                if item is not kept and item.value != kept.value and id(item) not in reported:
+                    reported.add(id(item))
+                    self.note("ris.tag-repeated", f"{item.tag} appears again (first on line {kept.line}): this value, "
+                              f"'{_shown(item.value)}', is not read; biblio reads the first one, "
+                              f"'{_shown(kept.value)}'", item.line, "warning")
 
     def identifiers(self, record: Record, article: Article) -> None:
         doi_field = record.first(*READ["doi"])
@@ -224,29 +247,37 @@ class _Reader:
         first, last = record.first(*READ["first page"]), record.first(*READ["last page"])
         number = record.first(*READ["article number"])
         start, end = (first.value if first else None), (last.value if last else None)
-        if start and not end:
-            if match := _PAGE_RANGE.fullmatch(start):
-                start, end = match.groups()
-        if number and start == number.value:
-            start, end = None, None
+        if number and start == number.value and not end:  # SP repeats C7 (for Zotero): an article number, no range
+            start = None
+        elif start and not end and (match := _PAGE_RANGE.fullmatch(start)):
+            start, end = match.groups()
         if start or number:
             article.pages = Pages(start, end if start else None, number.value if number else None)
 
     def dates(self, record: Record, article: Article, year: int | None) -> int | None:
         """Set the article's date from DA (or a full PY/Y1); the record's year."""
-        found = None
+        found: tuple[Field, PartialDate] | None = None
+        dates: list[tuple[Field, PartialDate]] = []
         for tag in READ["date"]:
             for item in record.all(tag):
                 date = parse_date(item.value)
                 if date is None:
                     self.note("ris.date", f"the date '{item.value}' is not understood", item.line, "warning")
-                elif found is None or (date.month and not found.month):
-                    found = date
+                    continue
+                dates.append((item, date))
+                if found is None or (date.month and not found[1].month):
+                    found = item, date
         if found is None:
             return None
-        if found.month is not None or (year is not None and found.year != year):
-            article.dates.published = found
-        return found.year
+        kept, read = found
+        for item, date in dates:  # a date that says something else than the one read
+            if date.year != read.year or date.month not in (None, read.month) or date.day not in (None, read.day):
+                self.note("ris.tag-repeated" if item.tag == kept.tag else "ris.date-conflict",
+                          f"the date '{item.value}' ({item.tag}) is not read: it differs from the record's date, "
+                          f"'{kept.value}' ({kept.tag}, line {kept.line})", item.line, "warning")
+        if read.month is not None or (year is not None and read.year != year):
+            article.dates.published = read
+        return read.year
 
     def first_issue(self, record: Record, article: Article) -> Issue:
         """The issue as the first journal record gives it (the article's date set from the record)."""
@@ -273,12 +304,26 @@ class _Reader:
             self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line, "warning")
         issns = [Issn(value) for value in self.issns(record, report=True)]
         publisher = None
-        name, place = record.first(*READ["publisher"]), record.first(*READ["place"])
-        if name:
-            publisher = Publisher(LangText({lang: name.value}, lang),
-                                  LangText({lang: place.value}, lang) if place else None)
+        if name := record.first(*READ["publisher"]):
+            publisher = Publisher(LangText({lang: name.value}, lang))
+        self.place(publisher, record, lang)
         return Journal(titles=titles, language=lang if title else None, abbreviation=abbreviation,
                        issns=issns, publisher=publisher)
+
+    def place(self, publisher: Publisher | None, record: Record, lang: str) -> None:
+        """The record's CY as the place of ``publisher`` (in ``lang``); without a publisher it is not read."""
+        if (place := record.first(*READ["place"])) is None:
+            return
+        if publisher is None:
+            for item in record.all(*READ["place"]):
+                self.skip(item)
+            return
+        self.repeated(record, ("place",))
+        if publisher.place is None:
+            publisher.place = LangText({lang: place.value}, lang)
+        elif not _merge(publisher.place, lang, place.value):
+            self.note("ris.issue-mixed", f"this record's place of publication ({place.value}) differs from the first "
+                      "record's; the issue keeps the first", place.line, "warning")
 
     def issns(self, record: Record, report: bool = False) -> list[str]:
         values: list[str] = []
@@ -314,6 +359,7 @@ class _Reader:
             elif not _merge(issue.journal.publisher.name, lang, publisher.value):
                 self.note("ris.issue-mixed", f"this record's publisher ({publisher.value}) differs from the first "
                           "record's; the issue keeps the first", publisher.line, "warning")
+        self.place(issue.journal.publisher, record, lang)
         for name, have in (("volume", issue.volume), ("number", issue.number)):
             found = record.first(*READ[name])
             if found and have is not None and not _same(found.value, have):

@@ -5,6 +5,7 @@ line scanner and each record checked when it ends, so memory does not grow with 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from pathlib import Path
 
@@ -19,7 +20,9 @@ _JOURNAL_TAGS = READ["journal"]
 _DATE_TAGS = READ["date"]
 _AUTHOR_TAGS = READ["authors"]
 _ISSN_SEPARATORS = re.compile(r"[\s,;]+")
+_TAG_LINE = re.compile(r"\s*[A-Z][A-Z0-9] {1,2}-(?: |$)")
 _DETECT = re.compile(r"\s*TY {1,2}- ?")
+_HEADER_LINES = 20  # at most this many non-empty lines before the first TY (a database's header, Ovid's "1.")
 
 # Every record of an issue repeats its dates and ISSNs: each value is judged once per process.
 _readable_date = functools.lru_cache(maxsize=4096)(lambda value: parse_date(value) is not None)
@@ -32,14 +35,19 @@ def _bad_issns(value: str) -> tuple[ids.IdCheck, ...]:
 
 
 def detect(path: Path) -> bool:
-    """A RIS file: text whose first non-empty line is a ``TY  - `` line (a byte-order mark allowed)."""
-    head = read_head(path)
+    """A RIS file: text with a ``TY  - `` line among its first non-empty lines (a byte-order mark allowed),
+    before any other tag line: header lines (``Provider: …``, a search) and Ovid's record numbers
+    (``1.``) may come first."""
+    head = read_head(path, 8192)
     if head is None or b"\x00" in head:
         return False
     text = head.decode("utf-8", errors="ignore").removeprefix("\ufeff")
-    for line in text.splitlines():
-        if line.strip():
-            return bool(_DETECT.match(line))
+    lines = (line for line in text.splitlines() if line.strip())
+    for line in itertools.islice(lines, _HEADER_LINES):
+        if _DETECT.match(line):
+            return True
+        if _TAG_LINE.match(line):
+            return False
     return False
 
 
