@@ -161,3 +161,10 @@ def test_the_relatedness_count_is_the_number_of_keywords_sharing_a_stem_with_the
     keyword_stems = [lint.stems(word) for word in words]
     own = lint.stems(text)
     assert lint.related_count(keyword_stems, text) == sum(not stems.isdisjoint(own) for stems in keyword_stems)
+
+
+def test_an_article_with_no_title_at_all_is_not_said_to_lead_with_a_none_title(minimal_text):
+    issue, _ = manifest.loads(minimal_text)
+    issue.articles[0].titles = LangText({})
+    [found] = [p for p in lint.lint(issue) if p.code == "title.original-missing"]
+    assert "None" not in found.message and "no title" in found.message

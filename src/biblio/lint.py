@@ -64,9 +64,10 @@ def original_titles(index: int, article: Article) -> list[Problem]:
     """Articles without a title in their own language, which the outputs lead with."""
     if article.language in article.titles:
         return []
+    lead = (f"outputs will lead with the {article.titles.languages[0]} title" if article.titles.languages
+            else "outputs will have no title")
     return [Problem("title.original-missing", "warning", f"the article is in '{article.language}' but has no title in "
-                    f"that language; outputs will lead with the {article.titles.main and article.titles.languages[0]} "
-                    "title", path=_article_path(index, "titles"))]
+                    f"that language; {lead}", path=_article_path(index, "titles"))]
 
 
 @_each
