@@ -168,3 +168,21 @@ def test_an_article_with_no_title_at_all_is_not_said_to_lead_with_a_none_title(m
     issue.articles[0].titles = LangText({})
     [found] = [p for p in lint.lint(issue) if p.code == "title.original-missing"]
     assert "None" not in found.message and "no title" in found.message
+
+
+def test_a_latin_script_name_serves_every_latin_script_language(minimal_text):
+    """Juan de la Fuente given once under 'es' is his name in 'en' too: no count mismatch, no missing
+    language, and the English outputs take it without a fallback warning (issue 18)."""
+    from biblio import derive
+
+    issue, _ = manifest.loads(minimal_text)
+    article = issue.articles[0]
+    article.language, article.titles = "es", LangText({"es": "Dunas", "en": "Dunes"})
+    article.contributors = [Contributor(names={"es": PersonName("de la Fuente", "Juan")}),
+                            Contributor(names={"es": PersonName("Núñez", "José"), "en": PersonName("Nunez", "Jose")})]
+    codes = {p.code for p in lint.lint(issue) if p.path and p.path.startswith("articles[0]")}
+    assert not codes & {"names.count-mismatch", "names.language-missing"}
+    shown = derive.localize(issue, article, 0, "en")
+    assert [p.code for p in shown.problems] == [] and shown.authors[0][1].family == "de la Fuente"
+    article.contributors[0].names = {"ru": PersonName("Де ла Фуэнте", "Хуан")}  # another script: still a fallback
+    assert "lang.fallback" in {p.code for p in derive.localize(issue, article, 0, "en").problems}

@@ -158,6 +158,12 @@ def usual_script(lang: str) -> str:
     return ids.script_of(lang) or ("Cyrl" if ids.primary_language(lang) in CYRILLIC_LANGS else "Latn")
 
 
+def latin_both(one: str, other: str) -> bool:
+    """Whether both languages are written in Latin script, where a person's name is spelt the same
+    (``Juan de la Fuente`` under ``es`` serves ``en``); Cyrillic spellings differ by language (kk, ru)."""
+    return usual_script(one) == usual_script(other) == "Latn"
+
+
 def language_of(text: str, text_lang: str) -> str:
     """The language a name (or title) read from a one-language record goes under: the record's, unless its letters say
     otherwise — a Latin spelling in a Kazakh record is filed as en, a Cyrillic one in an English record as kk or ru, and
@@ -237,7 +243,7 @@ def localize(issue: Issue, article: Article, index: int, lang: str | None = None
         if found is None:
             continue
         name, used = found
-        if used != want:
+        if used != want and not latin_both(used, want):  # a Latin-script name serves every Latin-script language
             borrowed[used] = borrowed.get(used, 0) + 1
         authors.append((contributor, name))
     for used, count in borrowed.items():

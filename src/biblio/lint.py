@@ -11,8 +11,8 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
-from . import ids
-from .model import Article, Issue
+from . import derive, ids
+from .model import Article, Contributor, Issue
 from .problems import Problem, article_numbers
 
 Rule = Callable[[Issue], list[Problem]]
@@ -70,6 +70,15 @@ def original_titles(index: int, article: Article) -> list[Problem]:
                     f"that language; {lead}", path=_article_path(index, "titles"))]
 
 
+def _spelling(lang: str) -> str:
+    """Languages that share one spelling of a name: every Latin-script language is one."""
+    return "Latin script" if derive.usual_script(lang) == "Latn" else lang
+
+
+def _spells(person: Contributor, lang: str) -> bool:
+    return any(_spelling(given) == _spelling(lang) for given in person.names)
+
+
 @_each
 def contributors(index: int, article: Article) -> list[Problem]:
     """Articles without contributors, or whose author names are missing in a language or differ in number."""
@@ -81,14 +90,14 @@ def contributors(index: int, article: Article) -> list[Problem]:
         return []
     problems: list[Problem] = []
     blocks = [lang for lang in article.languages if lang in article.titles or lang in article.abstracts]
-    missing = [lang for lang in blocks if not any(lang in person.names for person in people)]
+    missing = [lang for lang in blocks if not any(_spells(person, lang) for person in people)]
     if missing:
         problems.append(Problem(
             "names.language-missing", "info",
             f"no author names are given in {', '.join(missing)} although the article has text in "
             f"{'that language' if len(missing) == 1 else 'those languages'}; formats that ask for "
             f"{', '.join(missing)} will fall back to another spelling", path=_article_path(index, "contributors")))
-    counts = {lang: sum(lang in person.names for person in people) for lang in
+    counts = {_spelling(lang): sum(_spells(person, lang) for person in people) for lang in
               {lang for person in people for lang in person.names}}
     if len(set(counts.values())) > 1:
         detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items()))
