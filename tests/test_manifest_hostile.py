@@ -271,3 +271,16 @@ def test_a_repeated_key_is_reported_when_only_the_json_reading_can_read_the_file
 
     problems = errors(biblio.check(as_json(tmp_path, edit))[1])
     assert [p.code for p in problems] == ["manifest.duplicate-key"] and "'number'" in problems[0].message
+
+
+@pytest.mark.parametrize("text", ["biblio: 1\njournal:\n\ttitles: {en: J}\n", "biblio: 1\njournal:\n  \t titles: x\n"])
+def test_a_tab_in_yaml_is_named(text):
+    _, problems = biblio.loads(text)
+    assert [p.code for p in problems] == ["manifest.syntax"]
+    assert "tab" in problems[0].message and problems[0].line is not None
+
+
+@pytest.mark.parametrize("text", ['a: "x\n', "biblio: 1\njournal: [\n", "biblio: 1\njournal: [", '"'])
+def test_yaml_cut_short_is_a_syntax_problem(text):
+    _, problems = biblio.loads(text)
+    assert [p.code for p in problems] == ["manifest.syntax"] and "tab" not in problems[0].message

@@ -172,8 +172,12 @@ def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, 
         if file.endswith(".json"):
             return _parse_json(text, file)
         message = (error.problem or error.context or "the file is not valid YAML").strip()
-        return None, [_syntax(file, f"this is not valid YAML: {message}; check indentation, colons and quotes "
-                              "near here", error.problem_mark or error.context_mark)]
+        mark = error.problem_mark or error.context_mark
+        hint = "check indentation, colons and quotes near here"
+        line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+        if mark is not None and "\t" in line[:mark.column + 1]:
+            hint = "there is a tab here: YAML indents with spaces only; replace the tab with spaces"
+        return None, [_syntax(file, f"this is not valid YAML: {message}; {hint}", mark)]
     except yaml.YAMLError as error:
         return None, [_syntax(file, f"this is not valid YAML: {error}")]
     except RecursionError:
