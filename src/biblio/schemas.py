@@ -375,7 +375,7 @@ _JATS_DRIVER = """\
 """
 
 
-def jats_schema(dir: str | Path | None = None) -> _MathRouted:
+def jats_schema(dir: str | Path | None = None) -> MathRouted:
     """The JATS 1.3d2 Journal Publishing schema (MathML 3) for no-namespace articles, via lxml, used like an
     ``etree.XMLSchema`` (``validate``, ``error_log``)."""
     return _jats_routed(usable(dir))
@@ -422,7 +422,7 @@ def validate_routed(light: etree.XMLSchema, full: Callable[[], etree.XMLSchema],
     return schema
 
 
-class _MathRouted:
+class MathRouted:
     """The JATS schema as the MathML stand-in (compiled in a fraction of a second) and the official
     MathML 3 module, compiled on first need, routed by ``validate_routed``."""
 
@@ -450,7 +450,7 @@ class _MathRouted:
         return self._last.error_log
 
 
-_jats_routed = functools.cache(_MathRouted)
+_jats_routed = functools.cache(MathRouted)
 
 
 def compile_offline(data: bytes, base_url: str, resolver: LocalResolver, fail: Callable[[object], SchemasUnavailable],

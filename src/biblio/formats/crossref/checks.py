@@ -9,6 +9,8 @@ values as written, as xmlschema evaluates the asserts (``type=" author "`` is no
 
 from __future__ import annotations
 
+import dataclasses
+import html.entities
 import re
 from collections.abc import Iterable
 
@@ -31,6 +33,7 @@ _PREFIXES = {
 
 # Ranks among problems on one line, as the whole-document validation ordered them.
 SCHEMA, ASSERT, ENUMERATION, DATE, IDREF = range(5)
+XSI_TYPE_ADVICE = "; a deposit needs no xsi:type: remove the attribute (or name a type the schema declares)"
 
 
 def problem(element: etree._Element, file: str, reason: str) -> Problem:
@@ -107,14 +110,8 @@ class AttributeScan:
                 value = element.get(name, "")
                 collapsed = WHITESPACE.sub(" ", value).strip(" ")
                 if key in derived.dates:
-                    kind = derived.dates[key]
-                    from elementpath.datatypes import Date, GregorianYear  # XSD 1.1's, as the strict path
-
-                    try:
-                        (Date if kind == "date" else GregorianYear).fromstring(collapsed)
-                    except (ValueError, TypeError, ArithmeticError) as err:  # str(err) can name a class
-                        why = re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", str(err))
-                        reason = f"'{collapsed}' is not a valid value of the atomic type 'xs:{kind}' ({why})"
+                    reason = date_reason(collapsed, derived.dates[key])
+                    if reason:
                         found.append((DATE, _attribute_problem(element, file, name, reason)))
                 if key in derived.ids:
                     part_ids.append(collapsed)
@@ -139,6 +136,26 @@ class AttributeScan:
         return [(IDREF, Problem("crossref.schema", "error", f"attribute {names_of(name)}: IDREF '{token}' does not "
                                 f"name an ID of the document (in <{local}>)", path=path, file=file, line=line))
                 for line, path, local, name, tokens in self.references for token in tokens if token not in self.known]
+
+
+def date_reason(collapsed: str, kind: str) -> str | None:
+    """Why a value (whitespace collapsed) is not an ``xs:date`` or ``xs:gYear`` as XSD 1.1 reads it (elementpath's
+    types, as the strict path), or None."""
+    from elementpath.datatypes import Date, GregorianYear
+
+    try:
+        if collapsed != collapsed.strip():  # elementpath strips U+00A0 and other spaces that XSD keeps
+            raise ValueError("a date has no space characters")
+        (Date if kind == "date" else GregorianYear).fromstring(collapsed)
+    except (ValueError, TypeError, ArithmeticError) as err:  # (OverflowError for a year past 2**31)
+        return (f"'{collapsed}' is not a valid value of the atomic type 'xs:{kind}' ({_classes(str(err))}); write "
+                + ("a date as YYYY-MM-DD" if kind == "date" else "a year as YYYY"))
+    return None
+
+
+def _classes(text: str) -> str:
+    """``<class 'elementpath.datatypes.datetime.Date'>`` in a message as ``Date``."""
+    return re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", text)
 
 
 def entity_problems(part: etree._Element, file: str) -> Iterable[Problem]:
@@ -170,12 +187,14 @@ def reason(message: str) -> str:
     subject = _SUBJECT.match(text)
     if subject:
         text = (f"attribute {names_of(subject.group(1))}: " if subject.group(1) else "") + text[subject.end():]
+        if subject.group(1) == f"{{{XSI}}}type":
+            text = text.strip().rstrip(".") + XSI_TYPE_ADVICE
     return shortened(names_of(text))
 
 
 def shortened(reason: str) -> str:
     """A reason without its final full stop, cut near 300 characters (an enumeration can list 8,000 values)."""
-    reason = reason.strip().rstrip(".")
+    reason = _classes(reason.strip().rstrip("."))
     return reason[:300].rsplit(" ", 1)[0] + " …" if len(reason) > 300 else reason
 
 
@@ -198,3 +217,37 @@ def element_at(top: etree._Element, path: str | None) -> etree._Element | None:
             return node
         node = candidates[index - 1]
     return node
+
+
+# --- Files that are not well-formed ---------------------------------------------------------
+
+_AT = re.compile(r"\s*,? line \d+, column \d+\s*$")
+_CHARACTER = re.compile(r"Char 0x([0-9A-Fa-f]+) out of allowed range|invalid (?:xml)?Char value (\d+)")
+WELL_FORMED = "this is not well-formed XML: "
+
+
+def syntax_reason(message: str) -> str:
+    """libxml2's reason why a file is not well-formed, without the line and column it repeats (the problem's location
+    gives them), and what to do where it is a character XML cannot hold or bytes that are not in the file's encoding."""
+    text = _AT.sub("", message.replace("\n", " ")).strip()
+    character = _CHARACTER.search(text)
+    if character or "invalid character in attribute value" in text:
+        code = int(character[1], 16) if character and character[1] else int(character[2]) if character else None
+        return (f"{text}: XML cannot hold {f'U+{code:04X}' if code is not None else 'this character'}, not even as "
+                "a reference like &#1; (of the control characters, only tab, line feed and carriage return; nor "
+                "U+FFFE, U+FFFF): remove it")
+    entity = re.search(r"Entity '([^']*)' not defined", text)
+    if entity:
+        written = "".join(f"&#{ord(char)};" for char in html.entities.html5.get(entity[1] + ";", ""))
+        return (f"{text}: without a DTD, XML knows only &amp; &lt; &gt; &quot; &apos;: write the character itself"
+                + (f" or {written} for &{entity[1]};" if written else " or the text it stands for"))
+    if "Invalid bytes in character encoding" in text:
+        return (f"{text}: these bytes are not a character in the file's encoding (UTF-8 unless its XML declaration "
+                "names another): save the file as UTF-8, or declare the encoding it is written in")
+    return text
+
+
+def syntax_problems(problems: list[Problem]) -> list[Problem]:
+    """``xmltools.read_xml``'s problems, each syntax error worded by ``syntax_reason``."""
+    return [dataclasses.replace(p, message=WELL_FORMED + syntax_reason(p.message[len(WELL_FORMED):]))
+            if p.code == "xml.syntax" and p.message.startswith(WELL_FORMED) else p for p in problems]

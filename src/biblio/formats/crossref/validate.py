@@ -6,15 +6,19 @@ stand-in, so that the rest of the document is validated at the end as the whole 
 articles and IDREFs resolved at the end. Problems are ``crossref.schema`` errors in document order, at most 200.
 
 ``strict=True`` (``biblio validate --strict``): the unmodified official XSD 1.1 through xmlschema, the whole document in
-memory, ten times slower. Where the two differ (never on a deposit biblio writes), the default follows XSD: xmlschema
-reads integers with ``int()`` (``２０２５``, ``2_025``) and refuses comments inside simple content; the default refuses
-unexpanded entity references and keeps XSD 1.0's name characters and Unicode classes.
+memory, ten times slower. Where xmlschema departs from XSD, the strict path works around it on its copy of the document:
+comments and processing instructions are taken out, Unicode spaces that are not XML whitespace stand as private-use
+characters, unresolvable ``xsi:type`` values and the dates are checked as the default path checks them. Where the two
+still differ (never on a deposit biblio writes), the default follows XSD: xmlschema reads integers with ``int()``
+(``２０２５``, ``2_025``); the default keeps XSD 1.0's name characters and Unicode classes.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -24,12 +28,16 @@ from ...problems import Problem
 from .. import xmltools
 from . import checks
 from .compiled import CompiledSchema, compiled_schema
-from .mapping import NS, TIMESTAMP_DIGITS, VERSION
-from .xsd10 import sourceline
+from .mapping import NS, TIMESTAMP_DIGITS, VERSION, XSI
+from .xsd10 import WHITESPACE, derived_for, sourceline
+
+if TYPE_CHECKING:
+    import xmlschema
 
 MAX_ERRORS = 200
 CHUNK = 1 << 20  # bytes parsed at a time: a few dozen articles of a deposit
 _ARTICLE, _JOURNAL = f"{{{NS}}}journal_article", f"{{{NS}}}journal"
+_XSI_TYPE = f"{{{XSI}}}type"
 
 
 def detect(path: Path) -> bool:
@@ -62,15 +70,15 @@ class _Pass:
     def run(self) -> list[Problem]:
         parser = etree.XMLPullParser(events=("end",), tag=_ARTICLE, resolve_entities=False, no_network=True,
                                      load_dtd=False, huge_tree=False, remove_blank_text=False)
-        size = 0
+        size = lines = 0
         try:
             with open(self.path, "rb") as stream:
                 while chunk := stream.read(CHUNK):
-                    size += len(chunk)
+                    size, lines = size + len(chunk), lines + chunk.count(b"\n")
                     parser.feed(chunk)
                     self.articles(parser)
         except etree.XMLSyntaxError as error:
-            return [self.syntax(error, "this is not well-formed XML: ")]
+            return [self.syntax(error, checks.WELL_FORMED)]
         except OSError as error:
             return [Problem("xml.io", "error", f"cannot read the file: {error}", file=self.file)]
         try:
@@ -79,8 +87,11 @@ class _Pass:
         except etree.XMLSyntaxError as error:
             if size == 0:
                 return [Problem("xml.syntax", "error", "this is not well-formed XML: the file is empty", file=self.file)]
-            return [self.syntax(error, "the file ends before the deposit does (was it cut short while written or "
-                                "copied?): ", "crossref.truncated")]
+            problem = self.syntax(error, "the file ends before the deposit does (was it cut short while written or "
+                                  "copied?): ", "crossref.truncated")
+            if (problem.line or 0) <= lines:  # not on the last line, so not where the file ends
+                problem = self.syntax(error, checks.WELL_FORMED)
+            return [problem]
         if root is None:
             return [Problem("crossref.truncated", "error", "the file ends before the deposit does (was it cut short "
                             "while written or copied?)", file=self.file)]
@@ -97,8 +108,13 @@ class _Pass:
         return [problem for *_, problem in self.found[:MAX_ERRORS]]
 
     def syntax(self, error: etree.XMLSyntaxError, what: str, code: str = "xml.syntax") -> Problem:
-        line, column = error.position if error.position else (None, None)
-        return Problem(code, "error", what + error.msg, file=self.file, line=line or None, column=column or None)
+        (line, column), message = error.position or (0, 0), error.msg
+        logged = [entry for entry in error.error_log  # type: ignore[attr-defined]  # (lxml-stubs: not iterable)
+                  if entry.level >= etree.ErrorLevels.ERROR]
+        if not line and logged:  # lxml's feed parser after an undefined entity: "no element found" at 0:0
+            (line, column), message = (logged[-1].line, logged[-1].column), logged[-1].message
+        return Problem(code, "error", what + checks.syntax_reason(message), file=self.file, line=line or None,
+                       column=column or None)
 
     def articles(self, parser: etree.XMLPullParser) -> None:
         """The articles that have ended: checked, then reduced to a stand-in. Articles outside a journal
@@ -178,23 +194,124 @@ def _version(root: etree._Element, file: str) -> Problem:
 
 def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
     """The unmodified official XSD 1.1 with xmlschema, over the whole parsed document."""
-    tree, problems = xmltools.read_xml(path)
+    try:
+        data = path.read_bytes()  # parsed from memory, bytes not in the encoding are a located syntax error
+    except OSError:
+        data = None  # read_xml reports it
+    tree, problems = xmltools.read_xml(path, data)
     if tree is None:
-        return problems
+        return checks.syntax_problems(problems)
     file, root = str(path), tree.getroot()
     if etree.QName(root).namespace != NS:
         return [_version(root, file)]
+    entities = list(itertools.islice(checks.entity_problems(root, file), MAX_ERRORS))
+    if entities:  # as the default path says (xmlschema would read each reference as no text)
+        return entities
+    # Comments and processing instructions are not content to XSD; xmlschema refuses them inside simple content.
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     try:
         schema = schemas.crossref_schema(dir)
     except schemas.SchemasUnavailable as missing:
         return _in_file(missing, file)
+    ahead = _dates(root, dir, file)
+    _stand_in_spaces(root)
+    ahead += _unresolved_types(root, schema, file)
+    found = list(ahead)
+    try:
+        for error in itertools.islice(schema.iter_errors(tree), MAX_ERRORS - len(found)):
+            element = error.elem if isinstance(error.elem, etree._Element) else None
+            where = xmltools.element_path(element) if element is not None else (error.path or "")
+            reason = checks.shortened(_spaces_back(error.reason or str(error.message)))
+            found.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)", path=where,
+                                 file=file, line=sourceline(element) if element is not None else None))
+    except Exception as error:  # xmlschema failing on a value it should report (as those above): a problem, not a crash
+        found.append(Problem("crossref.schema", "error", f"xmlschema stopped validating this deposit "
+                             f"({type(error).__name__}: {_spaces_back(str(error))}), so it may have more problems; "
+                             "validate it without --strict to see them", file=file))
+    return sorted(found, key=lambda problem: problem.line or 0) if ahead else found
+
+
+# xmlschema takes every Unicode space for whitespace: it collapses values with Python's ``\s`` and strips them (and the
+# text between elements) with ``str.strip()``, where XSD's whiteSpace facet and element-only content mean #x20, #x9, #xA
+# and #xD only, as libxml2 does. To xmlschema a surname that is only U+00A0 is empty and ``media_type="print\u00a0"``
+# is ``print``. The strict path validates its tree with each such character replaced by a private-use one (one for one:
+# lengths are kept; no Crossref pattern or enumeration names either), and gives the originals back in its messages.
+_SPACES = [char for char in map(chr, range(0x80, 0x3001)) if char.isspace()]
+_SPACE = re.compile(f"[{''.join(_SPACES)}]")
+_STAND_INS = str.maketrans({space: chr(0x10FF00 + i) for i, space in enumerate(_SPACES)})
+_BACK = [(chr(0x10FF00 + i), space) for i, space in enumerate(_SPACES)]
+_BACK += [(repr(stand_in)[1:-1], repr(space)[1:-1]) for stand_in, space in _BACK]  # as in a message's %r
+
+
+def _stand_in_spaces(root: etree._Element) -> None:
+    for node in root.iter():
+        if isinstance(node.tag, str):  # an element (not a comment, processing instruction or entity)
+            if node.text and _SPACE.search(node.text):
+                node.text = node.text.translate(_STAND_INS)
+            for name, value in node.items():
+                if isinstance(value, str) and _SPACE.search(value):  # (lxml-stubs: str | bytes)
+                    node.set(name, value.translate(_STAND_INS))
+        if node.tail and _SPACE.search(node.tail):
+            node.tail = node.tail.translate(_STAND_INS)
+
+
+def _spaces_back(message: str) -> str:
+    if any(stand_in in message for stand_in, _ in _BACK):
+        for stand_in, space in _BACK:
+            message = message.replace(stand_in, space)
+    return message
+
+
+def _dates(root: etree._Element, dir: str | Path | None, file: str) -> list[Problem]:
+    """The ``xs:date`` and ``xs:gYear`` attributes checked as the default path checks them (elementpath's types, as
+    xmlschema), each wrong one then replaced by a valid date: xmlschema lets elementpath's ``OverflowError`` (a year
+    past 2**31) through as a traceback, and names elementpath's classes in its messages (xmlschema 4.3)."""
+    try:
+        dates = derived_for(schemas.usable(dir)).dates
+    except schemas.SchemasUnavailable:  # the derivation failed: xmlschema checks them alone
+        return []
+    names, skipped, found = {name for _, name in dates}, checks.skipped_in(root), []
+    for element in root.iter(etree.Element):
+        if names.isdisjoint(element.keys()) or (skipped and element in skipped):
+            continue
+        namespace = etree.QName(element).namespace
+        for name in names.intersection(element.keys()):
+            kind = dates.get((namespace, name)) or dates.get((None, name))
+            reason = kind and checks.date_reason(WHITESPACE.sub(" ", element.get(name, "")).strip(" "), kind)
+            if kind and reason:
+                found.append(checks.problem(element, file, f"attribute {checks.names_of(name)}: {reason}"))
+                element.set(name, "2000-01-01" if kind == "date" else "2000")
+    return found
+
+
+def _unresolved_types(root: etree._Element, schema: xmlschema.XMLSchema11, file: str) -> list[Problem]:
+    """The ``xsi:type`` values that name no type of the schema, worded as the default path (libxml2) words them, each
+    then removed so that its element is validated with its declared type, as libxml2 does: xmlschema raises a
+    ``KeyError`` for them instead of reporting them (xmlschema 4.3)."""
+    from elementpath.datatypes import NCName  # (imported when needed, as xmlschema)
+
     found = []
-    for error in itertools.islice(schema.iter_errors(tree), MAX_ERRORS):
-        element = error.elem if isinstance(error.elem, etree._Element) else None
-        where = xmltools.element_path(element) if element is not None else (error.path or "")
-        reason = checks.shortened(error.reason or str(error.message))
-        found.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)", path=where,
-                             file=file, line=sourceline(element) if element is not None else None))
+    skipped = checks.skipped_in(root)
+    for element in root.iter(etree.Element):
+        value = element.get(_XSI_TYPE)
+        if value is None or (skipped and element in skipped):
+            continue
+        qname = WHITESPACE.sub(" ", value).strip(" ")
+        prefix, colon, local = qname.rpartition(":")
+        namespace = element.nsmap.get(prefix or None)
+        if not (NCName.is_valid(local) and (not colon or NCName.is_valid(prefix))):
+            why = f"'{value}' is not a valid value of the atomic type 'xs:QName'"
+        elif prefix and namespace is None:
+            why = f"The QName value '{value}' has no corresponding namespace declaration in scope"
+        else:
+            try:
+                schema.maps.types[f"{{{namespace}}}{local}" if namespace else local]
+                continue
+            except KeyError:
+                why = f"The QName value '{value}' of the xsi:type attribute does not resolve to a type definition"
+        found.append(checks.problem(element, file, checks.shortened(_spaces_back(
+            f"attribute xsi:type: {why}{checks.XSI_TYPE_ADVICE}"))))
+        del element.attrib[_XSI_TYPE]
     return found
 
 

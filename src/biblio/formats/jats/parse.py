@@ -15,6 +15,7 @@ from lxml import etree
 
 from ...problems import Problem
 from .. import xmltools
+from ..crossref.checks import syntax_problems
 
 MAX_PROBLEMS = 200
 _PREDEFINED = {"amp", "lt", "gt", "quot", "apos"}
@@ -43,6 +44,7 @@ def parse(path: Path) -> tuple[etree._ElementTree | None, list[Problem]]:
     if _DOCTYPE.match(data) and b"&" in data:
         data = _REFERENCE.sub(_character, data)
     tree, problems = xmltools.read_xml(path, data)
+    problems = syntax_problems(problems)
     if tree is not None and tree.docinfo.doctype:  # type: ignore[attr-defined]  # lxml-stubs lack DocInfo.doctype
         problems += _unresolved(tree, str(path))
     return tree, problems

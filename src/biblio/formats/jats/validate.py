@@ -28,10 +28,10 @@ def detect(path: Path) -> bool:
 # pinned file on each call (a third of the time of validating one article), so a run of articles
 # asks it again only once this many seconds have passed; the compiled schema is the same object.
 _RECHECK_SECONDS = 1.0
-_schema_seen: tuple[schemas._MathRouted, str | None, float] | None = None
+_schema_seen: tuple[schemas.MathRouted, str | None, float] | None = None
 
 
-def _jats_schema() -> schemas._MathRouted:
+def _jats_schema() -> schemas.MathRouted:
     global _schema_seen
     seen, folder, now = _schema_seen, os.environ.get(schemas.ENV_VAR), time.monotonic()
     if seen is not None and seen[1] == folder and now - seen[2] < _RECHECK_SECONDS:
