@@ -16,7 +16,11 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -182,18 +186,39 @@ def issue_languages(articles: Iterable[Article]) -> list[str]:
 # --- one pass: writers fed article by article, files validated in a staging folder ----------
 
 class _FolderOutput:
-    """A ``formats.Output`` into one folder: the files opened, in order."""
+    """A ``formats.Output`` into one folder: the files opened, in order. A name opened again (two
+    articles with one DOI give one JATS file name) gets a number, ``x-2.xml``, rather than
+    overwrite the first file, and a problem says so."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.paths: list[Path] = []
+        self.article: tuple[int, str | None] = (0, None)  # the article being written: position, DOI
+        self.owners: dict[str, tuple[int, str | None]] = {}  # each name opened (case-folded): its article
+        self.problems: list[Problem] = []
 
     def open(self, name: str) -> BinaryIO:
         if not name or Path(name).name != name:
             raise ValueError(f"a writer may only name a file in its folder, not {name!r}")
+        first = self.owners.get(name.casefold())
+        if first is not None:
+            taken, number = name, 2
+            while (name := f"{Path(taken).stem}-{number}{Path(taken).suffix}").casefold() in self.owners:
+                number += 1
+            self.problems.append(self._clash(first, taken, name))
+        self.owners[name.casefold()] = self.article
         path = self.folder / name
         self.paths.append(path)
         return open(path, "wb", buffering=1 << 16)
+
+    def _clash(self, first: tuple[int, str | None], taken: str, name: str) -> Problem:
+        (index, doi), (before, their_doi) = self.article, first
+        if doi and their_doi and ids.doi_key(doi) == ids.doi_key(their_doi):
+            return Problem("output.same-name", "error", f"article {index + 1} has the DOI {doi} of article "
+                           f"{before + 1}, so both would be written to {taken}: it is written to {name}; "
+                           f"give each article its own DOI", path=f"articles[{index}]")
+        return Problem("output.same-name", "warning", f"article {index + 1} would be written to {taken}, as "
+                       f"article {before + 1} is: it is written to {name}", path=f"articles[{index}]")
 
 
 @dataclass(frozen=True)
@@ -228,94 +253,151 @@ def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: 
         assert fmt is not None, task.format
         opened.append((fmt, output, fmt.writer(source.issue, output, lang=task.lang)))
     for index, article in source.articles():
-        if _given_up is not None and _given_up.is_set():
-            raise GivenUp
+        _stop_if_given_up()
         if chosen is None or chosen(article):
-            for _, _, writer in opened:
+            for _, output, writer in opened:
+                output.article = (index, article.doi)
                 writer.add(index, article)
     results = []
     for task, (fmt, output, writer) in zip(tasks, opened):
-        problems = writer.close()
+        problems = writer.close() + output.problems
         files = [path for path in output.paths if path.is_file()]
         if fmt.single_file and has_errors(problems):
             for path in files:
                 path.unlink()
             files = []
-        results.append(Produced(task, problems, [(path, fmt.validate(path) if validate else []) for path in files]))
+        checked = []
+        for path in files:
+            _stop_if_given_up()
+            checked.append((path, fmt.validate(path) if validate else []))
+        results.append(Produced(task, problems, checked))
     return results
 
 
 class GivenUp(Exception):
-    """A pass its build no longer needs (the manifest turned out to have errors)."""
+    """A pass its build no longer needs (the manifest turned out to have errors, or the build was interrupted)."""
+
+
+def _stop_if_given_up() -> None:
+    if _given_up is not None and _given_up.is_set():
+        raise GivenUp
+
+
+# A build's staging folder (each pass stages its files in a folder inside it) is named after the build's process and
+# host, ``biblio-staging-<host>-<pid>-…``: a later build removes it when a build was killed before it could.
+_STAGING = "biblio-staging-" + socket.gethostname()
+
+
+def _remove_stale_stagings() -> None:
+    """Remove the staging folders this host's builds left when they were killed (their process is gone)."""
+    if os.name != "posix":  # os.kill(pid, 0) tells whether a process lives on POSIX only
+        return
+    folder = tempfile.gettempdir()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        head, _, pid = name.rpartition("-")[0].rpartition("-")
+        if head == _STAGING and pid.isdecimal() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # someone else's process, or no pid at all: leave its folder alone
+        return True
+    try:  # on Linux, a zombie (ended, not yet reaped) has ended too
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 _given_up: EventType | None = None  # in a worker process: set when its build gives its passes up
+_used: set[Path] = set()  # in a worker process: the staging folders of its passes
 
 
 def _worker_started(given_up: EventType) -> None:
+    """A pass worker leaves Ctrl-C to the build's process, which gives the passes up and removes their
+    staging folder."""
     global _given_up
     _given_up = given_up
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _as_worker()
 
 
-def _pass_in_worker(source: Source, tasks: list[Task], validate: bool) -> tuple[Path, list[Produced]]:
-    staging = Path(tempfile.mkdtemp(prefix="biblio-"))
-    try:
-        return staging, run_pass(source, tasks, staging, validate=validate)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+def _as_worker() -> None:
+    """In a worker: SIGTERM ends the process at once (not the CLI's handler, which a forked worker inherits),
+    and a thread ends it, removing the staging folders it used, once the process that started it is gone
+    (killed, say), rather than let it live on, orphaned."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        for staging in list(_used):
+            shutil.rmtree(staging, ignore_errors=True)
+        os._exit(1)
+    threading.Thread(target=watch, name="biblio-parent-watch", daemon=True).start()
+
+
+def _pass_in_worker(source: Source, tasks: list[Task], validate: bool, staging: Path) -> list[Produced]:
+    _used.add(staging)
+    return run_pass(source, tasks, Path(tempfile.mkdtemp(dir=staging)), validate=validate)
 
 
 class _Passes:
     """Passes over a source's articles, in ``jobs`` worker processes side by side, or here when
-    one pass does (``here``); their results; their staging folders, removed by ``close``."""
+    one pass does (``here``); their results; their staging folder, removed by ``close``."""
 
     def __init__(self, jobs: int, *, here: bool = True) -> None:
         self.jobs = jobs
         self.here = here
         self.tasks: list[Task] = []
         self.results: dict[Task, Produced] = {}
-        self.stagings: list[Path] = []
-        self.running: list[Future[tuple[Path, list[Produced]]]] = []
+        self.staging: Path | None = None
+        self.running: list[Future[list[Produced]]] = []
         self.given_up = multiprocessing.get_context().Event()
         self.pool: ProcessPoolExecutor | None = None
+        _remove_stale_stagings()
 
     def start(self, source: Source, tasks: list[Task], *, validate: bool,
               chosen: Callable[[Article], bool] | None = None) -> None:
         self.tasks += tasks
+        if self.staging is None:
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}-{os.getpid()}-"))
         shares = groups(tasks, self.jobs)
         if self.here and len(shares) == 1:
-            staging = Path(tempfile.mkdtemp(prefix="biblio-"))
-            self.stagings.append(staging)
-            self.results.update((p.task, p) for p in run_pass(source, tasks, staging, validate=validate, chosen=chosen))
+            folder = Path(tempfile.mkdtemp(dir=self.staging))
+            self.results.update((p.task, p) for p in run_pass(source, tasks, folder, validate=validate, chosen=chosen))
             return
         assert chosen is None, "a choice of articles is made by a one-format export, written here"
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.jobs, initializer=_worker_started, initargs=(self.given_up,))
-        self.running += [self.pool.submit(_pass_in_worker, source, share, validate) for share in shares]
+        self.running += [self.pool.submit(_pass_in_worker, source, share, validate, self.staging) for share in shares]
 
     def finished(self) -> dict[Task, Produced]:
         """Every task's result, once its pass has ended."""
         while self.running:
-            staging, produced = self.running[0].result()
-            self.stagings.append(staging)
+            self.results.update((p.task, p) for p in self.running[0].result())
             self.running.pop(0)
-            self.results.update((p.task, p) for p in produced)
         return self.results
 
     def close(self, *, give_up: bool = False) -> None:
         """Wait for the workers (told to stop at their next article when ``give_up``), then
-        remove every staging folder."""
+        remove the staging folder."""
         if give_up:
             self.given_up.set()
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-        for future in self.running:
-            if not future.cancelled() and future.exception() is None:
-                self.stagings.append(future.result()[0])
-        self.running = []
-        for staging in self.stagings:
-            shutil.rmtree(staging, ignore_errors=True)
+        try:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if self.staging is not None:
+                shutil.rmtree(self.staging, ignore_errors=True)
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -390,12 +472,17 @@ def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validat
               chosen: Callable[[Article], bool] | None = None, rename: Path | None = None,
               extra_check: Callable[[Path], list[Problem]] | None = None, started: _Passes | None = None) -> None:
     """Write the tasks (in ``jobs`` passes side by side; those ``started`` already are left to
-    them), then publish them in task order."""
+    them), then publish them in task order. Nothing is published when the staging folder cannot take
+    the files (a full disk, say): a problem says so."""
     passes = _Passes(jobs)
     try:
-        passes.start(source, [task for task in tasks if started is None or task not in started.tasks],
-                     validate=validate, chosen=chosen)
-        results = passes.finished() | (started.finished() if started is not None else {})
+        try:
+            passes.start(source, [task for task in tasks if started is None or task not in started.tasks],
+                         validate=validate, chosen=chosen)
+            results = passes.finished() | (started.finished() if started is not None else {})
+        except OSError as error:
+            report.problems.append(_staging_problem(error, report.out_dir))
+            return
         for task in tasks:
             produced = results[task]
             if extra_check is not None:
@@ -403,7 +490,14 @@ def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validat
                                   for f, found in produced.files]
             publish(produced, report, source.doc, validate=validate, rename=rename)
     finally:
-        passes.close()
+        passes.close(give_up=True)  # passes still running (after an error or an interrupt) stop at their next article
+
+
+def _staging_problem(error: OSError, out_dir: Path) -> Problem:
+    folder = tempfile.gettempdir()
+    return Problem("output.staging", "error", f"cannot write the files in the staging folder {folder} before "
+                   f"publishing them: {error.strerror or error}; nothing was written to {out_dir}. Free space "
+                   f"there, or set TMPDIR to a folder with room", file=str(error.filename or folder))
 
 
 def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = True,
@@ -425,7 +519,11 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
     try:
         if early is not None and scan is not None:
             whole = [Task(fmt.name) for fmt in formats.registered() if not fmt.per_language]
-            early.start(Source(scan.issue, [], scan.doc, scan=scan), whole, validate=validate)
+            try:
+                early.start(Source(scan.issue, [], scan.doc, scan=scan), whole, validate=validate)
+            except OSError:  # no room to stage them: the passes after the check meet it again, and report it
+                early.close(give_up=True)
+                early = None
         checked, report.problems = checked_source(source, scan)
         if checked is None or has_errors(report.problems):
             return report
@@ -630,6 +728,9 @@ def build_catalogue(manifests: Iterable[str | Path], out_dir: str | Path, *, val
     elif workers(jobs) == 1 or len(paths) <= 1:
         report.issues = [_build_one(p, f, validate) for p, f in zip(paths, folders)]
     else:
-        with ProcessPoolExecutor(max_workers=min(workers(jobs), len(paths))) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(workers(jobs), len(paths)), initializer=_as_worker)
+        try:
             report.issues = list(pool.map(_build_one, paths, folders, [validate] * len(paths), chunksize=4))
+        finally:  # interrupted: the issues not begun are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
     return report

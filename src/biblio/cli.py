@@ -1,17 +1,21 @@
 """The command line: a thin layer over ``biblio.api``.
 
 Exit codes: 0 when there are no errors (warnings and notes are fine), 1 when there are
-errors, 2 when the command itself was used wrongly (unknown option, missing file).
+errors, 2 when the command itself was used wrongly (unknown option, missing file); 130 after
+Ctrl-C and 143 after SIGTERM, which stop a build the same way (its unfinished files removed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 from . import __version__, api, formats
@@ -391,10 +395,20 @@ def _parser() -> argparse.ArgumentParser:
     return top
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, taken the way Ctrl-C is: a build stops its workers and removes its staging folders."""
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``biblio`` command with ``argv`` (default: the process's arguments); the exit code."""
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    here = threading.current_thread() is threading.main_thread()  # only the main thread may set a handler
+    previous = signal.signal(signal.SIGTERM, _terminated) if here else None
     try:
         return run(args)
     except UsageError as error:
@@ -403,10 +417,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(error, file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:  # Ctrl-C: the writers have removed their staging folders; no traceback
-        print("biblio: interrupted (files already in the output folder stay; unfinished ones were removed)",
-              file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: the writers have removed their staging folders
+        terminated = isinstance(interrupt, _Terminated)
+        print(f"biblio: {'terminated' if terminated else 'interrupted'} (files already in the output folder "
+              "stay; unfinished ones were removed)", file=sys.stderr)
+        return 143 if terminated else 130
+    finally:
+        if here:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,7 +69,9 @@ def not_carried(issue: Issue, article: Article) -> list[str]:
 
 
 def file_name(article: Article, index: int) -> str:
-    """``2788-5860.2025.86.2.001.xml``: the DOI suffix, made safe for a file name (else the position)."""
+    """``2788-5860.2025.86.2.001.xml``: the DOI suffix, made safe for a file name (else the position). Two
+    articles given one name (one DOI) do not share a file: the build numbers the second, ``…-2.xml``, and
+    reports it (``output.same-name``)."""
     if article.doi:
         return re.sub(r"[^\w.\-]+", "_", article.doi.split("/", 1)[1]) + ".xml"
     return f"article-{index + 1:03d}.xml"
