@@ -220,7 +220,9 @@ def test_reads_a_zotero_export():
     assert second.contributors[0].names == {"kk": PersonName("Сейітова", "Әйгерім")}
     assert second.contributors[1].organization.texts == {"kk": "Зерттеу тобы"}  # {braced} name: a group
     assert second.dates.published == PartialDate(2024)  # not the issue's year
-    assert [p.code for p in problems] == ["bibtex.mixed-issue", "bibtex.mixed-issue"]  # two journals in one file
+    assert [p.code for p in problems] == ["bibtex.not-read"] * 3 + ["bibtex.mixed-issue"] * 2  # two journals
+    assert [p.message.split(" (")[0] for p in problems[:3]] == [  # Zotero's fields the model has no place for
+        f"biblio cannot carry the field {name}" for name in ("shorttitle", "urldate", "file")]
 
 
 def test_reads_a_jabref_file_with_latex_accents():

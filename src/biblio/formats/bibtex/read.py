@@ -24,10 +24,12 @@ from ...model import (Article, ArticleDates, Contributor, ContributorRole, Issn,
 from ...problems import Problem, Severity
 from .. import ArticleReading
 from .mapping import ARTICLE_TYPES, DATE_FIELD, MONTHS, NAME_FIELDS, READ, language_tag
-from .parse import failure, line, looks_like_entry, parse, read_text
-from .tex import paragraphs, squash, tex_decode, whole_group
+from .parse import concatenate, failure, line, looks_like_entry, parse, read_text, strings
+from .tex import decode, paragraphs, squash, tex_decode, whole_group
 
 _URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
+_ALTERNATES = {name: names for names in READ.values() for name in names}  # the fields read in each other's place
+_SHOWN = 10  # entry keys named in a note about a field not read
 
 
 def _depths(value: str) -> list[int]:
@@ -89,12 +91,16 @@ class _Reader:
         self.file_lang = file_lang
         self.problems: list[Problem] = []
         self.remove_enclosing = RemoveEnclosingMiddleware()
+        self.strings: dict[str, str] = {}
+        self.not_read: dict[str, tuple[int | None, list[str]]] = {}  # field: its first line, the entries with it
 
     def note(self, code: str, severity: Severity, message: str, at: int | None, path: str | None = None) -> None:
         self.problems.append(Problem(code, severity, message, path=path, file=self.file, line=line(at)))
 
     def text(self, value: str, at: int | None, where: str) -> str:
-        decoded, unknown = tex_decode(value)
+        decoded, unknown, nested = decode(value)
+        if nested is not None:
+            self.note("bibtex.nesting", nested[0], f"{where.rsplit('.', 1)[-1]} {nested[1]}", at, where)
         if unknown:
             self.note("bibtex.latex-macro", "info", "biblio does not know the LaTeX command(s) "
                       + ", ".join("\\" + name for name in unknown) + f" in {where.rsplit('.', 1)[-1]}; "
@@ -103,6 +109,7 @@ class _Reader:
 
     def blocks(self, library: Library) -> list[_Read]:
         found = []
+        self.strings = strings(library)
         for block in library.blocks:
             entry: Block | None = block
             if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
@@ -125,6 +132,13 @@ class _Reader:
             read = self.entry(entry) if isinstance(entry, Entry) else None
             if read is not None:
                 found.append(read)
+        for name, (at, keys) in self.not_read.items():
+            shown = ", ".join(keys[:_SHOWN]) + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
+            entries = "entry" if len(keys) == 1 else f"{len(keys)} entries"
+            others = " or ".join(other for other in _ALTERNATES.get(name, ()) if other != name)
+            what = f"{name} differs from {others}, read in its place" if others else \
+                f"biblio cannot carry the field {name}"
+            self.note("bibtex.not-read", "info", f"{what} ({entries}: {shown}); it is not read", at)
         return found
 
     def entry(self, entry: Entry) -> _Read | None:
@@ -137,9 +151,12 @@ class _Reader:
             """The line and path of a field, for its problems."""
             return values[name].start_line, f"{key}.{name}"
 
+        used: set[str] = set()
+
         def raw(*names: str) -> str | None:
             for name in names:
                 if name in values and str(values[name].value).strip():
+                    used.add(name)
                     return str(values[name].value).strip()
             return None
 
@@ -153,10 +170,18 @@ class _Reader:
         for item in entry.fields:
             if item.enclosing == "no-enclosing" and not str(item.value).strip().isdigit() \
                     and not (item.key.lower() == "month" and str(item.value).strip().lower() in MONTHS):
-                self.note("bibtex.string-reference", "warning", f"{item.key} = {item.value} refers to an @string "
-                          "the file does not define (or joins strings with #); it is read as written",
-                          item.start_line, f"{key}.{item.key}")
+                joined = concatenate(str(item.value), self.strings)
+                if joined is None or joined[1]:
+                    what = (f"refers to an @string the file does not define ({', '.join(joined[1])})" if joined
+                            else 'is not {braced}, "quoted", a number or an @string name, or such pieces joined '
+                                 "with #")
+                    self.note("bibtex.string-reference", "warning", f"{item.key} = {item.value} {what}; it is read "
+                              "as written", item.start_line, f"{key}.{item.key}")
+                if joined is not None:
+                    item.value = joined[0]  # the pieces joined, as BibTeX joins them
         title = text(*READ["title"])
+        if title is not None and (subtitle := text("subtitle")) is not None:  # biblatex's: "Title: Subtitle"
+            title += (" " if title.endswith((":", ".", "?", "!")) else ": ") + subtitle
         if kind not in ARTICLE_TYPES:
             if title is None:
                 self.note("bibtex.unusable", "warning", f"the @{kind} entry '{key}' has no title; it is skipped",
@@ -213,8 +238,15 @@ class _Reader:
                 else:
                     self.note(checked.code or "issn", "warning", (checked.message or "") + "; it is not read",
                               *where("issn"))
-        return _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), date, text(*READ["volume"]),
+        read = _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), date, text(*READ["volume"]),
                      text(*READ["number"]), issns, text(*READ["publisher"]), self.file_lang or orig, at)
+        for name, item in values.items():  # what the entry gives that was not read: each reported once per file
+            value = str(item.value).strip()
+            if name in used or not value or any(value == str(values[other].value).strip() for other in
+                                                _ALTERNATES.get(name, ()) if other in used):
+                continue  # read, empty, or the same value as the field read in its place (journal, journaltitle)
+            self.not_read.setdefault(name, (item.start_line, []))[1].append(key or f"the entry at line {line(at)}")
+        return read
 
     def languages(self, language: str | None, lang_id: str | None, sample: str) -> tuple[str, str]:
         """The article's own language and the language of the entry's text."""

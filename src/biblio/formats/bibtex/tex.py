@@ -13,7 +13,10 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from typing import Any
+
+from ...problems import Severity
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _SPACES = re.compile(" {2,}")
@@ -25,6 +28,10 @@ _ESCAPE_PAIRED = {**_ESCAPES, "{": r"\{", "}": r"\}"}
 _ESCAPE_UNPAIRED = {**_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 _BRACE = re.compile("[{}]")
 _GROUP_MARK = re.compile(r"\\.|[{}]", re.DOTALL)  # an escaped character, or a brace
+_DEEP_MARK = re.compile(r"\\(?:[A-Za-z]+|.)|[{}]", re.DOTALL)  # a LaTeX command, an escaped character, or a brace
+_LITERAL = frozenset("&%$#_{} ")  # the characters a backslash escapes: \& is &
+_COMMAND_END = re.compile(r"\\[A-Za-z]+$")
+MAX_DEPTH = 32  # brace levels handed to pylatexenc, which takes 4 to 10 stack frames a level; real values use 2 to 4
 _LIGATURE_START = re.compile(r"-(?=-)|'(?=')|`(?=`)|!(?=`)|\?(?=`)")  # "{}" goes after each
 
 
@@ -117,14 +124,25 @@ def _plain_words(text: str) -> bool:
 @functools.cache
 def _decoder() -> tuple[Any, Any]:  # pylatexenc is untyped: its context and its decoder
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec, get_default_latex_context_db
+    from pylatexenc.latex2text._defaultspecs import unicode_accents_list
 
     context = get_default_latex_context_db()
+    accents = [MacroTextSpec(name, simplify_repl=functools.partial(_accented, mark=mark))
+               for name, mark in unicode_accents_list]
     texts = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~",
              "textunderscore": "_", "textquotedbl": '"', "par": "\n\n", "url": "%s", "LaTeX": "LaTeX", "TeX": "TeX"}
     context.add_context_category("biblio-bibtex", prepend=True, macros=[
         MacroTextSpec(name, simplify_repl=text) for name, text in texts.items()
-    ], specials=[SpecialsTextSpec("~", " ")])  # a tie between initials is a space in metadata
+    ] + accents, specials=[SpecialsTextSpec("~", " ")])  # a tie between initials is a space in metadata
     return context, LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
+def _accented(node: Any, l2tobj: Any, mark: str) -> str:  # pylatexenc passes its decoder by that name
+    """An accent macro's text: ``mark`` after each letter of its argument, as pylatexenc does, but not after the
+    marks already there (pylatexenc's doubles the text at each accent nested in another: 2**400 characters)."""
+    text = l2tobj.nodelist_to_text(node.nodeargs[:1]).strip() if node.nodeargs else " "
+    return "".join(char if unicodedata.combining(char) else unicodedata.normalize("NFC", char + mark)
+                   for char in text.replace("\u0131", "i").replace("\u0237", "j"))  # dotless i and j
 
 
 _UNESCAPED = re.compile(r"(\\*)([&%])")
@@ -136,16 +154,63 @@ def tex_decode(value: str) -> tuple[str, list[str]]:
     """A field value as plain Unicode text, and the LaTeX macros it had that biblio does not know: undoes
     ``tex_escape`` exactly, and reads accents (``{\\"o}``, ``\\ss`` …), dashes, quotes and braces from other
     tools. An unescaped ``&`` or ``%`` is kept as text (TeX would misread it, but the metadata is clear)."""
+    text, unknown, _ = decode(value)
+    return text, unknown
+
+
+def decode(value: str) -> tuple[str, list[str], tuple[Severity, str] | None]:
+    """``tex_decode``, and a note when not all the TeX was read as TeX: braces nested more than ``MAX_DEPTH``
+    deep lose the inner braces, their text kept (a warning: the text is right); TeX nested too deep to read
+    (environments, brackets …) is kept as written (an error)."""
     if _LATEX.search(value) is None:  # most values: pylatexenc would give them back as they are
-        return value, []
+        return value, [], None
     from pylatexenc.latexwalker import LatexWalkerError
 
     context, decoder = _decoder()
     value = _UNESCAPED.sub(lambda m: m.group(1) + ("\\" if len(m.group(1)) % 2 == 0 else "") + m.group(2), value)
     unknown = sorted({m.group(1) for m in _MACRO.finditer(value)
                       if m.group(1) and context.get_macro_spec(m.group(1)) is None})
+    note: tuple[Severity, str] | None = None
+    if value.count("{") > MAX_DEPTH and (deepest := nesting(value)) > MAX_DEPTH:
+        value = _flatten(value)
+        note = "warning", f"has braces nested {deepest} deep (biblio reads {MAX_DEPTH} levels, TeX at most 255): " \
+                          "the text inside is read without the deeper braces and LaTeX commands; remove the extra " \
+                          "braces"
     try:
         text = decoder.latex_to_text(value)
     except LatexWalkerError:  # pylatexenc parses tolerantly; keep the raw text if it ever gives up
         text = value
-    return text, unknown
+    except RecursionError:  # pylatexenc recurses per level of nesting: environments, brackets …
+        text, note = value, ("error", "has LaTeX nested too deep to read (environments or brackets inside each "
+                                      "other): it is kept as written; simplify it")
+    return text, unknown, note
+
+
+def nesting(value: str) -> int:
+    """The deepest nesting of the braces of ``value`` that TeX reads as groups (not ``\\{``)."""
+    depth = deepest = 0
+    for mark in _GROUP_MARK.finditer(value):
+        if mark.group() == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif mark.group() == "}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _flatten(value: str) -> str:
+    """``value`` without the braces nested deeper than ``MAX_DEPTH`` and the LaTeX commands inside them (their
+    text is kept, and the escaped characters)."""
+    kept, depth, start = [], 0, 0
+    for mark in _DEEP_MARK.finditer(value):
+        token = mark.group()
+        depth += token == "{"
+        if depth > MAX_DEPTH:
+            before = value[start:mark.start()]
+            kept.append(before + ("{}" if _COMMAND_END.search(before) else ""))  # {}: where the command ends
+            kept.append(token if token[:1] == "\\" and token[1:] in _LITERAL else "")  # \& stays: it is text
+            start = mark.end()
+        if token == "}":
+            depth = max(depth - 1, 0)
+    kept.append(value[start:])
+    return "".join(kept)

@@ -19,12 +19,13 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from ...fileio import read_head
 from ...problems import Problem, Severity
 from .mapping import REQUIRED, VERBATIM
-from .parse import failure, line, looks_like_entry, parse, read_text, stray_brace
-from .tex import braces_pair_up, whole_group
+from .parse import (MACRO_NAME, bom_encoding, failure, group_end, line, looks_like_entry, parse, past_space, read_text,
+                    stray_brace)
+from .tex import braces_pair_up, nesting, whole_group
 
 _URL_ARGUMENT = re.compile(r"\\(?:url|href|path)\s*\{[^{}]*\}")
 _CYRILLIC_MACRO = re.compile(r"\\(?:CYR[A-Z]+|cyr[a-z]*|cyrchar)")
-_QUOTE_MARK = re.compile(r'[{}"]')
+_TEX_GROUPS = 255  # TeX's limit on groups inside each other ("grouping levels=255")
 _SPECIAL = re.compile(r"\\.|[$&%#_^]", re.DOTALL)  # an escaped character, or a TeX special
 
 
@@ -33,11 +34,12 @@ def detect(path: Path) -> bool:
     raw = read_head(path, 65536)
     if raw is None:
         return False
-    head = raw.decode("utf-8", errors="replace")
+    encoding = bom_encoding(raw)  # UTF-16 or UTF-32 (read, with a warning); else UTF-8 or a Windows code page
+    head = raw.decode(encoding or "utf-8", errors="replace")
     stripped = head.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("<", "[", "{") or re.match(r"TY {2}- ", stripped):
         return False
-    if Path(path).suffix.lower() == ".bib" and re.search(r"(?m)^\s*@\w+\s*[{(]", head):
+    if Path(path).suffix.lower() == ".bib" and re.search(r"(?m)^\s*@\w+\s*[{(]", head.replace("\0", "")):
         return True
     return bool(re.search(r"(?m)^\s*@\w+\s*[{(]\s*[^\s,{}()=]+\s*,\s*\w[\w-]*\s*=", head))
 
@@ -45,7 +47,7 @@ def detect(path: Path) -> bool:
 def validate(path: Path) -> list[Problem]:
     """The problems of a .bib file (see the module's docstring); an empty list for a good file."""
     file = str(path)
-    text, problems = read_text(Path(path))
+    text, problems = read_text(Path(path), bom_severity="error")  # BibTeX reads bytes; UTF-16 is half NULs
     if text is None:
         return problems
 
@@ -106,6 +108,12 @@ def _check_entry(entry: Entry, report: Callable[..., None]) -> None:
                 report("bibtex.braces", "error", f"the braces in {name} do not pair up (BibTeX counts \\{{ and "
                        "\\} too); close each { with a }", item.start_line, where)
                 continue
+            inner = value[1:-1] if value[:1] == "{" else value  # the enclosing braces are BibTeX's, not a group
+            if value.count("{") > _TEX_GROUPS and (deepest := nesting(inner)) > _TEX_GROUPS:
+                report("bibtex.braces", "error", f"the braces in {name} are nested {deepest} deep; TeX stops at "
+                       f"{_TEX_GROUPS} levels (TeX capacity exceeded): remove the extra braces", item.start_line,
+                       where)
+                continue
             content = _content(value)
         if content is None:  # not one braced or quoted text: a number, a macro, a # join, or broken
             if (broken := _broken_value(entry, name, value)) is not None:
@@ -156,44 +164,25 @@ def _broken_value(entry: Entry, name: str, value: str) -> tuple[str, int | None]
     return f"the {name} value is not {{braced}}, \"quoted\", a number or a @string name: BibTeX stops at '{rest}'", at
 
 
-_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*|[0-9]+")
-
-
 def _value_end(value: str) -> int | None:
     """Where a field value stops being one: pieces (``{…}``, ``"…"``, a number, a macro name)
     joined with ``#``. None when the whole value is one (or empty); braces pair up already."""
     position = 0
     while True:
-        start = position = _past_space(value, position)
+        start = position = past_space(value, position)
         if position == len(value):  # empty, or a "#" joins nothing
             return position if value[:position].strip() else None
         if value[start] in '{"':
-            end = _group_end(value, start)
+            end = group_end(value, start)
         else:
-            match = _MACRO_NAME.match(value, start)
+            match = MACRO_NAME.match(value, start)
             end = match.end() if match else None
         if end is None:
             return start
-        position = _past_space(value, end)
+        position = past_space(value, end)
         if position == len(value) or value[position] != "#":
             return None if position == len(value) else position
         position += 1
-
-
-def _past_space(value: str, position: int) -> int:
-    return len(value) - len(value[position:].lstrip())  # as far as \s* matches
-
-
-def _group_end(value: str, start: int) -> int | None:
-    """The end of the ``{…}`` or ``"…"`` that opens at ``start``; None for a quote never closed."""
-    quoted, depth = value[start] == '"', 0
-    for mark in _QUOTE_MARK.finditer(value, start + quoted):
-        if quoted and mark.group() == '"' and depth == 0:
-            return mark.end()
-        depth += {"{": 1, "}": -1}.get(mark.group(), 0)
-        if depth == 0 and not quoted:
-            return mark.end()
-    return None if quoted else len(value)
 
 
 def _unescaped_specials(content: str) -> tuple[list[str], bool]:
@@ -211,6 +200,6 @@ def _unescaped_specials(content: str) -> tuple[list[str], bool]:
 def _content(value: str) -> str | None:
     """A field value (its braces paired) without its enclosing braces or quotes; None for numbers,
     macros and ``#`` joins."""
-    if whole_group(value) or (len(value) >= 2 and value[0] == value[-1] == '"' and _group_end(value, 0) == len(value)):
+    if whole_group(value) or (len(value) >= 2 and value[0] == value[-1] == '"' and group_end(value, 0) == len(value)):
         return value[1:-1]
     return None
