@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+NAME_BYTES = 240  # the longest file name biblio writes: file systems take 255 bytes, and a temporary name adds 14
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write to a temporary file in the same folder, then rename it over ``path``."""

@@ -272,3 +272,15 @@ def script_of(tag: str) -> str | None:
         if len(part) == 4 and part.isalpha():
             return part.title()
     return None
+
+
+# --- whole numbers ---------------------------------------------------------------
+
+MAX_DIGITS = 640  # no field needs more; Python refuses to convert over 4,300 digits to or from an int
+
+
+def whole_number(text: str, digits: int = MAX_DIGITS) -> int | None:
+    """``text`` (spaces around it allowed) as a whole number when it is 1 to ``digits`` ASCII digits, else None.
+    ``int()`` raises on a number of over 4,300 digits, and on a digit such as '²' that ``str.isdigit`` accepts."""
+    text = text.strip()
+    return int(text) if 0 < len(text) <= digits and text.isascii() and text.isdigit() else None

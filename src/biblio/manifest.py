@@ -419,10 +419,12 @@ def load_located(path: str | FsPath) -> tuple[Issue | None, list[Problem], Locat
         return None, [Problem("manifest.io", "error", f"cannot read the manifest: {error.strerror}", file=name)], None
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem("manifest.encoding", "error", "the file is not UTF-8 text; save it as UTF-8",
-                              file=name, line=line)], None
+    except UnicodeDecodeError as error:  # ``object``: the bytes after a BOM
+        before = error.object[:error.start]
+        line, column = before.count(b"\n") + 1, len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        return None, [Problem("manifest.encoding", "error", f"the file is not UTF-8 text: the byte "
+                              f"0x{error.object[error.start]:02X} here is not part of a UTF-8 character; save the "
+                              "file as UTF-8", file=name, line=line, column=column)], None
     del raw
     doc, problems = parse(text, name, lazy=True)
     del text  # positions come from the file from now on (lint, writers): not a copy of its text in memory

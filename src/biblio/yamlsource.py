@@ -103,6 +103,10 @@ class _Walker:
 
     def walk(self, node: yaml.Node, path: Path) -> Any:
         self.doc.positions[path] = _mark(node)
+        if len(path) >= DEEPEST and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if not any(problem.message == _TOO_DEEP for problem in self.problems):  # once, where it first happens
+                self.problem("manifest.syntax", _TOO_DEEP, (), node)
+            return None
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # An alias (*name) hands back a node seen before: following it could loop forever
             # or multiply the document, so a reused list or mapping is refused.
@@ -168,9 +172,9 @@ def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, 
         node = loader.get_single_node()
         if node is not None:
             doc.data = _Walker(loader, doc, problems).walk(node, ())
+    except (yaml.YAMLError, RecursionError) if file.endswith(".json") else ():
+        return _parse_json(text, file)  # JSON's own message and position
     except yaml.MarkedYAMLError as error:
-        if file.endswith(".json"):
-            return _parse_json(text, file)
         message = (error.problem or error.context or "the file is not valid YAML").strip()
         mark = error.problem_mark or error.context_mark
         hint = "check indentation, colons and quotes near here"
@@ -178,16 +182,39 @@ def parse(text: str, file: str, *, lazy: bool = False) -> tuple[Located | None, 
         if mark is not None and "\t" in line[:mark.column + 1]:
             hint = "there is a tab here: YAML indents with spaces only; replace the tab with spaces"
         return None, [_syntax(file, f"this is not valid YAML: {message}; {hint}", mark)]
+    except yaml.reader.ReaderError as error:  # a character YAML cannot hold: at a position, in bytes for libyaml
+        return None, [_unacceptable(text, error, bytes_counted=_Loader is not yaml.SafeLoader, file=file)]
     except yaml.YAMLError as error:
         return None, [_syntax(file, f"this is not valid YAML: {error}")]
-    except RecursionError:
+    except RecursionError:  # PyYAML without libyaml composes nodes by recursion
         return None, [_syntax(file, _TOO_DEEP)]
     finally:
         loader.dispose()
     return doc, problems
 
 
-_TOO_DEEP = "the file nests lists or mappings too deeply to be a manifest"
+DEEPEST = 100  # lists and mappings a manifest may nest (it needs 6): deeper, Python's recursion runs out
+_TOO_DEEP = f"lists or mappings nest more than {DEEPEST} deep, too deep to be a manifest"
+
+
+def _unacceptable(text: str, error: yaml.reader.ReaderError, *, bytes_counted: bool, file: str) -> Problem:
+    """A character YAML refuses (a control character, U+FFFF ...), with its line and column and what to do."""
+    offset = len(text.encode("utf-8", "surrogatepass")[:error.position].decode("utf-8", "ignore")) if bytes_counted \
+        else error.position
+    line, column = text_spot(text, offset)
+    code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")
+    escape = f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+    return Problem("manifest.syntax", "error", f"this is not valid YAML: the character U+{code:04X} cannot appear in "
+                   f"YAML as it is ({error.reason}); remove it, or write it as {escape} inside double quotes",
+                   file=file, line=line, column=column)
+
+
+def text_spot(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[offset]`` (CRLF and CR count as one line break)."""
+    before = text[:offset].replace("\r\n", "\n").replace("\r", "\n")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
 _TAGGED = {"bool": "true or false", "int": "a whole number", "float": "a number", "null": "an empty value (null or ~)",
            "timestamp": "a date such as 2025-06-30", "binary": "base64 text (A-Z, a-z, 0-9, + and /)"}
 
@@ -211,14 +238,91 @@ def _parse_json(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     try:
         data = json.loads(text, parse_int=_json_int, object_pairs_hook=_unique_keys)
     except RepeatedKey as error:
-        return None, [Problem("manifest.duplicate-key", "error", f"an object gives the key {error.args[0]!r} twice; "
-                              "keep one", file=file)]
+        return None, [_repeated_key(text, file, error.args[0])]
     except RecursionError:
-        return None, [_syntax(file, _TOO_DEEP)]
+        line, column = text_spot(text, nesting_spot(text))
+        return None, [Problem("manifest.syntax", "error", _TOO_DEEP, file=file, line=line, column=column)]
     except json.JSONDecodeError as error:
         return None, [Problem("manifest.syntax", "error", f"this is not valid JSON: {error.msg}",
                               file=file, line=error.lineno, column=error.colno)]
     return Located(data, file, locator=JsonLocator(text)), []
+
+
+def _repeated_key(text: str, file: str, key: str) -> Problem:
+    """The first key given twice in one object of a JSON text, with its path, line and column."""
+    found: list[tuple[Path, int, int]] = []
+    try:
+        json_repeated(text, len(text) - len(text.lstrip(" \t\n\r")), (), found)
+    except (IndexError, ValueError, RecursionError):
+        pass
+    if not found:
+        return Problem("manifest.duplicate-key", "error", f"an object gives the key {key!r} twice; keep one", file=file)
+    path, offset, first = found[0]
+    line, column = text_spot(text, offset)
+    return Problem("manifest.duplicate-key", "error", f"the key {path[-1]!r} appears twice here (first on line "
+                   f"{text_spot(text, first)[0]}); keep one", path=format_path(path), file=file, line=line,
+                   column=column)
+
+
+def json_members(text: str, offset: int) -> Iterator[tuple[str | int, int, int]]:
+    """The members of the JSON object or array at ``offset`` (none for another value): the key or index, where the
+    member starts, where its value starts. ValueError or IndexError where the text stops being JSON."""
+    closing = {"{": "}", "[": "]"}.get(text[offset])
+    if closing is None:
+        return
+    i = _past_space(text, offset + 1)
+    number = 0
+    while text[i] != closing:
+        start = i
+        if closing == "}":
+            if text[i] != '"':
+                raise ValueError("a key is not a string")
+            name, i = scanstring(text, i + 1)
+            i = _past_space(text, _past_space(text, i) + 1)  # past the colon
+        else:
+            name, number = number, number + 1
+        yield name, start, i
+        i = _past_space(text, _SKIP.raw_decode(text, i)[1])
+        if text[i] == ",":
+            i = _past_space(text, i + 1)
+
+
+def json_repeated(text: str, offset: int, path: Path, found: list[tuple[Path, int, int]]) -> None:
+    """The repeated keys in the JSON value at ``offset`` (path, offset of the key, offset of its first use), in
+    the order met, not looking into a repeated key's value."""
+    seen: dict[str | int, int] = {}
+    for name, start, value in json_members(text, offset):
+        if name in seen:
+            found.append(((*path, name), start, seen[name]))
+        else:
+            seen[name] = start
+            json_repeated(text, value, (*path, name), found)
+
+
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')  # a string (skipped), or a bracket
+
+
+def nesting_spot(text: str, start: int = 0, limit: int = DEEPEST) -> int:
+    """Where lists or objects in a JSON text first nest ``limit`` deep (else where they nest deepest): the
+    place to point at when a decoder gives up on the nesting."""
+    depth = deepest = 0
+    spot = start
+    for match in _TOKEN.finditer(text, start):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, spot = depth, match.start()
+                if depth > limit:
+                    break
+        elif char in "]}":
+            depth -= 1
+    return spot
+
+
+def _past_space(text: str, offset: int) -> int:
+    match = _WHITESPACE.match(text, offset)  # always matches, if only no white space
+    return match.end() if match else offset
 
 
 # --- JSON with lazy positions -------------------------------------------------------------

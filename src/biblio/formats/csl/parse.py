@@ -7,8 +7,10 @@ off the buffer with ``json.JSONDecoder.raw_decode``. An item keeps its text, whi
 problem inside it only when there is one. Lines count CRLF and CR as LF.
 
 A file that is not UTF-8 JSON raises ``Unreadable`` with the one problem to report (for
-JSON, json's own message and position). A repeated key is an error here though not in JSON
-(the first value is kept).
+JSON, json's own message and position), as does a number too long for Python (over 4,300
+digits) or nesting too deep for its decoder. A repeated key is an error here though not in
+JSON (the first value is kept), and so is a lone surrogate escape (``"\\udfff"``: half a
+character, which no file can hold; it is read as U+FFFD).
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...ids import MAX_DIGITS
 from ...problems import Problem
+from ...yamlsource import json_members, json_repeated, nesting_spot
 
 CHUNK = 1 << 16  # bytes read at a time: as fast as larger ones, and the buffer stays small
 _BOM = codecs.BOM_UTF8
 _WS = re.compile(r"[ \t\n\r]*")
-_SKIP = json.JSONDecoder()  # skips values (and reads keys) while locating a path
+_SKIP = json.JSONDecoder(parse_int=lambda text: int(text) if len(text) <= MAX_DIGITS else text)  # for detect
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # in the file's text: a surrogate, perhaps one of a pair
 
 
 class Unreadable(Exception):
@@ -36,6 +42,16 @@ class Unreadable(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
+
+
+class _LongNumber(Exception):
+    """A number of more than ``MAX_DIGITS`` digits, which Python may refuse to convert (``args[0]``: its text)."""
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise _LongNumber(text)
+    return int(text)
 
 
 def path_text(path: tuple[str | int, ...]) -> str:
@@ -63,7 +79,7 @@ def _advance(text: str, start: int, end: int, line: int, column: int) -> tuple[i
 class Item:
     """One value of the file: ``number`` is its position in the array (None for a file that is
     one value, not an array); ``line`` and ``column`` where it starts; ``repeated``: the
-    problems of its repeated keys."""
+    problems of its repeated keys; ``halves``: of its texts with a lone surrogate."""
 
     number: int | None
     value: object
@@ -71,6 +87,7 @@ class Item:
     column: int
     text: str = field(repr=False)
     repeated: list[Problem] = field(default_factory=list)
+    halves: list[Problem] = field(default_factory=list)
 
     def prefix(self) -> tuple[int, ...]:
         """The item's path in the file: its position in the array (none for a file that is one value)."""
@@ -81,8 +98,8 @@ class Item:
         offset = 0
         try:
             for part in path:
-                offset = next(value for name, _, value in _members(self.text, offset) if name == part)
-        except (StopIteration, IndexError, ValueError):
+                offset = next(value for name, _, value in json_members(self.text, offset) if name == part)
+        except (StopIteration, IndexError, ValueError, RecursionError):
             pass
         return self.spot(offset)
 
@@ -96,13 +113,13 @@ def items(path: Path) -> Iterator[Item]:
     try:
         source = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as error:
-        raise Unreadable(_io_problem(path, str(error))) from error
+        raise Unreadable(_io_problem(path, error)) from error
     with source:
         yield from _Stream(path, source).items()
 
 
-def _io_problem(path: Path, reason: str) -> Problem:
-    return Problem("csl.io", "error", f"cannot read the file as UTF-8 text: {reason}", file=str(path))
+def _io_problem(path: Path, error: OSError) -> Problem:
+    return Problem("csl.io", "error", f"cannot read the file: {error.strerror or error}", file=str(path))
 
 
 class _Stream:
@@ -113,11 +130,10 @@ class _Stream:
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.newlines = io.IncrementalNewlineDecoder(None, translate=True)
         self.bytes_read = 0
-        self.bom = 0
         self.buf, self.pos, self.eof = "", 0, False
         self.counted = (0, 1, 1)  # an offset into buf and its line and column: counting goes forward
         self.repeated = False
-        self.decode = json.JSONDecoder(object_pairs_hook=self._first_wins).raw_decode
+        self.decode = json.JSONDecoder(object_pairs_hook=self._first_wins, parse_int=_int).raw_decode
 
     def _first_wins(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result = dict(pairs)
@@ -135,25 +151,25 @@ class _Stream:
         self.counted = (0, *self.at(self.pos))
         chunk = data = self.source.read(CHUNK)
         if not self.bytes_read and chunk.startswith(_BOM):
-            self.bom, data = len(_BOM), chunk[len(_BOM):]
+            data = chunk[len(_BOM):]
         self.bytes_read += len(chunk)
         try:
             text = self.decoder.decode(data, final=not chunk)
         except UnicodeDecodeError as error:
-            raise Unreadable(_io_problem(self.path, self._reason(error))) from error
+            raise Unreadable(self._not_utf8(error)) from error
         self.eof = not chunk
         self.buf = self.buf[self.pos:] + self.newlines.decode(text, final=self.eof)
         self.pos = 0
 
-    def _reason(self, error: UnicodeDecodeError) -> str:
-        """The error as decoding the whole file would word it (positions after a BOM): ``object``
-        holds the bytes decoded last, ending at ``bytes_read``."""
-        start = self.bytes_read - self.bom - len(error.object) + error.start
-        if error.end - error.start == 1:
-            return (f"'{error.encoding}' codec can't decode byte 0x{error.object[error.start]:02x} in position "
-                    f"{start}: {error.reason}")
-        return (f"'{error.encoding}' codec can't decode bytes in position {start}-"
-                f"{start + error.end - error.start - 1}: {error.reason}")
+    def _not_utf8(self, error: UnicodeDecodeError) -> Problem:
+        """Where the first byte that is not UTF-8 is: ``object`` holds the bytes decoded last (after what
+        ``buf`` holds), which are good up to ``start``."""
+        good = self.newlines.decode(error.object[:error.start].decode("utf-8", "replace"), final=True)
+        text = self.buf[self.pos:] + good
+        line, column = _advance(text, 0, len(text), *self.counted[1:])
+        return Problem("csl.encoding", "error", f"the file is not UTF-8 text: the byte "
+                       f"0x{error.object[error.start]:02X} here is not part of a UTF-8 character; save the file as "
+                       "UTF-8 (in an editor: save as, encoding UTF-8)", file=str(self.path), line=line, column=column)
 
     def at(self, offset: int) -> tuple[int, int]:
         """Line and column of a buffer offset at or after the last one asked for."""
@@ -173,9 +189,11 @@ class _Stream:
             self.more()
 
     def fail(self, message: str, offset: int) -> Unreadable:
-        line, column = self.at(offset)
-        return Unreadable(Problem("csl.syntax", "error", f"this is not valid JSON: {message}", file=str(self.path),
-                                  line=line, column=column))
+        return self.refuse("csl.syntax", f"this is not valid JSON: {message}", offset)
+
+    def refuse(self, code: str, message: str, offset: int) -> Unreadable:
+        line, column = self.at(max(offset, self.pos))
+        return Unreadable(Problem(code, "error", message, file=str(self.path), line=line, column=column))
 
     def items(self) -> Iterator[Item]:
         if self.skip() != "[":  # one value: an item on its own, or not CSL-JSON at all
@@ -215,19 +233,26 @@ class _Stream:
                 if self.eof or (not error.msg.startswith("Unterminated string") and error.pos < len(self.buf) - 16):
                     raise self.fail(error.msg, error.pos) from None
             except RecursionError:
-                raise Unreadable(Problem("csl.syntax", "error", "the file nests lists or objects too deeply to be "
-                                         "read as CSL-JSON", file=str(self.path))) from None
+                raise self.refuse("csl.syntax", "lists or objects nest too deeply to be read (hundreds of levels, from "
+                                  "here); no CSL field nests more than a few levels",
+                                  nesting_spot(self.buf, self.pos)) from None
+            except _LongNumber as long:
+                raise self.refuse("csl.number", f"this number has {len(long.args[0]):,} digits, more than biblio reads "
+                                  f"({MAX_DIGITS}); no CSL field takes such a number: shorten it",
+                                  self.buf.find(long.args[0], self.pos)) from None
             self.more()
         item = Item(number, value, *self.at(self.pos), self.buf[self.pos:end])
         if self.repeated:
             item.repeated = self._repeated(item)
+        if _SURROGATE_ESCAPE.search(self.buf, self.pos, end):
+            item.halves = _halves(item, str(self.path))
         self.pos = end
         return item
 
     def _repeated(self, item: Item) -> list[Problem]:
         found: list[tuple[tuple[str | int, ...], int, int]] = []
         try:
-            _find_repeated(item.text, 0, item.prefix(), found)
+            json_repeated(item.text, 0, item.prefix(), found)
         except (RecursionError, IndexError, ValueError):
             pass
         problems = []
@@ -250,44 +275,44 @@ def head_keys(text: str) -> dict[str, object]:
         return {}
     keys: dict[str, object] = {}
     try:
-        for name, _, value in _members(text, offset):
+        for name, _, value in json_members(text, offset):
             if isinstance(name, str):
                 keys[name] = None
                 keys[name] = _SKIP.raw_decode(text, value)[0]
-    except (IndexError, ValueError):  # the text ends (or stops being JSON) inside the object
+    except (IndexError, ValueError, RecursionError):  # the text ends (or stops being JSON) inside the object
         pass
     return keys
 
 
-def _members(text: str, offset: int) -> Iterator[tuple[str | int, int, int]]:
-    """The members of the object or array at ``offset`` (none for another value): the key or
-    index, where the member starts, where its value starts."""
-    closing = {"{": "}", "[": "]"}.get(text[offset])
-    if closing is None:
-        return
-    i = _past_space(text, offset + 1)
-    number = 0
-    while text[i] != closing:
-        start = i
-        if closing == "}":
-            name, i = _SKIP.raw_decode(text, i)
-            i = _past_space(text, _past_space(text, i) + 1)  # past the colon
-        else:
-            name, number = number, number + 1
-        yield name, start, i
-        i = _past_space(text, _SKIP.raw_decode(text, i)[1])
-        if text[i] == ",":
-            i = _past_space(text, i + 1)
+def _halves(item: Item, file: str) -> list[Problem]:
+    """The item's texts (and keys) with a lone surrogate, each an error at its path; in the item, each such
+    character becomes U+FFFD, which can be written. The walk is a loop: the item may nest hundreds deep."""
+    if isinstance(item.value, str):  # not an item (reported so), but no text that cannot be written goes on
+        halved, item.value = bool(_SURROGATE.search(item.value)), _SURROGATE.sub("\ufffd", item.value)
+        return [_half(item, (), (), file)] if halved else []
+    problems: list[Problem] = []
+    pending: list[tuple[tuple[str | int, ...], tuple[str | int, ...], Any]] = [((), (), item.value)]
+    while pending and isinstance(item.value, (dict, list)):
+        path, shown, value = pending.pop()
+        members = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+        if isinstance(value, dict):
+            value.clear()
+        for key, member in members:
+            where = (*path, key)
+            if isinstance(key, str) and _SURROGATE.search(key):
+                key = _SURROGATE.sub("\ufffd", key)
+                problems.append(_half(item, where, (*shown, key), file))
+            if isinstance(member, str) and _SURROGATE.search(member):
+                member = _SURROGATE.sub("\ufffd", member)
+                problems.append(_half(item, where, (*shown, key), file))
+            value[key] = member
+            if isinstance(member, (dict, list)):
+                pending.append((where, (*shown, key), member))
+    return sorted(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
 
 
-def _find_repeated(text: str, offset: int, path: tuple[str | int, ...],
-                   found: list[tuple[tuple[str | int, ...], int, int]]) -> None:
-    """The repeated keys in the value at ``offset`` (path, offset of the key, offset of its first
-    use), in the order met, not looking into a repeated key's value."""
-    seen: dict[str | int, int] = {}
-    for name, start, value in _members(text, offset):
-        if name in seen:
-            found.append(((*path, name), start, seen[name]))
-        else:
-            seen[name] = start
-            _find_repeated(text, value, (*path, name), found)
+def _half(item: Item, path: tuple[str | int, ...], shown: tuple[str | int, ...], file: str) -> Problem:
+    line, column = item.where(path)
+    return Problem("csl.surrogate", "error", "this text holds a lone surrogate escape (\\ud800 to \\udfff), half of a "
+                   "character, which cannot be written out; remove it or give the whole character (read as U+FFFD)",
+                   path=path_text((*item.prefix(), *shown)), file=file, line=line, column=column)

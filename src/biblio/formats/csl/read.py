@@ -34,18 +34,21 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     issue = Issue(journal=Journal(titles=LangText()), year=0)  # the first article's item fills it
     count = 0
     not_read: dict[str, _NotRead] = {}  # by variable, in the order met
+    facts: dict[str, object] = {}  # the issue's and journal's keys (``first_only``): the value first given
+    differs: dict[str, _NotRead] = {}  # such a key given otherwise by a later item: not read
     repeated = 0  # repeated keys are reported first, as a reading of the whole file found them
     try:
         for item in parse.items(path):
             if item.repeated:
                 problems[repeated:repeated] = item.repeated
                 repeated += len(item.repeated)
+            problems += item.halves
             if item.number is None and not isinstance(item.value, dict):
                 problems.append(Problem("csl.shape", "error", "CSL-JSON is a list of items", file=str(path)))
                 return
             where = {"file": str(path), "line": item.line, "column": item.column,
                      "path": parse.path_text((item.number or 0,))}
-            article = _article(item.value, where, problems, issue, first=count == 0)
+            article = _article(item.value, where, problems, issue, (facts, differs), first=count == 0)
             if article is not None:
                 _unread(item, where, not_read)
                 count += 1
@@ -55,9 +58,12 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
         reading.issue, problems[:] = None, [unreadable.problem]
         return
     for variable, found in not_read.items():
-        named = ", ".join(found.items) + (f" and {found.count - len(found.items)} more" if found.count > _NAMED else "")
         problems.append(Problem("csl.not-read", "info", f"'{variable}' is not read: biblio's model has no place for it "
-                                f"(item{'s' if found.count > 1 else ''} {named})", **found.where))
+                                f"({found.named()})", **found.where))
+    for key, found in differs.items():
+        problems.append(Problem("csl.issue-differs", "warning", f"'{key}' is not read here ({found.named()}): it "
+                                f"differs from {_short(facts[key])!r}, which an earlier item gives and the issue "
+                                "takes", **found.where))
     if not count:
         problems.append(Problem("csl.empty", "error", "the file has no usable items", file=str(path)))
     elif not issue.year:
@@ -72,6 +78,22 @@ class _NotRead:
         self.where = where
         self.items: list[str] = []
         self.count = 0
+
+    def add(self, label: str) -> None:
+        self.count += 1
+        if len(self.items) < _NAMED and label not in self.items:
+            self.items.append(label)
+
+    def named(self) -> str:
+        """``items a, b and 3 more``."""
+        more = f" and {self.count - len(self.items)} more" if self.count > _NAMED else ""
+        return f"item{'s' if self.count > 1 else ''} {', '.join(self.items)}{more}"
+
+
+def _label(entry: dict[str, Any], where: dict[str, Any]) -> str:
+    """An item as a problem names it: its ``id``, else its place in the file."""
+    ident = entry.get("id")
+    return str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else where["path"] or "the item"
 
 
 def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRead]) -> None:
@@ -91,8 +113,7 @@ def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRea
     if isinstance(custom := entry.get("custom"), dict):
         found += [(f"custom.{key}", ("custom", key)) for key, value in custom.items()
                   if key not in CUSTOM_KEYS and _has(value)]
-    ident = entry.get("id")
-    label = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else where["path"] or "the item"
+    label = _label(entry, where)
     paths: dict[str, tuple[str | int, ...]] = {}  # each variable once an item, where it is first met
     for variable, path in found:
         paths.setdefault(variable, path)
@@ -101,10 +122,7 @@ def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRea
             line, column = item.where(path)
             not_read[variable] = _NotRead({"file": where["file"], "line": line, "column": column,
                                            "path": parse.path_text((*item.prefix(), *path))})
-        kept = not_read[variable]
-        kept.count += 1
-        if len(kept.items) < _NAMED and label not in kept.items:
-            kept.items.append(label)
+        not_read[variable].add(label)
 
 
 def _has(value: object) -> bool:
@@ -113,7 +131,7 @@ def _has(value: object) -> bool:
 
 
 def _article(entry: object, where: dict[str, Any], problems: list[Problem], issue: Issue,
-             first: bool) -> Article | None:
+             facts: tuple[dict[str, object], dict[str, _NotRead]], first: bool) -> Article | None:
     """The item's article, or None when it is skipped (reported)."""
     if not isinstance(entry, dict):
         problems.append(Problem("csl.unusable", "warning", "this item is not an object and was skipped", **where))
@@ -131,6 +149,29 @@ def _article(entry: object, where: dict[str, Any], problems: list[Problem], issu
     article = Article(language=work, titles=LangText.of({lang: title}, work))
     reading = Reading(entry, where, problems, article, lang, custom, issue, first)
     for field in FIELDS:
-        if field.read is not None and (first or not field.first_only):
+        if field.read is not None and (not field.first_only or _new_fact(reading, field.key or "", facts)):
             field.read(reading, field.key or "")
     return article
+
+
+def _new_fact(reading: Reading, key: str, facts: tuple[dict[str, object], dict[str, _NotRead]]) -> bool:
+    """Whether to read an issue's or journal's key: from the first item, and from a later one when no item
+    before gave it (it adds to the issue). A later value unlike the first given is counted (reported), not read."""
+    value = reading.entry.get(key)
+    if not _has(value):
+        return reading.first
+    value = value if isinstance(value, (list, dict)) else str(value)
+    given, differs = facts
+    if key not in given:
+        given[key] = value
+        return True
+    if value != given[key]:
+        if key not in differs:
+            differs[key] = _NotRead({**reading.where, "path": f"{reading.where['path']}.{key}"})
+        differs[key].add(_label(reading.entry, reading.where))
+    return False
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"

@@ -37,7 +37,7 @@ def detect(path: Path) -> bool:
 
 
 def validate(path: Path) -> list[Problem]:
-    """The file's problems: not UTF-8 JSON, repeated keys, else what the schema refuses."""
+    """The file's problems: not UTF-8 JSON, repeated keys, else lone surrogates and what the schema refuses."""
     path = Path(path)
     try:
         validator: jsonschema_rs.Draft7Validator | None = _validator(schemas.usable(None))
@@ -50,13 +50,14 @@ def validate(path: Path) -> list[Problem]:
     try:
         for item in parse.items(path):
             repeated += item.repeated
+            found += [([str(part) for part in item.prefix()], problem) for problem in item.halves]
             if validator is not None and not repeated:
                 found += _errors(validator, item, str(path))
     except parse.Unreadable as unreadable:
         return [unreadable.problem]
-    if repeated or missing:
-        return repeated or missing
-    return [problem for _, problem in sorted(found, key=lambda pair: pair[0])]
+    if repeated:
+        return repeated
+    return missing + [problem for _, problem in sorted(found, key=lambda pair: pair[0])]
 
 
 def _errors(validator: jsonschema_rs.Draft7Validator, item: parse.Item, file: str) -> list[tuple[list[str], Problem]]:
