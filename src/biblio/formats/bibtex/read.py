@@ -30,6 +30,7 @@ from .tex import decode, paragraphs, squash, tex_decode, whole_group
 _URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
 _ALTERNATES = {name: names for names in READ.values() for name in names}  # the fields read in each other's place
 _SHOWN = 10  # entry keys named in a note about a field not read
+_FIELD_NAME = re.compile(r"[^\s\"#%'(),={}]+")  # what BibTeX takes for a field name
 
 
 def _depths(value: str) -> list[int]:
@@ -144,7 +145,14 @@ class _Reader:
     def entry(self, entry: Entry) -> _Read | None:
         values: dict[str, Field] = {}
         for item in entry.fields:
-            values.setdefault(item.key.lower(), item)
+            if _FIELD_NAME.fullmatch(item.key):
+                values.setdefault(item.key.lower(), item)
+                continue
+            words = item.key.split() or [item.key]
+            field = next((word for word in reversed(words) if word.lower() in _ALTERNATES.keys() | {DATE_FIELD}), words[-1])
+            self.note("bibtex.field-name", "warning", f"'{' '.join(words)[:60]}' is not a field name (one word, "
+                      "without spaces, quotes, commas, braces or #), so this field is not read (BibTeX stops here): "
+                      f"remove the text around '{field}'", item.start_line, f"{entry.key}.{field.lower()}")
         kind, key, at = entry.entry_type.lower(), entry.key, entry.start_line
 
         def where(name: str) -> tuple[int | None, str]:
@@ -225,7 +233,11 @@ class _Reader:
                           *where("doi"))
         if (url := raw(*READ["url"])) is not None:
             article.url = _URL_MACRO.sub(r"\1", url).strip()
-        article.pages = _pages(raw(*READ["pages"]), raw(*READ["eid"]))
+        pages = raw(*READ["pages"])
+        article.pages = _pages(pages, raw(*READ["eid"]))
+        if pages is not None and (article.pages is None or article.pages.first is None):
+            self.note("bibtex.pages", "warning", f"the pages '{pages}' give no first page; they are not read",
+                      *where(next(name for name in READ["pages"] if name in used)))
         date = self.date(raw(DATE_FIELD), raw(*READ["year"]), raw(*READ["month"]), where)
         issns = []
         issn_raw = raw(*READ["issn"])
@@ -299,11 +311,14 @@ class _Reader:
                 return parsed
             self.note("bibtex.date", "warning", f"the date '{date}' is not YYYY, YYYY-MM or YYYY-MM-DD; it is not "
                       "read", *where(DATE_FIELD))
-        if year is None:
-            return None
-        match = re.match(r"\s*\{?(\d{4})", year)
-        if not match:
-            self.note("bibtex.date", "warning", f"the year '{year}' is not a number; it is not read", *where("year"))
+        match = re.match(r"\s*\{?(\d{4})", year) if year is not None else None
+        if match is None:
+            if year is not None:
+                self.note("bibtex.date", "warning", f"the year '{year}' is not a number; it is not read",
+                          *where("year"))
+            if month is not None:
+                self.note("bibtex.date", "warning", f"the month '{month}' is not read: the entry gives no year",
+                          *where("month"))
             return None
         number = None
         if month is not None:
@@ -361,10 +376,12 @@ def _by_language(found: list[_Read], value: Callable[[_Read], str | None], file:
             lang = next(lang for lang, known in texts.items() if known == text)
             original = original or (lang if lang != read.shown_lang else None)
             continue
-        if [issn.value for issn in read.issns] != first_issns or texts.setdefault(read.shown_lang, text) != text:
+        issns = [issn.value for issn in read.issns]
+        if issns != first_issns or texts.setdefault(read.shown_lang, text) != text:
+            other = f"{text}, ISSN {', '.join(issns) or 'none'}" if issns != first_issns else text
             problems.append(Problem("bibtex.mixed-issue", "warning", f"the entry at line {line(read.line)} names "
-                                    f"another {what} ({text}) than the first entry; the issue takes the first's",
-                                    file=file))
+                                    f"another {what} ({other}) than the first entry; the issue takes the first's",
+                                    file=file, line=line(read.line)))
     if len(texts) > 1 and not first_issns:
         problems.append(Problem("bibtex.journal-languages", "info", f"the entries name the {what} in several "
                                 f"languages ({', '.join(texts)}); without an ISSN to confirm it, they are read as "
@@ -395,7 +412,14 @@ def _issue(found: list[_Read], file: str, problems: list[Problem]) -> Issue:
         problems.append(Problem("bibtex.mixed-issue", "warning", f"the entries come from different volumes or issue "
                                 f"numbers ({which} differ from the first); the issue takes the first entry's",
                                 file=file))
-    journal = Journal(titles=titles, language=titles.original, issns=first.issns,
+    issns = first.issns or next((read.issns for read in found if read.issns), [])  # the first entry's, else given
+    for read in found:  # an entry of the same journal (its title merged) with other ISSNs
+        theirs = [issn.value for issn in read.issns]
+        if theirs and read.journal in titles.texts.values() and theirs != [issn.value for issn in issns]:
+            problems.append(Problem("bibtex.mixed-issue", "warning", f"the entry at line {line(read.line)} gives "
+                                    f"the ISSN {', '.join(theirs)}, not the journal's ({issns[0].value}); the issue "
+                                    "keeps the journal's", file=file, line=line(read.line)))
+    journal = Journal(titles=titles, language=titles.original, issns=issns,
                       abbreviation=next((read.abbreviation for read in found if read.abbreviation), None))
     if publishers:
         journal.publisher = Publisher(publishers)

@@ -181,6 +181,12 @@ def names_of(text: str) -> str:
     return _CLARK.sub(lambda m: _PREFIXES.get(m.group(1), f"{{{m.group(1)}}}"), text)
 
 
+# libxml2's reason for a number written with digits other than 0-9 (as the strict path words it, with the advice).
+_ODD_NUMBER = re.compile(r"(?:attribute [^ ]*: )?'[^']*(?:(?![0-9])\d|[0-9]_[0-9])[^']*' is not a valid value of "
+                         r"the (?:local )?atomic type(?: '[^']*')?")
+DIGITS_ADVICE = ": write numbers with the digits 0-9"
+
+
 def reason(message: str) -> str:
     """libxml2's message without the element it names (the path says that), like the strict path's reasons."""
     text = message.strip()
@@ -189,6 +195,8 @@ def reason(message: str) -> str:
         text = (f"attribute {names_of(subject.group(1))}: " if subject.group(1) else "") + text[subject.end():]
         if subject.group(1) == f"{{{XSI}}}type":
             text = text.strip().rstrip(".") + XSI_TYPE_ADVICE
+        elif number := _ODD_NUMBER.match(text):
+            text = number.group(0) + DIGITS_ADVICE
     return shortened(names_of(text))
 
 

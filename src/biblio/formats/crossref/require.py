@@ -1,28 +1,191 @@
 """What a deposit cannot be made without, or what its schema refuses: checked on the model before any XML.
 
 One set of rules with two callers: the writer (which then writes nothing) and ``biblio check`` (through
-``FORMAT.check``), so that ``check`` gives the verdict a build will give.
+``FORMAT.check``), so that ``check`` gives the verdict a build will give. Every value written into an element
+with a length or pattern facet is held to that facet here (``FACETS``), as the schema will read it: without the
+characters XML cannot hold (the writer removes them) and, for ``whiteSpace="collapse"`` types, with spaces collapsed.
 """
 
 from __future__ import annotations
 
-from ... import derive
-from ...model import Article, Issue
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ... import derive, ids
+from ...model import Article, Issue, LangText, PartialDate
 from ...problems import Problem
+from ..xmltools import clean_text
+from . import mapping
+from .xsd10 import WHITESPACE
 
-FIELD_LIMIT = 32  # the schema's maximum length of volume, issue and page values
-YEARS = range(1400, 2201)  # the schema's range of a year
+
+@dataclass(frozen=True)
+class Facets:
+    """The facets of an element's type in the official schema (``pattern`` as the XSD writes it) and what to do."""
+
+    min: int
+    max: int | None
+    collapse: bool = False  # whiteSpace="collapse": lengths and the pattern apply to the collapsed value
+    pattern: str | None = None
+    fix: str = ""  # what to write instead, when the pattern refuses a value
 
 
-def _too_long(what: str, value: str | None, path: str) -> list[Problem]:
-    if not value or len(value) <= FIELD_LIMIT:
+_URL = Facets(1, 2048, True, "([hH][tT][tT][pP]|[hH][tT][tT][pP][sS]|[fF][tT][pP])://.*",
+              "give an http://, https:// or ftp:// address")
+_DOI = Facets(6, 2048, False, r"10\.[0-9]{4,9}/.{1,200}", "a DOI is 10.<4 to 9 digits>/<1 to 200 characters>")
+_NAME = Facets(1, 200, True)
+_PAGE = Facets(1, 32)
+_J, _A = "body/journal/", "body/journal/journal_article/"
+_P = _A + "contributors/person_name/"
+
+# The elements biblio writes text into whose type has a length or pattern facet, by path below doi_batch.
+# tests/test_crossref_limits.py reads the facets of every element of a written deposit from the pinned XSD and
+# asserts that they are these.
+FACETS: dict[str, Facets] = {
+    "head/depositor/depositor_name": Facets(1, 130),
+    "head/depositor/email_address": Facets(6, 200),
+    "head/registrant": Facets(1, 255),
+    _J + "journal_metadata/full_title": Facets(1, 255),
+    _J + "journal_metadata/abbrev_title": Facets(1, 150),
+    _J + "journal_metadata/issn": Facets(8, 9, False, r"\d{4}-?\d{3}[\dX]", "write the ISSN as NNNN-NNNC"),
+    _J + "journal_issue/journal_volume/volume": _PAGE,
+    _J + "journal_issue/issue": _PAGE,
+    _J + "journal_issue/doi_data/doi": _DOI,
+    _J + "journal_issue/doi_data/resource": _URL,
+    _A + "contributors/organization": Facets(1, 511, True),
+    _P + "given_name": _NAME,
+    _P + "surname": _NAME,
+    _P + "alt-name/name/given_name": _NAME,
+    _P + "alt-name/name/surname": _NAME,
+    _P + "affiliations/institution/institution_name": Facets(1, 1024),
+    _P + "affiliations/institution/institution_id": Facets(0, None, False, "[hH][tT][tT][pP][sS]://.{1,50}",
+                                                            "give the ROR ID as https://ror.org/…"),
+    _P + "ORCID": Facets(0, None, False, "https?://orcid.org/[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[X0-9]{1}",
+                         "give the ORCID iD as 0000-0000-0000-000X"),
+    _A + "pages/first_page": _PAGE,
+    _A + "pages/last_page": _PAGE,
+    _A + "publisher_item/item_number": _PAGE,
+    _A + "program/license_ref": Facets(10, None, True, _URL.pattern, _URL.fix),
+    _A + "doi_data/doi": _DOI,
+    _A + "doi_data/resource": _URL,
+    _A + "citation_list/citation/volume": _PAGE,
+    _A + "citation_list/citation/issue": _PAGE,
+    _A + "citation_list/citation/first_page": _PAGE,
+    _A + "citation_list/citation/doi": _DOI,
+}
+# Page values over the limit are lint's ``pages.length`` error, which stops a build before any writer.
+_LINT_PAGES = frozenset(_A + name for name in ("pages/first_page", "pages/last_page", "publisher_item/item_number"))
+YEARS = range(1400, 2201)  # xrefYear's minInclusive and maxInclusive
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    """An XSD pattern as a Python one (used with ``fullmatch``): XSD's '.' matches neither LF nor CR."""
+    return re.compile(re.sub(r"(?<!\\)\.", r"[^\\n\\r]", pattern))
+
+
+_PATTERNS = {facets.pattern: _regex(facets.pattern) for facets in FACETS.values() if facets.pattern}
+
+
+def refused(key: str, value: str, path: str) -> list[Problem]:
+    """The problem with writing ``value`` into the element ``key`` (of ``FACETS``), if the schema would refuse it."""
+    facets = FACETS[key]
+    written, removed = clean_text(value)
+    if facets.collapse:
+        written = WHITESPACE.sub(" ", written).strip(" ")
+    element, length = f"<{key.rsplit('/', 1)[1]}>", len(written)
+    if facets.max is not None and length > facets.max and key not in _LINT_PAGES:
+        return [Problem("crossref.too-long", "error", f"'{written[:20]}…' is {length} characters long; a Crossref "
+                        f"deposit takes at most {facets.max} in {element}: shorten it", path=path)]
+    if length < facets.min:
+        how = " once the control characters XML cannot hold are removed" if removed else ""
+        return [Problem("crossref.too-short", "error", f"'{written}' is {length} characters long{how}; a Crossref "
+                        f"deposit needs at least {facets.min} in {element}: give the full value", path=path)]
+    if facets.pattern and not _PATTERNS[facets.pattern].fullmatch(written):
+        return [Problem("crossref.pattern", "error", f"'{written[:60]}' is not what a Crossref deposit takes in "
+                        f"{element} (the schema's pattern is {facets.pattern}): {facets.fix}", path=path)]
+    return []
+
+
+def _main(texts: LangText, path: str) -> tuple[str, str]:
+    """The text a deposit carries of ``texts`` (the original) and its path."""
+    lang = texts.languages[0]
+    return texts[lang], f"{path}.{lang}"
+
+
+def _year(date: PartialDate, path: str) -> list[Problem]:
+    if date.year in YEARS:
         return []
-    return [Problem("crossref.too-long", "error", f"the {what} '{value[:20]}…' is {len(value)} characters long; a "
-                    f"Crossref deposit allows {FIELD_LIMIT}: shorten it", path=path)]
+    return [Problem("crossref.year", "error", f"the year {date.year} is outside the range a Crossref deposit accepts "
+                    f"({YEARS[0]}-{YEARS[-1]})", path=path)]
+
+
+def _issue_values(issue: Issue) -> Iterator[tuple[str, str | None, str]]:
+    """(FACETS key, value written, field path) for the batch head, the journal and the issue."""
+    settings, journal = issue.settings, issue.journal
+    if settings is not None and settings.depositor is not None:
+        yield "head/depositor/depositor_name", settings.depositor.name, "settings.depositor.name"
+        yield "head/depositor/email_address", settings.depositor.email, "settings.depositor.email"
+    if settings is not None and settings.registrant:
+        yield "head/registrant", settings.registrant, "settings.registrant"
+    elif journal.publisher and journal.publisher.name:
+        yield "head/registrant", *_main(journal.publisher.name, "journal.publisher.name")
+    if journal.titles:
+        yield _J + "journal_metadata/full_title", *_main(journal.titles, "journal.titles")
+    yield _J + "journal_metadata/abbrev_title", journal.abbreviation, "journal.abbreviation"
+    for number, issn in enumerate(journal.issns):
+        yield _J + "journal_metadata/issn", issn.value, f"journal.issns[{number}].value"
+    yield _J + "journal_issue/journal_volume/volume", issue.volume, "issue.volume"
+    yield _J + "journal_issue/issue", issue.number, "issue.number"
+    url = derive.issue_landing_page(issue) if issue.doi else None
+    if url:
+        yield _J + "journal_issue/doi_data/doi", issue.doi, "issue.doi"
+        yield _J + "journal_issue/doi_data/resource", url, "settings.landing_page_pattern"
+
+
+def _article_values(issue: Issue, index: int, article: Article) -> Iterator[tuple[str, str | None, str]]:
+    """(FACETS key, value written, field path) for one article."""
+    path = f"articles[{index}]"
+    for number, contributor in enumerate(article.contributors):
+        at = f"{path}.contributors[{number}]"
+        if contributor.organization:
+            yield _A + "contributors/organization", *_main(contributor.organization, f"{at}.organization")
+            continue
+        main = derive.main_name(contributor, article)
+        for lang, name in contributor.names.items():  # the main name and the alt-names have the same facets
+            where = _P if main and lang == main[0] else _P + "alt-name/name/"
+            yield where + "given_name", name.given, f"{at}.names.{lang}.given"
+            yield where + "surname", name.family, f"{at}.names.{lang}.family"
+        for number_aff, affiliation in enumerate(contributor.affiliations):
+            at_aff = f"{at}.affiliations[{number_aff}]"
+            yield _P + "affiliations/institution/institution_name", *_main(affiliation.name, f"{at_aff}.name")
+            yield _P + "affiliations/institution/institution_id", affiliation.ror, f"{at_aff}.ror"
+        if contributor.orcid:
+            yield _P + "ORCID", ids.orcid_url(contributor.orcid), f"{at}.orcid"
+    if article.pages is not None:
+        yield _A + "pages/first_page", article.pages.first, f"{path}.pages.first"
+        if article.pages.first:
+            yield _A + "pages/last_page", article.pages.last, f"{path}.pages.last"
+        yield _A + "publisher_item/item_number", article.pages.article_number, f"{path}.pages.article_number"
+    if article.license is not None:
+        yield _A + "program/license_ref", article.license.url, f"{path}.license.url"
+    yield _A + "doi_data/doi", article.doi, f"{path}.doi"
+    yield _A + "doi_data/resource", article.url or derive.landing_page(issue, article, index), (
+        f"{path}.url" if article.url else "settings.landing_page_pattern")
+    for number, reference in enumerate(article.references):
+        for element, value, field in mapping.citation_values(reference):
+            key = _A + "citation_list/citation/" + element
+            if key in FACETS:
+                yield key, value, f"{path}.references[{number}].{field or element}"
+
+
+def _facet_problems(values: Iterator[tuple[str, str | None, str]]) -> list[Problem]:
+    return [problem for key, value, path in values if value for problem in refused(key, value, path)]
 
 
 def issue_problems(issue: Issue) -> list[Problem]:
-    """The batch head and the issue: depositor, registrant, the issue DOI's landing page, lengths, the year."""
+    """The batch head and the issue: depositor, registrant, the issue DOI's landing page, the schema's facets,
+    the year."""
     problems = []
     settings = issue.settings
     if settings is None or settings.depositor is None:
@@ -34,25 +197,23 @@ def issue_problems(issue: Issue) -> list[Problem]:
     if issue.doi and not derive.issue_landing_page(issue):
         problems.append(Problem("crossref.url-missing", "error", "the issue DOI needs a landing page: give "
                                 "settings.landing_page_pattern without {seq}", path="issue.doi"))
-    for key in ("volume", "number"):
-        problems += _too_long(f"issue {key}", getattr(issue, key), f"issue.{key}")
-    if issue.year not in YEARS:
-        problems.append(Problem("crossref.year", "error", f"the year {issue.year} is outside the range a Crossref "
-                                f"deposit accepts ({YEARS[0]}-{YEARS[-1]})", path="issue.year"))
-    return problems
+    problems += _facet_problems(_issue_values(issue))
+    date = issue.published or PartialDate(issue.year)
+    return problems + _year(date, "issue.published" if issue.published else "issue.year")
 
 
 def article_problems(issue: Issue, index: int, article: Article) -> list[Problem]:
-    """One article: its landing page, and reference values longer than the schema allows."""
+    """One article: its landing page, values the schema's facets refuse, the years of its dates."""
     path = f"articles[{index}]"
     problems = []
     if not derive.landing_page(issue, article, index):
         problems.append(Problem("crossref.url-missing", "error", "Crossref needs the article's landing page: give "
                                 "'url' or settings.landing_page_pattern", path=path))
-    for number, reference in enumerate(article.references):
-        for key in ("volume", "issue"):
-            problems += _too_long(f"reference's {key}", getattr(reference, key),
-                                  f"{path}.references[{number}].{key}")
+    problems += _facet_problems(_article_values(issue, index, article))
+    dates = article.dates
+    for name, date in (("published", dates.published), ("online", dates.online), ("accepted", dates.accepted)):
+        if date is not None:
+            problems += _year(date, f"{path}.dates.{name}")
     return problems
 
 

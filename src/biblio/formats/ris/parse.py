@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -27,6 +28,12 @@ _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # the bytes that are not UTF-8, as su
 _OUTSIDE = "text between records (after 'ER  - ' and before the next 'TY  - ') belongs to no record and is ignored"
 _BEFORE = ("text before the first record (its 'TY  - ' line) belongs to no record and is ignored (a database's "
            "header, say)")
+# Characters that may stand where a line end was: controls (VT, FF, U+001C-U+001E and U+0085 end a line for Python's
+# str.splitlines, so for some readers), invisible format characters, line and paragraph separators, marks with no
+# letter to sit on, and U+FFFD for an unreadable byte. A tag after them is read as the start of a line, and reported
+# (``ris.tag-syntax``: an error in validate).
+_ODD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Mn", "Me"})
+_TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
 _TAG_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TAG_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -92,6 +99,37 @@ def text_lines(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator
         yield line.rstrip("\r\n")
 
 
+def _odd(char: str) -> bool:
+    """A character that may stand where a line end was (``_ODD_CATEGORIES``), or an unreadable byte's U+FFFD."""
+    return unicodedata.category(char) in _ODD_CATEGORIES or char == "\ufffd"
+
+
+def _cut(raw: str, number: int, problem: Callable[[str, Severity, str, int], None]) -> list[str]:
+    """A line holding a tag (``XX  - ``) after its start: cut where odd characters (``_odd``) stand before the tag,
+    which then starts a line of its own. A tag after ordinary text stays text (a tag starts a line), and is said."""
+    pieces, start, inside = [], 0, None
+    for tag in _TAG.finditer(raw, 1):
+        cut = tag.start()
+        while cut > start and (raw[cut - 1].isspace() or _odd(raw[cut - 1])):
+            cut -= 1
+        odd = [char for char in dict.fromkeys(raw[cut:tag.start()]) if _odd(char)]
+        before = raw[start:cut]
+        if not odd:
+            inside = inside or (tag.group() if before.strip() else None)
+            continue
+        shown = ", ".join(f"U+{ord(char):04X}" for char in odd)
+        problem("ris.tag-syntax", "error", f"{shown} {'inside' if before.strip() else 'at the start of'} this line "
+                f"stands before the tag '{tag.group(1)}  - ': some readers start a new line there, others read on "
+                "(biblio reads a new field): remove it, and start the tag on a line of its own", number)
+        if before.strip():
+            pieces.append(before)
+        start, inside = tag.start(), None
+    if inside:
+        problem("ris.tag-inside", "warning", f"'{inside}' inside this line is read as text (a tag starts a line): if "
+                "it starts a field whose line end was lost, put it on a line of its own", number)
+    return [*pieces, raw[start:]]
+
+
 def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[Record]:
     """Each record as soon as it ends; structure problems go to ``problems`` in the order found."""
     current: Record | None = None
@@ -103,66 +141,67 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
     def problem(code: str, severity: Severity, message: str, line: int) -> None:
         problems.append(Problem(code, severity, message, file=file, line=line))
 
-    for number, raw in enumerate(lines, 1):
-        # The usual line, a strict tag line (two spaces, a hyphen, a space), without a regular expression.
-        if (raw[2:6] == "  - " or raw[2:] == "  -") and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
-            tag, value, strict = raw[:2], raw[6:].strip(), True
-            if fields is not None and tag != "TY" and tag != "ER":  # a field of the record: nothing else to do
-                fields.append(Field(tag, number, [value]))
-                continue
-        elif loose := _LOOSE.match(raw):
-            tag, value, strict = loose.group(1), (loose.group(2) or "").strip(), False
-        else:
-            tag = None
-        if tag is not None:
-            if not strict:
-                problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
-                        f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
-            if outside_from is not None:
-                problem("ris.outside-record", "warning", _OUTSIDE if started else _BEFORE, outside_from)
-                outside_from = None
-            if tag == "TY":
-                if current is not None:
-                    problem("ris.record-end", "error", f"the record that starts on line {current.line} has no "
-                            f"'ER  - ' line before the next record (line {number})", current.line)
-                    yield current
-                current, started = Record(number, value or None), True
-                fields = current.fields
-            elif tag == "ER":
-                if current is None:
-                    problem("ris.record-start", "error", "'ER  - ' ends no record: a record starts with 'TY  - '",
-                            number)
-                else:
-                    current.end = number
-                    yield current
-                    current = fields = None
+    for number, whole in enumerate(lines, 1):
+        for raw in (whole,) if whole.rfind("  -") < 3 else _cut(whole, number, problem):  # usually: the line
+            # The usual line, a strict tag line (two spaces, a hyphen, a space), without a regular expression.
+            if (raw[2:6] == "  - " or raw[2:] == "  -") and raw[0] in _TAG_FIRST and raw[1] in _TAG_SECOND:
+                tag, value, strict = raw[:2], raw[6:].strip(), True
+                if fields is not None and tag != "TY" and tag != "ER":  # a field of the record: nothing else to do
+                    fields.append(Field(tag, number, [value]))
+                    continue
+            elif loose := _LOOSE.match(raw):
+                tag, value, strict = loose.group(1), (loose.group(2) or "").strip(), False
             else:
-                if current is None:
-                    problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
-                            f"'TY  - JOUR' (found '{tag}' first)", number)
-                    current, started = Record(number, None), True
+                tag = None
+            if tag is not None:
+                if not strict:
+                    problem("ris.tag-syntax", "error", f"'{raw.strip()}' is not a tag line every reader understands: "
+                            f"write the tag, two spaces, a hyphen and a space ('{tag}  - value')", number)
+                if outside_from is not None:
+                    problem("ris.outside-record", "warning", _OUTSIDE if started else _BEFORE, outside_from)
+                    outside_from = None
+                if tag == "TY":
+                    if current is not None:
+                        problem("ris.record-end", "error", f"the record that starts on line {current.line} has no "
+                                f"'ER  - ' line before the next record (line {number})", current.line)
+                        yield current
+                    current, started = Record(number, value or None), True
                     fields = current.fields
-                current.fields.append(Field(tag, number, [value]))
-            continue
-        if _TAGLIKE.match(raw):
-            problem("ris.tag-syntax", "warning", f"'{raw.strip()[:40]}' looks like a tag line but a tag is two "
-                    "capital letters, or a capital and a digit; it is read as text continuing the line before "
-                    "(Zotero may read it as a tag)", number)
-        if current is None:
-            if _NUMBERED.fullmatch(raw):
-                if not numbered:
-                    problem("ris.numbered", "info", "the records are numbered (a line such as '1.' before each, as "
-                            "Ovid exports them); the numbers are not read", number)
-                    numbered = True
-            elif raw.strip() and outside_from is None:
-                outside_from = number
-        elif current.fields:
-            last = current.fields[-1]
-            if raw.strip() or last.tag in MULTILINE_TAGS:
-                last.parts.append(raw.strip())
-        elif raw.strip():
-            problem("ris.outside-record", "warning", "text right after 'TY  - ' belongs to no tag and is ignored",
-                    number)
+                elif tag == "ER":
+                    if current is None:
+                        problem("ris.record-start", "error", "'ER  - ' ends no record: a record starts with 'TY  - '",
+                                number)
+                    else:
+                        current.end = number
+                        yield current
+                        current = fields = None
+                else:
+                    if current is None:
+                        problem("ris.record-start", "error", f"this record has no 'TY  - ' line: a record starts with "
+                                f"'TY  - JOUR' (found '{tag}' first)", number)
+                        current, started = Record(number, None), True
+                        fields = current.fields
+                    current.fields.append(Field(tag, number, [value]))
+                continue
+            if _TAGLIKE.match(raw):
+                problem("ris.tag-syntax", "warning", f"'{raw.strip()[:40]}' looks like a tag line but a tag is two "
+                        "capital letters, or a capital and a digit; it is read as text continuing the line before "
+                        "(Zotero may read it as a tag)", number)
+            if current is None:
+                if _NUMBERED.fullmatch(raw):
+                    if not numbered:
+                        problem("ris.numbered", "info", "the records are numbered (a line such as '1.' before each, as "
+                                "Ovid exports them); the numbers are not read", number)
+                        numbered = True
+                elif raw.strip() and outside_from is None:
+                    outside_from = number
+            elif current.fields:
+                last = current.fields[-1]
+                if raw.strip() or last.tag in MULTILINE_TAGS:
+                    last.parts.append(raw.strip())
+            elif raw.strip():
+                problem("ris.outside-record", "warning", "text right after 'TY  - ' belongs to no tag and is ignored",
+                        number)
     if outside_from is not None:
         problem("ris.outside-record", "warning", _OUTSIDE if started else _BEFORE, outside_from)
     if current is not None:

@@ -4,7 +4,8 @@ It takes other tools' exports too (EndNote, Mendeley, Scopus, Web of Science, Zo
 table's further tags, a page range in ``SP``, DOIs as URLs, languages as names or codes. A
 record's texts are filed under its ``LA``; what is not used is reported, and so is every further
 value of a tag read once (``ris.tag-repeated``: the first is read). The issue is the first record's;
-later records may add the journal's title, publisher and place in their language.
+later records may add the journal's title, publisher and place in their language, and the volume, issue number
+and ISSNs the first one does not give.
 """
 
 from __future__ import annotations
@@ -141,17 +142,21 @@ class _Reader:
         self.file = file
         self.problems = problems
         self.not_read: dict[str, list[int]] = {}  # tag: [first line, count], so memory stays flat
+        self.why_not: dict[str, str] = {}  # tag: why it was not read where the table reads it
 
     def note(self, code: str, message: str, line: int | None, severity: Severity = "info") -> None:
         self.problems.append(Problem(code, severity, message, file=self.file, line=line))
 
-    def skip(self, item: Field) -> None:
+    def skip(self, item: Field, why: str | None = None) -> None:
         self.not_read.setdefault(item.tag, [item.line, 0])[1] += 1
+        if why:
+            self.why_not.setdefault(item.tag, why)
 
     def report_not_read(self) -> None:
         for tag, (line, count) in self.not_read.items():
             if tag in TAGS:
-                why = f": {NOT_READ_BECAUSE[tag]}" if tag in NOT_READ_BECAUSE else ""
+                because = self.why_not.get(tag) or NOT_READ_BECAUSE.get(tag)
+                why = f": {because}" if because else ""
                 self.note("ris.tag-not-read", f"{tag} is not read into the model ({count} time(s)){why}", line)
             else:
                 self.note("ris.tag-unknown", f"{tag} is not a RIS tag ({count} time(s)); it is not read", line)
@@ -253,6 +258,8 @@ class _Reader:
             start, end = match.groups()
         if start or number:
             article.pages = Pages(start, end if start else None, number.value if number else None)
+        if last and not start:
+            self.skip(last, "a last page (EP) is kept only with a first page (SP), which the record does not give")
 
     def dates(self, record: Record, article: Article, year: int | None) -> int | None:
         """Set the article's date from DA (or a full PY/Y1); the record's year."""
@@ -299,6 +306,10 @@ class _Reader:
             abbreviation_field = jo if jo and jo.value != title else None
         abbreviation = abbreviation_field.value if abbreviation_field and abbreviation_field is not title_field \
             else None
+        if title_field is not None and title_field.tag in READ["abbreviation"]:
+            self.note("ris.journal-title", f"the record gives no full journal title (T2, JF or JO): its abbreviation "
+                      f"({title_field.tag}), '{_shown(title_field.value)}', is taken for the journal's title",
+                      title_field.line)
         titles = LangText({lang: title}, lang) if title else LangText()
         if not title:
             self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line, "warning")
@@ -336,6 +347,16 @@ class _Reader:
                     self.note(checked.code or "issn", checked.message or "", item.line, "warning")
         return values
 
+    def more_issns(self, journal: Journal, record: Record, ours: set[str]) -> None:
+        """A later record's ISSNs of the same journal: added when the first record gives none or shares one."""
+        theirs = self.issns(record)
+        new = [value for value in theirs if value not in ours]
+        if new and (not ours or len(new) < len(theirs)):
+            journal.issns += [Issn(value) for value in new]
+        elif new and (found := record.first(*READ["issns"])) is not None:
+            self.note("ris.issue-mixed", f"this record's ISSN ({', '.join(new)}, SN) differs from the first record's "
+                      f"({', '.join(sorted(ours))}); the issue keeps the first", found.line, "warning")
+
     def compare(self, issue: Issue, first: Record, record: Record, lang: str) -> None:
         """A later record's journal: the same one (maybe its title in another language), or another one."""
         journal = record.first(*READ["journal"])
@@ -360,9 +381,12 @@ class _Reader:
                 self.note("ris.issue-mixed", f"this record's publisher ({publisher.value}) differs from the first "
                           "record's; the issue keeps the first", publisher.line, "warning")
         self.place(issue.journal.publisher, record, lang)
+        self.more_issns(issue.journal, record, ours)
         for name, have in (("volume", issue.volume), ("number", issue.number)):
             found = record.first(*READ[name])
-            if found and have is not None and not _same(found.value, have):
+            if found and have is None:  # the first record does not say: this one does
+                setattr(issue, name, found.value)
+            elif found and have is not None and not _same(found.value, have):
                 what = "volume" if name == "volume" else "issue"
                 self.note("ris.issue-mixed", f"this record's {what} ({found.value}) differs from the first "
                           f"record's ({have}); the issue keeps the first", found.line, "warning")
