@@ -1,4 +1,5 @@
-"""JATS 1.3: the example's ten articles, validity, golden files, reading back, other publishers' files."""
+"""JATS 1.3: the example's ten articles, validity against the official DTD, golden files, references, reading
+back, other publishers' files."""
 
 
 import copy
@@ -12,7 +13,7 @@ from regen_golden import JATS_GOLDEN, golden_jats
 import biblio
 from biblio import api, cli
 from biblio.formats import dumps, jats
-from biblio.model import LangText, Publisher
+from biblio.model import LangText, License, Pages, PartialDate, Publisher, Reference
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -34,7 +35,7 @@ def test_golden_files_are_current_and_valid(example):
 
 def test_trilingual_articles_carry_every_language(example):
     root = etree.fromstring(golden_jats(example)["2788-5860.2025.86.2.001.xml"])
-    assert root.get(XML_LANG) == "kk" and root.get("dtd-version") is None
+    assert root.get(XML_LANG) == "kk" and root.get("dtd-version") == "1.3"
     meta = root.find("front/article-meta")
     assert meta.findtext("article-id[@pub-id-type='doi']") == "10.52536/2788-5860.2025.86.2.001"
     assert meta.findtext("title-group/article-title").startswith("МӘДЕНИ БІРЕГЕЙЛІК")
@@ -128,9 +129,10 @@ def test_invalid_file_is_reported_with_line_and_path(tmp_path):
     path = tmp_path / "broken.xml"
     path.write_text(broken, encoding="utf-8")
     problems = jats.validate(path)
-    line = next(n for n, text in enumerate(broken.splitlines(), 1) if "<volume>1</volume>" in text)
-    assert problems and problems[0].code == "jats.schema" and problems[0].line == line
-    assert problems[0].path.startswith("/article/front/article-meta/volume")
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if "<article-meta>" in text)
+    assert problems and problems[0].code == "jats.schema" and problems[0].line == line  # the DTD names the parent
+    assert problems[0].path == "/article/front/article-meta"
+    assert "it has (volume article-id " in problems[0].message and len(problems[0].message) < 400
     code = cli.main(["validate", str(path)])
     assert code == 1
 
@@ -260,3 +262,72 @@ def test_other_entities_are_a_clear_error_not_a_crash(tmp_path):
 def test_entities_without_a_doctype_are_not_well_formed(tmp_path):
     path = _with_title(tmp_path, "x&ndash;y", doctype=False)
     assert [p.code for p in jats.validate(path)] == ["xml.syntax"]
+
+
+def test_the_dtd_checks_the_declared_version(tmp_path):
+    source = (JATS_GOLDEN / "2788-5860.2025.86.2.003.xml").read_text(encoding="utf-8")
+    assert 'dtd-version="1.3"' in source and "JATS-journalpublishing1-3.dtd" in source
+    path = tmp_path / "version.xml"
+    path.write_text(source.replace('dtd-version="1.3"', 'dtd-version="1.4"'), encoding="utf-8")
+    problems = jats.validate(path)
+    assert [(p.code, p.line, p.path) for p in problems] == [("jats.schema", 3, "/article")]
+    assert "dtd-version" in problems[0].message
+
+
+def _with_references(example, *references):
+    """The first article with ``references``, and what the example lacks: an ORCID, a publisher, a licence, pages."""
+    issue = copy.deepcopy(example)
+    issue.articles = issue.articles[:1]
+    article = issue.articles[0]
+    article.references = list(references)
+    article.contributors[0].orcid = "0000-0002-1825-0097"
+    article.license = License("https://creativecommons.org/licenses/by/4.0/", PartialDate(2025, 6, 30))
+    article.pages = Pages("9", "22")
+    issue.journal.publisher = Publisher(LangText({"kk": "Баспа", "en": "Press"}, "kk"),
+                                        LangText({"kk": "Алматы"}, "kk"))
+    return issue
+
+
+def test_references_use_what_readers_take(tmp_path, example):
+    """Names split into surname and given names, fpage/lpage (page-range only beside them where needed), the type
+    on the mixed-citation when there is no element-citation (which cannot be empty)."""
+    issue = _with_references(
+        example,
+        Reference(text="Doe J, Roe R. A paper. J Other. 2019;3:5-9.", type="journal_article",
+                  authors=["Doe, Jane", "Research Consortium", "Roe,Rick"], title="A paper", pages="5-9"),
+        Reference(text="Smith A. A book. 2001.", type="book"),
+        Reference(type="book", authors=["Lee, Ann"], pages="8-11, 14", title="Chapters"),
+        Reference(title="Dashed", pages="3\u20134"),
+        Reference(title="One page", pages="e123"),
+    )
+    [path], problems = _write(issue, tmp_path)
+    assert jats.validate(path) == [] and not [p for p in problems if p.severity != "info"]
+    text = path.read_text(encoding="utf-8")
+    assert all(part in text for part in ('contrib-id-type="orcid"', "<ali:license_ref", "<publisher-loc", "<lpage>22"))
+    refs = etree.parse(str(path)).findall("back/ref-list/ref")
+    first = refs[0].find("element-citation")
+    assert [(n.findtext("surname"), n.findtext("given-names")) for n in first.iter("name")] == [("Doe", "Jane")]
+    assert [s.text for s in first.iter("string-name")] == ["Research Consortium", "Roe,Rick"]
+    assert [(e.tag, e.text) for e in first if "page" in e.tag] == [("fpage", "5"), ("lpage", "9")]
+    assert refs[1].find("element-citation") is None
+    assert refs[1].find("mixed-citation").get("publication-type") == "book"
+    assert [(e.tag, e.text) for e in refs[2].find("element-citation") if "page" in e.tag] == [
+        ("fpage", "8"), ("lpage", "14"), ("page-range", "8-11, 14")]
+    assert [(e.tag, e.text) for e in refs[3].find("element-citation") if "page" in e.tag] == [
+        ("fpage", "3"), ("lpage", "4"), ("page-range", "3\u20134")]
+    assert [(e.tag, e.text) for e in refs[4].find("element-citation") if "page" in e.tag] == [("fpage", "e123")]
+    read = jats.FORMAT.read(path)[0].articles[0].references
+    assert [r.pages for r in read] == ["5-9", None, "8-11, 14", "3\u20134", "e123"]
+    assert read[0].authors == ["Doe, Jane", "Research Consortium", "Roe,Rick"] and read[2].authors == ["Lee, Ann"]
+
+
+def test_a_reference_with_nothing_to_cite_is_left_out_with_a_warning(tmp_path, example):
+    issue = _with_references(example, Reference(type="book"), Reference(text="Cited as printed."),
+                             Reference(label="3", language="ru"))
+    [path], problems = _write(issue, tmp_path)
+    assert jats.validate(path) == []
+    assert "no details given" not in path.read_text(encoding="utf-8")
+    assert [r.get("id") for r in etree.parse(str(path)).findall("back/ref-list/ref")] == ["r2"]
+    empty = [(p.severity, p.path) for p in problems if p.code == "jats.reference-empty"]
+    assert empty == [("warning", "articles[0].references[0]"), ("warning", "articles[0].references[2]")]
+    assert [(p.severity, p.path) for p in jats.FORMAT.check(issue)] == empty  # check says what build will do

@@ -2,16 +2,19 @@
 
 One installed folder is shared by the whole session: the default folder when `make test`
 has installed the files there (``biblio schemas install``), else a temporary folder
-installed from the pinned wheel. Tests that modify files work on a copy.
+installed from the pinned packages (the PyPI wheel and the npm tarball). Tests that modify files work on a copy.
 """
 
 import contextlib
+import dataclasses
 import hashlib
+import io
 import posixpath
 import shutil
 import socket
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from biblio import schemas
 from biblio.problems import Problem
 
 LOCAL_WHEEL = Path("/tmp/cm") / schemas.WHEEL_FILENAME
+LOCAL_DTDS = Path("/tmp/jatsdtd") / schemas.DTDS.file
 XSD = "{http://www.w3.org/2001/XMLSchema}"
 
 
@@ -50,13 +54,29 @@ def wheel_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def dtd_package(tmp_path_factory) -> Path:
+    """The pinned npm package of the JATS DTDs: a local copy when there is one, else fetched once with npm."""
+    if LOCAL_DTDS.is_file() and sha256(LOCAL_DTDS) == schemas.DTDS.sha256:
+        return LOCAL_DTDS
+    folder = tmp_path_factory.mktemp("npm")
+    done = subprocess.run(schemas._fetch_command(schemas.DTDS, folder), capture_output=True, text=True, check=False)
+    assert (folder / schemas.DTDS.file).is_file(), done.stderr
+    return folder / schemas.DTDS.file
+
+
+@pytest.fixture(scope="session")
+def packages(wheel_path, dtd_package) -> dict[str, Path]:
+    return {"wheel": wheel_path, "dtd_package": dtd_package}
+
+
+@pytest.fixture(scope="session")
 def schemas_dir(request, tmp_path_factory) -> Path:
     """A folder holding the verified official files (never modified by the tests)."""
     default = schemas.schema_dir()
     if schemas.verify(default) == []:
         return default
     folder = tmp_path_factory.mktemp("schemas")
-    problems = schemas.install(folder, wheel=request.getfixturevalue("wheel_path"))
+    problems = schemas.install(folder, **request.getfixturevalue("packages"))
     assert codes(problems) == ["schemas.installed"], problems
     return folder
 
@@ -87,7 +107,7 @@ def crossref(schemas_dir):
 @pytest.fixture(scope="session")
 def jats(schemas_dir):
     with no_network():
-        return schemas.jats_schema(schemas_dir)
+        return schemas.jats_dtd(schemas_dir)
 
 
 @pytest.fixture
@@ -102,10 +122,10 @@ def copy_dir(schemas_dir, tmp_path) -> Path:
 
 # --- Pins ---------------------------------------------------------------------------------
 
-def test_pins_are_the_closure_of_the_two_drivers(schemas_dir):
-    """Every include/import of crossref5.5.0.xsd and the JATS driver resolves to a pinned file, and
-    every pinned XSD is reached: the pins are exactly what is needed."""
-    reached, todo = set(), [schemas.SCHEMA_NAMES["crossref"], schemas.SCHEMA_NAMES["jats"]]
+def test_pins_are_the_closure_of_the_deposit_schema_and_the_dtd(schemas_dir):
+    """Every include/import of crossref5.5.0.xsd and every external entity of the JATS 1.3 DTD resolves to a
+    pinned file, and every pinned file is reached: the pins are exactly what is needed."""
+    reached, todo = set(), [schemas.SCHEMA_NAMES["crossref"]]
     while todo:
         relative = todo.pop()
         if relative in reached:
@@ -124,14 +144,25 @@ def test_pins_are_the_closure_of_the_two_drivers(schemas_dir):
                 todo.append(schemas.REMOTE_LOCATIONS[location])
             else:
                 todo.append(posixpath.normpath(posixpath.join(posixpath.dirname(relative), location)))
+
+    class Recording(etree.Resolver):
+        def resolve(self, url, pubid, context):
+            reached.add(Path(url).relative_to(schemas_dir).as_posix())
+
+    parser = etree.XMLParser(load_dtd=True, no_network=True, resolve_entities=False)
+    parser.resolvers.add(Recording())
+    with no_network():
+        etree.fromstring(f'<!DOCTYPE article SYSTEM "{schemas.SCHEMA_NAMES["jats"]}"><article/>'.encode(), parser,
+                         base_url=str(schemas_dir / "stub.xml"))
     assert reached | {"csl-data.json"} == set(schemas.PINNED)
+    assert len([r for r in reached if r.startswith("jats-1.3/")]) == len(schemas.DTDS.files) == 61
     assert all(relative in schemas.PINNED for relative in schemas.REMOTE_LOCATIONS.values())
     assert all(relative in schemas.PINNED for relative in schemas.NAMESPACE_LOCATIONS.values())
 
 
 def test_schema_path_by_logical_name(tmp_path):
     assert schemas.schema_path("crossref", tmp_path) == tmp_path / "crossref" / "crossref5.5.0.xsd"
-    assert schemas.schema_path("jats", tmp_path).name == "JATS-journalpublishing1-3d2-mathml3.xsd"
+    assert schemas.schema_path("jats", tmp_path) == tmp_path / "jats-1.3" / "JATS-journalpublishing1-3.dtd"
     assert schemas.schema_path("csl-data", tmp_path) == tmp_path / "csl-data.json"
     with pytest.raises(ValueError, match="crossref"):
         schemas.schema_path("datacite", tmp_path)
@@ -206,78 +237,114 @@ def test_default_outside_a_virtual_environment_is_per_user(monkeypatch, tmp_path
 
 # --- Install ------------------------------------------------------------------------------
 
-def test_install_from_wheel_is_idempotent(wheel_path, tmp_path):
+def test_install_from_the_packages_is_idempotent(packages, tmp_path):
     target = tmp_path / "schemas"
-    first = schemas.install(target, wheel=wheel_path)
+    first = schemas.install(target, **packages)
     assert codes(first) == ["schemas.installed"] and first[0].severity == "info"
-    assert f"installed {len(schemas.PINNED)} official schema files" in first[0].message
+    assert (f"installed {len(schemas.PINNED)} official schema files from commonmeta-py 0.312 and @jats4r/dtds 0.0.10"
+            in first[0].message)
     assert (target / "crossref" / "crossref5.5.0.xsd").is_file()
     assert (target / "crossref" / "standard-modules" / "mathml3" / "mathml3.xsd").is_file()
-    assert (target / "csl-data.json").is_file()
-    # only the pinned files, nothing else from the wheel
+    assert (target / "csl-data.json").is_file() and (target / "jats-1.3" / "JATS-journalpublishing1-3.dtd").is_file()
+    # only the pinned files, nothing else from the packages
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == sorted(schemas.PINNED)
     assert schemas.verify(target) == []
     assert schemas.status(target)["ok"] is True
 
     stamps = {relative: (target / relative).stat().st_mtime_ns for relative in schemas.PINNED}
-    second = schemas.install(target, wheel=tmp_path / "no-such.whl")  # not even read
+    second = schemas.install(target, wheel=tmp_path / "no-such.whl", dtd_package=tmp_path / "no-such.tgz")  # not read
     assert codes(second) == ["schemas.up-to-date"] and "already installed" in second[0].message
     assert {relative: (target / relative).stat().st_mtime_ns for relative in schemas.PINNED} == stamps
 
 
-def test_install_repairs_only_what_is_wrong_and_force_rewrites(wheel_path, copy_dir):
+def test_install_repairs_only_what_is_wrong_and_force_rewrites(packages, copy_dir, tmp_path):
     (copy_dir / "crossref" / "fundref.xsd").write_bytes(b"<not-official/>")
     (copy_dir / "csl-data.json").unlink()
     untouched = copy_dir / "crossref" / "crossref5.5.0.xsd"
     stamp = untouched.stat().st_mtime_ns
 
-    done = schemas.install(copy_dir, wheel=wheel_path)
-    assert codes(done) == ["schemas.installed"] and "installed 2 official schema files" in done[0].message
+    done = schemas.install(copy_dir, wheel=packages["wheel"], dtd_package=tmp_path / "no-such.tgz")  # npm: not needed
+    assert codes(done) == ["schemas.installed"] and done[0].message.startswith(
+        "installed 2 official schema files from commonmeta-py 0.312 into")
     assert schemas.verify(copy_dir) == [] and untouched.stat().st_mtime_ns == stamp
 
-    forced = schemas.install(copy_dir, wheel=wheel_path, force=True)
+    (copy_dir / "jats-1.3" / "iso8879" / "isocyr1.ent").unlink()
+    done = schemas.install(copy_dir, wheel=tmp_path / "no-such.whl", dtd_package=packages["dtd_package"])
+    assert done[0].message.startswith("installed 1 official schema file from @jats4r/dtds 0.0.10 into")
+
+    forced = schemas.install(copy_dir, force=True, **packages)
     assert f"installed {len(schemas.PINNED)}" in forced[0].message and schemas.verify(copy_dir) == []
 
 
-def test_a_wheel_with_the_wrong_hash_is_refused(wheel_path, tmp_path):
-    wrong = tmp_path / schemas.WHEEL_FILENAME
-    wrong.write_bytes(wheel_path.read_bytes() + b"\0")
+@pytest.mark.parametrize("kind", ["wheel", "dtd_package"])
+def test_a_package_with_the_wrong_hash_is_refused(packages, tmp_path, kind):
+    wrong = tmp_path / packages[kind].name
+    wrong.write_bytes(packages[kind].read_bytes() + b"\0")
     target = tmp_path / "schemas"
-    problems = schemas.install(target, wheel=wrong)
-    assert codes(problems) == ["schemas.wheel"] and problems[0].severity == "error"
+    problems = schemas.install(target, **{**packages, kind: wrong})
+    assert codes(problems) == ["schemas.package"] and problems[0].severity == "error"
     assert "is not the pinned" in problems[0].message and schemas.ENV_VAR in problems[0].message
-    assert not target.exists()
+    assert not target.exists()  # nothing written, not even the other package's files
 
 
-def test_a_member_with_the_wrong_hash_is_refused(wheel_path, tmp_path, monkeypatch):
-    """Even a wheel accepted by its own hash has each extracted file checked."""
+def test_a_member_with_the_wrong_hash_is_refused(packages, tmp_path, monkeypatch):
+    """Even a package accepted by its own hash has each extracted file checked (a wheel and an npm tarball)."""
     forged = tmp_path / "forged.whl"
-    with zipfile.ZipFile(wheel_path) as source, zipfile.ZipFile(forged, "w") as target:
+    with zipfile.ZipFile(packages["wheel"]) as source, zipfile.ZipFile(forged, "w") as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename == schemas.WHEEL_PREFIX + "crossref/fundref.xsd":
+            if info.filename == schemas.WHEEL.member("crossref/fundref.xsd"):
                 data += b"<!-- changed -->"
             target.writestr(info, data)
-    monkeypatch.setattr(schemas, "WHEEL_SHA256", sha256(forged))
-    problems = schemas.install(tmp_path / "schemas", wheel=forged)
-    assert codes(problems) == ["schemas.wheel"] and "crossref/fundref.xsd differs" in problems[0].message
+    monkeypatch.setattr(schemas, "WHEEL", dataclasses.replace(schemas.WHEEL, sha256=sha256(forged)))
+    problems = schemas.install(tmp_path / "schemas", wheel=forged, dtd_package=packages["dtd_package"])
+    assert codes(problems) == ["schemas.package"] and "crossref/fundref.xsd differs" in problems[0].message
+    assert not (tmp_path / "schemas").exists()
+
+    monkeypatch.undo()
+    forged = tmp_path / "forged.tgz"
+    member = schemas.DTDS.member("jats-1.3/JATS-references1-3.ent")
+    with tarfile.open(packages["dtd_package"]) as source, tarfile.open(forged, "w:gz") as target:
+        for info in source.getmembers():
+            data = source.extractfile(info).read() if info.isfile() else None
+            if info.name == member:
+                data += b"<!-- changed -->"
+                info.size = len(data)
+            target.addfile(info, io.BytesIO(data) if data is not None else None)
+    monkeypatch.setattr(schemas, "DTDS", dataclasses.replace(schemas.DTDS, sha256=sha256(forged)))
+    problems = schemas.install(tmp_path / "schemas", dtd_package=forged, force=True, wheel=packages["wheel"])
+    assert codes(problems) == ["schemas.package"] and "jats-1.3/JATS-references1-3.ent differs" in problems[0].message
     assert not (tmp_path / "schemas").exists()
 
 
-def test_unreadable_wheel_and_failed_download_are_problems(tmp_path, monkeypatch):
+def test_unreadable_package_and_failed_download_are_problems(tmp_path, monkeypatch, packages):
     missing = schemas.install(tmp_path / "a", wheel=tmp_path / "nowhere.whl")
-    assert codes(missing) == ["schemas.wheel"] and "cannot read the wheel" in missing[0].message
+    assert codes(missing) == ["schemas.package"] and "cannot read" in missing[0].message
 
-    def failing_pip(command, **kwargs):
+    def failing(command, **kwargs):
+        if command[0] == "npm":
+            assert command[1:3] == ["pack", "@jats4r/dtds@0.0.10"] and "--ignore-scripts" in command
+            return subprocess.CompletedProcess(command, 1, "", "npm error 404 Not Found - @jats4r/dtds@0.0.10\n")
         assert command[1:4] == ["-m", "pip", "download"] and "--no-deps" in command
         return subprocess.CompletedProcess(command, 1, "", "ERROR: Could not find a version that satisfies "
                                                             "the requirement commonmeta-py==0.312\n")
 
-    monkeypatch.setattr(subprocess, "run", failing_pip)
+    monkeypatch.setattr(subprocess, "run", failing)
     problems = schemas.install(tmp_path / "b")
     assert codes(problems) == ["schemas.download"] and problems[0].severity == "error"
     assert "Could not find a version" in problems[0].message and schemas.ENV_VAR in problems[0].message
+    problems = schemas.install(tmp_path / "b", wheel=packages["wheel"])
+    assert codes(problems) == ["schemas.download"]
+    assert "npm could not download @jats4r/dtds 0.0.10" in problems[0].message
+    assert "--dtd-package FILE" in problems[0].message
     assert not (tmp_path / "b").exists()
+
+    def no_npm(command, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory", "npm")
+
+    monkeypatch.setattr(subprocess, "run", no_npm)
+    problems = schemas.install(tmp_path / "c", wheel=packages["wheel"])
+    assert codes(problems) == ["schemas.download"] and "could not run npm" in problems[0].message
 
 
 # --- Verify and status --------------------------------------------------------------------
@@ -306,7 +373,7 @@ def test_tampered_file_is_refused(copy_dir):
     assert state["ok"] is False and state["files"]["crossref/common5.5.0.xsd"] == "modified"
     assert state["files"]["crossref/crossref5.5.0.xsd"] == "ok"
 
-    for getter in (schemas.crossref_schema, schemas.jats_schema, schemas.csl_data_schema):
+    for getter in (schemas.crossref_schema, schemas.jats_dtd, schemas.csl_data_schema):
         with pytest.raises(schemas.SchemasUnavailable) as raised:
             getter(copy_dir)
         assert raised.value.problems == problems
@@ -439,7 +506,7 @@ MINIMAL_ARTICLE = """\
 
 
 def test_jats_accepts_valid_articles(jats):
-    for text in (MINIMAL_ARTICLE, ARTICLE):
+    for text in (MINIMAL_ARTICLE, ARTICLE, MINIMAL_ARTICLE.replace("<article>", '<article dtd-version="1.3">')):
         document = etree.fromstring(text.encode("utf-8"))
         assert jats.validate(document), jats.error_log
 
@@ -448,13 +515,35 @@ def test_jats_accepts_valid_articles(jats):
     ("<journal-meta><journal-id>jt</journal-id><issn>1234-5679</issn></journal-meta>", ""),  # journal-meta required
     ("<issn>1234-5679</issn>", ""),  # journal-meta needs an issn
     ("<title-group><article-title>T</article-title></title-group>", ""),  # article-meta needs a title-group
-    ("<article>", '<article dtd-version="1.3">'),  # this XSD knows 1.3d2, not 1.3
+    ("<article>", '<article dtd-version="1.4">'),  # 1.3's DTD knows the versions up to 1.3
     ("<article>", '<article xmlns="http://www.ncbi.nlm.nih.gov/JATS1">'),  # JATS has no namespace
+    ("<article-title>T</article-title>", "<article-title>T</article-title><bogus/>"),
 ])
 def test_jats_rejects_invalid_articles(jats, old, new):
     text = MINIMAL_ARTICLE.replace(old, new, 1)
     assert text != MINIMAL_ARTICLE
     assert not jats.validate(etree.fromstring(text.encode("utf-8")))
+
+
+def test_the_dtd_is_read_from_the_pinned_files_only_and_never_fetched(copy_dir, tmp_path):
+    """Loaded offline from a fresh folder; a module changed after the folder was verified is refused as it is
+    read, and so is any entity outside the folder."""
+    with no_network():
+        assert schemas.jats_dtd(copy_dir).validate(etree.fromstring(MINIMAL_ARTICLE.encode("utf-8")))
+    module = copy_dir / "jats-1.3" / "JATS-notat1-3.ent"
+    with module.open("ab") as stream:
+        stream.write(b"<!ENTITY % changed 'x'>")
+    remote, outside = "http://example.org/x.dtd", str(tmp_path / "elsewhere.dtd")
+    for stub, refused in [(f'<!DOCTYPE article SYSTEM "{schemas.SCHEMA_NAMES["jats"]}"><article/>', [str(module)]),
+                          (f'<!DOCTYPE article SYSTEM "{remote}"><article/>', [remote]),
+                          ('<!DOCTYPE article SYSTEM "../elsewhere.dtd"><article/>', [outside])]:
+        resolver = schemas.PinnedOnly(copy_dir)
+        parser = etree.XMLParser(load_dtd=True, no_network=True, resolve_entities=False)
+        parser.resolvers.add(resolver)
+        (tmp_path / "elsewhere.dtd").write_text("<!ELEMENT article EMPTY>")
+        with no_network():
+            etree.fromstring(stub.encode("utf-8"), parser, base_url=str(copy_dir / "stub.xml"))
+        assert resolver.refused == refused
 
 
 def test_csl_data_schema(schemas_dir):

@@ -64,41 +64,6 @@ def test_crossref_stand_in_gives_the_same_errors_as_the_full_schema():
     assert without > 30 and with_math > 0
 
 
-def test_jats_stand_in_gives_the_same_errors_as_the_full_schema(example_path, tmp_path):
-    from biblio import api
-
-    report = api.build(example_path, tmp_path / "out", jobs=1)
-    routed = schemas.jats_schema()
-    files = [f.path for f in report.files if f.format == "jats"]
-    assert files
-    for path in files:
-        tree = etree.parse(str(path), xmltools.safe_parser())
-        assert not schemas.needs_mathml(tree)
-        assert _errors(routed.light, tree) == _errors(routed.full, tree) == []
-        # broken in a few ways: the same errors from both
-        root = tree.getroot()
-        for mutation in range(4):
-            broken = etree.fromstring(etree.tostring(root), xmltools.safe_parser())
-            elements = list(broken.iter(etree.Element))
-            victim = elements[(mutation * 7 + 3) % len(elements)]
-            if mutation == 0 and victim.getparent() is not None:
-                victim.getparent().remove(victim)
-            elif mutation == 1:
-                victim.tag = "bogus"
-            elif mutation == 2:
-                victim.set("bogus", "1")
-            else:
-                victim.append(etree.Element("title"))
-            doc = broken.getroottree()
-            assert _errors(routed.light, doc) == _errors(routed.full, doc)
-    math = etree.fromstring(b"<article xmlns:mml='http://www.w3.org/1998/Math/MathML'><front>"
-                            b"<mml:math><mml:bogus/></mml:math></front></article>").getroottree()
-    assert schemas.needs_mathml(math) and routed.for_document(math) is routed.full
-    assert routed.validate(math) is False
-    assert [(e.line, e.message) for e in routed.error_log] == [(line, message) for line, _, message in
-                                                              _errors(routed.full, math)]
-
-
 def test_xsi_type_takes_the_full_schema_and_mathml_attributes_need_not():
     xsi = etree.fromstring(b"<article xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' xsi:type='x'/>")
     assert schemas.needs_mathml(xsi.getroottree())
@@ -106,11 +71,11 @@ def test_xsi_type_takes_the_full_schema_and_mathml_attributes_need_not():
     attribute = etree.fromstring(b"<article xmlns:m='http://www.w3.org/1998/Math/MathML' m:display='block'>"
                                  b"<front/></article>").getroottree()
     assert not schemas.needs_mathml(attribute)
-    routed = schemas.jats_schema()
-    assert _errors(routed.light, attribute) == _errors(routed.full, attribute)
+    routed = compiled_schema()
+    assert _errors(routed.light, attribute) == _errors(routed.schema, attribute)
     assert not schemas.needs_mathml(etree.fromstring(b"<article><front/></article>").getroottree())
     # routed: an invalid document with xsi:type is judged by the full schema
-    assert schemas.validate_routed(routed.light, lambda: routed.full, xsi.getroottree()) is routed.full
+    assert schemas.validate_routed(routed.light, lambda: routed.schema, xsi.getroottree()) is routed.schema
 
 
 def test_long_enumerations_checked_in_python_decide_as_the_strict_path(tmp_path):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from . import derive, ids
+from .fileio import NAME_BYTES
 from .model import Article, Contributor, Issue
 from .problems import Problem, article_numbers
 
@@ -218,10 +219,9 @@ def _missing(issue: Issue, lacking: dict[str, list[int]], total: int) -> list[Pr
 
 
 def journal(issue: Issue) -> list[Problem]:
-    """ISSNs not marked print or electronic, and a journal language without a master title."""
-    problems = [Problem("issn.media-unknown", "info", f"the ISSN {issn.value} is not marked print or electronic; "
-                        "Crossref will take it as print", path=f"journal.issns[{n}]")
-                for n, issn in enumerate(issue.journal.issns) if issn.media is None]
+    """A journal language without a master title. (An ISSN of unknown medium is the writers' to report: the medium
+    they assume depends on the journal's other ISSNs, see crossref.issn-media.)"""
+    problems: list[Problem] = []
     if issue.journal.language and issue.journal.language not in issue.journal.titles:
         problems.append(Problem("journal.master-title", "warning", f"the journal's language is "
                                 f"'{issue.journal.language}' but it has no title in that language to serve as the "
@@ -289,7 +289,8 @@ def pages(index: int, article: Article) -> list[Problem]:
     elif last and not first:
         problems.append(Problem("pages.last-without-first", "warning", "a last page without a first page "
                                 "is dropped by Crossref; add 'first'", path=path))
-    elif first and last and first.isdigit() and last.isdigit() and int(last) < int(first):
+    elif first and last and (low := ids.whole_number(first)) is not None and (
+            high := ids.whole_number(last)) is not None and high < low:  # a page of 5,000 digits is no int()
         problems.append(Problem("pages.order", "warning", f"the last page ({last}) comes before the first "
                                 f"({first}); Crossref would drop the range", path=path))
     return problems
@@ -306,9 +307,23 @@ def title_count(index: int, article: Article) -> list[Problem]:
     return []
 
 
+@_each
+def file_name(index: int, article: Article) -> list[Problem]:
+    """A DOI that would give the article's JATS file a name longer than a file system takes: refused
+    before anything is written (the build would fail on it half-way)."""
+    from .formats.jats.mapping import file_name as jats_file
+
+    name = jats_file(article, index)
+    if len(name.encode("utf-8")) <= NAME_BYTES:
+        return []
+    return [Problem("output.name-too-long", "error", f"the article's JATS file is named after its DOI, which makes "
+                    f"a name of {len(name.encode('utf-8'))} bytes ({name[:24]}…); a file name can have {NAME_BYTES}: "
+                    "shorten the DOI", path=_article_path(index, "doi"))]
+
+
 RULES: tuple[Rule, ...] = (dois, original_titles, contributors, keyword_counts, unrelated_keywords,
                            funding, references, journal, settings, names_for_crossref, pages, title_count,
-                           missing_facts)
+                           file_name, missing_facts)
 
 
 def lint(issue: Issue) -> list[Problem]:

@@ -1,11 +1,13 @@
 """The official schema files: where they live, how they are installed and checked, compiled validators.
 
-The files come from one pinned wheel on PyPI, commonmeta-py 0.312, which redistributes the official
-Crossref 5.5.0 XSD bundle (with JATS 1.3d2, MathML 3, XLink, xml.xsd and NISO ALI) and CSL's
-``csl-data.json``, in the wheel's layout below ``commonmeta/resources/``. ``install`` extracts only the
-files in ``PINNED`` and checks each one's SHA-256; every reader checks the hashes again first. Validators
-never touch the network: remote and location-less imports map to the local copies, any other remote
-location is refused. Missing or modified files are ``Problem`` values, raised only in ``SchemasUnavailable``.
+The files come from two pinned registry packages that redistribute them unchanged (``data/schema-pins.json``):
+the PyPI wheel commonmeta-py 0.312 (the Crossref 5.5.0 XSD bundle with JATS 1.3d2, MathML 3, XLink, xml.xsd and
+NISO ALI, and CSL's ``csl-data.json``) and the npm package @jats4r/dtds 0.0.10 (the JATS 1.3 Journal Publishing
+DTD as NLM publishes it). ``install`` fetches each package with its own client (pip, npm) only when one of its
+files is missing, checks the package's SHA-256, extracts only the pinned files and checks each one's SHA-256;
+every reader checks the hashes again first. Validators never touch the network: remote and location-less
+imports map to the local copies, any other remote location is refused. Missing or modified files are
+``Problem`` values, raised only in ``SchemasUnavailable``.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
-import threading
 import warnings
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,50 +41,47 @@ _Document = etree._ElementTree | etree._Element
 
 # --- Pins -------------------------------------------------------------------------------
 
-WHEEL_PROJECT = "commonmeta-py"
-WHEEL_VERSION = "0.312"
-WHEEL_FILENAME = "commonmeta_py-0.312-py3-none-any.whl"
-WHEEL_SHA256 = "a62cc3010bdc69aca87d325a5bf6f51b3f7fa59fce8913dab5afafcff061d99e"
-WHEEL_PREFIX = "commonmeta/resources/"  # a pinned path P is the wheel member WHEEL_PREFIX + P
 
-# Every file we extract, by path below the schema folder. The closure of the include and
-# import statements of crossref/crossref5.5.0.xsd and of the JATS 1.3d2 driver
-# crossref/JATS-journalpublishing1-3d2-mathml3.xsd (remote and location-less imports
-# mapped as below), plus csl-data.json. tests/test_schemas.py recomputes the closure.
-PINNED: dict[str, str] = {
-    "crossref/AccessIndicators.xsd": "6c07de1d6ae77da26f72d3c251eea1a35acd253df12439f6be94553a4f1ff300",
-    "crossref/JATS-journalpublishing1-3d2-mathml3-elements.xsd":
-        "9798c93059b8c71d3d6dabc7d8673712a21dafed0f4dfe8cf5805336951a6616",
-    "crossref/JATS-journalpublishing1-3d2-mathml3.xsd":
-        "8283b67249b5d9f176fa4185642fc569305d8b804add8091c1bfc44aeafc75f6",
-    "crossref/clinicaltrials.xsd": "cc540947ab933a3df373d7a711bccffb5778185b245da73ff136c73ec22cb899",
-    "crossref/common5.5.0.xsd": "5bcc889f15fa7a44c146ea97ddb1ae993cc45e6b792dcd916b7f12a2d001a5a3",
-    "crossref/crossref5.5.0.xsd": "e5c82943dfde814e420e083465eda0a34bf121e02ac5e6c7273f7ec5e58d1aa4",
-    "crossref/fundingdata5.5.0.xsd": "8b603c810e58fce4ae5a4582dde7fe30c955ec8d7eb167685293f2ba40db2183",
-    "crossref/fundref.xsd": "bcd58527b2c43639201deac4fd5e6664a7ccb3a0e48b227327b753d72acd0905",
-    "crossref/languages5.5.0.xsd": "6cc9b7f63c5c23ba538e79ce2f73f5fa9bd728ff533892a2376bb4aa9233a527",
-    "crossref/mediatypes5.5.0.xsd": "07f7c03a46136a52dac801d8db5fbd26b5eff19cf8aa55e1dcf2f5c3a4f22b61",
-    "crossref/relations.xsd": "8845e28b8d77d20d8742ac54d15fc6cfe3cece13e38e5a80689d79bf7c5e01d4",
-    "crossref/standard-modules/mathml3/mathml3-common.xsd":
-        "3f0ba889b16dbb2ec39eeeb799e777227c51d3129697316610f2b1d185ad1db6",
-    "crossref/standard-modules/mathml3/mathml3-content.xsd":
-        "7f2c679f8ac223cd59835af62dfb063b18f5b8ec2919e0a1841f8f0225455a3d",
-    "crossref/standard-modules/mathml3/mathml3-presentation.xsd":
-        "4919906381bff160d08186b28e0a355cd2bb3cea1ab2d4139580f635fda545f6",
-    "crossref/standard-modules/mathml3/mathml3-strict-content.xsd":
-        "e088d44535a774c343dea51b8cb5f2057b79af04b2adfebb95ea438728f76765",
-    "crossref/standard-modules/mathml3/mathml3.xsd":
-        "f7e03c16ac50574e724802cc67e42300b404d7976306d56a38091115630e2d9e",
-    "crossref/standard-modules/module-ali.xsd": "73fba5884602b101d198a3c0bf6c53491b08ecb54940f1109c46a12f1fdd5234",
-    "crossref/standard-modules/xlink.xsd": "84b3ca0fba2b6226af5936c13ecd9701a2c7d44c9397ae0c35e4889f98d80f40",
-    "crossref/standard-modules/xml.xsd": "61960fb3131e38022caad5360e2f33a3382578ab3c80cd58bd74320ede61b20c",
-    "csl-data.json": "23b2c062d7526060f4631bb04b4b3ba237e488484253e327bd00fa691861b811",
-}
+@dataclass(frozen=True)
+class Source:
+    """A registry package that redistributes official files: the client that fetches it by name, its pinned
+    file and SHA-256, and the pinned files in it (path in the schema folder -> SHA-256)."""
+
+    name: str
+    version: str
+    client: str  # "pip" | "npm"
+    file: str
+    sha256: str
+    members: str  # the prefix of the files inside the package
+    folder: str  # the prefix of the files in the schema folder
+    files: dict[str, str]
+
+    def member(self, relative: str) -> str:
+        """The package member that holds the pinned file ``relative``."""
+        return self.members + relative[len(self.folder):]
+
+
+def _load_sources() -> tuple[Source, ...]:
+    pins = json.loads((resources.files("biblio") / "data" / "schema-pins.json").read_text(encoding="utf-8"))
+    return tuple(Source(entry["name"], entry["version"], entry["client"], entry["file"], entry["sha256"],
+                        entry["members"], entry["folder"],
+                        {entry["folder"] + path: digest for path, digest in entry["files"].items()})
+                 for entry in pins["sources"])
+
+
+SOURCES = _load_sources()
+WHEEL, DTDS = SOURCES
+WHEEL_PROJECT, WHEEL_VERSION, WHEEL_FILENAME, WHEEL_SHA256 = WHEEL.name, WHEEL.version, WHEEL.file, WHEEL.sha256
+
+# Every file we extract, by path below the schema folder: the closure of the include and import statements of
+# crossref/crossref5.5.0.xsd (remote and location-less imports mapped as below) and csl-data.json, and the
+# closure of the external entities of the JATS 1.3 DTD. tests/test_schemas.py recomputes both closures.
+PINNED: dict[str, str] = {relative: digest for source in SOURCES for relative, digest in source.files.items()}
 
 # Logical names -> pinned paths.
 SCHEMA_NAMES: dict[str, str] = {
     "crossref": "crossref/crossref5.5.0.xsd",
-    "jats": "crossref/JATS-journalpublishing1-3d2-mathml3.xsd",
+    "jats": "jats-1.3/JATS-journalpublishing1-3.dtd",
     "csl-data": "csl-data.json",
 }
 
@@ -102,9 +103,10 @@ NAMESPACE_LOCATIONS: dict[str, str] = {
 ENV_VAR = "BIBLIO_SCHEMA_DIR"
 
 
+_PACKAGES = " and ".join(f"{source.name} {source.version}" for source in SOURCES)
 _HOW_TO_GET = (
-    f"run `biblio schemas install` (downloads the pinned wheel {WHEEL_PROJECT} {WHEEL_VERSION} from PyPI once and "
-    f"checks every file's SHA-256), or set {ENV_VAR} to a folder holding the official files"
+    f"run `biblio schemas install` (downloads the pinned packages {_PACKAGES} once, with pip and npm, and checks "
+    f"every file's SHA-256), or set {ENV_VAR} to a folder holding the official files"
 )
 
 
@@ -165,7 +167,7 @@ def status(dir: str | Path | None = None) -> dict[str, Any]:
     scan = _scan(folder)
     return {
         "dir": str(folder),
-        "source": f"{WHEEL_PROJECT} {WHEEL_VERSION}",
+        "source": _PACKAGES,
         "ok": all(state == "ok" for state, _ in scan.values()),
         "files": {relative: state for relative, (state, _) in scan.items()},
     }
@@ -228,89 +230,122 @@ def usable(dir: str | Path | None) -> Path:
 
 # --- Installing -------------------------------------------------------------------------
 
-def _download_wheel(into: Path) -> tuple[Path | None, list[Problem]]:
-    command = [sys.executable, "-m", "pip", "download", f"{WHEEL_PROJECT}=={WHEEL_VERSION}",
-               "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "--no-input",
-               "-d", str(into)]
-    advice = ("check the network connection and pip's index settings, or download the wheel yourself and install from "
-              f"it (`biblio schemas install --wheel FILE`), or set {ENV_VAR} to a folder holding the official files")
+def _fetch_command(source: Source, into: Path) -> list[str]:
+    if source.client == "npm":  # npm pack fetches the package's tarball by name, runs nothing
+        return ["npm", "pack", f"{source.name}@{source.version}", "--pack-destination", str(into),
+                "--ignore-scripts", "--silent"]
+    return [sys.executable, "-m", "pip", "download", f"{source.name}=={source.version}", "--no-deps",
+            "--only-binary=:all:", "--disable-pip-version-check", "--no-input", "-d", str(into)]
+
+
+def _download(source: Source, into: Path) -> tuple[Path | None, list[Problem]]:
+    """The package file fetched by its registry's own client into ``into``, or why not."""
+    what = f"{source.name} {source.version}"
+    option = "--wheel" if source.client == "pip" else "--dtd-package"
+    advice = (f"check the network connection and {source.client}'s registry settings, or fetch {source.file} "
+              f"yourself and install from it (`biblio schemas install {option} FILE`), or set {ENV_VAR} to a folder "
+              "holding the official files")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        done = subprocess.run(_fetch_command(source, into), capture_output=True, text=True, timeout=600,
+                              check=False)
     except (OSError, subprocess.SubprocessError) as err:
-        return None, [Problem("schemas.download", "error",
-                              f"could not run pip to download {WHEEL_PROJECT} {WHEEL_VERSION}: {err}; {advice}")]
-    wheel = into / WHEEL_FILENAME
-    if done.returncode != 0 or not wheel.is_file():
+        return None, [Problem("schemas.download", "error", f"could not run {source.client} to download {what}: "
+                              f"{err}; {advice}")]
+    package = into / source.file
+    if done.returncode != 0 or not package.is_file():
         lines = [line.strip() for line in (done.stderr or done.stdout or "").splitlines() if line.strip()]
         said = lines[-1] if lines else f"exit status {done.returncode}"
-        return None, [Problem("schemas.download", "error",
-                              f"pip could not download {WHEEL_PROJECT} {WHEEL_VERSION} ({said}); {advice}")]
-    return wheel, []
+        return None, [Problem("schemas.download", "error", f"{source.client} could not download {what} ({said}); "
+                              f"{advice}")]
+    return package, []
 
 
-def _extract(data: bytes, source: str, wanted: list[str]) -> tuple[dict[str, bytes], list[Problem]]:
-    """The wanted pinned files from the wheel's bytes, each checked against its pin."""
+def _members(data: bytes, names: list[str]) -> dict[str, bytes]:
+    """The named regular files of a wheel (zip) or an npm package (gzipped tar); never extracts all."""
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {name: archive.read(name) for name in names}
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        found: dict[str, bytes] = {}
+        for name in names:
+            stream = archive.extractfile(archive.getmember(name))  # None unless a regular file
+            if stream is None:
+                raise KeyError(f"{name} is not a file")
+            found[name] = stream.read()
+        return found
+
+
+def _extract(source: Source, data: bytes, origin: str, wanted: list[str]) -> tuple[dict[str, bytes], list[Problem]]:
+    """The wanted pinned files from the package's bytes, each checked against its pin."""
     def refuse(message: str) -> tuple[dict[str, bytes], list[Problem]]:
-        return {}, [Problem("schemas.wheel", "error", message, file=source)]
+        return {}, [Problem("schemas.package", "error", message, file=origin)]
 
     actual = hashlib.sha256(data).hexdigest()
-    if actual != WHEEL_SHA256:
-        return refuse(f"{source} is not the pinned {WHEEL_FILENAME} (SHA-256 {actual}, expected {WHEEL_SHA256}); it is "
-                      f"refused. Use the wheel from PyPI (`biblio schemas install` downloads it), or set {ENV_VAR} to "
-                      "a folder holding the official files")
-    files: dict[str, bytes] = {}
+    if actual != source.sha256:
+        return refuse(f"{origin} is not the pinned {source.file} (SHA-256 {actual}, expected {source.sha256}); it is "
+                      f"refused. Use the package from its registry (`biblio schemas install` downloads it), or set "
+                      f"{ENV_VAR} to a folder holding the official files")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for relative in wanted:
-                files[relative] = archive.read(WHEEL_PREFIX + relative)  # only names we chose; never extractall
-    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError) as err:
-        return refuse(f"{source} cannot be read as the pinned wheel ({err})")
+        members = _members(data, [source.member(relative) for relative in wanted])
+    except (KeyError, zipfile.BadZipFile, tarfile.TarError, OSError, RuntimeError, EOFError) as err:
+        return refuse(f"{origin} cannot be read as the pinned {source.file} ({err})")
+    files = {relative: members[source.member(relative)] for relative in wanted}
     for relative, content in files.items():
         if hashlib.sha256(content).hexdigest() != PINNED[relative]:
-            return refuse(f"{source}: {relative} differs from its pinned SHA-256; it is refused")
+            return refuse(f"{origin}: {relative} differs from its pinned SHA-256; it is refused")
     return files, []
 
 
-def install(target: str | Path | None = None, *, wheel: str | Path | None = None, force: bool = False) -> list[Problem]:
+def _read_package(source: Source, given: str | Path | None, scratch: Path) -> tuple[bytes, str, list[Problem]]:
+    path, problems = (Path(given).expanduser(), []) if given is not None else _download(source, scratch)
+    if path is None:
+        return b"", "", problems
+    try:
+        return path.read_bytes(), str(path), []
+    except OSError as err:
+        return b"", "", [Problem("schemas.package", "error", f"cannot read {path} ({err.strerror or err}); give "
+                                 f"the path of {source.file}, or run `biblio schemas install` without it to "
+                                 "download it", file=str(path))]
+
+
+def install(target: str | Path | None = None, *, wheel: str | Path | None = None,
+            dtd_package: str | Path | None = None, force: bool = False) -> list[Problem]:
     """Install the pinned files that are missing or modified (all with ``force``; none, reading nothing, when
-    all are in place) into ``schema_dir(target)`` from ``wheel`` or the one pip downloads, each hash checked.
-    Info problems say what was done, errors what went wrong and what to do."""
+    all are in place) into ``schema_dir(target)``, from ``wheel`` and ``dtd_package`` (the npm tarball) or the
+    packages pip and npm download, only those that hold a file to install; each hash checked, and nothing
+    written unless every file needed was obtained. Info problems say what was done, errors what went wrong."""
     folder = schema_dir(target)
     scan = _scan(folder)
     if not force and all(state == "ok" for state, _ in scan.values()):
         return [Problem("schemas.up-to-date", "info",
                         f"the official schema files are already installed in {folder} "
-                        f"({len(PINNED)} files from {WHEEL_PROJECT} {WHEEL_VERSION}, hashes checked)",
-                        file=str(folder))]
-    wanted = list(PINNED) if force else [relative for relative, (state, _) in scan.items() if state != "ok"]
-
+                        f"({len(PINNED)} files from {_PACKAGES}, hashes checked)", file=str(folder))]
+    files: dict[str, bytes] = {}
+    used: list[str] = []
     with tempfile.TemporaryDirectory(prefix="biblio-schemas-") as scratch:
-        source, problems = (Path(wheel).expanduser(), []) if wheel is not None else _download_wheel(Path(scratch))
-        if source is None:
-            return problems
-        try:
-            data = source.read_bytes()
-        except OSError as err:
-            return [Problem("schemas.wheel", "error",
-                            f"cannot read the wheel {source} ({err.strerror or err}); give the path of "
-                            f"{WHEEL_FILENAME}, or run `biblio schemas install` without a wheel to download it",
-                            file=str(source))]
-    files, problems = _extract(data, str(source), wanted)
-    if problems:
-        return problems
-
-    for relative in wanted:
+        for source, given in ((WHEEL, wheel), (DTDS, dtd_package)):
+            wanted = [relative for relative in source.files if force or scan[relative][0] != "ok"]
+            if not wanted:
+                continue
+            data, origin, problems = _read_package(source, given, Path(scratch))
+            if not problems:
+                extracted, problems = _extract(source, data, origin, wanted)
+                files.update(extracted)
+            if problems:
+                return problems
+            used.append(f"{source.name} {source.version}")
+    for relative, content in files.items():
         path = folder / relative
         try:
-            write_atomic(path, files[relative])
+            write_atomic(path, content)
         except OSError as err:
             return [Problem("schemas.write", "error",
                             f"cannot write {path} ({err.strerror or err}); choose a writable folder "
                             f"(an explicit folder or {ENV_VAR})", file=str(path))]
     _verified.pop(folder.resolve(), None)
     return [Problem("schemas.installed", "info",
-                    f"installed {len(wanted)} official schema file{'s' if len(wanted) != 1 else ''} "
-                    f"from {WHEEL_PROJECT} {WHEEL_VERSION} into {folder}", file=str(folder))]
+                    f"installed {len(files)} official schema file{'s' if len(files) != 1 else ''} "
+                    f"from {' and '.join(used)} into {folder}", file=str(folder))]
 
 
 # --- Compiled validators ----------------------------------------------------------------
@@ -361,26 +396,6 @@ def _compile_crossref(folder: Path) -> xmlschema.XMLSchema11:
     return schema
 
 
-# The official JATS driver as redistributed by Crossref declares the JATS1 targetNamespace (for
-# jats:abstract in deposits); JATS articles have no namespace, so this driver imports the same standard
-# modules from the pinned copies and includes the official declarations without it.
-_JATS_DRIVER = """\
-<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
-  <xsd:import namespace="http://www.w3.org/1999/xlink" schemaLocation="standard-modules/xlink.xsd"/>
-  <xsd:import namespace="http://www.w3.org/1998/Math/MathML" schemaLocation="standard-modules/mathml3/mathml3.xsd"/>
-  <xsd:import namespace="http://www.niso.org/schemas/ali/1.0/" schemaLocation="standard-modules/module-ali.xsd"/>
-  <xsd:import namespace="http://www.w3.org/XML/1998/namespace" schemaLocation="standard-modules/xml.xsd"/>
-  <xsd:include schemaLocation="JATS-journalpublishing1-3d2-mathml3-elements.xsd"/>
-</xsd:schema>
-"""
-
-
-def jats_schema(dir: str | Path | None = None) -> MathRouted:
-    """The JATS 1.3d2 Journal Publishing schema (MathML 3) for no-namespace articles, via lxml, used like an
-    ``etree.XMLSchema`` (``validate``, ``error_log``)."""
-    return _jats_routed(usable(dir))
-
-
 # A stand-in for MathML 3 (one global element, math, with any content): libxml2 takes about 4 s to compile
 # the official module, more than everything else together. That module declares elements and types in the
 # MathML namespace and no global attribute, so for a document without MathML elements the two can differ
@@ -422,37 +437,6 @@ def validate_routed(light: etree.XMLSchema, full: Callable[[], etree.XMLSchema],
     return schema
 
 
-class MathRouted:
-    """The JATS schema as the MathML stand-in (compiled in a fraction of a second) and the official
-    MathML 3 module, compiled on first need, routed by ``validate_routed``."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.light = _compile_jats(folder, light=True)
-        self._last: etree.XMLSchema = self.light
-        self._lock = threading.Lock()
-
-    @property
-    def full(self) -> etree.XMLSchema:
-        with self._lock:  # compiled once (about 4 s), even when threads ask together
-            return _compile_jats(self.folder)
-
-    def for_document(self, tree: _Document) -> etree.XMLSchema:
-        return self.full if needs_mathml(tree) else self.light
-
-    def validate(self, tree: _Document) -> bool:
-        self._last = validate_routed(self.light, lambda: self.full, tree)
-        log = self._last.error_log  # (lxml-stubs: an _ErrorLog is not iterable)
-        return not any(entry.level >= etree.ErrorLevels.ERROR for entry in log)  # type: ignore[attr-defined]
-
-    @property
-    def error_log(self) -> etree._ErrorLog:
-        return self._last.error_log
-
-
-_jats_routed = functools.cache(MathRouted)
-
-
 def compile_offline(data: bytes, base_url: str, resolver: LocalResolver, fail: Callable[[object], SchemasUnavailable],
                     refused: str = "locations refused") -> etree.XMLSchema:
     """The XSD ``data`` compiled with ``resolver`` as its only way to other files (it lists the locations
@@ -492,11 +476,48 @@ class LocalResolver(etree.Resolver):
         return None
 
 
+def jats_dtd(dir: str | Path | None = None) -> etree.DTD:
+    """The official JATS 1.3 Journal Publishing DTD (the one biblio's files declare), loaded once per folder and
+    process. Every module it names is read from the pinned files, each hash checked as it is read; any other
+    entity is refused and nothing is fetched. Documents are validated as parsed, never with entities expanded."""
+    return _load_dtd(usable(dir))
+
+
+class PinnedOnly(etree.Resolver):
+    """An lxml resolver that serves the DTD's modules from the verified pinned files only (from memory, so a
+    file changed after its check is never read) and lists any other entity in ``refused``."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.refused: list[str] = []
+
+    def resolve(self, url: str | None, pubid: str | None,  # type: ignore[override]  # lxml-stubs: no context
+                context: object) -> object:
+        path = Path(url[len("file://"):] if url and url.startswith("file://") else url or "")
+        relative = path.relative_to(self.folder).as_posix() if path.is_relative_to(self.folder) else ""
+        data = (self.folder / relative).read_bytes() if relative in PINNED else b""
+        if not data or hashlib.sha256(data).hexdigest() != PINNED[relative]:
+            self.refused.append(url or str(pubid))
+            return self.resolve_string("", context, base_url=None)
+        return self.resolve_string(data, context, base_url=url)
+
+
 @functools.cache
-def _compile_jats(folder: Path, light: bool = False) -> etree.XMLSchema:
-    driver = _JATS_DRIVER.replace("standard-modules/mathml3/mathml3.xsd", _MATHML_STUB_NAME) if light else _JATS_DRIVER
-    return compile_offline(driver.encode("utf-8"), str(folder / "crossref" / "biblio-jats-driver.xsd"),
-                           LocalResolver(folder), functools.partial(_unusable, "JATS"), "remote locations refused")
+def _load_dtd(folder: Path) -> etree.DTD:
+    resolver = PinnedOnly(folder)
+    parser = etree.XMLParser(load_dtd=True, no_network=True, resolve_entities=False)
+    parser.resolvers.add(resolver)
+    stub = f'<!DOCTYPE article SYSTEM "{SCHEMA_NAMES["jats"]}"><article/>'.encode("ascii")
+    try:
+        tree = etree.fromstring(stub, parser, base_url=str(folder / "biblio-jats-stub.xml")).getroottree()
+        dtd = tree.docinfo.externalDTD
+    except (etree.LxmlError, OSError) as err:
+        raise _unusable("JATS", err) from err
+    if resolver.refused or not isinstance(dtd, etree.DTD):
+        raise _unusable("JATS", f"entities refused: {', '.join(resolver.refused)}" if resolver.refused
+                        else "the DTD did not load")
+    return dtd
 
 
 def csl_data_schema(dir: str | Path | None = None) -> dict[str, Any]:

@@ -1,13 +1,14 @@
 """The Crossref 5.5.0 field mapping: what a deposit cannot carry (``LEFT_OUT``, ``ARTICLE_LEFT_OUT``) and
 how a reference becomes a ``citation`` (``CITATION_FIELDS``), shared by ``write.py`` and the property
-test. There is no Crossref reader: a deposit is written, never read back into the model.
+test; and the medium of ISSNs and dates (``issn_media``, ``article_dates``), which JATS follows too. There is
+no Crossref reader: a deposit is written, never read back into the model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ...model import Article, Reference
+from ...model import Article, ArticleDates, Journal, PartialDate, Reference
 
 VERSION = "5.5.0"
 NS = f"http://www.crossref.org/schema/{VERSION}"
@@ -45,6 +46,8 @@ LEFT_OUT = {
     "license-month": "a licence start date without a day (Crossref needs a full date)",
     "reference-extras": "the language, publisher and URL of references",
     "reference-more": "a reference's authors after the first and its last page (the printed text keeps them)",
+    "published-beside-online": "the publication date beside the online date of an electronic-only journal's "
+                               "article (its online date, dates.online, is deposited)",
     "keywords": "keywords",
     "section": "the section",
     "citations": "in-text citation numbers",
@@ -56,6 +59,42 @@ ARTICLE_LEFT_OUT: tuple[tuple[str, Callable[[Article], object]], ...] = (
     ("section", lambda article: article.section),
     ("citations", lambda article: article.citations),
 )
+
+
+def issn_media(journal: Journal) -> list[tuple[str, bool]]:
+    """Each ISSN's medium ("print" or "electronic") and whether it is assumed: an ISSN that does not say takes the
+    medium no other ISSN has, print first (a deposit's default), since a journal has one ISSN per medium."""
+    taken = {issn.media for issn in journal.issns}
+    media: list[tuple[str, bool]] = []
+    for issn in journal.issns:
+        if issn.media:
+            media.append((issn.media, False))
+        else:
+            guess = "electronic" if "print" in taken else "print"
+            taken.add(guess)
+            media.append((guess, True))
+    return media
+
+
+def online_only(journal: Journal) -> bool:
+    """An electronic-only journal: it has ISSNs and every one is (or is taken as) the electronic ISSN."""
+    media = issn_media(journal)
+    return bool(media) and all(medium == "electronic" for medium, _ in media)
+
+
+def medium_assumed(journal: Journal) -> bool:
+    """Whether the journal's medium rests on an assumed ISSN medium: one does not say, and none says print."""
+    media = issn_media(journal)
+    return any(assumed for _, assumed in media) and not any(m == "print" and not a for m, a in media)
+
+
+def article_dates(journal: Journal, dates: ArticleDates) -> list[tuple[PartialDate, str]]:
+    """An article's publication dates with their medium ("print" or "electronic"): ``published`` in the journal's
+    medium, ``online`` electronic. An electronic-only journal has one electronic date: ``online`` when both are
+    given (the first appearance online), and ``published`` is left out (``published-beside-online``)."""
+    medium = "electronic" if online_only(journal) else "print"
+    published = dates.published if not (dates.online and medium == "electronic") else None
+    return [(date, kind) for date, kind in ((published, medium), (dates.online, "electronic")) if date]
 
 
 def _first_author(reference: Reference) -> str:

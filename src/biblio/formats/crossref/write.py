@@ -44,6 +44,7 @@ _TITLE, _GIVEN_NAME, _SURNAME, _ROLE, _CITATION = (_q(name) for name in (
     "title", "given_name", "surname", "role", "citation"))
 _JATS_P = _q("p", JATS)
 _PAGE_RANGE = re.compile(r"\d\s*[-–]\s*\S")
+_MEDIA_TYPES = {"print": "print", "electronic": "online"}  # Issn.media -> a date's media_type
 
 # The end of a pretty-printed batch after the last article; articles are written before it.
 _BATCH_END = b"    </journal>\n  </body>\n</doi_batch>\n"
@@ -172,8 +173,17 @@ class _CrossrefWriter(xmltools.Builder):
                       f"title(s) are not deposited", "journal.titles")
         if meta_journal.abbreviation:
             self.sub(meta, "abbrev_title", meta_journal.abbreviation, path="journal.abbreviation")
-        for issn in meta_journal.issns:
-            self.sub(meta, "issn", issn.value, media_type=issn.media or "print")
+        for number, (issn, (media, assumed)) in enumerate(zip(meta_journal.issns, mapping.issn_media(meta_journal),
+                                                                 strict=True)):
+            self.sub(meta, "issn", issn.value, media_type=media)
+            if assumed:
+                dates = " (and the journal as a print journal: its dates are print dates)" if mapping.medium_assumed(
+                    meta_journal) else ""
+                other = "electronic" if media == "print" else "print"
+                self.note("crossref.issn-media", f"the ISSN {issn.value} does not say its medium: the deposit declares "
+                          f"it the {media} ISSN{dates}. Say which it is in the manifest: journal.issns: "
+                          f"[{{value: {issn.value}, media: {media}}}] (or media: {other})",
+                          f"journal.issns[{number}]", "warning")
         if meta_journal.publisher and (meta_journal.publisher.place or self.issue.settings is None
                                        or self.issue.settings.registrant):
             self.note("crossref.not-carried", "a journal deposit has no place for the publisher's name and "
@@ -188,7 +198,8 @@ class _CrossrefWriter(xmltools.Builder):
             if len(issue.title.texts) > 1:
                 self.note("crossref.not-carried", "an issue takes one title in Crossref; only the "
                           f"{issue.title.languages[0]} one is deposited", "issue.title")
-        self.date(element, "publication_date", issue.published or PartialDate(issue.year), "print")
+        medium = "online" if mapping.online_only(issue.journal) else "print"
+        self.date(element, "publication_date", issue.published or PartialDate(issue.year), medium)
         if issue.volume:
             self.sub(self.sub(element, "journal_volume"), "volume", issue.volume, path="issue.volume")
         if issue.number:
@@ -219,13 +230,14 @@ class _CrossrefWriter(xmltools.Builder):
             abstract.set("xml:lang", lang)
             for paragraph in derive.paragraphs(text):
                 self.leaf(abstract, _JATS_P, paragraph, f"{path}.abstracts.{lang}")
-        if article.dates.published or article.dates.online:
-            if article.dates.published:
-                self.date(element, "publication_date", article.dates.published, "print")
-            if article.dates.online:
-                self.date(element, "publication_date", article.dates.online, "online")
-        else:
-            self.date(element, "publication_date", derive.publication_date(self.issue, article)[0], "print")
+        dates = mapping.article_dates(self.issue.journal, article.dates)
+        for date, medium in dates:
+            self.date(element, "publication_date", date, _MEDIA_TYPES[medium])
+        if article.dates.published and article.dates.online and mapping.online_only(self.issue.journal):
+            self.drop("published-beside-online", index)
+        if not dates:
+            medium = "online" if mapping.online_only(self.issue.journal) else "print"
+            self.date(element, "publication_date", derive.publication_date(self.issue, article)[0], medium)
             self.dated_from_issue.append(index)
         if article.dates.accepted:
             self.date(element, "acceptance_date", article.dates.accepted)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from ...model import Article, ContributorRole, Issue
+from ..crossref.mapping import online_only
 
 XLINK = "http://www.w3.org/1999/xlink"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
@@ -21,6 +22,7 @@ NSMAP: dict[str | None, str] = {"xlink": XLINK, "mml": MML, "ali": ALI}
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN" '
            '"https://jats.nlm.nih.gov/publishing/1.3/JATS-journalpublishing1-3.dtd">')
 PROLOGUE = f"<?xml version='1.0' encoding='UTF-8'?>\n{DOCTYPE}\n"
+DTD_VERSION = "1.3"  # article/@dtd-version: JATS4R and others read the version (and so the licence markup) from it
 
 # Reference types: the model uses Crossref's names, JATS its own publication-type values.
 PUBLICATION_TYPES = {
@@ -34,9 +36,10 @@ MODEL_TYPES = {jats: model for model, jats in PUBLICATION_TYPES.items()} | {
     "webpage": "web_resource", "website": "web_resource", "conf-proc": "conference_paper",
     "confproc": "conference_paper", "thesis": "dissertation"}
 
-# element-citation children <-> Reference fields, in the order written.
+# element-citation children <-> Reference fields, in the order written (pages: ``citation_pages``).
 CITATION_FIELDS = (("article-title", "title"), ("source", "container"), ("year", "year"), ("volume", "volume"),
                    ("issue", "issue"), ("page-range", "pages"), ("publisher-name", "publisher"))
+_PAGE_SPAN = re.compile(r"([^\s,;\-–—]+)(?:\s*[-–—]\s*([^\s,;\-–—]+))?")
 # What the reader also takes from other publishers' citations (the first of each field wins).
 CITATION_READ = dict(CITATION_FIELDS) | {"chapter-title": "title", "uri": "url", "ext-link": "url"}
 
@@ -46,8 +49,7 @@ ISSUE_FIELDS = (("volume", "volume"), ("issue", "number"))
 # ISSN publication-format (and the older pub-type) <-> Issn.media.
 ISSN_MEDIA = {"print": "print", "ppub": "print", "electronic": "electronic", "epub": "electronic"}
 
-# The article's own pub-dates (ArticleDates field, publication-format), then the history dates.
-PUB_DATES = (("published", "print"), ("online", "electronic"))
+# The article's own pub-dates: crossref.mapping.article_dates (by the journal's medium); the history dates.
 HISTORY_DATES = ("received", "accepted")
 
 CONTRIB_TYPES: tuple[ContributorRole, ...] = ("author", "editor", "chair", "translator", "reviewer")
@@ -60,7 +62,21 @@ NOT_CARRIED: tuple[tuple[str, Callable[[Issue, Article], object]], ...] = (
     ("a licence start date without a day",
      lambda issue, article: article.license and article.license.start and article.license.start.day is None),
     ("in-text citation numbers (there is no body text to link them from)", lambda issue, article: article.citations),
+    ("the publication date beside the online date of an electronic-only journal (the online date is written)",
+     lambda issue, article: article.dates.published and article.dates.online and online_only(issue.journal)),
 )
+
+
+def citation_pages(pages: str) -> tuple[str | None, str | None, str | None]:
+    """A reference's pages as JATS has them: ``fpage`` (the first page), ``lpage`` (the last) and, where these two
+    do not say it all as ``first-last`` (``3–4``, ``8-11, 14``, ``pp. 3``), the text in ``page-range``, which the
+    tag set makes a supplement of fpage/lpage: readers (pandoc, citeproc) take fpage/lpage."""
+    spans = [_PAGE_SPAN.fullmatch(span) for span in re.split(r"\s*[,;]\s*", pages.strip())]
+    first, last = spans[0], spans[-1]
+    if first is None or last is None:
+        return None, None, pages
+    fpage, lpage = first.group(1), last.group(2) or (last.group(1) if len(spans) > 1 else None)
+    return fpage, lpage, None if pages == (f"{fpage}-{lpage}" if lpage else fpage) else pages
 
 
 def not_carried(issue: Issue, article: Article) -> list[str]:

@@ -79,15 +79,17 @@ def _add_texts(texts: dict[str, str], elements: list[etree._Element], language: 
 
 
 def _date(element: etree._Element | None) -> PartialDate | None:
+    """The date a ``year``, ``month`` and ``day`` give, when it is a real one (a month of 5,000 digits is none)."""
     if element is None:
         return None
-    year = _text(_child(element, "year"))
-    if not year or not year[:4].isdigit():
+    year = ids.whole_number((_text(_child(element, "year")) or "")[:4], 4)
+    if year is None:
         return None
-    month, day = _text(_child(element, "month")), _text(_child(element, "day"))
-    date = PartialDate(int(year[:4]), int(month) if month and month.isdigit() else None,
-                       int(day) if day and day.isdigit() and month else None)
-    return PartialDate.parse(str(date))
+    month, day = (ids.whole_number(_text(_child(element, name)) or "", 9) for name in ("month", "day"))
+    for parts in ((month, day if month else None), (month, None), (None, None)):  # what is real of it
+        if date := PartialDate.parse(str(PartialDate(year, *parts))):
+            return date
+    return None
 
 
 class _Reader:
@@ -306,11 +308,21 @@ class _Reader:
                 names[_lang(aff, language)] = text
         return Affiliation(LangText.of(names, language), ror, country)
 
+    def date(self, element: etree._Element) -> PartialDate | None:
+        """``_date``; a part given but not read (a month 13, 5,000 digits) is reported, not dropped unsaid."""
+        date = _date(element)
+        parts = [_text(_child(element, name)) or "" for name in ("year", "month", "day")]
+        if any(parts) and (date is None or bool(parts[1]) > bool(date.month) or bool(parts[2]) > bool(date.day)):
+            shown = "-".join(part if len(part) <= 12 else part[:12] + "…" for part in parts if part)
+            self.note("jats.date", f"the date '{shown}' is not a real date (a year, month 1-12, a day of that "
+                      f"month); {'it is not read' if date is None else f'it is read as {date}'}", element, "warning")
+        return date
+
     def dates(self, meta: etree._Element, article: Article) -> None:
         for element in _children(meta, "pub-date"):
             kind = element.get("date-type") or element.get("pub-type") or ""
             media = element.get("publication-format") or ""
-            date = _date(element)
+            date = self.date(element)
             if date is None or kind == "collection":
                 continue
             if media == "electronic" or kind == "epub":
@@ -321,7 +333,7 @@ class _Reader:
         for element in _children(history, "date"):
             event = element.get("date-type")
             if event in HISTORY_DATES:
-                setattr(article.dates, event, _date(element))
+                setattr(article.dates, event, self.date(element))
 
     def funding(self, group: etree._Element, language: str) -> list[Funding]:
         sources: list[Funding] = []
@@ -368,7 +380,7 @@ class _Reader:
         return references
 
     def structured(self, citation: etree._Element, reference: Reference) -> None:
-        if (kind := citation.get("publication-type")) and _local(citation) == "element-citation":
+        if kind := citation.get("publication-type"):  # on the element-citation, else on the mixed-citation
             reference.type = MODEL_TYPES.get(kind, kind)
         for group in _children(citation, "person-group"):
             if group.get("person-group-type", "author") == "author":

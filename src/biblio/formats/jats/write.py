@@ -6,18 +6,22 @@ and the same bytes); a reference, a fifth of an article's elements, is written s
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from ... import derive, ids
 from ...model import Article, Contributor, Funding, Issue, PartialDate, Publisher, Reference
 from ...problems import Problem, article_numbers
 from .. import Output, xmltools
+from ..crossref.mapping import article_dates, issn_media, medium_assumed
 from ..notes import NotCarried
 from ..xmltools import Element
-from .mapping import (ALI, CITATION_FIELDS, HISTORY_DATES, ISSUE_FIELDS, NSMAP, PROLOGUE, PUB_DATES, PUBLICATION_TYPES,
-                      XLINK, XML_LANG, file_name, not_carried)
+from .mapping import (ALI, CITATION_FIELDS, DTD_VERSION, HISTORY_DATES, ISSUE_FIELDS, NSMAP, PROLOGUE,
+                      PUBLICATION_TYPES, XLINK, XML_LANG, citation_pages, file_name, not_carried)
 
-_STRUCTURED = ("doi", "type", "authors", *(field for _, field in CITATION_FIELDS), "url")
+_DETAILS = ("doi", "authors", *(field for _, field in CITATION_FIELDS), "url")  # what an element-citation holds
+# "Family, Given" (one comma, no space around the parts): a name JATS can split into surname and given-names.
+_FAMILY_GIVEN = re.compile(r"(\S(?:[^,]*\S)?), (\S(?:[^,]*\S)?)")
 
 
 def check_article(issue: Issue, index: int, article: Article) -> list[Problem]:
@@ -28,7 +32,18 @@ def check_article(issue: Issue, index: int, article: Article) -> list[Problem]:
     if not article.titles.languages:
         problems.append(Problem("jats.title-missing", "error", "JATS needs the article's title: add titles",
                                 path=f"articles[{index}].titles"))
+    for number, reference in enumerate(article.references):
+        if not _citable(reference):
+            problems.append(Problem(
+                "jats.reference-empty", "warning", "this reference has neither its printed text nor any detail to "
+                "cite (authors, title, source, year, pages, DOI, URL), so JATS leaves it out: give its text as printed "
+                "(`text`)", path=f"articles[{index}].references[{number}]"))
     return problems
+
+
+def _citable(reference: Reference) -> bool:
+    """Whether a reference has something to write: its printed text or a detail (a type or label alone is not)."""
+    return bool(reference.text or any(getattr(reference, field) for field in _DETAILS))
 
 
 def check(issue: Issue) -> list[Problem]:
@@ -72,7 +87,7 @@ class JatsWriter(xmltools.Builder):
 
     def _article(self, article: Article, index: int) -> Element:
         path = f"articles[{index}]"
-        root = self.root("article", NSMAP, {"article-type": "research-article"})
+        root = self.root("article", NSMAP, {"article-type": "research-article", "dtd-version": DTD_VERSION})
         root.set("xml:lang", article.language)
         front = self.sub(root, "front")
         self._journal_meta(front)
@@ -225,10 +240,19 @@ class JatsWriter(xmltools.Builder):
                  else {"vocab": "credit"})
 
     def _dates(self, meta: Element, article: Article) -> None:
-        """The article's own dates, then the issue's (``date-type="collection"``), which JATS always gets."""
-        for field, media in PUB_DATES:
-            if date := getattr(article.dates, field):
-                self._date(meta, "pub-date", date, {"date-type": "pub", "publication-format": media})
+        """The article's own dates in the journal's medium (``online`` electronic), then the issue's
+        (``date-type="collection"``), which JATS always gets."""
+        journal = self.issue.journal
+        for date, media in article_dates(journal, article.dates):
+            self._date(meta, "pub-date", date, {"date-type": "pub", "publication-format": media})
+        if article.dates.published and medium_assumed(journal):
+            for number, (issn, (_, assumed)) in enumerate(zip(journal.issns, issn_media(journal), strict=True)):
+                if assumed:
+                    self.note("jats.issn-media", f"the ISSN {issn.value} does not say its medium, so the journal is "
+                              "taken as a print journal: publication dates are written with "
+                              'publication-format="print" (the ISSN without one). Say which it is in the manifest: '
+                              f"journal.issns: [{{value: {issn.value}, media: electronic}}] (or media: print)",
+                              f"journal.issns[{number}]", "warning")
         self._date(meta, "pub-date", self.issue.published or PartialDate(self.issue.year), {"date-type": "collection"})
 
     def _history(self, meta: Element, article: Article) -> None:
@@ -273,43 +297,60 @@ class JatsWriter(xmltools.Builder):
         ref_list = self.sub(back, "ref-list")
         level = ref_list.level + 1
         for number, reference in enumerate(article.references):
-            ref_list.children.append(self._reference(reference, number, level, f"{path}.references[{number}]"))
+            if _citable(reference):  # else check_article reports it
+                ref_list.children.append(self._reference(reference, number, level, f"{path}.references[{number}]"))
+
+    def _author(self, author: str, path: str, indent: str) -> str:
+        """``name`` with surname and given-names for "Family, Given" (pandoc and citeproc read no other form),
+        else ``string-name`` with the name as given."""
+        text = self.text(author, path).strip()
+        if match := _FAMILY_GIVEN.fullmatch(text):
+            family, given = (self.escaped(part, path) for part in match.groups())
+            return f"{indent}<name><surname>{family}</surname><given-names>{given}</given-names></name>\n"
+        return f"{indent}<string-name>{self.escaped(text, path)}</string-name>\n"
+
+    def _pages(self, pages: str, path: str, indent: str) -> list[str]:
+        """``fpage``, ``lpage`` and, where they do not say it all, ``page-range`` (``citation_pages``)."""
+        text = self.text(pages, path).strip()
+        parts = zip(("fpage", "lpage", "page-range"), citation_pages(text), strict=True)
+        return [f"{indent}<{tag}>{self.escaped(value, path)}</{tag}>\n" for tag, value in parts if value] or [
+            f"{indent}<page-range>{self.escaped(text, path)}</page-range>\n"]  # nothing left of the pages
 
     def _attribute(self, value: str, path: str) -> str:
         """An attribute value cleaned (with a note) and escaped, as ``Builder.attributes`` does."""
         return xmltools.escape_attribute(self.text(value, path)) if xmltools.needs_escaping(value) else value
 
     def _reference(self, reference: Reference, number: int, level: int, path: str) -> str:
-        """``<ref>``: its label, its printed text, and an ``element-citation`` with what is known
-        structurally (always when there is no printed text), as lines at ``level``."""
+        """``<ref>``: its label, its printed text (``mixed-citation``), and an ``element-citation`` with the details
+        known, as lines at ``level``. The type goes on the element-citation, else on the mixed-citation (an
+        element-citation cannot be empty)."""
         i0, i1, i2, i3 = xmltools.indents(level, 4)
         escaped = self.escaped
         language = f' xml:lang="{self._attribute(reference.language, path)}"' if reference.language else ""
+        kind = PUBLICATION_TYPES.get(reference.type or "", reference.type or "")
+        kind = f' publication-type="{self._attribute(kind, path)}"' if kind else ""
+        details = any(getattr(reference, field) for field in _DETAILS)
         out = [f'{i0}<ref id="r{number + 1}"{language}>\n']
         if reference.label:
             out.append(f"{i1}<label>{escaped(reference.label, f'{path}.label')}</label>\n")
         if reference.text:
-            out.append(f"{i1}<mixed-citation>{escaped(reference.text, f'{path}.text')}</mixed-citation>\n")
-        if not reference.text or any(getattr(reference, field) for field in _STRUCTURED):
-            kind = PUBLICATION_TYPES.get(reference.type or "", reference.type or "")
-            kind = f' publication-type="{self._attribute(kind, path)}"' if kind else ""
+            out.append(f"{i1}<mixed-citation{'' if details else kind}>{escaped(reference.text, f'{path}.text')}"
+                       "</mixed-citation>\n")
+        if details:
             out.append(f"{i1}<element-citation{kind}>\n")
             if reference.authors:
                 out.append(f'{i2}<person-group person-group-type="author">\n')
-                out += [f"{i3}<string-name>{escaped(author, f'{path}.authors')}</string-name>\n"
-                        for author in reference.authors]
+                out += [self._author(author, f"{path}.authors", i3) for author in reference.authors]
                 out.append(f"{i2}</person-group>\n")
-            details = bool(reference.authors)
             for tag, field in CITATION_FIELDS:
-                if value := getattr(reference, field):
+                if field == "pages" and reference.pages:
+                    out += self._pages(reference.pages, f"{path}.pages", i2)
+                elif field != "pages" and (value := getattr(reference, field)):
                     out.append(f"{i2}<{tag}>{escaped(value, path)}</{tag}>\n")
-                    details = True
             if reference.doi:
                 out.append(f'{i2}<pub-id pub-id-type="doi">{escaped(reference.doi, "")}</pub-id>\n')
             if reference.url:
                 out.append(f"{i2}<uri>{escaped(reference.url, f'{path}.url')}</uri>\n")
-            if not (details or reference.doi or reference.url):
-                out.append(f"{i2}<comment>no details given</comment>\n")
             out.append(f"{i1}</element-citation>\n")
         out.append(f"{i0}</ref>\n")
         return "".join(out)
