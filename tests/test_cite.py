@@ -1,11 +1,14 @@
 """Formatted citations: citeproc-py with the expected styles, the house style and the Kazakh locale."""
 
+import copy
+import json
 import warnings
 
 import pytest
 from lxml import etree
 
 import biblio
+import biblio.cli
 from biblio import cite
 from biblio.model import Pages, PartialDate
 
@@ -25,8 +28,8 @@ def example():
 
 @pytest.fixture(scope="module")
 def formatted(example):
-    """Every expected style, every language, every article: formatted once for the module."""
-    return {(style, lang): cite.cite(example, style=style, lang=lang) for style in STYLES for lang in LANGS}
+    """Every expected style, every language, every article (in the issue's order): formatted once for the module."""
+    return {(style, lang): cite.cite(example, style=style, lang=lang, sort=False) for style in STYLES for lang in LANGS}
 
 
 SMALL = """\
@@ -62,10 +65,10 @@ def small(tmp_path_factory):
     return issue
 
 
-def write_style(folder, layout, *, bibliography="", citation="", name="test.csl"):
+def write_style(folder, layout, *, bibliography="", citation="", name="test.csl", style=""):
     path = folder / name
     path.write_text(f"""<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"{style}>
   <info>
     <title>Test</title>
     <id>urn:test</id>
@@ -215,17 +218,15 @@ def test_pinned_entries(formatted, style, lang, index, expected):
 def test_kazakh_terms_reach_the_entries(formatted):
     assert formatted["gost-r-7-0-5-2008", "kk"][0][7].startswith("8. Насимова Г. т.б. ҚАЗАҚСТАНДЫҚТАРДЫҢ")
     assert formatted["gost-r-7-0-5-2008", "ru"][0][7].startswith("8. Насимова Г. и др. ПОТЕНЦИАЛ")
-    assert "Нысанкуатова, Дамели, Нургуль Исматуллаева, және Бота Нуралина. 2025. «" in \
-        formatted["chicago-author-date", "kk"][0][1]
-    assert ", және Б. Нуралина, «" in formatted["ieee", "kk"][0][1]
+    assert "Аминов, Талгатбек, Нуржан Конрбаев, және Алена Габдушева. 2025. «" in \
+        formatted["chicago-author-date", "kk"][0][2]
+    assert ", және А. Габдушева, «" in formatted["ieee", "kk"][0][2]
 
 
 def test_each_article_in_its_own_language_by_default(example):
-    entries, _problems = cite.cite(example, style="chicago-author-date")
+    entries, _problems = cite.cite(example, style="chicago-author-date", sort=False)
     assert entries[0].startswith("Насимов, Мурат. 2025. «МӘДЕНИ")  # kk: Kazakh quotes and locale
     assert entries[1].startswith("Нысанкуатова, Дамели, Нургуль Исматуллаева, and Бота Нуралина. 2025. “INFORMATION")
-    # article 10 is in English by the manifest, with only a Russian title: English terms, the Russian title
-    assert entries[9].startswith("Забирова, Айгүл, and Наталья Сейтахметова. 2025. “ИНТЕРПРЕТАЦИИ")
     assert entries[2].startswith("Аминов, Талгатбек, Нуржан Конрбаев, және Алена Габдушева. 2025. «ҚАЗАҚСТАНДАҒЫ")
 
 
@@ -286,9 +287,11 @@ def test_unknown_output_style_and_doi_are_reported(example):
     assert cite.cite(example, style="no/such/file.csl")[1][0].code == "cite.style"
 
 
-def test_a_language_without_a_locale_is_reported(example):
-    entries, problems = cite.cite(example, style="apa", lang="tt", dois=[DOI.format(1)])
-    assert entries[0].startswith("Насимов, М. (2025). МӘДЕНИ")  # no tt text: the fallbacks
+def test_a_language_without_a_locale_is_reported(small):
+    issue = copy.deepcopy(small)
+    issue.articles[0].language, issue.articles[0].titles = "tt", {"tt": "Мәкалә"}
+    entries, problems = cite.cite(biblio.prepare(issue)[0], style="apa", lang="tt", dois=["10.1234/jt.2025.2.001"])
+    assert entries[0].startswith("Smith, A. (2025). Мәкалә. Journal of Tests, (2).")
     assert "cite.locale" in codes(problems)
 
 
@@ -352,7 +355,7 @@ def test_disambiguate_condition_is_false(small, tmp_path):
 
 
 def test_year_suffixes_citeproc_py_cannot_add_are_reported(small):
-    entries, problems = cite.cite(small, style="apa", lang="en")
+    entries, problems = cite.cite(small, style="apa", lang="en", sort=False)
     assert entries[1] == "Smith, A. (2025). A second article. Journal of Tests, (2). " \
         "https://doi.org/10.1234/jt.2025.2.002"
     assert [p.message for p in problems if p.code == "cite.unsupported"] == [
@@ -369,14 +372,18 @@ def test_subsequent_author_substitute_is_reported(small, tmp_path):
 
 
 def test_english_terms_in_a_russian_entry_are_reported(small, tmp_path):
+    issue = copy.deepcopy(small)
+    for n, article in enumerate(issue.articles, 1):
+        article.titles = {"en": f"Article {n}", "ru": f"Статья {n}", "kk": f"Мақала {n}"}
+    issue = biblio.prepare(issue)[0]
     style = write_style(tmp_path, '<text variable="title"/><text term="retrieved" form="short" prefix=" "/>')
-    entries, problems = cite.cite(small, style=str(style), lang="ru")
-    assert entries[1] == "A second article rtvd."
+    entries, problems = cite.cite(issue, style=str(style), lang="ru")
+    assert entries[1] == "Статья 2 rtvd."
     assert [p.message for p in problems if p.code == "cite.term-fallback"] == [
         (f"the ru-RU locale has no 'retrieved' term (form short), so '{style}' printed the English 'rtvd.' "
         "(articles 1-2)")]
-    entries, problems = cite.cite(small, style=str(style), lang="kk")
-    assert entries[1] == "A second article алынды" and "cite.term-fallback" not in codes(problems)
+    entries, problems = cite.cite(issue, style=str(style), lang="kk")
+    assert entries[1] == "Мақала 2 алынды" and "cite.term-fallback" not in codes(problems)
 
 
 def test_processor_warnings_and_exceptions_are_reported_per_article(example, monkeypatch):
@@ -392,7 +399,7 @@ def test_processor_warnings_and_exceptions_are_reported_per_article(example, mon
         return real(self, items)
 
     monkeypatch.setattr(Bibliography, "render", flaky)
-    entries, problems = cite.cite(example, style="apa", lang="en", dois=[DOI.format(n) for n in (1, 2, 3)])
+    entries, problems = cite.cite(example, style="apa", lang="en", dois=[DOI.format(n) for n in (1, 2, 3)], sort=False)
     assert entries[1] == "" and entries[0] and entries[2]
     failed = [p for p in problems if p.code == "cite.failed"]
     assert [(p.severity, p.path) for p in failed] == [("error", "articles[1]")] and "ValueError: boom" in failed[0].message
@@ -457,3 +464,119 @@ def test_dates_and_months_in_kazakh(example):
         article.dates.published = saved
     assert "ЖУРНАЛ. 15 маусым 2025 ж.;(2)." in kk
     assert "ЖУРНАЛ, № 2 (маусым)." in chicago
+
+
+# --- page ranges, dates, the style's order and the default style (issue 16) ------------------
+
+PAGE_RANGES = [  # (page-range-format, first, last, printed): CSL's rules, as citeproc-js prints them
+    ("minimal", "1", "14", "1–14"), ("minimal", "123", "129", "123–9"), ("minimal", "98", "102", "98–102"),
+    ("minimal", "321", "28", "321–8"), ("minimal-two", "1", "14", "1–14"), ("minimal-two", "1536", "1538", "1536–38"),
+    ("expanded", "321", "28", "321–328"), ("chicago", "1496", "1504", "1496–1504"),
+    ("chicago-16", "1496", "1504", "1496–504"), ("chicago-16", "2787", "2816", "2787–816"),
+    ("chicago-16", "3", "10", "3–10"), ("chicago-16", "101", "108", "101–8"), ("", "321", "28", "321–28"),
+]
+
+
+@pytest.mark.parametrize(("form", "first", "last", "printed"), PAGE_RANGES)
+def test_page_ranges_follow_csl(small, tmp_path, form, first, last, printed):
+    issue = copy.deepcopy(small)
+    issue.articles[0].pages = Pages(first, last)
+    style = write_style(tmp_path, '<text variable="page"/>', style=f' page-range-format="{form}"' if form else "")
+    assert cite.cite(issue, style=str(style), lang="en", dois=["10.1234/jt.2025.2.001"])[0] == [printed]
+
+
+def test_vancouver_pages_and_dates(small):
+    issue = copy.deepcopy(small)
+    issue.articles[0].pages, issue.articles[0].dates.published = Pages("1", "14"), PartialDate.parse("2025-03-15")
+    issue.articles[1].pages = Pages("123", "129")
+    entries, _ = cite.cite(issue, style="vancouver", lang="en")
+    assert entries[0] == ("1. Smith A. R&D <b> and *stars* [x]. Journal of Tests. 2025 Mar 15;(2):1–14. "
+                          "doi:10.1234/jt.2025.2.001")
+    assert "Journal of Tests. 2025;(2):123–9. doi:" in entries[1]
+
+
+ORDERED = """\
+biblio: 1
+journal:
+  language: kk
+  titles: {kk: Сынақ журналы}
+issue: {year: 2025, number: '1'}
+articles:
+""" + "".join(f"""\
+  - language: kk
+    doi: 10.1234/t.{n}
+    titles: {{kk: Мақала {n}, en: Article {n}}}
+    contributors: [{{names: {{kk: {{given: {given}, family: {family}}}}}}}]
+""" for n, (given, family) in enumerate([("Иван", "Яковлев"), ("John", "Smith"), ("Асан", "Әбенов"),
+                                          ("Ерлан", "Ахметов"), ("Айгүл", "Бекова"), ("Éva", "Élise")], 1))
+
+
+@pytest.fixture(scope="module")
+def ordered(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ordered") / "issue.yaml"
+    path.write_text(ORDERED, encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue is not None and not [p for p in problems if p.severity == "error"], problems
+    return issue
+
+
+@pytest.mark.parametrize(("lang", "families"), [
+    ("kk", ["Ахметов", "Әбенов", "Бекова", "Яковлев", "Élise", "Smith"]),  # Kazakh alphabet, Cyrillic first
+    ("ru", ["Ахметов", "Әбенов", "Бекова", "Яковлев", "Élise", "Smith"]),
+    ("en", ["Élise", "Smith", "Ахметов", "Әбенов", "Бекова", "Яковлев"]),  # English: Latin first, É with E
+])
+def test_gost_sorts_and_numbers_the_list_as_the_style_says(ordered, lang, families):
+    entries, problems = cite.cite(ordered, style="gost-r-7-0-5-2008", lang=lang)
+    assert [entry.split(" ")[:2] for entry in entries] == [[f"{n}.", family] for n, family in enumerate(families, 1)]
+    assert not [p for p in problems if p.severity == "error"]
+    in_issue_order, _ = cite.cite(ordered, style="gost-r-7-0-5-2008", lang=lang, sort=False)
+    assert [entry.split(" ")[:2] for entry in in_issue_order][:2] == [["1.", "Яковлев"], ["2.", "Smith"]]
+
+
+def test_cli_prints_the_gost_list_sorted(ordered, tmp_path, capsys):
+    path = tmp_path / "issue.yaml"
+    path.write_text(ORDERED, encoding="utf-8")
+    assert biblio.cli.main(["cite", str(path), "--style", "gost", "--lang", "ru"]) == 0
+    assert [line.split(" ")[:2] for line in capsys.readouterr().out.splitlines()][:2] == [["1.", "Ахметов"],
+                                                                                           ["2.", "Әбенов"]]
+
+
+def test_table_of_contents_keeps_the_printed_order_in_a_sorted_style(ordered):
+    text, _ = cite.table_of_contents(ordered, style="gost-r-7-0-5-2008", lang="ru")
+    assert [line.split(" ")[:2] for line in text.splitlines()[2:4]] == [["1.", "Яковлев"], ["2.", "Smith"]]
+
+
+def test_default_style_is_the_journals_own(example, small, tmp_path):
+    assert cite.journal_style(example) == "how-to-cite"  # biblio's house style names the example's ISSN
+    assert cite.journal_style(small) == cite.DEFAULT_STYLE == "apa"  # no setting, no style for its ISSN
+    assert cite.cite(small, lang="en", dois=["10.1234/jt.2025.2.002"])[0] == [
+        "Smith, A. (2025). A second article. Journal of Tests, (2). https://doi.org/10.1234/jt.2025.2.002"]
+    issue = copy.deepcopy(small)
+    issue.settings = biblio.Settings(citation_style="ieee")
+    assert cite.journal_style(issue) == "ieee"
+    assert cite.cite(issue, lang="en", dois=["10.1234/jt.2025.2.002"])[0][0].startswith("[1] A. Smith, “A second")
+    assert cite.table_of_contents(issue, lang="en")[0].splitlines()[2].startswith("[1] A. Smith")
+    issue.settings = biblio.Settings(citation_style="styles/journal.csl")
+    assert cite.journal_style(issue, tmp_path) == str(tmp_path / "styles" / "journal.csl")
+    assert cite.journal_style(issue) == "styles/journal.csl"
+
+
+def test_citation_style_in_the_manifest_drives_biblio_cite(tmp_path, capsys):
+    manifest = SMALL.replace("articles:", "settings:\n  citation_style: vancouver\narticles:")
+    path = tmp_path / "issue.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue.settings.citation_style == "vancouver" and not [p for p in problems if p.severity == "error"]
+    assert not biblio.dump(issue, tmp_path / "written.yaml")  # the writer keeps the setting
+    assert "citation_style: vancouver" in (tmp_path / "written.yaml").read_text(encoding="utf-8")
+    assert biblio.cli.main(["cite", str(path), "--lang", "en", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["style"] == "vancouver" and report["entries"][0].startswith("1. Smith A. R&D")
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "own.csl").write_bytes(cite.HOUSE_STYLE_FILE.read_bytes())
+    path.write_text(manifest.replace("vancouver", "styles/own.csl"), encoding="utf-8")
+    assert biblio.cli.main(["cite", str(path), "--lang", "en"]) == 0  # a file beside the manifest, from anywhere
+    assert capsys.readouterr().out.startswith("Smith A. R&D <b> and *stars* [x] // Journal of Tests. 2025. № 2.")
+    path.write_text(SMALL, encoding="utf-8")
+    assert biblio.cli.main(["cite", str(path), "--lang", "en"]) == 0  # an English journal: APA, not the house style
+    assert "\nSmith, A. (2025). R&D <b> and *stars* [x]. Journal of Tests, (2)." in capsys.readouterr().out

@@ -1,7 +1,8 @@
 """Formatted citations: the model through citeproc-py and a CSL style, as text, HTML or Markdown.
 
-    entries, problems = cite(issue, style="apa", lang="en")                  # one entry per article
+    entries, problems = cite(issue, style="apa", lang="en")                  # the style's reference list
     text, problems = table_of_contents(issue, style="gost-r-7-0-5-2008", lang="ru", output="md")
+    journal_style(issue)                   # the default: settings.citation_style, the ISSN's own, APA
     available_styles()                     # [(name, title), ...]
     validate_csl("my-style.csl")           # a CSL style or locale file against the CSL schema
 
@@ -17,7 +18,9 @@ against the CSL 1.0 schema first. Kazakh uses biblio's ``locales-kk-KZ.xml``.
 Gaps of citeproc-py 0.11, and what biblio does about them:
 
 - ``second-field-align``, ``punctuation-in-quote`` ignored: worked around (``cite.workaround``).
-- ``initialize="false"`` ignored, ``disambiguate="true"`` always taken: fixed in biblio's classes.
+- ``initialize="false"`` ignored, ``disambiguate="true"`` always taken, page ranges ("1-14" as "1-4"),
+  a locale date's delimiter ("2025Mar15"), sorting by code point (Latin before Cyrillic, "Ә" after "Я"):
+  fixed in biblio's classes, as citeproc-js does it.
 - No disambiguation (year suffixes, added names), ``subsequent-author-substitute`` or
   ``display``: ``cite.unsupported`` where it matters.
 - A term a locale lacks comes from ``en-US``: ``cite.term-fallback`` in Kazakh and Russian entries.
@@ -35,7 +38,9 @@ import difflib
 import functools
 import html
 import importlib.util
+import os
 import re
+import unicodedata
 import warnings
 from collections import defaultdict
 from contextvars import ContextVar
@@ -71,6 +76,7 @@ EXPECTED_STYLES = {"apa": "apa", "chicago-author-date": "chicago-author-date",
                    "vancouver": "vancouver-nlm",  # a dependent style of nlm-citation-sequence
                    "gost-r-7-0-5-2008": "gost-r-7-0-5-2008"}
 OWN_STYLES = {HOUSE_STYLE: HOUSE_STYLE_FILE}
+DEFAULT_STYLE = "apa"  # for a journal whose manifest names no style and that has none of biblio's own
 ALIASES = {"harvard": "harvard-cite-them-right", "chicago": "chicago-author-date", "gost": "gost-r-7-0-5-2008"}
 # Styles that print the issue's whole number: the issue is given to them as "2 (86)".
 WHOLE_NUMBER_STYLE_IDS = {"urn:biblio:style:how-to-cite"}
@@ -108,9 +114,13 @@ def _package_style(name: str) -> Path | None:
     return next((file for folder in _package_folders() if (file := folder / f"{name}.csl").is_file()), None)
 
 
+def _names_a_file(style: str) -> bool:
+    return style.endswith((".csl", ".xml")) or "/" in style or "\\" in style
+
+
 def _find_style(style: str) -> tuple[Path | None, str | None, list[Problem]]:
     """The style file that does the formatting, a dependent style's default locale, and the problems."""
-    if not style.endswith((".csl", ".xml")) and "/" not in style and "\\" not in style:
+    if not _names_a_file(style):
         name = ALIASES.get(style, style)
         path = OWN_STYLES.get(name) or _package_style(EXPECTED_STYLES.get(name, name))
         if path is None:
@@ -252,6 +262,72 @@ class _Name(cslmodel.Name):  # type: ignore[misc]  # citeproc-py has no type hin
         return super().get_option(name, context, sort_options)
 
 
+class _PageRange:
+    """``page-range-format`` compares digits place by place, as CSL and citeproc-js do. citeproc-py drops
+    as many leading digits of a longer last page as the first page has ("1-14" -> "1-4"), keeps a
+    shortened last page as typed ("321-28" is 321-328: minimal "321-8", expanded "321-328") and gives
+    chicago-16 chicago-15's rule for four digits (16th edition: "1496-504", not "1496-1504")."""
+
+    def _format_last_page(self, first: str, last: str) -> str:
+        form = cast(Any, self).get_root().get_option("page-range-format")
+        if form and first.isdigit() and last.isdigit():
+            full = first[: len(first) - len(last)] + last
+            if len(last) < len(first) and int(full) > int(first):
+                last = full
+            if len(last) != len(first):
+                return last  # no digit in the same place: nothing to leave out
+            if form == "chicago-16":
+                number, same = int(first), len(os.path.commonprefix((first, last)))
+                if number < 100 or number % 100 == 0:
+                    return last
+                return last[same if number % 100 < 10 else min(same, len(first) - 2):]
+        return cast(str, super()._format_last_page(first, last))  # type: ignore[misc]  # citeproc-py's
+
+
+class _Text(_PageRange, cslmodel.Text):  # type: ignore[misc]  # citeproc-py has no type hints
+    """``cs:text``, with CSL's page ranges."""
+
+
+class _Number(_PageRange, cslmodel.Number):  # type: ignore[misc]  # citeproc-py has no type hints
+    """``cs:number``, with CSL's page ranges."""
+
+
+class _Date(cslmodel.Date):  # type: ignore[misc]  # citeproc-py has no type hints
+    """``cs:date``: a locale's date format joins its parts with its own ``delimiter`` (a date that calls
+    it may not have one, says the CSL schema); citeproc-py took the caller's: "2025Mar15"."""
+
+    def render_single_date(self, date: Any, show_parts: Any = None, context: Any = None) -> Any:
+        parts = self.parts(date, show_parts, None if context is self else context)
+        return self.join(parts) if parts else None
+
+
+# Cyrillic letters in the order of ICU's collation (citeproc-js sorts with it): Kazakh's alphabet, else
+# Unicode's order (ё sorts as е); Russian and Kazakh put Cyrillic before Latin, other languages after.
+_CYRILLIC = {"kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя", "": "аәбвгғдежзиійкқлмнңоөпрстуүұфхһцчшщъыьэюя"}
+_CYRILLIC_FIRST = {"kk", "ru"}
+
+
+def _collation_key(text: str, language: str) -> tuple[tuple[int, int], ...]:
+    if text.isdigit():
+        return ((-1, int(text)),)  # years and numbers, by value as citeproc-py compares them
+    alphabet = _CYRILLIC.get(language, _CYRILLIC[""])
+    cyrillic = 1 if language in _CYRILLIC_FIRST else 2
+    if "ё" not in alphabet:
+        text = text.replace("ё", "е")
+    return tuple((cyrillic, alphabet.index(c)) if c in alphabet else
+                 (3 - cyrillic, ord(unicodedata.normalize("NFD", c)[0])) if c.isalpha() else (0, ord(c)) for c in text)
+
+
+class _Key(cslmodel.Key):  # type: ignore[misc]  # citeproc-py has no type hints
+    """``cs:key``: text sorts as citeproc-js sorts it (ICU), Cyrillic in its alphabet's order, before Latin in
+    Russian and Kazakh, é with e; citeproc-py compares code points ("Ә" after "Я", Latin first everywhere)."""
+
+    def sort_keys(self, items: Any, context: Any) -> list[Any]:
+        language = getattr(self.get_root(), "biblio_language", "")
+        return [_collation_key(str(key.lower()), language) if hasattr(key, "lower") else key
+                for key in super().sort_keys(items, context)]
+
+
 class _FallbackLocale(cslmodel.Locale):  # type: ignore[misc]  # citeproc-py has no type hints
     """The en-US locale behind a non-English one: records each term taken from it."""
 
@@ -273,6 +349,7 @@ def _parser(*, fallback: bool) -> etree.XMLParser:
         namespace[cls.__name__.replace("_", "-").lower()] = cls
     namespace["if"] = namespace["else-if"] = _If
     namespace["name"] = _Name
+    namespace["text"], namespace["number"], namespace["date"], namespace["key"] = _Text, _Number, _Date, _Key
     if fallback:
         namespace["locale"] = _FallbackLocale
     parser = _safe_parser()
@@ -334,6 +411,7 @@ def _reachable(root: etree._Element, start: etree._Element) -> list[etree._Eleme
 def _prepare(path: str, _mtime: int, tag: str) -> _Prepared:
     root: cslmodel.Style = etree.parse(path, _parser(fallback=False)).getroot()
     _set_locales(root, tag)
+    root.biblio_language = tag.split("-")[0]  # for _Key
     root.formatter = citeproc_formatter.plain  # until a bibliography sets its own
     bibliography = root.find("cs:bibliography", _NS)  # _format has checked there is one
     notes: list[_Finding] = []
@@ -582,22 +660,46 @@ def _style_limits(style: str, root: etree._Element, items: list[_Item], indexes:
     return problems
 
 
-def cite(issue: Issue, *, style: str, lang: str | None = None, dois: list[str] | None = None,
-         output: str = "text", sort: bool = False) -> tuple[list[str], list[Problem]]:
-    """One formatted entry per article (those with ``dois``, else all), in the issue's order or,
-    with ``sort``, the style's (numeric styles number them so). ``lang`` defaults to each
-    article's own; ``output`` is "text", "html" (inline, escaped) or "md" (Markdown). An
-    article citeproc-py cannot format gets "" and a ``cite.failed`` error."""
-    entries, problems = _format(issue, style=style, lang=lang, dois=dois, output=output, sort=sort)
+def journal_style(issue: Issue, folder: str | Path | None = None) -> str:
+    """The style for an issue when none is asked for: its manifest's ``settings.citation_style``
+    (a relative ``.csl`` path is taken from ``folder``, the manifest's), else biblio's own style
+    made for one of the journal's ISSNs (its ``<issn>``/``<eissn>``), else ``DEFAULT_STYLE``."""
+    named = issue.settings.citation_style if issue.settings else None
+    if named:
+        relative = _names_a_file(named) and not Path(named).is_absolute()
+        return str(Path(folder) / named) if relative and folder is not None else named
+    issns = {issn.value.upper() for issn in issue.journal.issns}
+    return next((name for name, path in OWN_STYLES.items() if issns & _style_issns(path)), DEFAULT_STYLE)
+
+
+@functools.cache
+def _style_issns(path: Path) -> frozenset[str]:
+    root = _root(path)
+    found = [] if root is None else root.xpath("cs:info/cs:issn/text() | cs:info/cs:eissn/text()", namespaces=_NS)
+    return frozenset(str(issn).strip().upper() for issn in cast("list[str]", found))
+
+
+def cite(issue: Issue, *, style: str | None = None, lang: str | None = None, dois: list[str] | None = None,
+         output: str = "text", sort: bool = True) -> tuple[list[str], list[Problem]]:
+    """One formatted entry per article (those with ``dois``, else all): a reference list in the
+    style's order (its bibliography's ``<sort>``; a style without one keeps the issue's order),
+    numbered so, or with ``sort=False`` in the issue's order, numbered so. ``style`` defaults to
+    ``journal_style(issue)``; ``lang`` to each article's own language; ``output`` is "text", "html"
+    (inline, escaped) or "md" (Markdown). An article citeproc-py cannot format gets "" and a
+    ``cite.failed`` error."""
+    entries, problems = _format(issue, style=style or journal_style(issue), lang=lang, dois=dois, output=output,
+                                sort=sort)
     return [text for _, text in entries], problems
 
 
-def table_of_contents(issue: Issue, *, style: str = HOUSE_STYLE, lang: str | None = None,
+def table_of_contents(issue: Issue, *, style: str | None = None, lang: str | None = None,
                       output: str = "text") -> tuple[str, list[Problem]]:
-    """The whole issue as one document: a heading, then every article in printed order, grouped
-    under its section title where the manifest gives sections. "text" is a line per entry, "md" a
-    Markdown document, "html" a ``<section>`` with a ``<div class="csl-entry">`` per entry."""
-    entries, problems = _format(issue, style=style, lang=lang, dois=None, output=output, sort=False)
+    """The whole issue as one document: a heading, then every article in printed order (numbered
+    so), grouped under its section title where the manifest gives sections. "text" is a line per
+    entry, "md" a Markdown document, "html" a ``<section>`` with a ``<div class="csl-entry">`` per
+    entry. ``style`` defaults to ``journal_style(issue)``."""
+    entries, problems = _format(issue, style=style or journal_style(issue), lang=lang, dois=None, output=output,
+                                sort=False)
     if not entries and any(p.severity == "error" for p in problems):
         return "", problems
     want = lang or issue.journal.language or (issue.articles[0].language if issue.articles else "en")

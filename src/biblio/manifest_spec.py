@@ -198,10 +198,12 @@ _define("Journal", model.Journal, "The journal.",
 _define("Depositor", model.Depositor, "Who sends deposits to Crossref.",
         Field("name", Text(), "Depositor name.", required=True),
         Field("email", Text(), "Depositor e-mail.", required=True))
-_define("Settings", model.Settings, "Publisher settings: facts about depositing, not about the printed issue.",
+_define("Settings", model.Settings, "Publisher settings: how to deposit and cite, not facts of the printed issue.",
         Field("depositor", Object("Depositor"), "Depositor."),
         Field("registrant", Text(), "Registrant (the organisation that owns the DOIs)."),
-        Field("landing_page_pattern", Text(), "Landing page URL pattern; placeholders {doi} {suffix} {seq}."))
+        Field("landing_page_pattern", Text(), "Landing page URL pattern; placeholders {doi} {suffix} {seq}."),
+        Field("citation_style", Text(), "The journal's citation style for `biblio cite`: a style name (`biblio "
+              "styles`) or a .csl file, a relative path being taken from the manifest's folder."))
 
 
 def _issue_without_journal(**fields: Any) -> model.Issue:

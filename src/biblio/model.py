@@ -277,6 +277,7 @@ class Settings:
     depositor: Depositor | None = None
     registrant: str | None = None
     landing_page_pattern: str | None = None
+    citation_style: str | None = None  # the journal's CSL style for ``biblio cite``: a name or a .csl file
 
 
 @dataclass
