@@ -41,7 +41,7 @@ def test_jobs_share_out_the_formats_and_change_nothing(example_path, tmp_path):
     serial = biblio.build(example_path, tmp_path / "serial", jobs=1)
     parallel = biblio.build(example_path, tmp_path / "parallel", jobs=2)
     assert serial.ok and parallel.ok and serial.formats == parallel.formats
-    assert len(tree(tmp_path / "serial")) == 23
+    assert len(tree(tmp_path / "serial")) == 24 and "report.html" in tree(tmp_path / "serial")  # 23 + the review page
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
     assert problems_of(serial, tmp_path / "serial") == problems_of(parallel, tmp_path / "parallel")
     assert [(f.format, f.path.name, f.valid) for f in serial.files] == \
@@ -71,11 +71,15 @@ def test_a_clean_generated_issue_streams_to_the_files_of_the_yaml_build(tmp_path
     biblio.dump(issue, tmp_path / "issue.json")
     biblio.dump(issue, tmp_path / "issue.yaml")
     whole = biblio.build(tmp_path / "issue.yaml", tmp_path / "whole", jobs=2)
-    assert whole.ok and len(tree(tmp_path / "whole")) == 15 + 1 + 3 * 4  # JATS per article, deposit, 3 x 4
+    made = tree(tmp_path / "whole")
+    assert whole.ok and len(made) == 15 + 1 + 3 * 4 + 1  # JATS per article, deposit, 3 x 4, the review page
+    del made["report.html"]  # names the manifest read (issue.yaml or issue.json) and its lines
     for jobs in (1, 2, 3):  # with workers, the deposit and JATS start before the check
         streamed = biblio.build(tmp_path / "issue.json", tmp_path / f"streamed-{jobs}", jobs=jobs)
         assert streamed.ok and streamed.formats == whole.formats
-        assert tree(tmp_path / f"streamed-{jobs}") == tree(tmp_path / "whole")
+        assert b"issue.json" in (tmp_path / f"streamed-{jobs}" / "report.html").read_bytes()
+        assert {name: data for name, data in tree(tmp_path / f"streamed-{jobs}").items()
+                if name != "report.html"} == made
 
 
 def test_passes_started_before_a_failing_check_are_given_up(tmp_path, monkeypatch):

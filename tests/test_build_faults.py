@@ -268,7 +268,7 @@ def test_a_full_staging_disk_is_a_problem_and_the_output_folder_is_left_as_it_wa
 def test_a_full_staging_disk_on_the_command_line_is_a_line_not_a_traceback(full_disk, example_path, tmp_path,
                                                                          capsys):
     assert cli.main(["build", str(example_path), "-o", str(tmp_path / "out"), "-j", "1"]) == 1
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert f"{full_disk}: error [output.staging]" in out and "set TMPDIR" in out
     assert not (tmp_path / "out").exists()
 

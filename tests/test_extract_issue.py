@@ -148,9 +148,9 @@ def test_single_article_text(example):
 def test_cli_extract_writes_a_draft_and_prints_findings(tmp_path, capsys):
     out = tmp_path / "m.yaml"
     code = cli.main(["extract", str(ISSUE_TEXT), "-o", str(out)])
-    printed = capsys.readouterr().out
+    printed, findings = capsys.readouterr()
     assert code == 0
-    assert out.is_file() and "warning [keywords.unrelated]" in printed
+    assert out.is_file() and "warning [keywords.unrelated]" in findings
     assert "10 articles" in printed
     issue, _ = manifest.load(out)
     assert issue is not None and len(issue.articles) == 10
@@ -174,5 +174,5 @@ def test_cli_extract_refuses_non_utf8(tmp_path, capsys):
     bad = tmp_path / "cp1251.txt"
     bad.write_bytes("Аңдатпа".encode("utf-16"))
     assert cli.main(["extract", str(bad), "-o", str(tmp_path / "x.yaml")]) == 1
-    assert "not UTF-8" in capsys.readouterr().out
+    assert "not UTF-8" in capsys.readouterr().err
     assert not (tmp_path / "x.yaml").exists()

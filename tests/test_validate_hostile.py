@@ -53,7 +53,7 @@ def test_the_cli_reports_an_unknown_xsi_type_under_strict(tmp_path, capsys):
     path.write_text(variant(SURNAME, '<surname xsi:type="nosuchtype">Nassimov</surname>'), encoding="utf-8")
     assert cli.main(["validate", "--strict", str(path)]) == 1
     out = capsys.readouterr()
-    assert f"{path}:{SURNAME_LINE}" in out.out and "nosuchtype" in out.out and "Traceback" not in out.err
+    assert f"{path}:{SURNAME_LINE}" in out.err and "nosuchtype" in out.err and "Traceback" not in out.err
 
 
 # --- 2. Unicode spaces are not XML whitespace ----------------------------------------------

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal, Self, overload
 
 from . import build as building
-from . import formats, manifest
+from . import formats, ids, manifest
 from .build import BuildReport, CatalogueReport, WrittenFile, build_catalogue, convert
 from .fileio import write_atomic
 from .model import Article, Issue
@@ -34,8 +34,8 @@ from .problems import Problem
 from .yamlsource import Unstreamable
 
 __all__ = ["ArticleStream", "BuildReport", "CatalogueReport", "WrittenFile", "build", "build_catalogue", "check",
-           "convert", "dump", "dumps", "export", "iter_read", "load", "loads", "prepare", "stream", "validate",
-           "validates"]
+           "convert", "dump", "dumps", "export", "iter_read", "load", "loads", "prepare", "report", "stream",
+           "validate", "validates"]
 
 PathLike = str | Path
 SUFFIXES = {"crossref": ".xml", "jats": ".xml", "csl": ".csl.json", "bibtex": ".bib", "ris": ".ris"}
@@ -88,6 +88,15 @@ def check(source: Issue | PathLike) -> tuple[Issue | None, list[Problem]]:
     return issue, problems
 
 
+def report(source: Issue | PathLike, out_html: PathLike, build_report: BuildReport | None = None) -> list[Problem]:
+    """Check the issue and write its review page, one self-contained HTML file (``biblio.review``): the deposit
+    checklist, each article's texts side by side by language, every problem next to its field; with a build's report,
+    also the files it wrote and their verdicts. Returns the problems shown (``report.io`` when it cannot be written)."""
+    from . import review
+
+    return review.write(source, out_html, build_report)
+
+
 def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
     """Check the issue (a manifest or an issue made in code), then write and validate every
     registered format into ``out_dir``.
@@ -111,7 +120,10 @@ def export(source: Issue | PathLike, format: str, output: PathLike, *, validate:
     or a folder for a format with one file per article (JATS). ``dois`` chooses articles;
     ``lang`` writes a citation format in one language; ``previous`` is an earlier Crossref
     deposit of the same DOIs, and a deposit that is not newer is refused."""
-    return building.export(source, format, output, validate=validate, dois=dois, previous=previous, lang=lang)
+    report = building.export(source, format, output, validate=validate, dois=dois, previous=previous, lang=lang)
+    if dois is not None and report.ok:  # the articles written: those chosen
+        report.articles = len({ids.doi_key(ids.doi(d).value or d) for d in dois})
+    return report
 
 
 @overload
@@ -180,7 +192,7 @@ def validate(paths: Iterable[PathLike], *, strict: bool = False) -> list[Problem
 
 def validate(paths: PathLike | Iterable[PathLike], *, strict: bool = False) -> list[Problem]:
     """Detect the format of a file (or of each of several) and validate it against that
-    format's official schema; an empty list means valid.
+    format's official schema; an empty list means valid. A folder stands for ``files_in(folder)``.
 
     ``strict``: Crossref deposits are validated with the official XSD 1.1 (xmlschema)
     instead of the fast, equivalent XSD 1.0 form.
@@ -188,6 +200,14 @@ def validate(paths: PathLike | Iterable[PathLike], *, strict: bool = False) -> l
     problems: list[Problem] = []
     for raw in [paths] if isinstance(paths, (str, Path)) else paths:
         path = Path(raw)
+        if path.is_dir():
+            found = files_in(path)
+            if not found:
+                problems.append(Problem("validate.io", "error", "a folder with no file in a format biblio validates "
+                                        "(" + ", ".join(f.name for f in formats.registered()) + "); give the files "
+                                        "to validate", file=str(path)))
+            problems += validate(found, strict=strict)
+            continue
         if not path.is_file():
             problems.append(Problem("validate.io", "error", "no such file", file=str(path)))
             continue
@@ -203,6 +223,12 @@ def validate(paths: PathLike | Iterable[PathLike], *, strict: bool = False) -> l
         else:
             problems.extend(fmt.validate(path))
     return problems
+
+
+def files_in(folder: PathLike) -> list[Path]:
+    """The files in a folder (not in its subfolders) whose format biblio detects, by name: what ``validate`` checks
+    when given the folder."""
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and formats.detect(p) is not None)
 
 
 def validates(data: str | bytes, format: str | None = None, *, strict: bool = False) -> list[Problem]:

@@ -14,6 +14,7 @@ issues side by side in worker processes (``concurrent.futures``) or on a Dask cl
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import signal
@@ -30,7 +31,7 @@ from multiprocessing.synchronize import Event as EventType
 from typing import Any, BinaryIO
 
 from . import formats, ids, lint, manifest
-from .fileio import UMASK
+from .fileio import NAME_BYTES, UMASK
 from .model import Article, Issue
 from .problems import Problem, counts, has_errors
 from .yamlsource import Located, Unstreamable
@@ -58,6 +59,7 @@ class BuildReport:
     files: list[WrittenFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     articles: int = 0
+    review: Path | None = None  # the review page a build writes beside its outputs (report.html)
 
     @property
     def ok(self) -> bool:
@@ -72,6 +74,7 @@ class BuildReport:
             "articles": self.articles,
             "formats": self.formats,
             "files": [{"format": f.format, "path": str(f.path), "valid": f.valid} for f in self.files],
+            "review": str(self.review) if self.review is not None else None,
             "counts": counts(self.problems),
             "problems": [p.to_dict() for p in self.problems],
         }
@@ -188,7 +191,9 @@ def issue_languages(articles: Iterable[Article]) -> list[str]:
 class _FolderOutput:
     """A ``formats.Output`` into one folder: the files opened, in order. A name opened again (two
     articles with one DOI give one JATS file name) gets a number, ``x-2.xml``, rather than
-    overwrite the first file, and a problem says so."""
+    overwrite the first file, and a problem says so. A name is never hidden (a DOI suffix
+    ``.2025.1`` gives ``_2025.1.xml``); one too long for a file system is an error naming the
+    article, and nothing is written for it."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -200,12 +205,20 @@ class _FolderOutput:
     def open(self, name: str) -> BinaryIO:
         if not name or Path(name).name != name:
             raise ValueError(f"a writer may only name a file in its folder, not {name!r}")
+        name = "_" + name[1:] if name.startswith(".") else name
         first = self.owners.get(name.casefold())
         if first is not None:
             taken, number = name, 2
             while (name := f"{Path(taken).stem}-{number}{Path(taken).suffix}").casefold() in self.owners:
                 number += 1
             self.problems.append(self._clash(first, taken, name))
+        if len(name.encode("utf-8")) > NAME_BYTES:
+            index, doi = self.article
+            self.problems.append(Problem("output.name-too-long", "error", f"article {index + 1} would be written to "
+                                         f"a file whose name has {len(name.encode('utf-8'))} bytes ({name[:24]}…); a "
+                                         f"file name can have {NAME_BYTES}" + ": shorten its DOI, which names the file"
+                                         * bool(doi), path=f"articles[{index}]" + ".doi" * bool(doi)))
+            return io.BytesIO()  # written to nowhere: the error says the file is missing
         self.owners[name.casefold()] = self.article
         path = self.folder / name
         self.paths.append(path)
@@ -409,8 +422,11 @@ def publish(produced: Produced, report: BuildReport, doc: Located | None, *, val
     if produced.task.format not in report.formats:
         report.formats.append(produced.task.format)
     located = manifest.locate(produced.problems, doc) if doc is not None else produced.problems
-    known = set(report.problems)  # the citation formats share their language fallbacks: report once
-    report.problems.extend(p for p in located if p not in known)
+    fmt = formats.get(produced.task.format)
+    if fmt is not None and fmt.per_language:  # one file per language: say which file each problem is about
+        names = tuple(file.name for file, _ in produced.files)
+        located = [replace(p, outputs=names) for p in located]
+    add_once(report.problems, located)
     single = rename is not None and len(produced.files) == 1
     for file, file_problems in produced.files:
         target = rename if single and rename is not None else report.out_dir / file.name
@@ -425,6 +441,19 @@ def publish(produced: Produced, report: BuildReport, doc: Located | None, *, val
                                                file=str(target)))
                 continue
         report.files.append(WrittenFile(produced.task.format, target, valid))
+
+
+def add_once(problems: list[Problem], found: list[Problem]) -> None:
+    """Add the problems not reported yet; one already reported for another file (the citation formats share their
+    language fallbacks) names that file too, in ``outputs``."""
+    known = {replace(p, outputs=()): number for number, p in enumerate(problems)}
+    for problem in found:
+        number = known.setdefault(replace(problem, outputs=()), len(problems))
+        if number == len(problems):
+            problems.append(problem)
+        else:
+            was = problems[number]
+            problems[number] = replace(was, outputs=tuple(dict.fromkeys(was.outputs + problem.outputs)))
 
 
 def move_into_place(source: Path, target: Path) -> None:
@@ -533,10 +562,30 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
         report.articles = checked.count
         run_tasks(checked, build_tasks(checked.languages), report, validate=validate,
                   jobs=count - (early.jobs if early is not None else 0), started=early)
+        _review(source, report)
         return report
     finally:
         if early is not None:
             early.close(give_up=True)
+
+
+REVIEW_LIMIT = 500
+"""Articles up to which a build writes the review page: a longer page is not read, and would cost a large
+issue's build half its time again (``biblio report`` still writes one)."""
+
+
+def _review(source: Issue | str | Path, report: BuildReport) -> None:
+    """The review page beside the outputs (report.html), or a note saying why there is none."""
+    if not report.files:
+        return
+    if report.articles > REVIEW_LIMIT:
+        report.problems.append(Problem("report.skipped", "info", f"no review page for {report.articles} articles "
+                                       f"(a build writes one up to {REVIEW_LIMIT}); run biblio report for one"))
+        return
+    from . import review  # review reads BuildReport from here
+    failed = [p for p in review.write(source, report.out_dir / "report.html", report) if p.code == "report.io"]
+    report.problems += failed
+    report.review = None if failed else report.out_dir / "report.html"
 
 
 def workers(jobs: int | None) -> int:

@@ -19,7 +19,9 @@ class Problem:
     """One finding: a stable code, a severity, a sentence an editor understands, and where.
 
     `path` is a model or field path such as ``articles[3].contributors[1].orcid``;
-    `file`, `line` and `column` (1-based) point into the input when known.
+    `file`, `line` and `column` (1-based) point into the input when known. `outputs`: the names
+    of the output files a writer's problem is about (a citation format writes one per language,
+    and each may leave out something else), so a summary can say which file.
     """
 
     code: str
@@ -29,6 +31,7 @@ class Problem:
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    outputs: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:
@@ -48,11 +51,13 @@ class Problem:
     def __str__(self) -> str:
         where = self.location
         prefix = f"{where}: " if where else ""
-        return f"{prefix}{self.severity} [{self.code}] {self.message}"
+        within = f" (in {', '.join(self.outputs)})" if self.outputs else ""
+        return f"{prefix}{self.severity} [{self.code}] {self.message}{within}"
 
-    def to_dict(self) -> dict[str, str | int]:
+    def to_dict(self) -> dict[str, str | int | list[str]]:
         """The known fields, for JSON reports."""
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        known = {key: value for key, value in asdict(self).items() if value not in (None, ())}
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in known.items()}
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
