@@ -41,7 +41,7 @@ def test_jobs_share_out_the_formats_and_change_nothing(example_path, tmp_path):
     serial = biblio.build(example_path, tmp_path / "serial", jobs=1)
     parallel = biblio.build(example_path, tmp_path / "parallel", jobs=2)
     assert serial.ok and parallel.ok and serial.formats == parallel.formats
-    assert len(tree(tmp_path / "serial")) == 24 and "report.html" in tree(tmp_path / "serial")  # 23 + the review page
+    assert len(tree(tmp_path / "serial")) == 25 and "report.html" in tree(tmp_path / "serial")  # 23, the review page, the record
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
     assert problems_of(serial, tmp_path / "serial") == problems_of(parallel, tmp_path / "parallel")
     assert [(f.format, f.path.name, f.valid) for f in serial.files] == \
@@ -72,7 +72,7 @@ def test_a_clean_generated_issue_streams_to_the_files_of_the_yaml_build(tmp_path
     biblio.dump(issue, tmp_path / "issue.yaml")
     whole = biblio.build(tmp_path / "issue.yaml", tmp_path / "whole", jobs=2)
     made = tree(tmp_path / "whole")
-    assert whole.ok and len(made) == 15 + 1 + 3 * 4 + 1  # JATS per article, deposit, 3 x 4, the review page
+    assert whole.ok and len(made) == 15 + 1 + 3 * 4 + 2  # JATS per article, deposit, 3 x 4, review page, record
     del made["report.html"]  # names the manifest read (issue.yaml or issue.json) and its lines
     for jobs in (1, 2, 3):  # with workers, the deposit and JATS start before the check
         streamed = biblio.build(tmp_path / "issue.json", tmp_path / f"streamed-{jobs}", jobs=jobs)
@@ -278,3 +278,35 @@ def test_a_catalogue_on_a_dask_cluster_writes_the_same_files(catalogue, tmp_path
     local = biblio.build_catalogue([catalogue], tmp_path / "local", jobs=1)
     assert [r.ok for r in on_dask.issues] == [r.ok for r in local.issues]
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+
+
+def test_a_build_removes_the_files_it_wrote_before_and_no_longer_writes(tmp_path, example_path):
+    out = tmp_path / "out"
+    assert biblio.build(example_path, out).ok
+    old_jats = sorted(p.name for p in out.glob("2788-5860.*.xml"))
+    assert len(old_jats) == 10
+    (out / "notes.txt").write_text("the editor's own file", encoding="utf-8")
+    (out / "cover.xml").write_text("<x/>", encoding="utf-8")
+    changed = tmp_path / "issue.yaml"  # the DOI pattern changes: every JATS file gets a new name
+    changed.write_text(example_path.read_text(encoding="utf-8").replace("2788-5860.{year}", "j.{year}"),
+                       encoding="utf-8")
+    again = biblio.build(changed, out)
+    assert again.ok
+    new_jats = sorted(f.path.name for f in again.files if f.format == "jats")
+    stale = sorted(set(old_jats) - set(new_jats))  # the articles whose DOI came from the pattern
+    assert len(stale) == 7 and not [name for name in stale if (out / name).exists()]  # the stale ones are gone
+    assert all((out / name).is_file() for name in new_jats) and (out / "report.html").is_file()
+    assert (out / "notes.txt").is_file() and (out / "cover.xml").is_file()  # never a file the build did not write
+    said = [p for p in again.problems if p.code == "output.stale-removed"]
+    assert len(said) == 1 and said[0].message.startswith("removed 7 file(s) an earlier build wrote here")
+
+
+def test_a_build_with_errors_removes_nothing(tmp_path, example_path):
+    out = tmp_path / "out"
+    assert biblio.build(example_path, out).ok
+    before = sorted(p.name for p in out.iterdir())
+    broken = tmp_path / "issue.yaml"
+    broken.write_text(example_path.read_text(encoding="utf-8").replace("2788-5860.{year}", "j.{year}")
+                      .replace("year: 2025", "year: twenty", 1), encoding="utf-8")
+    assert not biblio.build(broken, out).ok
+    assert sorted(p.name for p in out.iterdir()) == before

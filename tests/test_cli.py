@@ -63,7 +63,7 @@ def test_build_writes_every_registered_format_validated(capsys, tmp_path, exampl
     assert report["formats"] == [f.name for f in formats.registered()]
     assert all(f["valid"] for f in report["files"]) and report["files"]
     assert sorted(p.name for p in out_dir.iterdir()) == sorted([Path(f["path"]).name for f in report["files"]]
-                                                                + ["report.html"])  # and the review page
+                                                                + [".biblio-files", "report.html"])
     assert report["review"] == str(out_dir / "report.html")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import shutil
 import signal
@@ -31,7 +32,7 @@ from multiprocessing.synchronize import Event as EventType
 from typing import Any, BinaryIO
 
 from . import formats, ids, lint, manifest
-from .fileio import NAME_BYTES, UMASK
+from .fileio import NAME_BYTES, UMASK, write_atomic
 from .model import Article, Issue
 from .problems import Problem, counts, has_errors
 from .yamlsource import Located, Unstreamable
@@ -563,6 +564,7 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
         run_tasks(checked, build_tasks(checked.languages), report, validate=validate,
                   jobs=count - (early.jobs if early is not None else 0), started=early)
         _review(source, report)
+        _forget_stale(report)
         return report
     finally:
         if early is not None:
@@ -586,6 +588,50 @@ def _review(source: Issue | str | Path, report: BuildReport) -> None:
     failed = [p for p in review.write(source, report.out_dir / "report.html", report) if p.code == "report.io"]
     report.problems += failed
     report.review = None if failed else report.out_dir / "report.html"
+
+
+RECORD = ".biblio-files"
+"""The file in an output folder that lists the files the last build wrote there: a build removes only files it
+wrote itself."""
+
+
+def _forget_stale(report: BuildReport) -> None:
+    """Remove the files the folder's previous build wrote and this one did not (a changed DOI pattern, a format or a
+    language fewer), and record what this one wrote. A build with errors removes nothing: the files it could not
+    write again are still the last good ones."""
+    record = report.out_dir / RECORD
+    written = {f.path.name for f in report.files if f.valid is not False and f.path.parent == report.out_dir}
+    written |= {report.review.name} if report.review is not None else set()
+    try:
+        before = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = []
+    before = [name for name in before if isinstance(name, str) and name == Path(name).name and name != RECORD] \
+        if isinstance(before, list) else []
+    removed, recorded = [], sorted(before)
+    if not has_errors(report.problems):
+        for name in sorted(set(before) - written):
+            path = report.out_dir / name
+            try:
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+                    removed.append(name)
+            except OSError as error:
+                report.problems.append(Problem("output.stale", "warning", f"cannot remove {name}, which an earlier "
+                                               f"build wrote here and this one did not: {error.strerror or error}",
+                                               file=str(path)))
+        before = []
+    try:
+        if sorted(written | set(before)) != recorded:  # nothing written and nothing known: no record either
+            write_atomic(record, json.dumps(sorted(written | set(before)), ensure_ascii=False, indent=0) + "\n")
+    except OSError as error:
+        report.problems.append(Problem("output.record", "warning", f"cannot record the files written "
+                                       f"({error.strerror or error}): the next build cannot remove those it no "
+                                       "longer writes", file=str(record)))
+    if removed:
+        shown = ", ".join(removed[:5]) + (f" and {len(removed) - 5} more" if len(removed) > 5 else "")
+        report.problems.append(Problem("output.stale-removed", "info", f"removed {len(removed)} file(s) an earlier "
+                                       f"build wrote here and this one does not: {shown}", file=str(report.out_dir)))
 
 
 def workers(jobs: int | None) -> int:
