@@ -46,7 +46,7 @@ def read_text(path: Path, bom_severity: Severity = "warning") -> tuple[str | Non
             return None, [Problem("bibtex.encoding", "error", f"the file starts as {encoding.upper()} but is not "
                                   f"{encoding.upper()} here: save it as UTF-8", file=file, line=line)]
         problems.append(Problem("bibtex.encoding", bom_severity, f"the file is {encoding.upper()}; biblio reads it, "
-                                "but BibTeX and biber read UTF-8: save it as UTF-8", file=file))
+                                "but BibTeX and biber read UTF-8: save it as UTF-8", file=file, line=1))
     else:
         try:
             text = data.decode("utf-8-sig")
