@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from test_bibtex_properties import TRICKY, carried, squash
 
 import biblio
-from biblio import formats, manifest
+from biblio import derive, formats, manifest
 from biblio.formats import bibtex
 from biblio.model import (
     Issn,
@@ -71,13 +71,14 @@ def test_example_exports_valid_utf8_entries_in_each_language(tmp_path, example, 
     assert len(set(keys)) == 10 and all(re.fullmatch(r"[a-z0-9]+", key) for key in keys)
     assert keys[0] == "nassimov2025genesis"
     for entry in found:
-        assert {"author", "title", "journal", "year", "number", "doi", "issn", "url", "language", "langid"} \
+        assert {"author", "title", "journal", "year", "number", "doi", "issn", "url", "language"} \
             <= set(entry.fields_dict)
-    # Letters stay letters: no LaTeX macro but \par (between paragraphs) in the whole file.
-    assert set(re.findall(r"\\([A-Za-z]+)", text)) <= {"par"}
+        assert "publisher" not in entry.fields_dict  # biblatex's @article has none: biber -V warns
+    # Letters stay letters: no LaTeX macro in the whole file (paragraphs end in "~" and a blank line).
+    assert set(re.findall(r"\\([A-Za-z]+)", text)) == set()
     assert not re.search(r"\\[\"'`^~=.uvHckbdr]\s*\{?[A-Za-z]", text)
     shown_kk = "".join(a.titles.get("kk", "") + a.abstracts.get("kk", "") + "".join(a.keywords.get("kk", []))
-                       for a in example.articles if (lang or a.language) == "kk")
+                       for a in example.articles if derive.item_language(a, lang or a.language) == "kk")
     if lang in (None, "kk"):
         assert len(set(shown_kk) & set(KAZAKH)) >= 12
         for letter in KAZAKH:  # no Kazakh letter lost: each is in the file at least as often as in the texts
@@ -85,8 +86,11 @@ def test_example_exports_valid_utf8_entries_in_each_language(tmp_path, example, 
         assert "МӘДЕНИ БІРЕГЕЙЛІК ГЕНЕЗИСІ" in found[0]["title"]
     first = found[0]
     assert first["doi"] == "10.52536/2788-5860.2025.86.2.001" and first["year"] == "2025"
-    assert first["language"] == "kk"  # the article's own language, whatever the view
-    assert first["langid"] == {None: "kazakh", "kk": "kazakh", "ru": "russian", "en": "english"}[lang]
+    # language names the entry's text: biblatex's key where it has one, else the English name
+    assert first["language"] == {None: "Kazakh", "kk": "Kazakh", "ru": "russian", "en": "english"}[lang]
+    # langid: biblatex has no Kazakh module; the en entry holds the Cyrillic journal title
+    assert first.fields_dict.get("langid") and first["langid"] == "russian" if lang == "ru" \
+        else "langid" not in first.fields_dict
 
 
 def test_keys_are_the_same_in_every_language(tmp_path, example):
@@ -106,13 +110,61 @@ def test_colliding_keys_get_letters_in_article_order(example):
 
 def test_language_fallbacks_are_reported(example):
     _, kk = dumps(example, lang="kk")
-    assert any(p.code == "lang.fallback" and p.path == "articles[0].contributors"
-               and "no kk spelling of 1 author name" in p.message for p in kk)  # article 1 prints ru and en names
+    assert any(p.code == "lang.fallback" and p.path == "articles" and p.message == "authors with no kk spelling "
+               "of their name: the ru spelling is written (articles 1, 3-4, 8)" for p in kk)
     text, en = dumps(example, lang="en")
-    assert any(p.code == "lang.fallback" and p.path == "articles[6]" and "title" in p.message for p in en)
+    assert any(p.code == "lang.fallback" and p.path == "articles" and p.message.startswith("no en title: the whole "
+               "item is written in kk") and p.message.endswith("(article 7)") for p in en)
     assert any(p.code == "lang.fallback" and p.path == "journal.titles" for p in en)  # only a kk journal title
     seventh = entries_of(text)[6]
-    assert seventh["langid"] == "kazakh" and seventh["language"] == "en"  # an en article printed with a kk title
+    assert seventh["language"] == "Kazakh" and "langid" not in seventh.fields_dict  # wholly in Kazakh
+    assert seventh["title"].startswith("{ҚАЗАҚСТАНДАҒЫ") and seventh["abstract"].startswith("Мақалада")
+
+
+def test_paragraphs_end_in_a_tie_and_a_blank_line_and_read_back(tmp_path, example):
+    """Zotero printed "\\par" as text and pandoc joined paragraphs with no space (issue 16): a tie and a blank
+    line is a space to Zotero, pandoc and biber, and a paragraph break to TeX and to biblio's reader."""
+    path, _ = write(example, tmp_path, lang="en")
+    text = path.read_text(encoding="utf-8")
+    second = entries_of(text)[1]
+    assert "\\par" not in text and second["abstract"].count("~\n\n") == 2
+    assert "misinformation.~\n\nThis article" in second["abstract"]
+    again, _ = read(path)
+    assert again.articles[1].abstracts["en"] == example.articles[1].abstracts["en"]
+    assert again.articles[1].abstracts["en"].count("\n\n") == 2
+
+
+def test_publisher_is_left_out_and_reported(example):
+    issue, _ = manifest.loads(yaml.safe_dump(RICH | {"journal": RICH["journal"] | {
+        "publisher": {"name": {"en": "Science Press"}}}}, allow_unicode=True, sort_keys=False))
+    text, problems = dumps(issue)
+    assert "publisher" not in entries_of(text)[0].fields_dict
+    assert "BibTeX cannot carry the publisher (biblatex's @article has no publisher field) (article 1)" in {
+        p.message for p in problems if p.code == "bibtex.not-carried"}
+
+
+@pytest.mark.parametrize(("tag", "language", "langid"), [
+    ("en", "english", "english"), ("ru", "russian", "russian"), ("kk", "Kazakh", None), ("de", "german", "ngerman"),
+    ("hu", "hungarian", "magyar"), ("uz", "Uzbek", None), ("ja", "japanese", None), ("en-GB", "english", "british")])
+def test_language_is_a_value_biblatex_prints_and_langid_one_it_has_a_module_for(tag, language, langid):
+    assert bibtex.mapping.language_field(tag) == language and bibtex.langid(tag) == langid
+    assert bibtex.language_tag(language) == tag.split("-")[0]  # the reader takes both back
+
+
+def test_langid_is_left_out_where_the_entry_holds_another_script(example):
+    text, problems = dumps(example, lang="ru")
+    langids = [entry.fields_dict.get("langid") for entry in entries_of(text)]
+    assert langids[0].value == "russian" and langids[5] is None and langids[8] is None  # no ru title: en, kk
+    text, problems = dumps(example, lang="en")
+    langids = [entry.fields_dict["langid"].value if "langid" in entry.fields_dict else None
+               for entry in entries_of(text)]
+    assert langids == [None] * 9 + ["russian"]  # the journal title is Cyrillic; article 10 is wholly Russian
+    notes = [p.message for p in problems if p.code == "bibtex.no-langid"]
+    assert notes == ["no langid in articles 1-6, 8-9: en entries holding letters of another script (the journal "
+                     "title, a name) stop pdflatex when biblatex switches to en (autolang=other)",
+                     "no langid in article 7: biblatex has no language module for kk"]
+    issue, _ = manifest.loads(yaml.safe_dump(RICH, allow_unicode=True, sort_keys=False))  # all Latin: langid
+    assert entries_of(dumps(issue, lang="en")[0])[0]["langid"] == "english"
 
 
 def entries_of(text: str):
@@ -174,8 +226,10 @@ def test_example_round_trips(tmp_path, example, lang):
     assert not [p for p in problems if p.severity != "info"], [str(p) for p in problems]
     assert len(again.articles) == 10 and again.year == 2025 and again.number == "2"
     for index in range(10):
-        assert carried(again, index, lang) == carried(example, index, lang), (lang, index)
-    assert again.articles[0].language == "kk"
+        assert carried(again, index, lang) | {"language": None} == carried(example, index, lang) | {"language": None}
+        shown = derive.localize(example, example.articles[index], index, lang).lang
+        assert again.articles[index].language == shown, (lang, index)
+    assert again.articles[0].language == (lang or "kk")  # language names the entry's text
     if lang == "en":
         assert again.articles[0].titles.texts == {"en": example.articles[0].titles["en"]}
         assert again.articles[0].contributors[0].names == {"en": PersonName("Nassimov", "Murat")}
@@ -202,8 +256,8 @@ def test_escaping_choices():
 # --- other tools' files -----------------------------------------------------------------------------
 
 def test_reads_a_zotero_export():
-    issue, problems = read(DATA / "zotero.bib")
-    first, second = issue.articles
+    (issue, other), problems = biblio.api.load_catalogue(DATA / "zotero.bib")  # two journals: two issues
+    [first], [second] = issue.articles, other.articles
     assert first.language == "en" and first.titles.texts == {
         "en": "Genesis and Features of Cultural Identity: Based on the Example of the Findings of Domestic Scientists"}
     assert [c.names["en"] for c in first.contributors] == [PersonName("Nassimov", "Murat"),
@@ -219,8 +273,9 @@ def test_reads_a_zotero_export():
     assert second.language == "kk" and second.titles["kk"] == "Саяси қатысу және азаматтық қоғам"
     assert second.contributors[0].names == {"kk": PersonName("Сейітова", "Әйгерім")}
     assert second.contributors[1].organization.texts == {"kk": "Зерттеу тобы"}  # {braced} name: a group
-    assert second.dates.published == PartialDate(2024)  # not the issue's year
-    assert [p.code for p in problems] == ["bibtex.not-read"] * 3 + ["bibtex.mixed-issue"] * 2  # two journals
+    assert second.dates.published is None and other.year == 2024  # its own issue, with its own year
+    assert other.journal.titles.main != issue.journal.titles.main and other.journal.issns != issue.journal.issns
+    assert [p.code for p in problems] == ["bibtex.not-read"] * 3
     assert [p.message.split(" (")[0] for p in problems[:3]] == [  # Zotero's fields the model has no place for
         f"biblio cannot carry the field {name}" for name in ("shorttitle", "urldate", "file")]
 
@@ -280,15 +335,17 @@ def test_given_family_names_groups_and_language_guesses(tmp_path):
 
 
 def test_reader_reports_entries_it_cannot_use():
-    issue, problems = read(DATA / "unusable.bib")
-    assert [a.titles.main for a in issue.articles] == ["A usable article", "A Book", "Read after the broken one"]
+    issues, problems = biblio.api.load_catalogue(DATA / "unusable.bib")
+    issue = issues[0]
+    assert [a.titles.main for i in issues for a in i.articles] == [
+        "A usable article", "A Book", "Read after the broken one"]
     assert issue.journal.titles.main == "Scientific-Analytical Journal"  # from the @string
     found = {(p.code, p.severity, p.line) for p in problems}
     assert ("bibtex.unusable", "warning", 12) in found  # @misc without a title
     assert ("bibtex.entry-type", "info", 17) in found  # @book read as an article
     assert ("bibtex.syntax", "error", 24) in found  # the unclosed entry
     assert ("bibtex.stray-text", "warning", 35) in found  # an entry without its @
-    assert any(p.code == "bibtex.mixed-issue" for p in problems)
+    assert len(issues) > 1  # entries of other issues are issues of their own, not the first one's
 
 
 def test_a_file_without_usable_entries_gives_no_issue(tmp_path):
@@ -409,3 +466,31 @@ def test_validation_stops_where_bibtex_stops(tmp_path):
     assert found == {("bibtex.syntax", "error", 4, "a.title"), ("bibtex.syntax", "error", 11, None),
                      ("bibtex.syntax", "error", 22, "c.volume")}
     assert not [p for p in bibtex.validate(path) if p.code == "bibtex.stray-text"]  # the brace explains it
+
+
+TRILINGUAL = """\
+biblio: 1
+journal:
+  language: kk
+  titles: {kk: Саясат журналы, ru: Журнал политики, en: Journal of Politics}
+issue: {year: 2025, number: '2'}
+articles:
+  - {language: kk, titles: {kk: Қазақстандағы сайлау, en: Elections in Kazakhstan}}
+  - {language: ru, titles: {ru: Только по-русски}}
+  - {language: kk-Latn, titles: {kk-Latn: Qazaqstandağy saılau}}
+"""
+
+
+def test_an_item_in_another_language_keeps_its_journal_title_and_reads_back(tmp_path):
+    """In the en file the ru-only article is wholly Russian, its journal title too: the reader files each entry's
+    journal title under the entry's language, so the issue reads back without a 'mixed issue' warning. A Latin
+    Kazakh entry says so in words ("Kazakh (Latin script)"), which biblatex prints and the reader reads as kk-Latn."""
+    issue, _ = manifest.loads(TRILINGUAL)
+    path, problems = write(issue, tmp_path, lang="en")
+    found = entries_of(path.read_text(encoding="utf-8"))
+    assert [(e["journal"], e["language"]) for e in found] == [
+        ("Journal of Politics", "english"), ("Журнал политики", "russian"), ("Саясат журналы", "Kazakh (Latin script)")]
+    again, read_problems = read(path)
+    assert [p.code for p in read_problems if p.severity != "info"] == []
+    assert again.journal.titles.texts["en"] == "Journal of Politics" and again.journal.titles["ru"] == "Журнал политики"
+    assert [a.language for a in again.articles] == ["en", "ru", "kk-Latn"]

@@ -50,17 +50,15 @@ def carried(issue: Issue, index: int, lang: str | None) -> dict:
         abstract = "\n\n".join(p for p in (squash(p) for p in re.split(r"\n[ \t\r\f\v]*\n", shown.abstract)) if p)
     date = derive.publication_date(issue, article)[0]
     pages = article.pages
-    publisher = issue.journal.publisher
     return {
         "title": squash(shown.title), "abstract": abstract,
         "keywords": [squash(w) for w in shown.keywords if squash(w)], "people": people,
         "journal": squash(shown.journal_title), "abbreviation": squash(issue.journal.abbreviation),
-        "doi": article.doi, "language": article.language, "url": derive.landing_page(issue, article, index),
+        "doi": article.doi, "language": shown.lang, "url": derive.landing_page(issue, article, index),
         "pages": (squash(pages.first), squash(pages.last) if pages.first else None, squash(pages.article_number))
         if pages else None,
         "date": (date.year, date.month), "volume": squash(issue.volume), "number": squash(issue.number),
         "issns": [issn.value for issn in issue.journal.issns],
-        "publisher": squash(derive.pick(publisher.name, shown.lang)[0]) if publisher else None,
     }
 
 

@@ -223,7 +223,8 @@ def test_convert_reads_the_file_and_writes_another_format(example_path, tmp_path
     report = biblio.convert(tmp_path / "out" / "articles.en.ris", "csl", tmp_path / "items.json")
     assert report.ok and report.articles == 10
     items = json.loads((tmp_path / "items.json").read_text(encoding="utf-8"))
-    assert len(items) == 10 and {item["language"] for item in items} == {"en"}
+    # language names each record's text: article 7 is wholly Kazakh and article 10 wholly Russian (issue 16)
+    assert len(items) == 10 and [item["language"] for item in items] == ["en"] * 6 + ["kk", "en", "en", "ru"]
 
 
 # --- a catalogue ------------------------------------------------------------------------------

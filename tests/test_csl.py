@@ -8,7 +8,7 @@ import pytest
 from citation_view import view
 
 import biblio
-from biblio import api, cli
+from biblio import api, cite, cli, derive
 from biblio.formats import csl, dumps
 from biblio.model import Issue
 
@@ -43,7 +43,7 @@ def test_example_exports_valid_items_in_each_language(tmp_path, example, lang):
     assert "\\u04" not in text  # Cyrillic written as UTF-8, not escaped
     if lang in (None, "kk"):
         shown = "".join(a.titles.get("kk", "") + a.abstracts.get("kk", "") for a in example.articles
-                        if (lang or a.language) == "kk")
+                        if derive.item_language(a, lang or a.language) == "kk")
         assert set(KAZAKH) & set(shown) <= set(text)  # no Kazakh letter lost
         assert "МӘДЕНИ БІРЕГЕЙЛІК" in items[0]["title"]
 
@@ -52,13 +52,36 @@ def test_language_choice_and_fallbacks(example):
     items, problems = csl.items(example, lang="en")
     assert items[0]["title"].startswith("GENESIS AND FEATURES")
     assert items[0]["author"] == [{"family": "Nassimov", "given": "Murat"}]
-    assert items[0]["original-title"].startswith("МӘДЕНИ")
-    assert items[0]["language"] == "kk" and items[0]["custom"]["metadata-language"] == "en"
+    assert items[0]["language"] == "en" and items[0]["custom"]["metadata-language"] == "en"
+    assert items[0]["custom"]["article-language"] == "kk"  # the article's own language, for biblio's reader
+    assert items[6]["language"] == "kk" and items[6]["title"].startswith("ҚАЗАҚСТАНДАҒЫ")  # no en title: all kk
+    assert items[6]["abstract"].startswith("Мақалада") and items[6]["custom"]["article-language"] == "en"
     fallbacks = [p for p in problems if p.code == "lang.fallback"]
-    assert any(p.path == "articles[6]" and "no en title: using the kk title" in p.message for p in fallbacks)
+    assert any(p.path == "articles" and p.message.startswith("no en title: the whole item is written in kk")
+               and p.message.endswith("(article 7)") for p in fallbacks)
     assert any(p.code == "csl.not-carried" and "funding" in p.message for p in problems)
     ru, _ = csl.items(example, lang="ru")
     assert ru[1]["author"][0] == {"family": "Нысанкуатова", "given": "Дамели"}
+
+
+def test_no_original_title_so_processors_render_as_biblio_cite(example):
+    """citeproc-js and pandoc print an original-title in APA as "(Original work published as …)", even where it
+    equals the title after a fallback (issue 16); biblio cite leaves it out, and so do the files."""
+    for lang in (None, "kk", "ru", "en"):
+        items, problems = csl.items(example, lang=lang)
+        assert not [item for item in items if "original-title" in item]
+        notes = [p.message for p in problems if p.code == "csl.not-carried"]
+        assert any(n.startswith("CSL-JSON cannot carry titles in other languages") for n in notes)
+    entries, _ = cite.cite(example, style="apa", lang="en")
+    assert not [e for e in entries if "Original work" in e]
+
+
+def test_an_original_title_from_another_tool_is_still_read(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps([{"type": "article-journal", "title": "Elections", "original-title": "Сайлау",
+                                 "language": "kk", "custom": {"metadata-language": "en"}}]), encoding="utf-8")
+    issue, _ = csl.FORMAT.read(path)
+    assert issue.articles[0].titles.texts == {"kk": "Сайлау", "en": "Elections"}
 
 
 def test_unknown_keys_are_reported_with_line(tmp_path, example):
@@ -97,7 +120,7 @@ ZOTERO_EXPORT = """[
 def test_reads_a_zotero_export(tmp_path):
     path = tmp_path / "zotero.json"
     path.write_text(ZOTERO_EXPORT, encoding="utf-8")
-    issue, problems = csl.FORMAT.read(path)
+    (issue, book), problems = api.load_catalogue(path)  # the book names no journal: an issue of its own
     first = issue.articles[0]
     assert first.language == "kk" and first.titles.texts == {"kk": "Саяси қатысу"}
     assert first.contributors[0].names["kk"].given == "Әйгерім"
@@ -105,7 +128,8 @@ def test_reads_a_zotero_export(tmp_path):
     assert (first.pages.first, first.pages.last, first.doi) == ("9", "22", "10.1234/ABC")
     assert str(first.dates.published) == "2025-06-30" and issue.year == 2025
     assert issue.journal.issns[0].value == "2788-5860"
-    assert len(issue.articles) == 2  # the book is kept (as a journal article, reported); the empty item is not
+    assert len(issue.articles) + len(book.articles) == 2  # the book is kept (reported); the empty item is not
+    assert not book.journal.titles and book.year == 2020  # nothing taken from the other item
     assert {p.code for p in problems} >= {"csl.type", "csl.unusable"}
 
 
@@ -121,8 +145,8 @@ def test_export_and_convert_commands(capsys, tmp_path, example_path):
     assert len(converted) == 10 and converted[0] == "2788-5860.2025.86.2.001.xml"
     back = tmp_path / "back.json"
     assert cli.main(["convert", str(jats_dir / converted[0]), "--to", "csl", "-o", str(back)]) == 0
-    out = capsys.readouterr().out
-    assert "csl.not-carried" in out or "jats.not-carried" in out
+    err = capsys.readouterr().err  # problems go to standard error
+    assert "csl.not-carried" in err or "jats.not-carried" in err
     report = api.convert(tmp_path / "missing.json", "csl", back)
     assert not report.ok
 
@@ -140,9 +164,10 @@ def test_messy_csl_is_read_without_tracebacks_and_converts(tmp_path):
     path = tmp_path / "messy.json"
     path.write_text(MESSY, encoding="utf-8")
     assert csl.detect(path)  # despite the byte-order mark
-    issue, problems = csl.FORMAT.read(path)
-    first, second = issue.articles
+    (issue, other), problems = api.load_catalogue(path)  # the second item names no journal and no year
+    [first], [second] = issue.articles, other.articles
     assert first.titles.texts == {"en": "Crossref sends lists"} and second.titles.texts == {"en": "123"}
+    assert other.year == 0 and not other.journal.titles  # not the first item's
     assert first.contributors[0].names["en"].family == "5"
     assert "ru" in first.contributors[1].names  # a Cyrillic name in an English item is filed as Russian
     assert [i.value for i in issue.journal.issns] == ["0317-8471", "2788-5860"]
@@ -150,7 +175,8 @@ def test_messy_csl_is_read_without_tracebacks_and_converts(tmp_path):
     assert {"csl.list", "csl.value"} <= {p.code for p in problems}
     for target in ("bibtex", "ris", "jats", "csl"):
         report = api.convert(path, target, tmp_path / f"out-{target}")
-        assert report.ok, (target, [str(p) for p in report.problems if p.severity == "error"])
+        errors = [p for p in report.problems if p.severity == "error"]  # only the item without a journal, refused
+        assert report.files and all(p.line == 6 for p in errors), (target, errors)
 
 
 def test_single_item_and_missing_year(tmp_path):
@@ -215,10 +241,10 @@ def test_text_that_is_not_utf8_is_placed(tmp_path):
     path = tmp_path / "latin1.json"
     data = b'\xef\xbb\xbf[{"type": "article-journal", "title": "Caf\xe9"}]'
     path.write_bytes(data)
-    with pytest.raises(UnicodeDecodeError) as decoding:
-        data.decode("utf-8-sig")
     [problem] = csl.validate(path)
-    assert problem.code == "csl.io" and problem.message.endswith(str(decoding.value))  # the whole file's position
+    assert (problem.code, problem.line, problem.column) == ("csl.encoding", 1, 43)  # at the é, after the BOM
+    assert "byte 0xE9" in problem.message and "save the file as UTF-8" in problem.message
+    assert "codec" not in problem.message  # no Python jargon
     assert csl.FORMAT.read(path) == (None, [problem])
 
 
@@ -241,7 +267,7 @@ def test_schema_errors_name_item_path_and_line(tmp_path):
 
 def _big(count: int) -> list[dict]:
     return [{"id": f"i{n}", "type": "article-journal", "title": f"Тақырып «{n}» \\ \"x\"",
-             "page": f"{n}-{n + 9}", "volume": str(n % 50), "container-title": "Қоғам және Дәуір",
+             "page": f"{n}-{n + 9}", "volume": "5", "container-title": "Қоғам және Дәуір",
              "author": [{"family": "Ф" * (n % 9 + 1), "given": "Ә"}], "issued": {"date-parts": [[2025, n % 12 + 1]]},
              "DOI": f"10.1234/x.{n}", "language": "kk"} for n in range(count)]
 

@@ -202,7 +202,8 @@ def _csl_items() -> list[dict]:
     second = {"id": "doe2021", "type": "article-journal", "title": "Second", "note": "Another", "ISBN": "",
               "edition": None}
     third = {"type": "article-journal", "title": "Third", "note": "Third note"}
-    return [first, second, third]
+    same_issue = {"container-title": "Journal", "issued": {"date-parts": [[2020]]}}  # else each is an issue of its own
+    return [first, second | same_issue, third | same_issue]
 
 
 def test_csl_variables_not_read_are_reported_once_each_with_their_items(tmp_path):

@@ -6,7 +6,7 @@ page. ``biblio.cite`` formats citations and ``biblio.extract`` drafts a manifest
 """
 
 from .api import (ArticleStream, BuildReport, CatalogueReport, WrittenFile, build, build_catalogue, check, convert,
-                  dump, dumps, export, iter_read, load, loads, prepare, report, stream, validate, validates)
+                  dump, dumps, export, iter_read, load, load_catalogue, loads, prepare, report, stream, validate, validates)
 from .model import (Affiliation, Article, ArticleDates, Contributor, Depositor, Funding, Issn, Issue, Journal, LangText,
                     License, Pages, PartialDate, PersonName, Publisher, Reference, Settings)
 from .problems import Problem
@@ -26,6 +26,6 @@ __all__ = [
     "Affiliation", "Article", "ArticleDates", "ArticleStream", "BuildReport", "CatalogueReport", "Contributor",
     "Depositor", "Funding", "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
     "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "build_catalogue", "check", "cite",
-    "convert", "dump", "dumps", "export", "extract", "iter_read", "load", "loads", "prepare", "report", "stream",
+    "convert", "dump", "dumps", "export", "extract", "iter_read", "load", "load_catalogue", "loads", "prepare", "report", "stream",
     "validate", "validates",
 ]

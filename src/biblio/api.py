@@ -4,6 +4,7 @@ Every call takes an issue made in code or a file, and returns problems as data::
 
     issue, problems = biblio.load("issue.yaml")          # a manifest, or a file in any readable format
     issue, problems = biblio.loads(text, "bibtex")       # the same from text or bytes
+    issues, problems = biblio.load_catalogue("refs.bib") # every issue a file of records holds
     issue, problems = biblio.prepare(issue)              # what a manifest load derives, for an issue made in code
     issue, problems = biblio.check(issue)                # ... and the editorial checks
     report = biblio.build(issue, "out/")                 # check, write every format, validate, publish
@@ -34,8 +35,8 @@ from .problems import Problem
 from .yamlsource import Unstreamable
 
 __all__ = ["ArticleStream", "BuildReport", "CatalogueReport", "WrittenFile", "build", "build_catalogue", "check",
-           "convert", "dump", "dumps", "export", "iter_read", "load", "loads", "prepare", "report", "stream",
-           "validate", "validates"]
+           "convert", "dump", "dumps", "export", "iter_read", "load", "load_catalogue", "loads", "prepare", "report",
+           "stream", "validate", "validates"]
 
 PathLike = str | Path
 SUFFIXES = {"crossref": ".xml", "jats": ".xml", "csl": ".csl.json", "bibtex": ".bib", "ris": ".ris"}
@@ -46,12 +47,25 @@ TEXT = "<text>"  # the file name problems carry for text given to loads and vali
 
 def load(path: PathLike) -> tuple[Issue | None, list[Problem]]:
     """Read a manifest (YAML or JSON), or a file in any format biblio reads (JATS, CSL-JSON,
-    BibTeX, RIS), into the model. The issue is None only when it cannot be built."""
+    BibTeX, RIS), into the model. The issue is None only when it cannot be built, or when the file's records
+    belong to more than one issue (the error ``read.several-issues``: ``load_catalogue`` reads them all)."""
     target = Path(path)
     fmt = formats.detect(target) if target.is_file() else None
     if fmt is None and target.suffix.lower() in (".yaml", ".yml", ".json"):
         return manifest.load(target)
     return iter_read(target).collect()
+
+
+def load_catalogue(path: PathLike) -> tuple[list[Issue], list[Problem]]:
+    """Every issue a file of records (CSL-JSON, BibTeX, RIS; JATS holds one) belongs to, in the order first met, each
+    with its articles: records are grouped by journal, volume, number and year (``formats.issue_key``), and nothing
+    is taken from another record. A manifest gives its one issue. No issue when the file cannot be read."""
+    target = Path(path)
+    fmt = formats.detect(target) if target.is_file() else None
+    if fmt is None and target.suffix.lower() in (".yaml", ".yml", ".json"):
+        issue, problems = manifest.load(target)
+        return ([issue] if issue is not None else []), problems
+    return iter_read(target).catalogue()
 
 
 def loads(data: str | bytes, format: str = "manifest") -> tuple[Issue | None, list[Problem]]:

@@ -223,7 +223,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_convert(args: argparse.Namespace) -> int:
     _need_file(args.source, "convert")
     _need_target(args.to, args.output, "convert")
-    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=_lang(args))
+    if args.settings is not None:
+        _need_file(args.settings, "convert --settings", "a settings file (YAML or JSON)")
+    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=_lang(args),
+                         settings=args.settings)
     # a problem with a record's field path but no file is about the file read (the writers know the record only)
     report.problems = [replace(p, file=str(args.source)) if p.file is None and p.path else p for p in report.problems]
     return _print_one_format(report, args, args.source, _plural(report.articles, "article"))
@@ -445,12 +448,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--no-validate", action="store_true", help="write without validating")
 
     convert = command(_cmd_convert, "convert", "convert a file from one format to another",
-                      "Read a file (its format is detected) and write it in another format, validated. "
-                      "What the target format cannot carry is reported.")
+                      "Read a file (its format is detected) and write it in another format, validated: every "
+                      "issue its records belong to (journal, volume, number, year), each record with its own. "
+                      "What the target format cannot carry is reported; a record it refuses is left out with "
+                      "a problem naming its line, and the rest are written.")
     convert.add_argument("source", type=Path, metavar="IN", help="the file to convert")
     convert.add_argument("--to", required=True, metavar="FORMAT", type=str.lower, help="the target format (any case)")
     convert.add_argument("-o", "--output", type=Path, required=True, help="output file (or folder for jats)")
     convert.add_argument("--lang", metavar="TAG", help="citation formats: the language to write")
+    convert.add_argument("--settings", type=Path, metavar="FILE", help="publisher settings (YAML or JSON with the "
+                         "keys of a manifest's settings: depositor, registrant, landing_page_pattern ...), which a "
+                         "Crossref deposit needs")
     convert.add_argument("--no-validate", action="store_true", help="write without validating")
 
     cite_cmd = command(_cmd_cite, "cite", "formatted citations ('How to cite') in a CSL style",

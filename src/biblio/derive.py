@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import ids
 from .model import Article, Contributor, Issue, LangText, PartialDate, PersonName
-from .problems import Problem
+from .problems import Problem, article_numbers
 
 # --- patterns: "{prefix}/x.{year}.{seq:03}", "https://journal.kz/{suffix}" ---------------
 
@@ -182,8 +182,10 @@ def language_of(text: str, text_lang: str) -> str:
 class Localized:
     """One article seen in one language, as the single-language citation formats need it.
 
-    Every fallback (a missing translation, a spelling taken from another language) is in
-    ``problems``, so a writer reports it instead of mixing languages silently.
+    An item never mixes languages (design.md §4): ``lang`` is the language of all its text, which
+    every language field of the item names. ``fallbacks`` says, in words, where the item is not
+    what was asked for (the whole item in another language, a text left out, a name spelt in
+    another language); ``Fallbacks`` reports them once per file.
     """
 
     lang: str
@@ -192,7 +194,13 @@ class Localized:
     keywords: list[str]
     authors: list[tuple[Contributor, PersonName | None]]  # in order; None for a group author
     journal_title: str | None
-    problems: list[Problem] = field(default_factory=list)
+    index: int = 0
+    fallbacks: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The fallbacks of this one article as ``lang.fallback`` warnings."""
+        return [Problem("lang.fallback", "warning", text, path=f"articles[{self.index}]") for text in self.fallbacks]
 
 
 def pick(text: LangText | None, lang: str) -> tuple[str | None, str | None]:
@@ -213,44 +221,68 @@ def name_in(contributor: Contributor, lang: str) -> tuple[PersonName, str] | Non
     return None
 
 
+def item_language(article: Article, want: str) -> str:
+    """The one language an item shows ``article`` in: ``want`` where the article has a title in it, else the
+    language of its own title (the article's language, or that of its first title when it has none in it)."""
+    titles = article.titles
+    if not titles or want in titles.texts:
+        return want
+    return article.language if article.language in titles.texts else titles.languages[0]
+
+
 def localize(issue: Issue, article: Article, index: int, lang: str | None = None) -> Localized:
-    """The article's title, abstract, keywords and names in ``lang`` (default: its own language);
-    ``index``, its 0-based position in the issue, places the fallback warnings."""
+    """The article's title, abstract, keywords and names in one language: ``lang`` (default: the article's own)
+    where it has a title in it, else its own title's (``item_language``); a text missing in that language is left
+    out, never taken from another. ``index``, its 0-based position in the issue, places the fallbacks."""
     want = (ids.language_tag(lang).value or lang) if lang else article.language  # normalised when a language tag
-    problems: list[Problem] = []
-
-    def _fallback(what: str, used: str | None) -> None:
-        if used and used != want:
-            problems.append(Problem("lang.fallback", "warning", f"no {want} {what}: using the {used} {what}",
-                                    path=f"articles[{index}]"))
-
-    title, used = pick(article.titles, want)
-    _fallback("title", used)
-    abstract, used = pick(article.abstracts, want)
-    _fallback("abstract", used)
-    keywords: list[str] = []
-    if article.keywords:
-        used = want if want in article.keywords else next(iter(article.keywords))
-        keywords = article.keywords[used]
-        _fallback("keywords", used)
+    shown = item_language(article, want)
+    notes = [f"no {want} title: the whole item is written in {shown}, the language of the article's title"] \
+        if shown != want else []
+    abstract = article.abstracts.texts.get(shown)
+    keywords = article.keywords.get(shown, [])
+    for what, missing in (("abstract", article.abstracts and abstract is None), ("keywords", article.keywords
+                                                                                 and not keywords)):
+        if missing:
+            notes.append(f"no {shown} {what}: left out rather than taken from another language")
     authors: list[tuple[Contributor, PersonName | None]] = []
-    borrowed: dict[str, int] = {}
+    borrowed: list[str] = []
     for contributor in article.contributors:
         if contributor.organization:
             authors.append((contributor, None))
             continue
-        found = name_in(contributor, want)
+        found = name_in(contributor, shown)
         if found is None:
             continue
         name, used = found
-        if used != want and not latin_both(used, want):  # a Latin-script name serves every Latin-script language
-            borrowed[used] = borrowed.get(used, 0) + 1
+        if used != shown and not latin_both(used, shown) and used not in borrowed:  # Latin serves every Latin language
+            borrowed.append(used)
         authors.append((contributor, name))
-    for used, count in borrowed.items():
-        problems.append(Problem("lang.fallback", "warning", f"no {want} spelling of {count} author name(s): "
-                                f"using the {used} spelling", path=f"articles[{index}].contributors"))
-    journal_title, _ = pick(issue.journal.titles, want)  # the writers report this once per file
-    return Localized(want, title, abstract, keywords, authors, journal_title, problems)
+    notes += [f"authors with no {shown} spelling of their name: the {used} spelling is written" for used in borrowed]
+    journal_title, _ = pick(issue.journal.titles, shown)  # reported once per file (Fallbacks)
+    return Localized(shown, article.titles.texts.get(shown), abstract, keywords, authors, journal_title, index, notes)
+
+
+class Fallbacks:
+    """The language fallbacks of one file of a citation format, each reported once with the articles it concerns
+    (the same words in BibTeX, CSL-JSON and RIS, so that a build reports them once)."""
+
+    def __init__(self, issue: Issue) -> None:
+        self.journal_titles = issue.journal.titles
+        self.found: dict[str, list[int]] = {}
+        self.journal: set[str] = set()  # languages the journal has no title in
+
+    def add(self, shown: Localized) -> None:
+        for text in shown.fallbacks:
+            self.found.setdefault(text, []).append(shown.index)
+        if self.journal_titles and shown.lang not in self.journal_titles.texts:
+            self.journal.add(shown.lang)
+
+    def problems(self) -> list[Problem]:
+        found = [Problem("lang.fallback", "warning", f"{text} ({article_numbers(indexes)})", path="articles")
+                 for text, indexes in self.found.items()]
+        used = self.journal_titles.languages[0] if self.journal_titles else None
+        return found + [Problem("lang.fallback", "warning", f"no {lang} journal title: using the {used} journal "
+                                "title", path="journal.titles") for lang in sorted(self.journal)]
 
 
 def guess_language(text: str) -> str:

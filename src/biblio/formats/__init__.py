@@ -21,7 +21,7 @@ field mapping once and registers a ``Format``:
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -48,23 +48,47 @@ class Writer(Protocol):
 
 
 class ArticleReading:
-    """Iterate for the articles, one at a time; `problems` grows as they are read; `issue` is the issue without its
-    articles (None until the first article is read, and None at the end when there was none).
+    """Iterate for the articles, one at a time; `problems` grows as they are read; `issue` is the issue of the article
+    just read, without its articles (None before the first, and None at the end when the reader gave up or read none).
 
     A reader of millions of records cannot hand back a whole issue: the caller keeps what it wants of each article.
-    ``articles(reading)`` is the format's generator; it fills ``issue`` and ``problems`` as it goes. Later records may
-    still add to ``issue`` (a journal title in another language, say), so it is complete only once the iteration is
-    exhausted; then ``issue`` with the yielded articles, and ``problems``, are what ``read`` returns (``collect``). One
-    pass: a second iteration yields nothing.
+    ``articles(reading)`` is the format's generator; before yielding an article it sets ``issue`` to the issue the
+    record belongs to (one ``Issue`` object per issue: ``issue_key``) and ``line`` to the record's line. Later records
+    may still add to an issue (its journal title in another language), so it is complete only once the iteration is
+    exhausted. Iterating gives the articles of one issue: a record of another issue stops it with the error
+    ``read.several-issues`` (``records`` and ``catalogue`` give every issue). One pass: a second iteration yields
+    nothing.
     """
 
-    def __init__(self, articles: Callable[[ArticleReading], Iterator[Article]]) -> None:
+    def __init__(self, articles: Callable[[ArticleReading], Iterator[Article]], file: str | None = None) -> None:
         self.issue: Issue | None = None
+        self.line: int | None = None
+        self.file = file
         self.problems: list[Problem] = []
         self._articles = articles(self)
 
+    def records(self) -> Iterator[tuple[Issue, Article, int | None]]:
+        """Every article with the issue it belongs to and its record's line, whatever the issue."""
+        for article in self._articles:
+            assert self.issue is not None, "a reader sets the issue before it yields an article"
+            yield self.issue, article, self.line
+
     def __iter__(self) -> Iterator[Article]:
-        return self._articles
+        first = None
+        for issue, article, line in self.records():
+            if first is not None and issue is not first:
+                self.problems.append(Problem(
+                    "read.several-issues", "error", f"the file holds records of more than one issue: this record is "
+                    f"of {describe(issue)}, the first one of {describe(first)}; one issue is read here (biblio.load), "
+                    "so read the file with biblio.load_catalogue, or convert it with biblio convert, which writes "
+                    "every issue", file=self.file, line=line))
+                self.issue = None
+                close = getattr(self._articles, "close", None)
+                if close is not None:
+                    close()
+                return
+            first = issue
+            yield article
 
     def collect(self) -> tuple[Issue | None, list[Problem]]:
         """Iterate, collect, assemble: the whole issue, as ``read`` returns it."""
@@ -72,6 +96,68 @@ class ArticleReading:
         if self.issue is not None:
             self.issue.articles = articles
         return self.issue, self.problems
+
+    def catalogue(self) -> tuple[list[Issue], list[Problem]]:
+        """Every issue the file holds, each with its articles, in the order first met (none when the reader gave up)."""
+        found = by_issue(self.records())
+        return ([issue for issue, _ in found] if self.issue is not None else []), self.problems
+
+
+def by_issue(records: Iterable[tuple[Issue, Article, int | None]]) -> list[tuple[Issue, list[int | None]]]:
+    """The records' issues in the order first met, each with its articles set, and the lines of its records."""
+    found: dict[int, tuple[Issue, list[int | None]]] = {}
+    for issue, article, line in records:
+        if id(issue) not in found:
+            issue.articles = []
+            found[id(issue)] = (issue, [])
+        issue.articles.append(article)
+        found[id(issue)][1].append(line)
+    return list(found.values())
+
+
+def issue_key(titles: Iterable[str | None], issns: Iterable[str], volume: str | None, number: str | None,
+              year: int | None) -> tuple[object, ...]:
+    """Which issue a record belongs to: its journal (its ISSNs when it gives any, else its title, case aside), volume
+    and number, each as the record gives it, and whether it gives a year. Records that agree on these but give other
+    years (an article online the year before its issue) are one issue, whose year is its first record's; each keeps
+    its own date. A record that lacks one of them (no year, say) is in an issue with the records that lack it too and
+    agree on the rest, never in one that has it: nothing is taken from another record."""
+    journal: object = tuple(sorted(set(issns))) or next((t.casefold().strip() for t in titles if t), "")
+    return (journal, *((value or "").casefold().strip() for value in (volume, number)), bool(year))
+
+
+class Grouper:
+    """``issue_key`` as records come, with one more rule for a journal without ISSNs: a record naming it in a
+    language its issue has no title in yet joins that issue when exactly one such issue agrees on volume, number and
+    year (biblio's own files show each article's journal title in the article's language); else it is alone."""
+
+    def __init__(self) -> None:
+        # by volume, number and year: each issue's key, the languages and the titles it is named in
+        self.titled: dict[tuple[object, ...], list[tuple[tuple[object, ...], set[str], set[object]]]] = {}
+
+    def key(self, lang: str, title: str | None, issns: Iterable[str], volume: str | None, number: str | None,
+            year: int | None) -> tuple[object, ...]:
+        """The issue of a record whose journal title is shown in ``lang``."""
+        key = issue_key([title], issns, volume, number, year)
+        if not isinstance(key[0], str) or not key[0]:
+            return key
+        issues = self.titled.setdefault(key[1:], [])
+        named = next((known for known, _, titles in issues if key[0] in titles), None)
+        if named is not None:
+            return named
+        if len(issues) == 1 and lang not in issues[0][1]:
+            issues[0][1].add(lang)
+            issues[0][2].add(key[0])
+            return issues[0][0]
+        issues.append((key, {lang}, {key[0]}))
+        return key
+
+
+def describe(issue: Issue) -> str:
+    """An issue as a problem names it: ``Journal vol. 3 no. 2 (2024)``."""
+    parts = [f"'{issue.journal.titles.main}'" if issue.journal.titles.main else "no journal title"]
+    parts += [f"{name} {value}" for name, value in (("vol.", issue.volume), ("no.", issue.number)) if value]
+    return " ".join(parts) + (f" ({issue.year})" if issue.year else " (no year)")
 
 
 @dataclass(frozen=True)
@@ -117,11 +203,17 @@ class MemoryOutput:
 
     def __init__(self) -> None:
         self.streams: dict[str, _KeptBytes] = {}
+        self.opened: list[tuple[str, _KeptBytes]] = []  # every stream, a name opened twice included
 
     def open(self, name: str) -> BinaryIO:
         """A stream kept in memory under ``name``."""
         stream = self.streams[name] = _KeptBytes()
+        self.opened.append((name, stream))
         return stream
+
+    def listed(self) -> list[tuple[str, bytes]]:
+        """Every file's name and bytes, in the order opened, a name opened again listed again."""
+        return [(name, stream.value if stream.closed else stream.getvalue()) for name, stream in self.opened]
 
     def files(self) -> dict[str, bytes]:
         """Each file's bytes so far, by name."""

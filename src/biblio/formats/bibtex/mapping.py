@@ -7,19 +7,24 @@ Decisions (design.md §4):
 - **Titles are brace-protected** (``title = {{…}}``), or case-changing styles lower-case them.
 - **Names**: ``Family, Given and …``, braced where a comma or "and" would split them; one
   name is one token (``Abu{ }Nasr``); a group author one brace group (``{The Consortium}``).
-- **language and langid**: ``language`` is the article's own language as a BCP 47 tag
-  (``kk``, as Zotero stores it); ``langid`` is the biblatex name of the language the
-  entry's text is in (``kazakh``, for hyphenation): ``english`` in the English file.
+- **language and langid** name the one language of the entry's text (design.md §4): ``language``
+  as biblatex's localisation key where it has one (``russian``: printed "Russian" or "русский",
+  and left out by ``clearlang`` in a document in that language; Zotero keeps it as given), else
+  the English name (``Kazakh``, printed as it is). ``langid`` only where biblatex has a language
+  module and the entry has no letter outside the language's script: ``langid = {english}`` on an
+  entry with a Cyrillic journal title stops pdflatex under ``autolang=other``.
 - ``pages = {9--22}``, an article number in ``eid``; every ISSN, comma-separated (as Zotero).
 - ``year``, and ``month`` as a month macro (``jun``); no day (biblatex's ``date`` would clash
-  with ``year`` in biber). Abstract paragraphs joined with ``\\par``; ``url``, ``doi`` verbatim.
+  with ``year`` in biber). No ``publisher``: biblatex's ``@article`` has none (biber warns).
+  Abstract paragraphs end in ``~`` before a blank line (``tex.PARAGRAPH_BREAK``); ``url``, ``doi`` verbatim.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from ... import ids
+from ... import derive, ids
 from ...model import Article, Contributor, ContributorRole, Issue
 
 FILE_NAME = "articles.bib"
@@ -51,8 +56,12 @@ def _people(article: Article, test: Callable[[Contributor], bool]) -> bool:
 # What BibTeX cannot carry of an article, in the order reported; the entry's text language is given.
 ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], bool]], ...] = (
     ("titles in other languages", lambda a, lang: len(a.titles.texts) > (lang in a.titles.texts)),
-    ("abstracts in other languages", lambda a, lang: len(a.abstracts.texts) > 1),
-    ("keywords in other languages", lambda a, lang: len(a.keywords) > 1),
+    ("abstracts in other languages", lambda a, lang: len(a.abstracts.texts) > (lang in a.abstracts.texts)),
+    ("keywords in other languages", lambda a, lang: len(a.keywords) > (lang in a.keywords)),
+    ("the language the article is written in (language names the language of the entry's text)",
+     lambda a, lang: lang != a.language),
+    ("the region or variant of a language tag (language names the language and its script)",
+     lambda a, lang: language_tag(language_field(lang) or "") not in (lang, None)),
     ("author names in other languages and scripts", lambda a, lang: _people(
         a, lambda p: len(p.names) > 1 or bool(p.organization and len(p.organization.texts) > 1))),
     ("the printed order of names (family name first)", lambda a, lang: _people(
@@ -77,8 +86,7 @@ ISSUE_NOT_CARRIED: tuple[tuple[str, Callable[[Issue], bool]], ...] = (
     ("whether an ISSN is the print or the electronic one",
      lambda issue: any(issn.media for issn in issue.journal.issns)),
     ("the journal's titles in other languages", lambda issue: len(issue.journal.titles.texts) > 1),
-    ("the publisher's place and its names in other languages", lambda issue: bool(
-        issue.journal.publisher and (issue.journal.publisher.place or len(issue.journal.publisher.name.texts) > 1))),
+    ("the publisher (biblatex's @article has no publisher field)", lambda issue: bool(issue.journal.publisher)),
 )
 
 # BibTeX's month macros: classic styles print "June", biber reads 6, Zotero reads both.
@@ -114,7 +122,7 @@ VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", 
 
 # --- languages --------------------------------------------------------------------------------
 
-# biblatex/babel/polyglossia names for langid, by primary language subtag.
+# biblatex/babel/polyglossia names of languages, by primary language subtag.
 LANGID: dict[str, str] = {
     "kk": "kazakh", "ru": "russian", "en": "english", "uk": "ukrainian", "be": "belarusian", "ky": "kyrgyz",
     "uz": "uzbek", "tt": "tatar", "tr": "turkish", "az": "azerbaijani", "mn": "mongolian", "de": "ngerman",
@@ -125,6 +133,17 @@ LANGID: dict[str, str] = {
     "hy": "armenian", "ar": "arabic", "fa": "persian", "he": "hebrew", "zh": "chinese", "ja": "japanese",
     "ko": "korean", "la": "latin",
 }
+# Those biblatex 3.18b has a language module (.lbx) for: the others get English terms and no hyphenation.
+_LBX = frozenset({"russian", "english", "ukrainian", "turkish", "ngerman", "french", "spanish", "italian",
+                  "portuguese", "polish", "czech", "slovak", "bulgarian", "serbian", "croatian", "slovenian",
+                  "romanian", "magyar", "finnish", "estonian", "latvian", "lithuanian", "dutch", "swedish", "danish",
+                  "norsk", "nynorsk", "greek", "british", "american", "naustrian", "nswissgerman", "brazilian"})
+# biblatex's localisation keys for the language field (its lang... strings), where they differ from LANGID.
+_LANGUAGE_KEYS = {"de": "german", "hu": "hungarian", "nb": "norwegian", "nn": "norwegian", "sl": "slovene"}
+_KEYED = frozenset({"english", "russian", "ukrainian", "bulgarian", "serbian", "croatian", "czech", "slovak",
+                    "polish", "german", "french", "spanish", "italian", "portuguese", "romanian", "finnish",
+                    "estonian", "latvian", "lithuanian", "dutch", "swedish", "danish", "norwegian", "greek",
+                    "turkish", "japanese", "latin", "hungarian", "slovene"})
 _LANGID_REGIONAL = {"en-GB": "british", "en-US": "american", "de-AT": "naustrian", "de-CH": "nswissgerman",
                     "pt-BR": "brazilian"}
 # Language names and codes other tools write in `language` or `langid`, to a tag.
@@ -143,13 +162,36 @@ _LANG_NAMES: dict[str, str] = {name: tag for tag, name in LANGID.items()} | {
 
 
 def langid(tag: str) -> str | None:
-    """The biblatex language name for a language tag (``kk-Latn`` -> ``kazakh``), if there is one."""
-    return _LANGID_REGIONAL.get(tag) or LANGID.get(ids.primary_language(tag))
+    """The biblatex language name for a language tag (``ru`` -> ``russian``) if biblatex has a module for it."""
+    name = _LANGID_REGIONAL.get(tag) or LANGID.get(ids.primary_language(tag))
+    return name if name in _LBX else None
+
+
+_SCRIPTS = {"Latn": "Latin", "Cyrl": "Cyrillic", "Arab": "Arabic"}  # scripts a language may be written in apart
+
+
+def language_field(tag: str) -> str | None:
+    """What ``language`` holds for a language tag: biblatex's key (``russian``), else its English name (``Kazakh``);
+    in a script other than the language's own, the name and the script (``Kazakh (Latin script)``), printed as such."""
+    primary = ids.primary_language(tag)
+    name = _LANGUAGE_KEYS.get(primary) or LANGID.get(primary)
+    script = ids.script_of(tag)
+    if name is None:
+        return None
+    if script in _SCRIPTS and script != derive.usual_script(primary):
+        return f"{name.capitalize()} ({_SCRIPTS[script]} script)"
+    return name if name in _KEYED else name.capitalize()
+
+
+_SCRIPT_CODES = {name.lower(): code for code, name in _SCRIPTS.items()}
+_NAMED_SCRIPT = re.compile(r"(.+?) \((\w+) script\)")
 
 
 def language_tag(value: str) -> str | None:
     """A tag for what other tools write in ``language``/``langid``: ``Russian``, ``rus``, ``ru``, ``kazakh``."""
     text = " ".join(value.split()).lower()
+    if (named := _NAMED_SCRIPT.fullmatch(text)) and (script := _SCRIPT_CODES.get(named.group(2))):
+        return f"{tag}-{script}" if (tag := _LANG_NAMES.get(named.group(1))) else None
     if not text or text in _LANG_NAMES:
         return _LANG_NAMES.get(text)
     checked = ids.language_tag(value.strip())

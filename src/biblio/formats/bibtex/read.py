@@ -3,7 +3,8 @@
 Zotero, JabRef, biblatex and Google Scholar files are read (``journaltitle``, ``date``,
 ``langid``, LaTeX accents, "Given Family" names, DOIs as URLs …); entries that cannot be
 used are reported, never dropped silently. The whole file is parsed before the first
-article is yielded: the issue's facts are known only once every entry is read.
+article is yielded: entries are grouped into the issues they belong to (journal, volume, number,
+year: ``formats.Grouper``), and an issue's facts are known only once every entry is read.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ... import derive, ids
 from ...model import (Article, ArticleDates, Contributor, ContributorRole, Issn, Issue, Journal, LangText, Pages,
                       PartialDate, PersonName, Publisher)
 from ...problems import Problem, Severity
-from .. import ArticleReading
+from .. import ArticleReading, Grouper
 from .mapping import ARTICLE_TYPES, DATE_FIELD, MONTHS, NAME_FIELDS, READ, language_tag
 from .parse import concatenate, failure, line, looks_like_entry, parse, read_text, strings
 from .tex import decode, paragraphs, squash, tex_decode, whole_group
@@ -251,7 +252,7 @@ class _Reader:
                     self.note(checked.code or "issn", "warning", (checked.message or "") + "; it is not read",
                               *where("issn"))
         read = _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), date, text(*READ["volume"]),
-                     text(*READ["number"]), issns, text(*READ["publisher"]), self.file_lang or orig, at)
+                     text(*READ["number"]), issns, text(*READ["publisher"]), text_lang, at)
         for name, item in values.items():  # what the entry gives that was not read: each reported once per file
             value = str(item.value).strip()
             if name in used or not value or any(value == str(values[other].value).strip() for other in
@@ -361,10 +362,9 @@ def _cyrillic_language(text: str, label: str) -> str | None:
 
 def _by_language(found: list[_Read], value: Callable[[_Read], str | None], file: str, what: str,
                  problems: list[Problem]) -> LangText:
-    """The texts of the entries (journal titles, publishers) by the language each was shown in. An entry
-    with other ISSNs than the first is another journal: reported, not merged. A file's one text whose
-    letters contradict its language (a fallback the writer reported) goes under the language they suggest."""
-    first_issns = [issn.value for issn in found[0].issns]
+    """The texts of one issue's entries (journal titles, publishers) by the language each was shown in; another
+    text in a language already given is reported, not merged. A file's one text whose letters contradict its
+    language (a fallback the writer reported) goes under the language they suggest."""
     texts: dict[str, str] = {}
     original = None
     for read in found:
@@ -376,16 +376,11 @@ def _by_language(found: list[_Read], value: Callable[[_Read], str | None], file:
             lang = next(lang for lang, known in texts.items() if known == text)
             original = original or (lang if lang != read.shown_lang else None)
             continue
-        issns = [issn.value for issn in read.issns]
-        if issns != first_issns or texts.setdefault(read.shown_lang, text) != text:
-            other = f"{text}, ISSN {', '.join(issns) or 'none'}" if issns != first_issns else text
+        if texts.setdefault(read.shown_lang, text) != text:
             problems.append(Problem("bibtex.mixed-issue", "warning", f"the entry at line {line(read.line)} names "
-                                    f"another {what} ({other}) than the first entry; the issue takes the first's",
+                                    f"another {what} ({text}) than the first entry of its issue (the same journal, "
+                                    "volume, number and year); the issue takes the first's",
                                     file=file, line=line(read.line)))
-    if len(texts) > 1 and not first_issns:
-        problems.append(Problem("bibtex.journal-languages", "info", f"the entries name the {what} in several "
-                                f"languages ({', '.join(texts)}); without an ISSN to confirm it, they are read as "
-                                "one journal's", file=file))
     if len(texts) == 1:
         [(lang, text)] = texts.items()
         texts = {_cyrillic_language(text, lang) or lang: text}
@@ -399,35 +394,27 @@ def _file_language(path: Path) -> str | None:
 
 
 def _issue(found: list[_Read], file: str, problems: list[Problem]) -> Issue:
-    """The issue the entries come from: the journal and numbers of the first, reported where they differ."""
+    """The issue of entries that agree on journal, volume, number and year (``_key``): its journal's texts by
+    language, and the publisher and abbreviation its entries give."""
     first = found[0]
-    year = next((read.date.year for read in found if read.date is not None), None)
-    if year is None:
-        problems.append(Problem("bibtex.year-missing", "warning", "no entry gives a year", file=file))
+    if first.date is None:
+        lines = ", ".join(str(line(read.line)) for read in found)
+        problems.append(Problem("bibtex.year-missing", "warning", f"the entr{'y' if len(found) == 1 else 'ies'} at "
+                                f"line{'s' * (len(found) > 1)} {lines} give{'s' * (len(found) == 1)} no year; their "
+                                "issue's year is unknown (no other entry's year is taken)", file=file,
+                                line=line(first.line)))
     titles = _by_language(found, lambda r: r.journal, file, "journal", problems)
     publishers = _by_language(found, lambda r: r.publisher, file, "publisher", problems)
-    lines = [str(line(read.line)) for read in found if (read.volume, read.number) != (first.volume, first.number)]
-    if lines:
-        which = f"the entry at line {lines[0]}" if len(lines) == 1 else f"the entries at lines {', '.join(lines)}"
-        problems.append(Problem("bibtex.mixed-issue", "warning", f"the entries come from different volumes or issue "
-                                f"numbers ({which} differ from the first); the issue takes the first entry's",
-                                file=file))
-    issns = first.issns or next((read.issns for read in found if read.issns), [])  # the first entry's, else given
-    for read in found:  # an entry of the same journal (its title merged) with other ISSNs
-        theirs = [issn.value for issn in read.issns]
-        if theirs and read.journal in titles.texts.values() and theirs != [issn.value for issn in issns]:
-            problems.append(Problem("bibtex.mixed-issue", "warning", f"the entry at line {line(read.line)} gives "
-                                    f"the ISSN {', '.join(theirs)}, not the journal's ({issns[0].value}); the issue "
-                                    "keeps the journal's", file=file, line=line(read.line)))
-    journal = Journal(titles=titles, language=titles.original, issns=issns,
+    journal = Journal(titles=titles, language=titles.original, issns=first.issns,
                       abbreviation=next((read.abbreviation for read in found if read.abbreviation), None))
     if publishers:
         journal.publisher = Publisher(publishers)
-    return Issue(journal=journal, year=year or 0, number=first.number, volume=first.volume)
+    return Issue(journal=journal, year=first.date.year if first.date else 0, number=first.number,
+                 volume=first.volume)
 
 
 def iter_read(path: Path) -> ArticleReading:
-    """A .bib file's articles, one per usable entry, in an issue with the journal and year of the first."""
+    """A .bib file's articles, one per usable entry, each in the issue of its journal, volume, number and year."""
     path = Path(path)
 
     def articles(reading: ArticleReading) -> Iterator[Article]:
@@ -442,11 +429,18 @@ def iter_read(path: Path) -> ArticleReading:
             reading.problems.append(Problem("bibtex.no-entries", "error", "the file has no entry biblio can read "
                                             "as an article", file=str(path)))
             return
-        issue = reading.issue = _issue(found, str(path), reading.problems)
-        for read in found:
+        grouper, groups = Grouper(), dict[tuple[object, ...], list[_Read]]()
+        keys = [grouper.key(read.shown_lang, read.journal, [issn.value for issn in read.issns], read.volume,
+                            read.number, read.date.year if read.date else None) for read in found]
+        for key, read in zip(keys, found):
+            groups.setdefault(key, []).append(read)
+        issues = {key: _issue(reads, str(path), reading.problems) for key, reads in groups.items()}
+        for key, read in zip(keys, found):
+            issue = reading.issue = issues[key]
+            reading.line = line(read.line)
             date = read.date
             if date and (date.month is not None or date.year != issue.year):
                 read.article.dates = ArticleDates(published=date)
             yield read.article
 
-    return ArticleReading(articles)
+    return ArticleReading(articles, str(path))

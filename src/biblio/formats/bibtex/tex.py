@@ -6,6 +6,11 @@ Zotero). Only what TeX needs is escaped: ``& % $ # _`` as ``\\&`` …, ``\\ ~ ^`
 ``\\textbraceleft{}`` … (BibTeX counts ``\\{`` too); ``{}`` inside the pairs TeX turns into
 other characters (``--``, ``''`` …). Whitespace runs become one space. ``tex_decode`` undoes
 exactly this, and reads the accents and macros other tools write.
+
+Paragraphs (of an abstract) end in ``~`` before a blank line (``PARAGRAPH_BREAK``): a blank line
+is TeX's paragraph break, and the tie keeps a space where others join the paragraphs: Zotero
+makes the two one space, pandoc (which joins paragraphs with nothing) a no-break space, biber
+one space. ``\\par`` printed itself in Zotero, and pandoc dropped the space.
 """
 
 from __future__ import annotations
@@ -49,6 +54,15 @@ def paragraphs(text: str) -> list[str]:
         text = squash(text)
         return [text] if text else []
     return [part for part in (squash(p) for p in _PARAGRAPH_BREAK.split(text)) if part]
+
+
+PARAGRAPH_BREAK = "~\n\n"
+
+
+def paragraphs_tex(text: str) -> str:
+    """A text's paragraphs escaped, each but the last ending in ``PARAGRAPH_BREAK``; ``paragraphs`` of
+    ``tex_decode`` reads them back."""
+    return PARAGRAPH_BREAK.join(escape_squashed(part) for part in paragraphs(text))
 
 
 def brace_depths(text: str) -> list[int]:

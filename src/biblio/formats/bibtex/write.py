@@ -2,7 +2,8 @@
 
 A BibTeX file depends on all its entries (keys unique, values aligned after the longest
 field name), so ``add`` keeps the escaped fields and ``close`` gives the keys and writes.
-What BibTeX cannot carry is reported as one ``bibtex.not-carried`` note per kind.
+What BibTeX cannot carry is reported as one ``bibtex.not-carried`` note per kind, the language
+fallbacks and the entries without ``langid`` once per file.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from ...problems import Problem, article_numbers
 from .. import Output
 from ..notes import NotCarried
 from .keys import key_base, unique_keys
-from .mapping import ARTICLE_NOT_CARRIED, ISSUE_NOT_CARRIED, MONTH_MACROS, NAME_FIELDS, READ, file_name, langid
-from .tex import escape_squashed, keywords_tex, paragraphs, tex_escape, whole_group
+from .mapping import (ARTICLE_NOT_CARRIED, ISSUE_NOT_CARRIED, MONTH_MACROS, NAME_FIELDS, READ, file_name, langid,
+                      language_field)
+from .tex import keywords_tex, paragraphs_tex, tex_escape, whole_group
 
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})  # what would unbalance a field
@@ -50,8 +52,8 @@ class _BibtexWriter:
         self.entries: list[tuple[str, dict[str, str]]] = []  # key base, fields in order
         self.problems: list[Problem] = []
         self.not_carried = NotCarried()
-        self.no_langid: set[str] = set()
-        self.journal_fallbacks: set[str] = set()
+        self.fallbacks = derive.Fallbacks(issue)
+        self.no_langid: dict[str, list[int]] = {}  # why, and the articles
         self.issue_tex = functools.cache(tex_escape)  # for the values every entry repeats (journal, volume ...)
         self.issue_kinds = tuple(what for what, there in ISSUE_NOT_CARRIED if there(issue))
         self.issns = ", ".join(issn.value for issn in issue.journal.issns)
@@ -77,10 +79,9 @@ class _BibtexWriter:
         """The fields of one article's entry by name, in the order of ``READ``, escaped."""
         issue = self.issue
         shown = derive.localize(issue, article, index, self.lang)  # lang.fallback: shared by the citation formats
-        self.problems += shown.problems
+        self.fallbacks.add(shown)
         dropped: list[str] = []
-        titles = article.titles  # the title's language decides what langid says
-        text_lang = titles.languages[0] if titles.texts and shown.lang not in titles.texts else shown.lang
+        text_lang = shown.lang  # the one language of the entry's text
         fields: dict[str, str] = {}
         people: dict[str, list[str]] = {"author": []}
         for contributor, name in shown.authors:
@@ -102,8 +103,6 @@ class _BibtexWriter:
             self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", f"articles[{index}]")
         if shown.journal_title:
             fields["journal"] = self.issue_tex(shown.journal_title)
-            if shown.lang not in issue.journal.titles.texts:
-                self.journal_fallbacks.add(shown.lang)
         if issue.journal.abbreviation:
             fields["shortjournal"] = self.issue_tex(issue.journal.abbreviation)
         date, _ = derive.publication_date(issue, article)
@@ -135,7 +134,7 @@ class _BibtexWriter:
                 url = url.translate(_URL_ESCAPES)
             fields["url"] = url
         if shown.abstract:
-            fields["abstract"] = r" \par ".join(escape_squashed(part) for part in paragraphs(shown.abstract))
+            fields["abstract"] = paragraphs_tex(shown.abstract)
         if shown.keywords:
             for word in shown.keywords:
                 if "," in word or ";" in word:
@@ -143,31 +142,46 @@ class _BibtexWriter:
                               "biblio keeps it in braces, but other programs (Zotero, biber) may split it in two",
                               f"articles[{index}].keywords")
             fields["keywords"] = keywords_tex(shown.keywords)
-        publisher = issue.journal.publisher
-        publisher_name = derive.pick(publisher.name, shown.lang)[0] if publisher else None
-        fields["publisher"] = self.issue_tex(publisher_name) if publisher_name else ""
-        fields["language"] = article.language
-        fields["langid"] = langid(text_lang) or ""
-        if not fields["langid"]:
-            self.no_langid.add(text_lang)
+        fields["language"] = language_field(text_lang) or ""
+        fields["langid"] = self.langid(index, text_lang, shown)
         kinds = (what for what, there in ARTICLE_NOT_CARRIED if there(article, text_lang))
         self.not_carried.add(index, (*dropped, *kinds, *self.issue_kinds))  # a tuple: no kind twice
         return {name: fields[name] for name in READ if fields.get(name)}
 
+    def langid(self, index: int, lang: str, shown: derive.Localized) -> str:
+        """``langid`` where biblatex has a module for the language and every letter of the entry is in its script
+        (biblatex switches the entry's font encoding to the language's: pdflatex stops on another script's letter)."""
+        name = langid(lang)
+        if name is None:
+            why = (f"biblatex has no language module for {lang}" if language_field(lang) else
+                   f"biblio knows no name of {lang} that biblatex and Zotero read (no language field either)")
+        elif derive.usual_script(lang) == "Latn" and not _latin_only(shown):
+            why = (f"{lang} entries holding letters of another script (the journal title, a name) stop pdflatex when "
+                   f"biblatex switches to {lang} (autolang=other)")
+        else:
+            return name
+        self.no_langid.setdefault(why, []).append(index)
+        return ""
+
     def report(self) -> None:
-        used = self.issue.journal.titles.languages[0] if self.issue.journal.titles else None
-        for lang in sorted(self.journal_fallbacks):
-            self.warn("lang.fallback", f"no {lang} journal title: using the {used} journal title", "journal.titles")
-        if self.no_langid:
-            self.problems.append(Problem(
-                "bibtex.langid-unknown", "info", "biblio knows no biblatex language name for "
-                + ", ".join(sorted(self.no_langid)) + "; those entries have no langid", path="articles"))
+        self.problems += self.fallbacks.problems()
+        for why, indexes in self.no_langid.items():
+            self.problems.append(Problem("bibtex.no-langid", "info", f"no langid in {article_numbers(indexes)}: "
+                                         + why, path="articles"))
         for what, indexes in self.not_carried.items():
             self.problems.append(Problem("bibtex.not-carried", "info",
                                          f"BibTeX cannot carry {what} ({article_numbers(indexes)})", path="articles"))
 
 
 writer = _BibtexWriter  # the registry's writer
+
+
+def _latin_only(shown: derive.Localized) -> bool:
+    """Whether every letter of the entry's text (title, abstract, keywords, names, journal) is a Latin one."""
+    names = [part for person, name in shown.authors for part in ((name.family, name.given or "") if name else
+                                                                  (derive.organization_name(person, shown.lang),))]
+    text = " ".join(filter(None, [shown.title, shown.abstract, shown.journal_title, *shown.keywords, *names]))
+    return derive.is_latin(text) or not any(char.isalpha() for char in text)
 
 
 @functools.lru_cache(maxsize=256)

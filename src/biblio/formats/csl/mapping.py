@@ -8,9 +8,12 @@ repeats them, the reader takes them from the first item. What no key carries is 
 another tool's items, any key outside ``READ_KEYS`` (a name's outside ``NAME_KEYS``, ``custom``'s
 outside ``CUSTOM_KEYS``) is reported as ``csl.not-read``, so the table decides that too.
 
-Decisions (design.md §4): an item is an ``article-journal`` in one language, the original
-title as ``original-title``; items pass the official ``csl-data.json``, which refuses
-unknown keys, so ORCID iDs and the language shown go into ``custom``.
+Decisions (design.md §4): an item is an ``article-journal`` in one language, which ``language``
+names (``derive.localize``: citeproc-js picks title case and terms by it). No ``original-title``:
+APA and Chicago in citeproc-js and pandoc print it as "(Original work published as …)", and
+``biblio cite`` leaves it out too; it is read from other tools' items. Items pass the official
+``csl-data.json``, which refuses unknown keys, so ORCID iDs, the language shown and the article's
+own language (where the item is in another) go into ``custom``.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class Shown:
     view: derive.Localized
     issued: PartialDate
     from_issue: bool  # the date is the issue's: the article has none of its own
+    problems: list[Problem]  # where a key reports what is wrong with its value
 
 
 @dataclass
@@ -103,11 +107,6 @@ def language(value: object) -> str | None:
 
 
 # --- each key, written and read -----------------------------------------------------------
-
-def _original_title(s: Shown) -> str | None:
-    original = s.article.titles.texts.get(s.article.language)
-    return original if original and s.view.lang != s.article.language else None
-
 
 def _read_original_title(r: Reading, key: str) -> None:
     original = r.text(key)
@@ -283,7 +282,7 @@ def _keyword(s: Shown) -> str | None:
         return None
     joined = ", ".join(keywords)
     if joined.count(",") >= len(keywords) or ";" in joined:  # a comma beyond the ones between them
-        s.view.problems.append(Problem("csl.keyword-comma", "warning", "a keyword contains ',' or ';', which "
+        s.problems.append(Problem("csl.keyword-comma", "warning", "a keyword contains ',' or ';', which "
                                        "CSL-JSON uses between keywords; readers will split it",
                                        path=f"articles[{s.index}].keywords"))
     return joined
@@ -317,11 +316,13 @@ def _read_publisher_place(r: Reading, key: str) -> None:
 
 
 #: The keys of ``custom`` the writer writes and the reader reads.
-CUSTOM_KEYS = frozenset({"metadata-language", "date-from-issue", "orcid"})
+CUSTOM_KEYS = frozenset({"metadata-language", "article-language", "date-from-issue", "orcid"})
 
 
 def _custom(s: Shown) -> dict[str, object]:
     custom: dict[str, object] = {"metadata-language": s.view.lang}
+    if s.view.lang != s.article.language:
+        custom["article-language"] = s.article.language  # the item shows a translation, or a fallback
     if s.from_issue:
         custom["date-from-issue"] = True  # so that a reader does not take it for the article's own date
     orcids: dict[str, str] = {}  # by name variable and position: "author/0" is the first author
@@ -336,6 +337,12 @@ def _custom(s: Shown) -> dict[str, object]:
     return custom
 
 
+def _read_custom(r: Reading, key: str) -> None:
+    """The article's own language, where the item shows it in another (read last: the texts are filed already)."""
+    if own := language(r.custom.get("article-language")):
+        r.article.language = own
+
+
 # The item's keys in the order written. Read first, by the reader itself: ``READ_FIRST`` (they decide
 # whether and in which language the item is read).
 READ_FIRST = ("type", "title", "language", "custom")
@@ -343,7 +350,7 @@ FIELDS: tuple[Field, ...] = (
     Field("id", lambda s: s.article.doi or f"article-{s.index + 1}"),
     Field("type", lambda s: "article-journal"),
     Field("title", lambda s: s.view.title or None),
-    Field("original-title", _original_title, _read_original_title),
+    Field("original-title", lambda s: None, _read_original_title),  # not written: see the docstring
     Field(None, _names, _read_names),
     Field("container-title", lambda s: s.view.journal_title or None, _read_container),
     Field("container-title-short", lambda s: s.issue.journal.abbreviation or None, _read_abbreviation, True),
@@ -355,12 +362,12 @@ FIELDS: tuple[Field, ...] = (
     Field("DOI", lambda s: s.article.doi or None, _read_doi),
     Field("ISSN", lambda s: s.issue.journal.issns[0].value if s.issue.journal.issns else None, _read_issns, True),
     Field("URL", lambda s: derive.landing_page(s.issue, s.article, s.index) or None, _set("article", "url")),
-    Field("language", lambda s: s.article.language),
+    Field("language", lambda s: s.view.lang),
     Field("abstract", lambda s: s.view.abstract or None, _read_abstract),
     Field("keyword", _keyword, _read_keyword),
     Field("publisher", _publisher("name"), _read_publisher, True),
     Field("publisher-place", _publisher("place"), _read_publisher_place, True),
-    Field("custom", _custom),
+    Field("custom", _custom, _read_custom),
 )
 #: Every key of an item the reader reads (``journalAbbreviation`` is Zotero's older name of ``container-title-short``;
 #: ``id`` only names the item in messages, and the writer makes it again). Any other key is reported as not read.
@@ -370,16 +377,10 @@ READ_KEYS = frozenset({field.key for field in FIELDS if field.key and field.read
 
 # --- what no key carries: (what, does the article shown in ``lang`` have it), reported sorted by what
 
-def _other_titles(article: Article, lang: str) -> bool:
-    """A title beside the one shown (``lang``'s, or its fallback) and the original (``original-title``,
-    written when ``lang`` is not the article's language)."""
-    carried = {derive.pick(article.titles, lang)[1], article.language if lang != article.language else None}
-    return any(other not in carried for other in article.titles.texts)
-
-
 ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object]], ...] = (
-    ("titles in other languages", _other_titles),
-    ("abstracts in other languages", lambda article, lang: len(article.abstracts.texts) > 1),
+    ("titles in other languages", lambda article, lang: len(article.titles.texts) > (lang in article.titles.texts)),
+    ("abstracts in other languages",
+     lambda article, lang: len(article.abstracts.texts) > (lang in article.abstracts.texts)),
     ("affiliations", lambda article, lang: any(person.affiliations for person in article.contributors)),
     ("funding", lambda article, lang: article.funding),
     ("reference lists", lambda article, lang: article.references),
@@ -393,7 +394,7 @@ ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object]], ...] = 
     ("other spellings of names and the printed name order",
      lambda article, lang: any(len(p.names) > 1 or any(name.order == "family-first" for name in p.names.values())
                                for p in article.contributors)),
-    ("keywords in other languages", lambda article, lang: len(article.keywords) > 1),
+    ("keywords in other languages", lambda article, lang: len(article.keywords) > (lang in article.keywords)),
     ("dates received and accepted, and an online date beside the print date",
      lambda article, lang: article.dates.received or article.dates.accepted
      or (article.dates.online and article.dates.published)),

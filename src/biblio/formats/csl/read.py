@@ -1,8 +1,9 @@
 """Reading CSL-JSON back into the model, one item at a time (Zotero exports and Crossref's too).
 
-Each usable item becomes an article through ``mapping.FIELDS``; the first one also gives
-the issue and the journal. The file is read as JSON (``parse``), so memory stays flat
-however many items it holds.
+Each usable item becomes an article through ``mapping.FIELDS``, in the issue of its journal,
+volume, issue and year (``formats.Grouper``); the first item of an issue gives the issue's and the
+journal's facts, later ones only what it does not give and no key fact. The file is read as JSON
+(``parse``), so memory stays flat however many items it holds.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ... import derive
+from ... import derive, ids
 from ...model import Article, Issue, Journal, LangText
 from ...problems import Problem
-from .. import ArticleReading
+from .. import ArticleReading, Grouper
 from . import parse
-from .mapping import (CUSTOM_KEYS, FIELDS, NAME_KEYS, NAME_ROLES, READ_KEYS, TYPES_READ, Reading, language,
-                      text_value)
+from .mapping import (CUSTOM_KEYS, FIELDS, NAME_KEYS, NAME_ROLES, READ_KEYS, TYPES_READ, Reading, _partial_date,
+                      language, text_value)
 
 _NAMED = 5  # items named in a "not read" note; the others are counted
 
@@ -26,16 +27,17 @@ def iter_read(path: Path) -> ArticleReading:
     """The articles of a CSL-JSON file, one per usable item (an item on its own counts as a list
     of one). A file that is not UTF-8 JSON gives no issue and its one problem, though articles
     before the fault were yielded."""
-    return ArticleReading(lambda reading: _articles(Path(path), reading))
+    return ArticleReading(lambda reading: _articles(Path(path), reading), str(path))
 
 
 def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     problems = reading.problems
-    issue = Issue(journal=Journal(titles=LangText()), year=0)  # the first article's item fills it
+    # by Grouper.key: the issue (its first item fills it), the issue's and journal's keys (``first_only``) with the
+    # value first given, such a key given otherwise by a later item of the issue (not read), where the issue begins
+    issues: dict[tuple[object, ...], tuple[Issue, dict[str, object], dict[str, _NotRead], dict[str, Any]]] = {}
     count = 0
     not_read: dict[str, _NotRead] = {}  # by variable, in the order met
-    facts: dict[str, object] = {}  # the issue's and journal's keys (``first_only``): the value first given
-    differs: dict[str, _NotRead] = {}  # such a key given otherwise by a later item: not read
+    grouper = Grouper()
     repeated = 0  # repeated keys are reported first, as a reading of the whole file found them
     try:
         for item in parse.items(path):
@@ -48,11 +50,15 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                 return
             where = {"file": str(path), "line": item.line, "column": item.column,
                      "path": parse.path_text((item.number or 0,))}
-            article = _article(item.value, where, problems, issue, (facts, differs), first=count == 0)
+            key = _key(item.value, grouper)
+            issue, facts, differs, _ = group = issues.get(key) or (
+                Issue(journal=Journal(titles=LangText()), year=0), {}, {}, where)
+            article = _article(item.value, where, problems, issue, (facts, differs), first=key not in issues)
             if article is not None:
                 _unread(item, where, not_read)
                 count += 1
-                reading.issue = issue
+                issues[key] = group
+                reading.issue, reading.line = issue, item.line
                 yield article
     except parse.Unreadable as unreadable:
         reading.issue, problems[:] = None, [unreadable.problem]
@@ -60,15 +66,17 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     for variable, found in not_read.items():
         problems.append(Problem("csl.not-read", "info", f"'{variable}' is not read: biblio's model has no place for it "
                                 f"({found.named()})", **found.where))
-    for key, found in differs.items():
-        problems.append(Problem("csl.issue-differs", "warning", f"'{key}' is not read here ({found.named()}): it "
-                                f"differs from {_short(facts[key])!r}, which an earlier item gives and the issue "
-                                "takes", **found.where))
+    for issue, facts, differs, first in issues.values():
+        for name, seen in differs.items():
+            problems.append(Problem("csl.issue-differs", "warning", f"'{name}' is not read here ({seen.named()}): "
+                                    f"it differs from {_short(facts[name])!r}, which an earlier item of its issue (the "
+                                    "same journal, volume, issue and year) gives and the issue takes", **seen.where))
+        if not issue.year:
+            problems.append(Problem("csl.year-missing", "warning", "this item gives no year ('issued'): it is read "
+                                    "into an issue whose year is unknown (0), which writers leave out; no other "
+                                    "item's year is taken", **first))
     if not count:
         problems.append(Problem("csl.empty", "error", "the file has no usable items", file=str(path)))
-    elif not issue.year:
-        problems.append(Problem("csl.year-missing", "warning", "the first item gives no year; the issue's year is "
-                                "unknown (0) and writers leave it out", file=str(path)))
 
 
 class _NotRead:
@@ -123,6 +131,20 @@ def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRea
             not_read[variable] = _NotRead({"file": where["file"], "line": line, "column": column,
                                            "path": parse.path_text((*item.prefix(), *path))})
         not_read[variable].add(label)
+
+
+def _key(entry: object, grouper: Grouper) -> tuple[object, ...]:
+    """The issue an item belongs to (``formats.Grouper``), from its raw values."""
+    if not isinstance(entry, dict):
+        return ()
+    custom = found if isinstance(found := entry.get("custom"), dict) else {}
+    lang = language(custom.get("metadata-language")) or language(text_value(entry.get("language"), "", [], {})) or ""
+    values = {key: text_value(entry.get(key), key, [], {}) for key in ("container-title", "volume", "issue")}
+    raw = entry.get("ISSN")
+    issns = [ids.issn(str(part)).value for part in (raw if isinstance(raw, list) else str(raw or "").split(","))]
+    issued = _partial_date(entry.get("issued"))
+    return grouper.key(lang, values["container-title"], [issn for issn in issns if issn], values["volume"],
+                       values["issue"], issued.year if issued else None)
 
 
 def _has(value: object) -> bool:

@@ -21,20 +21,20 @@ from .mapping import ARTICLE_NOT_CARRIED, FIELDS, ISSUE_NOT_CARRIED, Shown, file
 
 class _Items:
     """An issue's items in one language (``lang`` None: each article's own), made one at a time,
-    and what to report about them: each item's fallbacks, then, once, what CSL-JSON left out
-    and the journal-title fallbacks."""
+    and what to report about them: each item's problems, then, once, what CSL-JSON left out
+    and the language fallbacks."""
 
     def __init__(self, issue: Issue, lang: str | None = None) -> None:
         self.issue, self.lang = issue, lang
         self.found: list[Problem] = []
         self.dropped = NotCarried()
         self.issue_dropped = [what for what, has in ISSUE_NOT_CARRIED if has(issue)]  # the same for every item
-        self.languages: set[str] = set()
+        self.fallbacks = derive.Fallbacks(issue)
 
     def item(self, index: int, article: Article) -> dict[str, Any]:
         view = derive.localize(self.issue, article, index, self.lang)
         issued, from_issue = derive.publication_date(self.issue, article)
-        shown = Shown(self.issue, article, index, view, issued, from_issue)
+        shown = Shown(self.issue, article, index, view, issued, from_issue, self.found)
         entry: dict[str, Any] = {}
         for field in FIELDS:
             value = field.write(shown)
@@ -42,8 +42,7 @@ class _Items:
                 entry.update(value)
             elif value is not None:
                 entry[field.key] = value
-        self.languages.add(view.lang)
-        self.found += view.problems
+        self.fallbacks.add(view)
         dropped = [what for what, has in ARTICLE_NOT_CARRIED if has(article, view.lang)]
         self.dropped.add(index, tuple(dropped + self.issue_dropped))
         return entry
@@ -51,12 +50,7 @@ class _Items:
     def problems(self) -> list[Problem]:
         notes = [Problem("csl.not-carried", "info", f"CSL-JSON cannot carry {what} ({article_numbers(positions)})",
                          path="articles") for what, positions in sorted(self.dropped.items())]
-        titles = self.issue.journal.titles
-        for shown in sorted(self.languages):
-            if titles and shown not in titles.texts:
-                notes.append(Problem("lang.fallback", "warning", f"no {shown} journal title: using the "
-                                     f"{titles.languages[0]} journal title", path="journal.titles"))
-        return self.found + notes
+        return self.found + self.fallbacks.problems() + notes
 
 
 def items(issue: Issue, *, lang: str | None = None,

@@ -1,7 +1,8 @@
 """The RIS tag table, declared once: the writer's tags, the reader's tag -> field mapping and
 what a record cannot carry all come from here (in the spirit of rispy's ``TAG_KEY_MAPPING``).
 
-A record is the article seen in one language (design.md §4). Authors, editors and translators
+A record is the article seen in one language (design.md §4), which ``LA`` names, as BibTeX's
+``language`` and CSL's do. Authors, editors and translators
 are ``Family, Given``; ``T2`` is the journal (Zotero's publicationTitle) and ``J2`` its
 abbreviation (Zotero reads ``JO`` as one, so it is not written); ``DA`` (``YYYY/MM/DD/``) only
 when the date is known beyond the year; ``C7`` the article number (EndNote's and Scopus's tag),
@@ -133,8 +134,9 @@ PEOPLE = "what PERSON_NOT_CARRIED finds"
 #: Of an article in a record of language ``lang``, in the order reported.
 ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object] | None], ...] = (
     (("titles, abstracts and keywords in other languages (a record holds one language; each language gets a "
-      "file of its own)"), lambda a, lang: len(a.titles.texts) > 1 or len(a.abstracts.texts) > 1 or len(a.keywords) > 1),
-    ("the language the article is written in (LA gives the language of the record)",
+      "file of its own)"),
+     lambda a, lang: any(len(texts) > (lang in texts) for texts in (a.titles.texts, a.abstracts.texts, a.keywords))),
+    ("the language the article is written in (LA names the language of the record's text)",
      lambda a, lang: lang != a.language),
     (PEOPLE, None),
     ("funding", lambda a, lang: a.funding),

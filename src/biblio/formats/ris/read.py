@@ -3,9 +3,9 @@
 It takes other tools' exports too (EndNote, Mendeley, Scopus, Web of Science, Zotero): the tag
 table's further tags, a page range in ``SP``, DOIs as URLs, languages as names or codes. A
 record's texts are filed under its ``LA``; what is not used is reported, and so is every further
-value of a tag read once (``ris.tag-repeated``: the first is read). The issue is the first record's;
-later records may add the journal's title, publisher and place in their language, and the volume, issue number
-and ISSNs the first one does not give.
+value of a tag read once (``ris.tag-repeated``: the first is read). Each record is in the issue of its journal,
+volume, number and year (``formats.Grouper``), as the first record of that issue gives it; later records of the
+same issue may add the journal's title, publisher and place in their language, never a key fact.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from ... import derive, ids
 from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
 from ...problems import Problem, Severity, sort_key
-from .. import ArticleReading
+from .. import ArticleReading, Grouper
 from .mapping import (DOI_ELSEWHERE, JOURNAL_TYPES, LANGUAGE_NAMES, NOT_READ_BECAUSE, ONE_VALUE, READ, READ_TAGS,
                       ROLE_OF_TAG, TAGS)
 from .parse import Field, Record, parse_date, scan, text_lines
@@ -60,7 +60,7 @@ def split_name(value: str) -> tuple[PersonName | None, str | None]:
 def iter_read(path: Path) -> ArticleReading:
     """The file's articles one at a time. Problems are in the order found while reading, and
     sorted by line once the last record is read."""
-    return ArticleReading(lambda reading: _articles(Path(path), reading))
+    return ArticleReading(lambda reading: _articles(Path(path), reading), str(path))
 
 
 def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
@@ -73,7 +73,8 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
         return
     reader = _Reader(file, problems)  # a record's notes follow the structure problems found up to its end
     structure: list[Problem] = []
-    first: Record | None = None
+    issues: dict[tuple[object, ...], tuple[Issue, Record]] = {}  # by Grouper.key: the issue and its first record
+    grouper = Grouper()
     with stream:
         try:
             for record in scan(text_lines(stream, file, problems), file, structure):
@@ -81,12 +82,17 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                 article = reader.article(record)
                 if article is None:
                     continue
-                if reading.issue is None or first is None:
-                    first = record
-                    reading.issue = reader.first_issue(record, article)
+                date = reader.dates(record, article)
+                year = date.year if date else None
+                key = grouper.key(article.language, reader.value(record, "journal"), reader.issns(record),
+                                  reader.value(record, "volume"), reader.value(record, "number"), year)
+                if key in issues:
+                    reader.compare(*issues[key], record, article.language)
                 else:
-                    reader.dates(record, article, reading.issue.year)
-                    reader.compare(reading.issue, first, record, article.language)
+                    issues[key] = reader.record_issue(record, article, year), record
+                reading.issue, reading.line = issues[key][0], record.line
+                if date and date.year != reading.issue.year:  # online before its issue: its own date
+                    article.dates.published = date
                 yield article
         except OSError as error:  # a file not read to its end is not read
             reading.issue = None
@@ -94,7 +100,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
             return
     _take_structure(structure, problems)
     reader.report_not_read()
-    if reading.issue is None:
+    if not issues:
         problems.append(Problem("ris.no-records", "error", "the file holds no journal article biblio can read",
                                 file=file))
     problems.sort(key=sort_key)
@@ -261,8 +267,8 @@ class _Reader:
         if last and not start:
             self.skip(last, "a last page (EP) is kept only with a first page (SP), which the record does not give")
 
-    def dates(self, record: Record, article: Article, year: int | None) -> int | None:
-        """Set the article's date from DA (or a full PY/Y1); the record's year."""
+    def dates(self, record: Record, article: Article) -> PartialDate | None:
+        """Set the article's date from DA (or a full PY/Y1) when it says more than the year; the record's date."""
         found: tuple[Field, PartialDate] | None = None
         dates: list[tuple[Field, PartialDate]] = []
         for tag in READ["date"]:
@@ -282,20 +288,22 @@ class _Reader:
                 self.note("ris.tag-repeated" if item.tag == kept.tag else "ris.date-conflict",
                           f"the date '{item.value}' ({item.tag}) is not read: it differs from the record's date, "
                           f"'{kept.value}' ({kept.tag}, line {kept.line})", item.line, "warning")
-        if read.month is not None or (year is not None and read.year != year):
+        if read.month is not None:
             article.dates.published = read
-        return read.year
+        return read
 
-    def first_issue(self, record: Record, article: Article) -> Issue:
-        """The issue as the first journal record gives it (the article's date set from the record)."""
-        journal = self.journal(record, article.language)
-        issue = Issue(journal=journal, year=0, volume=record.value(READ["volume"][0]),
-                      number=record.value(READ["number"][0]))
-        year = self.dates(record, article, None)
+    def value(self, record: Record, name: str) -> str | None:
+        """The first value of the tags ``READ[name]`` (journal, volume, number)."""
+        found = record.first(*READ[name])
+        return found.value if found else None
+
+    def record_issue(self, record: Record, article: Article, year: int | None) -> Issue:
+        """The issue as the first record of it gives it."""
         if year is None:
-            self.note("ris.year-missing", "the first record gives no year (PY, DA or Y1)", record.line, "warning")
-        issue.year = year or 0
-        return issue
+            self.note("ris.year-missing", "this record gives no year (PY, DA or Y1): it is read into an issue "
+                      "without a year (no other record's year is taken)", record.line, "warning")
+        return Issue(journal=self.journal(record, article.language), year=year or 0,
+                     volume=self.value(record, "volume"), number=self.value(record, "number"))
 
     def journal(self, record: Record, lang: str) -> Journal:
         title_field = record.first(*READ["journal"])
@@ -312,7 +320,7 @@ class _Reader:
                       title_field.line)
         titles = LangText({lang: title}, lang) if title else LangText()
         if not title:
-            self.note("ris.journal-missing", "the first record names no journal (T2, JO or JF)", record.line, "warning")
+            self.note("ris.journal-missing", "this record names no journal (T2, JO or JF)", record.line, "warning")
         issns = [Issn(value) for value in self.issns(record, report=True)]
         publisher = None
         if name := record.first(*READ["publisher"]):
@@ -347,46 +355,19 @@ class _Reader:
                     self.note(checked.code or "issn", checked.message or "", item.line, "warning")
         return values
 
-    def more_issns(self, journal: Journal, record: Record, ours: set[str]) -> None:
-        """A later record's ISSNs of the same journal: added when the first record gives none or shares one."""
-        theirs = self.issns(record)
-        new = [value for value in theirs if value not in ours]
-        if new and (not ours or len(new) < len(theirs)):
-            journal.issns += [Issn(value) for value in new]
-        elif new and (found := record.first(*READ["issns"])) is not None:
-            self.note("ris.issue-mixed", f"this record's ISSN ({', '.join(new)}, SN) differs from the first record's "
-                      f"({', '.join(sorted(ours))}); the issue keeps the first", found.line, "warning")
-
     def compare(self, issue: Issue, first: Record, record: Record, lang: str) -> None:
-        """A later record's journal: the same one (maybe its title in another language), or another one."""
+        """A later record of the issue (same journal, volume, number and year): its journal title in another
+        language, and a publisher the issue's first record does not give, are the issue's."""
         journal = record.first(*READ["journal"])
-        theirs, ours = set(self.issns(record)), {issn.value for issn in issue.journal.issns}
         titles = issue.journal.titles
-        if journal is None or any(text == journal.value for text in titles.texts.values()):
-            if journal is not None:
-                _merge(titles, lang, journal.value)
-        elif (theirs & ours or not (theirs or ours)) and _merge(titles, lang, journal.value):
-            if not theirs:
-                self.note("ris.journal-title", f"'{journal.value}' is taken for the journal's {lang} title (no "
-                          "ISSN says whether it is the same journal)", journal.line)
-        elif not any(_same(journal.value, text) for text in [*titles.texts.values(), issue.journal.abbreviation]):
-            self.note("ris.journal-mixed", f"this record is from another journal ('{journal.value}') than the "
-                      f"first one (line {first.line}); biblio reads every record as an article of the first one's "
-                      "issue", journal.line, "warning")
-            return
+        if journal is not None and not _merge(titles, lang, journal.value):
+            self.note("ris.journal-mixed", f"this record names its journal '{journal.value}', not as the first "
+                      f"record of its issue does (line {first.line}); the issue keeps the first's title",
+                      journal.line, "warning")
         if (publisher := record.first(*READ["publisher"])) is not None:
             if issue.journal.publisher is None:
                 issue.journal.publisher = Publisher(LangText({lang: publisher.value}, lang))
             elif not _merge(issue.journal.publisher.name, lang, publisher.value):
                 self.note("ris.issue-mixed", f"this record's publisher ({publisher.value}) differs from the first "
-                          "record's; the issue keeps the first", publisher.line, "warning")
+                          "record of its issue; the issue keeps the first", publisher.line, "warning")
         self.place(issue.journal.publisher, record, lang)
-        self.more_issns(issue.journal, record, ours)
-        for name, have in (("volume", issue.volume), ("number", issue.number)):
-            found = record.first(*READ[name])
-            if found and have is None:  # the first record does not say: this one does
-                setattr(issue, name, found.value)
-            elif found and have is not None and not _same(found.value, have):
-                what = "volume" if name == "volume" else "issue"
-                self.note("ris.issue-mixed", f"this record's {what} ({found.value}) differs from the first "
-                          f"record's ({have}); the issue keeps the first", found.line, "warning")

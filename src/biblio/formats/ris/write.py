@@ -75,6 +75,7 @@ class RisWriter:
         self.records = 0
         self.not_carried = NotCarried()
         self.dated_from_issue: list[int] = []
+        self.fallbacks = derive.Fallbacks(issue)
 
     def add(self, index: int, article: Article) -> None:
         """Write the article's record (the file is opened with the first one)."""
@@ -95,7 +96,7 @@ class RisWriter:
             return [self.refused]
         if self.stream is not None:
             self.stream.close()
-        problems = self.problems
+        problems = self.problems + self.fallbacks.problems()
         for what in issue_not_carried(self.issue):
             problems.append(Problem("ris.not-carried", "info", f"RIS cannot carry {what}", path="issue"))
         if self.dated_from_issue:
@@ -130,9 +131,8 @@ class RisWriter:
 
     def _record(self, index: int, article: Article) -> list[str]:
         issue, journal = self.issue, self.issue.journal
-        shown = derive.localize(issue, article, index, None if self.lang == article.language else self.lang)
-        self.problems += shown.problems
-        self.seen.update(shown.problems)
+        shown = derive.localize(issue, article, index, self.lang)
+        self.fallbacks.add(shown)
         lang, at = shown.lang, f"articles[{index}]"
         lines = ["TY  - JOUR"]
         self.tag(lines, "title", shown.title, f"{at}.titles")
@@ -147,10 +147,7 @@ class RisWriter:
                 dropped.append(what)
         for found in people.values():
             lines += found
-        self.tag(lines, "journal", derive.pick(journal.titles, lang)[0], "journal.titles")
-        if journal.titles.texts and lang not in journal.titles.texts:
-            self._warn("lang.fallback", f"no {lang} journal title: using the {journal.titles.languages[0]} "
-                       "journal title", "journal.titles")
+        self.tag(lines, "journal", shown.journal_title, "journal.titles")
         self.tag(lines, "abbreviation", journal.abbreviation, "journal.abbreviation")
         if shown.abstract:
             self.abstract(shown.abstract, f"{at}.abstracts", lines)
