@@ -1,0 +1,552 @@
+"""The real-file corpus (issue 17): every file under tests/data/real read, converted to each format, judged.
+
+    .venv/bin/python bench/corpus.py            # all files; prints the figures and writes bench/CORPUS.md
+    .venv/bin/python bench/corpus.py --no-write # print only
+
+For each input: does ``biblio.load`` return without raising; for each issue it gives and each of the five formats,
+does ``biblio.dumps`` give a valid file (checked again with ``biblio.validates``), refuse with an error problem that
+says why, raise (crashed), or give nothing without an error / an invalid file (invalid). Where an oracle exists (the
+``*.expected.json`` next to a Zotero or Better BibTeX test input: the items those tools expect), title, first author's
+family name, year, volume and DOI are compared. Cross-record values: each output record (parsed back independently,
+not with biblio's readers) is matched to its input record by title, and its journal, volume and year must be its own
+input record's; a value that belongs to another record of the same file is counted, as is a value the input lacks.
+
+``tests/test_real_corpus.py`` imports this module, so the test and the report judge the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import re
+import sys
+import time
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+REAL = ROOT / "tests" / "data" / "real"
+FORMATS = ("crossref", "jats", "csl", "bibtex", "ris")
+FIELDS = ("title", "author", "year", "volume", "doi")
+OUTCOMES = ("validated", "refused", "crashed", "invalid")
+
+sys.path.insert(0, str(ROOT / "src"))
+import biblio  # noqa: E402
+from biblio.model import Depositor, Settings  # noqa: E402
+
+SETTINGS = Settings(depositor=Depositor("Corpus test", "corpus@example.org"), registrant="Corpus test",
+                    landing_page_pattern="https://example.org/{doi}")
+"""What a Crossref deposit needs and no other format gives; supplied so the Crossref writer itself is exercised."""
+
+
+def inputs() -> list[Path]:
+    """Every corpus input file (oracles and SOURCES.md excluded), in a stable order."""
+    return sorted(p for p in REAL.rglob("*") if p.is_file() and not p.name.endswith(".expected.json")
+                  and p.name != "SOURCES.md")
+
+
+def kind(path: Path) -> str:
+    """The input's format, by its name."""
+    name = path.name.lower()
+    return ("csl" if name.endswith(".json") else "bibtex" if name.endswith(".bib") else
+            "ris" if name.endswith(".ris") else "jats" if name.endswith(".xml") else "other")
+
+
+# ---- reading, tolerant of the reader returning one issue or a catalogue of several
+
+
+def issues_of(result: Any) -> list[Any]:
+    """The issues a load gave: one Issue, None, a list of issues, or a catalogue object with ``issues``."""
+    value = result[0] if isinstance(result, tuple) else result
+    if value is None:
+        return []
+    if hasattr(value, "articles"):
+        return [value]
+    if hasattr(value, "issues"):
+        return list(value.issues)
+    return [v for v in value if hasattr(v, "articles")] if isinstance(value, Iterable) else []
+
+
+def problems_of(result: Any) -> list[Any]:
+    """The problems a load gave, wherever the result keeps them."""
+    if isinstance(result, tuple) and len(result) > 1:
+        return list(result[1])
+    return list(getattr(result, "problems", []))
+
+
+def load(path: Path) -> tuple[list[Any], list[Any]]:
+    """Every issue of one file and the problems (raises what biblio raises): ``biblio.load_catalogue`` when it exists,
+    else the file's reading's ``catalogue()``, else ``biblio.load`` (which reads one issue)."""
+    loader = getattr(biblio, "load_catalogue", None)
+    if loader is not None:
+        result = loader(path)
+    else:
+        reading = biblio.iter_read(path)
+        result = reading.catalogue() if hasattr(reading, "catalogue") else reading.collect()
+    return issues_of(result), problems_of(result)
+
+
+# ---- converting
+
+
+@dataclass
+class Conversion:
+    """One issue written to one format."""
+
+    outcome: str
+    data: Any = None
+    why: str = ""  # the first error (refused), or the traceback's last line (crashed/invalid)
+    by_validator: bool = False  # refused only because the written file failed its schema
+
+
+def convert(issue: Any, fmt: str) -> Conversion:
+    """``biblio.dumps`` judged: validated, refused with a clear error, crashed, or invalid."""
+    if fmt == "crossref" and getattr(issue, "settings", None) is None:
+        issue = replace(issue, settings=SETTINGS)
+    try:
+        data, problems = biblio.dumps(issue, fmt)
+    except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
+        return Conversion("crashed", why=f"{type(exc).__name__}: {exc}"[:300])
+    errors = [p for p in problems if p.severity == "error"]
+    if data is None:
+        if errors and all(p.message.strip() for p in errors):
+            by_validator = all(p.code.endswith(".schema") for p in errors)
+            return Conversion("refused", why=f"{errors[0].code}: {errors[0].message}"[:300], by_validator=by_validator)
+        return Conversion("invalid", why="no output and no error problem")
+    files = data if isinstance(data, dict) else {"file": data}
+    for name, content in files.items():
+        bad = [p for p in biblio.validates(content, fmt) if p.severity == "error"]
+        if bad:
+            return Conversion("invalid", data, why=f"{name}: {bad[0].code}: {bad[0].message}"[:300])
+    return Conversion("validated", data)
+
+
+# ---- independent record parsing (never biblio's readers), for the cross-record check
+
+
+@dataclass
+class Record:
+    """What a record says, each field as the set of its normalised values."""
+
+    title: str = ""
+    journal: set[str] = field(default_factory=set)
+    volume: set[str] = field(default_factory=set)
+    year: set[str] = field(default_factory=set)
+
+
+def norm(text: Any) -> str:
+    """Letters and digits only, lower case, accents and LaTeX commands and markup removed."""
+    text = str(text or "")
+    if "\\" in text or "{" in text:
+        try:
+            from pylatexenc.latex2text import LatexNodes2Text
+
+            text = LatexNodes2Text().latex_to_text(text)
+        except Exception:  # noqa: BLE001 - best effort
+            pass
+    text = re.sub(r"<[^>]+>", "", text)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def year(text: Any) -> str:
+    """The first four-digit year in a date value, or ''."""
+    found = re.search(r"(?<!\d)(\d{4})(?!\d)", str(text or ""))
+    return found.group(1) if found else ""
+
+
+def values(*items: Any, how: Callable[[Any], str] = norm) -> set[str]:
+    """The non-empty normalised values."""
+    return {v for v in (how(i) for i in items) if v}
+
+
+def bib_records(text: str) -> list[Record]:
+    """BibTeX entries, read with bibtexparser (another implementation than biblio's)."""
+    import logging
+
+    import bibtexparser
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+    library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
+    out = []
+    for entry in library.entries:
+        got = {k.lower(): f.value for k, f in entry.fields_dict.items()}
+        out.append(Record(norm(got.get("title")), values(got.get("journal"), got.get("journaltitle")),
+                          values(got.get("volume")), values(got.get("year"), got.get("date"), how=year)))
+    return out
+
+
+RIS_LINE = re.compile(r"^\s*([A-Z][A-Z0-9])\s{1,2}-\s?(.*?)\s*$")
+
+
+def ris_records(text: str) -> list[Record]:
+    """RIS records, split on their tag lines."""
+    out, tags = [], collections.defaultdict(list)  # type: ignore[var-annotated]
+    for line in text.splitlines():
+        match = RIS_LINE.match(line)
+        if not match:
+            continue
+        tag, value = match.groups()
+        if tag == "ER":
+            out.append(tags)
+            tags = collections.defaultdict(list)
+        else:
+            tags[tag].append(value)
+    if tags.get("TY"):
+        out.append(tags)
+    return [Record(norm((t.get("TI") or t.get("T1") or [""])[0]),
+                   values(*(v for k in ("T2", "JF", "JO", "JA", "J2", "BT", "T3") for v in t.get(k, []))),
+                   values(*t.get("VL", [])), values(*(v for k in ("PY", "Y1", "DA") for v in t.get(k, [])), how=year))
+            for t in out]
+
+
+def csl_records(text: str) -> list[Record]:
+    """CSL-JSON items (a list, one item, or items by id)."""
+    data = json.loads(text)
+    items = data if isinstance(data, list) else list(data.values()) if isinstance(data, dict) and all(
+        isinstance(v, dict) for v in data.values()) and "type" not in data else [data]
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        issued = item.get("issued") or {}
+        when = issued.get("date-parts", [[None]])[0][0] if isinstance(issued, dict) and issued.get("date-parts") \
+            else (issued.get("raw") or issued.get("literal")) if isinstance(issued, dict) else issued
+        out.append(Record(norm(item.get("title")), values(item.get("container-title"),
+                                                          item.get("container-title-short"),
+                                                          item.get("journalAbbreviation")),
+                          values(item.get("volume")), values(when, how=year)))
+    return out
+
+
+def _text(node: ET.Element | None) -> str:
+    return "".join(node.itertext()) if node is not None else ""
+
+
+def _local(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if isinstance(e.tag, str) and e.tag.rsplit("}", 1)[-1] == name]
+
+
+def jats_records(data: bytes | str) -> list[Record]:
+    """One JATS article (its front matter only, not its references)."""
+    root = ET.fromstring(data.encode() if isinstance(data, str) else data)
+    journal = next(iter(_local(root, "journal-meta")), None)
+    meta = next(iter(_local(root, "article-meta")), None)
+    if meta is None:
+        return []
+    titles = _local(journal, "journal-title") + _local(journal, "abbrev-journal-title") if journal is not None else []
+    dates = [_text(next(iter(_local(d, "year")), None)) for d in _children(meta, "pub-date")]
+    return [Record(norm(_text(next(iter(_local(meta, "article-title")), None))), values(*map(_text, titles)),
+                   values(*map(_text, _children(meta, "volume"))), values(*dates, how=year))]
+
+
+def _children(node: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in node if e.tag.rsplit("}", 1)[-1] == name]
+
+
+def crossref_records(data: bytes) -> list[Record]:
+    """The journal articles of a Crossref deposit, each with its journal's and issue's values."""
+    out = []
+    for journal in _local(ET.fromstring(data), "journal"):
+        titles = values(*map(_text, _local(journal, "full_title") + _local(journal, "abbrev_title")))
+        issue = next(iter(_local(journal, "journal_issue")), None)
+        volume = values(*map(_text, _local(issue, "volume"))) if issue is not None else set()
+        issue_years = values(*map(_text, _local(issue, "year")), how=year) if issue is not None else set()
+        for article in _local(journal, "journal_article"):
+            dates = [_text(next(iter(_local(d, "year")), None)) for d in _local(article, "publication_date")]
+            title = next(iter(_local(article, "title")), None)
+            out.append(Record(norm(_text(title)), titles, volume, values(*dates, how=year) or issue_years))
+    return out
+
+
+def records(data: Any, fmt: str) -> list[Record]:
+    """The records of one input file or one conversion's output."""
+    if fmt == "jats" and isinstance(data, dict):
+        return [r for content in data.values() for r in jats_records(content)]
+    text = data.decode("utf-8-sig", "replace") if isinstance(data, bytes) and fmt != "crossref" else data
+    parse = {"bibtex": bib_records, "ris": ris_records, "csl": csl_records, "jats": jats_records,
+             "crossref": crossref_records}[fmt]
+    return parse(text)  # type: ignore[no-any-return, operator]
+
+
+def model_records(issues: list[Any]) -> list[Record]:
+    """What biblio's reading gives each record: its issue's journal and volume, its own year (else its issue's)."""
+    out = []
+    for issue in issues:
+        journal = values(*getattr(issue.journal.titles, "texts", {}).values(), issue.journal.abbreviation)
+        for article in issue.articles:
+            published = getattr(article.dates, "published", None)
+            out.append(Record(norm(_lang_text(article.titles)), journal, values(issue.volume),
+                              values(published.year if published else issue.year, how=year)))
+    return out
+
+
+def cross_values(source: list[Record], output: list[Record]) -> tuple[int, int, list[str]]:
+    """(records compared, records with a journal, volume or year not their own, what each was)."""
+    by_title = collections.defaultdict(list)
+    for i, record in enumerate(source):
+        by_title[record.title].append(i)
+    compared, wrong, notes = 0, 0, []
+    for position, record in enumerate(output):
+        mine = by_title.get(record.title, [])
+        index = mine[0] if len(mine) == 1 else position if len(output) == len(source) and not record.title else None
+        if index is None:
+            continue
+        compared += 1
+        own = source[index]
+        others = [r for i, r in enumerate(source) if i != index]
+        bad = []
+        for name in ("journal", "volume", "year"):
+            got, expected = getattr(record, name), getattr(own, name)
+            if got and not got & expected:
+                theirs = any(got & getattr(r, name) for r in others)
+                bad.append(f"{name} {sorted(got)[0]!r} ({'another record' if theirs else 'not in the input'})")
+        if bad:
+            wrong += 1
+            notes.append(f"record {index + 1}: " + ", ".join(bad))
+    return compared, wrong, notes
+
+
+# ---- oracles
+
+
+def stem(path: Path) -> str:
+    """The file's name without its format's ending (names may hold other dots)."""
+    name = path.name
+    for ending in (".expected.json", ".csl.json", ".json", ".bib", ".ris", ".xml"):
+        if name.lower().endswith(ending):
+            return name[: -len(ending)]
+    return name
+
+
+def oracle(path: Path) -> list[dict[str, Any]] | None:
+    """The expected items next to an input (Zotero's or Better BibTeX's own test expectations), if any."""
+    expected = path.with_name(stem(path) + ".expected.json")
+    return json.loads(expected.read_text(encoding="utf-8")) if expected.is_file() else None
+
+
+def expected_fields(item: dict[str, Any]) -> dict[str, str]:
+    """The compared fields of one expected item, normalised; absent fields left out."""
+    creators = [c for c in item.get("creators", []) if isinstance(c, dict)]
+    first = creators[0] if creators else {}
+    extra = item.get("extra", "")
+    extra = "\n".join(extra) if isinstance(extra, list) else str(extra)
+    doi = item.get("DOI") or next(iter(re.findall(r"^DOI:\s*(\S+)", extra, re.M | re.I)), "")
+    got = {"title": norm(item.get("title")), "author": norm(first.get("lastName") or first.get("name")),
+           "year": year(item.get("date")), "volume": norm(item.get("volume")), "doi": str(doi).strip().lower()}
+    return {k: v for k, v in got.items() if v}
+
+
+def _lang_text(text: Any) -> str:
+    if not text:
+        return ""
+    texts = getattr(text, "texts", {}) or {}
+    return str(texts.get(getattr(text, "original", None)) or next(iter(texts.values()), ""))
+
+
+def read_fields(issue: Any, article: Any) -> dict[str, str]:
+    """The compared fields of one article as biblio read it (volume and year from its issue when it has none; the
+    first author, else the first contributor, as Zotero's first creator)."""
+    people = [c for c in article.contributors if c.role == "author"] or list(article.contributors)
+    name = next(iter(people[0].names.values()), None) if people else None
+    author = norm(name.family if name else _lang_text(people[0].organization)) if people else ""
+    published = getattr(article.dates, "published", None)
+    when = published.year if published else getattr(issue, "year", "")
+    return {"title": norm(_lang_text(article.titles)), "author": author, "year": year(when),
+            "volume": norm(getattr(article, "volume", None) or issue.volume), "doi": (article.doi or "").lower()}
+
+
+def agreement(path: Path, issues: list[Any], notes: list[str] | None = None) -> collections.Counter[str]:
+    """Per field: how many oracle values there were (``<field>``) and how many biblio matched (``<field>.ok``);
+    ``notes`` gets each disagreement."""
+    tally: collections.Counter[str] = collections.Counter()
+    expected = oracle(path) or []
+    read = [read_fields(issue, article) for issue in issues for article in issue.articles]
+    titles = collections.Counter(r["title"] for r in read)
+    for position, item in enumerate(expected):
+        want = expected_fields(item)
+        match = next((r for r in read if want.get("title") and r["title"] == want["title"]
+                      and titles[r["title"]] == 1), None)
+        if match is None and len(read) == len(expected):
+            match = read[position]
+        for name, value in want.items():
+            tally[name] += 1
+            ok = bool(match and match[name] == value)
+            tally[name + ".ok"] += ok
+            if not ok and notes is not None:
+                notes.append(f"item {position + 1} {name}: expected {value!r}, read "
+                             + (repr(match[name]) if match else "no matching record"))
+    return tally
+
+
+# ---- one file, judged
+
+
+@dataclass
+class Verdict:
+    """Everything measured on one input file."""
+
+    path: Path
+    read: bool = True
+    read_error: str = ""
+    issues: int = 0
+    records: int = 0
+    problems: list[str] = field(default_factory=list)  # the load's error codes
+    conversions: dict[str, list[Conversion]] = field(default_factory=dict)
+    cross_read: list[str] = field(default_factory=list)  # as read, before any conversion
+    cross: list[str] = field(default_factory=list)
+    compared: int = 0
+    agree: collections.Counter[str] = field(default_factory=collections.Counter)
+    disagree: list[str] = field(default_factory=list)
+
+
+def judge(path: Path, formats: Iterable[str] = FORMATS) -> Verdict:
+    """Read, convert to each format, and check one file."""
+    verdict = Verdict(path)
+    try:
+        issues, problems = load(path)
+    except Exception as exc:  # noqa: BLE001
+        verdict.read, verdict.read_error = False, f"{type(exc).__name__}: {exc}"[:300]
+        return verdict
+    verdict.issues = len(issues)
+    verdict.problems = [p.code for p in problems if p.severity == "error"]
+    verdict.records = sum(len(i.articles) for i in issues)
+    if oracle(path) is not None:
+        verdict.agree = agreement(path, issues, verdict.disagree)
+    try:
+        source = records(path.read_bytes(), kind(path))
+    except Exception:  # noqa: BLE001 - an input the independent parser cannot read is not cross-checked
+        source = []
+    if source:
+        verdict.cross_read = cross_values(source, model_records(issues))[2]
+    for fmt in formats:
+        verdict.conversions[fmt] = [convert(issue, fmt) for issue in issues]
+        for conversion in verdict.conversions[fmt]:
+            if conversion.outcome != "validated" or not source:
+                continue
+            try:
+                output = records(conversion.data, fmt)
+            except Exception as exc:  # noqa: BLE001
+                verdict.cross.append(f"{fmt}: output not parsable independently ({type(exc).__name__})")
+                continue
+            compared, _, notes = cross_values(source, output)
+            verdict.compared += compared
+            verdict.cross += [f"{fmt}: {note}" for note in notes]
+    return verdict
+
+
+# ---- the report
+
+
+def report(verdicts: list[Verdict], seconds: float) -> str:
+    """bench/CORPUS.md."""
+    by_kind: dict[str, list[Verdict]] = collections.defaultdict(list)
+    for v in verdicts:
+        by_kind[kind(v.path)].append(v)
+    lines = ["# The real-file corpus (issue 17)", "",
+             f"`.venv/bin/python bench/corpus.py` over `tests/data/real/` ({len(verdicts)} files, "
+             f"{sum(v.records for v in verdicts)} records, {seconds:.0f} s). Sources and licences: "
+             "`tests/data/real/SOURCES.md`. A conversion is one issue written to one format with `biblio.dumps` "
+             "(Crossref with depositor, registrant and landing-page pattern supplied); *validated* output is "
+             "validated again with `biblio.validates`; *refused* = no output and at least one error problem with a "
+             "message (*by schema* = refused only by the schema check after writing, not up front).", "",
+             "## Reading and converting", "",
+             "| input | files | read OK (giving an issue) | records | to | validated | refused (by schema) | crashed "
+             "| invalid | validated or refused |", "|---|---|---|---|---|---|---|---|---|---|"]
+    totals: collections.Counter[str] = collections.Counter()
+    for name, group in sorted(by_kind.items()):
+        ok = f"{sum(v.read for v in group)} ({sum(bool(v.issues) for v in group)})"
+        for i, fmt in enumerate(FORMATS):
+            counted = collections.Counter(c.outcome for v in group for c in v.conversions.get(fmt, []))
+            schema = sum(c.by_validator for v in group for c in v.conversions.get(fmt, []))
+            totals.update(counted)
+            total = sum(counted.values()) or 1
+            good = counted["validated"] + counted["refused"]
+            head = f"| {name} | {len(group)} | {ok} | {sum(v.records for v in group)} |" if i == 0 else "| | | | |"
+            lines.append(f"{head} {fmt} | {counted['validated']} | {counted['refused']} ({schema}) | "
+                         f"{counted['crashed']} | {counted['invalid']} | {100 * good / total:.1f} % |")
+    all_conv = sum(totals.values()) or 1
+    lines += ["", f"All: {totals['validated']} validated, {totals['refused']} refused, {totals['crashed']} crashed, "
+              f"{totals['invalid']} invalid of {sum(totals.values())} conversions: "
+              f"**{100 * (totals['validated'] + totals['refused']) / all_conv:.1f} % validated or refused** "
+              f"(target ≥ 99 %); {100 * totals['validated'] / all_conv:.1f} % validated.", ""]
+    lines += ["## Agreement with the oracles", "",
+              "Zotero's translator test cases (`zotero/`) and Better BibTeX's import fixtures (`bbt/`) carry the items "
+              "those tools expect; biblio's reading is compared field by field (letters and digits, case and accents "
+              "ignored; volume and year from the issue when the article has none).", "",
+              "| source | files | " + " | ".join(FIELDS) + " | all |", "|---|---|" + "---|" * (len(FIELDS) + 1)]
+    for source in ("zotero", "bbt"):
+        group = [v for v in verdicts if v.path.parent.name == source and v.agree]
+        tally: collections.Counter[str] = collections.Counter()
+        for v in group:
+            tally.update(v.agree)
+        cells = [f"{tally[f + '.ok']}/{tally[f]}" for f in FIELDS]
+        fields, matched = sum(tally[f] for f in FIELDS), sum(tally[f + ".ok"] for f in FIELDS)
+        share = 100 * matched / (fields or 1)
+        lines.append(f"| {source} | {len(group)} | " + " | ".join(cells) + f" | {share:.1f} % |")
+    lines += ["", "Disagreements (normalised values; *no matching record*: biblio read no record with that title, "
+              "e.g. a RIS record of another type than a journal article, skipped with a warning):", ""]
+    lines += [f"- `{v.path.relative_to(REAL)}`: " + "; ".join(v.disagree[:3]) + (
+        f" … ({len(v.disagree)})" if len(v.disagree) > 3 else "") for v in verdicts if v.disagree]
+    crossed = [v for v in verdicts if v.cross]
+    read_crossed = [v for v in verdicts if v.cross_read]
+    lines += ["", "## Records given a journal, volume or year that is not their own", "",
+              "Input and output records are parsed independently of biblio (bibtexparser, a RIS tag splitter, JSON, "
+              "ElementTree) and matched by title. *another record*: the value is another record's of the same file; "
+              "*not in the input*: the input record has no such value (or a different one no record has).", "",
+              f"- In the output: {sum(v.compared for v in verdicts)} output records matched; "
+              f"**{sum(len(v.cross) for v in verdicts)}** with a value that is not their own, in {len(crossed)} files "
+              "(target 0).",
+              f"- As read (biblio's model before writing; most of these records are then refused, so they do not "
+              f"reach an output): **{sum(len(v.cross_read) for v in verdicts)}** records in {len(read_crossed)} "
+              "files.", "", "In the output:", ""]
+    lines += [f"- `{v.path.relative_to(REAL)}`: " + "; ".join(v.cross[:4]) + (" …" if len(v.cross) > 4 else "")
+              for v in crossed[:60]] or ["None."]
+    lines += ["", "As read:", ""]
+    lines += [f"- `{v.path.relative_to(REAL)}`: " + "; ".join(v.cross_read[:3])
+              + (" …" if len(v.cross_read) > 3 else "") for v in read_crossed[:60]] or ["None."]
+    empty = [v for v in verdicts if v.read and not v.issues]
+    codes = collections.Counter(code for v in empty for code in set(v.problems) or {"(no error)"})
+    lines += ["", "## Files read without raising but giving no issue", "",
+              f"{len(empty)} files (nothing to convert); their errors: "
+              + ", ".join(f"`{c}` {n}" for c, n in codes.most_common()) + ".", ""]
+    lines += [f"- `{v.path.relative_to(REAL)}`: {', '.join(sorted(set(v.problems))) or '(no error)'}"
+              for v in empty if v.path.parent.name not in ("elife",)]
+    lines.append("- (and the eLife fragments: elife-tools' test fixtures are mostly article fragments; "
+                 f"{sum(v.path.parent.name == 'elife' for v in empty)} of them give no issue.)")
+    failures = [(v, fmt, c) for v in verdicts for fmt, cs in v.conversions.items() for c in cs
+                if c.outcome in ("crashed", "invalid")]
+    lines += ["", "## Crashes and invalid output", ""]
+    lines += [f"- `{v.path.relative_to(REAL)}` → {fmt}: {c.outcome}: {c.why}" for v, fmt, c in failures[:80]]
+    lines += [f"- `{v.path.relative_to(REAL)}`: load raised {v.read_error}" for v in verdicts if not v.read]
+    if not failures and all(v.read for v in verdicts):
+        lines.append("None.")
+    reasons = collections.Counter(c.why.split(":")[0] for v in verdicts for cs in v.conversions.values() for c in cs
+                                  if c.outcome == "refused")
+    lines += ["", "## Why conversions were refused (first error's code)", ""]
+    lines += [f"- `{code}`: {n}" for code, n in reasons.most_common(25)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-write", action="store_true", help="print the report, do not write bench/CORPUS.md")
+    args = parser.parse_args(argv)
+    start = time.monotonic()
+    verdicts = [judge(path) for path in inputs()]
+    text = report(verdicts, time.monotonic() - start)
+    print(text)
+    if not args.no_write:
+        (BENCH / "CORPUS.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
