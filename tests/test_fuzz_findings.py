@@ -4,12 +4,15 @@ traceback, an unlocated error, a hidden file or a silent drop. Inputs are made h
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 import biblio
 from biblio import cli, ids
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ITEM = {"id": "a", "type": "article-journal", "title": "A", "container-title": "J", "issued": {"date-parts": [[2025]]}}
 BUILDABLE = """\
@@ -252,3 +255,39 @@ def test_the_cli_prints_a_lone_surrogate_problem(tmp_path, capsys):
     assert cli.main(["validate", str(path)]) == 1
     captured = capsys.readouterr()
     assert "half of a character" in captured.out + captured.err and "Traceback" not in captured.err
+
+
+# --- campaign 2 (seed 24): the strict Crossref path ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def example_deposit(tmp_path_factory) -> bytes:
+    out = tmp_path_factory.mktemp("deposit")
+    assert biblio.export(ROOT / "examples" / "issue-86" / "issue.yaml", "crossref", out / "d.xml").ok
+    return (out / "d.xml").read_bytes()
+
+
+@pytest.mark.parametrize("old, new, refused", [
+    (rb"<timestamp>\d+</timestamp>", b"<timestamp>" + b"7" * 5000 + b"</timestamp>", False),  # unbounded: valid
+    (rb"<year>2025</year>", b"<year>" + b"2" * 5000 + b"</year>", True),  # xrefYear has a bound
+    (rb"<journal_metadata([^>]*)>", b"<journal_metadata\\1>\xd9\xa3", True),  # an Arabic digit in complex content
+])
+def test_strict_and_default_agree_on_huge_numbers_and_digits_in_complex_content(tmp_path, example_deposit, old, new,
+                                                                                refused):
+    path = tmp_path / "deposit.xml"
+    path.write_bytes(re.sub(old, new, example_deposit, count=1))
+    default, strict = biblio.validate(path), biblio.validate(path, strict=True)  # neither raises
+    assert bool(_errors(default)) is refused and bool(_errors(strict)) is refused
+    assert all("sys.set_int_max_str_digits" not in p.message for p in default + strict)
+
+
+def test_a_nul_in_a_keyword_is_removed_from_bibtex_with_a_warning_as_check_lets_it_through(tmp_path):
+    issue, _ = biblio.load(ROOT / "examples" / "issue-86" / "issue.yaml")
+    assert issue is not None
+    issue.articles[0].keywords["en"][0] = "cultural\x00identity"
+    checked, problems = biblio.check(issue)
+    assert not _errors(problems)
+    report = biblio.build(issue, tmp_path / "out")
+    assert report.ok, [str(p) for p in _errors(report.problems)]  # check's verdict holds
+    warned = [p for p in report.problems if p.code == "bibtex.control-character"]
+    assert warned and warned[0].path == "articles[0]" and "keywords" in warned[0].message
+    assert b"\x00" not in (tmp_path / "out" / "articles.bib").read_bytes()

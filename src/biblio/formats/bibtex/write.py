@@ -25,6 +25,8 @@ _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})  # what would unbalance a field
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 def _name_part(tex: str) -> str:
     """Brace a family or given name that holds a comma or the word "and" (BibTeX would split there)."""
     return "{" + tex + "}" if "," in tex or ("and" in tex.lower() and _AND.search(tex)) else tex
@@ -146,6 +148,11 @@ class _BibtexWriter:
         fields["langid"] = self.langid(index, text_lang, shown)
         kinds = (what for what, there in ARTICLE_NOT_CARRIED if there(article, text_lang))
         self.not_carried.add(index, (*dropped, *kinds, *self.issue_kinds))  # a tuple: no kind twice
+        for name, value in fields.items():  # as the XML writers do: a text file holds no NUL or other C0 control
+            if _CONTROL.search(value):
+                fields[name] = _CONTROL.sub("", value)
+                self.warn("bibtex.control-character", f"control characters (such as NUL) in the {name} field were "
+                          "removed: BibTeX, biber and Zotero cannot read them", f"articles[{index}]")
         return {name: fields[name] for name in READ if fields.get(name)}
 
     def langid(self, index: int, lang: str, shown: derive.Localized) -> str:

@@ -290,6 +290,7 @@ def _dates(root: etree._Element, dir: str | Path | None, file: str) -> list[Prob
 _PYTHON_DIGITS = re.compile(r"(?![0-9])\d|[0-9]_[0-9]")
 _XSD = "{http://www.w3.org/2001/XMLSchema}"
 _XSD_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_HUGE = re.compile(r"[0-9]{4000}")  # past what Python's int() reads by default (4,300 digits): xmlschema raises
 
 
 def _as_text(item: tuple[str | bytes, str | bytes]) -> tuple[str | None, str]:
@@ -304,7 +305,7 @@ def _numbers(root: etree._Element, schema: xmlschema.XMLSchema11, file: str) -> 
     skipped = checks.skipped_in(root)
     for element in root.iter(etree.Element):
         values: list[tuple[str | None, str]] = [(None, element.text or ""), *map(_as_text, element.items())]
-        odd = [(name, value) for name, value in values if _PYTHON_DIGITS.search(value)]
+        odd = [(name, value) for name, value in values if _PYTHON_DIGITS.search(value) or _HUGE.search(value)]
         if not odd or (skipped and element in skipped):
             continue
         steps = [etree.QName(e) for e in [element, *element.iterancestors()][::-1]]
@@ -312,16 +313,25 @@ def _numbers(root: etree._Element, schema: xmlschema.XMLSchema11, file: str) -> 
         for name, value in odd:
             owner = declaration if name is None else declaration.attributes.get(name) if declaration else None
             kind = getattr(owner, "type", None)
-            kind = getattr(kind, "content", kind) if kind is not None and not kind.is_simple() else kind
-            if kind is None or not kind.is_simple() or getattr(kind.primitive_type, "local_name", "") != "decimal":
-                continue
-            if _XSD_DECIMAL.fullmatch(WHITESPACE.sub(" ", value).strip(" ")):
+            if kind is not None and not kind.is_simple():
+                kind = getattr(kind, "content", None)  # simple content; a group (complex content) has no number
+            if kind is None or not callable(getattr(kind, "is_simple", None)) or not kind.is_simple() \
+                    or getattr(kind.primitive_type, "local_name", "") != "decimal":
                 continue
             builtin = "xs:" if kind.name and kind.name.startswith(_XSD) else ""
             what = f"the atomic type '{builtin}{kind.local_name}'" if kind.name else "the local atomic type"
-            reason = f"'{value}' is not a valid value of {what}{checks.DIGITS_ADVICE}"
-            found.append(checks.problem(element, file, reason if name is None else
-                                        f"attribute {checks.names_of(name)}: {reason}"))
+            if _XSD_DECIMAL.fullmatch(WHITESPACE.sub(" ", value).strip(" ")):
+                if not _HUGE.search(value) or (kind.max_value is None and not value.strip().startswith("-")):
+                    pass  # a number XSD takes (however long, where the type has no bound): no problem
+                else:  # a bound the number is far past
+                    found.append(checks.problem(element, file, f"the value ({len(value.strip())} digits) is out of "
+                                                f"the range of {what}"))
+            else:
+                reason = f"'{value}' is not a valid value of {what}{checks.DIGITS_ADVICE}"
+                found.append(checks.problem(element, file, reason if name is None else
+                                            f"attribute {checks.names_of(name)}: {reason}"))
+            if not _HUGE.search(value) and _XSD_DECIMAL.fullmatch(WHITESPACE.sub(" ", value).strip(" ")):
+                continue
             stand_in = next((v for v in (str(kind.min_value), "1", "0") if kind.is_valid(v)), "0")
             if name is None:
                 element.text = stand_in
@@ -370,7 +380,8 @@ def _timestamp_and_dois(tree: etree._ElementTree) -> tuple[int | None, set[str]]
     dois = {ids.doi_key(element.text.strip()) for element in root.iter()
             if etree.QName(element).localname == "doi" and element.text
             and etree.QName(element.getparent()).localname == "doi_data"}
-    return (int(stamp) if stamp and stamp.strip().isdigit() else None), dois
+    number = ids.whole_number(stamp.strip(), ids.MAX_DIGITS) if stamp else None
+    return number, dois
 
 
 def compare_with_previous(current: Path, previous: Path) -> list[Problem]:
