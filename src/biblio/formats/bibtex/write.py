@@ -148,10 +148,10 @@ class _BibtexWriter:
         fields["langid"] = self.langid(index, text_lang, shown)
         kinds = (what for what, there in ARTICLE_NOT_CARRIED if there(article, text_lang))
         self.not_carried.add(index, (*dropped, *kinds, *self.issue_kinds))  # a tuple: no kind twice
-        for name, value in fields.items():  # as the XML writers do: a text file holds no NUL or other C0 control
+        for field, value in fields.items():  # as the XML writers do: a text file holds no NUL or other C0 control
             if _CONTROL.search(value):
-                fields[name] = _CONTROL.sub("", value)
-                self.warn("bibtex.control-character", f"control characters (such as NUL) in the {name} field were "
+                fields[field] = _CONTROL.sub("", value)
+                self.warn("bibtex.control-character", f"control characters (such as NUL) in the {field} field were "
                           "removed: BibTeX, biber and Zotero cannot read them", f"articles[{index}]")
         return {name: fields[name] for name in READ if fields.get(name)}
 
