@@ -19,7 +19,7 @@ from test_manifest_properties import manifests
 from biblio import manifest
 from biblio.formats import jats
 from biblio.formats.xmltools import clean_text
-from biblio.model import Reference
+from biblio.model import PartialDate, Reference
 from biblio.problems import article_numbers
 
 SPECIAL = list("&<>\"'\r\n\t \x00\x01\x0b\x1f\x7f\x85\u2028\ufeff\ufffe\ud800") + ["\U0001F600", "]]>", "&amp;"]
@@ -28,11 +28,15 @@ odd = st.lists(st.one_of(st.sampled_from(SPECIAL), st.characters(min_codepoint=0
 maybe = st.one_of(st.none(), odd)
 references = st.lists(st.builds(
     Reference, text=maybe, label=maybe, language=st.sampled_from([None, "kk", "ru", "en"]),
-    doi=st.sampled_from([None, "10.1234/ab.c"]), type=st.sampled_from([None, "book", "journal_article", "unknown"]),
+    doi=st.sampled_from([None, "10.1234/ab.c"]),
+    type=st.sampled_from([None, "book", "book_chapter", "report", "dataset", "web_resource", "journal_article",
+                          "unknown"]),  # not conference_paper: one without a title reads back as proceedings
     authors=st.lists(odd, max_size=2), title=maybe, container=maybe, year=maybe, volume=maybe, issue=maybe,
-    pages=maybe, publisher=maybe, url=maybe), max_size=3)
+    pages=maybe, publisher=maybe, url=maybe, isbn=maybe, issn=maybe, edition=maybe, place=maybe, conference=maybe,
+    accessed=st.sampled_from([None, PartialDate(2024), PartialDate(2024, 5, 1)])), max_size=3)
 
-TEXT_FIELDS = ("text", "label", "title", "container", "year", "volume", "issue", "pages", "publisher", "url")
+TEXT_FIELDS = ("text", "label", "title", "container", "year", "volume", "issue", "pages", "publisher", "url",
+               "isbn", "issn", "edition", "place", "conference")
 
 # What JATS front matter cannot carry: how the note names it, and which articles have it.
 NOT_CARRIED = {
@@ -64,7 +68,8 @@ class Files:
         return stream
 
 
-DETAILS = ("doi", "authors", "title", "container", "year", "volume", "issue", "pages", "publisher", "url")
+DETAILS = ("doi", "authors", "title", "container", "year", "volume", "issue", "pages", "publisher", "url", "isbn",
+           "issn", "edition", "place", "conference", "accessed")
 
 
 def _citable(reference: Reference) -> bool:
@@ -79,6 +84,7 @@ def _as_read(reference: Reference) -> Reference:
         value = getattr(read, field)
         setattr(read, field, (clean_text(value)[0].strip() or None) if value else None)
     read.authors = [clean_text(a)[0].strip() for a in read.authors if clean_text(a)[0].strip()]
+    read.type = "other" if read.type == "unknown" else read.type  # not a reference type: read as 'other'
     return read
 
 

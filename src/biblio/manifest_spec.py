@@ -3,6 +3,7 @@ JSON Schema are all driven by these declarations, so they cannot drift apart."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -138,21 +139,51 @@ _define("Funding", model.Funding, "One funding source of the article.",
               "ROR ID or Crossref Funder ID (10.13039/...)."),
         Field("awards", ListOf(Text()), "Award / grant numbers as printed."),
         Field("statement", MultiText(), "The funding statement as printed, by language."))
+_ISBN_PREFIX = re.compile(r"^ISBN(?:-1[03])?:?\s*", re.IGNORECASE)
+
+
+def isbn(raw: str) -> ids.IdCheck:
+    """An ISBN-10 or ISBN-13 with its check digit verified, hyphens kept as printed (spaces become hyphens)."""
+    text = "-".join(_ISBN_PREFIX.sub("", str(raw).strip()).upper().split())
+    digits = text.replace("-", "")
+    if not re.fullmatch(r"[0-9]{9}[0-9X]|97[89][0-9]{10}", digits):
+        return ids.IdCheck(None, "isbn.syntax", f"{raw!r} is not an ISBN: write its 13 digits (or the 10 of an "
+                           "older one), hyphens allowed, such as 978-0-306-40615-7")
+    if len(digits) == 10:
+        ok = sum((10 - n) * (10 if d == "X" else int(d)) for n, d in enumerate(digits)) % 11 == 0
+    else:
+        ok = sum((3 if n % 2 else 1) * int(d) for n, d in enumerate(digits)) % 10 == 0
+    if not ok:
+        return ids.IdCheck(None, "isbn.checksum", f"the ISBN {raw!r} has a wrong check digit: check it against "
+                           "the book's imprint page")
+    printed = len(text) <= 17 and re.fullmatch(r"[0-9]+(-[0-9X]+)*", text)  # as Crossref's isbn_t takes it
+    return ids.IdCheck(text if printed else digits)
+
+
 _define("Reference", model.Reference, "One entry of the reference list.",
         Field("label", Text(), "Its number or label as printed."),
         Field("text", Text(), "The reference as printed."),
         Field("language", LANG, "Language of the cited work."),
         Field("doi", Identifier(ids.doi, "10.1234/abc"), "DOI of the cited work."),
-        Field("type", Text(), "Kind of work: journal_article, book, book_chapter, ..."),
+        Field("type", Choice(values=model.REFERENCE_TYPES), "Kind of work (Crossref's citation types): "
+              "journal_article, book, book_chapter, conference_paper, report, dissertation, web_resource, ..."),
         Field("authors", ListOf(Text()), "Authors, 'Family, Given'."),
-        Field("title", Text(), "Title of the cited work."),
-        Field("container", Text(), "Journal or book the work appeared in."),
+        Field("title", Text(), "Title of the cited work (the chapter's, the paper's, the book's, the page's)."),
+        Field("container", Text(), "What it appeared in: the journal of an article, the book of a chapter, the "
+              "proceedings of a conference paper, the site of a web page, the repository of a dataset, the series "
+              "of a book, report or thesis."),
         Field("year", Text(), "Year of publication."),
         Field("volume", Text(), "Volume."),
         Field("issue", Text(), "Issue."),
         Field("pages", Text(), "Pages."),
-        Field("publisher", Text(), "Publisher."),
-        Field("url", Text(), "URL."))
+        Field("edition", Text(), "Edition, as a number where it has one (3, not 'third edition')."),
+        Field("publisher", Text(), "Publisher (the university, for a thesis; the institution, for a report)."),
+        Field("place", Text(), "Where the publisher is (city)."),
+        Field("isbn", Identifier(isbn, "978-0-306-40615-7"), "ISBN of the book (or of the book a chapter is in)."),
+        Field("issn", Identifier(ids.issn, "2788-5860"), "ISSN of the journal or series."),
+        Field("conference", Text(), "Name of the conference, for a conference paper or proceedings."),
+        Field("url", Text(), "URL."),
+        Field("accessed", Date(), "Date the URL was last accessed (web pages, datasets)."))
 _define("Pages", model.Pages, "Where the article is in the issue.",
         Field("first", Text(), "First page as printed."),
         Field("last", Text(), "Last page as printed."),

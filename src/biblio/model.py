@@ -155,9 +155,20 @@ class Funding:
     statement: LangText = field(default_factory=LangText)
 
 
+# The kinds of cited work: Crossref's citation types (its 5.5.0 schema), which every format maps from.
+REFERENCE_TYPES: tuple[str, ...] = (
+    "journal_article", "book", "book_chapter", "conference_paper", "conference_proceedings", "report",
+    "dissertation", "web_resource", "dataset", "software", "standard", "patent", "preprint", "journal", "blog",
+    "blog_post", "collection", "peer_review", "poster", "protocol", "registered_report", "other")
+# Types whose title names the whole published volume (a book, not a part of one); their container is the series.
+WHOLE_WORKS = frozenset({"book", "conference_proceedings", "report", "dissertation", "collection"})
+
+
 @dataclass
 class Reference:
-    """One entry of a reference list: the printed text plus what is known structurally."""
+    """One entry of a reference list: the printed text plus what is known structurally. ``container`` is the
+    work this one appeared in: the journal of an article, the book of a chapter, the proceedings of a conference
+    paper, the site of a web page, the repository of a dataset, the series of a book, report or thesis."""
 
     text: str | None = None
     label: str | None = None
@@ -173,6 +184,12 @@ class Reference:
     pages: str | None = None
     publisher: str | None = None
     url: str | None = None
+    isbn: str | None = None
+    issn: str | None = None
+    edition: str | None = None
+    place: str | None = None  # where the publisher is
+    conference: str | None = None  # the conference's name, for a paper or proceedings
+    accessed: PartialDate | None = None  # when a URL was last seen
 
 
 @dataclass

@@ -6,9 +6,10 @@ no Crossref reader: a deposit is written, never read back into the model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from ...model import Article, ArticleDates, Journal, PartialDate, Reference
+from ...model import REFERENCE_TYPES, WHOLE_WORKS, Article, ArticleDates, Journal, PartialDate, Reference
 
 VERSION = "5.5.0"
 NS = f"http://www.crossref.org/schema/{VERSION}"
@@ -23,10 +24,7 @@ FILE_NAME = "crossref.xml"
 MAX_TITLES = 20  # <titles> per journal_article
 TIMESTAMP_DIGITS = 17  # YYYYMMDDhhmmssSSS: what Crossref's own tools and OJS deposit with
 
-CITATION_TYPES = frozenset({
-    "blog", "blog_post", "book", "book_chapter", "collection", "conference_paper", "conference_proceedings",
-    "dataset", "dissertation", "journal", "journal_article", "other", "patent", "peer_review", "poster",
-    "preprint", "protocol", "registered_report", "report", "software", "standard", "web_resource"})
+CITATION_TYPES = frozenset(REFERENCE_TYPES)  # the schema's citation/@type values, the manifest's reference types
 CREDIT_ROLES = frozenset({
     "conceptualization", "data-curation", "formal-analysis", "funding-acquisition", "investigation",
     "methodology", "project-administration", "resources", "software", "supervision", "validation",
@@ -44,7 +42,10 @@ LEFT_OUT = {
     "funding-statements": "funding statements (only funders and award numbers are deposited)",
     "funder-languages": "funder names in other languages",
     "license-month": "a licence start date without a day (Crossref needs a full date)",
-    "reference-extras": "the language, publisher and URL of references",
+    "reference-extras": "the language, publisher and URL of references, their publisher's place, access date and "
+                        "conference name, and the site or repository of web pages, datasets and the like",
+    "reference-refused": "a reference's ISBN, ISSN or edition in a form the schema refuses (edition_number holds "
+                         "a number only, such as 3)",
     "reference-more": "a reference's authors after the first and its last page (the printed text keeps them)",
     "published-beside-online": "the publication date beside the online date of an electronic-only journal's "
                                "article (its online date, dates.online, is deposited)",
@@ -105,22 +106,66 @@ def _first_page(reference: Reference) -> str:
     return str(reference.pages).split("-")[0].split("–")[0].strip()
 
 
-# A reference -> the children of its <citation>, in the schema's order: (element, the reference's
-# field that makes it present, the field a problem points at (None: not worth pointing at), the value).
+def citation_roles(kind: str | None) -> tuple[str, str | None]:
+    """The ``citation`` elements for a reference's title and its container, by type (Crossref's reference
+    deposit docs): a chapter or conference paper is an ``article_title`` in the book or proceedings
+    (``volume_title``); a book, report, thesis or proceedings is the ``volume_title``, in a ``series_title``;
+    web pages, datasets and the like have a title and no element for their site or repository (None)."""
+    if kind in WHOLE_WORKS:
+        return "volume_title", "series_title"
+    if kind in ("book_chapter", "conference_paper"):
+        return "article_title", "volume_title"
+    if kind == "journal":
+        return "journal_title", None
+    if kind in ("web_resource", "dataset", "software", "standard", "patent", "blog", "blog_post", "poster"):
+        return "article_title", None
+    return "article_title", "journal_title"
+
+
+# What the schema takes (isbn_t, issn_t, edition_number): a value that does not fit is left out and noted.
+_FITS = {"isbn": re.compile(r"(97(8|9)-)?\d[\d \-]+[\dX]"), "issn": re.compile(r"\d{4}-?\d{3}[\dX]"),
+         "edition_number": re.compile(r"[0-9]{1,15}|[IVXLCDMivxlcdm]{1,15}")}
+_LENGTHS = {"isbn": range(10, 18), "issn": range(8, 10), "edition_number": range(1, 16)}
+
+# A reference -> the children of its <citation> (order is free: citation_t is an xsd:all): (element, the
+# reference's field that makes it present, the field a problem points at (None: not worth pointing at), the
+# value). Title and container take their element from ``citation_roles``; "title"/"container" stand for them.
 CITATION_FIELDS: tuple[tuple[str, str, str | None, Callable[[Reference], str | None]], ...] = (
-    ("journal_title", "container", "container", lambda r: r.container),
+    ("container", "container", "container", lambda r: r.container),
+    ("issn", "issn", "issn", lambda r: r.issn),
     ("author", "authors", "authors", _first_author),
     ("volume", "volume", "volume", lambda r: r.volume),
     ("issue", "issue", "issue", lambda r: r.issue),
     ("first_page", "pages", "pages", _first_page),
     ("cYear", "year", "year", lambda r: r.year),
     ("doi", "doi", None, lambda r: r.doi),
-    ("article_title", "title", "title", lambda r: r.title),
+    ("isbn", "isbn", "isbn", lambda r: r.isbn),
+    ("edition_number", "edition", "edition", lambda r: r.edition),
+    ("title", "title", "title", lambda r: r.title),
     ("unstructured_citation", "text", "text", lambda r: r.text),
 )
+CITATION_ELEMENTS = ("journal_title", "article_title", "volume_title", "series_title",
+                     *(name for name, *_ in CITATION_FIELDS if name not in ("title", "container")))
+
+
+def _fits(element: str, value: str) -> bool:
+    pattern = _FITS.get(element)
+    return pattern is None or (bool(pattern.fullmatch(value.strip())) and len(value.strip()) in _LENGTHS[element])
 
 
 def citation_values(reference: Reference) -> list[tuple[str, str, str | None]]:
-    """What a ``citation`` holds, in order: (element, value, the field a problem points at)."""
-    return [(element, value, pointed) for element, field, pointed, value_of in CITATION_FIELDS
-            if getattr(reference, field) and (value := value_of(reference)) is not None]
+    """What a ``citation`` holds: (element, value, the field a problem points at). An ISBN, ISSN or edition the
+    schema would refuse is not among them (``citation_refused``), nor a container with no element."""
+    roles = dict(zip(("title", "container"), citation_roles(reference.type), strict=True))
+    values = []
+    for element, field, pointed, value_of in CITATION_FIELDS:
+        name = roles.get(element, element)
+        if name and getattr(reference, field) and (value := value_of(reference)) is not None and _fits(name, value):
+            values.append((name, value.strip() if name in _FITS else value, pointed))
+    return values
+
+
+def citation_refused(reference: Reference) -> bool:
+    """Whether the reference has an ISBN, ISSN or edition the schema would refuse (so left out)."""
+    pairs = (("isbn", reference.isbn), ("issn", reference.issn), ("edition_number", reference.edition))
+    return any(value and not _fits(element, value) for element, value in pairs)

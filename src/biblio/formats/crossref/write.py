@@ -3,7 +3,8 @@
 Mapping decisions (design.md §4, tables in ``mapping.py``): one master journal title; up to 20 ``titles`` per article,
 original language first (Crossref cannot tag a title's language); Latin given/surname with the other scripts as
 ``alt-name``; one ``jats:abstract`` per language; funding as ``fr:program``, the licence as ``ai:program``; references
-as ``citation`` with the printed text, DOI and type. What the deposit cannot carry is reported, never dropped silently.
+as ``citation`` with the printed text, DOI, type and the elements of its kind (``mapping.citation_roles``).
+What the deposit cannot carry is reported, never dropped silently.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _q(name: str, namespace: str = NS) -> str:
     return f"{{{namespace}}}{name}"
 
 
-_CITATION_TAGS = {name: _q(name) for name, *_ in mapping.CITATION_FIELDS}
+_CITATION_TAGS = {name: _q(name) for name in mapping.CITATION_ELEMENTS}
 _TITLE, _GIVEN_NAME, _SURNAME, _ROLE, _CITATION = (_q(name) for name in (
     "title", "given_name", "surname", "role", "citation"))
 _JATS_P = _q("p", JATS)
@@ -382,13 +383,14 @@ class _CrossrefWriter(xmltools.Builder):
         citations = self.sub(element, "citation_list")
         leaf = self.leaf
         level = citations.level + 1
-        dropped_extra = dropped_more = False
+        dropped_extra = dropped_more = dropped_refused = False
         for number, reference in enumerate(article.references):
             key = f"ref{number + 1}"  # unique by position; the printed label stays in the text
             kind = reference.type if reference.type in mapping.CITATION_TYPES else ""
             if reference.type and not kind:
-                self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; "
-                          "the citation is deposited without a type", f"{path}.references[{number}].type", "warning")
+                self.note("crossref.citation-type", f"'{reference.type}' is not a Crossref citation type; the "
+                          "citation is deposited without a type (the types: docs/manifest.md)",
+                          f"{path}.references[{number}].type", "warning")
             values = mapping.citation_values(reference)
             written = _citation_text(key, kind, values, level)
             if written is not None:
@@ -398,9 +400,14 @@ class _CrossrefWriter(xmltools.Builder):
                 citation = self.node(citations, _CITATION, {"key": key, "type": kind} if kind else {"key": key})
                 for name, value, field in values:
                     leaf(citation, _CITATION_TAGS[name], value, f"{ref_path}.{field}" if field else "")
-            if not dropped_extra and (reference.language or reference.publisher or reference.url):
+            if not dropped_extra and (reference.language or reference.publisher or reference.url or reference.place
+                                      or reference.accessed or reference.conference
+                                      or (reference.container and not mapping.citation_roles(reference.type)[1])):
                 self.drop("reference-extras", index)
                 dropped_extra = True
+            if not dropped_refused and mapping.citation_refused(reference):
+                self.drop("reference-refused", index)
+                dropped_refused = True
             if not dropped_more and (len(reference.authors) > 1
                                      or (reference.pages and _PAGE_RANGE.search(reference.pages))):
                 self.drop("reference-more", index)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ...model import Article, ContributorRole, Issue
+from ...model import WHOLE_WORKS, Article, ContributorRole, Issue
 from ..crossref.mapping import online_only
 
 XLINK = "http://www.w3.org/1999/xlink"
@@ -24,24 +24,40 @@ DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishi
 PROLOGUE = f"<?xml version='1.0' encoding='UTF-8'?>\n{DOCTYPE}\n"
 DTD_VERSION = "1.3"  # article/@dtd-version: JATS4R and others read the version (and so the licence markup) from it
 
-# Reference types: the model uses Crossref's names, JATS its own publication-type values.
+# Reference types: the model uses Crossref's names, JATS its own publication-type values (JATS4R's words).
 PUBLICATION_TYPES = {
     "journal_article": "journal", "book": "book", "book_chapter": "chapter", "conference_paper": "confproc",
-    "conference_proceedings": "confproc-volume", "dissertation": "thesis", "report": "report",
-    "web_resource": "web", "dataset": "data", "patent": "patent", "preprint": "preprint", "standard": "standard",
+    "conference_proceedings": "confproc", "dissertation": "thesis", "report": "report",
+    "web_resource": "webpage", "dataset": "data", "patent": "patent", "preprint": "preprint", "standard": "standard",
     "software": "software", "journal": "periodical", "other": "other",
 }
-# Read back: the written values, and what other publishers write.
+# Read back: the written values (confproc without a paper's title: proceedings), and what others write.
 MODEL_TYPES = {jats: model for model, jats in PUBLICATION_TYPES.items()} | {
-    "webpage": "web_resource", "website": "web_resource", "conf-proc": "conference_paper",
-    "confproc": "conference_paper", "thesis": "dissertation"}
+    "web": "web_resource", "website": "web_resource", "conf-proc": "conference_paper",
+    "confproc": "conference_paper", "confproc-volume": "conference_proceedings"}
 
-# element-citation children <-> Reference fields, in the order written (pages: ``citation_pages``).
-CITATION_FIELDS = (("article-title", "title"), ("source", "container"), ("year", "year"), ("volume", "volume"),
-                   ("issue", "issue"), ("page-range", "pages"), ("publisher-name", "publisher"))
+
+def citation_roles(kind: str | None) -> tuple[str, str]:
+    """The element-citation children for a reference's title and container (JATS4R citations): a book, report,
+    thesis or proceedings is the ``source``, in a ``series``; a chapter's ``chapter-title`` and a dataset's
+    ``data-title`` are in a ``source`` (the book, the repository); anything else is an ``article-title`` in a
+    ``source`` (journal, proceedings, site)."""
+    if kind in WHOLE_WORKS:
+        return "source", "series"
+    return {"book_chapter": "chapter-title", "dataset": "data-title"}.get(kind or "", "article-title"), "source"
+
+
+# element-citation children <-> Reference fields, in the order written (pages: ``citation_pages``; "title" and
+# "container": ``citation_roles``; the access date: ``date-in-citation``).
+CITATION_FIELDS = (("title", "title"), ("container", "container"), ("conf-name", "conference"),
+                   ("edition", "edition"), ("year", "year"), ("volume", "volume"), ("issue", "issue"),
+                   ("page-range", "pages"), ("publisher-loc", "place"), ("publisher-name", "publisher"),
+                   ("isbn", "isbn"), ("issn", "issn"))
 _PAGE_SPAN = re.compile(r"([^\s,;\-–—]+)(?:\s*[-–—]\s*([^\s,;\-–—]+))?")
-# What the reader also takes from other publishers' citations (the first of each field wins).
-CITATION_READ = dict(CITATION_FIELDS) | {"chapter-title": "title", "uri": "url", "ext-link": "url"}
+# What the reader takes besides (the first of each field wins; title and container by ``citation_roles`` first).
+CITATION_READ = {tag: field for tag, field in CITATION_FIELDS if field not in ("title", "container")} | {
+    "uri": "url", "ext-link": "url"}
+TITLE_READ = ("article-title", "chapter-title", "data-title", "part-title")
 
 # article-meta children <-> Issue fields.
 ISSUE_FIELDS = (("volume", "volume"), ("issue", "number"))

@@ -13,12 +13,13 @@ from pathlib import Path
 from lxml import etree
 
 from ... import derive, ids
-from ...model import (Affiliation, Article, Contributor, Funding, Issn, Issue, Journal, LangText, License, NameOrder,
-                      Pages, PartialDate, PersonName, Publisher, Reference)
+from ...model import (REFERENCE_TYPES, Affiliation, Article, Contributor, Funding, Issn, Issue, Journal, LangText,
+                      License, NameOrder, Pages, PartialDate, PersonName, Publisher, Reference)
 from ...problems import Problem, Severity
 from .. import ArticleReading, xmltools
 from ..crossref import CREDIT_ROLES
-from .mapping import CITATION_READ, CONTRIB_TYPES, HISTORY_DATES, ISSN_MEDIA, ISSUE_FIELDS, MODEL_TYPES, XLINK, XML_LANG
+from .mapping import (CITATION_READ, CONTRIB_TYPES, HISTORY_DATES, ISSN_MEDIA, ISSUE_FIELDS, MODEL_TYPES, TITLE_READ,
+                      XLINK, XML_LANG, citation_roles)
 from .parse import parse
 
 
@@ -382,6 +383,10 @@ class _Reader:
     def structured(self, citation: etree._Element, reference: Reference) -> None:
         if kind := citation.get("publication-type"):  # on the element-citation, else on the mixed-citation
             reference.type = MODEL_TYPES.get(kind, kind)
+            if reference.type not in REFERENCE_TYPES:  # a manifest takes only these
+                self.note("jats.reference-type", f"publication-type '{kind}' is not one of biblio's reference types;"
+                          " the reference is read as 'other'", citation)
+                reference.type = "other"
         for group in _children(citation, "person-group"):
             if group.get("person-group-type", "author") == "author":
                 for person in _children(group, "name", "string-name", "collab"):
@@ -389,9 +394,16 @@ class _Reader:
                     author = f"{surname}, {given}" if surname and given else surname or _text(person)
                     if author:
                         reference.authors.append(author)
+        if kind == "confproc" and _child(citation, "article-title") is None:
+            reference.type = "conference_proceedings"  # the volume itself: its title is the source
+        title_tag, container_tag = citation_roles(reference.type)
+        reference.title = _text(_child(citation, title_tag)) or _text(_child(citation, *TITLE_READ))
+        reference.container = _text(_child(citation, container_tag))
         for child in citation:
             name = _local(child)
             field = CITATION_READ.get(name)
+            if name == "date-in-citation" and child.get("content-type") == "access-date":
+                reference.accessed = PartialDate.parse(child.get("iso-8601-date") or _text(child) or "")
             if field and getattr(reference, field) is None and _text(child):
                 setattr(reference, field, _text(child))
             elif name == "pub-id" and child.get("pub-id-type") == "doi":

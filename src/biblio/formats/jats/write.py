@@ -17,9 +17,10 @@ from ..crossref.mapping import article_dates, issn_media, medium_assumed
 from ..notes import NotCarried
 from ..xmltools import Element
 from .mapping import (ALI, CITATION_FIELDS, DTD_VERSION, HISTORY_DATES, ISSUE_FIELDS, NSMAP, PROLOGUE,
-                      PUBLICATION_TYPES, XLINK, XML_LANG, citation_pages, file_name, not_carried)
+                      PUBLICATION_TYPES, XLINK, XML_LANG, citation_pages, citation_roles, file_name, not_carried)
 
-_DETAILS = ("doi", "authors", *(field for _, field in CITATION_FIELDS), "url")  # what an element-citation holds
+# What an element-citation holds.
+_DETAILS = ("doi", "authors", *(field for _, field in CITATION_FIELDS), "url", "accessed")
 # "Family, Given" (one comma, no space around the parts): a name JATS can split into surname and given-names.
 _FAMILY_GIVEN = re.compile(r"(\S(?:[^,]*\S)?), (\S(?:[^,]*\S)?)")
 
@@ -342,7 +343,9 @@ class JatsWriter(xmltools.Builder):
                 out.append(f'{i2}<person-group person-group-type="author">\n')
                 out += [self._author(author, f"{path}.authors", i3) for author in reference.authors]
                 out.append(f"{i2}</person-group>\n")
+            roles = dict(zip(("title", "container"), citation_roles(reference.type), strict=True))
             for tag, field in CITATION_FIELDS:
+                tag = roles.get(tag, tag)
                 if field == "pages" and reference.pages:
                     out += self._pages(reference.pages, f"{path}.pages", i2)
                 elif field != "pages" and (value := getattr(reference, field)):
@@ -351,6 +354,9 @@ class JatsWriter(xmltools.Builder):
                 out.append(f'{i2}<pub-id pub-id-type="doi">{escaped(reference.doi, "")}</pub-id>\n')
             if reference.url:
                 out.append(f"{i2}<uri>{escaped(reference.url, f'{path}.url')}</uri>\n")
+            if reference.accessed:
+                out.append(f'{i2}<date-in-citation content-type="access-date" iso-8601-date="{reference.accessed}">'
+                           f"{reference.accessed}</date-in-citation>\n")
             out.append(f"{i1}</element-citation>\n")
         out.append(f"{i0}</ref>\n")
         return "".join(out)
