@@ -52,6 +52,8 @@ def test_bibtex_and_ris_items_are_in_one_language_which_their_language_field_nam
             shown, texts = expected(article, lang)
             item = back.articles[index]
             found = (norm(item.titles.main), norm(item.abstracts.main), item.keywords.get(shown, []))
+            if fmt is ris.FORMAT:  # one AB line: paragraphs joined with a space (pandoc reads one line per tag)
+                texts = (texts[0], texts[1] and texts[1].replace("\n\n", " "), texts[2])
             assert found == texts and len(item.keywords) <= 1, (fmt.name, lang, index)
             tag = bibtex.language_tag(named[index]) if fmt is bibtex.FORMAT else named[index]
             assert tag == shown, (fmt.name, lang, index)

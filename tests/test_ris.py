@@ -154,18 +154,40 @@ def _issue(**article_fields) -> Issue:
                  year=2025, number="2", articles=[article])
 
 
-def test_paragraphs_blank_lines_and_tag_like_text(tmp_path):
+def test_abstract_paragraphs_make_one_line_and_their_breaks_are_reported(tmp_path):
     abstract = ("Бірінші абзац әріптері: & % { } \"quotes\" «ұзақ».\n\n"
                 "Екінші абзац,\nжолдары бар.\n\n\n   Үшінші.\n\n"
                 "ER  - is not the end of the record\n\n10 - 20 мың адам.\n\nСоңғы.")
     issue = _issue(abstracts=LangText({"kk": abstract}, "kk"))
     text, problems = dumps(issue)
-    assert ("AB  - Бірінші абзац әріптері: & % { } \"quotes\" «ұзақ».\r\n\r\nЕкінші абзац, жолдары бар.\r\n\r\n"
-            "Үшінші. ER - is not the end of the record 10 - 20 мың адам.\r\n\r\nСоңғы.\r\n") in text
-    assert any(p.code == "ris.paragraph-joined" for p in problems)
-    back = read_back(tmp_path, text)
-    assert back.articles[0].abstracts["kk"] == paragraphs(abstract)
+    assert ("\r\nAB  - Бірінші абзац әріптері: & % { } \"quotes\" «ұзақ». Екінші абзац, жолдары бар. Үшінші. "
+            "ER - is not the end of the record 10 - 20 мың адам. Соңғы.\r\n") in text
+    assert [p.message for p in problems if "paragraph" in p.message] == [
+        "RIS cannot carry paragraph breaks in abstracts (pandoc reads one line per tag) (article 1)"]
+    assert [p.path for p in problems if "paragraph" in p.message] == ["articles"]
+    assert read_back(tmp_path, text).articles[0].abstracts["kk"] == paragraphs(abstract)
     assert ris.abstract_lines(abstract)[-1] == "Соңғы."
+    one_paragraph = _issue(abstracts=LangText({"kk": "Бір\nғана абзац."}, "kk"))
+    text, problems = dumps(one_paragraph)
+    assert "\r\nAB  - Бір ғана абзац.\r\n" in text and not [p for p in problems if "paragraph" in p.message]
+
+
+def test_a_two_paragraph_abstract_leaves_no_blank_line_and_no_untagged_line_in_a_record():
+    """pandoc 3 refuses both (``unexpected '\\n'``, ``unexpected 'e'``): every line of a record is a tag line."""
+    issue = _issue(abstracts=LangText({"kk": "Бірінші абзац.\n\nекінші абзац."}, "kk"))
+    issue.articles.append(Article(language="kk", titles=LangText({"kk": "Екінші"}, "kk"),
+                                  abstracts=LangText({"kk": "Бір.\n\n\nЕкі,\nжолы."}, "kk")))
+    text, _ = dumps(issue)
+    records = text.split("\r\n\r\n")
+    assert len(records) == 2 and all(record.endswith("ER  - ") or record.endswith("ER  - \r\n") for record in records)
+    lines = [line for record in records for line in record.split("\r\n") if line]
+    assert all(re.match(r"[A-Z][A-Z0-9]  - ", line) for line in lines), lines
+    assert "AB  - Бірінші абзац. екінші абзац." in lines and "AB  - Бір. Екі, жолы." in lines
+
+
+def test_the_reader_still_reads_blank_line_paragraphs_of_other_tools(tmp_path):
+    text = "TY  - JOUR\r\nTI  - Т\r\nT2  - Ж\r\nAB  - Бірінші.\r\n\r\nЕкінші,\r\nжолы.\r\nPY  - 2020\r\nER  - \r\n"
+    assert read_back(tmp_path, text).articles[0].abstracts.main == "Бірінші.\n\nЕкінші,\nжолы."
 
 
 def test_values_are_one_line_and_keep_non_breaking_spaces(tmp_path):

@@ -31,17 +31,14 @@ def one(text):
 
 
 def paragraphs(text):
-    """The abstract as RIS keeps it: paragraphs one line each; one that looks like a tag joins the one before."""
-    kept = []
-    for paragraph in derive.paragraphs(_CONTROL.sub("", text or "")):  # the characters go first
-        line = one(paragraph)
-        if not line:
-            continue
-        if kept and re.match(r"[A-Za-z0-9]{2}(\s*-\s|\s+-|\s*-$)", line):
-            kept[-1] += " " + line
-        else:
-            kept.append(line)
-    return "\n\n".join(kept) or None
+    """The abstract as RIS keeps it: one line, its paragraphs joined with a space (pandoc reads one line per tag)."""
+    return one(" ".join(derive.paragraphs(_CONTROL.sub("", text or "")))) or None
+
+
+def _paragraphs_in_record(article, lang):
+    """Whether the record's abstract has paragraph breaks to lose (several paragraphs with text)."""
+    text = article.abstracts.texts.get(derive.item_language(article, lang or article.language)) or ""
+    return len([p for p in derive.paragraphs(_CONTROL.sub("", text)) if one(p)]) > 1
 
 
 def carried(issue: Issue, index: int, lang: str | None) -> dict:
@@ -95,6 +92,7 @@ NOT_CARRIED = {
     "in-text citation numbers": lambda a, lang: a.citations,
     "the licence": lambda a, lang: a.license,
     "the dates received and accepted": lambda a, lang: a.dates.received or a.dates.accepted,
+    "paragraph breaks in abstracts (pandoc reads one line per tag)": _paragraphs_in_record,
 }
 ISSUE_NOT_CARRIED = {
     "the issue's whole number": lambda i: i.whole_number,

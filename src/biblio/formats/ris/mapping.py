@@ -131,6 +131,8 @@ PERSON_NOT_CARRIED: tuple[tuple[str, Callable[[Contributor], object]], ...] = (
     ("CRediT roles", lambda c: c.credit),
 )
 PEOPLE = "what PERSON_NOT_CARRIED finds"
+#: Of an abstract of several paragraphs, which the writer joins into one ``AB`` line.
+PARAGRAPHS = "paragraph breaks in abstracts (pandoc reads one line per tag)"
 #: Of an article in a record of language ``lang``, in the order reported.
 ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object] | None], ...] = (
     (("titles, abstracts and keywords in other languages (a record holds one language; each language gets a "

@@ -1,9 +1,10 @@
 """Writing RIS: one ``TY  - JOUR`` record per article, pushed one at a time, in one language per file.
 
 A record is the article seen in one language (``derive.localize``); the tags come from
-``mapping``. Values are one line each. An abstract's further paragraphs each come after a blank
-line, which Zotero (like the reader) joins back with line breaks. UTF-8 without a byte-order
-mark, CRLF line ends (the RIS specification, Zotero's export), a blank line between records.
+``mapping``. Values are one line each, the abstract too: its paragraphs are joined with a space
+and the lost breaks reported as not carried, since pandoc 3 reads one line per tag (it refuses a
+blank line or a line without a tag inside a record). UTF-8 without a byte-order mark, CRLF line
+ends (the RIS specification, Zotero's export), a blank line between records.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from ...model import Article, Contributor, Issue, PartialDate, PersonName
 from ...problems import Problem, Severity, article_numbers
 from .. import Output
 from ..notes import NotCarried
-from .mapping import CARRIED_ROLES, NEWLINE, ROLES, WRITE, file_name, issue_not_carried, not_carried
+from .mapping import CARRIED_ROLES, NEWLINE, PARAGRAPHS, ROLES, WRITE, file_name, issue_not_carried, not_carried
 
 _BREAKS = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u2028\u2029]+")  # ASCII whitespace, line breaks; not NBSP
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _SPACES = re.compile(" {2,}")
-# A line that this reader, Zotero (``^[A-Z0-9]{2} {1,2}-``) or a lenient reader could take for a tag line.
-_AMBIGUOUS = re.compile(r"^\s*[A-Za-z0-9]{2}(?:\s*-\s|\s+-|\s*-$)")
 
 
 def one_line(text: str) -> str:
@@ -34,21 +33,9 @@ def one_line(text: str) -> str:
 
 
 def abstract_lines(text: str) -> list[str]:
-    """An abstract's paragraphs, one line each, as the writer puts them after ``AB``.
-
-    A paragraph that a lenient reader would take for a tag line (``ER - …``, ``10 - 20 …``)
-    cannot start a line of its own, so it continues the paragraph before it.
-    """
-    lines: list[str] = []
-    for paragraph in derive.paragraphs(text if text.isprintable() else _CONTROL.sub("", text)):
-        line = one_line(paragraph)
-        if not line:
-            continue
-        if lines and _AMBIGUOUS.match(line):
-            lines[-1] += " " + line
-        else:
-            lines.append(line)
-    return lines
+    """An abstract's paragraphs, one line each; the writer joins them with a space into one ``AB`` line."""
+    cleaned = text if text.isprintable() else _CONTROL.sub("", text)
+    return [line for line in map(one_line, derive.paragraphs(cleaned)) if line]
 
 
 class RisWriter:
@@ -149,8 +136,8 @@ class RisWriter:
             lines += found
         self.tag(lines, "journal", shown.journal_title, "journal.titles")
         self.tag(lines, "abbreviation", journal.abbreviation, "journal.abbreviation")
-        if shown.abstract:
-            self.abstract(shown.abstract, f"{at}.abstracts", lines)
+        if shown.abstract and self.abstract(shown.abstract, f"{at}.abstracts", lines):
+            dropped.append(PARAGRAPHS)
         date, from_issue = derive.publication_date(issue, article)
         if date.month is not None and from_issue:
             self.dated_from_issue.append(index)
@@ -200,17 +187,13 @@ class RisWriter:
                        "first comma, so they will read a wrong family name", path)
         return f"{family}, {given}" if given else f"{family},"
 
-    def abstract(self, text: str, path: str, lines: list[str]) -> None:
-        """A line per paragraph, blank lines between."""
+    def abstract(self, text: str, path: str, lines: list[str]) -> bool:
+        """The one ``AB`` line; whether paragraph breaks were lost (RIS, as pandoc reads it, has none)."""
         self.value(text, path)  # reports control characters
         paragraphs = abstract_lines(text)
         if paragraphs:
-            lines.append(f"{WRITE['abstract']}  - {paragraphs[0]}")
-            for paragraph in paragraphs[1:]:
-                lines += ["", paragraph]
-        if "\n" in text and len(paragraphs) < len([p for p in derive.paragraphs(text) if one_line(p)]):
-            self._warn("ris.paragraph-joined", "a paragraph of the abstract starts like a RIS tag line ('XX - …'), "
-                       "so it continues the paragraph before it instead of starting a line", path, "info")
+            lines.append(f"{WRITE['abstract']}  - {' '.join(paragraphs)}")
+        return len(paragraphs) > 1
 
     def _keywords(self, keywords: list[str], path: str, lines: list[str]) -> None:
         if any(";" in word for word in keywords):
