@@ -311,3 +311,15 @@ def test_a_build_with_errors_removes_nothing(tmp_path, example_path):
                       .replace("year: 2025", "year: twenty", 1), encoding="utf-8")
     assert not biblio.build(broken, out).ok
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_an_issue_in_one_language_gets_no_per_language_copies(tmp_path, minimal_text):
+    manifest = tmp_path / "issue.yaml"
+    manifest.write_text(minimal_text.replace("  - language: kk\n    titles: {kk: Екінші мақала, en: A second article}",
+                                             "  - language: en\n    titles: {en: A second article}"), encoding="utf-8")
+    issue, _ = biblio.load(manifest)
+    assert issue is not None and {lang for a in issue.articles for lang in a.languages} == {"en"}
+    report = biblio.build(manifest, tmp_path / "out")
+    assert {p.code.split(".")[0] for p in report.problems if p.severity == "error"} <= {"crossref", "jats"}  # no ISSN
+    names = sorted(f.path.name for f in report.files if f.format in ("bibtex", "csl", "ris"))
+    assert names == ["articles.bib", "articles.csl.json", "articles.ris"]  # no articles.en.* repeating them

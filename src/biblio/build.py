@@ -478,9 +478,9 @@ def move_into_place(source: Path, target: Path) -> None:
 
 def build_tasks(languages: list[str]) -> list[Task]:
     """Every registered format; a per-language format in each article's own language, then in
-    each language of the issue."""
+    each language of the issue when it has several (in an issue of one language those files would be the same)."""
     return [Task(fmt.name, lang) for fmt in formats.registered()
-            for lang in ([None, *languages] if fmt.per_language else [None])]
+            for lang in ([None, *languages] if fmt.per_language and len(languages) > 1 else [None])]
 
 
 def groups(tasks: list[Task], workers: int) -> list[list[Task]]:
