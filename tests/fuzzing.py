@@ -676,14 +676,14 @@ def _dropped(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | Non
         return
     try:
         from biblio import formats
-        written, _ = formats.dumps(formats.get(kind), issue)  # type: ignore[arg-type]
+        written, wrote = formats.dumps(formats.get(kind), issue)  # type: ignore[arg-type]
     except Exception as error:  # the writer's own failure shows in convert's judgement
         outcome.notes.append(f"no field check: the {kind} writer fails: {type(error).__name__}")
         return
     back = _records(kind, next(iter(written.values()), b""))
     if back is None or len(back) != len(given):
         return
-    named = " ".join(p.message for p in problems).lower()
+    named = " ".join(p.message for p in problems + wrote).lower()  # the reader's or the writer's (not carried)
     starts = [line for line, _ in given] + [sys.maxsize]
     for number, ((line, fields), (_, kept)) in enumerate(zip(given, back, strict=True)):
         if kind == "csl":
