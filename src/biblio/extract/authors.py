@@ -50,9 +50,15 @@ def _ids_out(text: str) -> tuple[str, list[tuple[str, str]]]:
     return out, [(kind, value) for _, kind, value in found]
 
 
+# Words of an institution's name: an affiliation line printed without a marker is not an author line.
+_INSTITUTION = re.compile(r"(?i:universi|institut|cent(?:re|er|ro)\b|college|academ|school|hospital|laborator|"
+                          r"department|faculty|ministry|école|escola|escuela|hochschule|университет|институт)")
+
+
 def _is_name(part: str) -> bool:
     tokens = part.split()
-    return 1 <= len(tokens) <= 4 and all(_NAME_PART.match(t) and t[0].isupper() for t in tokens)
+    return (1 <= len(tokens) <= 4 and all(_NAME_PART.match(t) and t[0].isupper() for t in tokens)
+            and not _INSTITUTION.search(part))
 
 
 def read_author_line(text: str) -> list[PrintedAuthor] | None:
@@ -111,10 +117,11 @@ _AFFILIATION = re.compile(rf"^(?:[{_SUPERSCRIPT}*]{{1,3}}|\d{{1,2}}(?=[^\W\d_])|
 
 def is_affiliation_line(text: str) -> bool:
     """A line that opens with an affiliation marker (``¹Al-Farabi Kazakh National University``,
-    ``2 L.N. Gumilyov Eurasian National University``). Only read next to an author line,
+    ``2 L.N. Gumilyov Eurasian National University``), or names an institution and a place. Only read next to an author line,
     where a numbered heading cannot stand."""
     text = text.strip()
-    return bool(_AFFILIATION.match(text)) and len(text) <= 250 and not text.endswith(".")
+    unmarked = bool(_INSTITUTION.search(text)) and "," in text  # ``Bay Research Centre, Hobart, Australia``
+    return (bool(_AFFILIATION.match(text)) or unmarked) and len(text) <= 250 and not text.endswith(".")
 
 
 def is_decoration(text: str) -> bool:

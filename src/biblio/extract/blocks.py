@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .authors import id_line, is_decoration, is_name_line, split_names  # noqa: F401 (split_names: re-exported)
+from .authors import EMAIL_IN_TEXT, ORCID_IN_TEXT, id_line, is_decoration, is_name_line, split_names  # noqa: F401 (split_names: re-exported)
 from .language import ABSTRACT_LABEL, ABSTRACT_LABELS, KEYWORD_LABEL, KEYWORD_LABELS, label_language
 from .text import Line, is_blank, is_caps
 
@@ -37,6 +37,7 @@ class Block:
     keyword_language: str | None = None
     dois: list[Line] = field(default_factory=list)
     id_lines: list[Line] = field(default_factory=list)  # lines of only ORCID iDs / e-mails by the authors
+    title_guessed: bool = False  # a title-case title that could also be read as names
     start: int = 0  # index into the line list of the block's first line
     end: int = 0  # index of its last line
 
@@ -166,12 +167,23 @@ def _read_backward(lines: list[Line], anchor: int, floor: int, block: Block) -> 
         return start
     i = title_at - 1
     if block.authors:
-        return title_at
+        return _dois_above(lines, title_at, floor, block)
     # the author line(s), directly above the title (one blank line allowed)
     if i >= floor and is_blank(lines[i]) and i - 1 >= floor and is_name_line(lines[i - 1].text):
         i -= 1
     first = _authors_upward(lines, i, floor, block)
-    return first if first else title_at
+    return _dois_above(lines, first if first else title_at, floor, block)
+
+
+def _dois_above(lines: list[Line], top: int, floor: int, block: Block) -> int:
+    """A DOI line printed above the title or authors (blank lines between): the block's; returns its first index."""
+    i = top - 1
+    while i >= floor and is_blank(lines[i]):
+        i -= 1
+    if i >= floor and is_doi_line(lines[i].text):
+        block.dois.insert(0, lines[i])
+        return i
+    return top
 
 
 def _skip_gap(lines: list[Line], i: int, floor: int, block: Block) -> int:
@@ -224,12 +236,16 @@ def _plain_title(lines: list[Line], i: int, floor: int, block: Block, *, after_a
     author line, below it or above it."""
     top = i
     while top >= floor and not is_blank(lines[top]) and i - top < _MAX_PLAIN_TITLE_LINES:
-        if is_name_line(lines[top].text) or is_doi_line(lines[top].text):
+        # with the authors found below, a title-case line that reads as names (``Seals and Wind Farms``)
+        # is the title; it is reported as a guess
+        if (is_name_line(lines[top].text) and not after_authors) or is_doi_line(lines[top].text):
             break
         top -= 1
     run = lines[top + 1:i + 1]
     if not run or run[-1].text.endswith((".", ",", ";", ":")) or not run[0].text[:1].isupper():
         return None
+    if any(ORCID_IN_TEXT.search(line.text) or EMAIL_IN_TEXT.search(line.text) for line in run):
+        return None  # an affiliation or contact line, not a title
     above = top
     if above >= floor and not is_blank(lines[above]) and not is_name_line(lines[above].text):
         return None  # part of a longer paragraph
@@ -238,4 +254,5 @@ def _plain_title(lines: list[Line], i: int, floor: int, block: Block, *, after_a
     if not has_authors:
         return None
     block.title[:0] = run
+    block.title_guessed = any(is_name_line(line.text) or is_decoration(line.text) for line in run)
     return top + 1

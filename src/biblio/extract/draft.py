@@ -7,8 +7,11 @@ the printed pages inside it and the sentence-case form offered for a title in ca
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
+
+import yaml
 
 from .. import manifest
 from ..fileio import write_atomic
@@ -54,12 +57,29 @@ def _article_comment(n: int, draft: ArticleDraft, source: str) -> list[str]:
     return out
 
 
+def manifest_text(extraction: Extraction, *, as_json: bool = False) -> str:
+    """The manifest without what the text did not give: no ``journal: null`` and no
+    ``year: 0`` placeholder (findings say what to add), so `biblio check` names the gap."""
+    text = manifest.dumps(extraction.issue, as_json=as_json)
+    data = manifest.to_data(extraction.issue)
+    if data["journal"] is not None and extraction.issue.year:
+        return text
+    if data["journal"] is None:
+        del data["journal"]
+    if not extraction.issue.year:
+        data["issue"] = {k: v for k, v in (data["issue"] or {}).items() if k != "year"}
+    if as_json:
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.dump(data, Dumper=manifest._Dumper, allow_unicode=True, sort_keys=False, width=100,
+                     default_flow_style=False)
+
+
 def draft_text(extraction: Extraction) -> str:
     """The draft manifest as YAML text."""
     source = Path(extraction.file).name if extraction.file else "the text"
     out = _header(extraction) + [""]
     n, in_articles = 0, False
-    for line in manifest.dumps(extraction.issue).splitlines():
+    for line in manifest_text(extraction).splitlines():
         if line.startswith("articles:"):
             in_articles = True
         elif in_articles and line.startswith("- "):
@@ -73,5 +93,5 @@ def draft_text(extraction: Extraction) -> str:
 
 def write_draft(extraction: Extraction, path: str | Path, *, as_json: bool = False) -> None:
     """Write the draft (YAML, or JSON without comments) atomically."""
-    text = manifest.dumps(extraction.issue, as_json=True) if as_json else draft_text(extraction)
+    text = manifest_text(extraction, as_json=True) if as_json else draft_text(extraction)
     write_atomic(Path(path), text)

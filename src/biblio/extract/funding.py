@@ -87,6 +87,10 @@ _LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсх", "ABEKMHOPCTXae
 _SIGN = r"(?:№|No\.?|N°|N)"
 _SCHEME = re.compile(rf"(?<!\w)(?:{_SIGN}\s*)?(?:[AА][PР]|[BВ]R|[OО]R)\s?\d{{8}}(?!\d)")
 _NUMBERED = re.compile(rf"(?<!\w){_SIGN}\s*([A-Za-zА-Яа-я]{{0,4}}-?\d[\d\-/.]*\d)")
+# An award named after its word, in any funder's scheme (``grant NE/X012345/1``, ``grant No. PID2020-1234``).
+_AFTER_WORD = re.compile(r"(?i:\b(?:grants?|awards?|project|contract|proyecto|projeto|projet|subvención|Förderkennzeichen)"
+                         r"(?:\s+(?:number|no\.?|n[º°.]))?)\s*:?\s*"
+                         r"(?P<award>[A-Z][A-Z0-9]*(?:[/-][A-Z0-9]+)+|[A-Z]{1,6}\d{4,}[A-Z0-9]*)")
 _PREFIX = re.compile(rf"^(?:(?:IRN|ИРН|IPN)\s*(?:{_SIGN}\s*)?|{_SIGN}\s*)", re.IGNORECASE)
 
 
@@ -107,7 +111,14 @@ def _awards(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if sum(char.isdigit() for char in match.group(1)) >= 4:
             printed.append(match.group(0).rstrip("."))
-    return tuple(dict.fromkeys(map(normalise_award, printed))), tuple(dict.fromkeys(printed))
+    awards = list(map(normalise_award, printed))
+    taken = " ".join(printed)
+    for match in _AFTER_WORD.finditer(text):
+        award = match.group("award")  # kept as printed: a leading N is part of it (NE/X012345/1)
+        if sum(char.isdigit() for char in award) >= 4 and award not in taken:
+            printed.append(award)
+            awards.append(award)
+    return tuple(dict.fromkeys(awards)), tuple(dict.fromkeys(printed))
 
 
 # --- finding statements ---------------------------------------------------------------
@@ -115,7 +126,7 @@ def _awards(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 _UPPER = "(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])"
 _HEADING = re.compile(
     r"^[*†¹\s]*" + _UPPER + r"(?:Қаржыландыру|Қаржылық\s+қолдау|Финансирование|Источники?\s+финансирования|"
-    r"Funding(?:\s+information)?|Financial\s+support|Financing)\s*(?:[:.]|$)",
+    r"Funding(?:\s+information)?|Financial\s+support|Financing|Financiación|Financiamento|Financement|Förderung)\s*(?:[:.]|$)",
     re.IGNORECASE,
 )
 _THANKS = re.compile(r"^[*†¹\s]*" + _UPPER + r"(?:Acknowledge?ments?|Благодарност[ьи]|Алғыс)\s*(?:[:.]|$)",

@@ -27,6 +27,7 @@ class HeaderFacts:
     number: str | None
     whole_number: str | None
     year: int | None
+    volume: str | None = None
 
 
 def _most_common(values: list[_T | None]) -> _T | None:
@@ -38,7 +39,8 @@ def header_facts(headers: list[RunningHeader]) -> HeaderFacts:
     """What most running headers say (a header mangled by the extraction is outvoted)."""
     return HeaderFacts(title=_most_common([h.title for h in headers]), number=_most_common([h.number for h in headers]),
                        whole_number=_most_common([h.whole_number for h in headers]),
-                       year=_most_common([h.year for h in headers]))
+                       year=_most_common([h.year for h in headers]),
+                       volume=_most_common([h.volume for h in headers]))
 
 
 def issn_from_doi(doi: str) -> str | None:

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .text import Line, source_lines
 
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 _ISSUE_LABEL = re.compile(r"№\s*(?P<number>[\w/-]+)\s*(?:\((?P<whole>\d+)\))?\s*(?P<year>(?:1[5-9]|20)\d\d)\b")
+# A plain running header: ``Journal of …, Vol. 7, No. 1, 2025   1``, ``Т. 12, № 3, 2024``,
+# ``Том 5, Выпуск 2``, with the page number printed before or after it.
+_PLAIN_HEADER = re.compile(
+    r"^(?:(?P<lead>\d{1,4})\s{2,})?(?P<title>[^\d]{0,150}?)[\s,.;:|–—-]*"
+    r"(?:Vol\.?|Volume|Т\.|Том|Tomo|Bd\.|Band)\s*(?P<volume>\d{1,4})"
+    r"(?:[\s,.;]*(?:No\.?|Nº|N°|№|Issue|Núm\.|Número|Heft|Выпуск|Вып\.)\s*(?P<number>\d{1,3}(?:[/-]\d{1,3})?))?"
+    r"(?:[\s,.;]*\(?(?P<year>(?:1[5-9]|20)\d\d)\)?)?"
+    r"(?:\s{2,}|\s*[|]\s*)?(?P<page>\d{1,4})?\s*$", re.IGNORECASE)
 _NEAR = 3  # a page number is printed within this many lines of its running header
 
 
@@ -35,6 +44,8 @@ class RunningHeader:
     number: str | None
     whole_number: str | None
     year: int | None
+    volume: str | None = None
+    page: int | None = None
 
 
 @dataclass
@@ -53,6 +64,28 @@ def letter_spaced_run(text: str) -> str | None:
     if not match:
         return None
     return " ".join(word.replace(" - ", "-").replace(" ", "") for word in re.split(r"  +", match.group(0)))
+
+
+def plain_header(line: Line) -> RunningHeader | None:
+    """A running header that is not letter-spaced: journal name, volume, number, year (each
+    optional but the volume) and the page number beside it."""
+    match = _PLAIN_HEADER.match(line.text) if len(line.text) < 200 else None
+    if not match:
+        return None
+    title = match.group("title").strip(" ,.;:|–—-") or None
+    page = match.group("page") or match.group("lead")
+    year = match.group("year")
+    return RunningHeader(line.number, title, match.group("number"), None, int(year) if year else None,
+                         match.group("volume"), int(page) if page else None)
+
+
+def _plain_headers(lines: list[Line]) -> dict[int, RunningHeader]:
+    """Plain headers the text repeats (same words, page number aside), or the one at its top:
+    a reference printing ``Vol. 3, No. 2`` once inside an article is not a header."""
+    found = {i: header for i, line in enumerate(lines) if (header := plain_header(line))}
+    repeats = Counter((h.title, h.volume, h.number, h.year) for h in found.values())
+    top = [i for i, line in enumerate(lines) if line.text][:2]
+    return {i: h for i, h in found.items() if repeats[(h.title, h.volume, h.number, h.year)] > 1 or i in top}
 
 
 def _read_header(line: Line) -> RunningHeader:
@@ -76,9 +109,10 @@ def _clean_line(text: str) -> str:
 def normalise(raw: str) -> _Normalised:
     """The cleaned lines of ``raw`` (numbered from 1), with page markers and headers taken out."""
     lines = [Line(number, _clean_line(text)) for number, text in enumerate(source_lines(raw), 1)]
-    header_at = {i for i, line in enumerate(lines) if letter_spaced_run(line.text) is not None}
+    plain = _plain_headers(lines)
+    header_at = {i for i, line in enumerate(lines) if letter_spaced_run(line.text) is not None} | set(plain)
     drop: set[int] = set(header_at)
-    pages: list[PageMarker] = []
+    pages = [PageMarker(h.page, h.line) for h in plain.values() if h.page is not None]
     for i in sorted(header_at):
         for j in range(max(0, i - _NEAR), min(len(lines), i + _NEAR + 1)):
             if j not in drop and _PAGE_NUMBER.match(lines[j].text):
@@ -91,5 +125,5 @@ def normalise(raw: str) -> _Normalised:
                 drop.add(j)
                 j += step
     kept = [line for i, line in enumerate(lines) if i not in drop]
-    headers = [_read_header(lines[i]) for i in sorted(header_at)]
+    headers = [plain.get(i) or _read_header(lines[i]) for i in sorted(header_at)]
     return _Normalised(kept, sorted(pages, key=lambda p: p.line), headers)

@@ -25,11 +25,12 @@ from .authors import PrintedAuthor
 from .blocks import DOI_IN_TEXT, Block, find_blocks
 from .boundaries import ArticleSpan, group_articles
 from .issue_facts import HeaderFacts, doi_prefix, header_facts, infer_doi_pattern, issn_from_doi
-from .language import script_language
+from .language import latin_language, script_language
 from .normalise import PageMarker, normalise
 from .text import Joiner, Line
 
-LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
+LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "es": "Spanish", "pt": "Portuguese",
+                  "fr": "French", "de": "German"}
 
 
 @dataclass
@@ -238,23 +239,35 @@ def _funding_model(statements: list[funding.FundingStatement]) -> list[Funding]:
     return list(grouped.values())
 
 
+def _title_language(title: str, drafts: list[ArticleDraft]) -> str:
+    """The journal name's language: a Latin-script name too short to tell (``Revista de Estudios
+    Costeros``) and without English words is taken to be in the articles' own language."""
+    lang = script_language(title) or "und"
+    common = Counter(d.article.language for d in drafts).most_common(1)
+    if lang == "en" and common and common[0][0] not in ("en", "kk", "ru", None) and not latin_language(title, strict=True):
+        return str(common[0][0])
+    return lang
+
+
 def _issue(drafts: list[ArticleDraft], facts: HeaderFacts, found: _Findings) -> Issue:
     dois = [d.article.doi for d in drafts if d.article.doi]
     prefix = doi_prefix(dois)
     journal_titles = {}
     if facts.title:
-        journal_titles[script_language(facts.title) or "und"] = facts.title
+        journal_titles[_title_language(facts.title, drafts)] = facts.title
     else:
-        found.add("extract.journal.title", "error", "the text names no journal (no running header was found); write "
-                  "journal.titles in the manifest", path="journal.titles")
+        found.add("extract.journal.title", "error", "the text names no journal (no running header such as 'Journal "
+                  "of …, Vol. 7, No. 1, 2025' was found); the draft leaves it out: add journal.titles (and the "
+                  "journal's language) to the manifest", path="journal.titles")
     issn_values = {v for v in (issn_from_doi(d) for d in dois) if v}
     issns = [Issn(issn_values.pop())] if len(issn_values) == 1 else []
     journal = Journal(titles=LangText(journal_titles), language=next(iter(journal_titles), None),
                       issns=issns, doi_prefix=prefix)
     if facts.year is None:
         found.add("extract.issue.year", "error", "the text gives no year for the issue (no running header like "
-                  "'№ 2 (86) 2025' was found); write issue.year in the manifest", path="issue.year")
-    issue = Issue(journal=journal, year=facts.year or 0, number=facts.number,
+                  "'№ 2 (86) 2025' or 'Vol. 7, No. 1, 2025' was found); the draft leaves it out: add issue.year to "
+                  "the manifest", path="issue.year")
+    issue = Issue(journal=journal, year=facts.year or 0, number=facts.number, volume=facts.volume,
                   whole_number=facts.whole_number, articles=[d.article for d in drafts])
     printed = {n: d.article.doi for n, d in enumerate(drafts, 1) if d.article.doi}
     pattern = infer_doi_pattern(printed, facts.year, facts.number, facts.whole_number) if prefix else None
@@ -300,6 +313,10 @@ def _block_findings(n: int, draft: ArticleDraft, issue_languages: list[str], fou
             found.add("extract.block.no-authors", "warning",
                       f"article {n}: the {name} block has no author line; add the authors as printed in "
                       f"{name} or confirm that the print lacks them", block.first_line, f"{where}.contributors")
+        if block.title_guessed:
+            found.add("extract.block.title-guess", "warning", f"article {n}: the {name} title "
+                      f"'{' '.join(line.text for line in block.title)}' was taken from a line that could also be "
+                      "an author or affiliation line; confirm it", block.title[0].number, f"{where}.titles.{lang}")
         if not block.keywords:
             found.add("extract.block.no-keywords", "warning",
                       f"article {n}: the {name} block has no keyword line; add the keywords or confirm that "
@@ -364,7 +381,7 @@ def _content_findings(n: int, draft: ArticleDraft, found: _Findings) -> None:
                       "number; add it if the grant has one", statement.line, f"{where}.funding")
         for shown in dict.fromkeys(statement.printed_awards):
             award = funding.normalise_award(shown)
-            if _NUMBER_SIGN.sub("", shown).replace(" ", "") != award:
+            if shown not in statement.awards and _NUMBER_SIGN.sub("", shown).replace(" ", "") != award:
                 found.add("extract.funding.award-printed", "warning", f"article {n}: the award number is printed "
                           f"{shown!r}; read as {award} — confirm it", statement.line, f"{where}.funding")
     if draft.pages:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .. import ids
 from ..model import Reference
 from .funding import compounds, splits_word
+from .refparse import structured
 from .text import is_capitals_line
 
 __all__ = ["ReferenceEntry", "ReferenceList", "find_reference_lists", "to_model"]
@@ -53,6 +54,10 @@ _HEADINGS = (
     ("ru", (r"Список\s+(?:использованной\s+)?литературы|Список\s+использованных\s+источников|"
             r"Библиографический\s+список|Литература")),
     ("en", r"References|Bibliography|List\s+of\s+references|Reference\s+list"),
+    ("es", r"Referencias(?:\s+bibliogr[aá]ficas)?|Bibliograf[ií]a"),
+    ("pt", r"Refer[eê]ncias(?:\s+bibliogr[aá]ficas)?"),
+    ("fr", r"R[ée]f[ée]rences(?:\s+bibliographiques)?|Bibliographie"),
+    ("de", r"Literatur(?:verzeichnis)?"),
 )
 _HEADING = re.compile(r"^\s*(?:" + "|".join(f"(?P<{lang}>{pattern})" for lang, pattern in _HEADINGS)
                       + r")\s*[:.]?\s*$", re.IGNORECASE)
@@ -186,5 +191,14 @@ def find_reference_lists(lines: Sequence[str], first_line: int = 1) -> list[Refe
 
 
 def to_model(entry: ReferenceEntry, language: str | None) -> Reference:
-    """The entry as the model's Reference: printed text, label, DOI and the list's language."""
-    return Reference(text=entry.text, label=entry.label, language=language, doi=entry.doi)
+    """The entry as the model's Reference: printed text, label, DOI, the list's language, and
+    the fields `refparse.structured` reads from a layout it knows."""
+    fields = structured(entry.text)
+
+    def text(name: str) -> str | None:
+        value = fields.get(name)
+        return value if isinstance(value, str) else None
+
+    return Reference(text=entry.text, label=entry.label, language=language, doi=entry.doi,
+                     authors=list(fields.get("authors", [])), title=text("title"), container=text("container"),
+                     year=text("year"), volume=text("volume"), issue=text("issue"), pages=text("pages"))
