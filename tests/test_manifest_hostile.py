@@ -284,3 +284,16 @@ def test_a_tab_in_yaml_is_named(text):
 def test_yaml_cut_short_is_a_syntax_problem(text):
     _, problems = biblio.loads(text)
     assert [p.code for p in problems] == ["manifest.syntax"] and "tab" not in problems[0].message
+
+
+def test_a_wrong_shape_shows_the_right_one(tmp_path, minimal_text):
+    """An editor who writes a licence or pages as text is shown the keys they need (issue 18)."""
+    path = tmp_path / "issue.yaml"
+    path.write_text(minimal_text.replace("    titles: {en: A first article}\n",
+                                         "    titles: {en: A first article}\n    license: CC BY 4.0\n"
+                                         "    pages: 15-27\n", 1), encoding="utf-8")
+    _, problems = biblio.check(path)
+    messages = {p.path: p.message for p in problems if p.code == "manifest.type"}
+    assert "such as {url: …" in messages["articles[0].license"] and "(keys: url, start)" in messages[
+        "articles[0].license"]
+    assert "(keys: first, last, article_number)" in messages["articles[0].pages"]

@@ -44,8 +44,10 @@ class _Reader:
     def fields(self, value: Any, known: dict[str, spec.Field], path: Path) -> Any:
         """``known``: the fields by key."""
         if not isinstance(value, dict):
-            self.report("manifest.type", f"{_name(path)} must be a mapping of keys to values, "
-                        f"not {_describe(value)}", path)
+            keys = [f.key for f in known.values() if f.required] or [f.key for f in known.values()][:3]
+            shape = "{" + ", ".join(f"{key}: …" for key in keys) + (", …" if len(keys) < len(known) else "") + "}"
+            self.report("manifest.type", f"{_name(path)} must be a mapping of keys to values, such as {shape} "
+                        f"(keys: {', '.join(known)}), not {_describe(value)}", path)
             return _INVALID
         for key in value:
             if key not in known:
