@@ -558,7 +558,7 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
         report.articles = checked.count
         run_tasks(checked, build_tasks(checked.languages), report, validate=validate,
                   jobs=count - (early.jobs if early is not None else 0), started=early)
-        _review(source, report)
+        _review(source, report, checked.issue if checked.held is not None else None)
         _forget_stale(report)
         return report
     finally:
@@ -571,7 +571,7 @@ REVIEW_LIMIT = 500
 issue's build half its time again (``biblio report`` still writes one)."""
 
 
-def _review(source: Issue | str | Path, report: BuildReport) -> None:
+def _review(source: Issue | str | Path, report: BuildReport, checked: Issue | None) -> None:
     """The review page beside the outputs (report.html), or a note saying why there is none."""
     if not report.files:
         return
@@ -580,7 +580,8 @@ def _review(source: Issue | str | Path, report: BuildReport) -> None:
                                        f"(a build writes one up to {REVIEW_LIMIT}); run biblio report for one"))
         return
     from . import review  # review reads BuildReport from here
-    failed = [p for p in review.write(source, report.out_dir / "report.html", report) if p.code == "report.io"]
+    failed = [p for p in review.write(source, report.out_dir / "report.html", report, checked=checked)
+              if p.code == "report.io"]
     report.problems += failed
     report.review = None if failed else report.out_dir / "report.html"
 

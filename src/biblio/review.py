@@ -487,11 +487,16 @@ def render(issue: Issue | None, problems: list[Problem], report: BuildReport | N
 
 
 def write(source: Issue | str | Path, out_html: str | Path,
-          build_report: BuildReport | None = None) -> list[Problem]:
+          build_report: BuildReport | None = None, *, checked: Issue | None = None) -> list[Problem]:
     """Check the issue (a manifest or an issue made in code) and write its review page to ``out_html``; with a build's
     report, also its files, verdicts and problems. Returns every problem shown (plus ``report.io`` when the page
-    cannot be written)."""
-    issue, problems, _ = check_located(source, formats_too=True)
+    cannot be written). ``checked``: the issue a build has checked already, whose problems are in its report (the
+    manifest is then not read a second time)."""
+    if checked is not None and build_report is not None:
+        issue: Issue | None = checked
+        problems: list[Problem] = []
+    else:
+        issue, problems, _ = check_located(source, formats_too=True)
     if build_report is not None:
         seen = {(p.code, p.path, p.message) for p in problems}
         problems += [p for p in build_report.problems if (p.code, p.path, p.message) not in seen]
