@@ -700,13 +700,16 @@ MERGED = {"bibtex": re.compile(r"\b[a-z]+\s*=\s*[{\"\d]"), "ris": re.compile(r"\
 """A field's syntax inside a read value: the reader ran two fields together (a missing comma, a lost line end)."""
 
 
-def _misread(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | None) -> None:
+def _misread(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | None, problems: list[Problem]) -> None:
     """A title or abstract that holds what, in the file, starts a line of its own (after at most three other
-    characters) as a field does: the reader took another field's line as part of this value."""
+    characters) as a field does: the reader took another field's line as part of this value, and no warning on
+    that line says so."""
     pattern = MERGED.get(kind)
     if pattern is None or issue is None:
         return
-    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
+    warned = {p.line for p in problems if p.severity in ("error", "warning") and p.line}
+    lines = [line.strip() for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1)
+             if number not in warned]
     for number, article in enumerate(issue.articles, 1):
         for text in [*article.titles.texts.values(), *article.abstracts.texts.values()]:
             snippets = [text[m.start():m.start() + 30].split("\n")[0] for m in pattern.finditer(text) if m.start()]
@@ -740,7 +743,7 @@ def judge_file(path: Path, kind: str, work: Path, *, target: str | None = "ris",
             if any(p.code.startswith("manifest.") for p in problems):
                 outcome.notes.append(f"a {kind} file read as a manifest")
             _dropped(outcome, kind, data, issue, problems)
-            _misread(outcome, kind, data, issue)
+            _misread(outcome, kind, data, issue, problems)
             if issue is not None and any(leak in repr(issue).encode() for leak in LEAKS):
                 outcome.fail("leak", "load: the issue holds what an external entity points to")
         if target is not None:

@@ -190,3 +190,15 @@ def test_the_journal_takes_the_issn_of_a_later_entry_when_the_first_gives_none(t
         issues, problems = api.load_catalogue(path)  # issue 17: nothing is taken from another entry
         assert [[issn.value for issn in issue.journal.issns] for issue in issues] == expected
         assert not [p for p in problems if p.code == "bibtex.mixed-issue"]
+
+
+def test_a_journal_abbreviation_only_a_later_record_gives_is_the_journals_and_one_unlike_it_is_reported(tmp_path):
+    record = "TY  - JOUR\nTI  - {title}\nAU  - Smith, John\nT2  - Journal of Tests\n{short}PY  - 2020\nVL  - 12\n" \
+             "IS  - 3\nSN  - 2788-5860\nER  - \n\n"
+    path = tmp_path / "x.ris"
+    path.write_text(record.format(title="First", short="") + record.format(title="Second", short="J2  - J. Tests\n")
+                    + record.format(title="Third", short="J2  - JT\n"), encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue is not None and issue.journal.abbreviation == "J. Tests"  # the journal's, given by record 2
+    [mixed] = [p for p in problems if p.code == "ris.issue-mixed"]
+    assert mixed.line == 26 and "'JT'" in mixed.message and "'J. Tests'" in mixed.message

@@ -371,3 +371,11 @@ class _Reader:
                 self.note("ris.issue-mixed", f"this record's publisher ({publisher.value}) differs from the first "
                           "record of its issue; the issue keeps the first", publisher.line, "warning")
         self.place(issue.journal.publisher, record, lang)
+        short = record.first(*READ["abbreviation"])
+        if short is not None and short is not journal and short.value != issue.journal.abbreviation:
+            if issue.journal.abbreviation is None:  # the journal's, which the first record did not give
+                issue.journal.abbreviation = short.value
+            else:
+                self.note("ris.issue-mixed", f"this record abbreviates its journal '{short.value}', not as the first "
+                          f"record of its issue does ('{issue.journal.abbreviation}'); the issue keeps the first's",
+                          short.line, "warning")
