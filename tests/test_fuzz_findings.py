@@ -291,3 +291,12 @@ def test_a_nul_in_a_keyword_is_removed_from_bibtex_with_a_warning_as_check_lets_
     warned = [p for p in report.problems if p.code == "bibtex.control-character"]
     assert warned and warned[0].path == "articles[0]" and "keywords" in warned[0].message
     assert b"\x00" not in (tmp_path / "out" / "articles.bib").read_bytes()
+
+
+def test_a_date_part_that_json_reads_as_infinity_is_a_warning_not_a_traceback(tmp_path):
+    path = tmp_path / "x.csl.json"
+    path.write_text('[{"id": "a", "type": "article-journal", "title": "T", "container-title": "J", "volume": "1", '
+                    '"issued": {"date-parts": [[1e999]]}}]', encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue is not None and issue.articles[0].dates.published is None
+    assert [(p.code, p.line) for p in problems if p.code == "csl.date"] == [("csl.date", 1)]

@@ -205,7 +205,7 @@ def _partial_date(value: object) -> PartialDate | None:
     parts = (value.get("date-parts") or [[]])[0]
     try:
         numbers = [int(part) for part in parts]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 1e999 reads as infinity
         return None
     text = "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:3])]) if numbers else ""
     return PartialDate.parse(text) if text else PartialDate.parse(str(value.get("raw", ""))[:10])
