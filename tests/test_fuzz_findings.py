@@ -12,6 +12,8 @@ import pytest
 import biblio
 from biblio import cli, ids
 
+import fuzzing
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ITEM = {"id": "a", "type": "article-journal", "title": "A", "container-title": "J", "issued": {"date-parts": [[2025]]}}
@@ -300,3 +302,29 @@ def test_a_date_part_that_json_reads_as_infinity_is_a_warning_not_a_traceback(tm
     issue, problems = biblio.load(path)
     assert issue is not None and issue.articles[0].dates.published is None
     assert [(p.code, p.line) for p in problems if p.code == "csl.date"] == [("csl.date", 1)]
+
+
+# --- campaign 4 (seed 26) ------------------------------------------------------------------------------------------
+
+def test_full_width_digits_in_an_attribute_of_a_union_type_are_refused_by_both_paths(tmp_path, example_deposit):
+    path = tmp_path / "deposit.xml"
+    path.write_bytes(example_deposit.replace(b'<jats:abstract xml:lang="ru">',
+                                             '<jats:abstract xml:lang="２０２５">'.encode(), 1))
+    assert path.read_bytes() != example_deposit
+    default, strict = biblio.validate(path), biblio.validate(path, strict=True)  # xml:lang: a union; neither raises
+    assert _errors(default) and _errors(strict)
+
+
+def test_an_affiliation_without_a_name_converts_to_crossref_without_a_traceback(tmp_path):
+    seed = next(s for s in fuzzing.all_seeds(tmp_path / "seeds") if s.name == "build(small)/jt.2025.2.001.xml")
+    first = tmp_path / "article.xml"
+    text = seed.data.decode("utf-8")
+    emptied = re.sub(r"<institution-wrap>.*?</institution-wrap>", "<institution-wrap/>", text, count=1, flags=re.S)
+    assert emptied != text
+    first.write_text(emptied, encoding="utf-8")
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("depositor: {name: Office, email: office@example.org}\nregistrant: Publisher\n"
+                        "landing_page_pattern: 'https://example.org/{suffix}'\n", encoding="utf-8")
+    code = cli.main(["convert", str(first), "--to", "crossref", "--settings", str(settings), "-o",
+                     str(tmp_path / "deposit.xml")])
+    assert code in (0, 1)  # written, or refused with problems: never a traceback

@@ -107,8 +107,10 @@ def refused(key: str, value: str, path: str) -> list[Problem]:
     return []
 
 
-def _main(texts: LangText, path: str) -> tuple[str, str]:
-    """The text a deposit carries of ``texts`` (the original) and its path."""
+def _main(texts: LangText, path: str) -> tuple[str | None, str]:
+    """The text a deposit carries of ``texts`` (the original) and its path; None when there is no text."""
+    if not texts.languages:  # an affiliation read with no name, say
+        return None, path
     lang = texts.languages[0]
     return texts[lang], f"{path}.{lang}"
 

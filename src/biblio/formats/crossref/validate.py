@@ -316,7 +316,7 @@ def _numbers(root: etree._Element, schema: xmlschema.XMLSchema11, file: str) -> 
             if kind is not None and not kind.is_simple():
                 kind = getattr(kind, "content", None)  # simple content; a group (complex content) has no number
             if kind is None or not callable(getattr(kind, "is_simple", None)) or not kind.is_simple() \
-                    or getattr(kind.primitive_type, "local_name", "") != "decimal":
+                    or getattr(getattr(kind, "primitive_type", None), "local_name", "") != "decimal":  # not a union
                 continue
             builtin = "xs:" if kind.name and kind.name.startswith(_XSD) else ""
             what = f"the atomic type '{builtin}{kind.local_name}'" if kind.name else "the local atomic type"
