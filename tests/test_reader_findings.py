@@ -202,3 +202,12 @@ def test_a_journal_abbreviation_only_a_later_record_gives_is_the_journals_and_on
     assert issue is not None and issue.journal.abbreviation == "J. Tests"  # the journal's, given by record 2
     [mixed] = [p for p in problems if p.code == "ris.issue-mixed"]
     assert mixed.line == 26 and "'JT'" in mixed.message and "'J. Tests'" in mixed.message
+
+
+def test_a_month_of_five_thousand_digits_is_a_warning_not_a_traceback(tmp_path):
+    path = tmp_path / "x.bib"
+    path.write_text("@article{a, title = {T}, journal = {J}, year = {2020}, month = {" + "1" * 5000 + "}}\n",
+                    encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue is not None and issue.year == 2020
+    assert [p.code for p in problems if p.code == "bibtex.date"] == ["bibtex.date"]

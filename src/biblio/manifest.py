@@ -152,7 +152,8 @@ class _Reader:
 
     def integer(self, value: Any, kind: spec.Integer, path: Path) -> Any:
         if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value):
-            value = int(value) if len(value.strip()) <= 640 else 10 ** 640  # Python may refuse to convert more
+            number = ids.whole_number(value)
+            value = number if number is not None else 10 ** ids.MAX_DIGITS  # past MAX_DIGITS: out of every range
         if not isinstance(value, int) or isinstance(value, bool):
             self.report("manifest.type", f"expected a whole number, found {_describe(value)}", path)
             return _INVALID

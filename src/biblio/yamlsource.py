@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
+from .ids import MAX_DIGITS
 from .problems import Problem
 
 Path = tuple[str | int, ...]
@@ -360,7 +361,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _json_int(text: str) -> int | str:
     """A JSON whole number; over 640 digits (Python may refuse to convert 641 or more) its text, which a field
     reports as too long or takes as printed, rather than a ValueError."""
-    return int(text) if len(text) <= 640 else text
+    return int(text) if len(text) <= MAX_DIGITS else text
 
 
 JSON_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_float=_RawFloat, parse_int=_json_int)

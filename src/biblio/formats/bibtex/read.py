@@ -324,7 +324,8 @@ class _Reader:
         number = None
         if month is not None:
             text = month.strip().strip("{}").strip().rstrip(".").lower()
-            number = int(text) if text.isdigit() and 1 <= int(text) <= 12 else MONTHS.get(text)
+            number = ids.whole_number(text) if text.isdigit() else MONTHS.get(text)  # 5,000 digits: no int()
+            number = number if number is None or 1 <= number <= 12 else None
             if number is None:
                 self.note("bibtex.date", "warning", f"the month '{month}' is not a month; it is not read",
                           *where("month"))
