@@ -24,9 +24,6 @@ _spec.loader.exec_module(corpus)
 FILES = corpus.inputs()
 IDS = [str(p.relative_to(corpus.REAL)) for p in FILES]
 
-KNOWN: dict[tuple[str, str], str] = {}
-"""Conversions that fail today (strict: each must fail until fixed, then leave this list)."""
-
 AGREEMENT = {"zotero": 0.27, "bbt": 0.85}
 """Least share of oracle fields biblio's reading matches, per source; measured 29.0 % and 87.8 % on 2026-12-05
 (bench/CORPUS.md): a little below, so that a regression fails; raise them as readers improve."""
@@ -57,9 +54,7 @@ def test_reads_without_raising(path: Path) -> None:
         assert issue.articles, "an issue without articles"
 
 
-CASES = [pytest.param(path, fmt, id=f"{name}-{fmt}", marks=[pytest.mark.xfail(strict=True, reason=KNOWN[name, fmt])]
-                      if (name, fmt) in KNOWN else [])
-         for path, name in zip(FILES, IDS) for fmt in corpus.FORMATS]
+CASES = [pytest.param(path, fmt, id=f"{name}-{fmt}") for path, name in zip(FILES, IDS) for fmt in corpus.FORMATS]
 
 
 @pytest.mark.parametrize(("path", "fmt"), CASES)

@@ -117,7 +117,9 @@ def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True,
 
     Nothing is written when the issue has errors. Only files that pass validation (or all, with ``validate=False``)
     reach ``out_dir``, so an invalid file is never left where a user would take it. A JSON manifest is read one article
-    at a time, so memory stays flat however many articles the issue has.
+    at a time, so memory stays flat however many articles the issue has. Beside the files it writes the review page
+    ``report.html`` (issues of up to ``build.REVIEW_LIMIT`` articles) and ``.biblio-files``, the list of files it
+    wrote, so that the next build into the folder removes those it no longer writes.
 
     ``jobs``: worker processes writing formats side by side; 1 (the default) works in the
     calling process, 0 or None uses every usable CPU. The files and problems are the same
