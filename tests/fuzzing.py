@@ -29,6 +29,7 @@ import yaml
 
 import biblio
 from biblio import cli
+from biblio.build import RECORD, REVIEW_PAGE
 from biblio.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -572,9 +573,9 @@ def _clean_output(outcome: Outcome, what: str, out: Path, *, strict: bool) -> No
             continue
         if path.name.startswith("."):
             outcome.notes.append(f"{what} writes a hidden file (its name starts with a dot)")
-        if path.name == ".biblio-files":  # the build's record of the files it wrote
+        if path.name == RECORD:  # the build's record of the files it wrote
             continue
-        if path.name == "report.html":  # the review page: no schema, but never cut short
+        if path.name == REVIEW_PAGE:  # the review page: no schema, but never cut short
             if not path.read_bytes().rstrip().endswith(b"</html>"):
                 outcome.fail("partial", f"{what}: the review page is cut short")
             continue

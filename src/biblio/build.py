@@ -566,6 +566,7 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
             early.close(give_up=True)
 
 
+REVIEW_PAGE = "report.html"
 REVIEW_LIMIT = 500
 """Articles up to which a build writes the review page: a longer page is not read, and would cost a large
 issue's build half its time again (``biblio report`` still writes one)."""
@@ -580,10 +581,11 @@ def _review(source: Issue | str | Path, report: BuildReport, checked: Issue | No
                                        f"(a build writes one up to {REVIEW_LIMIT}); run biblio report for one"))
         return
     from . import review  # review reads BuildReport from here
-    failed = [p for p in review.write(source, report.out_dir / "report.html", report, checked=checked)
+    page = report.out_dir / REVIEW_PAGE
+    failed = [p for p in review.write(source, page, report, checked=checked)
               if p.code == "report.io"]
     report.problems += failed
-    report.review = None if failed else report.out_dir / "report.html"
+    report.review = None if failed else page
 
 
 RECORD = ".biblio-files"
