@@ -15,7 +15,8 @@ Every call takes an issue made in code or a file, and returns problems as data::
     problems = biblio.validates(data, "crossref")        # text or bytes against its schema
     catalogue = biblio.build_catalogue(["a.yaml", "b.yaml"], "out/", jobs=2)
 
-A thin facade: building lives in ``biblio.build``, formats in ``biblio.formats``.
+A thin facade: building lives in ``biblio.build``, one-format export and convert in ``biblio.conversion``, catalogues in
+``biblio.catalogue``, formats in ``biblio.formats``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ from pathlib import Path
 from typing import Literal, Self, overload
 
 from . import build as building
+from . import conversion
 from . import formats, ids, manifest
-from .build import BuildReport, CatalogueReport, WrittenFile, build_catalogue, convert
+from .build import BuildReport, WrittenFile
+from .catalogue import CatalogueReport, build_catalogue
+from .conversion import convert
 from .fileio import write_atomic
 from .model import Article, Issue
 from .problems import Problem
@@ -136,7 +140,7 @@ def export(source: Issue | PathLike, format: str, output: PathLike, *, validate:
     or a folder for a format with one file per article (JATS). ``dois`` chooses articles;
     ``lang`` writes a citation format in one language; ``previous`` is an earlier Crossref
     deposit of the same DOIs, and a deposit that is not newer is refused."""
-    report = building.export(source, format, output, validate=validate, dois=dois, previous=previous, lang=lang)
+    report = conversion.export(source, format, output, validate=validate, dois=dois, previous=previous, lang=lang)
     if dois is not None and report.ok:  # the articles written: those chosen
         report.articles = len({ids.doi_key(ids.doi(d).value or d) for d in dois})
     return report
@@ -165,7 +169,7 @@ def dumps(issue: Issue, format: str, *, lang: str | None = None,
     fmt = formats.get(format)
     with tempfile.TemporaryDirectory(prefix="biblio-") as folder:
         target = Path(folder) / ("files" if fmt is not None and not fmt.single_file else "file")
-        report = building.export(issue, format, target, validate=validate, lang=lang)
+        report = conversion.export(issue, format, target, validate=validate, lang=lang)
         written = {f.path.name: f.path.read_bytes() for f in report.files if f.valid is not False}
         problems = [replace(p, file=TEXT if p.file == str(target) else Path(p.file).name)
                     if p.file and p.file.startswith(folder) else p for p in report.problems]
@@ -197,7 +201,7 @@ def dump(issue: Issue, path: PathLike, format: str | None = None, *, lang: str |
     if format == "manifest":
         write_atomic(target, manifest.dumps(issue, as_json=name.endswith(".json")))
         return []
-    return building.export(issue, format, target, validate=validate, lang=lang).problems
+    return conversion.export(issue, format, target, validate=validate, lang=lang).problems
 
 
 @overload
@@ -333,7 +337,7 @@ def iter_read(path: PathLike) -> formats.ArticleReading:
     """Read a JATS, CSL-JSON, BibTeX or RIS file one article at a time (``formats.ArticleReading``); ``issue`` and
     ``problems`` are complete once the iteration is done (``collect()`` gives what ``load`` does)."""
     target = Path(path)
-    fmt, problems = building.reader_of(target)
+    fmt, problems = conversion.reader_of(target)
     if fmt is not None and fmt.iter_read is not None:
         return fmt.iter_read(target)
 
