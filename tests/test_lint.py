@@ -126,6 +126,10 @@ def test_checks_wait_for_a_clean_load(tmp_path, minimal_text):
     _, problems = api.check(bad)
     assert "check.postponed" in codes(problems)
     assert "contributors.missing" not in codes(problems)  # would count a half-read issue
+    postponed = problems[-1]  # after the errors it waits for, and says how many
+    assert postponed.code == "check.postponed"
+    errors = sum(p.severity == "error" for p in problems)
+    assert f"once the {errors} error(s) listed are fixed" in postponed.message
 
 
 def test_unrelated_keywords_name_the_articles_they_fit_without_comparing_every_pair(example_path):

@@ -133,7 +133,9 @@ def check_located(source: Issue | str | Path, *,
     if issue is None:
         return issue, problems, doc
     if has_errors(problems):
-        problems.append(Problem("check.postponed", "info", "the editorial checks run once the errors above "
+        errors = sum(p.severity == "error" for p in problems)
+        problems.append(Problem("check.postponed", "info", f"the editorial checks (DOIs, pages, dates, languages, "
+                                f"each format's rules) have not run: they run once the {errors} error(s) listed "
                                 "are fixed", file=None if isinstance(source, Issue) else str(source)))
         return issue, problems, doc
     found = lint.lint(issue)
