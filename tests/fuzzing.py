@@ -449,8 +449,8 @@ def _value_mutation(change: Callable[[random.Random, object, object], None]) -> 
         as_json = data.lstrip()[:1] in (b"{", b"[")
         try:
             loaded = json.loads(data) if as_json else yaml.safe_load(data)
-        except (ValueError, yaml.YAMLError, RecursionError):
-            return data
+        except (ValueError, yaml.YAMLError, RecursionError, KeyError, AttributeError):
+            return data  # PyYAML raises KeyError/AttributeError on '!!bool maybe', '!!timestamp x': nothing to edit
         loaded = _edit(rng, loaded, change)
         try:
             if as_json:
@@ -674,6 +674,8 @@ def _dropped(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | Non
             outcome.fail("drop", f"load: {len(given)} records, {read} read, and no error or warning says why")
         return
     if issue is None or read != len(given) or _errors(problems):
+        return
+    if any(p.code.endswith("record-skipped") for p in said):  # the counts agree by chance: records would be misaligned
         return
     try:
         from biblio import formats

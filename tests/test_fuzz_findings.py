@@ -328,3 +328,12 @@ def test_an_affiliation_without_a_name_converts_to_crossref_without_a_traceback(
     code = cli.main(["convert", str(first), "--to", "crossref", "--settings", str(settings), "-o",
                      str(tmp_path / "deposit.xml")])
     assert code in (0, 1)  # written, or refused with problems: never a traceback
+
+
+def test_a_prefix_whose_declaration_is_broken_is_an_error_not_a_traceback(tmp_path, example_deposit):
+    path = tmp_path / "deposit.xml"  # campaign 5: 'xmlns:fr' flipped to 'xmlnS:fr' left <fr:program> undeclared
+    path.write_bytes(example_deposit.replace(b"xmlns:fr=", b"xmlnS:fr=", 1))
+    assert b"xmlnS:fr=" in path.read_bytes()
+    for strict in (False, True):
+        problems = biblio.validate(path, strict=strict)
+        assert _errors(problems) and all(p.file == str(path) for p in _errors(problems))

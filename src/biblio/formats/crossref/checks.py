@@ -36,6 +36,12 @@ SCHEMA, ASSERT, ENUMERATION, DATE, IDREF = range(5)
 XSI_TYPE_ADVICE = "; a deposit needs no xsi:type: remove the attribute (or name a type the schema declares)"
 
 
+def _local(tag: str) -> str:
+    """An element's name without its namespace; from the tag's text, because ``etree.QName`` refuses a name such
+    as ``fr:program`` that libxml2 keeps when a document's prefix has no declaration."""
+    return tag.rsplit("}", 1)[-1]
+
+
 def problem(element: etree._Element, file: str, reason: str) -> Problem:
     """A ``crossref.schema`` error at ``element``: its path and line, the reason naming its tag."""
     return Problem("crossref.schema", "error", f"{reason} (in <{etree.QName(element).localname}>)",
@@ -219,8 +225,8 @@ def element_at(top: etree._Element, path: str | None) -> etree._Element | None:
         generic, prefix, name, index = match.group(1), match.group(2), match.group(3), int(match.group(4) or 1)
         candidates = [top] if node is None else list(node.iterchildren(etree.Element))
         if not generic:
-            candidates = [c for c in candidates if etree.QName(c).localname == name and c.prefix == prefix
-                          and (prefix is not None or etree.QName(c).namespace is None)]
+            candidates = [c for c in candidates if _local(c.tag) == name and c.prefix == prefix
+                          and (prefix is not None or not c.tag.startswith("{"))]
         if index > len(candidates):
             return node
         node = candidates[index - 1]
