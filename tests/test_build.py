@@ -249,7 +249,7 @@ def test_a_catalogue_builds_every_issue_and_a_bad_one_stops_no_other(catalogue, 
     assert [r.manifest.name for r in serial.issues] == ["broken.yaml", "gen-a.yaml", "gen-b.json", "issue-86.yaml"]
     assert [r.ok for r in serial.issues] == [False, True, True, True]
     assert not serial.ok and [r.articles for r in serial.issues] == [0, 4, 6, 10]
-    assert sorted(p.name for p in (tmp_path / "serial").iterdir()) == ["gen-a", "gen-b", "issue-86"]
+    assert sorted(p.name for p in (tmp_path / "serial").iterdir()) == ["gen-a", "gen-b", "index.html", "issue-86"]
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
     assert [problems_of(r, tmp_path / "serial") for r in serial.issues] == \
         [problems_of(r, tmp_path / "parallel") for r in parallel.issues]
@@ -267,7 +267,7 @@ def test_manifests_sharing_a_name_go_to_separate_folders(tmp_path, example_path)
                                      tmp_path / "missing.yaml"], tmp_path / "out")
     assert [r.out_dir.name for r in report.issues] == ["a-issue", "b-issue", "missing"]
     assert [p.code for p in report.issues[2].problems] == ["build.io"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-issue", "b-issue"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-issue", "b-issue", "index.html"]
 
 
 def test_a_catalogue_on_a_dask_cluster_writes_the_same_files(catalogue, tmp_path):

@@ -36,6 +36,7 @@ from .conversion import convert
 from .fileio import write_atomic
 from .model import Article, Issue
 from .problems import Problem
+from .progress import Progress
 from .yamlsource import Unstreamable
 
 __all__ = ["ArticleStream", "BuildReport", "CatalogueReport", "WrittenFile", "build", "build_catalogue", "check",
@@ -115,7 +116,8 @@ def report(source: Issue | PathLike, out_html: PathLike, build_report: BuildRepo
     return review.write(source, out_html, build_report)
 
 
-def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True, jobs: int | None = 1) -> BuildReport:
+def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True, jobs: int | None = 1,
+          progress: Progress | None = None) -> BuildReport:
     """Check the issue (a manifest or an issue made in code), then write and validate every
     registered format into ``out_dir``.
 
@@ -129,8 +131,11 @@ def build(source: Issue | PathLike, out_dir: PathLike, *, validate: bool = True,
     calling process, 0 or None uses every usable CPU. The files and problems are the same
     whatever ``jobs`` is. A library call stays serial unless asked, because starting processes
     behind a caller's back is not a library's decision; ``biblio build`` uses all CPUs.
+
+    ``progress(phase, done, total)`` is called as articles are checked and written and formats written (from this
+    process only; ``biblio.progress.bar`` draws it on a terminal).
     """
-    return building.build(source, out_dir, validate=validate, jobs=jobs)
+    return building.build(source, out_dir, validate=validate, jobs=jobs, progress=progress)
 
 
 def export(source: Issue | PathLike, format: str, output: PathLike, *, validate: bool = True,

@@ -33,6 +33,7 @@ from . import formats, ids, lint, manifest
 from .fileio import NAME_BYTES, UMASK, write_atomic
 from .model import Article, Issue
 from .problems import Problem, counts, has_errors
+from .progress import Progress
 from .yamlsource import Located, Unstreamable
 
 
@@ -59,6 +60,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     articles: int = 0
     review: Path | None = None  # the review page a build writes beside its outputs (report.html)
+    issue: Issue | None = None  # the issue's facts, its articles left out (a catalogue's index shows them)
 
     @property
     def ok(self) -> bool:
@@ -103,18 +105,20 @@ class Source:
         return enumerate(self.held or [])
 
 
-def checked_source(source: Issue | str | Path, scan: manifest.StreamScan | None = None
-                   ) -> tuple[Source | None, list[Problem]]:
+def checked_source(source: Issue | str | Path, scan: manifest.StreamScan | None = None,
+                   progress: Progress | None = None) -> tuple[Source | None, list[Problem]]:
     """The manifest (or issue made in code) checked, as a source of articles, and ``check``'s
     problems; no source when the issue cannot be built at all. A JSON manifest is streamed: its
     articles are read, checked and let go one at a time, and each later pass reads them from the
     file again (``scan``: the manifest's ``manifest.scan_streamed``, when already made)."""
-    streamed = None if isinstance(source, Issue) else _checked_stream(source, scan)
+    streamed = None if isinstance(source, Issue) else _checked_stream(source, scan, progress)
     if streamed is not None:
         return streamed, streamed.problems
     issue, problems, doc = check_located(source)
     if issue is None:
         return None, problems
+    if progress is not None:
+        progress("articles checked", len(issue.articles), len(issue.articles))
     held = Source(issue, problems, doc, len(issue.articles), issue_languages(issue.articles), held=issue.articles)
     return held, problems
 
@@ -144,7 +148,8 @@ def check_located(source: Issue | str | Path, *,
     return issue, problems + (manifest.locate(found, doc) if doc is not None else found), doc
 
 
-def _checked_stream(path: str | Path, scan: manifest.StreamScan | None = None) -> Source | None:
+def _checked_stream(path: str | Path, scan: manifest.StreamScan | None = None,
+                    progress: Progress | None = None) -> Source | None:
     """``checked_source`` for a JSON manifest read one article at a time, or None where only the
     whole-document reading can report it (YAML, a mistake, a key given twice)."""
     if lint.RULES is not lint.BUILTIN_RULES:  # rules changed by a caller need the whole issue
@@ -164,6 +169,8 @@ def _checked_stream(path: str | Path, scan: manifest.StreamScan | None = None) -
             linter.add(index, article)
             languages += [lang for lang in article.languages if lang not in languages]
             count += 1
+            if progress is not None:
+                progress("articles checked", count, len(scan.spans))
     except Unstreamable:
         return None
 
@@ -248,10 +255,10 @@ class Produced:
 
 
 def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: bool,
-             chosen: Callable[[Article], bool] | None = None) -> list[Produced]:
+             chosen: Callable[[Article], bool] | None = None, progress: Progress | None = None) -> list[Produced]:
     """Feed every article of the source (those ``chosen``) to one writer per task, close them,
     then validate each file they wrote. Files stay in ``staging`` (the caller publishes them).
-    A pass in a worker stops at its next article once its build has given it up."""
+    A pass in a worker stops at its next article once its build has given it up (and reports no progress)."""
     opened = []
     for number, task in enumerate(tasks):
         folder = staging / str(number)
@@ -266,6 +273,8 @@ def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: 
             for _, output, writer in opened:
                 output.article = (index, article.doi)
                 writer.add(index, article)
+        if progress is not None:
+            progress("articles written", index + 1, source.count or None)
     results = []
     for task, (fmt, output, writer) in zip(tasks, opened):
         problems = writer.close() + output.problems
@@ -279,6 +288,8 @@ def run_pass(source: Source, tasks: Sequence[Task], staging: Path, *, validate: 
             _stop_if_given_up()
             checked.append((path, fmt.validate(path) if validate else []))
         results.append(Produced(task, problems, checked))
+        if progress is not None:
+            progress("formats written", len(results), len(tasks))
     return results
 
 
@@ -374,25 +385,29 @@ class _Passes:
         _remove_stale_stagings()
 
     def start(self, source: Source, tasks: list[Task], *, validate: bool,
-              chosen: Callable[[Article], bool] | None = None) -> None:
+              chosen: Callable[[Article], bool] | None = None, progress: Progress | None = None) -> None:
         self.tasks += tasks
         if self.staging is None:
             self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}-{os.getpid()}-"))
         shares = groups(tasks, self.jobs)
         if self.here and len(shares) == 1:
             folder = Path(tempfile.mkdtemp(dir=self.staging))
-            self.results.update((p.task, p) for p in run_pass(source, tasks, folder, validate=validate, chosen=chosen))
+            self.results.update((p.task, p) for p in run_pass(source, tasks, folder, validate=validate, chosen=chosen,
+                                                              progress=progress))
             return
         assert chosen is None, "a choice of articles is made by a one-format export, written here"
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.jobs, initializer=_worker_started, initargs=(self.given_up,))
         self.running += [self.pool.submit(_pass_in_worker, source, share, validate, self.staging) for share in shares]
 
-    def finished(self) -> dict[Task, Produced]:
-        """Every task's result, once its pass has ended."""
+    def finished(self, progress: Progress | None = None) -> dict[Task, Produced]:
+        """Every task's result, once its pass has ended (each pass's end reported to ``progress``, from here: the
+        workers report nothing)."""
         while self.running:
             self.results.update((p.task, p) for p in self.running[0].result())
             self.running.pop(0)
+            if progress is not None:
+                progress("formats written", len(self.results), len(self.tasks))
         return self.results
 
     def close(self, *, give_up: bool = False) -> None:
@@ -494,16 +509,18 @@ def groups(tasks: list[Task], workers: int) -> list[list[Task]]:
 
 def run_tasks(source: Source, tasks: list[Task], report: BuildReport, *, validate: bool, jobs: int = 1,
               chosen: Callable[[Article], bool] | None = None, rename: Path | None = None,
-              extra_check: Callable[[Path], list[Problem]] | None = None, started: _Passes | None = None) -> None:
+              extra_check: Callable[[Path], list[Problem]] | None = None, started: _Passes | None = None,
+              progress: Progress | None = None) -> None:
     """Write the tasks (in ``jobs`` passes side by side; those ``started`` already are left to
-    them), then publish them in task order. Nothing is published when the staging folder cannot take
+    them), then publish them in task order; ``progress`` hears of the articles and formats
+    written. Nothing is published when the staging folder cannot take
     the files (a full disk, say): a problem says so."""
     passes = _Passes(jobs)
     try:
         try:
             passes.start(source, [task for task in tasks if started is None or task not in started.tasks],
-                         validate=validate, chosen=chosen)
-            results = passes.finished() | (started.finished() if started is not None else {})
+                         validate=validate, chosen=chosen, progress=progress)
+            results = passes.finished(progress) | (started.finished() if started is not None else {})
         except OSError as error:
             report.problems.append(staging_problem(error, report.out_dir))
             return
@@ -525,7 +542,7 @@ def staging_problem(error: OSError, out_dir: Path) -> Problem:
 
 
 def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = True,
-          jobs: int | None = 1) -> BuildReport:
+          jobs: int | None = 1, progress: Progress | None = None) -> BuildReport:
     """Check the manifest (or issue made in code), then write and validate every registered format into ``out_dir``.
 
     Nothing is written when the manifest has errors; only files that pass validation (or all,
@@ -535,6 +552,7 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
     A JSON manifest built with several workers does not wait for its check: the formats that
     carry every language at once (they need not know the issue's languages, which the check
     finds) start in workers while the check reads the manifest, and are given up if it fails.
+    ``progress`` (``biblio.progress``) hears of the articles checked and written and the formats written.
     """
     report = BuildReport(None if isinstance(source, Issue) else Path(source), Path(out_dir))
     count = workers(jobs)
@@ -548,7 +566,8 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
             except OSError:  # no room to stage them: the passes after the check meet it again, and report it
                 early.close(give_up=True)
                 early = None
-        checked, report.problems = checked_source(source, scan)
+        checked, report.problems = checked_source(source, scan, progress)
+        report.issue = replace(checked.issue, articles=[]) if checked is not None else None
         if checked is None or has_errors(report.problems):
             return report
         if early is not None and checked.scan is None:  # checked from the whole manifest: written from it too
@@ -556,7 +575,7 @@ def build(source: Issue | str | Path, out_dir: str | Path, *, validate: bool = T
             early = None
         report.articles = checked.count
         run_tasks(checked, build_tasks(checked.languages), report, validate=validate,
-                  jobs=count - (early.jobs if early is not None else 0), started=early)
+                  jobs=count - (early.jobs if early is not None else 0), started=early, progress=progress)
         _review(source, report, checked.issue if checked.held is not None else None)
         _forget_stale(report)
         return report

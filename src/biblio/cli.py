@@ -25,7 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from . import __version__, api, formats, summary
+from . import __version__, api, formats, progress, summary
 from .ids import language_tag
 from .problems import Problem, counts, sort_key
 
@@ -125,7 +125,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     _need_folder(args.output, "build")
     if len(args.manifest) == 1 and not args.manifest[0].is_dir():
         _need_file(args.manifest[0], "build")
-        report = api.build(args.manifest[0], args.output, validate=not args.no_validate, jobs=args.jobs)
+        with progress.bar() as bar:  # cleared before the verdict is printed
+            report = api.build(args.manifest[0], args.output, validate=not args.no_validate, jobs=args.jobs,
+                               progress=bar)
         if args.json:
             _emit_json({"command": "build", "ok": report.ok, **report.to_dict()})
         else:
@@ -133,7 +135,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
             _show(report.problems, args, str(report.manifest))
         return _exit_code(report.problems)
     # several manifests (or folders of them), a catalogue: each issue into OUTPUT/<manifest stem>/
-    catalogue = api.build_catalogue(args.manifest, args.output, validate=not args.no_validate, jobs=args.jobs)
+    with progress.bar() as bar:
+        catalogue = api.build_catalogue(args.manifest, args.output, validate=not args.no_validate, jobs=args.jobs,
+                                        progress=bar)
     if args.json:
         _emit_json({"command": "build", "ok": catalogue.ok, **catalogue.to_dict()})
         return _exit_code(catalogue.problems)
@@ -144,6 +148,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(summary.counted(catalogue.problems, _writers(), built=True))
     for report in catalogue.issues:
         _print_build(report, args, catalogue=True)
+    if catalogue.index is not None and not args.quiet:
+        print(f"{'review':10} {catalogue.index} (every issue, each linked to its review page)")
     _show(catalogue.problems, args)
     return _exit_code(catalogue.problems)
 

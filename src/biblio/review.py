@@ -477,13 +477,59 @@ def render(issue: Issue | None, problems: list[Problem], report: BuildReport | N
         if tally["error"] else ("warning", "Nothing stops the deposit; review the warnings") if tally["warning"] \
         else ("ok", "Nothing stops the deposit")
     count = f"{len(issue.articles)} articles · " if issue else ""
+    return _document(f"Review: {title}", f'<header class="page"><div class="kicker">Issue review'
+                     f'{" · " + _e(source) if source else ""}</div><h1>{_e(title)}</h1><div class="identity">'
+                     f'{identity}</div><p class="verdict {verdict[0]}">{verdict[1]}</p> <p>{count}'
+                     f'{_badges(problems) or "no problems"}</p></header><section class="top">{top}</section>{articles}')
+
+
+def _document(title: str, body: str) -> str:
+    """A whole page: the body with the inline CSS, and a policy that lets nothing else load or run."""
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Review: {_e(title)}</title>'
-            f'<style>{CSS}</style></head><body><header class="page"><div class="kicker">Issue review'
-            f'{" · " + _e(source) if source else ""}</div><h1>{_e(title)}</h1><div class="identity">{identity}</div>'
-            f'<p class="verdict {verdict[0]}">{verdict[1]}</p> <p>{count}{_badges(problems) or "no problems"}</p>'
-            f'</header><section class="top">{top}</section>{articles}</body></html>\n')
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_e(title)}</title>'
+            f'<style>{CSS}</style></head><body>{body}</body></html>\n')
+
+
+INDEX_PAGE = "index.html"
+
+
+def index(issues: list[BuildReport], folder: Path) -> str:
+    """A catalogue's page: one row per issue (journal, numbering, year, articles, problems, its review page, linked
+    relative to ``folder``)."""
+    rows = []
+    for report in issues:
+        facts = report.issue
+        numbering = " ".join(x for x in (f"vol. {facts.volume}" if facts and facts.volume else "",
+                                         f"no. {facts.number}" if facts and facts.number else "",
+                                         f"({facts.whole_number})" if facts and facts.whole_number else "") if x)
+        journal = _e(facts.journal.titles.main or "") if facts else _none("not read")
+        page = _none("not built" if not report.files else "none: see its notes")
+        if report.review is not None:
+            name = Path(os.path.relpath(report.review, folder)).as_posix()
+            page = f'<a href="{_e("./" + urllib.parse.quote(name))}">{_e(name)}</a>'
+        rows.append(f'<tr><td>{journal}<div class="small">{_e(report.manifest or "")}</div></td><td>{_e(numbering)}'
+                    f'</td><td>{_e(facts.year) if facts else ""}</td><td>{report.articles}</td>'
+                    f'<td>{_badges(report.problems) or _none("none")}</td><td>{page}</td></tr>')
+    failed = sum(not report.ok for report in issues)
+    every = [p for report in issues for p in report.problems]
+    verdict = ("error", f"{_plural(failed, 'issue')} with errors") if failed else ("ok", "No issue has an error")
+    return _document(f"Catalogue: {_plural(len(issues), 'issue')}",
+                     f'<header class="page"><div class="kicker">Catalogue</div><h1>{_plural(len(issues), "issue")}, '
+                     f'{_plural(sum(r.articles for r in issues), "article")}</h1><p class="verdict {verdict[0]}">'
+                     f'{verdict[1]}</p> <p>{_badges(every) or "no problems"}</p></header><table>'
+                     '<thead><tr><th>Journal</th><th>Issue</th><th>Year</th><th>Articles</th><th>Problems</th>'
+                     f'<th>Review page</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def write_index(issues: list[BuildReport], target: Path) -> list[Problem]:
+    """Write a catalogue's index page; a ``report.io`` problem when it cannot be written."""
+    try:
+        write_atomic(target, index(issues, target.absolute().parent))
+    except OSError as error:
+        return [Problem("report.io", "error", f"cannot write the catalogue's index page: {error.strerror}; check the "
+                        "folder exists and is writable", file=str(target))]
+    return []
 
 
 def write(source: Issue | str | Path, out_html: str | Path,
