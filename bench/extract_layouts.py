@@ -2,7 +2,8 @@
 
 Texts and their truth: tests/data/extract/*.txt and expected.json (one journal layout or
 language each). Prints, per field, the share found right over all texts, then the time
-per issue. Run: .venv/bin/python bench/extract_layouts.py
+per issue. ORCIDs are scored where the truth lists them (one per author, null for none: an iD
+given to the wrong person counts as wrong). Run: .venv/bin/python bench/extract_layouts.py
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def score(extraction: Extraction, truth: dict[str, Any]) -> dict[str, list[bool]
     got_journal = next(iter(issue.journal.titles.texts.values()), None)
     hits: dict[str, list[bool]] = {"header": [got_journal == truth["journal"], issue.volume == truth["volume"],
                                               issue.number == truth["number"], (issue.year or None) == truth["year"]]}
-    for name in ("titles", "authors", "dois", "keywords", "language", "references", "awards"):
+    for name in ("titles", "authors", "orcids", "dois", "keywords", "language", "references", "awards"):
         hits[name] = []
     for k, want in enumerate(truth["articles"]):
         art = issue.articles[k] if k < len(issue.articles) else None
@@ -37,6 +38,8 @@ def score(extraction: Extraction, truth: dict[str, Any]) -> dict[str, list[bool]
         hits["titles"].append(art is not None and art.titles.texts.get(lang) == want["title"])
         families = [_family(c.names.get(lang)) for c in art.contributors] if art else []
         hits["authors"] += [k2 < len(families) and families[k2] == f for k2, f in enumerate(want["authors"])]
+        orcids = [c.orcid for c in art.contributors] if art else []
+        hits["orcids"] += [k2 < len(orcids) and orcids[k2] == o for k2, o in enumerate(want.get("orcids", []))]
         hits["dois"].append(art is not None and art.doi == want["doi"])
         words = art.keywords.get(lang, []) if art else []
         hits["keywords"] += [w in words for w in want["keywords"]]

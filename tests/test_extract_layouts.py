@@ -1,7 +1,7 @@
 """`biblio extract` on layouts other than the seed's: plain running headers (``Vol. 7, No. 1``,
 ``Т. 12, № 3``, ``Том 5, Выпуск 2``), DOIs above the title, title-case titles, award numbers of
-other funders, Spanish, Portuguese, French and German labels, and reference lists read into
-fields. Texts and their truth: tests/data/extract/ (also what bench/extract_layouts.py scores)."""
+other funders, Spanish, Portuguese, French, German, Italian, Polish, Dutch and Turkish labels, ORCID iDs
+printed under the names, and reference lists (journal articles, books, chapters) read into fields. Texts and their truth: tests/data/extract/ (also what bench/extract_layouts.py scores)."""
 
 from __future__ import annotations
 
@@ -146,10 +146,146 @@ def test_reference_fields_read_from_known_layouts(text, fields):
     assert {k: getattr(ref, k) for k in fields} == fields and ref.text == text
 
 
-def test_reference_in_an_unknown_layout_keeps_only_its_text():
-    text = "Иванов И.И. Берега моря. М.: Наука, 2010. 200 с."
+@pytest.mark.parametrize("text", [
+    "Иванов И.И. Статья // Журнал. – 2010. – № 3. – С. 10–20.",  # a GOST article: no place and publisher
+    "Bird, E. (2008). Coastal geomorphology. Marine Geology.",  # no place, edition or publisher's word
+    "Holm P. Bays. Coastal Research, Vol. 3, No. 2, 2019",
+])
+def test_reference_in_an_unknown_layout_keeps_only_its_text(text):
     ref = references.to_model(references.ReferenceEntry("1", text, None, 1, 1), "ru")
-    assert ref.text == text and (ref.title, ref.year, ref.authors, ref.container) == (None, None, [], None)
+    assert ref.text == text
+    assert (ref.type, ref.title, ref.year, ref.authors, ref.container, ref.publisher) == (None, None, None, [], None, None)
+
+
+@pytest.mark.parametrize(("text", "fields"), [
+    ("Иванов И. И. История. – М.: Наука, 2010. – 320 с.",
+     {"type": "book", "authors": ["Иванов И. И."], "title": "История", "place": "М.", "publisher": "Наука",
+      "year": "2010", "edition": None, "pages": None}),
+    ("Иванов И. И., Петров П. П. История края : монография / И. И. Иванов. – 2-е изд., перераб. и доп. – СПб. : "
+     "Питер, 2015. – 412 с.",
+     {"type": "book", "authors": ["Иванов И. И.", "Петров П. П."], "title": "История края : монография",
+      "place": "СПб.", "publisher": "Питер", "year": "2015", "edition": "2"}),
+    ("Smith J. Coastal Geomorphology. London: Routledge, 2010.",
+     {"type": "book", "authors": ["Smith J."], "title": "Coastal Geomorphology", "place": "London",
+      "publisher": "Routledge", "year": "2010"}),
+    ("Bird, E. (2008). Coastal geomorphology: an introduction. 2nd ed. Oxford University Press.",
+     {"type": "book", "authors": ["Bird, E."], "title": "Coastal geomorphology: an introduction", "place": None,
+      "publisher": "Oxford University Press", "year": "2008", "edition": "2"}),
+    ("Smith J. Beaches. In: Brown A (ed.) Coasts of Europe. London: Routledge, 2010, pp. 1–10.",
+     {"type": "book_chapter", "authors": ["Smith J."], "title": "Beaches", "container": "Coasts of Europe",
+      "place": "London", "publisher": "Routledge", "year": "2010", "pages": "1–10"}),
+    ("Smith, J. (2015). Beaches in winter. In A. Brown & K. Green (Eds.), Coasts of Europe (pp. 15–30). London: "
+     "Routledge.",
+     {"type": "book_chapter", "authors": ["Smith, J."], "title": "Beaches in winter", "container": "Coasts of Europe",
+      "place": "London", "publisher": "Routledge", "year": "2015", "pages": "15–30"}),
+    ("Иванов И.И. Берега Балтики // Моря России / под ред. П.П. Петрова. – М.: Наука, 2010. – С. 10–20.",
+     {"type": "book_chapter", "authors": ["Иванов И.И."], "title": "Берега Балтики", "container": "Моря России",
+      "place": "М.", "publisher": "Наука", "year": "2010", "pages": "10–20"}),
+])
+def test_books_and_chapters_are_read_into_fields(text, fields):
+    ref = references.to_model(references.ReferenceEntry("1", text, None, 1, 1), "ru")
+    assert {k: getattr(ref, k) for k in fields} == fields and ref.text == text
+
+
+def test_book_references_of_an_issue_load_with_their_fields(tmp_path):
+    out = tmp_path / "books.yaml"
+    draft.write_draft(pipeline.extract_file(DATA / "books.txt"), out)
+    issue, _ = biblio.load(out)
+    refs = [r for article in issue.articles for r in article.references]
+    assert [r.type for r in refs] == ["book", "book", "book_chapter"] * 2
+    assert refs[1].edition == "2" and refs[5].container == "Coastal Systems" and refs[5].pages == "101–120"
+    assert all(r.text and r.publisher for r in refs)
+
+
+# --- ORCID iDs off the author line ----------------------------------------------------------------
+
+def _orcids(name):
+    extraction = pipeline.extract_file(DATA / name)
+    return [[c.orcid for c in a.contributors] for a in extraction.issue.articles], extraction.problems
+
+
+def test_orcid_on_an_affiliation_line_goes_to_the_author_with_its_marker():
+    orcids, _ = _orcids("orcid_affil.txt")
+    assert orcids[0] == ["0000-0002-1825-0097", "0000-0001-5109-3700"]
+
+
+def test_orcid_line_under_the_affiliations_goes_by_the_names_it_prints():
+    orcids, _ = _orcids("orcid_affil.txt")
+    assert orcids[1] == [None, "0000-0003-1234-5674", "0000-0002-9079-593X"]
+
+
+def test_orcids_on_unmarked_affiliation_lines_go_in_order():
+    orcids, _ = _orcids("orcid_affil.txt")
+    assert orcids[2] == ["0000-0001-7654-3210", "0000-0002-4444-555X"]
+
+
+def test_orcid_of_a_shared_affiliation_is_a_finding_not_a_guess():
+    orcids, problems = _orcids("orcid_affil.txt")
+    assert orcids[3] == [None, None]
+    unplaced = [p for p in problems if p.code == "extract.authors.orcid-unplaced"]
+    assert len(unplaced) == 1 and unplaced[0].line == 52 and unplaced[0].path == "articles[3].contributors"
+    assert "0000-0003-5555-111X" in unplaced[0].message and "affiliation 1" in unplaced[0].message
+
+
+def test_single_author_takes_the_orcid_and_email_of_the_affiliation_line():
+    extraction = pipeline.extract_file(DATA / "affil_orcid.txt")
+    (kent,) = extraction.issue.articles[0].contributors
+    assert (kent.orcid, kent.email) == ("0000-0002-1825-0097", "laura.kent@example.org")
+    assert not [p for p in extraction.problems if p.code.endswith("-unplaced")]
+
+
+@pytest.mark.parametrize(("names", "details", "orcids", "loose"), [
+    ("Anna Berg, Peter Holm", "ORCID: 0000-0002-1825-0097", [None, None], 1),  # one iD for two: by whom?
+    ("Anna Berg¹, Peter Holm²", "² Bay Institute, Hobart, Australia, 0000-0002-1825-0097", [None, "0000-0002-1825-0097"], 0),
+    ("Anna Berg, Peter Holm", "Bay Institute, Hobart, Australia; Holm: 0000-0002-1825-0097", [None, "0000-0002-1825-0097"], 0),
+    ("Anna Berg 0000-0001-5109-3700, Peter Holm", "Bay Institute, Hobart, Australia, ORCID 0000-0002-1825-0097 (Berg)",
+     ["0000-0001-5109-3700", None], 1),  # the name already has another iD
+])
+def test_orcid_off_the_author_line_is_placed_or_reported(names, details, orcids, loose):
+    text = f"{names}\n{details}\n\nSEAGRASS AND SEDIMENT\n\nAbstract. Seagrass traps sediment.\nKeywords: seagrass\n"
+    extraction = pipeline.extract(text)
+    assert [c.orcid for c in extraction.issue.articles[0].contributors] == orcids
+    unplaced = [p for p in extraction.problems if p.code == "extract.authors.orcid-unplaced"]
+    assert len(unplaced) == loose and all(p.line == 2 and "add it as the orcid" in p.message for p in unplaced)
+
+
+# --- Italian, Polish, Dutch, Turkish --------------------------------------------------------------
+
+def test_italian_labels_set_blocks_references_funding_and_language():
+    extraction = pipeline.extract_file(DATA / "italian.txt")
+    assert [a.language for a in extraction.issue.articles] == ["it", "it"]
+    assert [list(d.blocks) for d in extraction.articles] == [["it"], ["it"]]
+    assert [d.reference_lists[0].language for d in extraction.articles] == ["it", "it"]
+    assert [s.language for s in extraction.articles[0].funding] == ["it"]
+    assert extraction.issue.journal.titles.texts == {"it": "Rivista di Studi Costieri"}
+    assert not [p for p in extraction.problems if p.code.startswith(("extract.block", "extract.funding"))]
+
+
+@pytest.mark.parametrize(("label", "keywords", "heading", "body", "lang"), [
+    ("Streszczenie.", "Słowa kluczowe:", "Bibliografia", "Wydmy są badane od dawna i zmieniają się co roku.", "pl"),
+    ("Samenvatting.", "Trefwoorden:", "Literatuur", "Het duin is een van de oudste van de kust.", "nl"),
+    ("Özet.", "Anahtar kelimeler:", "Kaynaklar", "Kumullar bu kıyıda her yıl değişir.", "tr"),
+    ("Sommario.", "Parole chiave:", "Bibliografia", "Dune costiere.", "it"),  # too short to tell: the label decides
+])
+def test_other_latin_script_labels_are_not_read_as_english(label, keywords, heading, body, lang):
+    text = (f"Anna Berg, Peter Holm\n\nSEAGRASS\n\n{label} {body}\n{keywords} dune; coast\n\nIntro\n{body}\n\n"
+            f"{heading}\n1. Holm P. Dunes. Coast J. 2019;3:1-9.\n")
+    extraction = pipeline.extract(text)
+    assert list(extraction.articles[0].blocks) == [lang] and extraction.issue.articles[0].language == lang
+    assert extraction.articles[0].reference_lists[0].language == lang
+    assert not [p for p in extraction.problems if p.code == "extract.block.language"]
+
+
+def test_a_shared_reference_heading_takes_the_articles_language():
+    text = ("Ana Silva, Rui Costa\n\nDUNAS\n\nResumo. As dunas do litoral são estudadas para a gestão da costa.\n"
+            "Palavras-chave: dunas\n\nBibliografia\n1. Silva A. Dunas. Rev Lit. 2019;3:1-9.\n")
+    assert pipeline.extract(text).articles[0].reference_lists[0].language == "pt"
+
+
+def test_an_english_abstract_under_an_italian_label_is_still_reported():
+    text = ("Anna Berg, Peter Holm\n\nSEAGRASS\n\nRiassunto. The seagrass of the bay is the subject of this study "
+            "and the sediment that it traps.\nParole chiave: seagrass\n")
+    assert [p.code for p in pipeline.extract(text).problems if p.code == "extract.block.language"] == ["extract.block.language"]
 
 
 def test_drafts_load_with_only_deposit_settings_or_dois_missing(tmp_path):

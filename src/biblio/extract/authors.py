@@ -9,7 +9,7 @@ the name it is printed with, or comes from a line of only iDs below the names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .language import ABSTRACT_LABEL, KEYWORD_LABEL
 from .text import is_caps
@@ -24,6 +24,9 @@ _MARKERS = re.compile(rf"(?<=[^\W\d_{_SUPERSCRIPT}]){_MARK}+(?:,{_MARK}+)*(?=[\s
 _LONE_SUPERSCRIPT = re.compile(rf"[{_SUPERSCRIPT}*†‡§]+")
 _DECORATION = re.compile(r"\b(?:ORCID(?:\s*iD)?|e-?mail|E-?mail)\b\s*:?|[()\[\]<>]", re.IGNORECASE)
 _HOLE = "\ue000"  # stands where an iD or e-mail was, so it stays with its name
+_MARKS_HELD = re.compile("\ue001([^\ue002]*)\ue002")  # where a name's markers were, kept apart from the name
+_LONE_OUTSIDE_MARKS = re.compile(f"({_MARKS_HELD.pattern})|{_LONE_SUPERSCRIPT.pattern}")
+_PLAIN_MARKS = str.maketrans("¹²³⁰⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", "1230456789abcdefghijklmnoprstuvwxyz")
 _NAME_PART = re.compile(r"^(?:[^\W\d_]\.){1,3}$|^[^\W\d_][^\W\d_’'`-]*(?:-[^\W\d_][^\W\d_’'`]*)?\.?$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bжәне\b|\bи\b|&)\s*")
 
@@ -35,6 +38,7 @@ class PrintedAuthor:
     name: str
     orcid: str | None = None  # as printed (the digits); validated later
     email: str | None = None
+    marks: tuple[str, ...] = field(default=(), compare=False)  # affiliation markers: ``Petrov1,2*`` → 1, 2, *
 
 
 def split_names(text: str) -> list[str]:
@@ -52,7 +56,8 @@ def _ids_out(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 # Words of an institution's name: an affiliation line printed without a marker is not an author line.
 _INSTITUTION = re.compile(r"(?i:universi|institut|cent(?:re|er|ro)\b|college|academ|school|hospital|laborator|"
-                          r"department|faculty|ministry|école|escola|escuela|hochschule|университет|институт)")
+                          r"department|faculty|ministry|école|escola|escuela|hochschule|uniwersytet|instytut|politecnico|üniversite|"
+                          r"университет|институт)")
 
 
 def _is_name(part: str) -> bool:
@@ -69,11 +74,14 @@ def read_author_line(text: str) -> list[PrintedAuthor] | None:
     if ABSTRACT_LABEL.match(text) or KEYWORD_LABEL.match(text) or text.endswith((":", "?", "!")):
         return None
     bare, ids = _ids_out(text)
-    bare = _DECORATION.sub(" ", _LONE_SUPERSCRIPT.sub("", _MARKERS.sub("", bare)))
-    if any(c.isdigit() for c in bare):
+    bare = _MARKERS.sub(lambda found: "\ue001" + "\ue003".join(marks(found.group(0))) + "\ue002", bare)
+    bare = _DECORATION.sub(" ", _LONE_OUTSIDE_MARKS.sub(lambda found: found.group(1) or "", bare))
+    if any(c.isdigit() for c in _MARKS_HELD.sub("", bare)):
         return None
     authors: list[PrintedAuthor] = []
     for part in split_names(bare):
+        held = tuple(mark for group in _MARKS_HELD.findall(part) for mark in group.split("\ue003") if mark)
+        part = _MARKS_HELD.sub("", part)
         holes = part.count(_HOLE)
         name = " ".join(part.replace(_HOLE, " ").split())
         taken, ids = ids[:holes], ids[holes:]
@@ -84,7 +92,7 @@ def read_author_line(text: str) -> list[PrintedAuthor] | None:
             continue
         if not _is_name(name):
             return None
-        authors.append(_with_ids(PrintedAuthor(name), taken))
+        authors.append(_with_ids(PrintedAuthor(name, marks=held), taken))
     if not any(len(a.name.split()) >= 2 for a in authors):
         return None
     return authors
@@ -93,7 +101,12 @@ def read_author_line(text: str) -> list[PrintedAuthor] | None:
 def _with_ids(author: PrintedAuthor, ids: list[tuple[str, str]]) -> PrintedAuthor:
     orcid = next((value for kind, value in ids if kind == "orcid"), author.orcid)
     email = next((value for kind, value in ids if kind == "email"), author.email)
-    return PrintedAuthor(author.name, orcid, email)
+    return PrintedAuthor(author.name, orcid, email, author.marks)
+
+
+def marks(text: str) -> list[str]:
+    """Affiliation markers as plain tokens: ``1,2*`` and ``¹ᵃ`` give ``1``, ``2``, ``*`` and ``1``, ``a``."""
+    return re.findall(r"\d+|[^\W\d_]|[*†‡§#]", text.translate(_PLAIN_MARKS))
 
 
 def is_name_line(text: str) -> bool:
@@ -115,6 +128,12 @@ def id_line(text: str) -> list[tuple[str, str]] | None:
 _AFFILIATION = re.compile(rf"^(?:[{_SUPERSCRIPT}*]{{1,3}}|\d{{1,2}}(?=[^\W\d_])|\d{{1,2}}\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]))\s*\S")
 
 
+def affiliation_marker(text: str) -> str | None:
+    """The marker an affiliation line opens with (``¹ University…``, ``2 Marine Institute…``), as a plain token."""
+    found = _AFFILIATION.match(text.strip())
+    return next(iter(marks(found.group(0)[:-1])), None) if found else None
+
+
 def is_affiliation_line(text: str) -> bool:
     """A line that opens with an affiliation marker (``¹Al-Farabi Kazakh National University``,
     ``2 L.N. Gumilyov Eurasian National University``), or names an institution and a place. Only read next to an author line,
@@ -126,4 +145,8 @@ def is_affiliation_line(text: str) -> bool:
 
 def is_decoration(text: str) -> bool:
     """A line of the author details that is not a name: ORCID iDs, e-mails, an affiliation."""
-    return bool(text.strip()) and (id_line(text) is not None or is_affiliation_line(text))
+    return bool(text.strip()) and (id_line(text) is not None or is_affiliation_line(text)
+                                   or (_ORCID_LABEL.match(text) is not None and ORCID_IN_TEXT.search(text) is not None))
+
+
+_ORCID_LABEL = re.compile(r"^\W*ORCID\b", re.IGNORECASE)  # ``ORCID iD: 0000-… (A. Silva)``: names with their iDs

@@ -37,6 +37,7 @@ class Block:
     keyword_language: str | None = None
     dois: list[Line] = field(default_factory=list)
     id_lines: list[Line] = field(default_factory=list)  # lines of only ORCID iDs / e-mails by the authors
+    details: list[Line] = field(default_factory=list)  # the authors' affiliation (or ``ORCID …``) lines, not id-only
     title_guessed: bool = False  # a title-case title that could also be read as names
     start: int = 0  # index into the line list of the block's first line
     end: int = 0  # index of its last line
@@ -155,11 +156,15 @@ def _read_backward(lines: list[Line], anchor: int, floor: int, block: Block) -> 
     i = _skip_gap(lines, anchor - 1, floor, block)
     start = next((j for j in range(i + 1, anchor) if not is_blank(lines[j])), anchor)
     below = _authors_upward(lines, i, floor, block)
-    if below:
+    if below is not None:
         start = below
-        i = below - 1
-        while i >= floor and is_blank(lines[i]):
-            i -= 1
+        i = _above_blanks(lines, below - 1, floor)
+    else:  # affiliation lines under the title, the authors above it
+        top, details = _details_upward(lines, i, floor)
+        if details:
+            _keep_details(block, details)
+            start = top
+            i = _above_blanks(lines, top - 1, floor)
     title_at = _caps_title(lines, i, floor, block)
     if title_at is None:
         title_at = _plain_title(lines, i, floor, block, after_authors=bool(block.authors))
@@ -169,10 +174,35 @@ def _read_backward(lines: list[Line], anchor: int, floor: int, block: Block) -> 
     if block.authors:
         return _dois_above(lines, title_at, floor, block)
     # the author line(s), directly above the title (one blank line allowed)
-    if i >= floor and is_blank(lines[i]) and i - 1 >= floor and is_name_line(lines[i - 1].text):
+    if i >= floor and is_blank(lines[i]) and i - 1 >= floor and (is_name_line(lines[i - 1].text)
+                                                                  or is_decoration(lines[i - 1].text)):
         i -= 1
     first = _authors_upward(lines, i, floor, block)
-    return _dois_above(lines, first if first else title_at, floor, block)
+    return _dois_above(lines, first if first is not None else title_at, floor, block)
+
+
+def _above_blanks(lines: list[Line], i: int, floor: int) -> int:
+    while i >= floor and is_blank(lines[i]):
+        i -= 1
+    return i
+
+
+def _details_upward(lines: list[Line], i: int, floor: int) -> tuple[int, list[Line]]:
+    """Decoration lines (affiliations, iDs) ending at index ``i``, blank lines among them; their first index."""
+    found: list[Line] = []
+    top = i + 1
+    while i >= floor and (is_decoration(lines[i].text) or (found and is_blank(lines[i]))):
+        if not is_blank(lines[i]):
+            found.insert(0, lines[i])
+            top = i
+        i -= 1
+    return top, found
+
+
+def _keep_details(block: Block, details: list[Line]) -> None:
+    """Decoration lines by the authors: lines of only iDs apart from affiliation lines, in printed order."""
+    block.id_lines = sorted(block.id_lines + [line for line in details if id_line(line.text) is not None])
+    block.details = sorted(block.details + [line for line in details if id_line(line.text) is None])
 
 
 def _dois_above(lines: list[Line], top: int, floor: int, block: Block) -> int:
@@ -206,10 +236,10 @@ def _authors_upward(lines: list[Line], i: int, floor: int, block: Block) -> int 
             ids.insert(0, lines[i])
         elif is_name_line(text):
             block.authors.insert(0, lines[i])
-            block.id_lines[:0] = [line for line in ids if id_line(line.text) is not None]
+            _keep_details(block, ids)
             ids = []
             first = i
-        else:
+        elif not (is_blank(lines[i]) and ids and first is None):  # a blank line may part names and affiliations
             break
         i -= 1
     return first
@@ -240,6 +270,8 @@ def _plain_title(lines: list[Line], i: int, floor: int, block: Block, *, after_a
         # is the title; it is reported as a guess
         if (is_name_line(lines[top].text) and not after_authors) or is_doi_line(lines[top].text):
             break
+        if top < i and lines[top].text.endswith("."):
+            break  # a finished line (the last reference of the article before) is not part of a title
         top -= 1
     run = lines[top + 1:i + 1]
     if not run or run[-1].text.endswith((".", ",", ";", ":")) or not run[0].text[:1].isupper():

@@ -7,10 +7,10 @@ paragraphs; keyword lists split on semicolons when they use them, otherwise on c
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from .authors import PrintedAuthor, id_line, read_author_line
+from .authors import PrintedAuthor, read_author_line
 from .blocks import Block
+from .contacts import LooseId, place
 from .language import ABSTRACT_LABEL, KEYWORD_LABEL
 from .text import Joiner, Line
 
@@ -21,17 +21,15 @@ def title_text(block: Block, joiner: Joiner) -> str | None:
 
 
 def printed_authors(block: Block) -> list[PrintedAuthor]:
-    """The authors on the author line(s), with the ORCID iDs and e-mails printed beside them.
+    """The authors on the author line(s), with the ORCID iDs and e-mails printed beside them or
+    placed from the lines under them (`contacts.place`)."""
+    return authors_and_loose(block)[0]
 
-    A line of only iDs (or e-mails) below the names gives one per name, in order, only when it
-    has exactly as many as there are names: otherwise it is left to the editor."""
+
+def authors_and_loose(block: Block) -> tuple[list[PrintedAuthor], list[LooseId]]:
+    """`printed_authors`, and the iDs and e-mails under the names that could not be given to one of them."""
     authors = [author for line in block.authors for author in read_author_line(line.text) or []]
-    listed = [pair for line in block.id_lines for pair in id_line(line.text) or []]
-    for kind in ("orcid", "email"):
-        values = [value for k, value in listed if k == kind]
-        if values and len(values) == len(authors) and not any(getattr(a, kind) for a in authors):
-            authors = [replace(a, **{kind: value}) for a, value in zip(authors, values)]
-    return authors
+    return place(authors, block.id_lines, block.details)
 
 
 def author_names(block: Block) -> list[str]:

@@ -1,9 +1,12 @@
-"""Which language a piece of text is in: Kazakh, Russian, English, Spanish, Portuguese, French, German.
+"""Which language a piece of text is in: Kazakh, Russian, English, Spanish, Portuguese, French, German,
+Italian, Polish, Dutch, Turkish.
 
 Kazakh is written in Cyrillic with nine letters Russian lacks (ә ғ қ ң ө ұ ү һ і);
 a Cyrillic text with a fair share of them is Kazakh, without them Russian. A mostly
-Latin text is English unless another language's common words clearly outnumber English ones. The labels of a block (``Аңдатпа``, ``Аннотация``,
-``Abstract``) name their language too; `label_language` reads them.
+Latin text is told by its common words and the letters only some languages use (``ł``, ``ı``); when
+they do not decide, the caller's hint (the language a label names) wins, and English only without one.
+The labels of a block (``Аңдатпа``, ``Аннотация``, ``Abstract``, ``Riassunto``) name their language;
+`label_language` reads them.
 """
 
 from __future__ import annotations
@@ -14,13 +17,17 @@ from .text import KAZAKH_LETTERS
 
 ABSTRACT_LABELS: dict[str, str] = {"аңдатпа": "kk", "андатпа": "kk", "түйіндеме": "kk", "аннотация": "ru",
                                    "резюме": "ru", "abstract": "en", "annotation": "en", "summary": "en",
-                                   "resumen": "es", "resumo": "pt", "résumé": "fr", "zusammenfassung": "de"}
+                                   "resumen": "es", "resumo": "pt", "résumé": "fr", "zusammenfassung": "de",
+                                   "riassunto": "it", "sommario": "it", "streszczenie": "pl", "samenvatting": "nl",
+                                   "özet": "tr", "öz": "tr"}
 KEYWORD_LABELS: dict[str, str] = {
     "түйін сөздер": "kk", "түйінді сөздер": "kk", "кілт сөздер": "kk", "кілтті сөздер": "kk", "тірек сөздер": "kk",
     "негізгі сөздер": "kk", "кілттік сөздер": "kk", "ключевые слова": "ru",
     "keywords": "en", "key words": "en", "key-words": "en", "palabras clave": "es", "palabras-clave": "es",
     "palavras-chave": "pt", "palavras chave": "pt", "mots-clés": "fr", "mots clés": "fr", "schlüsselwörter": "de",
-    "schlagwörter": "de",
+    "schlagwörter": "de", "parole chiave": "it", "parole-chiave": "it", "słowa kluczowe": "pl",
+    "trefwoorden": "nl", "kernwoorden": "nl", "sleutelwoorden": "nl", "anahtar kelimeler": "tr",
+    "anahtar sözcükler": "tr",
 }
 # Words frequent in one Latin-script language and rare in the others: they tell Spanish,
 # Portuguese, French or German text from English where the script cannot.
@@ -30,7 +37,13 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "pt": frozenset("o os as de do da dos das e é com para uma não em foi".split()),
     "fr": frozenset("le la de les des du et est dans pour une que sur au".split()),
     "de": frozenset("der die das und ist mit für ein eine nicht den von".split()),
+    "it": frozenset("il lo la le gli di dal della delle degli dei nel nella che per non sono questo è".split()),
+    "pl": frozenset("w się nie jest że oraz przez dla jak na".split()),
+    "nl": frozenset("het een van en op voor niet dat zijn wordt deze".split()),
+    "tr": frozenset("ve bir bu için ile olarak olan daha gibi".split()),
 }
+# Letters of one Latin-script language among these: each counts as one of its common words.
+_LETTERS: dict[str, frozenset[str]] = {"pl": frozenset("ąćęłńśźż"), "tr": frozenset("ğış")}
 
 
 def _spelled(names: list[str]) -> str:
@@ -54,8 +67,9 @@ def label_language(match: re.Match[str], labels: dict[str, str]) -> str:
     return labels[re.sub(r"\s+", " ", (match.group("label") or match.group("caps")).lower())]
 
 
-def script_language(text: str, *, kazakh_share: float = 0.01) -> str | None:
-    """``kk``, ``ru`` or ``en`` by the letters used; None for text without letters."""
+def script_language(text: str, *, kazakh_share: float = 0.01, hint: str | None = None) -> str | None:
+    """``kk``, ``ru`` or a Latin-script language (`latin_language`, with ``hint``) by the letters used;
+    None for text without letters."""
     latin = cyrillic = kazakh = 0
     for char in text:
         if not char.isalpha():
@@ -70,16 +84,24 @@ def script_language(text: str, *, kazakh_share: float = 0.01) -> str | None:
     if not latin and not cyrillic:
         return None
     if latin > cyrillic:
-        return latin_language(text) or "en"
+        return latin_language(text, hint=hint) or "en"
     return "kk" if kazakh and kazakh >= kazakh_share * cyrillic else "ru"
 
 
-def latin_language(text: str, *, strict: bool = False) -> str | None:
-    """``en`` unless at least two common words of Spanish, Portuguese, French or German
-    outnumber the English ones in ``text``; with ``strict``, None when no English word is there either."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
+def latin_language(text: str, *, strict: bool = False, hint: str | None = None) -> str | None:
+    """``en`` unless at least two common words (or letters) of another Latin-script language outnumber
+    the English ones in ``text``; with ``strict``, None when no English word is there either. ``hint``
+    (the language a label names) wins when nothing decides or when it ties for the lead."""
+    lower = text.lower()
+    words = re.findall(r"[^\W\d_]+", lower)
     counts = {lang: sum(word in stop for word in words) for lang, stop in _STOPWORDS.items()}
+    for lang, letters in _LETTERS.items():
+        counts[lang] += sum(char in letters for char in lower)
     if strict and not counts["en"]:
         return None
-    best = max(counts, key=lambda lang: counts[lang])
-    return best if best != "en" and counts[best] >= 2 and counts[best] > counts["en"] else "en"
+    top = max(counts.values())
+    leaders = [lang for lang, count in counts.items() if count == top]
+    if hint in counts and (hint in leaders or top < 2):
+        return hint
+    best = leaders[0]
+    return best if best != "en" and top >= 2 and top > counts["en"] else "en"

@@ -24,13 +24,14 @@ from . import casing, citations, fields, funding, references
 from .authors import PrintedAuthor
 from .blocks import DOI_IN_TEXT, Block, find_blocks
 from .boundaries import ArticleSpan, group_articles
+from .contacts import LooseId
 from .issue_facts import HeaderFacts, doi_prefix, header_facts, infer_doi_pattern, issn_from_doi
 from .language import latin_language, script_language
 from .normalise import PageMarker, normalise
 from .text import Joiner, Line
 
 LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English", "es": "Spanish", "pt": "Portuguese",
-                  "fr": "French", "de": "German"}
+                  "fr": "French", "de": "German", "it": "Italian", "pl": "Polish", "nl": "Dutch", "tr": "Turkish"}
 
 
 @dataclass
@@ -144,11 +145,12 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
     first, last = lines[span.start].number, lines[span.end].number
     blocks = {block.language: block for block in span.blocks}
     body_text = " ".join(line.text for line in lines[span.front_end + 1:span.end + 1])
-    language = script_language(body_text) or span.blocks[0].language
+    language = script_language(body_text, hint=span.blocks[0].language) or span.blocks[0].language
     titles = {lang: title for lang, block in blocks.items() if (title := fields.title_text(block, joiner))}
     abstracts = {lang: text for lang, block in blocks.items() if (text := fields.abstract_text(block, joiner))}
     keywords = {lang: words for lang, block in blocks.items() if (words := fields.keyword_list(block, joiner))}
-    printed = {lang: fields.printed_authors(block) for lang, block in blocks.items()}
+    read = {lang: fields.authors_and_loose(block) for lang, block in blocks.items()}
+    printed = {lang: authors for lang, (authors, _) in read.items()}
     names = {lang: [author.name for author in authors] for lang, authors in printed.items()}  # []: no author line
     name_lines = {lang: (block.authors[0] if block.authors else block.label).number for lang, block in blocks.items()}
     aligned = align_step.align(names, name_lines, fallback=fallback_authors, file=found.file,
@@ -156,6 +158,7 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
     found.items.extend(aligned.problems)
     contributors = [_contributor(person, sources, printed, blocks, found, f"{path}.contributors[{k}]")
                     for k, (person, sources) in enumerate(zip(aligned.people, aligned.sources))]
+    _loose_ids(n, [item for _, loose in read.values() for item in loose], contributors, found)
     article = Article(language=language, titles=LangText(titles), abstracts=LangText(abstracts),
                       keywords=keywords, contributors=contributors)
     draft = ArticleDraft(article, first, last, blocks)
@@ -165,7 +168,7 @@ def _article(n: int, span: ArticleSpan, lines: list[Line], contiguous: list[str]
     article.doi = next((check.value for shown, _ in draft.printed_dois if (check := ids.doi(shown)).ok), None)
     draft.funding = funding.find_funding(window, first)
     article.funding = _funding_model(draft.funding)
-    draft.reference_lists = references.find_reference_lists(window, first)
+    draft.reference_lists = references.find_reference_lists(window, first, [language, *blocks])
     if draft.reference_lists:
         chosen = draft.reference_lists[0]
         article.references = [references.to_model(entry, chosen.language) for entry in chosen.entries]
@@ -205,6 +208,20 @@ def _contributor(person: dict[str, PersonName], sources: dict[str, int], printed
                       f"{_first_name(person)} is printed with different {kind} values ({', '.join(values)}); none was "
                       "kept — write the right one", min(values.values()), f"{path}.{kind}")
     return contributor
+
+
+def _loose_ids(n: int, loose: list[LooseId], contributors: list[Contributor], found: _Findings) -> None:
+    """A finding for each iD or e-mail under the names that no block could give to one author."""
+    kept = {str(value).lower() for c in contributors for value in (c.orcid, c.email) if value}
+    for kind, items in groupby(sorted(loose, key=lambda item: (item.kind, item.value.lower(), item.line)),
+                               key=lambda item: (item.kind, item.value.lower())):
+        item = next(items)
+        if kind[1] in kept or (kind[0] == "orcid" and (ids.orcid(item.value).value or "").lower() in kept):
+            continue
+        what = "ORCID iD" if item.kind == "orcid" else "e-mail"
+        found.add(f"extract.authors.{item.kind}-unplaced", "warning", f"article {n}: the {what} {item.value} printed "
+                  f"under the authors was not given to anyone ({item.why}); add it as the {item.kind} of the author it "
+                  "belongs to", item.line, f"articles[{n - 1}].contributors")
 
 
 def _first_name(person: dict[str, PersonName]) -> str:
@@ -325,7 +342,7 @@ def _block_findings(n: int, draft: ArticleDraft, issue_languages: list[str], fou
             found.add("extract.block.label-language", "warning", f"article {n}: the {name} block's keywords are "
                       f"labelled in {_name(block.keyword_language)}", block.keywords[0].number,
                       f"{where}.keywords.{lang}")
-        written = script_language(" ".join(line.text for line in block.abstract))
+        written = script_language(" ".join(line.text for line in block.abstract), hint=lang)
         if written and written != lang:
             found.add("extract.block.language", "warning", f"article {n}: the abstract labelled in {name} is written "
                       f"in {_name(written)}; check the label and the text", block.label.number,

@@ -54,11 +54,17 @@ _HEADINGS = (
     ("ru", (r"Список\s+(?:использованной\s+)?литературы|Список\s+использованных\s+источников|"
             r"Библиографический\s+список|Литература")),
     ("en", r"References|Bibliography|List\s+of\s+references|Reference\s+list"),
-    ("es", r"Referencias(?:\s+bibliogr[aá]ficas)?|Bibliograf[ií]a"),
+    ("es", r"Referencias(?:\s+bibliogr[aá]ficas)?|Bibliografía"),
     ("pt", r"Refer[eê]ncias(?:\s+bibliogr[aá]ficas)?"),
     ("fr", r"R[ée]f[ée]rences(?:\s+bibliographiques)?|Bibliographie"),
     ("de", r"Literatur(?:verzeichnis)?"),
+    ("it", r"Riferimenti(?:\s+bibliografici)?|Bibliografia"),  # also Portuguese and Polish: see _SHARED
+    ("pl", r"Literatura|Piśmiennictwo"),
+    ("nl", r"Literatuur(?:lijst)?|Referenties"),
+    ("tr", r"Kaynaklar|Kaynakça"),
 )
+# Headings several languages print: the list takes the first of them the article's blocks are in.
+_SHARED = {"bibliografia": ("it", "pt", "pl"), "literatura": ("pl", "es", "pt")}
 _HEADING = re.compile(r"^\s*(?:" + "|".join(f"(?P<{lang}>{pattern})" for lang, pattern in _HEADINGS)
                       + r")\s*[:.]?\s*$", re.IGNORECASE)
 _STOP = re.compile(
@@ -76,12 +82,13 @@ _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/\s?|\bdoi:?\s*|\bDOI\s+)?(10\.
 _SPACES = re.compile(r"\s+")
 
 
-def _heading(line: str) -> tuple[str, str] | None:
+def _heading(line: str, languages: Sequence[str] = ()) -> tuple[str, str] | None:
     match = _HEADING.match(line)
     if not match:
         return None
     lang = next(name for name, _ in _HEADINGS if match.group(name))
-    return match.group(lang), lang
+    shared = _SHARED.get(match.group(lang).lower(), ())
+    return match.group(lang), next((name for name in languages if name in shared), lang)
 
 
 def _ends_entry(line: str) -> bool:
@@ -174,13 +181,15 @@ def _entries(lines: Sequence[str], start: int, keep: set[str], first_line: int) 
     return entries, index
 
 
-def find_reference_lists(lines: Sequence[str], first_line: int = 1) -> list[ReferenceList]:
-    """Every headed reference list in ``lines``, in order; a list printed twice gives two."""
+def find_reference_lists(lines: Sequence[str], first_line: int = 1,
+                         languages: Sequence[str] = ()) -> list[ReferenceList]:
+    """Every headed reference list in ``lines``, in order; a list printed twice gives two. ``languages``
+    (the article's, first the likeliest) decides a heading several languages print (``Bibliografia``)."""
     keep = compounds(lines)
     found: list[ReferenceList] = []
     index = 0
     while index < len(lines):
-        heading = _heading(lines[index])
+        heading = _heading(lines[index], languages)
         if not heading:
             index += 1
             continue
@@ -199,6 +208,7 @@ def to_model(entry: ReferenceEntry, language: str | None) -> Reference:
         value = fields.get(name)
         return value if isinstance(value, str) else None
 
-    return Reference(text=entry.text, label=entry.label, language=language, doi=entry.doi,
+    return Reference(text=entry.text, label=entry.label, language=language, doi=entry.doi, type=text("type"),
                      authors=list(fields.get("authors", [])), title=text("title"), container=text("container"),
-                     year=text("year"), volume=text("volume"), issue=text("issue"), pages=text("pages"))
+                     year=text("year"), volume=text("volume"), issue=text("issue"), pages=text("pages"),
+                     publisher=text("publisher"), place=text("place"), edition=text("edition"))
