@@ -256,9 +256,22 @@ def test_a_space_inside_a_reference_doi_is_refused(doi):
 
 # --- examples in messages -----------------------------------------------------------------
 
+def test_a_language_mapping_is_shown_in_the_journals_own_language():
+    text = BASE.replace("titles: {en: A second article}", "titles: Un segundo artículo")
+    assert "language: es" not in text
+    text = text.replace("journal:\n", "journal:\n  language: es\n", 1)
+    _, problems = load_yaml(text)
+    assert [p.message for p in problems if p.path == "articles[1].titles"] == [
+        "expected a mapping from language tag to value (such as 'es: Un segundo artículo'), found "
+        "'Un segundo artículo'"]
+    _, problems = load_yaml(text.replace("titles: Un segundo artículo", "titles: {}"))
+    assert [p.message for p in problems if p.path == "articles[1].titles"] == [
+        "give at least one language, such as 'es: ...'"]
+
+
 def test_messages_show_no_example_of_one_journal():
     _, problems = load_yaml(BASE.replace("titles: {en: A second article}", "titles: A second article"))
-    assert "such as 'en: ...'" in problems[0].message
+    assert "such as 'en: A second article'" in problems[0].message
     shown = [ids.doi("x").message, ids.doi("").message, ids.doi_prefix_check("x").message, ids.issn("x").message,
              manifest.loads("", "empty.yaml")[1][0].message]
     assert not [message for message in shown if "52536" in message or "2788-5860" in message or "86" in message]

@@ -31,12 +31,27 @@ _LONGEST_INT_BITS = 2000  # about 600 digits; Python converts up to 640 (at leas
 _HUGE = "a number of over 600 digits"
 
 
+def _journal_language(data: Any) -> str:
+    """The journal's own language as the manifest gives it (``journal.language``, a plain tag), else ``en``: the
+    language a message's example is written in."""
+    journal = data.get("journal") if isinstance(data, dict) else None
+    lang = journal.get("language") if isinstance(journal, dict) else None
+    return lang if isinstance(lang, str) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang) else "en"
+
+
 class _Reader:
     """Walks parsed data along the declarations, collecting problems as it goes."""
 
     def __init__(self, doc: Located):
         self.doc = doc
         self.problems: list[Problem] = []
+        self.example_lang = _journal_language(doc.data)
+
+    def lang_example(self, value: Any) -> str:
+        """``'it: …'``: a mapping by language as the editor would write it here, in the journal's own language (what
+        was given in place of it, when that was a short text)."""
+        shown = value.strip() if isinstance(value, str) and 0 < len(value.strip()) <= 60 else "..."
+        return f"'{self.example_lang}: {shown}'"
 
     def report(self, code: str, message: str, path: Path, *, key: bool = False) -> None:
         self.problems.append(Problem(code, "error", message, **self.doc.where(path, key=key)))
@@ -185,7 +200,7 @@ class _Reader:
     def by_language(self, value: Any, path: Path, convert: Callable[[Any, Path], Any]) -> Any:
         if not isinstance(value, dict):
             self.report("manifest.type", "expected a mapping from language tag to value "
-                        f"(such as 'en: ...'), found {_describe(value)}", path)
+                        f"(such as {self.lang_example(value)}), found {_describe(value)}", path)
             return _INVALID
         result: dict[str, Any] = {}
         for key, item in value.items():
@@ -205,7 +220,7 @@ class _Reader:
         texts = self.by_language(value, path, self.text)
         if texts is _INVALID or not texts:
             if isinstance(value, dict) and not value:
-                self.report("manifest.empty", "give at least one language, such as 'en: ...'", path)
+                self.report("manifest.empty", f"give at least one language, such as {self.lang_example(None)}", path)
             return _INVALID
         return LangText(texts)
 
