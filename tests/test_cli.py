@@ -113,6 +113,28 @@ def test_build_cli_summary(capsys, tmp_path, example_path, toy_format):
     assert "INVALID, not written" in out and f"in {len(formats.registered())} formats" in out
 
 
+def test_a_format_that_writes_nothing_still_gets_its_line(capsys, tmp_path, example_path):
+    class Refusing:
+        def __init__(self, issue, output, lang=None):
+            pass
+
+        def add(self, index, article):
+            pass
+
+        def close(self):
+            return [Problem("mute.refused", "error", "refuses every issue")]
+
+    formats.register(formats.Format("mute", "writes nothing", Refusing, lambda path: [], lambda path: False))
+    try:
+        code, out, err = run(capsys, "build", str(example_path), "-o", str(tmp_path / "out"))
+    finally:
+        formats.unregister("mute")
+    assert code == 1
+    assert [line for line in out.splitlines() if line.startswith("mute ")] == [
+        "mute       nothing written (its errors are listed below)"]
+    assert "[mute.refused] refuses every issue" in err
+
+
 def test_formats_and_manifest_schema(capsys):
     code, out, _ = run(capsys, "formats", "--json")
     assert code == 0 and "crossref" in [f["name"] for f in json.loads(out)["formats"]]

@@ -178,6 +178,9 @@ def _print_build(report: api.BuildReport, args: argparse.Namespace, *, catalogue
         print(summary.counted(report.problems, _writers(), built=True))
     if not args.quiet and (args.verbose or not catalogue):
         _print_files(report.files, args, report.out_dir)
+        for fmt in report.formats:  # a format that wrote nothing still gets its line
+            if not any(written.format == fmt for written in report.files):
+                print(f"{fmt:10} nothing written (its errors are listed below)")
         if report.review is not None:
             print(f"{'review':10} {report.review.name} (the issue at a glance: open it in a browser)")
 
