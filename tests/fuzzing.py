@@ -489,7 +489,9 @@ def random_mutations(rng: random.Random, kind: str, most: int = 3) -> list[Mutat
 
 # --- the oracle -------------------------------------------------------------------------------------------------
 
-FAILURES = ("traceback", "hang", "unlocated", "partial", "disagreement", "check-build", "drop", "misread", "leak")
+FAILURES = ("traceback", "hang", "unlocated", "unclear", "partial", "disagreement", "check-build", "drop", "misread",
+            "leak")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
 """The outcomes that break the property: an exception; no answer within the time limit (only the campaign, which
 runs each input under a timeout, sees it); an error without a location; a half-written or invalid file in an output
 folder; Crossref's default and strict validation disagreeing; ``check`` and ``build`` disagreeing; a record or field
@@ -551,6 +553,10 @@ def _located(outcome: Outcome, what: str, problems: list[Problem], *, file_input
     reads no file of the user's own (``convert``'s writing) may locate an error by field path alone."""
     for problem in _errors(problems):
         outcome.refuse()
+        if _UNPRINTABLE.search(problem.message):  # a lone surrogate or a control character cannot be shown as given
+            outcome.fail("unclear", f"{what}: {problem.code}: a message with a character that cannot be printed: "
+                         f"{ascii(problem.message)[:200]}")
+            continue
         if any(leak in problem.message.encode() for leak in LEAKS):
             outcome.fail("leak", f"{what}: {_short(problem)}")
         if problem.code in WHOLE_FILE and problem.file:

@@ -267,6 +267,8 @@ def test_a_language_mapping_is_shown_in_the_journals_own_language():
     _, problems = load_yaml(text.replace("titles: Un segundo artículo", "titles: {}"))
     assert [p.message for p in problems if p.path == "articles[1].titles"] == [
         "give at least one language, such as 'es: ...'"]
+    _, problems = load_yaml(text.replace("titles: Un segundo artículo", 'titles: "a\\ab"'))
+    assert "such as 'es: ...'" in [p.message for p in problems if p.path == "articles[1].titles"][0]
 
 
 def test_messages_show_no_example_of_one_journal():

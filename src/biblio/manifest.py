@@ -50,7 +50,8 @@ class _Reader:
     def lang_example(self, value: Any) -> str:
         """``'it: …'``: a mapping by language as the editor would write it here, in the journal's own language (what
         was given in place of it, when that was a short text)."""
-        shown = value.strip() if isinstance(value, str) and 0 < len(value.strip()) <= 60 else "..."
+        text = value.strip() if isinstance(value, str) else ""
+        shown = text if 0 < len(text) <= 60 and text.isprintable() and "'" not in text else "..."  # plain text only
         return f"'{self.example_lang}: {shown}'"
 
     def report(self, code: str, message: str, path: Path, *, key: bool = False) -> None:
