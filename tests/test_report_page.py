@@ -246,6 +246,17 @@ def test_a_clean_issue_checks_every_row(tmp_path, minimal_text):
     assert "Nothing stops the deposit" in _text(doc.xpath("//header[@class='page']")[0])
 
 
+def test_optional_facts_are_counted_and_none_given_is_no_tick(tmp_path, minimal_text):
+    bare = minimal_text  # no pages, dates or licence
+    doc, _ = _page(tmp_path, bare)
+    row = [tr for tr in doc.xpath("//table[@class='checklist']/tbody/tr") if "Pages, dates" in _text(tr)][0]
+    assert row.get("class") == "none" and "0 of 2 articles with pages, 0 with a date of their own" in _text(row)
+    doc, _ = _page(tmp_path, bare.replace("titles: {en: A first article}", "titles: {en: A first article}\n"
+                                          "    pages: {first: '1', last: '9'}", 1))
+    row = [tr for tr in doc.xpath("//table[@class='checklist']/tbody/tr") if "Pages, dates" in _text(tr)][0]
+    assert row.get("class") == "ok" and "1 of 2 articles with pages" in _text(row)
+
+
 def test_build_report_lists_each_file_with_its_verdict(tmp_path, example_path):
     out = tmp_path / "out"
     report = biblio.build(example_path, out)
