@@ -80,6 +80,13 @@ def problems_of(result: Any) -> list[Any]:
     return list(getattr(result, "problems", []))
 
 
+def load_works(path: Path) -> list[Any]:
+    """The records of one file that are not journal articles (books, chapters, theses …: ``biblio.load_works``, each a
+    ``formats.Work``), or none where biblio has no such reader."""
+    loader = getattr(biblio, "load_works", None)
+    return list(loader(path)[0]) if loader is not None else []
+
+
 def load(path: Path) -> tuple[list[Any], list[Any]]:
     """Every issue of one file and the problems (raises what biblio raises): ``biblio.load_catalogue`` when it exists,
     else the file's reading's ``catalogue()``, else ``biblio.load`` (which reads one issue)."""
@@ -125,6 +132,58 @@ def convert(issue: Any, fmt: str) -> Conversion:
         if bad:
             return Conversion("invalid", data, why=f"{name}: {bad[0].code}: {bad[0].message}"[:300])
     return Conversion("validated", data)
+
+
+@dataclass
+class WorkConversion:
+    """A file's works (records that are not journal articles) converted to one format with ``biblio.convert``, the
+    whole file as the command converts it: how many of them the output carries (found in it by title, the file
+    validated again; biblio's reading of the output counts too, for titles with TeX math), how many are left out with
+    a problem at their line (the formats that carry journal articles only), and how many are neither (dropped
+    silently); or the file crashed, or its output is invalid."""
+
+    written: int = 0
+    reported: int = 0
+    dropped: list[str] = field(default_factory=list)  # how each silently dropped work is named
+    outcome: str = "ok"  # ok, crashed, invalid
+    why: str = ""
+
+
+SETTINGS_YAML = ("depositor:\n  name: Corpus test\n  email: corpus@example.org\nregistrant: Corpus test\n"
+                 "landing_page_pattern: https://example.org/{doi}\n")
+
+
+def convert_works(path: Path, works: list[Any], fmt: str) -> WorkConversion:
+    """``biblio convert`` of the whole file to ``fmt`` (Crossref with ``SETTINGS``), judged for its works."""
+    import tempfile
+
+    result = WorkConversion()
+    with tempfile.TemporaryDirectory(prefix="corpus-") as folder:
+        settings = Path(folder) / "settings.yaml"
+        settings.write_text(SETTINGS_YAML, encoding="utf-8")
+        target = Path(folder) / ("out" if fmt == "jats" else f"out.{fmt}")
+        try:
+            report = biblio.convert(path, fmt, target, settings=settings)
+        except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
+            result.outcome, result.why = "crashed", f"{type(exc).__name__}: {exc}"[:300]
+            return result
+        written: set[str] = set()
+        if target.is_file():
+            bad = [p for p in biblio.validate(target) if p.severity == "error"]
+            if bad:
+                result.outcome, result.why = "invalid", f"{bad[0].code}: {bad[0].message}"[:300]
+                return result
+            written = {r.title for r in records(target.read_bytes(), fmt)}  # parsed independently, and as biblio
+            written |= {norm(w.reference.title) for w in load_works(target)}  # reads it (a title with TeX math)
+        at = {p.line for p in report.problems if p.severity in ("warning", "error") and p.file == str(path)}
+    for work in works:
+        if norm(work.reference.title) in written:
+            result.written += 1
+        elif work.line in at:
+            result.reported += 1
+        else:
+            result.dropped.append(f"{work.name} (line {work.line})")
+    return result
 
 
 # ---- independent record parsing (never biblio's readers), for the cross-record check
@@ -363,17 +422,33 @@ def read_fields(issue: Any, article: Any) -> dict[str, str]:
             "volume": norm(getattr(article, "volume", None) or issue.volume), "doi": (article.doi or "").lower()}
 
 
-def agreement(path: Path, issues: list[Any], notes: list[str] | None = None) -> collections.Counter[str]:
-    """Per field: how many oracle values there were (``<field>``) and how many biblio matched (``<field>.ok``);
-    ``notes`` gets each disagreement."""
+def work_fields(work: Any) -> dict[str, str]:
+    """The compared fields of one work (a record that is not a journal article) as biblio read it: its
+    ``Reference``'s title, first author's (else editor's) family name (``Family, Given``; a group's whole name),
+    year, volume, DOI."""
+    reference = work.reference
+    people = reference.authors or getattr(work, "editors", [])  # the first creator, as Zotero's: else an editor
+    first = people[0] if people else ""
+    family = first.partition(",")[0] if "," in first else first
+    return {"title": norm(reference.title), "author": norm(family), "year": year(reference.year),
+            "volume": norm(reference.volume), "doi": (reference.doi or "").lower()}
+
+
+def agreement(path: Path, notes: list[str] | None = None) -> collections.Counter[str]:
+    """Per field: how many oracle values there were (``<field>``) and how many biblio matched (``<field>.ok``), among
+    the file's journal articles and its works (what the oracle's items of other types are read as: books, chapters,
+    theses …); ``notes`` gets each disagreement. Records are matched by title (items of one title in the order of the
+    file), else, when as many were read as expected, by position."""
     tally: collections.Counter[str] = collections.Counter()
     expected = oracle(path) or []
-    read = [read_fields(issue, article) for issue in issues for article in issue.articles]
-    titles = collections.Counter(r["title"] for r in read)
+    read = read_in_order(path)
+    by_title: dict[str, list[dict[str, str]]] = collections.defaultdict(list)  # records of one title, in file order
+    for record in read:
+        by_title[record["title"]].append(record)
     for position, item in enumerate(expected):
         want = expected_fields(item)
-        match = next((r for r in read if want.get("title") and r["title"] == want["title"]
-                      and titles[r["title"]] == 1), None)
+        same = by_title.get(want.get("title", ""), []) if want.get("title") else []
+        match = same.pop(0) if same else None  # the n-th item of a title is the n-th record of it (both in file order)
         if match is None and len(read) == len(expected):
             match = read[position]
         for name, value in want.items():
@@ -384,6 +459,15 @@ def agreement(path: Path, issues: list[Any], notes: list[str] | None = None) -> 
                 notes.append(f"item {position + 1} {name}: expected {value!r}, read "
                              + (repr(match[name]) if match else "no matching record"))
     return tally
+
+
+def read_in_order(path: Path) -> list[dict[str, str]]:
+    """The compared fields of every record biblio reads in a file, journal articles (of every issue) and works alike,
+    in the order of their lines in the file, as an oracle lists its items (records without a line last)."""
+    reading = biblio.iter_read(path)
+    read = [(line, read_fields(issue, article)) for issue, article, line in reading.records()]
+    read += [(work.line, work_fields(work)) for work in getattr(reading, "works", [])]
+    return [fields for _, fields in sorted(read, key=lambda pair: (pair[0] is None, pair[0] or 0))]
 
 
 # ---- one file, judged
@@ -400,6 +484,9 @@ class Verdict:
     records: int = 0
     problems: list[str] = field(default_factory=list)  # the load's error codes
     conversions: dict[str, list[Conversion]] = field(default_factory=dict)
+    works: int = 0  # records that are not journal articles (biblio.load_works)
+    work_types: list[str] = field(default_factory=list)
+    work_conversions: dict[str, WorkConversion] = field(default_factory=dict)
     cross_read: list[str] = field(default_factory=list)  # as read, before any conversion
     cross: list[str] = field(default_factory=list)
     compared: int = 0
@@ -419,13 +506,17 @@ def judge(path: Path, formats: Iterable[str] = FORMATS) -> Verdict:
     verdict.problems = [p.code for p in problems if p.severity == "error"]
     verdict.records = sum(len(i.articles) for i in issues)
     if oracle(path) is not None:
-        verdict.agree = agreement(path, issues, verdict.disagree)
+        verdict.agree = agreement(path, verdict.disagree)
     try:
         source = records(path.read_bytes(), kind(path))
     except Exception:  # noqa: BLE001 - an input the independent parser cannot read is not cross-checked
         source = []
     if source:
         verdict.cross_read = cross_values(source, model_records(issues))[2]
+    works = load_works(path)
+    verdict.works, verdict.work_types = len(works), [str(w.reference.type) for w in works]
+    if works:
+        verdict.work_conversions = {fmt: convert_works(path, works, fmt) for fmt in formats}
     for fmt in formats:
         verdict.conversions[fmt] = [convert(issue, fmt) for issue in issues]
         for conversion in verdict.conversions[fmt]:
@@ -452,13 +543,15 @@ def report(verdicts: list[Verdict], seconds: float) -> str:
         by_kind[kind(v.path)].append(v)
     lines = ["# The real-file corpus (issue 17)", "",
              f"`.venv/bin/python bench/corpus.py` over `tests/data/real/` ({len(verdicts)} files, "
-             f"{sum(v.records for v in verdicts)} records, {seconds:.0f} s). Sources and licences: "
+             f"{sum(v.records for v in verdicts)} journal articles and {sum(v.works for v in verdicts)} other works, "
+             f"{seconds:.0f} s). Sources and licences: "
              "`tests/data/real/SOURCES.md`. A conversion is one issue written to one format with `biblio.dumps` "
              "(Crossref with depositor, registrant and landing-page pattern supplied); *validated* output is "
              "validated again with `biblio.validates`; *refused* = no output and at least one error problem with a "
              "message (*by schema* = refused only by the schema check after writing, not up front).", "",
              "## Reading and converting", "",
-             "| input | files | read OK (giving an issue) | records | to | validated | refused (by schema) | crashed "
+             "| input | files | read OK (giving an issue) | journal articles | to | validated | refused (by schema) "
+             "| crashed "
              "| invalid | validated or refused |", "|---|---|---|---|---|---|---|---|---|---|"]
     totals: collections.Counter[str] = collections.Counter()
     for name, group in sorted(by_kind.items()):
@@ -477,10 +570,35 @@ def report(verdicts: list[Verdict], seconds: float) -> str:
               f"{totals['invalid']} invalid of {sum(totals.values())} conversions: "
               f"**{100 * (totals['validated'] + totals['refused']) / all_conv:.1f} % validated or refused** "
               f"(target ≥ 99 %); {100 * totals['validated'] / all_conv:.1f} % validated.", ""]
+    lines += ["## Works: records that are not journal articles", "",
+              "Books, chapters, theses, reports, web pages … (`biblio.load_works`) are in no issue; `biblio convert` "
+              "writes them as what they are to BibTeX, RIS and CSL-JSON and reports each one it leaves out of Crossref "
+              "and JATS, which carry journal articles only. Each file with works is converted whole; a work is "
+              "*written* when the output (validated again) holds its title, *reported* when a warning or error names "
+              "its line, else *dropped*.", "",
+              "| input | files with works | works | to | written | reported | dropped | crashed or invalid files |",
+              "|---|---|---|---|---|---|---|---|"]
+    for name, group in sorted(by_kind.items()):
+        with_works = [v for v in group if v.works]
+        if not with_works:
+            continue
+        for i, fmt in enumerate(FORMATS):
+            done = [v.work_conversions[fmt] for v in with_works if fmt in v.work_conversions]
+            head = f"| {name} | {len(with_works)} | {sum(v.works for v in with_works)} |" if i == 0 else "| | | |"
+            lines.append(f"{head} {fmt} | {sum(c.written for c in done)} | {sum(c.reported for c in done)} | "
+                         f"{sum(len(c.dropped) for c in done)} | {sum(c.outcome != 'ok' for c in done)} |")
+    kinds = collections.Counter(k for v in verdicts for k in v.work_types)
+    lines += ["", "Their types: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + ".", ""]
+    work_failures = [(v, fmt, c) for v in verdicts for fmt, c in v.work_conversions.items()
+                     if c.outcome != "ok" or c.dropped]
+    lines += [f"- `{v.path.relative_to(REAL)}` → {fmt}: {c.outcome} {c.why} {', '.join(c.dropped[:3])}".rstrip()
+              for v, fmt, c in work_failures[:40]]
+    lines += [""] if work_failures else []
     lines += ["## Agreement with the oracles", "",
               "Zotero's translator test cases (`zotero/`) and Better BibTeX's import fixtures (`bbt/`) carry the items "
               "those tools expect; biblio's reading is compared field by field (letters and digits, case and accents "
-              "ignored; volume and year from the issue when the article has none).", "",
+              "ignored; volume and year from the issue when the article has none). The oracle's items of other "
+              "types than a journal article are compared with the works read.", "",
               "| source | files | " + " | ".join(FIELDS) + " | all |", "|---|---|" + "---|" * (len(FIELDS) + 1)]
     for source in ("zotero", "bbt"):
         group = [v for v in verdicts if v.path.parent.name == source and v.agree]
@@ -492,7 +610,7 @@ def report(verdicts: list[Verdict], seconds: float) -> str:
         share = 100 * matched / (fields or 1)
         lines.append(f"| {source} | {len(group)} | " + " | ".join(cells) + f" | {share:.1f} % |")
     lines += ["", "Disagreements (normalised values; *no matching record*: biblio read no record with that title, "
-              "e.g. a RIS record of another type than a journal article, skipped with a warning):", ""]
+              "e.g. a record without a title, skipped with a warning):", ""]
     lines += [f"- `{v.path.relative_to(REAL)}`: " + "; ".join(v.disagree[:3]) + (
         f" … ({len(v.disagree)})" if len(v.disagree) > 3 else "") for v in verdicts if v.disagree]
     crossed = [v for v in verdicts if v.cross]
@@ -512,10 +630,13 @@ def report(verdicts: list[Verdict], seconds: float) -> str:
     lines += ["", "As read:", ""]
     lines += [f"- `{v.path.relative_to(REAL)}`: " + "; ".join(v.cross_read[:3])
               + (" …" if len(v.cross_read) > 3 else "") for v in read_crossed[:60]] or ["None."]
-    empty = [v for v in verdicts if v.read and not v.issues]
+    only_works = [v for v in verdicts if v.read and not v.issues and v.works]
+    empty = [v for v in verdicts if v.read and not v.issues and not v.works]
     codes = collections.Counter(code for v in empty for code in set(v.problems) or {"(no error)"})
     lines += ["", "## Files read without raising but giving no issue", "",
-              f"{len(empty)} files (nothing to convert); their errors: "
+              f"{len(only_works)} files hold works only (no journal article: `read.works-only` for a caller that "
+              "wants an issue; converted above, under Works). "
+              f"{len(empty)} files give nothing to convert; their errors: "
               + ", ".join(f"`{c}` {n}" for c, n in codes.most_common()) + ".", ""]
     lines += [f"- `{v.path.relative_to(REAL)}`: {', '.join(sorted(set(v.problems))) or '(no error)'}"
               for v in empty if v.path.parent.name not in ("elife",)]

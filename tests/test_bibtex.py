@@ -337,12 +337,15 @@ def test_given_family_names_groups_and_language_guesses(tmp_path):
 def test_reader_reports_entries_it_cannot_use():
     issues, problems = biblio.api.load_catalogue(DATA / "unusable.bib")
     issue = issues[0]
-    assert [a.titles.main for i in issues for a in i.articles] == [
-        "A usable article", "A Book", "Read after the broken one"]
+    assert [a.titles.main for i in issues for a in i.articles] == ["A usable article", "Read after the broken one"]
     assert issue.journal.titles.main == "Scientific-Analytical Journal"  # from the @string
     found = {(p.code, p.severity, p.line) for p in problems}
-    assert ("bibtex.unusable", "warning", 12) in found  # @misc without a title
-    assert ("bibtex.entry-type", "info", 17) in found  # @book read as an article
+    assert ("bibtex.unusable", "warning", 12) in found  # @misc without a title: still skipped
+    assert "bibtex.entry-type" not in {p.code for p in problems}  # the @book is no article of any journal ...
+    assert any(p.code == "read.works" and "entry 'book2020'" in p.message for p in problems)  # ... but a work, said so
+    works, _ = biblio.api.load_works(DATA / "unusable.bib")
+    assert [(w.reference.type, w.reference.title, w.reference.publisher, w.reference.year, w.line, w.kind)
+            for w in works] == [("book", "A Book", "Example Press", "2020", 17, "@book")]
     assert ("bibtex.syntax", "error", 24) in found  # the unclosed entry
     assert ("bibtex.stray-text", "warning", 35) in found  # an entry without its @
     assert len(issues) > 1  # entries of other issues are issues of their own, not the first one's
@@ -494,3 +497,29 @@ def test_an_item_in_another_language_keeps_its_journal_title_and_reads_back(tmp_
     assert [p.code for p in read_problems if p.severity != "info"] == []
     assert again.journal.titles.texts["en"] == "Journal of Politics" and again.journal.titles["ru"] == "Журнал политики"
     assert [a.language for a in again.articles] == ["en", "ru", "kk-Latn"]
+
+
+def test_a_suffix_after_a_comma_and_an_unbraced_organisation_are_read_as_meant(tmp_path):
+    """BibTeX reads "Martin Luther King, Jr." as given "Jr." and "Center for Disease Control" as a person whose family
+    name is "for Disease Control"; the reader takes what the writer meant, and says how to write it for BibTeX."""
+    path = tmp_path / "names.bib"
+    path.write_text("@article{a,\n  author = {Martin Luther King, Jr. and Center for Disease Control and "
+                    "Doe, Jane and King, Jr., Martin and Smith, Sr and Norman Institute-Smith},\n"
+                    "  title = {Names}, journal = {J}, year = {2020},\n}\n", encoding="utf-8")
+    issue, problems = read(path)
+    people = issue.articles[0].contributors
+    assert [next(iter(c.names.values()), None) for c in people] == [
+        PersonName("King Jr.", "Martin Luther"), None, PersonName("Doe", "Jane"), PersonName("King Jr.", "Martin"),
+        PersonName("Smith", "Sr"), PersonName("Institute-Smith", "Norman")]  # "Smith, Sr": nothing says which is which
+    assert people[1].organization.main == "Center for Disease Control"
+    notes = [(p.code, p.line) for p in problems if p.code in ("bibtex.name-suffix", "bibtex.organisation")]
+    assert notes == [("bibtex.name-suffix", 2), ("bibtex.organisation", 2)]  # BibTeX's own forms get no note
+    suffix = next(p for p in problems if p.code == "bibtex.name-suffix")
+    assert "'King, Jr., Martin Luther'" in suffix.message
+    written = tmp_path / "out.bib"
+    assert biblio.convert(path, "bibtex", written).ok  # written in BibTeX's forms, read back the same
+    again, problems = read(written)
+    assert [(next(iter(c.names.values()), None), c.organization.main if c.organization else None)
+            for c in again.articles[0].contributors] == [
+        (next(iter(c.names.values()), None), c.organization.main if c.organization else None) for c in people]
+    assert not [p for p in problems if p.code in ("bibtex.name-suffix", "bibtex.organisation")]

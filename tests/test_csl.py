@@ -120,7 +120,7 @@ ZOTERO_EXPORT = """[
 def test_reads_a_zotero_export(tmp_path):
     path = tmp_path / "zotero.json"
     path.write_text(ZOTERO_EXPORT, encoding="utf-8")
-    (issue, book), problems = api.load_catalogue(path)  # the book names no journal: an issue of its own
+    [issue], problems = api.load_catalogue(path)  # the book is no journal's article: in no issue
     first = issue.articles[0]
     assert first.language == "kk" and first.titles.texts == {"kk": "Саяси қатысу"}
     assert first.contributors[0].names["kk"].given == "Әйгерім"
@@ -128,9 +128,13 @@ def test_reads_a_zotero_export(tmp_path):
     assert (first.pages.first, first.pages.last, first.doi) == ("9", "22", "10.1234/ABC")
     assert str(first.dates.published) == "2025-06-30" and issue.year == 2025
     assert issue.journal.issns[0].value == "2788-5860"
-    assert len(issue.articles) + len(book.articles) == 2  # the book is kept (reported); the empty item is not
-    assert not book.journal.titles and book.year == 2020  # nothing taken from the other item
-    assert {p.code for p in problems} >= {"csl.type", "csl.unusable"}
+    assert len(issue.articles) == 1  # the empty item is skipped (reported), the book is a work (reported)
+    assert {p.code for p in problems} >= {"read.works", "csl.unusable"}
+    [book], problems = api.load_works(path)
+    reference = book.reference
+    assert (reference.type, reference.title, reference.year, book.name, book.kind) == (
+        "book", "A book", "2020", "item 'x'", "book")
+    assert not (reference.container or reference.publisher or reference.issn)  # nothing taken from the other item
 
 
 def test_export_and_convert_commands(capsys, tmp_path, example_path):

@@ -337,3 +337,29 @@ def test_a_prefix_whose_declaration_is_broken_is_an_error_not_a_traceback(tmp_pa
     for strict in (False, True):
         problems = biblio.validate(path, strict=strict)
         assert _errors(problems) and all(p.file == str(path) for p in _errors(problems))
+
+
+def test_a_field_with_a_bare_value_left_outside_its_entry_is_named(tmp_path):
+    seed = next(s for s in fuzzing.all_seeds(tmp_path / "seeds") if s.name == "build(small)/articles.kk.bib")
+    text = seed.data.decode("utf-8")  # campaign 6: 'month = jun,' swapped below the entry's closing brace
+    month = next(line for line in text.splitlines() if line.strip().startswith("month"))
+    moved = text.replace(month + "\n", "", 1).replace("\n}\n", "\n}\n" + month + "\n", 1)
+    assert moved != text and moved.count(month) == text.count(month)
+    path = tmp_path / "moved.bib"
+    path.write_text(moved, encoding="utf-8")
+    line = moved.splitlines().index(month) + 1
+    for problems in (biblio.validate(path), biblio.load(path)[1]):
+        assert ("bibtex.stray-text", line) in [(p.code, p.line) for p in problems]
+    assert fuzzing.judge("bibtex", moved.encode("utf-8"), tmp_path / "work").verdict != "drop"
+
+
+def test_a_message_never_repeats_a_lone_surrogate(tmp_path, minimal_text):
+    import yaml  # campaign 6: the example in a message showed the value given, surrogate and all
+
+    data = yaml.safe_load(minimal_text)
+    data["articles"][0]["titles"] = "a\udfffb"
+    path = tmp_path / "issue.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # ASCII: the surrogate as an escape, as JSON allows
+    problems = biblio.load(path)[1]
+    assert "manifest.type" in [p.code for p in problems]
+    assert not [p.message for p in problems if fuzzing._UNPRINTABLE.search(p.message)]

@@ -361,12 +361,16 @@ def test_languages(raw, expected):
 def test_reader_reports_records_it_cannot_use(tmp_path):
     path = tmp_path / "mixed.ris"
     path.write_text("TY  - BOOK\nTI  - A book\nER  - \n\nTY  - JOUR\nAU  - Nobody, N.\nPY  - 2020\nER  - \n\n"
-                    "TY  - JOUR\nTI  - Kept\nT2  - J\nPY  - 2020\nLA  - Klingon\nER  - \n", encoding="utf-8")
+                    "TY  - JOUR\nTI  - Kept\nT2  - J\nPY  - 2020\nLA  - Klingon\nER  - \n\n"
+                    "TY  - THES\nAU  - Nobody, N.\nPB  - A University\nER  - \n", encoding="utf-8")
     issue, problems = ris.FORMAT.read(path)
     assert [a.titles.main for a in issue.articles] == ["Kept"]
     skipped = [(p.code, p.line, p.severity) for p in problems if p.code == "ris.record-skipped"]
-    assert skipped == [("ris.record-skipped", 1, "warning"), ("ris.record-skipped", 5, "warning")]
+    assert skipped == [("ris.record-skipped", 5, "warning"), ("ris.record-skipped", 17, "warning")]  # no title
     assert any(p.code == "ris.language" and p.line == 14 for p in problems)
+    assert any(p.code == "read.works" and "record 1" in p.message for p in problems)  # the book: a work, no article
+    works, _ = biblio.load_works(path)
+    assert [(w.reference.type, w.reference.title, w.line, w.kind) for w in works] == [("book", "A book", 1, "BOOK")]
 
 
 def test_reader_tolerates_broken_structure_with_warnings(tmp_path):

@@ -179,8 +179,9 @@ def test_write_validate_read_and_what_is_not_carried(tmp_path, data, oddities, c
         assert (f"RIS cannot carry {what}" in notes) == bool(has(issue)), what
     fallbacks = [p for p in problems if p.code == "lang.fallback" and " title: the whole item" in p.message]
     missing = [index for index, article in enumerate(issue.articles) if (lang or article.language) not in article.titles]
-    assert sorted(numbers for p in fallbacks for numbers in re.findall(r"\d+", p.message.rpartition("(")[2])) == \
-        sorted(str(index + 1) for index in missing) and all(p.path == "articles" for p in fallbacks)
+    ranges = [found for p in fallbacks for found in re.findall(r"(\d+)(?:-(\d+))?", p.message.rpartition("(")[2])]
+    said_numbers = [number for first, last in ranges for number in range(int(first), int(last or first) + 1)]
+    assert sorted(said_numbers) == [index + 1 for index in missing] and all(p.path == "articles" for p in fallbacks)
     controls = any(_CONTROL.search(text) for text in [oddities["title"] or "", oddities["abstract"] or "",
                                                       *(oddities["keywords"] or [])])
     if controls and derive.item_language(first, lang or first.language) == first.language:

@@ -5,8 +5,9 @@ The public API is re-exported here; see ``biblio.api`` for what each call does, 
 page. ``biblio.cite`` formats citations and ``biblio.extract`` drafts a manifest from an issue's printed text.
 """
 
-from .api import (ArticleStream, BuildReport, CatalogueReport, WrittenFile, build, build_catalogue, check, convert,
-                  dump, dumps, export, iter_read, load, load_catalogue, loads, prepare, report, stream, validate, validates)
+from .api import (ArticleStream, BuildReport, CatalogueReport, Work, WrittenFile, build, build_catalogue, check,
+                  convert, dump, dumps, export, iter_read, load, load_catalogue, load_works, loads, prepare, report,
+                  stream, validate, validates)
 from .model import (Affiliation, Article, ArticleDates, Contributor, Depositor, Funding, Issn, Issue, Journal, LangText,
                     License, Pages, PartialDate, PersonName, Publisher, Reference, Settings)
 from .problems import Problem
@@ -25,7 +26,8 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "Affiliation", "Article", "ArticleDates", "ArticleStream", "BuildReport", "CatalogueReport", "Contributor",
     "Depositor", "Funding", "Issn", "Issue", "Journal", "LangText", "License", "Pages", "PartialDate", "PersonName",
-    "Problem", "Publisher", "Reference", "Settings", "WrittenFile", "build", "build_catalogue", "check", "cite",
-    "convert", "dump", "dumps", "export", "extract", "iter_read", "load", "load_catalogue", "loads", "prepare", "report", "stream",
+    "Problem", "Publisher", "Reference", "Settings", "Work", "WrittenFile", "build", "build_catalogue", "check", "cite",
+    "convert", "dump", "dumps", "export", "extract", "iter_read", "load", "load_catalogue", "load_works", "loads",
+    "prepare", "report", "stream",
     "validate", "validates",
 ]

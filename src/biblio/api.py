@@ -5,6 +5,7 @@ Every call takes an issue made in code or a file, and returns problems as data::
     issue, problems = biblio.load("issue.yaml")          # a manifest, or a file in any readable format
     issue, problems = biblio.loads(text, "bibtex")       # the same from text or bytes
     issues, problems = biblio.load_catalogue("refs.bib") # every issue a file of records holds
+    works, problems = biblio.load_works("refs.bib")      # its books, chapters, theses, web pages …
     issue, problems = biblio.prepare(issue)              # what a manifest load derives, for an issue made in code
     issue, problems = biblio.check(issue)                # ... and the editorial checks
     report = biblio.build(issue, "out/")                 # check, write every format, validate, publish
@@ -34,14 +35,15 @@ from .build import BuildReport, WrittenFile
 from .catalogue import CatalogueReport, build_catalogue
 from .conversion import convert
 from .fileio import write_atomic
+from .formats import Work
 from .model import Article, Issue
 from .problems import Problem
 from .progress import Progress
 from .yamlsource import Unstreamable
 
-__all__ = ["ArticleStream", "BuildReport", "CatalogueReport", "WrittenFile", "build", "build_catalogue", "check",
-           "convert", "dump", "dumps", "export", "iter_read", "load", "load_catalogue", "loads", "prepare", "report",
-           "stream", "validate", "validates"]
+__all__ = ["ArticleStream", "BuildReport", "CatalogueReport", "Work", "WrittenFile", "build", "build_catalogue",
+           "check", "convert", "dump", "dumps", "export", "iter_read", "load", "load_catalogue", "load_works", "loads",
+           "prepare", "report", "stream", "validate", "validates"]
 
 PathLike = str | Path
 SUFFIXES = {"crossref": ".xml", "jats": ".xml", "csl": ".csl.json", "bibtex": ".bib", "ris": ".ris"}
@@ -71,6 +73,20 @@ def load_catalogue(path: PathLike) -> tuple[list[Issue], list[Problem]]:
         issue, problems = manifest.load(target)
         return ([issue] if issue is not None else []), problems
     return iter_read(target).catalogue()
+
+
+def load_works(path: PathLike) -> tuple[list[Work], list[Problem]]:
+    """The records of a file (BibTeX, RIS, CSL-JSON) that are not journal articles: books, chapters, theses, reports,
+    web pages …, in the order met, each a ``formats.Work``: its ``reference`` (the cited-work model ``Reference``, with
+    its citation ``type`` such as ``book`` or ``dissertation``, authors as ``Family, Given``, title, container, year,
+    publisher, place, ISBN, DOI, URL …), the ``line`` where its record starts, how messages ``name`` it
+    (``entry 'key'``) and its ``kind`` as the file writes it (``@phdthesis``). Such records are in no issue, so
+    ``load`` and ``load_catalogue`` leave them out (with a note); the file's journal articles are left out here (with a
+    note: ``load_catalogue`` reads them). A record with no title is skipped with a warning."""
+    reader, problems = conversion.reader_of(Path(path))
+    if reader is None or reader.iter_read is None:
+        return [], problems
+    return reader.iter_read(Path(path)).collect_works()
 
 
 def loads(data: str | bytes, format: str = "manifest") -> tuple[Issue | None, list[Problem]]:

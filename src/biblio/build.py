@@ -59,6 +59,7 @@ class BuildReport:
     files: list[WrittenFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     articles: int = 0
+    works: int = 0  # a convert's records that are not journal articles (books, chapters …), written or reported
     review: Path | None = None  # the review page a build writes beside its outputs (report.html)
     issue: Issue | None = None  # the issue's facts, its articles left out (a catalogue's index shows them)
 
@@ -73,6 +74,7 @@ class BuildReport:
             "manifest": str(self.manifest) if self.manifest is not None else None,
             "out_dir": str(self.out_dir),
             "articles": self.articles,
+            "works": self.works,
             "formats": self.formats,
             "files": [{"format": f.format, "path": str(f.path), "valid": f.valid} for f in self.files],
             "review": str(self.review) if self.review is not None else None,

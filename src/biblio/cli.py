@@ -238,7 +238,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
                          settings=args.settings)
     # a problem with a record's field path but no file is about the file read (the writers know the record only)
     report.problems = [replace(p, file=str(args.source)) if p.file is None and p.path else p for p in report.problems]
-    return _print_one_format(report, args, args.source, _plural(report.articles, "article"))
+    records = _plural(report.articles, "article") + (f" and {_plural(report.works, 'work')}" if report.works else "")
+    return _print_one_format(report, args, args.source, records)
 
 
 def _cmd_cite(args: argparse.Namespace) -> int:

@@ -11,7 +11,8 @@ import io
 import json
 import re
 import tempfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import formats, ids, manifest
@@ -21,6 +22,18 @@ from .fileio import NAME_BYTES
 from .model import Article, Issue, Settings
 from .problems import Problem, has_errors
 from .yamlsource import parse
+
+
+def _model_fields() -> dict[str, dict[str, str]]:
+    from .formats.bibtex.mapping import MODEL_FIELDS as bibtex
+    from .formats.csl.mapping import MODEL_FIELDS as csl
+    from .formats.ris.mapping import MODEL_FIELDS as ris
+
+    return {"bibtex": bibtex, "ris": ris, "csl": csl}
+
+
+_MODEL_FIELDS = _model_fields()  # by the format read: the field of a record that gives a part of the model
+_FIELD_WORD = {"bibtex": "the field", "ris": "the tag", "csl": "the key"}
 
 
 class _Selection:
@@ -119,26 +132,40 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
         if has_errors(report.problems):
             return report
     reading = reader.iter_read(path)
-    records = list(reading.records())
+    source = _Source(str(path), reader.name)
+    records = []
+    for record in reading.records():
+        records.append(record)
+        source.names[record[2]] = reading.name or ""
     report.problems += reading.problems
-    if reading.issue is None or has_errors(report.problems):
+    if (reading.issue is None and not reading.works) or has_errors(report.problems):
         return report
-    report.articles = len(records)
+    source.names.update((work.line, work.name) for work in reading.works)
+    report.articles, report.works = len(records), len(reading.works)
     issues = formats.by_issue(records)
     position = {id(article): number for number, (_, article, _) in enumerate(records)}
     parts: list[tuple[list[tuple[str, bytes]], list[tuple[int, int | None]]]] = []
     for issue, lines in issues:
         issue.settings = given or issue.settings
-        files, found, kept = _convert_issue(fmt, issue, lines, lang, str(path), located=len(issues) > 1)
+        files, found, kept = _convert_issue(fmt, issue, lines, lang, source, located=len(issues) > 1)
         add_once(report.problems, found)
         parts += [(files, [(position[id(article)], line) for article, line in kept])] if files else []
+    parts += _work_parts(fmt, reading.works, source, report.problems)
+    if not parts and not records and _work_writer(fmt.name) is None:
+        report.problems.append(Problem("convert.works-only", "error", f"the file holds no journal article, only "
+                                       f"{len(reading.works)} other work(s) (books, chapters, theses, web pages …), "
+                                       f"and {fmt.name} carries journal articles only: nothing is written; convert it "
+                                       "to BibTeX, RIS or CSL-JSON", file=source.file))
+    elif not parts and not has_errors(report.problems):
+        report.problems.append(Problem("convert.nothing", "error", f"no record of the file can be written in "
+                                       f"{fmt.name}: see the problems above", file=source.file))
     report.formats.append(fmt.name)
     try:
         with tempfile.TemporaryDirectory(prefix="biblio-convert-") as staging:
             if fmt.single_file and validate and len(parts) > 1:
-                parts = [part for part in parts if _part_valid(fmt, part, Path(staging), report.problems, str(path))]
+                parts = [part for part in parts if _part_valid(fmt, part, Path(staging), report.problems, source)]
             named = _joined(fmt.name, [files for files, _ in parts]) if fmt.single_file else \
-                _apart(parts, records, report.problems, str(path))
+                _apart(parts, records, report.problems, source.file)
             for name, data in named.items():
                 staged = Path(staging) / name
                 staged.write_bytes(data)
@@ -153,7 +180,69 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
     return report
 
 
-def _convert_issue(fmt: formats.Format, issue: Issue, lines: list[int | None], lang: str | None, file: str, *,
+@dataclass
+class _Source:
+    """The file a convert reads: its name, its format, and how a message names each record (by its line)."""
+
+    file: str
+    format: str
+    names: dict[int | None, str] = field(default_factory=dict)
+
+    def record(self, line: int | None) -> str:
+        """``the record at line 15 (entry 'three')``."""
+        name = self.names.get(line)
+        return f"the record at line {line}" + (f" ({name})" if name else "")
+
+    def records(self, lines: list[int | None]) -> str:
+        """``line 1 (entry 'a'), line 7 (entry 'b')``: the first ten."""
+        shown = [f"line {line}" + (f" ({self.names[line]})" if self.names.get(line) else "") for line in lines[:10]]
+        return ", ".join(shown) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+
+    def advice(self, path: str | None) -> str:
+        """Where in the file read the fact a problem's path names is given: `` (in the file read: the field issn)``."""
+        fields: dict[str, str] = _MODEL_FIELDS.get(self.format, {})
+        known = max((key for key in fields if (path or "").startswith(key)), key=len, default=None)
+        return f" (in the file read: {_FIELD_WORD[self.format]} {fields[known]})" if known else ""
+
+
+def _work_parts(fmt: formats.Format, works: list[formats.Work], source: _Source,
+                problems: list[Problem]) -> list[tuple[list[tuple[str, bytes]], list[tuple[int, int | None]]]]:
+    """The works (records that are not journal articles), each as a part of its own written by the target's
+    ``work`` writer, or, where the target carries journal articles only (Crossref, JATS), each reported once."""
+    write = _work_writer(fmt.name)
+    if write is None:
+        for work in works:
+            problems.append(Problem("convert.work-left-out", "warning", f"{source.record(work.line)} is not written: "
+                                    f"it is a {work.reference.type} ({work.kind}), not a journal article, and "
+                                    f"{fmt.name} carries journal articles only; convert it to BibTeX, RIS or CSL-JSON",
+                                    file=source.file, line=work.line))
+        return []
+    parts = []
+    for work in works:
+        data, found = write(work)
+        refused = has_errors(found)
+        problems += [replace(p, file=source.file, line=work.line, path=work.name,
+                             message=(f"{source.record(work.line)} is not written: " if p.severity == "error" else "")
+                             + p.message) for p in found]
+        if not refused:
+            parts.append(([("works", data)], [(-1, work.line)]))
+    if works:
+        kinds = ", ".join(dict.fromkeys(str(work.reference.type) for work in works))
+        problems.append(Problem("convert.works", "info", f"{len(works)} record(s) are not journal articles ({kinds}); "
+                                "they are written as what they are", file=source.file, line=works[0].line))
+    return parts
+
+
+def _work_writer(name: str) -> Callable[[formats.Work], tuple[bytes, list[Problem]]] | None:
+    """The function that writes one work in a citation format (None: the format carries journal articles only)."""
+    from .formats.bibtex import write as bibtex
+    from .formats.csl import write as csl
+    from .formats.ris import write as ris
+
+    return {"bibtex": bibtex.work, "ris": ris.work, "csl": csl.work}.get(name)
+
+
+def _convert_issue(fmt: formats.Format, issue: Issue, lines: list[int | None], lang: str | None, source: _Source, *,
                    located: bool) -> tuple[list[tuple[str, bytes]], list[Problem], list[tuple[Article, int | None]]]:
     """One issue's files, without the records the target refuses (``fmt.check``, then the writer's errors on one
     article), the problems, and the records written. An error about the issue itself refuses it. An error names
@@ -165,12 +254,12 @@ def _convert_issue(fmt: formats.Format, issue: Issue, lines: list[int | None], l
     for _ in range(2):  # the check's refusals, then the writer's
         refused = {_article_index(p) for p in found if p.severity == "error"}
         whole = None in refused
-        problems += [_of_record(p, kept, file, whole, located) for p in found]
+        problems += [_of_record(p, kept, source, whole, located) for p in found]
         if whole:
-            where = ", ".join(str(line) for _, line in kept if line is not None)
+            where = source.records([line for _, line in kept if line is not None])
             problems.append(Problem("convert.issue-refused", "error", f"the records of {formats.describe(issue)} "
-                                    f"(line{'s' * (len(kept) > 1)} {where}) are not written: see the problems above",
-                                    file=file, line=kept[0][1] if kept else None))
+                                    f"({where}) are not written: see the problems above",
+                                    file=source.file, line=kept[0][1] if kept else None))
             return [], problems, []
         kept = [record for index, record in enumerate(kept) if index not in refused]
         if not kept:
@@ -183,22 +272,22 @@ def _convert_issue(fmt: formats.Format, issue: Issue, lines: list[int | None], l
         found = writer.close()
         files = output.listed()
         if not has_errors(found):
-            return files, problems + [_of_record(p, kept, file, False, located) for p in found], kept
-    return [], problems + [_of_record(p, kept, file, True, located) for p in found], []
+            return files, problems + [_of_record(p, kept, source, False, located) for p in found], kept
+    return [], problems + [_of_record(p, kept, source, True, located) for p in found], []
 
 
 def _part_valid(fmt: formats.Format, part: tuple[list[tuple[str, bytes]], list[tuple[int, int | None]]],
-                staging: Path, problems: list[Problem], file: str) -> bool:
-    """Whether one issue's file passes the format's validation, so that an issue the validator refuses does not
+                staging: Path, problems: list[Problem], source: _Source) -> bool:
+    """Whether one issue's (or work's) file passes the format's validation, so that one the validator refuses does not
     keep the others out of the joined file; if not, a problem names its records and the validator's first reason."""
     staged = staging / "part"
     staged.write_bytes(part[0][0][1])
     refused = [p for p in fmt.validate(staged) if p.severity == "error"]
     if refused:
-        lines = ", ".join(str(line) for _, line in part[1] if line is not None)
-        problems.append(Problem("convert.issue-refused", "error", f"the record(s) at line(s) {lines} are not written: "
+        lines = source.records([line for _, line in part[1] if line is not None])
+        problems.append(Problem("convert.issue-refused", "error", f"the record(s) at {lines} are not written: "
                                 f"written in {fmt.name}, the validator refuses them ({refused[0].message})",
-                                file=file, line=part[1][0][1]))
+                                file=source.file, line=part[1][0][1]))
     return not refused
 
 
@@ -208,22 +297,27 @@ def _article_index(problem: Problem) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _of_record(problem: Problem, kept: list[tuple[Article, int | None]], file: str, whole: bool,
+def _of_record(problem: Problem, kept: list[tuple[Article, int | None]], source: _Source, whole: bool,
                located: bool) -> Problem:
-    """A problem about an article (``articles[i]``) as one about its record in the file read; an error says the
-    record is not written. One about the issue's settings says how to give them to convert."""
+    """A problem about an article (``articles[i]``) as one about its record in the file read; an error names the
+    record (line, and its key or number), says it is not written and which field of the file to add. One about the
+    issue's settings says how to give them to convert."""
     index = _article_index(problem)
     if (problem.path or "").startswith("settings"):
         return replace(problem, message=problem.message + "; give it to convert with --settings FILE")
-    if not (located or problem.severity == "error"):
+    error = problem.severity == "error"
+    if not (located or error):
         return problem
     if index is None or index >= len(kept):  # about the issue: located at its first record
-        return replace(problem, file=file, line=kept[0][1]) if problem.file is None and kept else problem
+        advice = source.advice(problem.path) if error else ""
+        return replace(problem, file=source.file, line=kept[0][1], message=problem.message + advice) \
+            if problem.file is None and kept else problem
     line = kept[index][1]
     rest = re.sub(r"^articles\[[0-9]+\]\.?", "", problem.path or "") or None
-    refused = problem.severity == "error" and not whole
-    message = (f"the record at line {line} is not written: " if refused else "") + problem.message
-    return replace(problem, message=message, file=file, line=line, column=None, path=rest)
+    refused = error and not whole
+    message = (f"{source.record(line)} is not written: " if refused else "") + problem.message
+    message += source.advice(rest) if error else ""
+    return replace(problem, message=message, file=source.file, line=line, column=None, path=rest)
 
 
 def _joined(name: str, parts: list[list[tuple[str, bytes]]]) -> dict[str, bytes]:

@@ -15,18 +15,19 @@ field mapping once and registers a ``Format``:
 - ``validate(path)`` checks one written file against the format's official schema (or,
   without one, by re-reading it); ``detect(path)`` tells whether a file is in the format;
   ``iter_read(path)``, where the format has a reader, reads a file back one article at a
-  time (``read`` collects it).
+  time (``read`` collects it). A record that is not a journal article (a book, chapter, thesis, report, web page …)
+  is no article of any issue: the reader keeps it as a ``Work`` (``ArticleReading.works``).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from ..model import Article, Issue
+from ..model import Article, Issue, PersonName, Reference
 from ..problems import Problem
 
 
@@ -47,6 +48,43 @@ class Writer(Protocol):
         """Finish the file(s); what could not be carried, and any error that stops a file."""
 
 
+@dataclass
+class Work:
+    """A record that is not a journal article, read as the cited-work model ``Reference`` (its ``type`` one of
+    ``model.REFERENCE_TYPES``; ``authors`` as ``Family, Given``, a group without a comma): it belongs to no issue.
+    ``line``: where its record starts; ``name``: how a message names it (``entry 'key'``, ``record 3``, ``item 'id'``);
+    ``kind``: the record's own type, as the file writes it (``@phdthesis``, ``THES``, ``thesis``); ``editors``: its
+    editors, as ``authors`` (``Reference`` has none: a book of collected papers is known by its editors)."""
+
+    reference: Reference
+    line: int | None
+    name: str
+    kind: str
+    editors: list[str] = field(default_factory=list)
+
+
+def author_name(author: str) -> PersonName | str:
+    """A work's author (``Reference.authors``) as a person, or a group's name (several words without a comma)."""
+    family, comma, given = author.partition(",")
+    if comma and family.strip():
+        return PersonName(family.strip(), given.strip() or None)
+    text = (given if comma else author).strip()
+    return PersonName(text) if len(text.split()) == 1 else text
+
+
+def author_text(name: PersonName | str) -> str:
+    """``author_name`` turned back into a ``Reference.authors`` entry."""
+    if isinstance(name, str):
+        return name
+    return f"{name.family}, {name.given}" if name.given else name.family
+
+
+def _listed(works: list[Work], shown: int = 5) -> str:
+    """``book at line 3 (entry 'a'), …`` for the first few works."""
+    text = ", ".join(f"{w.reference.type} at line {w.line} ({w.name})" for w in works[:shown])
+    return text + (f" and {len(works) - shown} more" if len(works) > shown else "")
+
+
 class ArticleReading:
     """Iterate for the articles, one at a time; `problems` grows as they are read; `issue` is the issue of the article
     just read, without its articles (None before the first, and None at the end when the reader gave up or read none).
@@ -57,14 +95,17 @@ class ArticleReading:
     may still add to an issue (its journal title in another language), so it is complete only once the iteration is
     exhausted. Iterating gives the articles of one issue: a record of another issue stops it with the error
     ``read.several-issues`` (``records`` and ``catalogue`` give every issue). One pass: a second iteration yields
-    nothing.
+    nothing. ``works``: the records that are not journal articles, read as they come (none is in an issue); ``name``:
+    how messages name the record just read (``entry 'key'``, ``record 3``, ``item 'id'``), as ``line`` its line.
     """
 
     def __init__(self, articles: Callable[[ArticleReading], Iterator[Article]], file: str | None = None) -> None:
         self.issue: Issue | None = None
         self.line: int | None = None
+        self.name: str | None = None
         self.file = file
         self.problems: list[Problem] = []
+        self.works: list[Work] = []
         self._articles = articles(self)
 
     def records(self) -> Iterator[tuple[Issue, Article, int | None]]:
@@ -89,6 +130,23 @@ class ArticleReading:
                 return
             first = issue
             yield article
+        self._note_works()
+
+    def _note_works(self) -> None:
+        """Say what became of the works for a caller that wanted issues: none is in one (an error when there is no
+        issue at all, since the file then gives none)."""
+        if not self.works:
+            return
+        where = _listed(self.works)
+        if self.issue is None and not any(p.severity == "error" for p in self.problems):
+            self.problems.append(Problem("read.works-only", "error", f"the file holds no journal article, only "
+                                         f"{len(self.works)} other work(s) ({where}), which are in no issue: read them "
+                                         "with biblio.load_works, or convert the file to BibTeX, RIS or CSL-JSON",
+                                         file=self.file))
+        elif self.issue is not None:
+            self.problems.append(Problem("read.works", "info", f"{len(self.works)} record(s) are not journal articles "
+                                         f"({where}) and are in no issue; biblio.load_works reads them, and convert "
+                                         "writes them to BibTeX, RIS or CSL-JSON as what they are", file=self.file))
 
     def collect(self) -> tuple[Issue | None, list[Problem]]:
         """Iterate, collect, assemble: the whole issue, as ``read`` returns it."""
@@ -97,9 +155,22 @@ class ArticleReading:
             self.issue.articles = articles
         return self.issue, self.problems
 
+    def collect_works(self) -> tuple[list[Work], list[Problem]]:
+        """Read the whole file for its works (``load_works``): the journal articles are counted, not kept (a note says
+        how many, and how to read them)."""
+        articles = sum(1 for _ in self.records())
+        if articles:
+            self.problems.append(Problem("read.articles", "info", f"the file also holds {articles} journal article(s), "
+                                         "which are not works: biblio.load_catalogue reads them", file=self.file))
+        elif not self.works and not any(p.severity == "error" for p in self.problems):
+            self.problems.append(Problem("read.no-works", "info", "the file holds no record that is not a journal "
+                                         "article", file=self.file))
+        return self.works, self.problems
+
     def catalogue(self) -> tuple[list[Issue], list[Problem]]:
         """Every issue the file holds, each with its articles, in the order first met (none when the reader gave up)."""
         found = by_issue(self.records())
+        self._note_works()
         return ([issue for issue, _ in found] if self.issue is not None else []), self.problems
 
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 
 from ... import derive, ids
-from ...model import Article, Contributor, ContributorRole, Issue
+from ...model import WHOLE_WORKS, Article, Contributor, ContributorRole, Issue
 
 FILE_NAME = "articles.bib"
 
@@ -88,6 +88,53 @@ ISSUE_NOT_CARRIED: tuple[tuple[str, Callable[[Issue], bool]], ...] = (
     ("the journal's titles in other languages", lambda issue: len(issue.journal.titles.texts) > 1),
     ("the publisher (biblatex's @article has no publisher field)", lambda issue: bool(issue.journal.publisher)),
 )
+
+# --- works: entries that are not journal articles (design: they are read as a ``Reference``, in no issue) ---------
+
+# Entry types -> the model's citation types (``model.REFERENCE_TYPES``); another type is read as "other", reported.
+WORK_TYPES: dict[str, str] = {
+    "book": "book", "mvbook": "book", "inbook": "book_chapter", "incollection": "book_chapter",
+    "bookinbook": "book_chapter", "suppbook": "book_chapter", "suppcollection": "book_chapter",
+    "collection": "collection", "mvcollection": "collection", "proceedings": "conference_proceedings",
+    "mvproceedings": "conference_proceedings", "inproceedings": "conference_paper", "conference": "conference_paper",
+    "techreport": "report", "report": "report", "phdthesis": "dissertation", "thesis": "dissertation",
+    "online": "web_resource", "electronic": "web_resource", "www": "web_resource", "webpage": "web_resource",
+    "dataset": "dataset", "software": "software", "patent": "patent", "standard": "standard", "misc": "other",
+}
+# Citation types -> the entry type written (biblatex's where classic BibTeX has none); others are @misc, reported.
+WORK_ENTRY: dict[str, str] = {
+    "journal_article": "article", "book": "book", "book_chapter": "incollection", "collection": "collection",
+    "conference_proceedings": "proceedings", "conference_paper": "inproceedings", "report": "techreport",
+    "dissertation": "phdthesis", "web_resource": "online", "dataset": "dataset", "software": "software",
+    "patent": "patent", "other": "misc",
+}
+PARTS = frozenset({"book_chapter", "conference_paper"})  # their container is a book or proceedings: booktitle
+ARTICLE_LIKE = frozenset({"journal_article", "preprint", "peer_review", "registered_report"})  # container: journal
+
+
+def work_fields(kind: str | None) -> dict[str, tuple[str, ...]]:
+    """For a work of citation type ``kind``: each ``Reference`` field with the entry fields read as it, the one
+    written first (``container``: the book, proceedings, journal or series; ``publisher``: a thesis's school, a
+    report's institution)."""
+    whole = kind in WHOLE_WORKS
+    container = (("booktitle",) if kind in PARTS else ("series",) if whole else
+                 ("journal", "journaltitle") if kind in ARTICLE_LIKE else ("howpublished",))
+    publisher = (("school", "institution", "publisher") if kind == "dissertation" else
+                 ("institution", "publisher") if kind == "report" else ("publisher", "organization", "institution"))
+    return {"authors": ("author",), "title": ("title",), "container": container, "conference": ("eventtitle",),
+            "edition": ("edition",), "year": ("year",), "volume": ("volume",), "issue": ("number", "issue"),
+            "pages": ("pages",), "publisher": publisher, "place": ("address", "location"), "isbn": ("isbn",),
+            "issn": ("issn",), "doi": ("doi",), "url": ("url",), "accessed": ("urldate",),
+            "language": ("language", "langid")}
+
+
+# Where a convert's advice points for a part of the model (a problem's path): the field of an entry that gives it.
+MODEL_FIELDS: dict[str, str] = {
+    "journal.issns": "issn", "journal.titles": "journal", "journal.publisher": "publisher", "issue.year": "year",
+    "issue.volume": "volume", "issue.number": "number", "titles": "title", "doi": "doi", "url": "url",
+    "pages": "pages", "contributors": "author", "abstracts": "abstract", "keywords": "keywords", "dates": "year",
+    "language": "langid",
+}
 
 # BibTeX's month macros: classic styles print "June", biber reads 6, Zotero reads both.
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import codecs
+import copy
 import logging
 import re
 from collections.abc import Mapping
@@ -10,23 +10,16 @@ from pathlib import Path
 
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
-from bibtexparser.model import Block, ExplicitComment, ImplicitComment, ParsingFailedBlock
+from bibtexparser.model import Block, Entry, ExplicitComment, Field, ImplicitComment, ParsingFailedBlock
 
+from ...fileio import bom_encoding
 from ...problems import Problem, Severity
 from .mapping import MONTH_MACROS
 from .tex import brace_depths
 
-_ENTRY_LIKE = re.compile(r"(?m)^\s*@?\w+\s*\{\s*[^\s,{}]+\s*,|\b\w+\s*=\s*[{\"]")
-
-
-# Byte-order marks of the encodings other than UTF-8 that editors save text in (UTF-32's first: it starts as UTF-16's).
-BOMS = {codecs.BOM_UTF32_LE: "utf-32", codecs.BOM_UTF32_BE: "utf-32", codecs.BOM_UTF16_LE: "utf-16",
-        codecs.BOM_UTF16_BE: "utf-16"}
-
-
-def bom_encoding(data: bytes) -> str | None:
-    """The encoding a byte-order mark at the start of ``data`` names (UTF-16 or UTF-32), or None."""
-    return next((encoding for bom, encoding in BOMS.items() if data.startswith(bom)), None)
+# "type{key,", "field = {" or "field = \"" anywhere, or a line "field = value," with a bare number or macro
+# (month = jun,)
+_ENTRY_LIKE = re.compile(r"(?m)^\s*@?\w+\s*\{\s*[^\s,{}]+\s*,|\b\w+\s*=\s*[{\"]|^\s*\w+\s*=\s*\w+\s*,?\s*$")
 
 
 def read_text(path: Path, bom_severity: Severity = "warning") -> tuple[str | None, list[Problem]]:
@@ -38,7 +31,7 @@ def read_text(path: Path, bom_severity: Severity = "warning") -> tuple[str | Non
     except OSError as error:
         return None, [Problem("bibtex.io", "error", f"cannot read the file: {error.strerror or error}", file=file)]
     problems = []
-    if (encoding := bom_encoding(data)) is not None:
+    if (encoding := bom_encoding(data)) not in (None, "utf-8"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as error:
@@ -62,16 +55,141 @@ def read_text(path: Path, bom_severity: Severity = "warning") -> tuple[str | Non
     return text, problems
 
 
-def parse(text: str, *, raw: bool = False) -> Library:
-    """The blocks of a text; ``raw`` keeps the values as written (enclosing braces or quotes included).
+def parse(text: str, *, raw: bool = False, problems: list[Problem] | None = None, file: str | None = None) -> Library:
+    """The blocks of a text; ``raw`` keeps the values as written (enclosing braces or quotes included), else each
+    entry has what it inherits (``inherit``; its warnings go to ``problems``, naming ``file``).
     bibtexparser logs every syntax error: silenced, as biblio reports them as problems."""
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        return parse_string(text, parse_stack=[] if raw else None)
+        library = parse_string(text, parse_stack=[] if raw else None)
     finally:
         logger.setLevel(level)
+    if not raw:
+        found = inherit(library, file)
+        if problems is not None:
+            problems += found
+    return library
+
+
+# --- crossref and xdata: the fields an entry inherits ---------------------------------------------
+
+# What biblatex never inherits (its \noinherit list for every pair of types), and what names the parent record
+# itself rather than the book or proceedings that hold the child: a paper is not its proceedings' DOI or abstract.
+_NOT_INHERITED = frozenset({
+    "ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label", "options", "presort", "related",
+    "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro", "sortkey"})
+_OWN = frozenset({"doi", "url", "urldate", "eprint", "eprinttype", "eprintclass", "archiveprefix", "primaryclass",
+                  "abstract", "keywords", "file", "annotation", "pages", "pagetotal"})
+# Names of one fact (biber's aliases; a date gives the year and month): a child with one of them takes none of them.
+_ALIASES = ({"date", "year", "month", "day"}, {"journal", "journaltitle"}, {"address", "location"},
+            {"school", "institution"}, {"annote", "annotation"})
+_TITLES = ("title", "subtitle", "titleaddon")
+_SHORT_TITLES = ("shorttitle", "sorttitle", "indextitle", "indexsorttitle")  # the parent's, never the child's
+_PARTS = frozenset({"inbook", "bookinbook", "suppbook", "incollection", "inreference", "suppcollection",
+                    "inproceedings", "conference"})  # conference: BibTeX's other name for inproceedings
+
+
+def _renamed(parent: str, child: str) -> dict[str, tuple[str, ...]]:
+    """biblatex's inheritance table for a parent and a child type (BibTeX's ``@incollection`` of a ``@book`` as
+    biblatex's of a ``@collection``): the parent fields that go to other fields of the child, and those not taken."""
+    prefix = None
+    if parent.startswith("mv") and child in _PARTS | {"book", "collection", "reference", "proceedings"}:
+        prefix = "main"
+    elif parent in ("book", "collection", "reference", "proceedings") and child in _PARTS:
+        prefix = "book"
+    elif parent == "periodical" and child in ("article", "suppperiodical"):
+        prefix = "journal"
+    if prefix is None:
+        return {}
+    renamed: dict[str, tuple[str, ...]] = {name: (prefix + name,) for name in _TITLES}
+    if parent in ("book", "mvbook") and child in ("inbook", "bookinbook", "suppbook"):
+        renamed["author"] = ("author", "bookauthor")
+    return renamed | {name: () for name in _SHORT_TITLES}
+
+
+def _field(entry: Entry, name: str) -> Field | None:
+    return next((item for item in entry.fields if item.key.lower() == name and str(item.value).strip()), None)
+
+
+def _take(child: Entry, parent: Entry, renamed: Mapping[str, tuple[str, ...]], skip: frozenset[str]) -> None:
+    """Copy to ``child`` the fields of ``parent`` it lacks: the renamed ones first, then each under its own name."""
+    have = {item.key.lower() for item in child.fields if str(item.value).strip()}
+    have.update(*(group for group in _ALIASES if not have.isdisjoint(group)))
+    for pass_renamed in (True, False):
+        for item in list(parent.fields):
+            name = item.key.lower()
+            if (name in renamed) != pass_renamed or not str(item.value).strip():
+                continue
+            for target in renamed[name] if pass_renamed else () if name in skip else (name,):
+                if target not in have:
+                    have.add(target)
+                    taken = copy.copy(item)  # its line stays the parent's: where the value is written
+                    taken.key = target
+                    child.fields = [other for other in child.fields if other.key.lower() != target] + [taken]
+
+
+def inherit(library: Library, file: str | None = None) -> list[Problem]:
+    """Give each entry the fields it lacks from the entries it names, as biber does, before anything is read:
+    from each ``@xdata`` entry of its ``xdata`` list (every field), then from its ``crossref`` entry (biblatex's
+    inheritance table: a ``@proceedings`` title is an ``@inproceedings`` booktitle; the publisher, year, editor,
+    address, volume … as they are; never the parent's own DOI, URL, pages or abstract). A parent inherits first. A key
+    the file lacks, or entries naming each other in a loop, are warnings; nothing is taken from another entry."""
+    entries = library.entries
+    by_key: dict[str, Entry] = {}
+    for entry in entries:  # by its key, and by the other keys biblatex's ids field gives it
+        ids = _field(entry, "ids")
+        for key in [entry.key, *(str(ids.value).split(",") if ids else [])]:
+            by_key.setdefault(key.strip(), entry)
+            by_key.setdefault(key.strip().casefold(), entry)  # BibTeX's keys ignore case
+    problems: list[Problem] = []
+
+    def warn(entry: Entry, message: str, at: int | None) -> None:
+        problems.append(Problem("bibtex.crossref", "warning", message, path=entry.key, file=file, line=line(at)))
+
+    def named(entry: Entry) -> list[tuple[Entry, str]]:
+        found = []
+        for kind in ("xdata", "crossref"):
+            if (item := _field(entry, kind)) is None:
+                continue
+            for key in str(item.value).split(",") if kind == "xdata" else [str(item.value)]:
+                key = key.strip()
+                parent = by_key.get(key) or by_key.get(key.casefold())
+                if parent is None:
+                    warn(entry, f"the entry '{entry.key}' names '{key}' in its {kind} field, but the file has no "
+                         f"entry '{key}': the fields it would inherit from it are missing; add that entry or remove "
+                         f"the {kind} field", item.start_line)
+                else:
+                    found.append((parent, kind))
+        return found
+
+    state: dict[int, int] = {}  # 1: its parents are being resolved; 2: done
+    parents: dict[int, list[tuple[Entry, str]]] = {}
+    for root in entries:
+        stack = [root]
+        while stack:  # depth first without recursion: a chain of crossrefs may be long
+            entry = stack[-1]
+            if state.get(id(entry)) == 2:
+                stack.pop()
+            elif state.get(id(entry)) is None:
+                state[id(entry)] = 1
+                parents[id(entry)] = named(entry)
+                for parent, kind in parents[id(entry)]:
+                    if state.get(id(parent)) == 1:
+                        warn(entry, f"the entry '{entry.key}' inherits from itself through {kind} (by way of "
+                             f"'{parent.key}'): it takes nothing from '{parent.key}'", entry.start_line)
+                    else:
+                        stack.append(parent)
+            else:
+                for parent, kind in parents[id(entry)]:
+                    if state.get(id(parent)) == 2:
+                        crossref = kind == "crossref"
+                        renamed = _renamed(parent.entry_type.lower(), entry.entry_type.lower()) if crossref else {}
+                        _take(entry, parent, renamed, _NOT_INHERITED | _OWN if crossref else _NOT_INHERITED)
+                state[id(entry)] = 2
+                stack.pop()
+    return problems
 
 
 def failure(block: ParsingFailedBlock) -> str:

@@ -16,19 +16,21 @@ from pathlib import Path
 
 from bibtexparser.library import Library
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+from bibtexparser.middlewares.names import InvalidNameError
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ParsingFailedBlock
 
 from ... import derive, ids
 from ...model import (Article, ArticleDates, Contributor, ContributorRole, Issn, Issue, Journal, LangText, Pages,
-                      PartialDate, PersonName, Publisher)
+                      PartialDate, PersonName, Publisher, Reference)
 from ...problems import Problem, Severity
-from .. import ArticleReading, Grouper
-from .mapping import ARTICLE_TYPES, DATE_FIELD, MONTHS, NAME_FIELDS, READ, language_tag
+from .. import ArticleReading, Grouper, Work, author_text
+from .mapping import ARTICLE_TYPES, DATE_FIELD, MONTHS, NAME_FIELDS, READ, WORK_TYPES, language_tag, work_fields
+from .names import organisation, split_name, top_commas
 from .parse import concatenate, failure, line, looks_like_entry, parse, read_text, strings
 from .tex import decode, paragraphs, squash, tex_decode, whole_group
 
 _URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
+_PAGE_DASH = re.compile(r"(?<=\w)\s*[-–—]+\s*(?=\w)")  # a page range's dash, however written
 _ALTERNATES = {name: names for names in READ.values() for name in names}  # the fields read in each other's place
 _SHOWN = 10  # entry keys named in a note about a field not read
 _FIELD_NAME = re.compile(r"[^\s\"#%'(),={}]+")  # what BibTeX takes for a field name
@@ -85,6 +87,7 @@ class _Read:
     publisher: str | None
     shown_lang: str  # the language the writer picked the journal title and publisher for
     line: int | None
+    key: str
 
 
 class _Reader:
@@ -94,7 +97,9 @@ class _Reader:
         self.problems: list[Problem] = []
         self.remove_enclosing = RemoveEnclosingMiddleware()
         self.strings: dict[str, str] = {}
+        self.works: list[Work] = []
         self.not_read: dict[str, tuple[int | None, list[str]]] = {}  # field: its first line, the entries with it
+        self.work_not_read: dict[str, tuple[int | None, list[str]]] = {}  # the same, of the works
 
     def note(self, code: str, severity: Severity, message: str, at: int | None, path: str | None = None) -> None:
         self.problems.append(Problem(code, severity, message, path=path, file=self.file, line=line(at)))
@@ -132,7 +137,9 @@ class _Reader:
                 self.note("bibtex.stray-text", "warning", "text outside any entry looks like a field list "
                           "(a missing @ or a commented-out entry?); it is not read", block.start_line)
             read = self.entry(entry) if isinstance(entry, Entry) else None
-            if read is not None:
+            if isinstance(read, Work):
+                self.works.append(read)
+            elif read is not None:
                 found.append(read)
         for name, (at, keys) in self.not_read.items():
             shown = ", ".join(keys[:_SHOWN]) + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
@@ -141,9 +148,14 @@ class _Reader:
             what = f"{name} differs from {others}, read in its place" if others else \
                 f"biblio cannot carry the field {name}"
             self.note("bibtex.not-read", "info", f"{what} ({entries}: {shown}); it is not read", at)
+        for name, (at, keys) in self.work_not_read.items():
+            shown = ", ".join(keys[:_SHOWN]) + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
+            self.note("bibtex.not-read", "info", f"a work (an entry that is not a journal article: a book, chapter, "
+                      f"thesis …) keeps no {name} in biblio's model (entr{'y' if len(keys) == 1 else 'ies'}: {shown}); "
+                      "it is not read", at)
         return found
 
-    def entry(self, entry: Entry) -> _Read | None:
+    def entry(self, entry: Entry) -> _Read | Work | None:
         values: dict[str, Field] = {}
         for item in entry.fields:
             if _FIELD_NAME.fullmatch(item.key):
@@ -196,8 +208,10 @@ class _Reader:
                 self.note("bibtex.unusable", "warning", f"the @{kind} entry '{key}' has no title; it is skipped",
                           at, key)
                 return None
-            self.note("bibtex.entry-type", "info", f"the @{kind} entry '{key}' is read as a journal article", at, key)
-        elif title is None:
+            work = self.work(kind, key, at, title, raw, text, where)
+            self.unread(values, used, key, at, self.work_not_read)
+            return work
+        if title is None:
             self.note("bibtex.title-missing", "warning", f"the entry '{key}' has no title", at, key)
         abstract_raw = raw(*READ["abstract"])
         abstract = None
@@ -252,14 +266,58 @@ class _Reader:
                     self.note(checked.code or "issn", "warning", (checked.message or "") + "; it is not read",
                               *where("issn"))
         read = _Read(article, text(*READ["journal"]), text(*READ["shortjournal"]), date, text(*READ["volume"]),
-                     text(*READ["number"]), issns, text(*READ["publisher"]), text_lang, at)
-        for name, item in values.items():  # what the entry gives that was not read: each reported once per file
+                     text(*READ["number"]), issns, text(*READ["publisher"]), text_lang, at, key)
+        self.unread(values, used, key, at, self.not_read)
+        return read
+
+    def unread(self, values: dict[str, Field], used: set[str], key: str, at: int | None,
+               into: dict[str, tuple[int | None, list[str]]]) -> None:
+        """Count what the entry gives that was not read (each field reported once per file, with its entries)."""
+        for name, item in values.items():
             value = str(item.value).strip()
             if name in used or not value or any(value == str(values[other].value).strip() for other in
                                                 _ALTERNATES.get(name, ()) if other in used):
                 continue  # read, empty, or the same value as the field read in its place (journal, journaltitle)
-            self.not_read.setdefault(name, (item.start_line, []))[1].append(key or f"the entry at line {line(at)}")
-        return read
+            into.setdefault(name, (item.start_line, []))[1].append(key or f"the entry at line {line(at)}")
+
+    def work(self, kind: str, key: str, at: int | None, title: str, raw: Callable[..., str | None],
+             text: Callable[..., str | None], where: Callable[[str], tuple[int | None, str]]) -> Work:
+        """An entry that is not a journal article, as a cited work (``Reference``) of the nearest citation type."""
+        cited = WORK_TYPES.get(kind)
+        if cited is None or kind == "mastersthesis":
+            cited = cited or ("dissertation" if kind == "mastersthesis" else "other")
+            self.note("bibtex.entry-type", "info", f"the @{kind} entry '{key}' is read as a work of the type "
+                      f"'{cited}', the nearest of the citation types biblio knows (it has no '{kind}')", at, key)
+        fields = work_fields(cited)
+        reference = Reference(type=cited, title=title)
+        editors: list[str] = []
+        roles: tuple[tuple[ContributorRole, tuple[str, ...], list[str]], ...] = (
+            ("author", fields["authors"], reference.authors), ("editor", ("editor",), editors))
+        for role, names_read, into in roles:
+            if (names := raw(*names_read)) is not None:
+                for person in self.people(names, role, "und", *where(names_read[0])):
+                    name = person.organization.main if person.organization else next(iter(person.names.values()))
+                    into.append(author_text(name or ""))
+        for attribute in ("container", "conference", "edition", "volume", "issue", "pages", "publisher", "place",
+                          "isbn", "issn"):
+            setattr(reference, attribute, text(*fields[attribute]))
+        if reference.pages:  # "10--20", read as an en dash: the range as the other formats write it
+            reference.pages = _PAGE_DASH.sub("-", reference.pages)
+        date = self.date(raw(DATE_FIELD), raw(*fields["year"]), None, where)
+        reference.year = str(date.year) if date else None
+        if (doi := raw(*fields["doi"])) is not None:
+            checked = ids.doi(_URL_MACRO.sub(r"\1", doi))
+            reference.doi = checked.value if checked.ok else None
+            if not checked.ok:
+                self.note(checked.code or "doi", "warning", (checked.message or "") + "; the DOI is not read",
+                          *where("doi"))
+        if (url := raw(*fields["url"])) is not None:
+            reference.url = _URL_MACRO.sub(r"\1", url).strip()
+        if (accessed := raw(*fields["accessed"])) is not None:
+            reference.accessed = PartialDate.parse(accessed.strip()[:10])
+        tags = [language_tag(tex_decode(value)[0]) for value in (raw("langid"), raw("language")) if value]
+        reference.language = next((tag for tag in tags if tag), None)
+        return Work(reference, line(at), f"entry '{key}'", f"@{kind}", editors)
 
     def languages(self, language: str | None, lang_id: str | None, sample: str) -> tuple[str, str]:
         """The article's own language and the language of the entry's text."""
@@ -282,17 +340,26 @@ class _Reader:
                 self.note("bibtex.others", "info", "the name list ends in 'and others': the names left out "
                           "are not known", at, where)
                 continue
-            if whole_group(raw_name):
-                name = squash(self.text(raw_name[1:-1], at, where))
+            if (group := organisation(raw_name)) is not None:  # {Braced}, or a name only an organisation has
+                name = squash(self.text(group, at, where))
+                if name and not whole_group(raw_name):
+                    self.note("bibtex.organisation", "info", f"'{name}' is read as an organisation's name (BibTeX "
+                              "and other tools would read a person whose family name is the last words): put it in "
+                              "braces, {" + name + "}, to say so in the file", at, where)
                 if name:
                     found.append(Contributor(role=role, organization=LangText.of({lang: name}, lang)))
                 continue
             try:
-                parts = parse_single_name_into_parts(raw_name)
+                parts = split_name(raw_name)
             except InvalidNameError as error:
                 self.note("bibtex.name", "warning", f"the name '{raw_name}' is malformed ({error.reason}); it is "
                           "read as well as it can be", at, where)
-                parts = parse_single_name_into_parts(raw_name, strict=False)
+                parts = split_name(raw_name, strict=False)
+            if parts.jr and parts.first and len(top_commas(raw_name)) == 1:  # "First Last, Jr.": names.split_name
+                self.note("bibtex.name-suffix", "info", f"in '{raw_name}', '{parts.jr[0]}' is read as a suffix after "
+                          "the family name (BibTeX would take it for the given name): write "
+                          f"'{' '.join(parts.von + parts.last)}, {parts.jr[0]}, {' '.join(parts.first)}', BibTeX's "
+                          "form", at, where)
             family = squash(self.text(" ".join(parts.von + parts.last + parts.jr), at, where))
             given = squash(self.text(" ".join(parts.first), at, where)) or None
             if not family:
@@ -426,9 +493,11 @@ def iter_read(path: Path) -> ArticleReading:
         reader = _Reader(str(path), _file_language(path))
         found = reader.blocks(parse(text))
         reading.problems += reader.problems
+        reading.works += reader.works
         if not found:
-            reading.problems.append(Problem("bibtex.no-entries", "error", "the file has no entry biblio can read "
-                                            "as an article", file=str(path)))
+            if not reader.works:
+                reading.problems.append(Problem("bibtex.no-entries", "error", "the file has no entry biblio can "
+                                                "read", file=str(path)))
             return
         grouper, groups = Grouper(), dict[tuple[object, ...], list[_Read]]()
         keys = [grouper.key(read.shown_lang, read.journal, [issn.value for issn in read.issns], read.volume,
@@ -438,7 +507,7 @@ def iter_read(path: Path) -> ArticleReading:
         issues = {key: _issue(reads, str(path), reading.problems) for key, reads in groups.items()}
         for key, read in zip(keys, found):
             issue = reading.issue = issues[key]
-            reading.line = line(read.line)
+            reading.line, reading.name = line(read.line), f"entry '{read.key}'"
             date = read.date
             if date and (date.month is not None or date.year != issue.year):
                 read.article.dates = ArticleDates(published=date)

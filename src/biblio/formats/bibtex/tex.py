@@ -194,6 +194,10 @@ def decode(value: str) -> tuple[str, list[str], tuple[Severity, str] | None]:
         text = decoder.latex_to_text(value)
     except LatexWalkerError:  # pylatexenc parses tolerantly; keep the raw text if it ever gives up
         text = value
+    except (IndexError, KeyError, TypeError, ValueError, AttributeError):  # a pylatexenc macro spec that fails on
+        # an unusual argument layout (``\\href {url} {text}`` with spaces between the arguments): keep the text
+        text, note = value, ("warning", "has LaTeX that biblio could not read (a command whose arguments it could not "
+                                        "take apart): it is kept as written; check the value")
     except RecursionError:  # pylatexenc recurses per level of nesting: environments, brackets …
         text, note = value, ("error", "has LaTeX nested too deep to read (environments or brackets inside each "
                                       "other): it is kept as written; simplify it")

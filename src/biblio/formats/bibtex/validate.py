@@ -16,10 +16,10 @@ from pathlib import Path
 
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
-from ...fileio import read_head
+from ...fileio import read_text_head
 from ...problems import Problem, Severity
 from .mapping import REQUIRED, VERBATIM
-from .parse import (MACRO_NAME, bom_encoding, failure, group_end, line, looks_like_entry, parse, past_space, read_text,
+from .parse import (MACRO_NAME, failure, group_end, line, looks_like_entry, parse, past_space, read_text,
                     stray_brace)
 from .tex import braces_pair_up, nesting, whole_group
 
@@ -30,16 +30,15 @@ _SPECIAL = re.compile(r"\\.|[$&%#_^]", re.DOTALL)  # an escaped character, or a 
 
 
 def detect(path: Path) -> bool:
-    """A BibTeX file: text with ``@type{key,`` entries (a ``.bib`` name needs only ``@type{``)."""
-    raw = read_head(path, 65536)
-    if raw is None:
+    """A BibTeX file: text with ``@type{key,`` entries at the start of a line (a ``.bib`` name needs only ``@type{``,
+    anywhere, as BibTeX itself finds entries)."""
+    head = read_text_head(path, 65536)  # UTF-16 or UTF-32 with a byte-order mark too (read, with a warning)
+    if head is None:
         return False
-    encoding = bom_encoding(raw)  # UTF-16 or UTF-32 (read, with a warning); else UTF-8 or a Windows code page
-    head = raw.decode(encoding or "utf-8", errors="replace")
-    stripped = head.lstrip("\ufeff \t\r\n")
+    stripped = head.lstrip(" \t\r\n")
     if stripped[:1] in ("<", "[", "{") or re.match(r"TY {2}- ", stripped):
         return False
-    if Path(path).suffix.lower() == ".bib" and re.search(r"(?m)^\s*@\w+\s*[{(]", head.replace("\0", "")):
+    if Path(path).suffix.lower() == ".bib" and re.search(r"@\w+\s*[{(]", head.replace("\0", "")):
         return True
     return bool(re.search(r"(?m)^\s*@\w+\s*[{(]\s*[^\s,{}()=]+\s*,\s*\w[\w-]*\s*=", head))
 

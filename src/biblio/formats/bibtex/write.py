@@ -14,11 +14,11 @@ import re
 from ... import derive
 from ...model import Article, Issue, PersonName
 from ...problems import Problem, article_numbers
-from .. import Output
+from .. import Output, Work, author_name
 from ..notes import NotCarried
-from .keys import key_base, unique_keys
-from .mapping import (ARTICLE_NOT_CARRIED, ISSUE_NOT_CARRIED, MONTH_MACROS, NAME_FIELDS, READ, file_name, langid,
-                      language_field)
+from .keys import ascii_fold, key_base, unique_keys
+from .mapping import (ARTICLE_NOT_CARRIED, ISSUE_NOT_CARRIED, MONTH_MACROS, NAME_FIELDS, READ, WORK_ENTRY,
+                      WORK_TYPES, file_name, langid, language_field, work_fields)
 from .tex import keywords_tex, paragraphs_tex, tex_escape, whole_group
 
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
@@ -197,3 +197,51 @@ def _layout(names: tuple[str, ...], width: int) -> str:
     bibtexparser writes it (braces, ``month`` bare), without copying each entry through it."""
     lines = [f"  {name}{' ' * (width - len(name))} = " + ("%s" if name == "month" else "{%s}") for name in names]
     return "@article{%s,\n" + ",\n".join(lines) + "\n}\n"
+
+
+def work(item: Work) -> tuple[bytes, list[Problem]]:
+    """A work (a record that is not a journal article) as one entry of its type (``mapping.WORK_ENTRY``), each field
+    through ``mapping.work_fields``; what the entry cannot say (its type, where BibTeX has none) is a note."""
+    reference, problems = item.reference, []
+    kind = WORK_ENTRY.get(reference.type or "other")
+    if kind is None:
+        problems.append(Problem("bibtex.not-carried", "info", f"BibTeX has no entry type for a work of the type "
+                                f"'{reference.type}': it is written as @misc"))
+    fields: dict[str, str] = {}
+    for role, people in (("author", reference.authors), ("editor", item.editors)):
+        names = [author_name(person) for person in people if person.strip()]
+        if names:
+            fields[role] = " and ".join(_person_tex(name) if isinstance(name, PersonName) else
+                                        "{" + tex_escape(name) + "}" for name in names)
+    for attribute, names_read in work_fields(WORK_TYPES.get(kind or "misc", reference.type)).items():  # as read back
+        value = getattr(reference, attribute)
+        if attribute == "authors" or not value:
+            continue
+        name, text = names_read[0], str(value).strip()
+        if attribute in ("url", "doi"):
+            fields[name] = text.translate(_URL_ESCAPES)
+        elif attribute == "title":
+            fields[name] = "{" + tex_escape(text) + "}"
+        elif attribute == "pages":
+            fields[name] = re.sub(r"\s*[-–—]+\s*", "--", tex_escape(text))
+        elif attribute == "language":
+            fields[name] = language_field(text) or ""
+            fields["langid"] = langid(text) or ""
+        else:
+            fields[name] = tex_escape(text)
+    fields = {name: _CONTROL.sub("", value) for name, value in fields.items() if value}
+    if "title" not in fields:
+        problems.append(Problem("bibtex.title-missing", "error", "the work has no title: it is not written"))
+    width = max((len(name) for name in fields), default=0)
+    lines = [f"  {name}{' ' * (width - len(name))} = {{{value}}}" for name, value in fields.items()]
+    text = f"@{kind or 'misc'}{{{_work_key(item)},\n" + ",\n".join(lines) + "\n}\n"
+    return text.encode("utf-8"), problems
+
+
+def _work_key(item: Work) -> str:
+    """The first author's family name, the year and the title's first long word, as an article's key."""
+    first = author_name(item.reference.authors[0]) if item.reference.authors else None
+    name = ascii_fold(first.family if isinstance(first, PersonName) else (first or "").split(" ")[0]) or "anon"
+    words = [ascii_fold(word) for word in (item.reference.title or "").split()]
+    word = next((w for w in words if len(w) >= 4), next((w for w in words if w), ""))
+    return f"{name}{''.join(filter(str.isdigit, item.reference.year or ''))[:4]}{word}"

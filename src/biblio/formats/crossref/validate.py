@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ... import ids, schemas
-from ...fileio import read_head
+from ...fileio import read_text_head
 from ...problems import Problem
 from .. import xmltools
 from . import checks
@@ -41,9 +41,10 @@ _XSI_TYPE = f"{{{XSI}}}type"
 
 
 def detect(path: Path) -> bool:
-    """A Crossref deposit: an XML file whose root is a ``doi_batch`` (sniffed, not parsed)."""
-    head = read_head(path)
-    return head is not None and b"<doi_batch" in head and b"http://www.crossref.org/schema/" in head
+    """A Crossref deposit: an XML file whose root is a ``doi_batch`` (sniffed, not parsed; UTF-16 with a byte-order mark
+    too)."""
+    head = read_text_head(path)
+    return head is not None and "<doi_batch" in head and "http://www.crossref.org/schema/" in head
 
 
 def validate(path: Path, *, strict: bool = False, dir: str | Path | None = None) -> list[Problem]:

@@ -32,7 +32,41 @@ from ...problems import Problem
 ROLES: dict[ContributorRole, str] = {"author": "author", "editor": "editor", "translator": "translator",
                                      "chair": "chair", "reviewer": "contributor"}
 NAME_ROLES = {variable: role for role, variable in ROLES.items()}
-TYPES_READ = ("article-journal", "article", None)  # other item types are read as journal articles, reported
+TYPES_READ = ("article-journal", "article", None)  # read as journal articles without a note
+ARTICLE_TYPES = (*TYPES_READ, "article-magazine", "article-newspaper", "review", "review-book")  # these with a note
+# Other item types are works (a ``Reference`` in no issue): CSL types -> the model's citation types; a type not here
+# is read as "other", reported.
+WORK_TYPES: dict[str, str] = {
+    "book": "book", "chapter": "book_chapter", "paper-conference": "conference_paper", "report": "report",
+    "thesis": "dissertation", "webpage": "web_resource", "post": "web_resource", "post-weblog": "blog_post",
+    "dataset": "dataset", "software": "software", "patent": "patent", "standard": "standard",
+    "collection": "collection", "periodical": "journal", "document": "other",
+}
+# Citation types -> the item type written (a type not here is a "document", reported).
+WORK_ITEM: dict[str, str] = {
+    "journal_article": "article-journal", "book": "book", "book_chapter": "chapter",
+    "conference_paper": "paper-conference", "report": "report", "dissertation": "thesis",
+    "web_resource": "webpage", "blog_post": "post-weblog", "dataset": "dataset", "software": "software",
+    "patent": "patent", "standard": "standard", "collection": "collection", "journal": "periodical",
+    "preprint": "article", "peer_review": "review", "other": "document",
+}
+# A work's keys: the ``Reference`` attribute and the CSL key (``container``: a whole work's series is its
+# ``collection-title``; the dates and names are handled apart).
+WORK_KEYS: dict[str, str] = {
+    "title": "title", "container": "container-title", "conference": "event-title", "edition": "edition",
+    "volume": "volume", "issue": "issue", "pages": "page", "publisher": "publisher", "place": "publisher-place",
+    "isbn": "ISBN", "issn": "ISSN", "doi": "DOI", "url": "URL", "language": "language",
+}
+#: Every key of a work's item the reader reads; any other is reported as not read.
+WORK_READ_KEYS = frozenset({*WORK_KEYS.values(), "collection-title", "event", "author", "editor", "issued", "accessed",
+                            "type", "id", "custom"})
+#: Where a convert's advice points for a part of the model (a problem's path): the key that gives it.
+MODEL_FIELDS: dict[str, str] = {
+    "journal.issns": "ISSN", "journal.titles": "container-title", "journal.publisher": "publisher",
+    "issue.year": "issued", "issue.volume": "volume", "issue.number": "issue", "titles": "title", "doi": "DOI",
+    "url": "URL", "pages": "page", "contributors": "author", "abstracts": "abstract", "keywords": "keyword",
+    "dates": "issued", "language": "language",
+}
 
 
 def file_name(lang: str | None) -> str:

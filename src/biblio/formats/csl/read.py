@@ -8,17 +8,17 @@ journal's facts, later ones only what it does not give and no key fact. The file
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ... import derive, ids
-from ...model import Article, Issue, Journal, LangText
+from ...model import WHOLE_WORKS, Article, Issue, Journal, LangText, PersonName, Reference
 from ...problems import Problem
-from .. import ArticleReading, Grouper
+from .. import ArticleReading, Grouper, Work, author_text
 from . import parse
-from .mapping import (CUSTOM_KEYS, FIELDS, NAME_KEYS, NAME_ROLES, READ_KEYS, TYPES_READ, Reading, _partial_date,
-                      language, text_value)
+from .mapping import (ARTICLE_TYPES, CUSTOM_KEYS, FIELDS, NAME_KEYS, NAME_PARTS, NAME_ROLES, READ_KEYS, TYPES_READ,
+                      WORK_KEYS, WORK_READ_KEYS, WORK_TYPES, Reading, _family, _partial_date, language, text_value)
 
 _NAMED = 5  # items named in a "not read" note; the others are counted
 
@@ -37,6 +37,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     issues: dict[tuple[object, ...], tuple[Issue, dict[str, object], dict[str, _NotRead], dict[str, Any]]] = {}
     count = 0
     not_read: dict[str, _NotRead] = {}  # by variable, in the order met
+    work_not_read: dict[str, _NotRead] = {}  # the same, of the works
     grouper = Grouper()
     repeated = 0  # repeated keys are reported first, as a reading of the whole file found them
     try:
@@ -50,6 +51,11 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                 return
             where = {"file": str(path), "line": item.line, "column": item.column,
                      "path": parse.path_text((item.number or 0,))}
+            if isinstance(item.value, dict) and item.value.get("type") not in ARTICLE_TYPES:
+                if (work := _work(item.value, where, problems)) is not None:
+                    _unread(item, where, work_not_read, WORK_READ_KEYS, ("author", "editor"))
+                    reading.works.append(work)
+                continue
             key = _key(item.value, grouper)
             issue, facts, differs, _ = group = issues.get(key) or (
                 Issue(journal=Journal(titles=LangText()), year=0), {}, {}, where)
@@ -59,12 +65,17 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                 count += 1
                 issues[key] = group
                 reading.issue, reading.line = issue, item.line
+                reading.name = f"item '{_label(item.value, where)}'" if isinstance(item.value, dict) else None
                 yield article
     except parse.Unreadable as unreadable:
         reading.issue, problems[:] = None, [unreadable.problem]
         return
     for variable, found in not_read.items():
         problems.append(Problem("csl.not-read", "info", f"'{variable}' is not read: biblio's model has no place for it "
+                                f"({found.named()})", **found.where))
+    for variable, found in work_not_read.items():
+        problems.append(Problem("csl.not-read", "info", f"'{variable}' is not read: a work (an item that is not a "
+                                f"journal article: a book, chapter, thesis …) keeps none in biblio's model "
                                 f"({found.named()})", **found.where))
     for issue, facts, differs, first in issues.values():
         for name, seen in differs.items():
@@ -75,7 +86,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
             problems.append(Problem("csl.year-missing", "warning", "this item gives no year ('issued'): it is read "
                                     "into an issue whose year is unknown (0), which writers leave out; no other "
                                     "item's year is taken", **first))
-    if not count:
+    if not count and not reading.works:
         problems.append(Problem("csl.empty", "error", "the file has no usable items", file=str(path)))
 
 
@@ -104,15 +115,16 @@ def _label(entry: dict[str, Any], where: dict[str, Any]) -> str:
     return str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else where["path"] or "the item"
 
 
-def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRead]) -> None:
+def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRead], keys: frozenset[str] = READ_KEYS,
+            roles: Iterable[str] = NAME_ROLES) -> None:
     """Count the keys of a read item that no reader reads (``mapping.READ_KEYS``, a name's ``NAME_KEYS``, the
     ``custom`` keys biblio writes), each under the item's ``id`` (or its place in the file)."""
     entry = item.value
     if not isinstance(entry, dict):  # not read at all (and reported so)
         return
     found: list[tuple[str, tuple[str | int, ...]]] = [(key, (key,)) for key, value in entry.items()
-                                                       if key not in READ_KEYS and _has(value)]
-    for variable in NAME_ROLES:
+                                                       if key not in keys and _has(value)]
+    for variable in roles:
         names = entry.get(variable)
         for position, name in enumerate(names if isinstance(names, list) else []):
             if isinstance(name, dict):
@@ -120,7 +132,7 @@ def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRea
                           if key not in NAME_KEYS and _has(value)]
     if isinstance(custom := entry.get("custom"), dict):
         found += [(f"custom.{key}", ("custom", key)) for key, value in custom.items()
-                  if key not in CUSTOM_KEYS and _has(value)]
+                  if (key not in CUSTOM_KEYS or keys is not READ_KEYS) and _has(value)]
     label = _label(entry, where)
     paths: dict[str, tuple[str | int, ...]] = {}  # each variable once an item, where it is first met
     for variable, path in found:
@@ -131,6 +143,42 @@ def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRea
             not_read[variable] = _NotRead({"file": where["file"], "line": line, "column": column,
                                            "path": parse.path_text((*item.prefix(), *path))})
         not_read[variable].add(label)
+
+
+def _work(entry: dict[str, Any], where: dict[str, Any], problems: list[Problem]) -> Work | None:
+    """An item that is not a journal article, as a cited work (``Reference``) of the nearest citation type."""
+    title = text_value(entry.get("title"), "title", problems, where)
+    if not title:
+        problems.append(Problem("csl.unusable", "warning", "this item has no title and was skipped", **where))
+        return None
+    kind = str(entry.get("type"))
+    cited = WORK_TYPES.get(kind)
+    if cited is None:
+        cited = "other"
+        problems.append(Problem("csl.type", "info", f"a '{kind}' item is read as a work of the type 'other', the "
+                                "nearest of the citation types biblio knows", **where))
+    reference = Reference(type=cited)
+    for attribute, key in WORK_KEYS.items():
+        setattr(reference, attribute, text_value(entry.get(key), key, problems, where))
+    if cited in WHOLE_WORKS:
+        reference.container = text_value(entry.get("collection-title"), "collection-title", problems, where)
+    reference.conference = reference.conference or text_value(entry.get("event"), "event", problems, where)
+    editors: list[str] = []
+    for role, into in (("author", reference.authors), ("editor", editors)):
+        names = entry.get(role)
+        for name in names if isinstance(names, list) else []:
+            if isinstance(name, dict):
+                family = _family([text_value(name.get(part), part, [], where) for part in NAME_PARTS])
+                given = text_value(name.get("given"), "given", [], where)
+                literal = text_value(name.get("literal"), "literal", [], where)
+                if family or given or literal:
+                    person = PersonName(family or given or "", given if family else None)
+                    into.append(author_text(person) if family or given else literal or "")
+    issued, accessed = _partial_date(entry.get("issued")), _partial_date(entry.get("accessed"))
+    reference.year, reference.accessed = (str(issued.year) if issued else None), accessed
+    reference.doi = ids.doi(reference.doi).value if reference.doi else None
+    reference.language = language(reference.language)
+    return Work(reference, where["line"], f"item '{_label(entry, where)}'", kind, editors)
 
 
 def _key(entry: object, grouper: Grouper) -> tuple[object, ...]:

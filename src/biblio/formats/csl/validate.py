@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema_rs
 
 from ... import schemas
-from ...fileio import read_head
+from ...fileio import read_text_head
 from ...problems import Problem
 from . import parse
 
@@ -29,10 +29,10 @@ def _validator(folder: Path) -> jsonschema_rs.Draft7Validator:
 def detect(path: Path) -> bool:
     """CSL-JSON: a JSON array of objects (or one object) whose first one has a text ``type`` and an ``id``,
     a ``title`` or an ``author``, sniffed from the first 64 KiB (the file is not parsed)."""
-    head = read_head(path, parse.CHUNK)
+    head = read_text_head(path, parse.CHUNK)  # UTF-16 with a byte-order mark too: the reader then says to save as UTF-8
     if head is None:
         return False
-    keys = parse.head_keys(head.decode("utf-8", errors="ignore").removeprefix("\ufeff"))
+    keys = parse.head_keys(head)
     return isinstance(keys.get("type"), str) and not keys.keys().isdisjoint(("id", "title", "author"))
 
 

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import derive
-from ...model import Article, Issue
+from ...model import WHOLE_WORKS, Article, Issue, PersonName
 from ...problems import Problem, article_numbers
-from .. import Output
+from .. import Output, Work, author_name
 from ..notes import NotCarried
-from .mapping import ARTICLE_NOT_CARRIED, FIELDS, ISSUE_NOT_CARRIED, Shown, file_name
+from .mapping import (ARTICLE_NOT_CARRIED, FIELDS, ISSUE_NOT_CARRIED, WORK_ITEM, WORK_KEYS, WORK_TYPES, Shown,
+                      _date_parts, file_name)
 
 
 class _Items:
@@ -89,3 +90,32 @@ class _CslWriter:
 
 
 writer = _CslWriter  # the registry's writer
+
+
+def work(item: Work) -> tuple[bytes, list[Problem]]:
+    """A work (a record that is not a journal article) as a one-item CSL-JSON array, of its type
+    (``mapping.WORK_ITEM``), each field through ``mapping.WORK_KEYS``; what the item cannot say is a note."""
+    reference, problems = item.reference, []
+    kind = WORK_ITEM.get(reference.type or "other")
+    if kind is None:
+        problems.append(Problem("csl.not-carried", "info", f"CSL-JSON has no item type for a work of the type "
+                                f"'{reference.type}': it is written as a 'document'"))
+    kind = kind or "document"
+    whole = WORK_TYPES.get(kind) in WHOLE_WORKS  # as a reader takes the item: its container is the series
+    if not (reference.title or "").strip():
+        problems.append(Problem("csl.title-missing", "error", "the work has no title: it is not written"))
+    entry: dict[str, Any] = {"id": reference.doi or f"work-{item.line or 1}", "type": kind}
+    for role, people in (("author", reference.authors), ("editor", item.editors)):
+        names = [author_name(person) for person in people if person.strip()]
+        if names:
+            entry[role] = [{"family": n.family, **({"given": n.given} if n.given else {})}
+                           if isinstance(n, PersonName) else {"literal": n} for n in names]
+    for attribute, key in WORK_KEYS.items():
+        if value := getattr(reference, attribute):
+            entry["collection-title" if attribute == "container" and whole else key] = value
+    year = (reference.year or "").strip()
+    if year:
+        entry["issued"] = {"date-parts": [[int(year)]]} if year.isdigit() and len(year) <= 4 else {"raw": year}
+    if reference.accessed:
+        entry["accessed"] = _date_parts(reference.accessed)
+    return (json.dumps([entry], ensure_ascii=False, indent=2) + "\n").encode("utf-8"), problems

@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ... import schemas
-from ...fileio import read_head
+from ...fileio import read_text_head
 from ...problems import Problem
 from .. import xmltools
 from .parse import parse
@@ -24,9 +24,9 @@ MAX_ERRORS = 200
 
 
 def detect(path: Path) -> bool:
-    """A JATS article: an XML file whose root is ``<article>`` without a namespace."""
-    head = read_head(path)
-    return head is not None and bool(re.search(rb"<article[\s>]", head)) and b"<doi_batch" not in head
+    """A JATS article: an XML file whose root is ``<article>`` without a namespace (UTF-16 with a byte-order mark too)."""
+    head = read_text_head(path)
+    return head is not None and bool(re.search(r"<article[\s>]", head)) and "<doi_batch" not in head
 
 
 # The loaded DTD and when its files were last verified. schemas.jats_dtd() stats every pinned file on

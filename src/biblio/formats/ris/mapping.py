@@ -70,8 +70,45 @@ ROLE_OF_TAG: dict[str, ContributorRole] = {tag: role for role, name in ROLES.ite
 _CARRIED_ROLES = [f"{role}s" for role in ROLES]
 CARRIED_ROLES = ", ".join(_CARRIED_ROLES[:-1]) + " and " + _CARRIED_ROLES[-1]
 
-#: Journal-like record types read as articles; anything else (BOOK, CHAP, CONF …) is reported and skipped.
-JOURNAL_TYPES = frozenset({"JOUR", "EJOUR", "JFULL", "ABST", "INPR", "GEN", "MGZN", "NEWS"})
+#: Journal-like record types read as articles; anything else (BOOK, CHAP, CONF …) is read as a work (``WORK_TYPES``).
+JOURNAL_TYPES = frozenset({"JOUR", "EJOUR", "JFULL", "ABST", "INPR", "MGZN", "NEWS"})
+#: The generic type: an article when it names a journal (Zotero reads it as one), else a work of the type "other".
+GENERIC = "GEN"
+
+# --- works: records that are not journal articles, read as a ``Reference`` in no issue --------------------------
+
+#: Record types -> the model's citation types (``model.REFERENCE_TYPES``); another type is read as "other", reported.
+#: CONF is a conference paper as Zotero writes it, or the proceedings when it names no T2.
+WORK_TYPES: dict[str, str] = {
+    "BOOK": "book", "EBOOK": "book", "EDBOOK": "collection", "SER": "book", "CLSWK": "book", "CHAP": "book_chapter",
+    "ECHAP": "book_chapter", "CONF": "conference_paper", "CPAPER": "conference_paper", "THES": "dissertation",
+    "RPRT": "report", "GOVDOC": "report", "ELEC": "web_resource", "WEB": "web_resource", "BLOG": "blog_post",
+    "DATA": "dataset", "DBASE": "dataset", "COMP": "software", "PAT": "patent", "STAND": "standard",
+    "GEN": "other",
+}
+#: Citation types -> the record type written (a type not here is written GEN, reported).
+WORK_RECORD: dict[str, str] = {
+    "journal_article": "JOUR", "book": "BOOK", "collection": "EDBOOK", "book_chapter": "CHAP",
+    "conference_paper": "CPAPER", "conference_proceedings": "CONF", "dissertation": "THES", "report": "RPRT",
+    "web_resource": "ELEC", "blog": "BLOG", "blog_post": "BLOG", "dataset": "DATA", "software": "COMP",
+    "patent": "PAT", "standard": "STAND", "other": "GEN",
+}
+#: A work's fields: the ``Reference`` attribute, the tag written, every tag read as it (``container``: T2 for the book,
+#: proceedings or site of a part, T3 for the series of a whole work, as ``model.WHOLE_WORKS`` says).
+WORK_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("title", "TI", ("TI", "T1")), ("authors", "AU", ("AU", "A1")), ("container", "T2", ("T2", "BT", "JO", "JF")),
+    ("year", "PY", ("PY", "Y1", "DA")), ("volume", "VL", ("VL",)), ("issue", "IS", ("IS",)), ("pages", "SP", ("SP",)),
+    ("edition", "ET", ("ET",)), ("publisher", "PB", ("PB",)), ("place", "CY", ("CY",)), ("isbn", "SN", ("SN",)),
+    ("issn", "SN", ()), ("doi", "DO", ("DO",)), ("url", "UR", ("UR",)), ("accessed", "Y2", ("Y2",)),
+    ("language", "LA", ("LA",)),
+)
+SERIES = ("T3",)  # the container of a whole work (a book's series)
+#: Where a convert's advice points for a part of the model (a problem's path): the tag that gives it.
+MODEL_FIELDS: dict[str, str] = {
+    "journal.issns": "SN", "journal.titles": "T2", "journal.publisher": "PB", "issue.year": "PY",
+    "issue.volume": "VL", "issue.number": "IS", "titles": "TI", "doi": "DO", "url": "UR", "pages": "SP",
+    "contributors": "AU", "abstracts": "AB", "keywords": "KW", "dates": "DA", "language": "LA",
+}
 #: Record types of the RIS specification (2011) plus the older ones still exported.
 TYPES = frozenset({
     "ABST", "ADVS", "AGGR", "ANCIENT", "ART", "BILL", "BLOG", "BOOK", "CASE", "CHAP", "CHART", "CLSWK", "COMP",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from ...fileio import bom_encoding
 from ...model import PartialDate
 from ...problems import Problem, Severity
 from .mapping import MULTILINE_TAGS
@@ -24,6 +25,11 @@ _LOOSE = re.compile(r"^\s*([A-Z][A-Z0-9])(?:\s*-\s+|\s+-\s*|\s*-$)(.*)$")
 _TAGLIKE = re.compile(r"^\s*[A-Za-z0-9]{2} {1,2}-(?: |$)")
 # Ovid numbers its records on a line before each: "1." in its RIS export, "<1. >" in its EndNote one.
 _NUMBERED = re.compile(r"\s*<?\s*[0-9]+\.\s*>?\s*")
+# Web of Science's own tagged export starts each record "PT J" (J journal, B book, S series, P patent): not RIS.
+WOS_RECORD = re.compile(r"\s*PT [A-Z]\s*")
+_WOS = ("this is Web of Science's tagged plain-text format ('PT J' … 'ER' records), not RIS: biblio does not read it; "
+        "in Web of Science, export the records again as RIS (Export → RIS (other reference software)) and read that "
+        "file")
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # the bytes that are not UTF-8, as surrogateescape keeps them
 _OUTSIDE = "text between records (after 'ER  - ' and before the next 'TY  - ') belongs to no record and is ignored"
 _BEFORE = ("text before the first record (its 'TY  - ' line) belongs to no record and is ignored (a database's "
@@ -83,12 +89,25 @@ def text_lines(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator
     would also split at U+2028 and friends), read a chunk at a time.
 
     The first byte that is not UTF-8 is a ``ris.encoding`` error on its line (counted in LFs);
-    what cannot be read is shown as U+FFFD, as the "replace" decoding shows it.
+    what cannot be read is shown as U+FFFD, as the "replace" decoding shows it. A file with a UTF-16 or
+    UTF-32 byte-order mark (saved so by a Windows tool) is read as such, with a warning.
     """
+    encoding = bom_encoding(stream.read(4)) if stream.seekable() else None
+    if stream.seekable():
+        stream.seek(0)
+    wide = encoding in ("utf-16", "utf-32")
+    if wide:
+        problems.append(Problem("ris.encoding", "warning", f"the file is {str(encoding).upper()}; biblio reads it, "
+                                "but RIS readers expect UTF-8: save it as UTF-8", file=file, line=1))
     newlines = 0  # in the lines before this one
     reported = False
-    for line in io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline=""):
-        if _NOT_UTF8.search(line):
+    for line in io.TextIOWrapper(stream, encoding=encoding if wide else "utf-8-sig",
+                                 errors="replace" if wide else "surrogateescape", newline=""):
+        if wide and not reported and "\ufffd" in line:
+            problems.append(Problem("ris.encoding", "error", f"the file starts as {str(encoding).upper()} but "
+                                    "a character here cannot be read: save it as UTF-8", file=file, line=newlines + 1))
+            reported = True
+        elif _NOT_UTF8.search(line):
             if not reported:  # first among the problems of its line once they are sorted
                 problems.insert(0, Problem("ris.encoding", "error", "the file is not UTF-8 (a byte here cannot be "
                                            "read); save it as UTF-8 — unreadable characters are shown as '\ufffd'",
@@ -188,13 +207,16 @@ def scan(lines: Iterable[str], file: str, problems: list[Problem]) -> Iterator[R
                         "capital letters, or a capital and a digit; it is read as text continuing the line before "
                         "(Zotero may read it as a tag)", number)
             if current is None:
+                if not started and WOS_RECORD.fullmatch(raw):
+                    problem("read.format", "error", _WOS, number)
+                    return
                 if _NUMBERED.fullmatch(raw):
                     if not numbered:
                         problem("ris.numbered", "info", "the records are numbered (a line such as '1.' before each, as "
                                 "Ovid exports them); the numbers are not read", number)
                         numbered = True
-                elif raw.strip() and outside_from is None:
-                    outside_from = number
+                elif raw.strip() and outside_from is None and not (started and raw.strip() == "EF"):
+                    outside_from = number  # (EF: Web of Science's end of file, after its last record)
             elif current.fields:
                 last = current.fields[-1]
                 if raw.strip() or last.tag in MULTILINE_TAGS:

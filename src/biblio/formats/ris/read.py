@@ -16,11 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from ... import derive, ids
-from ...model import Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate, PersonName, Publisher
+from ...model import (WHOLE_WORKS, Article, Contributor, Issn, Issue, Journal, LangText, Pages, PartialDate,
+                      PersonName, Publisher, Reference)
 from ...problems import Problem, Severity, sort_key
-from .. import ArticleReading, Grouper
-from .mapping import (DOI_ELSEWHERE, JOURNAL_TYPES, LANGUAGE_NAMES, NOT_READ_BECAUSE, ONE_VALUE, READ, READ_TAGS,
-                      ROLE_OF_TAG, TAGS)
+from .. import ArticleReading, Grouper, Work
+from .mapping import (DOI_ELSEWHERE, GENERIC, JOURNAL_TYPES, LANGUAGE_NAMES, NOT_READ_BECAUSE, ONE_VALUE, READ,
+                      READ_TAGS, ROLE_OF_TAG, SERIES, TAGS, WORK_FIELDS, WORK_TYPES)
 from .parse import Field, Record, parse_date, scan, text_lines
 
 # Structure problems that stop a file from being valid but not from being read.
@@ -29,6 +30,8 @@ _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _PAGE_RANGE = re.compile(r"\s*(\S+?)\s*[-–—]+\s*(\S+)\s*")
 _DOI_ADDRESS = re.compile(r"https?://(dx\.)?doi\.org/")
 _ISSN_SEPARATORS = re.compile(r"[\s,;]+")
+WORK_READ = {name: tags for name, _, tags in WORK_FIELDS if tags}
+_WHOLE_TYPES = frozenset(kind for kind, cited in WORK_TYPES.items() if cited in WHOLE_WORKS)  # BT is their title
 
 
 def language(value: str) -> str | None:
@@ -77,8 +80,12 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
     grouper = Grouper()
     with stream:
         try:
-            for record in scan(text_lines(stream, file, problems), file, structure):
+            for number, record in enumerate(scan(text_lines(stream, file, problems), file, structure), 1):
                 _take_structure(structure, problems)
+                if not reader.is_article(record):
+                    if (work := reader.work(record, number)) is not None:
+                        reading.works.append(work)
+                    continue
                 article = reader.article(record)
                 if article is None:
                     continue
@@ -90,7 +97,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                     reader.compare(*issues[key], record, article.language)
                 else:
                     issues[key] = reader.record_issue(record, article, year), record
-                reading.issue, reading.line = issues[key][0], record.line
+                reading.issue, reading.line, reading.name = issues[key][0], record.line, f"record {number}"
                 if date and date.year != reading.issue.year:  # online before its issue: its own date
                     article.dates.published = date
                 yield article
@@ -100,9 +107,8 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
             return
     _take_structure(structure, problems)
     reader.report_not_read()
-    if not issues:
-        problems.append(Problem("ris.no-records", "error", "the file holds no journal article biblio can read",
-                                file=file))
+    if not issues and not reading.works:
+        problems.append(Problem("ris.no-records", "error", "the file holds no record biblio can read", file=file))
     problems.sort(key=sort_key)
 
 
@@ -149,6 +155,7 @@ class _Reader:
         self.problems = problems
         self.not_read: dict[str, list[int]] = {}  # tag: [first line, count], so memory stays flat
         self.why_not: dict[str, str] = {}  # tag: why it was not read where the table reads it
+        self.work_not_read: dict[str, list[int]] = {}  # the same, in the works
 
     def note(self, code: str, message: str, line: int | None, severity: Severity = "info") -> None:
         self.problems.append(Problem(code, severity, message, file=self.file, line=line))
@@ -159,6 +166,9 @@ class _Reader:
             self.why_not.setdefault(item.tag, why)
 
     def report_not_read(self) -> None:
+        for tag, (line, count) in self.work_not_read.items():
+            self.note("ris.tag-not-read", f"{tag} is not read ({count} time(s)): a work (a record that is not a "
+                      "journal article: a book, chapter, thesis …) keeps no such field in biblio's model", line)
         for tag, (line, count) in self.not_read.items():
             if tag in TAGS:
                 because = self.why_not.get(tag) or NOT_READ_BECAUSE.get(tag)
@@ -177,12 +187,58 @@ class _Reader:
         self.note("ris.language-guessed", f"the record gives no language (LA); its letters say {guessed}", record.line)
         return guessed
 
-    def article(self, record: Record) -> Article | None:
+    def is_article(self, record: Record) -> bool:
+        """Whether a record is a journal article: of a journal type, or generic and naming a journal."""
         kind = record.type or "JOUR"
-        if kind not in JOURNAL_TYPES:
-            self.note("ris.record-skipped", f"a {kind} record is not a journal article; it is not read",
-                      record.line, "warning")
+        return kind in JOURNAL_TYPES or (kind == GENERIC and record.first(*READ["journal"]) is not None)
+
+    def work(self, record: Record, number: int) -> Work | None:
+        """A record that is not a journal article, as a cited work (``Reference``) of the nearest citation type."""
+        kind = record.type or GENERIC
+        title = record.first(*WORK_READ["title"]) or (record.first("BT") if kind in _WHOLE_TYPES else None)
+        if title is None:
+            self.note("ris.record-skipped", f"the {kind} record has no title (TI or T1); it is not read", record.line,
+                      "warning")
             return None
+        cited = WORK_TYPES.get(kind)
+        if kind == "CONF" and record.first("T2", "BT") is None:
+            cited = "conference_proceedings"
+        if cited is None:
+            cited = "other"
+            self.note("ris.record-type", f"the {kind} record is read as a work of the type 'other', the nearest of "
+                      "the citation types biblio knows", record.line)
+        whole = cited in WHOLE_WORKS
+        reference = Reference(type=cited, title=title.value)
+        used = {id(title)}
+        for attribute, tags in WORK_READ.items():
+            if attribute == "container" and (whole or kind == GENERIC):  # (a generic record's T2 is a journal)
+                tags = SERIES if whole else (*SERIES, "BT")
+            found = record.all(*tags) if attribute == "authors" else [f for f in [record.first(*tags)] if f]
+            used |= {id(f) for f in found}
+            if attribute == "authors":
+                reference.authors = [name for f in found if (name := f.value.strip().rstrip(",").strip())]
+            elif found and attribute == "accessed":
+                reference.accessed = parse_date(found[0].value.replace("-", "/"))
+            elif found and attribute != "title":
+                setattr(reference, attribute, found[0].value)
+        if (last := record.first("EP")) is not None and reference.pages:
+            reference.pages = f"{reference.pages}-{last.value}"
+            used.add(id(last))
+        date = parse_date(reference.year or "")
+        reference.year = str(date.year) if date else None
+        if reference.isbn and re.fullmatch(r"\d{4}-?\d{3}[\dXx]", reference.isbn.strip()):
+            reference.issn, reference.isbn = reference.isbn, None
+        reference.doi = ids.doi(reference.doi).value if reference.doi else None
+        reference.language = language(reference.language) if reference.language else None
+        editors = record.all(*READ["editors"])
+        used |= {id(f) for f in editors}
+        for item in record.fields:
+            if id(item) not in used and item.tag not in ("TY", "ER") and item.value:
+                self.work_not_read.setdefault(item.tag, [item.line, 0])[1] += 1
+        return Work(reference, record.line, f"record {number}", kind,
+                    [name for f in editors if (name := f.value.strip().rstrip(",").strip())])
+
+    def article(self, record: Record) -> Article | None:
         title_field = record.first(*READ["title"])
         if title_field is None:
             self.note("ris.record-skipped", "the record has no title (TI or T1); it is not read", record.line,

@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 from ... import ids
-from ...fileio import read_head
+from ...fileio import read_text_head
 from ...problems import Problem, Severity, sort_key
 from .mapping import JOURNAL_TYPES, READ, SINGLE_TAGS, TAGS, TYPES
-from .parse import Record, parse_date, scan, text_lines
+from .parse import WOS_RECORD, Record, parse_date, scan, text_lines
 
 _TITLE_TAGS = (*READ["title"], "CT", "BT")  # a title of any record type
 _JOURNAL_TAGS = READ["journal"]
@@ -35,16 +35,16 @@ def _bad_issns(value: str) -> tuple[ids.IdCheck, ...]:
 
 
 def detect(path: Path) -> bool:
-    """A RIS file: text with a ``TY  - `` line among its first non-empty lines (a byte-order mark allowed),
-    before any other tag line: header lines (``Provider: …``, a search) and Ovid's record numbers
-    (``1.``) may come first."""
-    head = read_head(path, 8192)
-    if head is None or b"\x00" in head:
+    """A RIS file: text with a ``TY  - `` line among its first non-empty lines (a byte-order mark allowed, UTF-16 too),
+    before any other tag line: header lines (``Provider: …``, a search, Web of Science's ``FN``/``VR``) and Ovid's
+    record numbers (``1.``) may come first. Web of Science's own tagged format (``PT J`` … ``ER``) is taken too, so
+    that reading it says what it is and how to export RIS instead."""
+    text = read_text_head(path, 8192)
+    if text is None or "\x00" in text:
         return False
-    text = head.decode("utf-8", errors="ignore").removeprefix("\ufeff")
     lines = (line for line in text.splitlines() if line.strip())
     for line in itertools.islice(lines, _HEADER_LINES):
-        if _DETECT.match(line):
+        if _DETECT.match(line) or WOS_RECORD.fullmatch(line):
             return True
         if _TAG_LINE.match(line):
             return False

@@ -13,11 +13,12 @@ import re
 from typing import BinaryIO
 
 from ... import derive, ids
-from ...model import Article, Contributor, Issue, PartialDate, PersonName
+from ...model import WHOLE_WORKS, Article, Contributor, Issue, PartialDate, PersonName
 from ...problems import Problem, Severity, article_numbers
-from .. import Output
+from .. import Output, Work, author_name, author_text
 from ..notes import NotCarried
-from .mapping import CARRIED_ROLES, NEWLINE, PARAGRAPHS, ROLES, WRITE, file_name, issue_not_carried, not_carried
+from .mapping import (CARRIED_ROLES, GENERIC, NEWLINE, PARAGRAPHS, ROLES, SERIES, WORK_FIELDS, WORK_RECORD, WRITE,
+                      file_name, issue_not_carried, not_carried)
 
 _BREAKS = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u2028\u2029]+")  # ASCII whitespace, line breaks; not NBSP
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
@@ -203,3 +204,42 @@ class RisWriter:
                        "commas", path, "info")
         for word in keywords:
             self.tag(lines, "keywords", word, path)
+
+
+def work(item: Work) -> tuple[bytes, list[Problem]]:
+    """A work (a record that is not a journal article) as one record of its type (``mapping.WORK_RECORD``), each
+    field through ``mapping.WORK_FIELDS``; what the record cannot say is a note."""
+    reference, problems = item.reference, []
+    kind = WORK_RECORD.get(reference.type or "other")
+    lost = [] if kind else [f"the type '{reference.type}' (no RIS record type for it: written GEN)"]
+    kind = kind or GENERIC
+    # The container of a whole work is its series (T3), as is a generic record's: T2 would make it a journal article.
+    series = kind == GENERIC or reference.type in WHOLE_WORKS  # (a CONF without T2 is read as the proceedings)
+    lines = [f"TY  - {kind}"]
+    for attribute, tag, _ in WORK_FIELDS:
+        value = getattr(reference, attribute)
+        if attribute == "authors":
+            lines += [f"AU  - {one_line(_family_first(author))}" for author in value if one_line(author)]
+            lines += [f"A2  - {one_line(_family_first(editor))}" for editor in item.editors if one_line(editor)]
+        elif attribute == "pages" and value:
+            first, _, last = re.sub(r"\s*[–—]\s*", "-", str(value)).partition("-")
+            lines += [f"SP  - {one_line(first)}"] + ([f"EP  - {one_line(last)}"] if last.strip() else [])
+        elif attribute == "accessed" and value:
+            lines.append(f"Y2  - {value.year:04d}/{value.month or 0:02d}/{value.day or 0:02d}/".replace("/00", "/"))
+        elif attribute == "issn" and value and reference.isbn:
+            lost.append("an ISSN beside the ISBN (SN holds one)")
+        elif value and one_line(str(value)):
+            lines.append(f"{SERIES[0] if attribute == 'container' and series else tag}  - {one_line(str(value))}")
+    if reference.conference:
+        lost.append("the conference's name")
+    if not one_line(reference.title or ""):
+        problems.append(Problem("ris.title-missing", "error", "the work has no title: it is not written"))
+    if lost:
+        problems.append(Problem("ris.not-carried", "info", f"RIS cannot carry {' or '.join(lost)}"))
+    return NEWLINE.join([*lines, "ER  - ", ""]).encode("utf-8"), problems
+
+
+def _family_first(author: str) -> str:
+    """``Family, Given`` (``Family,`` for a one-name person), a group's name as it is: as the article records have."""
+    name = author_name(author)
+    return author_text(name) + ("," if isinstance(name, PersonName) and not name.given else "")
