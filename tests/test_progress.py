@@ -154,3 +154,16 @@ def test_counting_passes_the_items_through():
     assert list(progress.counting("abc", record, "letters", 3)) == ["a", "b", "c"]
     assert heard["letters"] == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert list(progress.counting("abc", None, "letters")) == ["a", "b", "c"]
+
+
+def test_a_convert_reports_records_read_and_issues_written(tmp_path):
+    bib = tmp_path / "two-journals.bib"
+    bib.write_text("@article{a, title = {One}, author = {Doe, J.}, journal = {Journal A}, year = {2020}, volume = {1}}\n"
+                   "@article{b, title = {Two}, author = {Roe, R.}, journal = {Journal B}, year = {2021}, volume = {2}}\n"
+                   "@article{c, title = {Three}, author = {Poe, E.}, journal = {Journal A}, year = {2020}, "
+                   "volume = {1}}\n", encoding="utf-8")
+    heard, record = _recorder()
+    report = biblio.convert(bib, "csl", tmp_path / "out.json", progress=record)
+    assert report.ok and report.articles == 3
+    assert heard["records read"] == [(0, None), (1, None), (2, None), (3, None)]
+    assert heard["issues written"] == [(0, 2), (1, 2), (2, 2)]

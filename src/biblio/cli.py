@@ -234,8 +234,9 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     _need_target(args.to, args.output, "convert")
     if args.settings is not None:
         _need_file(args.settings, "convert --settings", "a settings file (YAML or JSON)")
-    report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=_lang(args),
-                         settings=args.settings)
+    with progress.bar() as bar:  # cleared before the verdict is printed
+        report = api.convert(args.source, args.to, args.output, validate=not args.no_validate, lang=_lang(args),
+                             settings=args.settings, progress=bar)
     # a problem with a record's field path but no file is about the file read (the writers know the record only)
     report.problems = [replace(p, file=str(args.source)) if p.file is None and p.path else p for p in report.problems]
     records = _plural(report.articles, "article") + (f" and {_plural(report.works, 'work')}" if report.works else "")

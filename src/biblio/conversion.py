@@ -21,6 +21,7 @@ from .build import (BuildReport, Task, WrittenFile, add_once, checked_source, mo
 from .fileio import NAME_BYTES
 from .model import Article, Issue, Settings
 from .problems import Problem, has_errors
+from .progress import Progress, counting
 from .yamlsource import parse
 
 
@@ -111,14 +112,16 @@ def export(path: Issue | str | Path, format_name: str, output: str | Path, *, va
 
 
 def convert(source_path: str | Path, format_name: str, output: str | Path, *, validate: bool = True,
-            lang: str | None = None, settings: str | Path | None = None) -> BuildReport:
+            lang: str | None = None, settings: str | Path | None = None,
+            progress: Progress | None = None) -> BuildReport:
     """Read a file in one format and write every issue it holds in another, reporting what the target cannot carry.
 
     Records are grouped into their issues (``formats.Grouper``); each issue is written on its own and the parts are
     joined into one file (the citation formats, a Crossref deposit with one ``<journal>`` per issue) or one file per
     article (JATS). A record the target refuses (its ``check``, or its writer's error on one article) is left out
     with a problem naming its line; the rest are written. ``settings``: a YAML or JSON file with the keys of a
-    manifest's ``settings`` (depositor, registrant, landing_page_pattern …), or a manifest, whose settings are taken."""
+    manifest's ``settings`` (depositor, registrant, landing_page_pattern …), or a manifest, whose settings are taken.
+    ``progress`` (``biblio.progress``) hears of the records read and the issues written."""
     path, target = Path(source_path), Path(output)
     fmt, report = _one_format(format_name, "convert", lang, path, target)
     if report.problems or fmt is None:
@@ -134,7 +137,7 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
     reading = reader.iter_read(path)
     source = _Source(str(path), reader.name)
     records = []
-    for record in reading.records():
+    for record in counting(reading.records(), progress, "records read"):
         records.append(record)
         source.names[record[2]] = reading.name or ""
     report.problems += reading.problems
@@ -145,7 +148,7 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
     issues = formats.by_issue(records)
     position = {id(article): number for number, (_, article, _) in enumerate(records)}
     parts: list[tuple[list[tuple[str, bytes]], list[tuple[int, int | None]]]] = []
-    for issue, lines in issues:
+    for issue, lines in counting(issues, progress, "issues written", len(issues)):
         issue.settings = given or issue.settings
         files, found, kept = _convert_issue(fmt, issue, lines, lang, source, located=len(issues) > 1)
         add_once(report.problems, found)
