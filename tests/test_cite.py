@@ -580,3 +580,35 @@ def test_citation_style_in_the_manifest_drives_biblio_cite(tmp_path, capsys):
     path.write_text(SMALL, encoding="utf-8")
     assert biblio.cli.main(["cite", str(path), "--lang", "en"]) == 0  # an English journal: APA, not the house style
     assert "\nSmith, A. (2025). R&D <b> and *stars* [x]. Journal of Tests, (2)." in capsys.readouterr().out
+
+
+# --- initials of Kazakh letters (issue 16): citeproc-js prints the whole given name, biblio cite does not --------
+
+KAZAKH_CAPITALS = "ҚӨҮҰҒҺӘІҢ"  # the Kazakh letters outside Russian's alphabet
+INITIALS = """\
+biblio: 1
+journal:
+  language: kk
+  titles: {kk: Сынақ журналы}
+issue: {year: 2025, number: '1'}
+articles:
+""" + "".join(f"""\
+  - language: kk
+    doi: 10.1234/kk.{n}
+    titles: {{kk: Мақала {n}}}
+    contributors: [{{names: {{kk: {{given: {letter}уат {letter}айратұлы, family: Асанов}}}}}}]
+""" for n, letter in enumerate(KAZAKH_CAPITALS, 1))
+
+
+@pytest.mark.parametrize(("style", "form"), [("apa", "Асанов, {0}. {0}. (2025)"),
+                                             ("how-to-cite", "Асанов {0}.{0}. Мақала"),
+                                             ("vancouver", "Асанов {0}{0}.")])
+def test_given_names_starting_with_a_kazakh_letter_are_initialized(tmp_path, style, form):
+    path = tmp_path / "issue.yaml"
+    path.write_text(INITIALS, encoding="utf-8")
+    issue, _ = biblio.load(path)
+    entries, _ = cite.cite(issue, style=style, lang="kk", sort=False)
+    assert len(entries) == len(KAZAKH_CAPITALS)
+    for letter, entry in zip(KAZAKH_CAPITALS, entries, strict=True):
+        assert form.format(letter) in entry, entry
+        assert f"{letter}уат" not in entry

@@ -89,3 +89,57 @@ def test_a_lost_paragraph_break_is_shown_where_it_was(interop):
 def test_differences_name_the_part_that_differs(interop):
     assert interop.difference("№ 2. DOI: 10.1", "№ 2 (86). DOI: 10.1", context=3) == "“№ 2. D” ≠ “№ 2 (86). D”"
     assert interop.file_lang(Path("articles.ru.csl.json")) == "ru" and interop.file_lang(Path("articles.bib")) is None
+
+
+def test_the_documented_latex_preambles_are_the_ones_the_harness_runs(interop):
+    """docs/formats.md gives one preamble per case; tools/interop.py runs those (on the example, 0 errors)."""
+    import re
+    blocks = re.findall(r"```latex\n(.*?)```", (ROOT / "docs" / "formats.md").read_text(encoding="utf-8"), re.S)
+    cases = interop.latex_setups(cyrillic=True)
+    assert cases == [("xelatex", "english"), ("pdflatex", "english"), ("pdflatex", "russian")]
+    assert blocks == [interop.latex_preamble(engine, "authoryear", ["russian"], main, kazakh=True)
+                      for engine, main in cases]
+    assert "\\usepackage[T1,T2A]{fontenc}" in blocks[1]  # T2A last: Cyrillic without langid in English
+    # babel gives kazakh no encoding while T2A is the default: under pdflatex the preamble sets it (in a
+    # Russian document leaving russian switches to T1: 376 errors on the example without this line)
+    assert [interop.KAZAKH_T2A in block for block in blocks] == [False, True, True]
+    assert interop.latex_setups(cyrillic=False) == cases[:2]
+    document = interop.latex_document("a.bib", "pdflatex", "numeric", ["spanish"])
+    assert "[spanish,english]{babel}" in document and "kazakh" not in document
+    assert "\\pagestyle{empty}" in document  # no page number read into an entry across a page break
+
+
+def test_t2a_latin_i_is_named_not_reported_as_a_lost_title(interop):
+    printed = "Насимов, Мурат (2025). «МӘДЕНИ БIРЕГЕЙЛIК ГЕНЕЗИСI». Kazakh."  # Latin I, as pdftotext reads T2A
+    assert interop.latin_i_only(printed, "Насимов", "МӘДЕНИ БІРЕГЕЙЛІК ГЕНЕЗИСІ")
+    assert not interop.latin_i_only(printed, "Насимов", "МӘДЕНИ")  # found as it is
+    assert not interop.latin_i_only(printed, "Насимов", "БІЛІМ")  # not there in either form
+
+
+def test_pandoc_jats_losses_are_named_by_cause(interop):
+    from lxml import etree
+    citation = etree.fromstring("<element-citation><person-group><string-name>UNESCO</string-name></person-group>"
+                                "<chapter-title>Steppe</chapter-title><source>Grass</source></element-citation>")
+    assert interop.jats_cause("author", citation, "3.9") == interop.PANDOC_JATS["author"]
+    assert interop.jats_cause("title", citation, "3.9") == interop.PANDOC_JATS["title"]
+    assert interop.jats_cause("DOI", citation, "2.17.1.1") == interop.PANDOC_JATS["old"]
+    assert interop.jats_cause("DOI", citation, "3.9") == ""
+    plain = etree.fromstring("<element-citation><article-title>T</article-title></element-citation>")
+    assert interop.jats_cause("title", plain, "3.9") == ""
+    lone = etree.fromstring("<element-citation><fpage>588</fpage></element-citation>")
+    assert interop.jats_cause("page", lone, "3.9") == interop.PANDOC_JATS["fpage"]
+    assert interop.jats_cause("page", lone, "2.17.1.1") == ""
+    ranged = etree.fromstring("<element-citation><fpage>1</fpage><lpage>9</lpage></element-citation>")
+    assert interop.jats_cause("page", ranged, "3.9") == ""
+
+
+def test_kazakh_initials_citeproc_js_leaves_whole_are_reported(interop):
+    items = interop.initials_items()
+    assert [i["id"] for i in items] == list("ҚӨҮҰҒҺӘІҢК")
+    entries = {i["id"]: f"Асанов, {i['id']}. Е. (2025). Мақала." for i in items} | {
+        "Қ": "Асанов,  Қуат Е. (2025). Мақала.", "Ң": "Асанов,  Ңуат Е. (2025). Мақала."}
+    run = interop.initials_run(entries)
+    assert [(f.code, f.entry) for f in run.findings] == [("initial-not-abbreviated", "Қ Ң")]
+    assert run.passed == ["abbreviated: Ө Ү Ұ Ғ Һ Ә І К"]
+    want = "Какимов, Қ., & Өмірзақова, Д."
+    assert "Kazakh letter" in interop.cause("Какимов, Қуандық, & Өмірзақова, Д.", want, None)

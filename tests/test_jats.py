@@ -331,3 +331,20 @@ def test_a_reference_with_nothing_to_cite_is_left_out_with_a_warning(tmp_path, e
     empty = [(p.severity, p.path) for p in problems if p.code == "jats.reference-empty"]
     assert empty == [("warning", "articles[0].references[0]"), ("warning", "articles[0].references[2]")]
     assert [(p.severity, p.path) for p in jats.FORMAT.check(issue)] == empty  # check says what build will do
+
+
+def test_chapter_and_group_author_read_back_in_either_form(tmp_path, example):
+    """A chapter's title is written as <chapter-title> and a group author as <string-name> (JATS 1.3 also has
+    <part-title> and <collab>; pandoc reads none of the four: docs/formats.md). The reader takes both forms."""
+    issue = _with_references(example, Reference(type="book_chapter", authors=["UNESCO"], title="Steppe",
+                                                container="Grass", year="2019"))
+    [path], _ = _write(issue, tmp_path)
+    citation = etree.parse(str(path)).find("back/ref-list/ref/element-citation")
+    assert [(e.tag, e.text) for e in citation if e.tag in ("chapter-title", "source")] == [
+        ("chapter-title", "Steppe"), ("source", "Grass")]
+    assert [e.text for e in citation.iter("string-name")] == ["UNESCO"]
+    newer = path.read_text(encoding="utf-8").replace("chapter-title", "part-title").replace("string-name", "collab")
+    path.write_text(newer, encoding="utf-8")
+    assert jats.validate(path) == []
+    [read] = jats.FORMAT.read(path)[0].articles[0].references
+    assert (read.type, read.title, read.container, read.authors) == ("book_chapter", "Steppe", "Grass", ["UNESCO"])

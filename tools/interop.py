@@ -46,7 +46,7 @@ CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bibl
 NPM_PACKAGES = ("citeproc@2.4.63", "@jats4r/dtds@0.0.10")
 PANDOC3 = "pypandoc-binary==1.17"  # a pandoc 3 binary inside a PyPI wheel
 APT = ("apt-get install -y biber texlive-bibtex-extra texlive-latex-extra texlive-xetex texlive-lang-cyrillic "
-       "texlive-lang-spanish pandoc poppler-utils libxml2-utils")
+       "texlive-lang-spanish cm-super pandoc poppler-utils libxml2-utils")
 CITE_STYLES = ("apa", "how-to-cite", "chicago-author-date", "harvard-cite-them-right", "ieee", "vancouver",
                "gost-r-7-0-5-2008")
 PANDOC_STYLES = ("apa", "how-to-cite")
@@ -245,15 +245,52 @@ def bib_entries(path: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def latex_document(bib: str, engine: str, style: str, languages: list[str]) -> str:
-    fonts = ("\\usepackage{fontspec}\n\\setmainfont{DejaVu Serif}\n" if engine == "xelatex" else
-             "\\usepackage[T2A,T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n")
-    return (f"\\documentclass{{article}}\n\\tracinglostchars=1\n{fonts}"
-            f"\\usepackage[{','.join([*languages, 'english'])}]{{babel}}\n\\usepackage{{csquotes}}\n"
+# The preambles docs/formats.md gives (tests/test_interop_manifest.py checks the two agree). pdflatex: T2A
+# named last is the default font encoding, so Cyrillic entries without langid (Kazakh ones) have their
+# letters in an English document too; T1 named last stops them ("Command \CYRA unavailable in encoding T1").
+FONTS = {"xelatex": "\\usepackage{fontspec}\n\\setmainfont{DejaVu Serif}\n",
+         "pdflatex": "\\usepackage[T1,T2A]{fontenc}\n\\usepackage[utf8]{inputenc}\n"}
+# Kazakh entries (language = {Kazakh}, no langid: biblatex has no Kazakh module) typeset as babel's kazakh
+# with Russian hyphenation patterns (TeX Live before 2026 has none for Kazakh), «» quotes and the main
+# language's terms; emergencystretch for the long upper-case titles. "{main}" is the document's language.
+KAZAKH_BABEL = "\\babelprovide[hyphenrules=russian]{kazakh}\n"
+# pdflatex: babel gives an ini language a font encoding only when the default one (named last) is not in the
+# ini's list; T2A is, so kazakh would keep the encoding of the language before it, and in a Russian document
+# leaving russian switches to T1 (\latintext): "Command \CYRA unavailable in encoding T1", no PDF.
+KAZAKH_T2A = "\\addto\\extraskazakh{\\cyrillictext}\n"
+KAZAKH_QUOTES = "\\DeclareQuoteAlias{russian}{kazakh}\n"
+KAZAKH_BIBLATEX = ("\\DeclareLanguageMapping{kazakh}{{main}}\n"
+                   "\\DeclareSourcemap{\\maps[datatype=bibtex]{\\map{\n"
+                   "  \\step[fieldsource=language, match=\\regexp{\\AKazakh\\Z}, final]\n"
+                   "  \\step[fieldset=langid, fieldvalue=kazakh]}}}\n"
+                   "\\appto{\\bibsetup}{\\emergencystretch=2em}\n")
+
+
+def latex_preamble(engine: str, style: str, languages: list[str], main: str = "english",
+                   kazakh: bool = False) -> str:
+    """The documented preamble: fonts, babel (``main`` last), csquotes, biblatex, and the Kazakh lines."""
+    others = [lang for lang in [*languages, "english"] if lang != main]
+    return (f"\\documentclass{{article}}\n{FONTS[engine]}"
+            f"\\usepackage[{','.join(dict.fromkeys([*others, main]))}]{{babel}}\n"
+            f"{KAZAKH_BABEL if kazakh else ''}{KAZAKH_T2A if kazakh and engine == 'pdflatex' else ''}"
+            f"\\usepackage{{csquotes}}\n{KAZAKH_QUOTES if kazakh else ''}"
             f"\\usepackage[backend=biber,style={style},autolang=other]{{biblatex}}\n"
+            f"{KAZAKH_BIBLATEX.replace('{main}', main) if kazakh else ''}")
+
+
+def latex_document(bib: str, engine: str, style: str, languages: list[str], main: str = "english",
+                   kazakh: bool = False) -> str:
+    # no page numbers: pdftotext would read one into an entry that runs across a page break
+    return (latex_preamble(engine, style, languages, main, kazakh) + "\\tracinglostchars=1\n\\pagestyle{empty}\n"
             # marks where each entry starts, in the PDF and in the log
             "\\AtEveryBibitem{\\typeout{@@ENTRY \\thefield{entrykey}}\\mbox{@@\\thefield{entrykey}@@}\\space}\n"
             f"\\addbibresource{{{bib}}}\n\\begin{{document}}\n\\nocite{{*}}\n\\printbibliography\n\\end{{document}}\n")
+
+
+def latex_setups(cyrillic: bool) -> list[tuple[str, str]]:
+    """(engine, main language) of each documented case that applies: xelatex and pdflatex in English, and
+    pdflatex in Russian where the file has Cyrillic entries."""
+    return [("xelatex", "english"), ("pdflatex", "english")] + ([("pdflatex", "russian")] if cyrillic else [])
 
 
 def latex_log(run: Run, log: str) -> None:
@@ -283,6 +320,16 @@ def latex_log(run: Run, log: str) -> None:
             run.add("problem", f"{match.group(1)}-warning", "", text)
 
 
+LATIN_I = str.maketrans("Іі", "Ii")  # T2A prints these with the Latin glyphs
+
+
+def latin_i_only(text: str, family: str, title: str) -> bool:
+    """Whether the family name or the title is in ``text`` only with Latin I i for Cyrillic І і."""
+    flat = letters(text)
+    return any(letters(x) not in flat and letters(x.translate(LATIN_I)) in flat
+               for x in (family, title[:60]))  # [:60]: entry_flags compares a title's first letters
+
+
 def check_latex(built: list[Built], out: Path) -> Tool:
     tool = Tool("biber + biblatex", version=f"{version(['biber', '--version'])}; {version(['xelatex', '--version'])}")
     missing = [cmd for cmd in ("biber", "xelatex", "pdflatex", "kpsewhich") if not shutil.which(cmd)]
@@ -296,17 +343,22 @@ def check_latex(built: list[Built], out: Path) -> Tool:
             langids = dict.fromkeys(e["langid"] for e in expected.values() if e["langid"])
             known = [lang for lang in langids if lang in BABEL_FILES and lang != "english"
                      and sh(["kpsewhich", BABEL_FILES[lang]]).stdout.strip()]
-            for engine in ("xelatex", "pdflatex"):
+            kazakh = any(e["language"] == "Kazakh" for e in expected.values())
+            cyrillic = any(re.search("[\u0400-\u04ff]", e["title"] + e["family"]) for e in expected.values())
+            if cyrillic and "russian" not in known:
+                known.append("russian")
+            for engine, main in latex_setups(cyrillic):
                 for style in LATEX_STYLES:
-                    work = out / "latex" / b.name / f"{bib.stem}-{engine}-{style}"
+                    work = out / "latex" / b.name / f"{bib.stem}-{engine}-{main}-{style}"
                     shutil.rmtree(work, ignore_errors=True)
                     work.mkdir(parents=True)
                     shutil.copy(bib, work / bib.name)
-                    (work / "doc.tex").write_text(latex_document(bib.name, engine, style, known), encoding="utf-8")
+                    (work / "doc.tex").write_text(latex_document(bib.name, engine, style, known, main, kazakh),
+                                                  encoding="utf-8")
                     unloaded = [lang for lang in langids if lang not in known and lang != "english"]
-                    setup = (f"{engine}, babel {','.join([*known, 'english'])}"
-                             f"{' (no babel support for ' + ', '.join(unloaded) + ')' if unloaded else ''}, "
-                             f"biblatex style={style}, autolang=other")
+                    setup = (f"{engine} in {main}, babel {','.join(dict.fromkeys([*known, 'english']))}"
+                             f"{' (no babel support for ' + ', '.join(unloaded) + ')' if unloaded else ''}"
+                             f"{', Kazakh lines' if kazakh else ''}, biblatex style={style}, autolang=other")
                     run = Run(f"{b.name}/{bib.name}", setup)
                     tool.runs.append(run)
                     say(f"latex: {run.file} {engine} {style}")
@@ -335,16 +387,29 @@ def check_latex(built: list[Built], out: Path) -> Tool:
                         run.passed.append("PDF written (pdftotext not installed: apt-get install poppler-utils; "
                                           "printed text not checked)")
                         continue
+                    if shutil.which("pdffonts") and " Type 3 " in sh(["pdffonts", str(pdf)]).stdout:
+                        # T1/T2A without cm-super: bitmap fonts whose text no reader can copy or search
+                        run.add("problem", "bitmap-fonts", "", "the PDF has Type 3 (bitmap) fonts, its text "
+                                "cannot be searched or copied: apt-get install cm-super")
                     text = sh([pdftotext, "-enc", "UTF-8", str(pdf), "-"]).stdout
                     parts = re.split(r"@@([^@\s]+)@@", text)
                     printed = {parts[i]: squash(parts[i + 1]) for i in range(1, len(parts) - 1, 2)}
-                    clean = 0
+                    clean, latin_i = 0, []
                     for key, want in expected.items():
                         if key not in printed:
                             run.add("problem", "entry-not-printed", key, "the entry is not in the PDF")
                             continue
                         codes_here = [c for c in (want["language"],) if c]
-                        clean += not entry_flags(run, key, printed[key], want["family"], want["title"], codes_here)
+                        family, title = want["family"], want["title"]
+                        if engine == "pdflatex" and latin_i_only(printed[key], family, title):
+                            latin_i.append(key)  # named once below; then compared with the Latin letters
+                            family, title = family.translate(LATIN_I), title.translate(LATIN_I)
+                        clean += not entry_flags(run, key, printed[key], family, title, codes_here)
+                    if latin_i:
+                        run.add("problem", "cyrillic-i-as-latin", " ".join(latin_i),
+                                "T2A sets Cyrillic І і with the Latin I i glyphs (slots 73, 105), so the PDF's text "
+                                "has Latin letters there: a search or copy of a Kazakh title or name misses it "
+                                "(xelatex keeps them)")
                     run.passed.append(f"printed bibliography (pdftotext): {clean} of {len(expected)} entries with "
                                       "first author and title, no raw language code, no control word")
     return tool
@@ -432,6 +497,9 @@ def biblio_cite(b: Built, style: str, lang: str | None) -> dict[str, str]:
 
 def cause(got: str, want: str, b: Built) -> str:
     """A known reason for a difference between a processor's entry and biblio cite's, where one applies."""
+    for name in re.findall(r"[ҚӨҮҰҒҺӘҢ][а-яёәіңғүұқөһ]+", got):
+        if name not in want and f"{name[0]}." in want:
+            return " [citeproc-js prints a given name starting with a Kazakh letter whole: see 'Kazakh initials']"
     whole = b.issue.whole_number
     if whole and f"({whole})" in want and f"({whole})" not in got:
         return " [biblio cite gives the house style the issue as 'N (whole number)'; no CSL variable carries it]"
@@ -455,6 +523,30 @@ def compare_entries(run: Run, got: dict[str, str], want: dict[str, str], what: s
         else:
             same += 1
     run.passed.append(f"{same} of {len(want)} entries identical to biblio cite")
+
+
+KAZAKH_CAPITALS = "ҚӨҮҰҒҺӘІҢ"  # the Kazakh letters outside Russian's alphabet (К, in it, is the control)
+
+
+def initials_items() -> list[dict[str, Any]]:
+    """One item per letter, its author's given names starting with it: what citeproc-js abbreviates."""
+    return [{"id": letter, "type": "article-journal", "title": "Мақала", "issued": {"date-parts": [[2025]]},
+             "author": [{"family": "Асанов", "given": f"{letter}уат Ерланұлы"}]} for letter in KAZAKH_CAPITALS + "К"]
+
+
+def initials_run(entries: dict[str, str]) -> Run:
+    """Which letters citeproc-js leaves whole (APA, kk-KZ), where biblio cite prints the initial."""
+    run = Run("Kazakh initials", "style apa, locale kk-KZ, one item per letter: given names 'Xуат Ерланұлы'",
+              ["node tools/interop/render.js (interop.initials_items())"])
+    whole = [letter for letter in KAZAKH_CAPITALS + "К" if f"{letter}уат" in entries.get(letter, "")]
+    done = [letter for letter in KAZAKH_CAPITALS + "К" if f", {letter}. Е." in entries.get(letter, "")]
+    if whole:
+        run.add("problem", "initial-not-abbreviated", " ".join(whole),
+                f"given names starting with {' '.join(whole)} are printed whole (e.g. “{entries[whole[0]]}”; "
+                f"biblio cite: “Асанов, {whole[0]}. Е.”): citeproc-js takes an initial only from A–Z, À–ſ "
+                "(U+00C0–017F), Ѐ–Я (U+0400–042F), Thai, Hebrew, Arabic and some Greek capitals (NAME_INITIAL_REGEXP)")
+    run.passed.append(f"abbreviated: {' '.join(done) or 'none'}")
+    return run
 
 
 def check_citeproc_js(built: list[Built], out: Path, modules: Path | None, why: str) -> Tool:
@@ -513,6 +605,14 @@ def check_citeproc_js(built: list[Built], out: Path, modules: Path | None, why: 
                 entry_flags(run, doi, text, first_family(item), str(item.get("title", "")))
             compare_entries(run, got, biblio_cite(b, style, file_lang(Path(name))), "citeproc-js", b)
             tool.runs.append(run)
+    request, result = work / "initials-request.json", work / "initials-result.json"
+    ids = [str(item["id"]) for item in initials_items()]
+    request.write_text(json.dumps({"locales": known, "jobs": [{"name": "initials", "style": str(style_file("apa")[0]),
+                                  "locale": "kk-KZ", "items": initials_items(), "ids": ids}]}, ensure_ascii=False),
+                       encoding="utf-8")
+    done = sh(["node", str(HERE / "render.js"), str(request), str(result)], env={"NODE_PATH": str(modules)})
+    answers = json.loads(result.read_text(encoding="utf-8")) if done.returncode == 0 else [{"entries": {}}]
+    tool.runs.append(initials_run(answers[0]["entries"]))
     return tool
 
 
@@ -607,6 +707,38 @@ def jats_expectations(b: Built, xml: Path) -> tuple[Any, list[dict[str, str]]]:
     return article, refs
 
 
+# What pandoc reads of a JATS reference (Readers/JATS.hs, parseRef; 2.17 and 3.9 alike unless said): only
+# <element-citation>, never <mixed-citation>; a title only from <article-title>, else <source>; names only
+# from <name> (surname, given-names) in <person-group>. The cause of each kind of loss, for the report.
+JATS_LOSSES = {
+    "author": ("string-name", "collab"),
+    "title": ("chapter-title", "part-title", "data-title"),
+}
+PANDOC_JATS = {
+    "author": "pandoc reads only <name> (surname, given-names) in <person-group>: <string-name> and <collab> "
+              "are dropped",
+    "title": "pandoc reads a title only from <article-title> (else <source>): <chapter-title>, <part-title> and "
+             "<data-title> are dropped and the book or repository is read as the title",
+    "old": "pandoc 2.x reads no <issue>, <pub-id>, <uri>, <isbn> or <issn> in a reference (3.x does)",
+    "fpage": "pandoc 3.x reads an <fpage> without <lpage> as CSL page-first, not page, so styles that print "
+             "page (APA, the house style) leave it out (2.x reads it as page)",
+}
+
+
+def jats_cause(key: str, citation: Any, short: str) -> str:
+    """Why pandoc lost ``key`` of a reference whose <element-citation> is ``citation``: a PANDOC_JATS text, or ''."""
+    if key in ("author", "title", "container-title") and citation is not None:
+        kind = "author" if key == "author" else "title"
+        if next(citation.iter(*JATS_LOSSES[kind]), None) is not None:
+            return PANDOC_JATS[kind]
+    if key in ("issue", "DOI", "URL") and short.startswith("2."):
+        return PANDOC_JATS["old"]
+    if key == "page" and not short.startswith("2.") and citation is not None \
+            and citation.find("fpage") is not None and citation.find("lpage") is None:
+        return PANDOC_JATS["fpage"]
+    return ""
+
+
 def check_jats_read(run: Run, b: Built, xml: Path, markdown: str) -> None:
     match = re.match(r"---\n(.*?)\n---\n", markdown, re.S)
     meta = yaml.safe_load(match.group(1)) if match else {}
@@ -626,19 +758,23 @@ def check_jats_read(run: Run, b: Built, xml: Path, markdown: str) -> None:
     got = meta.get("references") or []
     if len(got) != len(refs):
         run.add("problem", "references-lost", xml.name, f"{len(got)} references read of {len(refs)}")
-    for n, (want, have) in enumerate(zip(refs, got), 1):
-        lost = []
+    citations = [ref.find("element-citation") for ref in etree.parse(str(xml)).iterfind(".//ref-list/ref")]
+    short = run.setup.split()[1]
+    for n, (want, have, citation) in enumerate(zip(refs, got, [*citations, *[None] * len(refs)]), 1):
+        have = {str(k).lower(): v for k, v in have.items()}  # pandoc's keys: 'url', CSL's 'URL' (one variable)
+        lost: dict[str, list[str]] = {}
         for key, value in want.items():
             if key == "author":
                 names = have.get("author") or []
                 text = " ".join(str(a.get("family") or a.get("literal") or "") if isinstance(a, dict) else str(a)
                                 for a in names)
             else:
-                text = str(have.get(key, ""))
+                text = str(have.get(key.lower(), ""))
             if letters(value) not in letters(text):
-                lost.append(f"{key} '{value}'")
-        if lost:
-            run.add("problem", "reference-fields-lost", f"{xml.name} ref {n}", "not read: " + "; ".join(lost))
+                lost.setdefault(jats_cause(key, citation, short), []).append(f"{key} '{value}'")
+        for why, fields in lost.items():
+            run.add("problem", "reference-fields-lost", f"{xml.name} ref {n}", "not read: " + "; ".join(fields),
+                    group=why)
     run.passed.append(f"front matter: title, {len(article.contributors)} author(s), abstract; "
                       f"{len(refs)} structured references compared")
 
