@@ -498,7 +498,8 @@ folder; Crossref's default and strict validation disagreeing; ``check`` and ``bu
 not read and not reported; a value read from another field; an external entity's content in a result."""
 
 WHOLE_FILE = {"validate.format", "read.format", "validate.io", "read.io", "manifest.empty", "csl.empty",
-              "bibtex.no-entries", "ris.no-records", "jats.root", "schemas.missing", "crossref.truncated"}
+              "bibtex.no-entries", "ris.no-records", "jats.root", "schemas.missing", "crossref.truncated",
+              "read.works-only", "convert.works-only"}
 """Errors about a file as a whole (its format unknown, no record in it, cut short): the file name locates them."""
 
 LEAKS = (b"root:", b"daemon:")  # what /etc/passwd would show, were an external entity expanded

@@ -38,3 +38,10 @@ def _numbers_one_by_one(indexes):
     lambda start: st.integers(1, 30).map(lambda count: list(range(start, start + count)))))
 def test_article_numbers_as_counted_one_by_one(indexes):
     assert article_numbers(indexes) == _numbers_one_by_one(indexes)
+
+
+def test_a_message_quoting_control_characters_shows_them_as_escapes():
+    problem = Problem("ris.tag-syntax", "error", "'AU\x07 - x\x1b[31m' is not a tag line; \ud800 here\tand\nthere\r")
+    assert problem.message == "'AU\\x07 - x\\x1b[31m' is not a tag line; \\ud800 here\tand\nthere\\r"
+    assert str(problem).encode("utf-8")  # printable: no lone surrogate left
+    assert Problem("a", "info", "plain text, «quoted», Қазақ").message == "plain text, «quoted», Қазақ"

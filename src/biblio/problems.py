@@ -6,12 +6,20 @@ prints them and picks the exit code, the API hands them to the caller. Exception
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+# What a message cannot show as it is: control characters (tab and newline aside) and lone surrogates, which
+# messages meet when they quote the input (a terminal would act on them; UTF-8 output cannot encode a surrogate).
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    return ascii(match.group())[1:-1]  # "\x07", "\udfff": what is there, in plain text
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,11 @@ class Problem:
     line: int | None = None
     column: int | None = None
     outputs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """A message quoting the input shows its control characters and lone surrogates as escapes."""
+        if _UNSHOWABLE.search(self.message):
+            object.__setattr__(self, "message", _UNSHOWABLE.sub(_shown, self.message))
 
     @property
     def location(self) -> str:
