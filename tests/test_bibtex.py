@@ -509,7 +509,8 @@ def test_a_suffix_after_a_comma_and_an_unbraced_organisation_are_read_as_meant(t
     issue, problems = read(path)
     people = issue.articles[0].contributors
     assert [next(iter(c.names.values()), None) for c in people] == [
-        PersonName("King Jr.", "Martin Luther"), None, PersonName("Doe", "Jane"), PersonName("King Jr.", "Martin"),
+        PersonName("King", "Martin Luther", suffix="Jr."), None, PersonName("Doe", "Jane"),
+        PersonName("King", "Martin", suffix="Jr."),
         PersonName("Smith", "Sr"), PersonName("Institute-Smith", "Norman")]  # "Smith, Sr": nothing says which is which
     assert people[1].organization.main == "Center for Disease Control"
     notes = [(p.code, p.line) for p in problems if p.code in ("bibtex.name-suffix", "bibtex.organisation")]

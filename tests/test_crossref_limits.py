@@ -42,7 +42,7 @@ articles:
     titles: {en: A first article, ru: Первая статья}
     abstracts: {en: What was found.}
     contributors:
-      - names: {en: {given: Priya, family: Natarajan}, ru: {given: Прия, family: Натараджан}}
+      - names: {en: {given: Priya, family: Natarajan, suffix: Jr.}, ru: {given: Прия, family: Натараджан, suffix: мл.}}
         orcid: 0000-0002-1825-0097
         affiliations: [{name: {en: University of Tests}, ror: 'https://ror.org/05dxps055'}]
       - organization: {en: The Test Consortium}
@@ -156,6 +156,9 @@ CASES = [
     (f"{C}.names.en.family", "N" + " " * 300 + "atarajan", None, f"{C}.names.en.family"),  # collapsed: 10
     (f"{C}.names.ru.family", "я" * 201, "crossref.too-long", f"{C}.names.ru.family"),  # alt-name
     (f"{C}.names.ru.given", "я" * 201, "crossref.too-long", f"{C}.names.ru.given"),
+    (f"{C}.names.en.suffix", _text(11), "crossref.too-long", f"{C}.names.en.suffix"),
+    (f"{C}.names.en.suffix", _text(10), None, f"{C}.names.en.suffix"),
+    (f"{C}.names.ru.suffix", "я" * 11, "crossref.too-long", f"{C}.names.ru.suffix"),  # alt-name
     (f"{C}.affiliations.0.name.en", _text(1025), "crossref.too-long", f"{C}.affiliations.0.name.en"),
     ("articles.0.contributors.1.organization.en", _text(512), "crossref.too-long",
      "articles[0].contributors[1].organization.en"),

@@ -189,13 +189,14 @@ def test_ris_detection_still_wants_a_record_first(tmp_path, text):
 # --- 3. CSL: variables the model has no place for --------------------------------------------
 
 DROPPED = ["accessed", "submitted", "note", "edition", "ISBN", "PMID", "PMCID", "collection-title", "title-short",
-           "original-date", "citation-key", "author.suffix", "custom.zotero-key"]
+           "original-date", "citation-key", "author.comma-suffix", "custom.zotero-key"]  # a suffix is read
 
 
 def _csl_items() -> list[dict]:
     date = {"date-parts": [[2024, 5, 1]]}
     first = {"id": "smith2020", "type": "article-journal", "title": "First", "container-title": "Journal",
-             "issued": {"date-parts": [[2020]]}, "author": [{"family": "Smith", "given": "John", "suffix": "Jr."}],
+             "issued": {"date-parts": [[2020]]}, "author": [{"family": "Smith", "given": "John", "suffix": "Jr.",
+                                                                   "comma-suffix": True}],
              "accessed": date, "submitted": date, "note": "A note", "edition": "2", "ISBN": "978-3-16-148410-0",
              "PMID": "123", "PMCID": "PMC123", "collection-title": "Series", "title-short": "First",
              "original-date": date, "citation-key": "smith2020", "custom": {"zotero-key": "ABC"}}
@@ -215,17 +216,18 @@ def test_csl_variables_not_read_are_reported_once_each_with_their_items(tmp_path
     assert sorted(said) == sorted(DROPPED)
     assert said["note"].message.endswith("(items smith2020, doe2021, [2])")  # the one without an id: its place
     assert said["ISBN"].message.endswith("(item smith2020)")  # an empty value loses nothing
-    assert said["author.suffix"].path == "[0].author[0].suffix" and said["author.suffix"].line == (
-        text.split("\n").index('    "suffix": "Jr."') + 1)
+    assert said["author.comma-suffix"].path == "[0].author[0].comma-suffix" and said["author.comma-suffix"].line == (
+        text.split("\n").index('    "comma-suffix": true') + 1)
     assert all(p.file == str(path) and p.severity == "info" for p in said.values())
 
 
 def test_csl_not_read_names_a_few_items_and_counts_the_rest(tmp_path):
     items = [{"id": f"item{n}", "type": "article-journal", "title": f"T{n}", "note": "n",
-              "author": [{"family": "A", "suffix": "Jr."}, {"family": "B", "suffix": "Sr."}]} for n in range(8)]
+              "author": [{"family": "A", "comma-suffix": True}, {"family": "B", "comma-suffix": True}]}
+             for n in range(8)]
     _, problems = _load(_write(tmp_path, "many.json", json.dumps(items)))
     said = [p.message for p in problems if p.code == "csl.not-read"]
-    assert [message.split("'")[1] for message in said] == ["note", "author.suffix"]
+    assert [message.split("'")[1] for message in said] == ["note", "author.comma-suffix"]
     assert all(message.endswith("(items item0, item1, item2, item3, item4 and 3 more)") for message in said)
 
 

@@ -119,6 +119,8 @@ def _define(name: str, build: Callable[..., Any], doc: str, *fields: Field) -> N
 _define("PersonName", model.PersonName, "A person's name as printed in one language or script.",
         Field("family", Text(), "Family name (surname) as printed.", required=True),
         Field("given", Text(), "Given name(s) or initials as printed."),
+        Field("suffix", Text(), "What follows the name, part of neither the family nor the given name, as printed: "
+              "Jr., Sr., III."),
         Field("order", Choice(values=model.NAME_ORDERS), "Printed order of the parts.", default="given-first"))
 _define("Affiliation", model.Affiliation, "An institution the contributor belongs to.",
         Field("name", MultiText(), "Institution name by language.", required=True),

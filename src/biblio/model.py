@@ -109,17 +109,20 @@ class PartialDate:
 
 @dataclass
 class PersonName:
-    """A person's name as printed in one language or script."""
+    """A person's name as printed in one language or script. ``suffix``: what follows the name and is part of
+    neither the family nor the given name (``Jr.``, ``III``), as printed."""
 
     family: str
     given: str | None = None
     order: NameOrder = "given-first"
+    suffix: str | None = None
 
     @property
     def printed(self) -> str:
-        """The name in its printed order (``Мурат Насимов`` or ``Насимов Мурат``)."""
+        """The name in its printed order (``Мурат Насимов`` or ``Насимов Мурат``), the suffix last
+        (``Martin Luther King Jr.``)."""
         parts = [self.given, self.family] if self.order == "given-first" else [self.family, self.given]
-        return " ".join(part for part in parts if part)
+        return " ".join(part for part in [*parts, self.suffix] if part)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 "First Last, Jr." (BibTeX takes "Jr." for the given name) and an organisation written without braces
 ("Center for Disease Control": BibTeX reads given "Center", family "for Disease Control").
 
-biblio's model has no name suffix: the reader keeps it after the family name, as it did ("King Jr.").
+The jr part (BibTeX's "von Last, Jr, First", or the suffix of "First Last, Jr.") is the name's ``suffix``.
 """
 
 from __future__ import annotations

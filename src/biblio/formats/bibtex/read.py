@@ -297,6 +297,8 @@ class _Reader:
             if (names := raw(*names_read)) is not None:
                 for person in self.people(names, role, "und", *where(names_read[0])):
                     name = person.organization.main if person.organization else next(iter(person.names.values()))
+                    if isinstance(name, PersonName) and name.suffix:  # a work's "Family, Given" has no suffix part:
+                        name = PersonName(f"{name.family} {name.suffix}", name.given)  # kept with the family name
                     into.append(author_text(name or ""))
         for attribute in ("container", "conference", "edition", "volume", "issue", "pages", "publisher", "place",
                           "isbn", "issn"):
@@ -356,18 +358,19 @@ class _Reader:
                           "read as well as it can be", at, where)
                 parts = split_name(raw_name, strict=False)
             if parts.jr and parts.first and len(top_commas(raw_name)) == 1:  # "First Last, Jr.": names.split_name
-                self.note("bibtex.name-suffix", "info", f"in '{raw_name}', '{parts.jr[0]}' is read as a suffix after "
-                          "the family name (BibTeX would take it for the given name): write "
+                self.note("bibtex.name-suffix", "info", f"in '{raw_name}', '{parts.jr[0]}' is read as the name's "
+                          "suffix (BibTeX would take it for the given name): write "
                           f"'{' '.join(parts.von + parts.last)}, {parts.jr[0]}, {' '.join(parts.first)}', BibTeX's "
                           "form", at, where)
-            family = squash(self.text(" ".join(parts.von + parts.last + parts.jr), at, where))
+            family = squash(self.text(" ".join(parts.von + parts.last), at, where))
             given = squash(self.text(" ".join(parts.first), at, where)) or None
+            suffix = squash(self.text(" ".join(parts.jr), at, where)) or None  # "von Last, Jr, First"
             if not family:
                 family, given = given or "", None
             if not family:
                 continue
             found.append(Contributor(role=role, names={derive.language_of(family + " " + (given or ""), lang):
-                                                       PersonName(family, given)}))
+                                                       PersonName(family, given, suffix=suffix)}))
         return found
 
     def date(self, date: str | None, year: str | None, month: str | None,

@@ -28,13 +28,17 @@ _URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}) 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _name_part(tex: str) -> str:
-    """Brace a family or given name that holds a comma or the word "and" (BibTeX would split there)."""
+    """Brace a family or given name (or a suffix) that holds a comma or the word "and" (BibTeX would split there)."""
     return "{" + tex + "}" if "," in tex or ("and" in tex.lower() and _AND.search(tex)) else tex
 
 
 def _person_tex(name: PersonName) -> str:
-    """``Family, Given`` as BibTeX reads it back: one-name people as one token."""
+    """``Family, Given`` as BibTeX reads it back: one-name people as one token; with a suffix BibTeX's three-part form
+    ``Family, Jr., Given`` (``Family, Jr., {}`` without a given name: a name may not end in a comma)."""
     family, given = name.family, name.given
+    if name.suffix:
+        parts = [_name_part(tex_escape(part)) for part in (family, name.suffix)]
+        return f"{parts[0]}, {parts[1]}, {_name_part(tex_escape(given)) if given else '{}'}"
     if given and family.isalnum() and given.isalnum() and "and" not in (family.lower(), given.lower()):
         return f"{family}, {given}"  # the usual name, one word each: as it is
     family, given = tex_escape(family), tex_escape(given or "")
@@ -185,8 +189,9 @@ writer = _BibtexWriter  # the registry's writer
 
 def _latin_only(shown: derive.Localized) -> bool:
     """Whether every letter of the entry's text (title, abstract, keywords, names, journal) is a Latin one."""
-    names = [part for person, name in shown.authors for part in ((name.family, name.given or "") if name else
-                                                                  (derive.organization_name(person, shown.lang),))]
+    names = [part for person, name in shown.authors for part in (
+        (name.family, name.given or "", name.suffix or "") if name
+        else (derive.organization_name(person, shown.lang),))]
     text = " ".join(filter(None, [shown.title, shown.abstract, shown.journal_title, *shown.keywords, *names]))
     return derive.is_latin(text) or not any(char.isalpha() for char in text)
 

@@ -35,6 +35,7 @@ _URL = Facets(1, 2048, True, "([hH][tT][tT][pP]|[hH][tT][tT][pP][sS]|[fF][tT][pP
               "give an http://, https:// or ftp:// address")
 _DOI = Facets(6, 2048, False, r"10\.[0-9]{4,9}/.{1,200}", "a DOI is 10.<4 to 9 digits>/<1 to 200 characters>")
 _NAME = Facets(1, 200, True)
+_SUFFIX = Facets(1, 10)  # Jr., III: the schema takes 10 characters, whitespace as written
 _PAGE = Facets(1, 32)
 _J, _A = "body/journal/", "body/journal/journal_article/"
 _P = _A + "contributors/person_name/"
@@ -56,8 +57,10 @@ FACETS: dict[str, Facets] = {
     _A + "contributors/organization": Facets(1, 511, True),
     _P + "given_name": _NAME,
     _P + "surname": _NAME,
+    _P + "suffix": _SUFFIX,
     _P + "alt-name/name/given_name": _NAME,
     _P + "alt-name/name/surname": _NAME,
+    _P + "alt-name/name/suffix": _SUFFIX,
     _P + "affiliations/institution/institution_name": Facets(1, 1024),
     _P + "affiliations/institution/institution_id": Facets(0, None, False, "[hH][tT][tT][pP][sS]://.{1,50}",
                                                             "give the ROR ID as https://ror.org/…"),
@@ -158,6 +161,7 @@ def _article_values(issue: Issue, index: int, article: Article) -> Iterator[tupl
             where = _P if main and lang == main[0] else _P + "alt-name/name/"
             yield where + "given_name", name.given, f"{at}.names.{lang}.given"
             yield where + "surname", name.family, f"{at}.names.{lang}.family"
+            yield where + "suffix", name.suffix, f"{at}.names.{lang}.suffix"
         for number_aff, affiliation in enumerate(contributor.affiliations):
             at_aff = f"{at}.affiliations[{number_aff}]"
             yield _P + "affiliations/institution/institution_name", *_main(affiliation.name, f"{at_aff}.name")

@@ -41,8 +41,8 @@ def _q(name: str, namespace: str = NS) -> str:
 
 
 _CITATION_TAGS = {name: _q(name) for name in mapping.CITATION_ELEMENTS}
-_TITLE, _GIVEN_NAME, _SURNAME, _ROLE, _CITATION = (_q(name) for name in (
-    "title", "given_name", "surname", "role", "citation"))
+_TITLE, _GIVEN_NAME, _SURNAME, _SUFFIX, _ROLE, _CITATION = (_q(name) for name in (
+    "title", "given_name", "surname", "suffix", "role", "citation"))
 _JATS_P = _q("p", JATS)
 _PAGE_RANGE = re.compile(r"\d\s*[-–]\s*\S")
 _MEDIA_TYPES = {"print": "print", "electronic": "online"}  # Issn.media -> a date's media_type
@@ -284,6 +284,8 @@ class _CrossrefWriter(xmltools.Builder):
         if name.given:
             self.leaf(person, _GIVEN_NAME, name.given, f"{path}.names.{main_lang}.given")
         self.leaf(person, _SURNAME, name.family, f"{path}.names.{main_lang}.family")
+        if name.suffix:  # person_name: given_name?, surname, suffix?, role*, affiliations?, ORCID?, alt-name?
+            self.leaf(person, _SUFFIX, name.suffix, f"{path}.names.{main_lang}.suffix")
         for role in contributor.credit:
             if role in mapping.CREDIT_ROLES:
                 self.node(person, _ROLE, {"vocab": "credit", "type": role})
@@ -310,6 +312,8 @@ class _CrossrefWriter(xmltools.Builder):
                 self.leaf(alt_name, _SURNAME, other.family, f"{path}.names.{lang}.family")
                 if other.given:
                     self.leaf(alt_name, _GIVEN_NAME, other.given, f"{path}.names.{lang}.given")
+                if other.suffix:  # name: (surname, given_name?) | given_name, prefix?, suffix?
+                    self.leaf(alt_name, _SUFFIX, other.suffix, f"{path}.names.{lang}.suffix")
         if contributor.email or contributor.corresponding:
             self.drop("email", index)
         if any(other.order == "family-first" for other in contributor.names.values()):

@@ -158,6 +158,8 @@ def _names(s: Shown) -> dict[str, list[dict[str, str]]]:
             entry = {"family": name.family}
             if name.given:
                 entry["given"] = name.given
+            if name.suffix:  # "Jr.", "III": CSL's own part, printed after the name
+                entry["suffix"] = name.suffix
         names.setdefault(ROLES[contributor.role], []).append(entry)
     return names
 
@@ -180,11 +182,16 @@ def _read_names(r: Reading, key: str) -> None:
                               for key in NAME_PARTS])
             given = text_value(name.get("given"), f"{variable}.given", r.problems, r.where)
             literal = text_value(name.get("literal"), f"{variable}.literal", r.problems, r.where)
+            suffix = text_value(name.get("suffix"), f"{variable}.suffix", r.problems, r.where)
             contributor = Contributor(role=role)
             if literal and not family:
                 contributor.organization = LangText.of({r.lang: literal}, work)
+                if suffix:
+                    r.problems.append(Problem("csl.value", "warning", f"'{variable}.suffix' ('{suffix}') of the "
+                                              f"organisation '{literal}' is not read: an organisation's name has "
+                                              "no suffix", **r.where))
             elif family or given:
-                person = PersonName(family or given or "", given if family else None)
+                person = PersonName(family or given or "", given if family else None, suffix=suffix)
                 contributor.names[derive.language_of(f"{person.family} {person.given or ''}", r.lang)] = person
             else:
                 continue
@@ -195,8 +202,11 @@ def _read_names(r: Reading, key: str) -> None:
 
 #: A name's parts in the order printed after the given name: "João dos Santos", "Ludwig van Beethoven".
 NAME_PARTS = ("dropping-particle", "non-dropping-particle", "family")
-#: The keys of a name the reader reads: the family name keeps its particles as printed ("dos Santos").
-NAME_KEYS = frozenset({*NAME_PARTS, "given", "literal"})
+#: The keys of a name the reader reads: the family name keeps its particles as printed ("dos Santos"); the suffix
+#: ("Jr.") is the name's own. A work's names (``Reference.authors``, "Family, Given") have no suffix:
+#: ``WORK_NAME_KEYS``.
+NAME_KEYS = frozenset({*NAME_PARTS, "given", "literal", "suffix"})
+WORK_NAME_KEYS = NAME_KEYS - {"suffix"}
 
 
 def _family(parts: list[str | None]) -> str | None:

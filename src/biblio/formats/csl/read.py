@@ -18,7 +18,8 @@ from ...problems import Problem
 from .. import ArticleReading, Grouper, Work, author_text
 from . import parse
 from .mapping import (ARTICLE_TYPES, CUSTOM_KEYS, FIELDS, NAME_KEYS, NAME_PARTS, NAME_ROLES, READ_KEYS, TYPES_READ,
-                      WORK_KEYS, WORK_READ_KEYS, WORK_TYPES, Reading, _family, _partial_date, language, text_value)
+                      WORK_KEYS, WORK_NAME_KEYS, WORK_READ_KEYS, WORK_TYPES, Reading, _family, _partial_date, language,
+                      text_value)
 
 _NAMED = 5  # items named in a "not read" note; the others are counted
 
@@ -53,7 +54,7 @@ def _articles(path: Path, reading: ArticleReading) -> Iterator[Article]:
                      "path": parse.path_text((item.number or 0,))}
             if isinstance(item.value, dict) and item.value.get("type") not in ARTICLE_TYPES:
                 if (work := _work(item.value, where, problems)) is not None:
-                    _unread(item, where, work_not_read, WORK_READ_KEYS, ("author", "editor"))
+                    _unread(item, where, work_not_read, WORK_READ_KEYS, ("author", "editor"), WORK_NAME_KEYS)
                     reading.works.append(work)
                 continue
             key = _key(item.value, grouper)
@@ -116,7 +117,7 @@ def _label(entry: dict[str, Any], where: dict[str, Any]) -> str:
 
 
 def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRead], keys: frozenset[str] = READ_KEYS,
-            roles: Iterable[str] = NAME_ROLES) -> None:
+            roles: Iterable[str] = NAME_ROLES, name_keys: frozenset[str] = NAME_KEYS) -> None:
     """Count the keys of a read item that no reader reads (``mapping.READ_KEYS``, a name's ``NAME_KEYS``, the
     ``custom`` keys biblio writes), each under the item's ``id`` (or its place in the file)."""
     entry = item.value
@@ -129,7 +130,7 @@ def _unread(item: parse.Item, where: dict[str, Any], not_read: dict[str, _NotRea
         for position, name in enumerate(names if isinstance(names, list) else []):
             if isinstance(name, dict):
                 found += [(f"{variable}.{key}", (variable, position, key)) for key, value in name.items()
-                          if key not in NAME_KEYS and _has(value)]
+                          if key not in name_keys and _has(value)]
     if isinstance(custom := entry.get("custom"), dict):
         found += [(f"custom.{key}", ("custom", key)) for key, value in custom.items()
                   if (key not in CUSTOM_KEYS or keys is not READ_KEYS) and _has(value)]

@@ -53,6 +53,16 @@ def _text(element: etree._Element | None) -> str | None:
     return "".join(element.itertext()).strip() or None  # type: ignore[arg-type]  # lxml-stubs: str, never bytes
 
 
+def _without_suffix(element: etree._Element) -> str | None:
+    """A ``string-name``'s text without the text of its ``suffix`` (and the comma before it), stripped."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and _local(child) != "suffix":
+            parts.append("".join(child.itertext()))  # type: ignore[arg-type]  # lxml-stubs: str, never bytes
+        parts.append(child.tail or "")
+    return "".join(parts).strip().rstrip(",").strip() or None
+
+
 def _lang(element: etree._Element, default: str) -> str:
     raw = element.get(XML_LANG)
     return (ids.language_tag(raw).value if raw else None) or default
@@ -261,8 +271,9 @@ class _Reader:
 
     def person_name(self, element: etree._Element, contributor: Contributor, language: str) -> None:
         family, given = _text(_child(element, "surname")), _text(_child(element, "given-names"))
+        suffix = _text(_child(element, "suffix"))  # Jr., III: a part of its own, after the name
         if family is None and _local(element) == "string-name":
-            family, given = self.split_string_name(element)
+            family, given = self.split_string_name(element, suffix)
         if family is None:
             if given:
                 family, given = given, None
@@ -275,10 +286,11 @@ class _Reader:
             self.note("jats.name-duplicate", f"a second '{lang}' spelling of a name was skipped", element)
             return
         order: NameOrder = "family-first" if element.get("name-style") == "eastern" else "given-first"
-        contributor.names[lang] = PersonName(family, given, order)
+        contributor.names[lang] = PersonName(family, given, order, suffix)
 
-    def split_string_name(self, element: etree._Element) -> tuple[str | None, str | None]:
-        text = _text(element)
+    def split_string_name(self, element: etree._Element, suffix: str | None = None) -> tuple[str | None, str | None]:
+        """Family and given name of a ``string-name`` without ``surname``: its text, less its ``suffix`` element."""
+        text = _without_suffix(element) if suffix else _text(element)
         if not text:
             return None, None
         if "," in text:

@@ -225,6 +225,8 @@ class JatsWriter(xmltools.Builder):
                 leaf(element, "surname", person.family, f"{path}.names.{lang}.family")
                 if person.given:
                     leaf(element, "given-names", person.given, f"{path}.names.{lang}.given")
+                if person.suffix:  # name: ((surname, given-names?) | given-names), prefix?, suffix?
+                    leaf(element, "suffix", person.suffix, f"{path}.names.{lang}.suffix")
         for number, affiliation in enumerate(contributor.affiliations):
             aff = self.node(contrib, "aff", {})
             wrap = self.node(aff, "institution-wrap", {})

@@ -47,14 +47,16 @@ def language(value: str) -> str | None:
 
 
 def split_name(value: str) -> tuple[PersonName | None, str | None]:
-    """``Family, Given`` (or ``Family,``) is a person, one word is a one-name person, several words without a
-    comma are a group author (the RIS rule: persons are written family name first, with a comma)."""
+    """``Family, Given`` (or ``Family,``) is a person, ``Family, Given, Suffix`` one with a suffix (``Jr.``: the RIS
+    specification's third part), one word is a one-name person, several words without a comma are a group author
+    (the RIS rule: persons are written family name first, with a comma)."""
     if "," in value:
-        family, _, given = value.partition(",")
-        family, given = family.strip(), given.strip()
+        family, _, rest = value.partition(",")
+        given, _, suffix = rest.partition(",")
+        family, given, suffix = family.strip(), given.strip(), suffix.strip()
         if not family:
-            return (PersonName(given), None) if given else (None, None)
-        return PersonName(family, given or None), None
+            return (PersonName(given, suffix=suffix or None), None) if given else (None, None)
+        return PersonName(family, given or None, suffix=suffix or None), None
     if len(value.split()) == 1:
         return PersonName(value.strip()), None
     return None, value.strip()

@@ -181,11 +181,17 @@ class RisWriter:
                            "before it for a family name and the rest for a given name", path)
             return value
         family, given = self.value(name.family, f"{path}.names"), self.value(name.given, f"{path}.names")
+        suffix = self.value(name.suffix, f"{path}.names")
         if not family:
-            return given
+            return f"{given}, , {suffix}" if suffix else given
         if "," in family:
             self._warn("ris.name-comma", f"the family name '{family}' has a comma: RIS readers split a name at its "
                        "first comma, so they will read a wrong family name", path)
+        if "," in given:
+            self._warn("ris.name-comma", f"the given name '{given}' has a comma: RIS readers take what follows a "
+                       "name's second comma for its suffix (Jr.), so they will read a wrong given name", path)
+        if suffix:  # the RIS specification's "Lastname, Firstname, Suffix"
+            return f"{family}, {given}, {suffix}"
         return f"{family}, {given}" if given else f"{family},"
 
     def abstract(self, text: str, path: str, lines: list[str]) -> bool:
