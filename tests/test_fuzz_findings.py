@@ -363,3 +363,13 @@ def test_a_message_never_repeats_a_lone_surrogate(tmp_path, minimal_text):
     problems = biblio.load(path)[1]
     assert "manifest.type" in [p.code for p in problems]
     assert not [p.message for p in problems if fuzzing._UNPRINTABLE.search(p.message)]
+
+
+def test_a_namespace_with_braces_is_an_error_not_a_traceback(tmp_path, example_deposit):
+    path = tmp_path / "deposit.xml"  # campaign 7: '{' * 80 appended to the JATS namespace: etree.QName refused the tags
+    path.write_bytes(example_deposit.replace(b"xmlns:jats=\"http://www.ncbi.nlm.nih.gov",
+                                             b"xmlns:jats=\"http://www.ncbi.nlm.nih.gov" + b"{" * 80 + b"}" * 80, 1))
+    assert b"{{{{" in path.read_bytes()
+    for strict in (False, True):
+        problems = biblio.validate(path, strict=strict)
+        assert _errors(problems) and all(p.file == str(path) for p in _errors(problems))

@@ -36,15 +36,20 @@ SCHEMA, ASSERT, ENUMERATION, DATE, IDREF = range(5)
 XSI_TYPE_ADVICE = "; a deposit needs no xsi:type: remove the attribute (or name a type the schema declares)"
 
 
-def _local(tag: str) -> str:
+def local(tag: str) -> str:
     """An element's name without its namespace; from the tag's text, because ``etree.QName`` refuses a name such
-    as ``fr:program`` that libxml2 keeps when a document's prefix has no declaration."""
+    as ``fr:program`` that libxml2 keeps when a document's prefix has no declaration, or a namespace with braces."""
     return tag.rsplit("}", 1)[-1]
+
+
+def namespace(tag: str) -> str | None:
+    """An element's namespace, from the tag's text (see ``_local``)."""
+    return tag[1:tag.rindex("}")] if tag.startswith("{") and "}" in tag else None
 
 
 def problem(element: etree._Element, file: str, reason: str) -> Problem:
     """A ``crossref.schema`` error at ``element``: its path and line, the reason naming its tag."""
-    return Problem("crossref.schema", "error", f"{reason} (in <{etree.QName(element).localname}>)",
+    return Problem("crossref.schema", "error", f"{reason} (in <{local(element.tag)}>)",
                    path=xmltools.element_path(element), file=file, line=sourceline(element))
 
 
@@ -58,7 +63,7 @@ def skipped_in(part: etree._Element) -> set[etree._Element]:
     skipped: set[etree._Element] = set()
     for annotation in part.iter(f"{{{MATHML}}}annotation-xml"):
         for child in annotation.iterchildren(etree.Element):
-            if etree.QName(child).namespace != MATHML:
+            if namespace(child.tag) != MATHML:
                 skipped.update(child.iter(etree.Element))
     return skipped
 
@@ -73,7 +78,7 @@ def check_asserts(part: etree._Element, file: str, vocabularies: dict[str, froze
             continue
         if element.tag == f"{{{NS}}}person_name":
             if element.get("contributor_role") is None and not any(
-                    etree.QName(child).localname == "role" for child in element.iterchildren(etree.Element)):
+                    local(child.tag) == "role" for child in element.iterchildren(etree.Element)):
                 problems.append(problem(
                     element, file, "assertion failed (exists(@contributor_role) or exists(*:role)): a person_name "
                     "needs a contributor_role attribute or at least one role element"))
@@ -110,9 +115,9 @@ class AttributeScan:
             attributes = element.keys()
             if not attributes or names.isdisjoint(attributes) or (skipped and element in skipped):
                 continue
-            namespace = etree.QName(element).namespace
+            space = namespace(element.tag)
             for name in names.intersection(attributes):
-                key = (namespace, name) if (namespace, name) in keys else (None, name)
+                key = (space, name) if (space, name) in keys else (None, name)
                 value = element.get(name, "")
                 collapsed = WHITESPACE.sub(" ", value).strip(" ")
                 if key in derived.dates:
@@ -126,7 +131,7 @@ class AttributeScan:
                                                                 "value of the atomic type 'xs:ID'")))
                 if key in derived.idrefs:
                     self.references.append((sourceline(element), xmltools.element_path(element),
-                                            etree.QName(element).localname, name, value.split()))
+                                            local(element.tag), name, value.split()))
                 if key in derived.enumerations:
                     allowed = derived.enumerations[key]
                     if key not in derived.preserved:
@@ -225,7 +230,7 @@ def element_at(top: etree._Element, path: str | None) -> etree._Element | None:
         generic, prefix, name, index = match.group(1), match.group(2), match.group(3), int(match.group(4) or 1)
         candidates = [top] if node is None else list(node.iterchildren(etree.Element))
         if not generic:
-            candidates = [c for c in candidates if _local(c.tag) == name and c.prefix == prefix
+            candidates = [c for c in candidates if local(c.tag) == name and c.prefix == prefix
                           and (prefix is not None or not c.tag.startswith("{"))]
         if index > len(candidates):
             return node

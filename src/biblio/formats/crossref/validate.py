@@ -96,7 +96,7 @@ class _Pass:
         if root is None:
             return [Problem("crossref.truncated", "error", "the file ends before the deposit does (was it cut short "
                             "while written or copied?)", file=self.file)]
-        if etree.QName(root).namespace != NS:
+        if checks.namespace(root.tag) != NS:
             return [_version(root, self.file)]
         if self.missing:
             return self.missing
@@ -125,7 +125,7 @@ class _Pass:
             parent = element.getparent()
             if parent is None or parent.tag != _JOURNAL:
                 continue
-            if self.compiled is not None and etree.QName(element.getroottree().getroot()).namespace == NS:
+            if self.compiled is not None and checks.namespace(element.getroottree().getroot().tag) == NS:
                 self.part(element, whole=False)
             element.clear(keep_tail=True)  # type: ignore[call-arg]  # lxml-stubs lack keep_tail
             _stand_in(element)
@@ -189,7 +189,7 @@ def _in_file(unavailable: schemas.SchemasUnavailable, file: str) -> list[Problem
 
 
 def _version(root: etree._Element, file: str) -> Problem:
-    return Problem("crossref.version", "error", f"this deposit uses {etree.QName(root).namespace}; biblio "
+    return Problem("crossref.version", "error", f"this deposit uses {checks.namespace(root.tag)}; biblio "
                    f"validates Crossref {VERSION} ({NS})", file=file, line=sourceline(root))
 
 
@@ -203,7 +203,7 @@ def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
     if tree is None:
         return checks.syntax_problems(problems)
     file, root = str(path), tree.getroot()
-    if etree.QName(root).namespace != NS:
+    if checks.namespace(root.tag) != NS:
         return [_version(root, file)]
     entities = list(itertools.islice(checks.entity_problems(root, file), MAX_ERRORS))
     if entities:  # as the default path says (xmlschema would read each reference as no text)
@@ -275,7 +275,7 @@ def _dates(root: etree._Element, dir: str | Path | None, file: str) -> list[Prob
     for element in root.iter(etree.Element):
         if names.isdisjoint(element.keys()) or (skipped and element in skipped):
             continue
-        namespace = etree.QName(element).namespace
+        namespace = checks.namespace(element.tag)
         for name in names.intersection(element.keys()):
             kind = dates.get((namespace, name)) or dates.get((None, name))
             reason = kind and checks.date_reason(WHITESPACE.sub(" ", element.get(name, "")).strip(" "), kind)
@@ -378,9 +378,9 @@ def _timestamp_and_dois(tree: etree._ElementTree) -> tuple[int | None, set[str]]
     root = tree.getroot()
     namespace = root.nsmap.get(None, NS)
     stamp = root.findtext(f"{{{namespace}}}head/{{{namespace}}}timestamp")
-    dois = {ids.doi_key(element.text.strip()) for element in root.iter()
-            if etree.QName(element).localname == "doi" and element.text
-            and etree.QName(element.getparent()).localname == "doi_data"}
+    dois = {ids.doi_key(element.text.strip()) for element in root.iter(etree.Element)
+            if checks.local(element.tag) == "doi" and element.text and (parent := element.getparent()) is not None
+            and checks.local(parent.tag) == "doi_data"}
     number = ids.whole_number(stamp.strip(), ids.MAX_DIGITS) if stamp else None
     return number, dois
 
