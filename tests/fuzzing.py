@@ -668,11 +668,16 @@ CARRIED_AS: dict[str, set[str]] = {
 }
 
 
-def _dropped(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | None, problems: list[Problem]) -> None:
-    """A record not read, or a field of a read record neither written back by the format's own writer nor named in a
-    problem: a silent drop. Fields are compared when every record was read, for records no warning points into."""
+WORK_KINDS = ("bibtex", "ris", "csl")  # the formats whose records may be works (books, theses …), read by load_works
+
+
+def _dropped(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | None, problems: list[Problem],
+             works: int = 0) -> None:
+    """A record not read (neither an article of the issue nor a work), or a field of a read record neither written
+    back by the format's own writer nor named in a problem: a silent drop. Fields are compared when every record was
+    read as an article, for records no warning points into."""
     given = _records(kind, data)
-    read = len(issue.articles) if issue is not None else 0
+    read = (len(issue.articles) if issue is not None else 0) + works
     said = [p for p in problems if p.severity in ("error", "warning")]
     if given is None:
         return
@@ -680,7 +685,7 @@ def _dropped(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | Non
         if not said:
             outcome.fail("drop", f"load: {len(given)} records, {read} read, and no error or warning says why")
         return
-    if issue is None or read != len(given) or _errors(problems):
+    if issue is None or read != len(given) or works or _errors(problems):  # works: records and articles misalign
         return
     if any(p.code.endswith("record-skipped") for p in said):  # the counts agree by chance: records would be misaligned
         return
@@ -752,7 +757,8 @@ def judge_file(path: Path, kind: str, work: Path, *, target: str | None = "ris",
             _located(outcome, "load", problems, file_input=True)
             if any(p.code.startswith("manifest.") for p in problems):
                 outcome.notes.append(f"a {kind} file read as a manifest")
-            _dropped(outcome, kind, data, issue, problems)
+            works = _call(outcome, "load_works", lambda: biblio.load_works(path)) if kind in WORK_KINDS else None
+            _dropped(outcome, kind, data, issue, problems, len(works[0]) if works else 0)  # type: ignore[index]
             _misread(outcome, kind, data, issue, problems)
             if issue is not None and any(leak in repr(issue).encode() for leak in LEAKS):
                 outcome.fail("leak", "load: the issue holds what an external entity points to")

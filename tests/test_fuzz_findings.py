@@ -373,3 +373,19 @@ def test_a_namespace_with_braces_is_an_error_not_a_traceback(tmp_path, example_d
     for strict in (False, True):
         problems = biblio.validate(path, strict=strict)
         assert _errors(problems) and all(p.file == str(path) for p in _errors(problems))
+
+
+def test_a_text_of_control_characters_only_is_empty(minimal_text):
+    text = minimal_text.replace("titles: {en: A first article}", 'titles: {en: "\\0\\x01"}')
+    assert text != minimal_text  # campaign 7: check passed a NUL title, the RIS build then refused the empty title
+    _, problems = biblio.loads(text)
+    assert [(p.code, p.path) for p in _errors(problems)] == [("manifest.empty", "articles[0].titles.en")]
+
+
+def test_a_csl_issn_that_is_no_issn_is_named(tmp_path):
+    path = tmp_path / "items.json"  # campaign 7: "&ndash;2049-3630" was left out without a word
+    path.write_text(json.dumps([{"id": "a", "type": "article-journal", "title": "T", "container-title": "J",
+                                 "issued": {"date-parts": [[2025]]}, "ISSN": "&ndash;2049-3630"}]), encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue is not None and issue.journal.issns == []
+    assert [(p.code, p.severity) for p in problems if "ISSN is not read" in p.message] == [("issn.syntax", "warning")]

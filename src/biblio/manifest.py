@@ -29,6 +29,7 @@ from .yamlsource import (JSON_DECODER, JsonLocator, JsonScan, Located, Path, Rep
 _INVALID = object()  # a value that was reported and must not reach the model
 _LONGEST_INT_BITS = 2000  # about 600 digits; Python converts up to 640 (at least) to and from text
 _HUGE = "a number of over 600 digits"
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")  # what the writers remove from a text (with a warning)
 
 
 def _journal_language(data: Any) -> str:
@@ -149,6 +150,10 @@ class _Reader:
         if isinstance(value, str):
             if not value or value.isspace():
                 self.report("manifest.empty", "this text is empty; give a value or leave the key out", path)
+                return _INVALID
+            if not value.isprintable() and not _CONTROLS.sub("", value).strip():  # "\0": nothing a format can write
+                self.report("manifest.empty", "this text holds only control characters (such as NUL), which no output "
+                            "format can carry: give a value or leave the key out", path)
                 return _INVALID
             if not value.isascii() and not _writable(value):  # JSON "\ud800": half a character
                 self.report("manifest.surrogate", "this text holds an unpaired surrogate escape (\\ud800 to "

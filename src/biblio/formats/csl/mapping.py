@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ... import derive, ids
@@ -312,6 +312,8 @@ def _read_issns(r: Reading, key: str) -> None:
         checked = ids.issn(str(raw))
         if checked.value and all(issn.value != checked.value for issn in journal.issns):
             journal.issns.append(Issn(checked.value))
+        elif not checked.value and str(raw).strip() and (problem := checked.problem("warning", **r.where)):
+            r.problems.append(replace(problem, message=problem.message + "; the ISSN is not read"))
 
 
 def _read_abstract(r: Reading, key: str) -> None:
