@@ -7,14 +7,17 @@ linked with ``xref``, ``pub-type`` dates, and the DTD's named character entities
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import urllib.parse
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from ... import derive, ids
-from ...model import (REFERENCE_TYPES, Affiliation, Article, Contributor, Funding, Issn, Issue, Journal, LangText,
-                      License, NameOrder, Pages, PartialDate, PersonName, Publisher, Reference)
+from ...model import (REFERENCE_TYPES, Affiliation, Article, Contributor, ContributorRole, Funding, Issn, Issue,
+                      Journal, LangText, License, NameOrder, Pages, PartialDate, PersonName, Publisher, Reference)
 from ...problems import Problem, Severity
 from .. import ArticleReading, xmltools
 from ..crossref import CREDIT_ROLES
@@ -63,6 +66,52 @@ def _without_suffix(element: etree._Element) -> str | None:
     return "".join(parts).strip().rstrip(",").strip() or None
 
 
+def _own_text(element: etree._Element, skipped: tuple[str, ...]) -> str | None:
+    """An element's text without the text of its ``skipped`` children (a collab's member list), stripped; None
+    when empty."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and _local(child) not in skipped:
+            parts.append("".join(child.itertext()))  # type: ignore[arg-type]  # lxml-stubs: str, never bytes
+        parts.append(child.tail or "")
+    return "".join(parts).strip() or None
+
+
+def _title_text(element: etree._Element | None) -> str | None:
+    """A title's text without its links (SciELO's footnote marker ``<xref ref-type="fn">*</xref>``)."""
+    return None if element is None else _own_text(element, ("xref",))
+
+
+# Contributor types: the model's roles as they are; a group author as PMC types it; any kind of editor
+# (eLife's senior_editor, a reviewing or guest editor) as an editor. Any other type is not read (reported).
+_AUTHOR_TYPES = ("collab",)
+# Keyword groups of the author's keywords; typed groups of anything else (research organisms, subjects,
+# abbreviations) are not keywords and are reported.
+_AUTHOR_KEYWORDS = (None, "", "author", "author-keywords", "author-generated", "author keywords")
+_VERSION = re.compile(r"\.\d+")  # eLife's version DOIs: 10.7554/eLife.84364.2 is a version of 10.7554/eLife.84364
+_COLLAB_OWN = ("contrib-group", "contrib", "xref")  # a collab's members and links are not its name
+
+
+def _role(raw: str) -> ContributorRole | None:
+    """The model's role of a ``contrib-type`` (none given: author), or None when the model has none for it."""
+    key = re.sub(r"[\s_]+", "-", raw.strip().lower()) or "author"
+    if key in _AUTHOR_TYPES:
+        return "author"
+    if "editor" in key.split("-"):
+        return "editor"
+    return next((role for role in CONTRIB_TYPES if role == key), None)
+
+
+def _counted(counts: Counter[str]) -> str:
+    return ", ".join(f"{count} '{name}'" for name, count in counts.items())
+
+
+def _landing_page(href: str) -> bool:
+    """Whether a ``self-uri`` can be a landing page: an absolute http(s) URL with a host, without spaces."""
+    parts = urllib.parse.urlsplit(href)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in href)
+
+
 def _lang(element: etree._Element, default: str) -> str:
     raw = element.get(XML_LANG)
     return (ids.language_tag(raw).value if raw else None) or default
@@ -80,13 +129,26 @@ def _child(element: etree._Element | None, *names: str) -> etree._Element | None
     return next(iter(_children(element, *names)), None)
 
 
-def _add_texts(texts: dict[str, str], elements: list[etree._Element], language: str,
-               inner: str | None = None) -> dict[str, str]:
+def _add_texts(texts: dict[str, str], elements: list[etree._Element], language: str, inner: str | None = None,
+               read: Callable[[etree._Element | None], str | None] = _text) -> dict[str, str]:
     """Each element's text (or its ``inner`` child's) under the element's language; the first one wins."""
     for element in elements:
-        if text := _text(_child(element, inner) if inner else element):
+        if text := read(_child(element, inner) if inner else element):
             texts.setdefault(_lang(element, language), text)
     return texts
+
+
+def _paragraphs(element: etree._Element, out: list[str]) -> None:
+    """An abstract's paragraphs, in order: each ``p`` (the paragraphs inside it are part of its text), and each
+    section's title as a paragraph of its own before the section's paragraphs (the abstract's own title, a
+    label such as "Abstract", is not text of the abstract)."""
+    for child in element:
+        name = _local(child)
+        if name == "p" or (name == "title" and _local(element) == "sec"):
+            if text := _text(child):
+                out.append(text)
+        elif name not in ("title", "label"):
+            _paragraphs(child, out)
 
 
 def _date(element: etree._Element | None) -> PartialDate | None:
@@ -168,28 +230,26 @@ class _Reader:
 
     def article(self, root: etree._Element, meta: etree._Element, language: str) -> Article:
         group = _child(meta, "title-group")
-        titles = _add_texts({}, _children(group, "article-title")[:1], language)
-        _add_texts(titles, _children(group, "trans-title-group"), language, "trans-title")
-        if not titles:
-            self.note("jats.title-missing", "the article has no title", meta, "warning")
+        titles = _add_texts({}, _children(group, "article-title")[:1], language, read=_title_text)
+        _add_texts(titles, _children(group, "trans-title-group"), language, "trans-title", _title_text)
         article = Article(language=language, titles=LangText.of(titles, language))
-        for element in _children(meta, "article-id"):
-            if element.get("pub-id-type") == "doi":
-                checked = ids.doi(_text(element) or "")
-                if checked.ok:
-                    article.doi = checked.value
-                else:
-                    self.note(checked.code or "doi", checked.message or "", element, "warning")
+        article.doi = self.doi(meta)
         headings = [subj for categories in _children(meta, "article-categories")
                     for subj in _children(categories, "subj-group") if subj.get("subj-group-type") in ("heading", None)]
         sections = _add_texts({}, headings, language, "subject")
         article.section = LangText.of(sections, language) if sections else None
         self.contributors(meta, article, language)
         self.abstracts(meta, article, language)
-        for group_element in _children(meta, "kwd-group"):
-            words = [text for k in _children(group_element, "kwd", "compound-kwd") if (text := _text(k))]
-            if words:
-                article.keywords.setdefault(_lang(group_element, language), []).extend(words)
+        not_keywords: dict[str, tuple[int, etree._Element]] = {}
+        self.keywords(meta, article.keywords, language, not_keywords)
+        self.translations(root, article, not_keywords)
+        if not article.titles:
+            self.note("jats.title-missing", "the article has no title", meta, "warning")
+        for kind, (count, first_group) in not_keywords.items():
+            plural = "" if count == 1 else "s"
+            self.note("jats.keywords-not-read", f"the keyword group of type '{kind}' ({count} keyword{plural}) is "
+                      "not read: only the author's keywords (a kwd-group without a type, or of type 'author', "
+                      "'author-keywords' or 'author-generated') are the article's keywords", first_group)
         self.dates(meta, article)
         first, last = _text(_child(meta, "fpage")), _text(_child(meta, "lpage"))
         number = _text(_child(meta, "elocation-id"))
@@ -202,38 +262,150 @@ class _Reader:
                 start = PartialDate.parse(ref.get("start_date", "")) if ref is not None else None
                 article.license = License(url, start)
                 break
-        self_uri = _child(meta, "self-uri")
-        if self_uri is not None and self_uri.get(f"{{{XLINK}}}href"):
-            article.url = self_uri.get(f"{{{XLINK}}}href")
+        for self_uri in _children(meta, "self-uri"):
+            if not (href := (self_uri.get(f"{{{XLINK}}}href") or "").strip()):
+                continue
+            if article.url is None and _landing_page(href):
+                article.url = href
+            else:
+                why = ("only an absolute http(s) URL can be the article's landing page" if not _landing_page(href)
+                       else f"the landing page is the first one, '{article.url}'")
+                self.note("jats.self-uri", f"the self-uri '{href}' is not read: {why}", self_uri)
         for group_element in _children(meta, "funding-group"):
             article.funding.extend(self.funding(group_element, language))
         article.references = self.references(_child(_child(root, "back"), "ref-list"), language)
         return article
 
-    def abstracts(self, meta: etree._Element, article: Article, language: str) -> None:
+    def doi(self, meta: etree._Element) -> str | None:
+        """The article's DOI: the first one given, or the one a version DOI extends (eLife's ``10.7554/eLife.84364``
+        beside ``10.7554/eLife.84364.2``); any other is reported."""
+        found: list[tuple[str, etree._Element]] = []
+        for element in _children(meta, "article-id"):
+            if element.get("pub-id-type") == "doi":
+                checked = ids.doi(_text(element) or "")
+                if not checked.ok:
+                    self.note(checked.code or "doi", checked.message or "", element, "warning")
+                elif all(ids.doi_key(checked.value or "") != ids.doi_key(seen) for seen, _ in found):
+                    found.append((checked.value or "", element))
+
+        def version_of(value: str, stem: str) -> bool:
+            return ids.doi_key(value).startswith(ids.doi_key(stem)) and bool(_VERSION.fullmatch(value[len(stem):]))
+
+        if not found:
+            return None
+        chosen = next((value for value, _ in found if not any(version_of(value, stem) for stem, _ in found)),
+                      found[0][0])
+        others = [(value, element) for value, element in found if value != chosen]
+        if others:
+            shown = ", ".join(f"'{value}'" + (" (a version of it)" if version_of(value, chosen) else "")
+                              for value, _ in others)
+            self.note("jats.doi-several", f"the article has {len(found)} DOIs: '{chosen}' is read, {shown} not; "
+                      "if another is the one to register, give it in the manifest", others[0][1], "warning")
+        return chosen
+
+    def keywords(self, meta: etree._Element, keywords: dict[str, list[str]], language: str,
+                 not_read: dict[str, tuple[int, etree._Element]]) -> None:
+        """The author's keyword groups into ``keywords``; the other typed groups counted in ``not_read`` by type."""
+        for group_element in _children(meta, "kwd-group"):
+            words = [text for k in _children(group_element, "kwd", "compound-kwd") if (text := _text(k))]
+            kind = group_element.get("kwd-group-type")
+            if (kind or "").strip().lower() not in _AUTHOR_KEYWORDS:
+                count, first = not_read.get(kind or "", (0, group_element))
+                not_read[kind or ""] = (count + len(words), first)
+            elif words:
+                keywords.setdefault(_lang(group_element, language), []).extend(words)
+
+    def abstract_texts(self, meta: etree._Element, language: str) -> dict[str, str]:
         texts: dict[str, str] = {}
         for element in _children(meta, "abstract", "trans-abstract"):
             if element.get("abstract-type") not in (None, "summary", "abstract"):
                 continue
-            paragraphs = [text for p in element.iter() if _local(p) == "p" and (text := _text(p))]
-            joined = "\n\n".join(paragraphs) if paragraphs else _text(element)
+            paragraphs: list[str] = []
+            _paragraphs(element, paragraphs)
+            joined = "\n\n".join(paragraphs) if paragraphs else _own_text(element, ("title", "label"))
             if joined:
                 texts.setdefault(_lang(element, language), joined)
-        article.abstracts = LangText.of(texts, language)
+        return texts
+
+    def abstracts(self, meta: etree._Element, article: Article, language: str) -> None:
+        article.abstracts = LangText.of(self.abstract_texts(meta, language), language)
+
+    def translations(self, root: etree._Element, article: Article,
+                     not_keywords: dict[str, tuple[int, etree._Element]]) -> None:
+        """SciELO's translations (``sub-article`` of type ``translation``, with its own ``front-stub``): their title,
+        abstract and keywords are the article's texts in their language, where the article gives none of its own.
+        Other sub-articles (eLife's decision letters and replies) are works of their own, reported as not read."""
+        others: Counter[str] = Counter()
+        for sub in _children(root, "sub-article"):
+            kind = sub.get("article-type") or ""
+            if kind != "translation":
+                others[kind or "(no type)"] += 1
+                continue
+            raw = sub.get(XML_LANG) or ""
+            lang = ids.language_tag(raw).value if raw else None
+            if not lang:
+                self.note("jats.sub-article-language", f"a translation sub-article without a language ('{raw}' is not "
+                          "a language tag) is not read: give it xml:lang, such as xml:lang=\"en\"", sub, "warning")
+                continue
+            stub = _child(sub, "front-stub")
+            stub = stub if stub is not None else _child(_child(sub, "front"), "article-meta")
+            if stub is None:
+                self.note("jats.sub-article-empty", "a translation sub-article without a front-stub gives no title, "
+                          "abstract or keywords to read", sub)
+                continue
+            title = _title_text(next(iter(_children(_child(stub, "title-group"), "article-title")), None))
+            for doi_element in _children(stub, "article-id"):
+                if doi_element.get("pub-id-type") == "doi":
+                    self.note("jats.sub-article-doi", f"the '{lang}' translation's own DOI '{_text(doi_element)}' is "
+                              "not read: biblio's model gives an article one DOI", doi_element)
+            keywords: dict[str, list[str]] = {}
+            self.keywords(stub, keywords, lang, not_keywords)
+            fields = (("title", article.titles.texts, {lang: title} if title else {}),
+                      ("abstract", article.abstracts.texts, self.abstract_texts(stub, lang)))
+            for what, texts, given in fields:
+                for key, text in given.items():
+                    if texts.setdefault(key, text) != text:
+                        self.note("jats.sub-article-differs", f"the translation's '{key}' {what} differs from the "
+                                  f"article's own; the article's is read", sub)
+            for key, words in keywords.items():
+                if article.keywords.setdefault(key, words) != words:
+                    self.note("jats.sub-article-differs", f"the translation's '{key}' keywords differ from the "
+                              "article's own; the article's are read", sub)
+            if article.titles.original is None:
+                article.titles.original = next(iter(article.titles.texts), None)
+            if article.abstracts.original is None:
+                article.abstracts.original = next(iter(article.abstracts.texts), None)
+        if others:
+            self.note("jats.sub-article-not-read", f"sub-articles that are works of their own are not read: "
+                      f"{_counted(others)}", root)
 
     def contributors(self, meta: etree._Element, article: Article, language: str) -> None:
         affs = {key: aff for aff in meta.iter() if _local(aff) == "aff" and (key := aff.get("id"))}
+        left_out: Counter[str] = Counter()
+        mapped: Counter[str] = Counter()
+        first_left: etree._Element | None = None
         for group in _children(meta, "contrib-group"):
             for element in _children(group, "contrib"):
-                if (contributor := self.contributor(element, affs, language)) is not None:
+                kind = element.get("contrib-type") or "author"
+                role = _role(kind)
+                if role is None:
+                    left_out[kind] += 1
+                    first_left = element if first_left is None else first_left
+                    continue
+                if role != kind.strip().lower():
+                    mapped[f"{kind}' as '{role}"] += 1
+                if (contributor := self.contributor(element, affs, language, role)) is not None:
                     article.contributors.append(contributor)
+        if left_out:
+            self.note("jats.contrib-not-read", f"contributors of types biblio's model has no role for are not read: "
+                      f"{_counted(left_out)} (the roles are {', '.join(CONTRIB_TYPES)})", first_left)
+        if mapped:
+            self.note("jats.contrib-type", f"contributor types read as the model's role: {_counted(mapped)}", meta)
 
-    def contributor(self, element: etree._Element, affs: dict[str, etree._Element], lang: str) -> Contributor | None:
-        role = (element.get("contrib-type") or "author").lower()
-        if role not in CONTRIB_TYPES:
-            self.note("jats.contrib-type", f"the contributor type '{role}' is read as author", element)
+    def contributor(self, element: etree._Element, affs: dict[str, etree._Element], lang: str,
+                    role: ContributorRole) -> Contributor | None:
         corresponding = element.get("corresp") == "yes"
-        contributor = Contributor(role=role if role in CONTRIB_TYPES else "author", corresponding=corresponding)
+        contributor = Contributor(role=role, corresponding=corresponding)
         for contrib_id in _children(element, "contrib-id"):
             if contrib_id.get("contrib-id-type") == "orcid":
                 checked = ids.orcid(_text(contrib_id) or "")
@@ -250,7 +422,7 @@ class _Reader:
         for name_element in names:
             self.person_name(name_element, contributor, lang)
         if collabs and not contributor.names:
-            contributor.organization = LangText.of(_add_texts({}, collabs, lang), lang)
+            contributor.organization = LangText.of(self.collab_names(collabs, lang), lang)
         if not contributor.names and not contributor.organization:
             self.note("jats.contrib-empty", "a contributor without a name was skipped", element, "warning")
             return None
@@ -268,6 +440,21 @@ class _Reader:
                 known = term.strip().lower().replace(" & ", "-").replace(" ", "-")
                 contributor.credit.append(known if known in CREDIT_ROLES else term)
         return contributor
+
+    def collab_names(self, collabs: list[etree._Element], language: str) -> dict[str, str]:
+        """A group author's name by language: the collab's own text, without the member list it may hold (whose
+        members are reported, not read: the model has no place for a group's members)."""
+        names: dict[str, str] = {}
+        for collab in collabs:
+            name = _own_text(collab, _COLLAB_OWN)
+            members = [c for c in collab.iter() if _local(c) == "contrib" and c is not collab]
+            if members:
+                self.note("jats.collab-members", f"the {len(members)} members listed in the group author "
+                          f"'{name or '(no name)'}' are not read: biblio's model has no place for a group's members",
+                          collab)
+            if name:
+                names.setdefault(_lang(collab, language), name)
+        return names
 
     def person_name(self, element: etree._Element, contributor: Contributor, language: str) -> None:
         family, given = _text(_child(element, "surname")), _text(_child(element, "given-names"))
