@@ -255,3 +255,19 @@ def test_a_translation_gives_the_title_the_article_lacks(tmp_path):
     assert not _codes(problems, "jats.title-missing")
     text = _article("", lang="pt").replace("<title-group><article-title>Main title</article-title></title-group>", "")
     assert _codes(_read(tmp_path, text)[1], "jats.title-missing")
+
+
+def test_an_article_without_any_date_is_written_without_a_made_up_year(tmp_path):
+    import biblio  # the corpus: an eLife article with no pub-date came out as <year>0000</year>
+
+    source = tmp_path / "undated.xml"
+    source.write_text(_article("").replace(
+        '<pub-date date-type="pub" publication-format="electronic"><day>5</day><month>3</month><year>2020</year>'
+        "</pub-date>", ""), encoding="utf-8")
+    assert "<pub-date" not in source.read_text(encoding="utf-8")
+    report = biblio.convert(source, "jats", tmp_path / "out")
+    written = [f.path for f in report.files if f.valid]
+    assert len(written) == 1, report.problems
+    text = written[0].read_text(encoding="utf-8")
+    assert "<pub-date-not-available/>" in text and "0000" not in text and "<year>" not in text
+    assert "jats.date-missing" in {p.code for p in report.problems}

@@ -246,7 +246,8 @@ class JatsWriter(xmltools.Builder):
         """The article's own dates in the journal's medium (``online`` electronic), then the issue's
         (``date-type="collection"``), which JATS always gets."""
         journal = self.issue.journal
-        for date, media in article_dates(journal, article.dates):
+        own = article_dates(journal, article.dates)
+        for date, media in own:
             self._date(meta, "pub-date", date, {"date-type": "pub", "publication-format": media})
         if article.dates.published and medium_assumed(journal):
             for number, (issn, (_, assumed)) in enumerate(zip(journal.issns, issn_media(journal), strict=True)):
@@ -256,7 +257,14 @@ class JatsWriter(xmltools.Builder):
                               'publication-format="print" (the ISSN without one). Say which it is in the manifest: '
                               f"journal.issns: [{{value: {issn.value}, media: electronic}}] (or media: print)",
                               f"journal.issns[{number}]", "warning")
-        self._date(meta, "pub-date", self.issue.published or PartialDate(self.issue.year), {"date-type": "collection"})
+        issued = self.issue.published or (PartialDate(self.issue.year) if self.issue.year else None)  # 0: not known
+        if issued is not None:
+            self._date(meta, "pub-date", issued, {"date-type": "collection"})
+        elif not own:  # never a made-up year 0000: JATS says the date is not known
+            self.sub(meta, "pub-date-not-available")
+            self.note("jats.date-missing", "the article and its issue give no publication date: the file says "
+                      "<pub-date-not-available/>; add the issue's year (issue.year) or the article's date",
+                      "issue.year", "warning")
 
     def _history(self, meta: Element, article: Article) -> None:
         events = [(kind, getattr(article.dates, kind)) for kind in HISTORY_DATES if getattr(article.dates, kind)]
