@@ -131,7 +131,7 @@ A, C = "articles.0", "articles.0.contributors.0"
 CASES = [
     ("settings.depositor.name", _text(131), "crossref.too-long", "settings.depositor.name"),
     ("settings.depositor.name", _text(130), None, "settings.depositor.name"),
-    ("settings.depositor.name", "\x01", "crossref.too-short", "settings.depositor.name"),
+    ("settings.depositor.name", "\x01", "manifest.empty", "settings.depositor.name"),
     ("settings.depositor.email", "a" * 195 + "@x.org", "crossref.too-long", "settings.depositor.email"),
     ("settings.depositor.email", "a@b.c", "crossref.too-short", "settings.depositor.email"),
     ("settings.registrant", _text(256), "crossref.too-long", "settings.registrant"),
@@ -151,7 +151,7 @@ CASES = [
     (f"{C}.names.en.given", _text(201), "crossref.too-long", f"{C}.names.en.given"),
     (f"{C}.names.en.given", _text(200), None, f"{C}.names.en.given"),
     (f"{C}.names.en.family", _text(201), "crossref.too-long", f"{C}.names.en.family"),
-    (f"{C}.names.en.family", "\x00", "crossref.too-short", f"{C}.names.en.family"),
+    (f"{C}.names.en.family", "\x00", "manifest.empty", f"{C}.names.en.family"),
     (f"{C}.names.en.family", " \t ", "manifest.empty", f"{C}.names.en.family"),
     (f"{C}.names.en.family", "N" + " " * 300 + "atarajan", None, f"{C}.names.en.family"),  # collapsed: 10
     (f"{C}.names.ru.family", "я" * 201, "crossref.too-long", f"{C}.names.ru.family"),  # alt-name
@@ -164,7 +164,7 @@ CASES = [
      "articles[0].contributors[1].organization.en"),
     (f"{A}.pages.first", _text(33), "pages.length", f"{A}.pages"),
     (f"{A}.pages.first", _text(32), None, f"{A}.pages"),
-    (f"{A}.pages.last", "\x00", "crossref.too-short", f"{A}.pages.last"),
+    (f"{A}.pages.last", "\x00", "manifest.empty", f"{A}.pages.last"),
     ("articles.1.pages.article_number", _text(33), "pages.length", "articles.1.pages"),
     (f"{A}.license.url", "http://a", "crossref.too-short", f"{A}.license.url"),
     (f"{A}.license.url", "urn:isbn:0451450523", "crossref.pattern", f"{A}.license.url"),

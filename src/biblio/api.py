@@ -30,7 +30,7 @@ from typing import Literal, Self, overload
 
 from . import build as building
 from . import conversion
-from . import formats, ids, manifest
+from . import derive, formats, ids, manifest, manifest_spec
 from .build import BuildReport, WrittenFile
 from .catalogue import CatalogueReport, build_catalogue
 from .conversion import convert
@@ -207,7 +207,11 @@ def dump(issue: Issue, path: PathLike, format: str | None = None, *, lang: str |
     """Write an issue made in code to a file: a manifest (``.yaml``, ``.yml``, ``.json``, or
     ``format="manifest"``), or one format (``format``, else from the name's ending: ``.bib``,
     ``.ris``, ``.csl.json``; an XML file needs ``format``), checked and validated as
-    ``export``. The folder must exist; nothing is written when there are errors."""
+    ``export``. The folder must exist; nothing is written when there are errors.
+
+    A manifest is written even for an issue that lacks what a manifest needs (one read from a file with no year, no
+    journal title or no DOIs): what is unknown is left out, never written as a placeholder, and a ``dump.missing``
+    warning names each field to add before the manifest loads."""
     target = Path(path)
     name = target.name.lower()
     if format is None:
@@ -220,9 +224,46 @@ def dump(issue: Issue, path: PathLike, format: str | None = None, *, lang: str |
     if not target.parent.is_dir():
         return [Problem("dump.io", "error", "the folder does not exist; create it first", file=str(target))]
     if format == "manifest":
-        write_atomic(target, manifest.dumps(issue, as_json=name.endswith(".json")))
-        return []
+        data = manifest.written_data(issue)
+        write_atomic(target, manifest.dumps(issue, as_json=name.endswith(".json"), data=data))
+        return [Problem("dump.missing", "warning", f"the manifest is written without {field} ({doc}), which it "
+                        "needs before it loads: add it", path=field, file=str(target))
+                for field, doc in _needed(issue, data)]
     return conversion.export(issue, format, target, validate=validate, lang=lang).problems
+
+
+def _needed(issue: Issue, data: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """(field path, what it is) of each field a manifest load requires that ``data`` (``manifest.written_data``)
+    leaves out, at any depth, and each article's DOI that no ``doi_pattern`` gives."""
+    yield from _required(data, manifest_spec.TOP_FIELDS, "")
+    if not issue.articles:
+        yield "articles", "the articles in printed order; an issue has at least one"
+    for index, article in enumerate(issue.articles):
+        if not article.doi and not (issue.doi_pattern and derive.article_doi(issue, index + 1)):
+            yield f"articles[{index}].doi", "the article's DOI, or issue.doi_pattern"
+
+
+def _required(data: object, fields: Iterable[manifest_spec.Field], path: str) -> Iterator[tuple[str, str]]:
+    if not isinstance(data, dict):
+        return
+    for f in fields:
+        at, value = f"{path}.{f.key}" if path else f.key, data.get(f.key)
+        if value is None:
+            if f.required:
+                yield at, f.doc.rstrip(".")
+            continue
+        kind, items = f.kind, [(at, value)]
+        while isinstance(kind, (manifest_spec.ListOf, manifest_spec.ByLanguage)):  # down to the objects
+            if isinstance(kind, manifest_spec.ListOf):
+                items = [(f"{where}[{n}]", item) for where, found in items if isinstance(found, list)
+                         for n, item in enumerate(found)]
+            else:
+                items = [(f"{where}.{lang}", item) for where, found in items if isinstance(found, dict)
+                         for lang, item in found.items()]
+            kind = kind.item
+        if isinstance(kind, manifest_spec.Object):
+            for where, item in items:
+                yield from _required(item, manifest_spec.OBJECTS[kind.name].fields, where)
 
 
 @overload

@@ -171,6 +171,8 @@ def _print_build(report: api.BuildReport, args: argparse.Namespace, *, catalogue
             f"{_plural(len(report.formats), 'format')} -> {report.out_dir}")
     if not report.formats and not report.ok:
         made = f"{report.manifest}: not built, as the manifest has errors; nothing written to {report.out_dir}"
+        if any(p.severity == "error" and p.code.startswith("output.") for p in report.problems):  # a full disk, say
+            made = f"{report.manifest}: not built; nothing written to {report.out_dir}, because of the error below"
     if catalogue:
         print(f"{made}; {summary.tally(report.problems)}")
     else:

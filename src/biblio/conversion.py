@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import tempfile
 from collections.abc import Callable
@@ -126,6 +127,11 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
     fmt, report = _one_format(format_name, "convert", lang, path, target)
     if report.problems or fmt is None:
         return report
+    if _same_file(path, target):
+        report.problems.append(Problem("convert.same-file", "error", f"the output {target} is the input file itself: "
+                                       "writing it would overwrite what is being converted; give another output (-o)",
+                                       file=str(path)))
+        return report
     reader, report.problems = reader_of(path)
     if reader is None or reader.iter_read is None:
         return report
@@ -181,6 +187,14 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
     except OSError as error:
         report.problems.append(staging_problem(error, target))
     return report
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    """Whether ``target`` is ``source`` (by another relative path, a symbolic or a hard link)."""
+    try:
+        return source.exists() and target.exists() and os.path.samefile(source, target)
+    except OSError:  # one cannot be looked at: it is not the other one
+        return False
 
 
 @dataclass

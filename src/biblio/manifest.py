@@ -556,9 +556,22 @@ _Dumper.add_representer(list, _Dumper.sequence)
 _Dumper.add_representer(dict, _Dumper.mapping)
 
 
-def dumps(issue: Issue, *, as_json: bool = False) -> str:
-    """The manifest text for ``issue``; ``loads(dumps(issue))`` gives an equal issue."""
+def written_data(issue: Issue) -> dict[str, Any]:
+    """``to_data`` as ``dumps`` writes it: without a placeholder for what is unknown (no ``journal: null``, no
+    ``year: 0``, no ``null`` article), so that a load names each gap (``biblio.dump`` says which)."""
     data = to_data(issue)
+    if data["journal"] is None:
+        del data["journal"]
+    if not issue.year and isinstance(data["issue"], dict):  # year 0: unknown
+        data["issue"] = {key: value for key, value in data["issue"].items() if key != "year"}
+    data["articles"] = [{} if article is None else article for article in data["articles"]]
+    return data
+
+
+def dumps(issue: Issue, *, as_json: bool = False, data: dict[str, Any] | None = None) -> str:
+    """The manifest text for ``issue`` (or for its ``written_data``, when given); ``loads(dumps(issue))`` gives an
+    equal issue when the issue is complete."""
+    data = written_data(issue) if data is None else data
     if as_json:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)

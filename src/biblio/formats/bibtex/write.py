@@ -112,11 +112,16 @@ class _BibtexWriter:
         if issue.journal.abbreviation:
             fields["shortjournal"] = self.issue_tex(issue.journal.abbreviation)
         date, _ = derive.publication_date(issue, article)
-        fields["year"] = f"{date.year:04d}"
-        if date.month is not None:
-            fields["month"] = MONTH_MACROS[date.month - 1]
-            if date.day is not None:
-                dropped.append("the day of the publication date")
+        if date.year:  # 0: unknown (no date of the article's own, no year of its issue's); never written as 0000
+            fields["year"] = f"{date.year:04d}"
+            if date.month is not None:
+                fields["month"] = MONTH_MACROS[date.month - 1]
+                if date.day is not None:
+                    dropped.append("the day of the publication date")
+        else:
+            self.warn("bibtex.year-unknown", "the article has no date and its issue no year: the entry is written "
+                      "without a year, which BibTeX expects of an @article; add the year the article was published",
+                      f"articles[{index}].dates.published")
         if issue.volume:
             fields["volume"] = self.issue_tex(issue.volume)
         if issue.number:

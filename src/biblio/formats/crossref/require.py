@@ -77,7 +77,8 @@ FACETS: dict[str, Facets] = {
     _A + "citation_list/citation/first_page": _PAGE,
     _A + "citation_list/citation/doi": _DOI,
 }
-# Page values over the limit are lint's ``pages.length`` error, which stops a build before any writer.
+# Page values over the limit are lint's ``pages.length`` error, which ``biblio check`` and a build run first: ``check``
+# leaves them to lint; the writer (the only check a convert's records get besides ``check``) holds them to the limit.
 _LINT_PAGES = frozenset(_A + name for name in ("pages/first_page", "pages/last_page", "publisher_item/item_number"))
 YEARS = range(1400, 2201)  # xrefYear's minInclusive and maxInclusive
 
@@ -90,14 +91,15 @@ def _regex(pattern: str) -> re.Pattern[str]:
 _PATTERNS = {facets.pattern: _regex(facets.pattern) for facets in FACETS.values() if facets.pattern}
 
 
-def refused(key: str, value: str, path: str) -> list[Problem]:
-    """The problem with writing ``value`` into the element ``key`` (of ``FACETS``), if the schema would refuse it."""
+def refused(key: str, value: str, path: str, *, lint_ran: bool = False) -> list[Problem]:
+    """The problem with writing ``value`` into the element ``key`` (of ``FACETS``), if the schema would refuse it
+    (``lint_ran``: page values are left to lint's ``pages.length``)."""
     facets = FACETS[key]
     written, removed = clean_text(value)
     if facets.collapse:
         written = WHITESPACE.sub(" ", written).strip(" ")
     element, length = f"<{key.rsplit('/', 1)[1]}>", len(written)
-    if facets.max is not None and length > facets.max and key not in _LINT_PAGES:
+    if facets.max is not None and length > facets.max and not (lint_ran and key in _LINT_PAGES):
         return [Problem("crossref.too-long", "error", f"'{written[:20]}…' is {length} characters long; a Crossref "
                         f"deposit takes at most {facets.max} in {element}: shorten it", path=path)]
     if length < facets.min:
@@ -118,9 +120,12 @@ def _main(texts: LangText, path: str) -> tuple[str | None, str]:
     return texts[lang], f"{path}.{lang}"
 
 
-def _year(date: PartialDate, path: str) -> list[Problem]:
+def _year(date: PartialDate, path: str, what: str) -> list[Problem]:
     if date.year in YEARS:
         return []
+    if not date.year:  # 0: unknown, as a reader leaves a record without a year
+        return [Problem("crossref.year", "error", f"{what} has no year, and a Crossref deposit dates it: add the year "
+                        f"(from {YEARS[0]} to {YEARS[-1]})", path=path)]
     return [Problem("crossref.year", "error", f"the year {date.year} is outside the range a Crossref deposit accepts "
                     f"({YEARS[0]}-{YEARS[-1]})", path=path)]
 
@@ -135,13 +140,13 @@ def _issue_values(issue: Issue) -> Iterator[tuple[str, str | None, str]]:
         yield "head/registrant", settings.registrant, "settings.registrant"
     elif journal.publisher and journal.publisher.name:
         yield "head/registrant", *_main(journal.publisher.name, "journal.publisher.name")
-    if journal.titles:
+    if _text(journal.titles.main):  # else the title is missing (``issue_problems``)
         yield _J + "journal_metadata/full_title", *_main(journal.titles, "journal.titles")
-    yield _J + "journal_metadata/abbrev_title", journal.abbreviation, "journal.abbreviation"
+    yield _J + "journal_metadata/abbrev_title", journal.abbreviation or None, "journal.abbreviation"
     for number, issn in enumerate(journal.issns):
         yield _J + "journal_metadata/issn", issn.value, f"journal.issns[{number}].value"
-    yield _J + "journal_issue/journal_volume/volume", issue.volume, "issue.volume"
-    yield _J + "journal_issue/issue", issue.number, "issue.number"
+    yield _J + "journal_issue/journal_volume/volume", issue.volume or None, "issue.volume"
+    yield _J + "journal_issue/issue", issue.number or None, "issue.number"
     url = derive.issue_landing_page(issue) if issue.doi else None
     if url:
         yield _J + "journal_issue/doi_data/doi", issue.doi, "issue.doi"
@@ -159,34 +164,43 @@ def _article_values(issue: Issue, index: int, article: Article) -> Iterator[tupl
         main = derive.main_name(contributor, article)
         for lang, name in contributor.names.items():  # the main name and the alt-names have the same facets
             where = _P if main and lang == main[0] else _P + "alt-name/name/"
-            yield where + "given_name", name.given, f"{at}.names.{lang}.given"
-            yield where + "surname", name.family, f"{at}.names.{lang}.family"
-            yield where + "suffix", name.suffix, f"{at}.names.{lang}.suffix"
+            yield where + "given_name", name.given or None, f"{at}.names.{lang}.given"
+            yield where + "surname", name.family, f"{at}.names.{lang}.family"  # always written
+            yield where + "suffix", name.suffix or None, f"{at}.names.{lang}.suffix"
         for number_aff, affiliation in enumerate(contributor.affiliations):
             at_aff = f"{at}.affiliations[{number_aff}]"
-            yield _P + "affiliations/institution/institution_name", *_main(affiliation.name, f"{at_aff}.name")
-            yield _P + "affiliations/institution/institution_id", affiliation.ror, f"{at_aff}.ror"
+            name_aff, at_name = _main(affiliation.name, f"{at_aff}.name")
+            yield _P + "affiliations/institution/institution_name", name_aff or "", at_name  # always written
+            yield _P + "affiliations/institution/institution_id", affiliation.ror or None, f"{at_aff}.ror"
         if contributor.orcid:
             yield _P + "ORCID", ids.orcid_url(contributor.orcid), f"{at}.orcid"
     if article.pages is not None:
-        yield _A + "pages/first_page", article.pages.first, f"{path}.pages.first"
+        yield _A + "pages/first_page", article.pages.first or None, f"{path}.pages.first"
         if article.pages.first:
-            yield _A + "pages/last_page", article.pages.last, f"{path}.pages.last"
-        yield _A + "publisher_item/item_number", article.pages.article_number, f"{path}.pages.article_number"
+            yield _A + "pages/last_page", article.pages.last or None, f"{path}.pages.last"
+        yield _A + "publisher_item/item_number", article.pages.article_number or None, f"{path}.pages.article_number"
     if article.license is not None:
         yield _A + "program/license_ref", article.license.url, f"{path}.license.url"
-    yield _A + "doi_data/doi", article.doi, f"{path}.doi"
-    yield _A + "doi_data/resource", article.url or derive.landing_page(issue, article, index), (
+    if _text(article.doi):  # else the DOI is missing (``article_problems``)
+        yield _A + "doi_data/doi", article.doi, f"{path}.doi"
+    yield _A + "doi_data/resource", article.url or derive.landing_page(issue, article, index) or None, (
         f"{path}.url" if article.url else "settings.landing_page_pattern")
     for number, reference in enumerate(article.references):
         for element, value, field in mapping.citation_values(reference):
             key = _A + "citation_list/citation/" + element
             if key in FACETS:
-                yield key, value, f"{path}.references[{number}].{field or element}"
+                yield key, value or None, f"{path}.references[{number}].{field or element}"
 
 
-def _facet_problems(values: Iterator[tuple[str, str | None, str]]) -> list[Problem]:
-    return [problem for key, value, path in values if value for problem in refused(key, value, path)]
+def _facet_problems(values: Iterator[tuple[str, str | None, str]], *, lint_ran: bool = False) -> list[Problem]:
+    """The facets' refusals of the values the writer writes (None: not written; an empty text written is refused)."""
+    return [problem for key, value, path in values if value is not None
+            for problem in refused(key, value, path, lint_ran=lint_ran)]
+
+
+def _text(value: str | None) -> bool:
+    """Whether a text the deposit requires is given: not missing, not empty, not only spaces."""
+    return bool(value and value.strip())
 
 
 def issue_problems(issue: Issue) -> list[Problem]:
@@ -203,27 +217,39 @@ def issue_problems(issue: Issue) -> list[Problem]:
     if issue.doi and not derive.issue_landing_page(issue):
         problems.append(Problem("crossref.url-missing", "error", "the issue DOI needs a landing page: give "
                                 "settings.landing_page_pattern without {seq}", path="issue.doi"))
+    if not _text(issue.journal.titles.main):
+        problems.append(Problem("crossref.journal-title-missing", "error", "the journal has no title, and a Crossref "
+                                "deposit names the journal (full_title): add the journal's title",
+                                path="journal.titles"))
     problems += _facet_problems(_issue_values(issue))
     date = issue.published or PartialDate(issue.year)
-    return problems + _year(date, "issue.published" if issue.published else "issue.year")
+    return problems + _year(date, "issue.published" if issue.published else "issue.year", "the issue")
 
 
-def article_problems(issue: Issue, index: int, article: Article) -> list[Problem]:
-    """One article: its landing page, values the schema's facets refuse, the years of its dates."""
+def article_problems(issue: Issue, index: int, article: Article, *, lint_ran: bool = False) -> list[Problem]:
+    """One article: its title, DOI and landing page, values the schema's facets refuse (``lint_ran``: not the page
+    values, which lint's ``pages.length`` holds to the same limit), the years of its dates."""
     path = f"articles[{index}]"
     problems = []
-    if not derive.landing_page(issue, article, index):
+    if not any(_text(title) for title in article.titles.texts.values()):
+        problems.append(Problem("crossref.title-missing", "error", "the article has no title, and a Crossref deposit "
+                                "needs one: add the article's title", path=f"{path}.titles"))
+    if not _text(article.doi):
+        problems.append(Problem("crossref.doi-missing", "error", "the article has no DOI, and a Crossref deposit "
+                                "registers one: add its DOI (or set issue.doi_pattern)", path=f"{path}.doi"))
+    elif not derive.landing_page(issue, article, index):
         problems.append(Problem("crossref.url-missing", "error", "Crossref needs the article's landing page: give "
                                 "'url' or settings.landing_page_pattern", path=path))
-    problems += _facet_problems(_article_values(issue, index, article))
+    problems += _facet_problems(_article_values(issue, index, article), lint_ran=lint_ran)
     dates = article.dates
     for name, date in (("published", dates.published), ("online", dates.online), ("accepted", dates.accepted)):
         if date is not None:
-            problems += _year(date, f"{path}.dates.{name}")
+            problems += _year(date, f"{path}.dates.{name}", f"the article's {name} date")
     return problems
 
 
 def check(issue: Issue) -> list[Problem]:
-    """Every problem above for the whole issue (``Format.check``)."""
+    """Every problem above for the whole issue (``Format.check``: after lint in ``biblio check`` and a build, so
+    page values are lint's; the writer holds them to the limit where lint did not run, as in a convert)."""
     return issue_problems(issue) + [p for index, article in enumerate(issue.articles)
-                                    for p in article_problems(issue, index, article)]
+                                    for p in article_problems(issue, index, article, lint_ran=True)]

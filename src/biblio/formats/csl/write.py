@@ -43,6 +43,9 @@ class _Items:
                 entry.update(value)
             elif value is not None:
                 entry[field.key] = value
+        if "issued" not in entry and entry.get("custom", {}).pop("date-from-issue", None):  # year unknown: no date
+            if not entry["custom"]:
+                del entry["custom"]
         self.fallbacks.add(view)
         dropped = [what for what, has in ARTICLE_NOT_CARRIED if has(article, view.lang)]
         self.dropped.add(index, tuple(dropped + self.issue_dropped))

@@ -140,12 +140,17 @@ class RisWriter:
         if shown.abstract and self.abstract(shown.abstract, f"{at}.abstracts", lines):
             dropped.append(PARAGRAPHS)
         date, from_issue = derive.publication_date(issue, article)
-        if date.month is not None and from_issue:
-            self.dated_from_issue.append(index)
-        if date.month is not None:
+        if not date.year:  # 0: unknown; never written as 0000, and a journal record needs PY
+            self.problems.append(Problem("ris.year-unknown", "error", "the article has no date and its issue no "
+                                         "year, and a RIS journal record needs one (PY): add the year the article "
+                                         "was published", path=f"{at}.dates.published"))
+        elif date.month is not None:
+            if from_issue:
+                self.dated_from_issue.append(index)
             month, day = f"{date.month:02d}", f"{date.day:02d}" if date.day is not None else ""
             lines.append(f"{WRITE['date']}  - {date.year:04d}/{month}/{day}/")
-        lines.append(f"{WRITE['year']}  - {date.year:04d}")
+        if date.year:
+            lines.append(f"{WRITE['year']}  - {date.year:04d}")
         self.tag(lines, "volume", issue.volume, "issue.volume")
         self.tag(lines, "number", issue.number, "issue.number")
         pages = article.pages
