@@ -158,12 +158,13 @@ def test_string_joins_are_read_as_bibtex_joins_them(tmp_path):
 
 def test_a_join_with_an_undefined_string_names_it(tmp_path):
     text = ('@string{ja = "Doe, Jane"}\n'
-            '@article{a,\n  author = ja # " and " # nobody,\n  title = "A" # ,\n  journal = {J},\n  year = 2020,\n}\n')
+            '@article{a,\n  author = ja # " and " # nobody,\n  title = "A" # {B},\n  journal = {J},\n  year = 2020,\n}\n')
     issue, problems = biblio.load(bib(tmp_path, text))
     found = [(p.severity, p.line, p.path, p.message) for p in problems if p.code == "bibtex.string-reference"]
-    assert found[0][:3] == ("warning", 3, "a.author") and "does not define (nobody)" in found[0][3]
-    assert found[1][:3] == ("warning", 4, "a.title")
-    assert issue.articles[0].contributors[0].names["en"].family == "Doe"
+    assert len(found) == 1 and found[0][:3] == ("warning", 3, "a.author") and "does not define (nobody)" in found[0][3]
+    assert issue.articles[0].contributors[0].names["en"].family == "Doe" and issue.articles[0].titles.main == "AB"
+    _, problems = biblio.load(bib(tmp_path, text.replace('"A" # {B}', '"A" # ')))  # a join with nothing after it
+    assert [(p.code, p.line) for p in problems if p.severity == "error"][:1] == [("bibtex.syntax", 4)]
 
 
 # --- item 4: subtitles -----------------------------------------------------------------------------------------

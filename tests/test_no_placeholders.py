@@ -77,11 +77,11 @@ def test_bibtex_writer_leaves_an_unknown_year_out_and_says_so():
     assert len(left) == 1 and left[0].path == "articles[0].dates.published" and "add" in left[0].message
 
 
-def test_ris_writer_leaves_an_unknown_year_out_and_refuses_the_record():
+def test_ris_writer_leaves_an_unknown_year_out_and_says_so():
     text, problems = _write("ris", _undated_issue())
-    assert "PY  -" not in text and "0000" not in text
-    refused = [p for p in problems if p.code == "ris.year-unknown"]
-    assert len(refused) == 1 and refused[0].severity == "error" and refused[0].path == "articles[0].dates.published"
+    assert "PY  -" not in text and "0000" not in text and "TI  - T" in text
+    said = [p for p in problems if p.code == "ris.year-unknown"]
+    assert len(said) == 1 and said[0].severity == "warning" and said[0].path == "articles[0].dates.published"
 
 
 def test_convert_without_a_year_writes_no_year_zero(tmp_path):
@@ -92,9 +92,10 @@ def test_convert_without_a_year_writes_no_year_zero(tmp_path):
     assert "0000" not in written and written.count("year") == 1
     ris = biblio.convert(source, "ris", tmp_path / "out.ris")
     written = (tmp_path / "out.ris").read_text(encoding="utf-8")
-    assert "0000" not in written and written.count("PY  -") == 1 and "10.1234/x.1" in written
-    refused = [p for p in _errors(ris) if p.code == "ris.year-unknown"]
-    assert [p.line for p in refused] == [_line(source, "undated")] and "undated" in refused[0].message
+    assert "0000" not in written and written.count("PY  -") == 1 and "10.1234/x.2" in written
+    assert not _errors(ris) and [f.valid for f in ris.files] == [True]
+    said = [p for p in ris.problems if p.code == "ris.year-unknown"]
+    assert [p.line for p in said] == [_line(source, "undated")]
     csl = biblio.convert(source, "csl", tmp_path / "out.json")
     assert not _errors(csl)
     items = {item["DOI"]: item for item in json.loads((tmp_path / "out.json").read_text())}
@@ -262,3 +263,16 @@ def test_build_stopped_by_a_full_disk_does_not_blame_the_manifest(tmp_path, caps
     assert "manifest has errors" not in out.out
     assert "nothing written" in out.out and "error below" in out.out
     assert "No space left on device" in out.err
+
+
+def test_ris_convert_refuses_each_record_without_title_or_journal_and_writes_the_rest(tmp_path):
+    source = tmp_path / "mixed.bib"  # the corpus: one such record made the whole RIS file invalid, no record named
+    source.write_text("@article{a, title = {No journal}, year = {2000}}\n"
+                      "@article{b, journal = {J}, year = {2000}}\n"
+                      "@article{c, title = {Kept}, journal = {J}, year = {2000}}\n", encoding="utf-8")
+    report = biblio.convert(source, "ris", tmp_path / "out.ris")
+    assert [f.valid for f in report.files] == [True]
+    text = (tmp_path / "out.ris").read_text(encoding="utf-8")
+    assert text.count("TY  - JOUR") == 1 and "TI  - Kept" in text
+    refused = sorted((p.code, p.line) for p in report.problems if p.severity == "error")
+    assert refused == [("ris.journal-missing", 1), ("ris.title-missing", 2)]

@@ -222,9 +222,16 @@ articles:
 def test_checklist_follows_the_crossref_check():
     """Each problem the Crossref check gives (every code it has) fails a row of its own, not the catch-all: the
     checklist is what the check requires."""
+    import copy
+
+    from biblio.model import LangText
+
     issue, _ = biblio.loads(EVERY_CROSSREF_RULE)
     assert issue is not None
     found = require.check(issue)
+    bare = copy.deepcopy(issue)  # what only a file read from another tool lacks: a manifest requires them
+    bare.journal.titles, bare.articles[0].titles, bare.articles[0].doi = LangText({"en": " "}), LangText({}), None
+    found += [p for p in require.check(bare) if p.code.endswith(("doi-missing", "title-missing"))]
     source = Path(require.__file__).read_text(encoding="utf-8")
     assert {p.code for p in found} == set(re.findall(r'Problem\("(crossref\.[a-z-]+)"', source))
     from biblio import review

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
+from bibtexparser.middlewares.parsestack import default_parse_stack
 from bibtexparser.model import Block, Entry, ExplicitComment, Field, ImplicitComment, ParsingFailedBlock
 
 from ...fileio import bom_encoding
@@ -63,13 +64,20 @@ def parse(text: str, *, raw: bool = False, problems: list[Problem] | None = None
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        library = parse_string(text, parse_stack=[] if raw else None)
+        library = parse_string(text, parse_stack=[])
     finally:
         logger.setLevel(level)
-    if not raw:
-        found = inherit(library, file)
-        if problems is not None:
-            problems += found
+    return library if raw else cook(library, problems, file)
+
+
+def cook(library: Library, problems: list[Problem] | None = None, file: str | None = None) -> Library:
+    """A raw parse's library (``parse(raw=True)``) as ``parse`` gives it: @string names resolved, values without
+    their enclosing braces or quotes, each entry with what it inherits (its warnings go to ``problems``)."""
+    for middleware in default_parse_stack(allow_inplace_modification=True):
+        library = middleware.transform(library=library)
+    found = inherit(library, file)
+    if problems is not None:
+        problems += found
     return library
 
 

@@ -26,8 +26,9 @@ from ...problems import Problem, Severity
 from .. import ArticleReading, Grouper, Work, author_text
 from .mapping import ARTICLE_TYPES, DATE_FIELD, MONTHS, NAME_FIELDS, READ, WORK_TYPES, language_tag, work_fields
 from .names import organisation, split_name, top_commas
-from .parse import concatenate, failure, line, looks_like_entry, parse, read_text, strings
+from .parse import concatenate, cook, failure, line, looks_like_entry, parse, read_text, stray_brace, strings
 from .tex import decode, paragraphs, squash, tex_decode, whole_group
+from .validate import syntax_errors
 
 _URL_MACRO = re.compile(r"^\\url\{(.*)\}$")
 _PAGE_DASH = re.compile(r"(?<=\w)\s*[-–—]+\s*(?=\w)")  # a page range's dash, however written
@@ -100,12 +101,15 @@ class _Reader:
         self.works: list[Work] = []
         self.not_read: dict[str, tuple[int | None, list[str]]] = {}  # field: its first line, the entries with it
         self.work_not_read: dict[str, tuple[int | None, list[str]]] = {}  # the same, of the works
+        self.math_kept: dict[str, tuple[int | None, list[str]]] = {}  # field: its first line, the entries with it
 
     def note(self, code: str, severity: Severity, message: str, at: int | None, path: str | None = None) -> None:
         self.problems.append(Problem(code, severity, message, path=path, file=self.file, line=line(at)))
 
     def text(self, value: str, at: int | None, where: str) -> str:
-        decoded, unknown, nested = decode(value)
+        decoded, unknown, nested, kept_math = decode(value)
+        if kept_math:  # one note for the file, naming the fields: see blocks
+            self.math_kept.setdefault(where.rsplit(".", 1)[-1], (at, []))[1].append(where.rsplit(".", 1)[0])
         if nested is not None:
             self.note("bibtex.nesting", nested[0], f"{where.rsplit('.', 1)[-1]} {nested[1]}", at, where)
         if unknown:
@@ -133,7 +137,7 @@ class _Reader:
             elif isinstance(block, ParsingFailedBlock):
                 self.note("bibtex.syntax", "error", f"this block cannot be read and is skipped: {failure(block)}",
                           block.start_line)
-            elif looks_like_entry(block):
+            elif looks_like_entry(block) and not stray_brace(block):  # an extra }: a syntax error (refuse)
                 self.note("bibtex.stray-text", "warning", "text outside any entry looks like a field list "
                           "(a missing @ or a commented-out entry?); it is not read", block.start_line)
             read = self.entry(entry) if isinstance(entry, Entry) else None
@@ -148,12 +152,35 @@ class _Reader:
             what = f"{name} differs from {others}, read in its place" if others else \
                 f"biblio cannot carry the field {name}"
             self.note("bibtex.not-read", "info", f"{what} ({entries}: {shown}); it is not read", at)
+        if self.math_kept:
+            fields = "; ".join(f"{name} ({_entries(keys)})" for name, (_, keys) in self.math_kept.items())
+            self.note("bibtex.math", "info", f"LaTeX math with no plain-text form (a subscript letter, a fraction …) "
+                      f"is kept as written, $…$ and all, in {fields}: write it as Unicode text (Cu₂O, α, ±) where "
+                      "it can be", next(iter(self.math_kept.values()))[0])
         for name, (at, keys) in self.work_not_read.items():
             shown = ", ".join(keys[:_SHOWN]) + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
             self.note("bibtex.not-read", "info", f"a work (an entry that is not a journal article: a book, chapter, "
                       f"thesis …) keeps no {name} in biblio's model (entr{'y' if len(keys) == 1 else 'ies'}: {shown}); "
                       "it is not read", at)
         return found
+
+    def refuse(self, library: Library) -> None:
+        """Report the syntax errors of a raw parse that spoil an entry (what ``validate`` finds: a value that goes on
+        after its end, braces that do not pair up, an extra ``}``), and take each such entry out of the library: it
+        is not read (BibTeX stops there too), rather than read with one field swallowing the next or cut short."""
+        refused: list[Block] = []
+        for block, problem in syntax_errors(library.blocks):
+            entry = block.ignore_error_block if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) \
+                else block
+            what = f"the entry '{entry.key}'" if isinstance(entry, Entry) and entry.key else "the entry"
+            message = f"{problem.message}; {what} is not read until this is fixed" if isinstance(entry, Entry) \
+                else problem.message
+            self.problems.append(Problem(problem.code, "error", message, path=problem.path, file=self.file,
+                                         line=problem.line))
+            if block is not None and all(block is not other for other in refused):
+                refused.append(block)
+        if refused:
+            library.remove(refused)
 
     def entry(self, entry: Entry) -> _Read | Work | None:
         values: dict[str, Field] = {}
@@ -196,7 +223,9 @@ class _Reader:
                     what = (f"refers to an @string the file does not define ({', '.join(joined[1])})" if joined
                             else 'is not {braced}, "quoted", a number or an @string name, or such pieces joined '
                                  "with #")
-                    self.note("bibtex.string-reference", "warning", f"{item.key} = {item.value} {what}; it is read "
+                    shown = squash(str(item.value))  # one line, however the value is spread
+                    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+                    self.note("bibtex.string-reference", "warning", f"{item.key} = {shown} {what}; it is read "
                               "as written", item.start_line, f"{key}.{item.key}")
                 if joined is not None:
                     item.value = joined[0]  # the pieces joined, as BibTeX joins them
@@ -402,6 +431,13 @@ class _Reader:
         return PartialDate(int(match.group(1)), number)
 
 
+def _entries(keys: list[str]) -> str:
+    """Entry keys for a note: the first ``_SHOWN``, and how many more."""
+    unique = list(dict.fromkeys(keys))
+    shown = ", ".join(unique[:_SHOWN]) + (f" and {len(unique) - _SHOWN} more" if len(unique) > _SHOWN else "")
+    return f"entry {shown}" if len(unique) == 1 else f"{len(unique)} entries: {shown}"
+
+
 def _pages(pages: str | None, eid: str | None) -> Pages | None:
     first = last = None
     if pages is not None:
@@ -494,7 +530,9 @@ def iter_read(path: Path) -> ArticleReading:
         if text is None:
             return
         reader = _Reader(str(path), _file_language(path))
-        found = reader.blocks(parse(text))
+        library = parse(text, raw=True)
+        reader.refuse(library)  # the entries BibTeX cannot read, as validate finds them
+        found = reader.blocks(cook(library, reader.problems, str(path)))
         reading.problems += reader.problems
         reading.works += reader.works
         if not found:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ParsingFailedBlock
 
 from ...fileio import read_text_head
 from ...problems import Problem, Severity
@@ -58,12 +58,8 @@ def validate(path: Path) -> list[Problem]:
     for block in parse(text, raw=True).blocks:
         duplicate = block if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) else None
         entry = duplicate.ignore_error_block if duplicate is not None else block  # a duplicate's entry is checked too
-        if stray_brace(block) and not isinstance(previous, ParsingFailedBlock):  # not the rest of a failed block
-            at = block.start_line  # where the entry before it ended, early
-            if previous is not None and previous.start_line is not None:
-                at = previous.start_line + (previous.raw or "").count("\n")
-            report("bibtex.syntax", "error", "a closing brace closes nothing here (BibTeX stops there): an extra } "
-                   "that ends the entry before it early leaves the fields after it unread", at)
+        if (stray := stray_brace_error(block, previous)) is not None:
+            report("bibtex.syntax", "error", stray[0], stray[1])
         elif isinstance(block, DuplicateBlockKeyBlock):
             report("bibtex.duplicate-key", "error", f"the key '{block.key}' is used again (first at line "
                    f"{line(block.previous_block.start_line)}); each entry needs its own key", block.start_line,
@@ -103,9 +99,8 @@ def _check_entry(entry: Entry, report: Callable[..., None]) -> None:
         where = f"{key}.{name}"
         content = _plain_group(value)  # the usual value, told without a scan
         if content is None:
-            if not braces_pair_up(value):
-                report("bibtex.braces", "error", f"the braces in {name} do not pair up (BibTeX counts \\{{ and "
-                       "\\} too); close each { with a }", item.start_line, where)
+            if (error := value_error(entry, item)) is not None:
+                report(*error, where)
                 continue
             inner = value[1:-1] if value[:1] == "{" else value  # the enclosing braces are BibTeX's, not a group
             if value.count("{") > _TEX_GROUPS and (deepest := nesting(inner)) > _TEX_GROUPS:
@@ -114,11 +109,62 @@ def _check_entry(entry: Entry, report: Callable[..., None]) -> None:
                        where)
                 continue
             content = _content(value)
-        if content is None:  # not one braced or quoted text: a number, a macro, a # join, or broken
-            if (broken := _broken_value(entry, name, value)) is not None:
-                report("bibtex.syntax", "error", broken[0], broken[1], where)
-        elif name not in VERBATIM:
+        if content is not None and name not in VERBATIM:
             _check_content(content, name, item.start_line, where, report)
+
+
+# --- the syntax errors BibTeX stops at: shared with the reader, which refuses the entries they spoil ------------
+
+def stray_brace_error(block: Block, previous: Block | None) -> tuple[str, int | None] | None:
+    """For text outside any entry that starts with a ``}`` closing nothing (not the rest of a block that failed):
+    the error, and the line (from 0) where the entry before it ended early; None for any other block."""
+    if not stray_brace(block) or isinstance(previous, ParsingFailedBlock):
+        return None
+    at = block.start_line  # where the entry before it ended, early
+    if previous is not None and previous.start_line is not None:
+        at = previous.start_line + (previous.raw or "").count("\n")
+    return ("a closing brace closes nothing here (BibTeX stops there): an extra } that ends the entry before it "
+            "early leaves the fields after it unread; remove it (or add the { it should close)"), at
+
+
+def value_error(entry: Entry, item: Field) -> tuple[str, Severity, str, int | None] | None:
+    """The syntax error of a field's raw value (as written, enclosing braces or quotes included): braces that do not
+    pair up, or a value that goes on after its end (a missing comma); its code, severity, message and line (from 0).
+    None for a good value."""
+    name, value = item.key.lower(), str(item.value).strip()
+    if _plain_group(value) is not None:
+        return None
+    if not braces_pair_up(value):
+        return ("bibtex.braces", "error", f"the braces in {name} do not pair up (BibTeX counts \\{{ and \\}} too); "
+                "close each { with a }", item.start_line)
+    if _content(value) is None and (broken := _broken_value(entry, name, value)) is not None:
+        return "bibtex.syntax", "error", broken[0], broken[1]
+    return None
+
+
+def syntax_errors(blocks: list[Block]) -> list[tuple[Block | None, Problem]]:
+    """The syntax errors of a raw parse's blocks that spoil an entry (a value that goes on after its end, braces
+    that do not pair up, an extra ``}`` that ended the entry before it early), each with the block to refuse (the
+    entry, or None when the ``}`` follows no entry), as problems without a file."""
+    found: list[tuple[Block | None, Problem]] = []
+    previous: Block | None = None
+    for block in blocks:
+        entry = block.ignore_error_block if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) \
+            else block
+        if (stray := stray_brace_error(block, previous)) is not None:
+            spoiled = previous.ignore_error_block if isinstance(previous, DuplicateBlockKeyBlock |
+                                                                 DuplicateFieldKeyBlock) else previous
+            found.append((previous if isinstance(spoiled, Entry) else None,
+                          Problem("bibtex.syntax", "error", stray[0], path=spoiled.key if isinstance(spoiled, Entry)
+                                  else None, line=line(stray[1]))))
+        if isinstance(entry, Entry):
+            for item in entry.fields:
+                if (error := value_error(entry, item)) is not None:
+                    code, severity, message, at = error
+                    found.append((block, Problem(code, severity, message, path=f"{entry.key}.{item.key.lower()}",
+                                                 line=line(at))))
+        previous = block
+    return found
 
 
 def _plain_group(value: str) -> str | None:

@@ -218,18 +218,39 @@ def _strict(path: Path, dir: str | Path | None) -> list[Problem]:
     _stand_in_spaces(root)
     ahead += _unresolved_types(root, schema, file)
     found = list(ahead)
+    python: set[int] = set()  # the problems worded from Python's int() or Decimal() message
     try:
         for error in itertools.islice(schema.iter_errors(tree), MAX_ERRORS - len(found)):
             element = error.elem if isinstance(error.elem, etree._Element) else None
             where = xmltools.element_path(element) if element is not None else (error.path or "")
             reason = checks.shortened(_spaces_back(error.reason or str(error.message)))
+            if _PYTHON_MESSAGE.search(reason):  # xmlschema passes on "invalid literal for int() with base 10: 'x6'"
+                python.add(len(found))
+                reason = _not_a_value(error)
             found.append(Problem("crossref.schema", "error", f"{reason} (in <{where.rsplit('/', 1)[-1]}>)", path=where,
                                  file=file, line=sourceline(element) if element is not None else None))
     except Exception as error:  # xmlschema failing on a value it should report (as those above): a problem, not a crash
         found.append(Problem("crossref.schema", "error", f"xmlschema stopped validating this deposit "
                              f"({type(error).__name__}: {_spaces_back(str(error))}), so it may have more problems; "
                              "validate it without --strict to see them", file=file))
+    if python:  # a clearer message about the same element says it already
+        clear = {(p.path, p.line) for index, p in enumerate(found) if index not in python}
+        found = [p for index, p in enumerate(found) if index not in python or (p.path, p.line) not in clear]
     return sorted(found, key=lambda problem: problem.line or 0) if ahead else found
+
+
+_PYTHON_MESSAGE = re.compile(r"invalid literal for int\(\)|could not convert string to|decimal\.|ConversionSyntax")
+
+
+def _not_a_value(error: xmlschema.XMLSchemaValidationError) -> str:
+    """An xmlschema error whose reason is Python's (a number that ``int()`` or ``Decimal()`` cannot read) worded as
+    the default path (libxml2) words it: the value, and the type it is not a value of."""
+    kind = error.validator
+    name = getattr(kind, "name", None)
+    local = getattr(kind, "local_name", None) or "?"
+    shown = f"xs:{local}" if isinstance(name, str) and name.startswith(_XSD) else local
+    value = error.obj if isinstance(error.obj, str) else getattr(error.elem, "text", None) or ""
+    return f"'{_spaces_back(value)}' is not a valid value of the atomic type '{shown}'{checks.DIGITS_ADVICE}"
 
 
 # xmlschema takes every Unicode space for whitespace: it collapses values with Python's ``\s`` and strips them (and the

@@ -231,6 +231,8 @@ class _Stream:
             except json.JSONDecodeError as error:
                 # Final unless the text may just have run out: a string to the end, or near the end.
                 if self.eof or (not error.msg.startswith("Unterminated string") and error.pos < len(self.buf) - 16):
+                    if error.msg.startswith("Invalid control character") and error.pos < len(self.buf):
+                        raise self.refuse("csl.syntax", _control_message(self.buf[error.pos]), error.pos) from None
                     raise self.fail(error.msg, error.pos) from None
             except RecursionError:
                 raise self.refuse("csl.syntax", "lists or objects nest too deeply to be read (hundreds of levels, from "
@@ -262,6 +264,20 @@ class _Stream:
                                     f"on line {item.spot(first)[0]}); keep one", path=path_text(path),
                                     file=str(self.path), line=line, column=column))
         return problems
+
+
+_CONTROL_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+
+
+def _control_message(char: str) -> str:
+    """What is wrong with a control character inside a JSON string, and the fix (json says only "Invalid control
+    character at")."""
+    code = f"U+{ord(char):04X}"
+    name = {"\n": "a line break", "\t": "a tab", "\r": "a carriage return", "\0": "a NUL character"}.get(
+        char, "the control character")
+    escape = _CONTROL_ESCAPES.get(char, f"\\u{ord(char):04x}")
+    return (f"this is not valid JSON: {name} ({code}) inside a string; JSON allows none there: remove it, or write "
+            f"it as the escape {escape}")
 
 
 def head_keys(text: str) -> dict[str, object]:

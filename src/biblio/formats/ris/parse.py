@@ -101,6 +101,7 @@ def text_lines(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator
                                 "but RIS readers expect UTF-8: save it as UTF-8", file=file, line=1))
     newlines = 0  # in the lines before this one
     reported = False
+    nul_lines: list[int] = []
     for line in io.TextIOWrapper(stream, encoding=encoding if wide else "utf-8-sig",
                                  errors="replace" if wide else "surrogateescape", newline=""):
         if wide and not reported and "\ufffd" in line:
@@ -114,8 +115,16 @@ def text_lines(stream: BinaryIO, file: str, problems: list[Problem]) -> Iterator
                                            file=file, line=newlines + 1))
                 reported = True
             line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if "\x00" in line:  # never in a text file: reported at its first line, and removed
+            nul_lines.append(newlines + 1)
+            line = line.replace("\x00", "")
         newlines += line.endswith("\n")
         yield line.rstrip("\r\n")
+    if nul_lines:
+        more = f" (and on {len(nul_lines) - 1} more line(s))" if len(nul_lines) > 1 else ""
+        problems.append(Problem("ris.encoding", "error", f"this line holds a NUL character (U+0000){more}, which no "
+                                "text file holds (a binary file, or one saved as UTF-16 without a byte-order mark?): "
+                                "remove it; it is read without it", file=file, line=nul_lines[0]))
 
 
 def _odd(char: str) -> bool:

@@ -37,14 +37,14 @@ def _bad_issns(value: str) -> tuple[ids.IdCheck, ...]:
 def detect(path: Path) -> bool:
     """A RIS file: text with a ``TY  - `` line among its first non-empty lines (a byte-order mark allowed, UTF-16 too),
     before any other tag line: header lines (``Provider: …``, a search, Web of Science's ``FN``/``VR``) and Ovid's
-    record numbers (``1.``) may come first. Web of Science's own tagged format (``PT J`` … ``ER``) is taken too, so
-    that reading it says what it is and how to export RIS instead."""
+    record numbers (``1.``) may come first; a rare NUL too (not in the ``TY`` line). Web of Science's own tagged
+    format (``PT J`` … ``ER``) is taken too, so that reading it says what it is and how to export RIS instead."""
     text = read_text_head(path, 8192)
-    if text is None or "\x00" in text:
-        return False
+    if text is None or text.count("\x00") * 20 > len(text):  # UTF-16 without a byte-order mark, or binary: a NUL
+        return False  # here and there is a RIS file's fault, which validating and reading report at its line
     lines = (line for line in text.splitlines() if line.strip())
     for line in itertools.islice(lines, _HEADER_LINES):
-        if _DETECT.match(line) or WOS_RECORD.fullmatch(line):
+        if (_DETECT.match(line) or WOS_RECORD.fullmatch(line)) and "\x00" not in line:
             return True
         if _TAG_LINE.match(line):
             return False
@@ -123,7 +123,8 @@ def _check_record(record: Record, file: str, unknown: dict[str, list[int]]) -> l
         if present.isdisjoint(_JOURNAL_TAGS):
             own_problem("ris.tag-missing", "error", "the journal article names no journal: add 'T2  - ' (or JO)")
         if present.isdisjoint(_DATE_TAGS):
-            own_problem("ris.tag-missing", "error", "the record has no year: add 'PY  - YYYY'")
+            own_problem("ris.year-missing", "warning", "the record has no year (readers take it; citations need "
+                        "one): add 'PY  - YYYY'")
         if present.isdisjoint(_AUTHOR_TAGS):
             own_problem("ris.author-missing", "warning", "the record names no author (AU): citations will start "
                         "with the title")

@@ -124,6 +124,9 @@ class RisWriter:
         lang, at = shown.lang, f"articles[{index}]"
         lines = ["TY  - JOUR"]
         self.tag(lines, "title", shown.title, f"{at}.titles")
+        if len(lines) == 1:  # RIS readers need a title: the record is refused, not written for its validator to fail
+            self.problems.append(Problem("ris.title-missing", "error", "the article has no title, and a RIS record "
+                                         "needs one (TI): add the title", path=f"{at}.titles"))
         dropped: list[str] = []  # kinds of contributors RIS has no tag for
         people: dict[str, list[str]] = {name: [] for name in ROLES.values()}
         for number, (contributor, name) in enumerate(shown.authors):
@@ -135,15 +138,19 @@ class RisWriter:
                 dropped.append(what)
         for found in people.values():
             lines += found
+        before = len(lines)
         self.tag(lines, "journal", shown.journal_title, "journal.titles")
         self.tag(lines, "abbreviation", journal.abbreviation, "journal.abbreviation")
+        if len(lines) == before:
+            self.problems.append(Problem("ris.journal-missing", "error", "the article names no journal, and a RIS "
+                                         "journal record needs one (T2): add the journal's title", path=f"{at}"))
         if shown.abstract and self.abstract(shown.abstract, f"{at}.abstracts", lines):
             dropped.append(PARAGRAPHS)
         date, from_issue = derive.publication_date(issue, article)
-        if not date.year:  # 0: unknown; never written as 0000, and a journal record needs PY
-            self.problems.append(Problem("ris.year-unknown", "error", "the article has no date and its issue no "
-                                         "year, and a RIS journal record needs one (PY): add the year the article "
-                                         "was published", path=f"{at}.dates.published"))
+        if not date.year:  # 0: unknown; never written as 0000 (RIS readers take a record without PY)
+            self.problems.append(Problem("ris.year-unknown", "warning", "the article has no date and its issue no "
+                                         "year, so its record has no year (PY), which citations need: add the year "
+                                         "the article was published", path=f"{at}.dates.published"))
         elif date.month is not None:
             if from_issue:
                 self.dated_from_issue.append(index)
