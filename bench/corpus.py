@@ -3,9 +3,12 @@
     .venv/bin/python bench/corpus.py            # all files; prints the figures and writes bench/CORPUS.md
     .venv/bin/python bench/corpus.py --no-write # print only
 
-For each input: does ``biblio.load`` return without raising; for each issue it gives and each of the five formats,
-does ``biblio.dumps`` give a valid file (checked again with ``biblio.validates``), refuse with an error problem that
-says why, raise (crashed), or give nothing without an error / an invalid file (invalid). Where an oracle exists (the
+For each input and each of the five formats, first what ``biblio convert FILE --to FMT`` does (``convert_file``: the
+whole file converted as the command does it, each record read written, refused with a problem at its line, or dropped
+silently; the output validated again and checked for values taken from another record). Then the manifest-build path:
+does ``biblio.load`` return without raising; for each issue it gives and each format, does ``biblio.dumps`` give a
+valid file (checked again with ``biblio.validates``), refuse with an error problem that says why, raise (crashed),
+or give nothing without an error / an invalid file (invalid). Where an oracle exists (the
 ``*.expected.json`` next to a Zotero or Better BibTeX test input: the items those tools expect), title, first author's
 family name, year, volume and DOI are compared. Cross-record values: each output record (parsed back independently,
 not with biblio's readers) is matched to its input record by title, and its journal, volume and year must be its own
@@ -186,6 +189,122 @@ def convert_works(path: Path, works: list[Any], fmt: str) -> WorkConversion:
     return result
 
 
+# ---- what `biblio convert` does with each file (the command's path, not the manifest build's)
+
+
+@dataclass
+class FileConversion:
+    """``biblio convert FILE --to FMT`` of one whole file, judged record by record. ``records``: what biblio reads in
+    the file (journal articles and works); each is *written* (its title is in the output, which is validated again and
+    parsed back both independently and with biblio), *refused* (not written, and a problem says so at its line: an
+    error there, a warning that it is not written, or an error whose message names its line), *refused with the
+    file* (not written, nothing at all written, and an error about the whole file says why: a syntax error …),
+    *lost to invalid output* (convert's own validation refused the joined file, so nothing is written and no problem
+    names the record), or *dropped* (none of these: silently). ``outcome``: ok, crashed (convert raised) or invalid
+    (a file convert wrote, or refused to place, fails validation). ``cross``: output records with a journal, volume
+    or year that is not their own input record's (both parsed independently of biblio)."""
+
+    records: int = 0
+    written: int = 0
+    refused: int = 0
+    refused_file: int = 0
+    lost: int = 0
+    dropped: list[str] = field(default_factory=list)  # how each silently dropped record is named
+    outcome: str = "ok"  # ok, crashed, invalid
+    why: str = ""
+    compared: int = 0
+    cross: list[str] = field(default_factory=list)
+
+
+LINE_NAMED = re.compile(r"\blines? ([0-9]+)")
+
+
+def _output_files(target: Path) -> dict[str, bytes]:
+    """What a convert left at its target: the file, or (JATS) every file in the folder."""
+    if target.is_file():
+        return {target.name: target.read_bytes()}
+    if target.is_dir():
+        return {p.name: p.read_bytes() for p in sorted(target.iterdir()) if p.is_file()}
+    return {}
+
+
+def _titles_read_back(target: Path) -> collections.Counter[str]:
+    """The titles of every record biblio reads in a convert's output (journal articles and works)."""
+    found: collections.Counter[str] = collections.Counter()
+    paths = [target] if target.is_file() else sorted(p for p in target.iterdir() if p.is_file())
+    for path in paths:
+        reading = biblio.iter_read(path)
+        found.update(norm(_lang_text(article.titles)) for _, article, _ in reading.records())
+        found.update(norm(work.reference.title) for work in reading.works)
+    return found
+
+
+def convert_file(path: Path, fmt: str) -> FileConversion:
+    """``biblio.convert(path, fmt, out)`` as the command runs it (Crossref with ``SETTINGS_YAML`` as ``--settings``),
+    judged record by record (see ``FileConversion``)."""
+    import tempfile
+
+    result = FileConversion()
+    try:
+        reading = biblio.iter_read(path)
+        source = [(norm(_lang_text(article.titles)), line, reading.name or f"record at line {line}")
+                  for _, article, line in reading.records()]
+        source += [(norm(work.reference.title), work.line, work.name) for work in reading.works]
+    except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
+        result.outcome, result.why = "crashed", f"reading: {type(exc).__name__}: {exc}"[:300]
+        return result
+    result.records = len(source)
+    with tempfile.TemporaryDirectory(prefix="corpus-") as folder:
+        settings = Path(folder) / "settings.yaml"
+        settings.write_text(SETTINGS_YAML, encoding="utf-8")
+        target = Path(folder) / ("out" if fmt == "jats" else f"out.{fmt}")
+        try:
+            report = biblio.convert(path, fmt, target, settings=settings)
+        except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
+            result.outcome, result.why = "crashed", f"{type(exc).__name__}: {exc}"[:300]
+            return result
+        files = _output_files(target)
+        placed_bad = [f for f in report.files if f.valid is False]
+        bad = [p for p in biblio.validate(target) if p.severity == "error"] if files else []
+        if placed_bad or bad:
+            first = bad[0] if bad else next((p for p in report.problems if p.severity == "error"
+                                             and p.file == str(placed_bad[0].path)), None)
+            result.outcome = "invalid"
+            result.why = f"{first.code}: {first.message}"[:300] if first else "its validation failed"
+        available: collections.Counter[str] = collections.Counter()
+        output: list[Record] = []
+        if files and not bad:
+            output = records(files if fmt == "jats" else next(iter(files.values())), fmt)
+            available = collections.Counter(r.title for r in output) | _titles_read_back(target)
+    own = [p for p in report.problems if p.file == str(path) and p.severity in ("warning", "error")]
+    refusing = {p.line for p in own if p.severity == "error" or "not written" in p.message}
+    refusing |= {int(n) for p in own if p.severity == "error" for n in LINE_NAMED.findall(p.message)}
+    lines = {line for _, line, _ in source}
+    whole = not files and any(p.severity == "error" and p.line not in lines for p in report.problems
+                              if p.file in (None, str(path)))
+    # records nothing refuses take their titles first, so that a refused record of the same title takes none
+    for title, line, name in sorted(source, key=lambda record: record[1] in refusing):
+        if available[title] > 0:
+            available[title] -= 1
+            result.written += 1
+        elif line in refusing:
+            result.refused += 1
+        elif whole:
+            result.refused_file += 1
+        elif result.outcome == "invalid":
+            result.lost += 1
+        else:
+            result.dropped.append(f"{name} (line {line})")
+    if output:
+        try:
+            given = records(path.read_bytes(), kind(path))
+        except Exception:  # noqa: BLE001 - an input the independent parser cannot read is not cross-checked
+            given = []
+        if given:
+            result.compared, _, result.cross = cross_values(given, output)
+    return result
+
+
 # ---- independent record parsing (never biblio's readers), for the cross-record check
 
 
@@ -226,7 +345,9 @@ def values(*items: Any, how: Callable[[Any], str] = norm) -> set[str]:
 
 
 def bib_records(text: str) -> list[Record]:
-    """BibTeX entries, read with bibtexparser (another implementation than biblio's)."""
+    """BibTeX entries, read with bibtexparser (another implementation than biblio's); ``#`` joins of strings resolved
+    and the fields a ``crossref`` parent gives inherited (its title as the ``booktitle``), as BibTeX and biber do. The
+    container is any of journal, journaltitle, booktitle, howpublished and series: each is the record's own."""
     import logging
 
     import bibtexparser
@@ -234,12 +355,40 @@ def bib_records(text: str) -> list[Record]:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
     library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
+    strings = {s.key.lower(): str(s.value).strip('{}"') for s in library.strings}
+    entries = [{k.lower(): _joined_value(str(f.value), strings) for k, f in e.fields_dict.items()}
+               for e in library.entries]
+    by_key = {e.key.lower(): got for e, got in zip(library.entries, entries)}
     out = []
-    for entry in library.entries:
-        got = {k.lower(): f.value for k, f in entry.fields_dict.items()}
-        out.append(Record(norm(got.get("title")), values(got.get("journal"), got.get("journaltitle")),
-                          values(got.get("volume")), values(got.get("year"), got.get("date"), how=year)))
+    for got in entries:
+        parent = by_key.get(got.get("crossref", "").strip().lower(), {})
+        inherited = {**{k: v for k, v in parent.items() if k not in ("title", "crossref")},
+                     **({"booktitle": parent["title"]} if "title" in parent else {}), **got}
+        containers = (inherited.get(k) for k in ("journal", "journaltitle", "booktitle", "howpublished", "series"))
+        out.append(Record(norm(got.get("title")), values(*containers), values(inherited.get("volume")),
+                          values(inherited.get("year"), inherited.get("date"), how=year)))
     return out
+
+
+def _joined_value(value: str, strings: dict[str, str]) -> str:
+    """A field value with ``#`` joins of quoted, braced, numeric and @string pieces resolved (as written otherwise)."""
+    if "#" not in value:
+        return value
+    pieces, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(value):
+        depth += (char == "{") - (char == "}")
+        quoted ^= char == '"' and depth == 0
+        if char == "#" and depth == 0 and not quoted:
+            pieces.append(value[start:i].strip())
+            start = i + 1
+    pieces.append(value[start:].strip())
+    resolved = []
+    for piece in pieces:
+        if len(piece) > 1 and piece[0] + piece[-1] in ('""', "{}"):
+            resolved.append(piece[1:-1])
+        else:
+            resolved.append(strings.get(piece.lower(), piece))
+    return "".join(resolved)
 
 
 RIS_LINE = re.compile(r"^\s*([A-Z][A-Z0-9])\s{1,2}-\s?(.*?)\s*$")
@@ -278,7 +427,7 @@ def csl_records(text: str) -> list[Record]:
         issued = item.get("issued") or {}
         when = issued.get("date-parts", [[None]])[0][0] if isinstance(issued, dict) and issued.get("date-parts") \
             else (issued.get("raw") or issued.get("literal")) if isinstance(issued, dict) else issued
-        out.append(Record(norm(item.get("title")), values(item.get("container-title"),
+        out.append(Record(norm(item.get("title")), values(item.get("container-title"), item.get("collection-title"),
                                                           item.get("container-title-short"),
                                                           item.get("journalAbbreviation")),
                           values(item.get("volume")), values(when, how=year)))
@@ -487,6 +636,7 @@ class Verdict:
     works: int = 0  # records that are not journal articles (biblio.load_works)
     work_types: list[str] = field(default_factory=list)
     work_conversions: dict[str, WorkConversion] = field(default_factory=dict)
+    converted: dict[str, FileConversion] = field(default_factory=dict)  # biblio convert of the whole file
     cross_read: list[str] = field(default_factory=list)  # as read, before any conversion
     cross: list[str] = field(default_factory=list)
     compared: int = 0
@@ -518,6 +668,7 @@ def judge(path: Path, formats: Iterable[str] = FORMATS) -> Verdict:
     if works:
         verdict.work_conversions = {fmt: convert_works(path, works, fmt) for fmt in formats}
     for fmt in formats:
+        verdict.converted[fmt] = convert_file(path, fmt)
         verdict.conversions[fmt] = [convert(issue, fmt) for issue in issues]
         for conversion in verdict.conversions[fmt]:
             if conversion.outcome != "validated" or not source:
@@ -536,6 +687,73 @@ def judge(path: Path, formats: Iterable[str] = FORMATS) -> Verdict:
 # ---- the report
 
 
+def convert_report(by_kind: dict[str, list[Verdict]], verdicts: list[Verdict]) -> list[str]:
+    """The first section of bench/CORPUS.md: what ``biblio convert`` does with each file, record by record."""
+    lines = ["## What `biblio convert` does with each file", "",
+             "Each file converted whole to each format as `biblio convert FILE --to FMT --settings S` does "
+             "(`biblio.convert`; the settings give Crossref its depositor, registrant and landing-page pattern). "
+             "*records*: what biblio reads in the file (journal articles and other works). Each record is *written* "
+             "(its title is in the output, validated again with `biblio.validate` and parsed back both "
+             "independently and with biblio), *refused* (not written, and a problem at its line says so), "
+             "*refused with the file* (nothing written, and an error about the whole file, e.g. a syntax error, says "
+             "why), *lost* (convert's own validation refused the file it wrote, so nothing is written and no problem "
+             "names the record), or *dropped* (none of these: silently). *invalid*: conversions whose output fails "
+             "validation (placed, or refused by convert's own check after writing); *crashed*: convert raised.", "",
+             "| input | files | records | to | written | refused | refused with the file | lost | dropped | "
+             "crashed | invalid | conversions neither crashed nor invalid |", "|---" * 12 + "|"]
+    totals: collections.Counter[str] = collections.Counter()
+    for name, group in sorted(by_kind.items()):
+        for i, fmt in enumerate(FORMATS):
+            done = [v.converted[fmt] for v in group if fmt in v.converted]
+            row = collections.Counter(records=sum(c.records for c in done), written=sum(c.written for c in done),
+                                      refused=sum(c.refused for c in done),
+                                      refused_file=sum(c.refused_file for c in done), lost=sum(c.lost for c in done),
+                                      dropped=sum(len(c.dropped) for c in done),
+                                      crashed=sum(c.outcome == "crashed" for c in done),
+                                      invalid=sum(c.outcome == "invalid" for c in done), conversions=len(done))
+            totals.update(row)
+            good = row["conversions"] - row["crashed"] - row["invalid"]
+            head = f"| {name} | {len(group)} | {row['records']} |" if i == 0 else "| | | |"
+            lines.append(f"{head} {fmt} | {row['written']} | {row['refused']} | {row['refused_file']} | "
+                         f"{row['lost']} | {row['dropped']} | {row['crashed']} | {row['invalid']} | "
+                         f"{100 * good / (row['conversions'] or 1):.1f} % |")
+    records = totals["records"] or 1
+    clear = totals["written"] + totals["refused"] + totals["refused_file"]
+    good = totals["conversions"] - totals["crashed"] - totals["invalid"]
+    lines += ["", f"All: {totals['conversions']} conversions ({len(verdicts)} files × {len(FORMATS)} formats), "
+              f"{totals['crashed']} crashed, {totals['invalid']} invalid: "
+              f"**{100 * good / (totals['conversions'] or 1):.1f} % neither crashed nor invalid** (target ≥ 99 %). "
+              f"Of {totals['records']} records × format: "
+              f"{totals['written']} written ({100 * totals['written'] / records:.1f} %), "
+              f"{totals['refused']} refused at their line, {totals['refused_file']} refused with their file, "
+              f"{totals['lost']} lost to invalid output, {totals['dropped']} dropped silently: "
+              f"**{100 * clear / records:.1f} % written or refused with a clear problem**.", ""]
+    compared = sum(c.compared for v in verdicts for c in v.converted.values())
+    crossed = [(v, fmt, c) for v in verdicts for fmt, c in v.converted.items() if c.cross]
+    lines += ["Records given a journal, volume or year that is not their own (input and output parsed independently "
+              "of biblio, matched by title, as in the section on such records below): "
+              f"{compared} output records compared, "
+              f"**{sum(len(c.cross) for _, _, c in crossed)}** with a value not their own (target 0).", ""]
+    lines += [f"- `{v.path.relative_to(REAL)}` → {fmt}: " + "; ".join(c.cross[:3])
+              + (" …" if len(c.cross) > 3 else "")
+              for v, fmt, c in crossed[:40]]
+    failed = [(v, fmt, c) for v in verdicts for fmt, c in v.converted.items() if c.outcome != "ok" or c.dropped]
+    lines += ([""] if crossed else []) + ["Crashed, invalid, or with records dropped silently:", ""]
+    lines += [f"- `{v.path.relative_to(REAL)}` → {fmt}: {c.outcome}" + (f" ({c.why})" if c.why else "")
+              + (f"; dropped {', '.join(c.dropped[:3])}" + (" …" if len(c.dropped) > 3 else "") if c.dropped else "")
+              for v, fmt, c in failed[:80]] or ["None."]
+    lines += ["", "### Why this differs from the manifest-build table below", "",
+              "`biblio.dumps(issue, fmt)` is the path of `biblio build` and `export`: it writes a publisher's issue "
+              "from its manifest and applies the issue's editorial checks (every article needs a DOI, …), so it "
+              "refuses whole issues to CSL-JSON, BibTeX and RIS for `doi.missing`. `biblio convert` writes the "
+              "records of a reference file as they are: a record without a DOI is written to the citation formats; "
+              "it refuses a record only where the target format needs what the record lacks (a Crossref deposit "
+              "needs a DOI, JATS an ISSN), one record at a time, naming its line, and writes the other records; "
+              "and it writes the works (books, chapters …) the issues leave out. The figures above are what a user "
+              "converting a file gets.", ""]
+    return lines
+
+
 def report(verdicts: list[Verdict], seconds: float) -> str:
     """bench/CORPUS.md."""
     by_kind: dict[str, list[Verdict]] = collections.defaultdict(list)
@@ -544,12 +762,14 @@ def report(verdicts: list[Verdict], seconds: float) -> str:
     lines = ["# The real-file corpus (issue 17)", "",
              f"`.venv/bin/python bench/corpus.py` over `tests/data/real/` ({len(verdicts)} files, "
              f"{sum(v.records for v in verdicts)} journal articles and {sum(v.works for v in verdicts)} other works, "
-             f"{seconds:.0f} s). Sources and licences: "
-             "`tests/data/real/SOURCES.md`. A conversion is one issue written to one format with `biblio.dumps` "
-             "(Crossref with depositor, registrant and landing-page pattern supplied); *validated* output is "
-             "validated again with `biblio.validates`; *refused* = no output and at least one error problem with a "
-             "message (*by schema* = refused only by the schema check after writing, not up front).", "",
-             "## Reading and converting", "",
+             f"{seconds:.0f} s). Sources and licences: `tests/data/real/SOURCES.md`.", ""]
+    lines += convert_report(by_kind, verdicts)
+    lines += ["## The manifest-build path: each issue written with `biblio.dumps` (issue checks)", "",
+              "A conversion is one issue read from the file written to one format with `biblio.dumps`, the path of "
+              "`biblio build`/`export`, which applies a publisher's issue checks (see above why it refuses more) "
+              "(Crossref with depositor, registrant and landing-page pattern supplied); *validated* output is "
+              "validated again with `biblio.validates`; *refused* = no output and at least one error problem with a "
+              "message (*by schema* = refused only by the schema check after writing, not up front).", "",
              "| input | files | read OK (giving an issue) | journal articles | to | validated | refused (by schema) "
              "| crashed "
              "| invalid | validated or refused |", "|---|---|---|---|---|---|---|---|---|---|"]

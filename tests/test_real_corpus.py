@@ -75,6 +75,46 @@ def test_converts_or_refuses_clearly(path: Path, fmt: str) -> None:
             assert wrong == 0, notes
 
 
+@pytest.mark.parametrize(("path", "fmt"), CASES)
+def test_convert_writes_or_refuses_each_record(path: Path, fmt: str) -> None:
+    """``biblio convert FILE --to FMT`` (the command's path, not the manifest build's): it does not crash, leaves no
+    invalid output (nor writes a file its own validation refuses), writes or refuses with a problem at its line every
+    record read (none dropped silently), and no output record has another record's journal, volume or year."""
+    result = corpus.convert_file(path, fmt)
+    assert result.outcome == "ok", result.why
+    assert result.dropped == [], result.dropped
+    assert result.written + result.refused + result.refused_file == result.records
+    assert result.cross == [], result.cross
+
+
+def test_convert_judgement_catches_a_dropped_record(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The judgement itself: a convert that leaves a record out without a word is caught as a silent drop, and one
+    whose output borrows another record's volume as a cross-record value."""
+    source = tmp_path / "two.ris"
+    source.write_text("TY  - JOUR\nTI  - One\nT2  - A\nVL  - 1\nPY  - 2001\nER  - \n"
+                      "TY  - JOUR\nTI  - Two\nT2  - B\nVL  - 2\nPY  - 2002\nER  - \n", encoding="utf-8")
+    assert (corpus.convert_file(source, "ris").written, corpus.convert_file(source, "ris").dropped) == (2, [])
+
+    def convert(path: Path, fmt: str, out: Path, **_: Any) -> Any:
+        out.write_text("TY  - JOUR\nTI  - Two\nT2  - B\nVL  - 1\nPY  - 2002\nER  - \n", encoding="utf-8")
+        return corpus.biblio.BuildReport(path, out)
+
+    monkeypatch.setattr(corpus.biblio, "convert", convert)
+    result = corpus.convert_file(source, "ris")
+    assert (result.outcome, result.written, len(result.dropped)) == ("ok", 1, 1)
+    assert result.cross == ["record 2: volume '1' (another record)"]
+
+
+def test_bibtex_cross_check_reads_joins_and_crossref_parents() -> None:
+    """The independent BibTeX parsing: ``#`` joins of @strings resolved, a ``crossref`` parent's year and title (as the
+    booktitle) inherited, so that what biblio rightly writes from them is not counted as borrowed."""
+    records = corpus.bib_records('@string{j = {A space }}\n@article{a, title = {T}, journal = j # "and this", '
+                                 'year = 1990}\n@inproceedings{b, title = {P}, crossref = {c}}\n'
+                                 '@proceedings{c, title = {Proc}, year = 2006}\n')
+    assert [(r.journal, r.year) for r in records] == [({"aspaceandthis"}, {"1990"}), ({"proc"}, {"2006"}),
+                                                      (set(), {"2006"})]
+
+
 WORK_FILES = [pytest.param(path, id=name) for path, name in zip(FILES, IDS) if corpus.load_works(path)]
 
 
