@@ -492,6 +492,11 @@ def random_mutations(rng: random.Random, kind: str, most: int = 3) -> list[Mutat
 FAILURES = ("traceback", "hang", "unlocated", "unclear", "partial", "disagreement", "check-build", "drop", "misread",
             "leak")
 _UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _as_shown(text: str) -> str:
+    """``text`` as a problem's message shows it: control characters and lone surrogates as escapes (``\\r``)."""
+    return _UNPRINTABLE.sub(lambda match: ascii(match.group())[1:-1], text)
 """The outcomes that break the property: an exception; no answer within the time limit (only the campaign, which
 runs each input under a timeout, sees it); an error without a location; a half-written or invalid file in an output
 folder; Crossref's default and strict validation disagreeing; ``check`` and ``build`` disagreeing; a record or field
@@ -705,7 +710,8 @@ def _dropped(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | Non
             pointed = any((p.path or "").startswith(f"[{line}]") for p in said)
         else:
             pointed = any(p.line is not None and line <= p.line < starts[number + 1] for p in said)
-        lost = [n for n in sorted(fields - kept) if not CARRIED_AS.get(n, set()) & kept and n.lower() not in named]
+        lost = [n for n in sorted(fields - kept) if not CARRIED_AS.get(n, set()) & kept and n.lower() not in named
+                and _as_shown(n).lower() not in named]
         if lost and not pointed:
             outcome.fail("drop", f"load: record {number + 1}: the field {lost[0][:60]} is neither read nor reported")
             return

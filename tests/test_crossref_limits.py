@@ -59,6 +59,7 @@ articles:
     contributors:
       - names: {kk: {given: Әйгерім, family: Сейітова}}
     pages: {article_number: e7}
+    pmid: '31452104'
 """
 NS = {prefix or "c": uri for prefix, uri in mapping.NSMAP.items()}
 PREFIXES = {uri: prefix for prefix, uri in NS.items()}

@@ -8,6 +8,7 @@ from citation_view import view
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from biblio import derive
 from biblio.formats import csl, dumps
 from biblio.model import (
     Affiliation,
@@ -86,6 +87,11 @@ def articles(draw, index):
     article.references = draw(st.sampled_from([[], [Reference(text="A reference.")]]))
     article.url = draw(st.none() | st.just(f"https://example.org/a/{index}"))
     article.citations = draw(st.sampled_from([[], [1, 2]]))
+    article.pmid = draw(st.none() | st.just(str(31452104 + index)))
+    article.pmcid = draw(st.none() | st.just(f"PMC{6713934 + index}"))
+    article.short_title = draw(st.none() | lang_text())
+    article.note = draw(st.none() | text)
+    article.accessed = draw(st.none() | dates)
     return article
 
 
@@ -136,6 +142,8 @@ ARTICLE_LOSSES = {
                          for c in a.contributors),
     "dates received and accepted, and an online date beside the print date":
         lambda a, b: a.dates.received or a.dates.accepted or (a.dates.online and a.dates.published),
+    "short titles in other languages":
+        lambda a, b: a.short_title and set(a.short_title.texts.values()) - set((b.short_title or {}).values()),
 }
 ISSUE_LOSSES = {
     "the issue's whole number": lambda i: i.whole_number,
@@ -148,6 +156,7 @@ ISSUE_LOSSES = {
 # Article fields a round trip compares (citation_view) or the losses above account for.
 ACCOUNTED = {"language", "titles", "doi", "abstracts", "keywords", "contributors", "pages", "dates", "url",
              "funding", "references", "license", "section", "citations",
+             "pmid", "pmcid", "note", "accessed", "short_title",  # compared in the round trip below
              "doi_from_pattern"}  # how the manifest got the DOI, not the article's metadata
 
 
@@ -172,6 +181,11 @@ def test_write_validate_read_round_trip(tmp_path, issue, lang):
              for p in problems if p.code == "csl.not-carried"}
     for index, (article, back) in enumerate(zip(issue.articles, again.articles)):
         assert view(again, index, lang) == view(issue, index, lang)
+        assert (back.pmid, back.pmcid, back.note, back.accessed) == (
+            article.pmid, article.pmcid, article.note, article.accessed)
+        shown = derive.item_language(article, lang or article.language)
+        kept = article.short_title.texts.get(shown) if article.short_title else None
+        assert (back.short_title.texts if back.short_title else None) == ({shown: kept} if kept else None)
         for what, lost in ARTICLE_LOSSES.items():
             if lost(article, back):
                 assert index in notes.get(what, set()), (what, index, notes)

@@ -389,3 +389,17 @@ def test_a_csl_issn_that_is_no_issn_is_named(tmp_path):
     issue, problems = biblio.load(path)
     assert issue is not None and issue.journal.issns == []
     assert [(p.code, p.severity) for p in problems if "ISSN is not read" in p.message] == [("issn.syntax", "warning")]
+
+
+def test_a_processing_instruction_in_an_affiliation_is_skipped(tmp_path):
+    seed = next(s for s in fuzzing.all_seeds(tmp_path / "seeds") if s.name == "jats-other-publisher.xml")
+    text = seed.data.decode("utf-8")  # campaign 8: '<?x?>' in a plain-text <aff> made itertext raise
+    plain = re.search(r"<aff id=\"(\w+)\"><label>\d+</label>([^<]+)</aff>", text)
+    assert plain is not None
+    words = plain.group(2).split(" ", 1)
+    path = tmp_path / "article.xml"
+    path.write_text(text.replace(plain.group(2), f"{words[0]} <?x?> {words[1]}", 1), encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue is not None, problems
+    names = [a.name.main for c in issue.articles[0].contributors for a in c.affiliations]
+    assert " ".join(plain.group(2).split()) in names

@@ -188,8 +188,8 @@ def test_ris_detection_still_wants_a_record_first(tmp_path, text):
 
 # --- 3. CSL: variables the model has no place for --------------------------------------------
 
-DROPPED = ["accessed", "submitted", "note", "edition", "ISBN", "PMID", "PMCID", "collection-title", "title-short",
-           "original-date", "citation-key", "author.comma-suffix", "custom.zotero-key"]  # a suffix is read
+DROPPED = ["submitted", "archive", "edition", "ISBN", "collection-title", "original-date", "citation-key",
+           "author.comma-suffix", "custom.zotero-key"]  # a suffix, accessed, note, PMID, PMCID, title-short: read
 
 
 def _csl_items() -> list[dict]:
@@ -197,12 +197,12 @@ def _csl_items() -> list[dict]:
     first = {"id": "smith2020", "type": "article-journal", "title": "First", "container-title": "Journal",
              "issued": {"date-parts": [[2020]]}, "author": [{"family": "Smith", "given": "John", "suffix": "Jr.",
                                                                    "comma-suffix": True}],
-             "accessed": date, "submitted": date, "note": "A note", "edition": "2", "ISBN": "978-3-16-148410-0",
+             "accessed": date, "submitted": date, "archive": "A", "edition": "2", "ISBN": "978-3-16-148410-0",
              "PMID": "123", "PMCID": "PMC123", "collection-title": "Series", "title-short": "First",
              "original-date": date, "citation-key": "smith2020", "custom": {"zotero-key": "ABC"}}
-    second = {"id": "doe2021", "type": "article-journal", "title": "Second", "note": "Another", "ISBN": "",
+    second = {"id": "doe2021", "type": "article-journal", "title": "Second", "archive": "B", "ISBN": "",
               "edition": None}
-    third = {"type": "article-journal", "title": "Third", "note": "Third note"}
+    third = {"type": "article-journal", "title": "Third", "archive": "C"}
     same_issue = {"container-title": "Journal", "issued": {"date-parts": [[2020]]}}  # else each is an issue of its own
     return [first, second | same_issue, third | same_issue]
 
@@ -214,7 +214,7 @@ def test_csl_variables_not_read_are_reported_once_each_with_their_items(tmp_path
     assert len(issue.articles) == 3
     said = {p.message.split("'")[1]: p for p in problems if p.code == "csl.not-read"}
     assert sorted(said) == sorted(DROPPED)
-    assert said["note"].message.endswith("(items smith2020, doe2021, [2])")  # the one without an id: its place
+    assert said["archive"].message.endswith("(items smith2020, doe2021, [2])")  # the one without an id: its place
     assert said["ISBN"].message.endswith("(item smith2020)")  # an empty value loses nothing
     assert said["author.comma-suffix"].path == "[0].author[0].comma-suffix" and said["author.comma-suffix"].line == (
         text.split("\n").index('    "comma-suffix": true') + 1)
@@ -222,12 +222,12 @@ def test_csl_variables_not_read_are_reported_once_each_with_their_items(tmp_path
 
 
 def test_csl_not_read_names_a_few_items_and_counts_the_rest(tmp_path):
-    items = [{"id": f"item{n}", "type": "article-journal", "title": f"T{n}", "note": "n",
+    items = [{"id": f"item{n}", "type": "article-journal", "title": f"T{n}", "archive": "n",
               "author": [{"family": "A", "comma-suffix": True}, {"family": "B", "comma-suffix": True}]}
              for n in range(8)]
     _, problems = _load(_write(tmp_path, "many.json", json.dumps(items)))
     said = [p.message for p in problems if p.code == "csl.not-read"]
-    assert [message.split("'")[1] for message in said] == ["note", "author.comma-suffix"]
+    assert [message.split("'")[1] for message in said] == ["archive", "author.comma-suffix"]
     assert all(message.endswith("(items item0, item1, item2, item3, item4 and 3 more)") for message in said)
 
 

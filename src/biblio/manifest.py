@@ -374,7 +374,7 @@ def _set_issue_originals(issue: Issue) -> None:
 
 
 def _set_article_originals(article: Article) -> None:
-    for text in (article.titles, article.abstracts, article.section):
+    for text in (article.titles, article.abstracts, article.section, article.short_title):
         _mark_original(text, article.language)
     for funding in article.funding:
         _mark_original(funding.funder, article.language)

@@ -162,6 +162,27 @@ def isbn(raw: str) -> ids.IdCheck:
     return ids.IdCheck(text if printed else digits)
 
 
+_PMID_PREFIX = re.compile(r"^(?:PMID:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)", re.IGNORECASE)
+
+
+def pmid(raw: str) -> ids.IdCheck:
+    """A PubMed ID: digits only (a ``PMID:`` prefix or a pubmed.ncbi.nlm.nih.gov URL is taken off)."""
+    text = _PMID_PREFIX.sub("", str(raw).strip()).rstrip("/")
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", text):
+        return ids.IdCheck(None, "pmid.syntax", f"{raw!r} is not a PubMed ID (PMID): write its digits only, "
+                           "such as 31452104")
+    return ids.IdCheck(text)
+
+
+def pmcid(raw: str) -> ids.IdCheck:
+    """A PubMed Central ID: ``PMC`` and digits (the letters in capitals)."""
+    text = str(raw).strip()
+    if not re.fullmatch(r"PMC[1-9][0-9]{0,9}", text, re.IGNORECASE):
+        return ids.IdCheck(None, "pmcid.syntax", f"{raw!r} is not a PubMed Central ID (PMCID): write PMC and its "
+                           "digits, such as PMC6713934")
+    return ids.IdCheck(text.upper())
+
+
 _define("Reference", model.Reference, "One entry of the reference list.",
         Field("label", Text(), "Its number or label as printed."),
         Field("text", Text(), "The reference as printed."),
@@ -213,6 +234,12 @@ _define("Article", model.Article, "One article of the issue.",
         Field("license", Object("License"), "Licence."),
         Field("url", Text(), "Landing page URL."),
         Field("citations", ListOf(Integer(minimum=1)), "In-text citation numbers found in the body."),
+        Field("short_title", MultiText(), "Short titles by language (a running head, a reference manager's "
+              "short title)."),
+        Field("pmid", Identifier(pmid, "31452104"), "PubMed ID (PMID): digits only."),
+        Field("pmcid", Identifier(pmcid, "PMC6713934"), "PubMed Central ID (PMCID): PMC and digits."),
+        Field("note", Text(), "A note about the article, as a reference manager keeps it."),
+        Field("accessed", Date(), "Date the landing page was last accessed."),
         Field("references", ListOf(Object("Reference")), "The reference list in printed order."))
 _define("Issn", model.Issn, "An ISSN and the medium it belongs to.",
         Field("value", Identifier(ids.issn, "2788-5860"), "The ISSN.", required=True),

@@ -226,7 +226,8 @@ class License:
 class Article:
     """One article: its language (the original of its texts), titles, abstracts and keywords by language, contributors,
     pages, dates, funding, licence and references. ``doi`` may come from the issue's ``doi_pattern``
-    (``doi_from_pattern``); ``citations`` numbers the references the article cites, in order."""
+    (``doi_from_pattern``); ``citations`` numbers the references the article cites, in order. ``pmid``, ``pmcid``,
+    ``short_title``, ``note`` and ``accessed`` are what reference managers keep about an article."""
 
     language: str
     titles: LangText
@@ -243,6 +244,11 @@ class Article:
     references: list[Reference] = field(default_factory=list)
     url: str | None = None
     citations: list[int] = field(default_factory=list)
+    pmid: str | None = None  # PubMed ID: digits
+    pmcid: str | None = None  # PubMed Central ID: PMC and digits
+    short_title: LangText | None = None  # the short form of the title, by language
+    note: str | None = None  # a free note about the article, as given
+    accessed: PartialDate | None = None  # when the landing page was last seen
 
     @property
     def languages(self) -> list[str]:

@@ -35,13 +35,15 @@ def file_name(lang: str | None) -> str:
     return FILE_NAME if lang is None else f"articles.{lang}.bib"
 
 
-# The fields in the order written, each with the names the reader takes it from (first found wins).
+# The fields in the order written, each with the names the reader takes it from (first found wins). ``pmid`` and
+# ``pmcid`` are the fields Zotero (Better BibTeX) writes; ``shorttitle``, ``urldate`` and ``note`` are biblatex's.
 READ: dict[str, tuple[str, ...]] = {
-    "author": ("author",), "title": ("title",), "journal": ("journal", "journaltitle"),
+    "author": ("author",), "title": ("title",), "shorttitle": ("shorttitle",), "journal": ("journal", "journaltitle"),
     "shortjournal": ("shortjournal", "journalabbrev"), "year": ("year",), "month": ("month",),
     "volume": ("volume",), "number": ("number", "issue"), "pages": ("pages",),
-    "eid": ("eid", "articleno", "article-number"), "doi": ("doi",), "issn": ("issn",), "url": ("url",),
-    "abstract": ("abstract",), "keywords": ("keywords", "keyword"), "publisher": ("publisher",),
+    "eid": ("eid", "articleno", "article-number"), "doi": ("doi",), "pmid": ("pmid",), "pmcid": ("pmcid",),
+    "issn": ("issn",), "url": ("url",), "urldate": ("urldate",),
+    "abstract": ("abstract",), "keywords": ("keywords", "keyword"), "note": ("note",), "publisher": ("publisher",),
     "language": ("language",), "langid": ("langid",), "editor": ("editor",), "translator": ("translator",),
 }
 NAME_FIELDS: tuple[ContributorRole, ...] = ("author", "editor", "translator")  # the contributor roles BibTeX carries
@@ -58,6 +60,8 @@ ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], bool]], ...] = (
     ("titles in other languages", lambda a, lang: len(a.titles.texts) > (lang in a.titles.texts)),
     ("abstracts in other languages", lambda a, lang: len(a.abstracts.texts) > (lang in a.abstracts.texts)),
     ("keywords in other languages", lambda a, lang: len(a.keywords) > (lang in a.keywords)),
+    ("short titles in other languages",
+     lambda a, lang: a.short_title is not None and len(a.short_title.texts) > (lang in a.short_title.texts)),
     ("the language the article is written in (language names the language of the entry's text)",
      lambda a, lang: lang != a.language),
     ("the region or variant of a language tag (language names the language and its script)",

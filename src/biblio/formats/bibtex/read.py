@@ -19,7 +19,7 @@ from bibtexparser.middlewares import RemoveEnclosingMiddleware
 from bibtexparser.middlewares.names import InvalidNameError
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field, ParsingFailedBlock
 
-from ... import derive, ids
+from ... import derive, ids, manifest_spec
 from ...model import (Article, ArticleDates, Contributor, ContributorRole, Issn, Issue, Journal, LangText, Pages,
                       PartialDate, PersonName, Publisher, Reference)
 from ...problems import Problem, Severity
@@ -277,6 +277,7 @@ class _Reader:
                           *where("doi"))
         if (url := raw(*READ["url"])) is not None:
             article.url = _URL_MACRO.sub(r"\1", url).strip()
+        self.article_extras(article, text_lang, raw, text, where)
         pages = raw(*READ["pages"])
         article.pages = _pages(pages, raw(*READ["eid"]))
         if pages is not None and (article.pages is None or article.pages.first is None):
@@ -298,6 +299,24 @@ class _Reader:
                      text(*READ["number"]), issns, text(*READ["publisher"]), text_lang, at, key)
         self.unread(values, used, key, at, self.not_read)
         return read
+
+    def article_extras(self, article: Article, lang: str, raw: Callable[..., str | None],
+                       text: Callable[..., str | None], where: Callable[[str], tuple[int | None, str]]) -> None:
+        """An article's short title, note, access date (``urldate``), PMID and PMCID; one that is wrong is reported."""
+        if short := text(*READ["shorttitle"]):
+            article.short_title = LangText.of({lang: short}, article.language)
+        article.note = text(*READ["note"])
+        if (accessed := raw(*READ["urldate"])) is not None:
+            article.accessed, why = PartialDate.read(tex_decode(accessed)[0].strip()[:10])
+            if article.accessed is None:
+                self.note("bibtex.date", "warning", f"urldate = {accessed[:40]} is not a date (YYYY-MM-DD)"
+                          f"{': ' + why if why else ''}; it is not read", *where("urldate"))
+        for name, check in (("pmid", manifest_spec.pmid), ("pmcid", manifest_spec.pmcid)):
+            if (value := raw(*READ[name])) is not None:
+                checked = check(tex_decode(value)[0])
+                setattr(article, name, checked.value)
+                if not checked.ok:
+                    self.note(checked.code or name, "warning", f"{checked.message}; it is not read", *where(name))
 
     def unread(self, values: dict[str, Field], used: set[str], key: str, at: int | None,
                into: dict[str, tuple[int | None, list[str]]]) -> None:

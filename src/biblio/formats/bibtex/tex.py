@@ -107,7 +107,8 @@ def escape_squashed(text: str) -> str:
     written by the reader stays math (TeX sets it, ``tex_decode`` keeps it as written again); the rest is escaped."""
     if not _needs_escape(text):  # most text: one fast search per special character
         return text
-    if "$" in text and (spans := [m for m in _KEPT_MATH.finditer(text) if braces_pair_up(m.group())]):
+    if "$" in text and (spans := [m for m in _KEPT_MATH.finditer(text)  # math that reads back as itself
+                                  if braces_pair_up(m.group()) and tex_decode(m.group())[0] == m.group()]):
         parts, start = [], 0
         for span in spans:
             parts += [_escape_plain(text[start:span.start()]), span.group()]

@@ -107,6 +107,8 @@ class _BibtexWriter:
             fields["title"] = "{" + tex_escape(shown.title) + "}"
         else:
             self.warn("bibtex.title-missing", "the article has no title; BibTeX requires one", f"articles[{index}]")
+        if article.short_title and (short := article.short_title.texts.get(text_lang)):
+            fields["shorttitle"] = "{" + tex_escape(short) + "}"  # in the entry's language only: others reported
         if shown.journal_title:
             fields["journal"] = self.issue_tex(shown.journal_title)
         if issue.journal.abbreviation:
@@ -137,6 +139,7 @@ class _BibtexWriter:
                           "BibTeX doi field cannot hold; it is left out", f"articles[{index}].doi")
             else:
                 fields["doi"] = article.doi
+        fields["pmid"], fields["pmcid"] = article.pmid or "", article.pmcid or ""  # checked: digits, PMC + digits
         fields["issn"] = self.issns
         url = derive.landing_page(issue, article, index)
         if url:
@@ -144,6 +147,10 @@ class _BibtexWriter:
             if "{" in url or "}" in url or "\\" in url or " " in url:
                 url = url.translate(_URL_ESCAPES)
             fields["url"] = url
+        if article.accessed:
+            fields["urldate"] = str(article.accessed)  # biblatex's ISO 8601 date
+        if article.note:
+            fields["note"] = tex_escape(article.note)
         if shown.abstract:
             fields["abstract"] = paragraphs_tex(shown.abstract)
         if shown.keywords:

@@ -42,6 +42,10 @@ LEFT_OUT = {
     "funding-statements": "funding statements (only funders and award numbers are deposited)",
     "funder-languages": "funder names in other languages",
     "license-month": "a licence start date without a day (Crossref needs a full date)",
+    "pmcid": "PubMed Central IDs (PMCID; the PMID is deposited as a publisher_item identifier)",
+    "short_title": "short titles",
+    "note": "an article's note",
+    "accessed": "the date a landing page was accessed",
     "reference-extras": "the language, publisher and URL of references, their publisher's place, access date and "
                         "conference name, and the site or repository of web pages, datasets and the like",
     "reference-refused": "a reference's ISBN, ISSN or edition in a form the schema refuses (edition_number holds "

@@ -69,6 +69,7 @@ FACETS: dict[str, Facets] = {
     _A + "pages/first_page": _PAGE,
     _A + "pages/last_page": _PAGE,
     _A + "publisher_item/item_number": _PAGE,
+    _A + "publisher_item/identifier": Facets(1, 255),  # identifier_t
     _A + "program/license_ref": Facets(10, None, True, _URL.pattern, _URL.fix),
     _A + "doi_data/doi": _DOI,
     _A + "doi_data/resource": _URL,
@@ -179,6 +180,7 @@ def _article_values(issue: Issue, index: int, article: Article) -> Iterator[tupl
         if article.pages.first:
             yield _A + "pages/last_page", article.pages.last or None, f"{path}.pages.last"
         yield _A + "publisher_item/item_number", article.pages.article_number or None, f"{path}.pages.article_number"
+    yield _A + "publisher_item/identifier", article.pmid or None, f"{path}.pmid"
     if article.license is not None:
         yield _A + "program/license_ref", article.license.url, f"{path}.license.url"
     if _text(article.doi):  # else the DOI is missing (``article_problems``)

@@ -244,7 +244,7 @@ class _CrossrefWriter(xmltools.Builder):
             self.date(element, "acceptance_date", article.dates.accepted)
         if article.dates.received:
             self.drop("received", index)
-        self.pages(element, article, path)
+        self.publisher_item(element, self.pages(element, article, path), article, index, path)
         self.funding(element, article, index, path)
         self.license(element, article, index, path)
         self.doi_data(element, article, index, path)
@@ -319,10 +319,11 @@ class _CrossrefWriter(xmltools.Builder):
         if any(other.order == "family-first" for other in contributor.names.values()):
             self.drop("name-order", index)
 
-    def pages(self, element: Element, article: Article, path: str) -> None:
+    def pages(self, element: Element, article: Article, path: str) -> Element | None:
+        """Pages, or the article number in a ``publisher_item`` (returned, for the PMID to follow)."""
         pages = article.pages
         if pages is None:
-            return
+            return None
         if pages.first:
             block = self.sub(element, "pages")
             self.sub(block, "first_page", pages.first, path=f"{path}.pages.first")
@@ -332,6 +333,18 @@ class _CrossrefWriter(xmltools.Builder):
             item = self.sub(element, "publisher_item")
             self.sub(item, "item_number", pages.article_number, path=f"{path}.pages.article_number",
                      item_number_type="article_number")
+            return item
+        return None
+
+    def publisher_item(self, element: Element, item: Element | None, article: Article, index: int, path: str) -> None:
+        """The PMID as a ``publisher_item`` identifier (after any article number); what else reference managers
+        keep of an article has no place in a deposit."""
+        if article.pmid:
+            item = item or self.sub(element, "publisher_item")
+            self.sub(item, "identifier", article.pmid, path=f"{path}.pmid", id_type="pmid")
+        for kind in ("pmcid", "short_title", "note", "accessed"):
+            if getattr(article, kind):
+                self.drop(kind, index)
 
     def funding(self, element: Element, article: Article, index: int, path: str) -> None:
         groups = [source for source in article.funding if source.funder or source.funder_id or source.awards]

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ... import derive, ids
+from ... import derive, ids, manifest_spec
 from ...model import (Article, Contributor, ContributorRole, Issn, Issue, LangText, Pages, PartialDate, PersonName,
                       Publisher)
 from ...problems import Problem
@@ -361,6 +361,36 @@ def _read_publisher_place(r: Reading, key: str) -> None:
         publisher.place = LangText.of({r.lang: place}, r.lang)
 
 
+def _short_title(s: Shown) -> str | None:
+    """The short title in the language shown: an item never mixes languages (others are reported)."""
+    return s.article.short_title.texts.get(s.view.lang) if s.article.short_title else None
+
+
+def _read_short_title(r: Reading, key: str) -> None:
+    if short := r.text(key):
+        r.article.short_title = LangText.of({r.lang: short}, r.article.language)
+
+
+def _read_id(check: Callable[[str], ids.IdCheck], attribute: str) -> Callable[[Reading, str], None]:
+    """A reader of a checked identifier (``PMID``, ``PMCID``): one that is not is reported and left out."""
+    def read(r: Reading, key: str) -> None:
+        if text := r.text(key):
+            checked = check(text)
+            if checked.ok:
+                setattr(r.article, attribute, checked.value)
+            else:
+                r.problems.append(Problem("csl.value", "warning", f"'{key}': {checked.message}; it is not read",
+                                          **r.where))
+    return read
+
+
+def _read_accessed(r: Reading, key: str) -> None:
+    accessed = _partial_date(r.entry.get(key))
+    if r.entry.get(key) is not None and accessed is None:
+        r.problems.append(Problem("csl.date", "warning", "the 'accessed' date cannot be read", **r.where))
+    r.article.accessed = accessed
+
+
 #: The keys of ``custom`` the writer writes and the reader reads.
 CUSTOM_KEYS = frozenset({"metadata-language", "article-language", "date-from-issue", "orcid"})
 
@@ -396,6 +426,7 @@ FIELDS: tuple[Field, ...] = (
     Field("id", lambda s: s.article.doi or f"article-{s.index + 1}"),
     Field("type", lambda s: "article-journal"),
     Field("title", lambda s: s.view.title or None),
+    Field("title-short", _short_title, _read_short_title),
     Field("original-title", lambda s: None, _read_original_title),  # not written: see the docstring
     Field(None, _names, _read_names),
     Field("container-title", lambda s: s.view.journal_title or None, _read_container),
@@ -406,13 +437,17 @@ FIELDS: tuple[Field, ...] = (
     Field("page", _page, _read_page),
     Field("number", _number, _read_number),
     Field("DOI", lambda s: s.article.doi or None, _read_doi),
+    Field("PMID", lambda s: s.article.pmid, _read_id(manifest_spec.pmid, "pmid")),
+    Field("PMCID", lambda s: s.article.pmcid, _read_id(manifest_spec.pmcid, "pmcid")),
     Field("ISSN", lambda s: s.issue.journal.issns[0].value if s.issue.journal.issns else None, _read_issns, True),
     Field("URL", lambda s: derive.landing_page(s.issue, s.article, s.index) or None, _set("article", "url")),
+    Field("accessed", lambda s: _date_parts(s.article.accessed) if s.article.accessed else None, _read_accessed),
     Field("language", lambda s: s.view.lang),
     Field("abstract", lambda s: s.view.abstract or None, _read_abstract),
     Field("keyword", _keyword, _read_keyword),
     Field("publisher", _publisher("name"), _read_publisher, True),
     Field("publisher-place", _publisher("place"), _read_publisher_place, True),
+    Field("note", lambda s: s.article.note, _set("article", "note")),
     Field("custom", _custom, _read_custom),
 )
 #: Every key of an item the reader reads (``journalAbbreviation`` is Zotero's older name of ``container-title-short``;
@@ -441,6 +476,8 @@ ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object]], ...] = 
      lambda article, lang: any(len(p.names) > 1 or any(name.order == "family-first" for name in p.names.values())
                                for p in article.contributors)),
     ("keywords in other languages", lambda article, lang: len(article.keywords) > (lang in article.keywords)),
+    ("short titles in other languages",
+     lambda article, lang: article.short_title and len(article.short_title.texts) > (lang in article.short_title)),
     ("dates received and accepted, and an online date beside the print date",
      lambda article, lang: article.dates.received or article.dates.accepted
      or (article.dates.online and article.dates.published)),

@@ -78,6 +78,8 @@ NOT_CARRIED: tuple[tuple[str, Callable[[Issue, Article], object]], ...] = (
     ("a licence start date without a day",
      lambda issue, article: article.license and article.license.start and article.license.start.day is None),
     ("in-text citation numbers (there is no body text to link them from)", lambda issue, article: article.citations),
+    ("an article's note", lambda issue, article: article.note),
+    ("the date the landing page was accessed", lambda issue, article: article.accessed),
     ("the publication date beside the online date of an electronic-only journal (the online date is written)",
      lambda issue, article: article.dates.published and article.dates.online and online_only(issue.journal)),
 )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ... import derive, ids
+from ... import derive, ids, manifest_spec
 from ...model import (REFERENCE_TYPES, Affiliation, Article, Contributor, ContributorRole, Funding, Issn, Issue,
                       Journal, LangText, License, NameOrder, Pages, PartialDate, PersonName, Publisher, Reference)
 from ...problems import Problem, Severity
@@ -75,6 +75,11 @@ def _own_text(element: etree._Element, skipped: tuple[str, ...]) -> str | None:
             parts.append("".join(child.itertext()))  # type: ignore[arg-type]  # lxml-stubs: str, never bytes
         parts.append(child.tail or "")
     return "".join(parts).strip() or None
+
+
+#: The ``alt-title-type`` values read as the short title, the first found wins (the tag library's "short", then a
+#: running head, which PMC's articles give).
+SHORT_TITLE_TYPES = ("short", "running-head", "right-running-head")
 
 
 def _title_text(element: etree._Element | None) -> str | None:
@@ -234,6 +239,10 @@ class _Reader:
         _add_texts(titles, _children(group, "trans-title-group"), language, "trans-title", _title_text)
         article = Article(language=language, titles=LangText.of(titles, language))
         article.doi = self.doi(meta)
+        self.pubmed_ids(meta, article)
+        shorts = _add_texts({}, [alt for kind in SHORT_TITLE_TYPES for alt in _children(group, "alt-title")
+                                 if alt.get("alt-title-type") == kind], language, read=_title_text)
+        article.short_title = LangText.of(shorts, language) if shorts else None
         headings = [subj for categories in _children(meta, "article-categories")
                     for subj in _children(categories, "subj-group") if subj.get("subj-group-type") in ("heading", None)]
         sections = _add_texts({}, headings, language, "subject")
@@ -275,6 +284,22 @@ class _Reader:
             article.funding.extend(self.funding(group_element, language))
         article.references = self.references(_child(_child(root, "back"), "ref-list"), language)
         return article
+
+    def pubmed_ids(self, meta: etree._Element, article: Article) -> None:
+        """The PMID and the PMCID (``pmcid``, or PMC's older ``pmc`` with the digits only): the first valid one of
+        each; one that is not valid is reported."""
+        for element in _children(meta, "article-id"):
+            kind, value = element.get("pub-id-type"), _text(element) or ""
+            if kind == "pmc" and value.isdigit():
+                value = "PMC" + value
+            attribute = {"pmid": "pmid", "pmcid": "pmcid", "pmc": "pmcid"}.get(kind or "")
+            if attribute is None or getattr(article, attribute):
+                continue
+            checked = (manifest_spec.pmid if attribute == "pmid" else manifest_spec.pmcid)(value)
+            if checked.ok:
+                setattr(article, attribute, checked.value)
+            else:
+                self.note(checked.code or attribute, f"{checked.message}; it is not read", element, "warning")
 
     def doi(self, meta: etree._Element) -> str | None:
         """The article's DOI: the first one given, or the one a version DOI extends (eLife's ``10.7554/eLife.84364``
@@ -501,9 +526,10 @@ class _Reader:
         country_element = _child(aff, "country")
         country = country_element.get("country") or _text(country_element) if country_element is not None else None
         if not names:  # an affiliation as plain text: everything but its label
-            parts = [aff.text or ""] + [(child.tail or "") if _local(child) == "label" else
-                                        "".join(child.itertext()) + (child.tail or "")  # type: ignore[arg-type]
-                                        for child in aff]  # (lxml-stubs: itertext gives str here, never bytes)
+            parts = [aff.text or ""] + [(child.tail or "") if not isinstance(child.tag, str) or _local(child) == "label"
+                                        else "".join(child.itertext()) + (child.tail or "")  # type: ignore[arg-type]
+                                        for child in aff]  # a comment or processing instruction: its tail only
+                                        # (lxml-stubs: itertext gives str here, never bytes)
             if text := " ".join("".join(parts).split()):
                 names[_lang(aff, language)] = text
         return Affiliation(LangText.of(names, language), ror, country)

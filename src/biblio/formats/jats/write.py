@@ -10,7 +10,7 @@ import re
 from typing import ClassVar
 
 from ... import derive, ids
-from ...model import Article, Contributor, Funding, Issue, PartialDate, Publisher, Reference
+from ...model import Article, Contributor, Funding, Issue, LangText, PartialDate, Publisher, Reference
 from ...problems import Problem, article_numbers
 from .. import Output, xmltools
 from ..crossref.mapping import article_dates, issn_media, medium_assumed
@@ -142,6 +142,9 @@ class JatsWriter(xmltools.Builder):
         issue = self.issue
         if article.doi:
             self.sub(meta, "article-id", article.doi, attrs={"pub-id-type": "doi"})
+        for kind in ("pmid", "pmcid"):  # JATS 1.3 pub-id-types; article-id* in any order
+            if value := getattr(article, kind):
+                self.sub(meta, "article-id", value, attrs={"pub-id-type": kind}, path=f"{path}.{kind}")
         if article.section:
             categories = self.sub(meta, "article-categories")
             for lang, section in article.section.items():
@@ -200,6 +203,10 @@ class JatsWriter(xmltools.Builder):
         for lang in languages[1:]:
             trans = self.sub(group, "trans-title-group", attrs={XML_LANG: lang})
             self.sub(trans, "trans-title", article.titles[lang], path=f"{path}.titles.{lang}")
+        short = article.short_title or LangText()
+        for lang in short.languages:  # after trans-title-group
+            self.sub(group, "alt-title", short.texts[lang], path=f"{path}.short_title.{lang}",
+                     attrs={"alt-title-type": "short", XML_LANG: lang})
 
     def _contributor(self, group: Element, contributor: Contributor, path: str) -> None:
         attrib: dict[str, str] = {"contrib-type": contributor.role} if contributor.role else {}

@@ -29,6 +29,7 @@ def file_name(lang: str | None) -> str:
 #: read), then every tag read as that field, the preferred first.
 FIELDS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("title", "TI", ("TI", "T1")),
+    ("short title", "ST", ("ST",)),
     ("authors", "AU", ("AU", "A1")),
     ("editors", "A2", ("A2", "ED")),
     ("translators", "A4", ("A4",)),
@@ -45,10 +46,12 @@ FIELDS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("doi", "DO", ("DO",)),
     ("issns", "SN", ("SN",)),
     ("url", "UR", ("UR",)),
+    ("accessed", "Y2", ("Y2",)),
     ("language", "LA", ("LA",)),
     ("publisher", "PB", ("PB",)),
     ("place", None, ("CY",)),
     ("keywords", "KW", ("KW",)),
+    ("note", "N1", ("N1",)),  # every N1 is read: Zotero writes one per note
 )
 WRITE: dict[str, str] = {name: tag for name, tag, _ in FIELDS if tag}
 READ: dict[str, tuple[str, ...]] = {name: tags for name, _, tags in FIELDS if tags}
@@ -57,7 +60,7 @@ READ_TAGS = frozenset({"TY", "ER"}.union(*READ.values()))
 #: Fields the reader takes one value of, the first among their tags: another value of that tag is reported
 #: (for the place, only where it is read: with a publisher).
 ONE_VALUE = ("journal", "abbreviation", "volume", "number", "first page", "last page", "article number", "doi",
-             "language", "publisher")
+             "language", "publisher", "short title", "accessed")
 #: Why a tag the table reads may still be left out (said where it is reported as not read).
 NOT_READ_BECAUSE = {"CY": "a place of publication is kept only with the publisher's name (PB), which the record "
                           "does not give"}
@@ -177,6 +180,10 @@ ARTICLE_NOT_CARRIED: tuple[tuple[str, Callable[[Article, str], object] | None], 
      lambda a, lang: any(len(texts) > (lang in texts) for texts in (a.titles.texts, a.abstracts.texts, a.keywords))),
     ("the language the article is written in (LA names the language of the record's text)",
      lambda a, lang: lang != a.language),
+    ("short titles in other languages",
+     lambda a, lang: a.short_title and len(a.short_title.texts) > (lang in a.short_title.texts)),
+    ("PubMed and PubMed Central IDs (PMID, PMCID: RIS has no tag for them)", lambda a, lang: a.pmid or a.pmcid),
+    ("line breaks in notes (N1 is written as one line)", lambda a, lang: a.note and "\n" in a.note.strip()),
     (PEOPLE, None),
     ("funding", lambda a, lang: a.funding),
     ("references", lambda a, lang: a.references),

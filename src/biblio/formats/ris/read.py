@@ -267,6 +267,7 @@ class _Reader:
                 article.contributors.append(Contributor(role=role, organization=LangText({lang: group}, lang)))
         self.identifiers(record, article)
         self.pages(record, article)
+        self.extras(record, article, lang)
         self.repeated(record)
         used = {id(f) for f in (title_field, abstract_field) if f is not None}
         texts = (*READ["title"], *READ["abstract"])
@@ -277,6 +278,20 @@ class _Reader:
             elif item.tag not in READ_TAGS:
                 self.skip(item)
         return article
+
+    def extras(self, record: Record, article: Article, lang: str) -> None:
+        """The short title (ST), the access date (Y2, as Zotero's ``2025-07-01 10:00:00`` too) and the notes (every
+        N1, in order)."""
+        if (short := record.first(*READ["short title"])) and short.value.strip():
+            article.short_title = LangText({lang: short.value}, lang)
+        if (accessed := record.first(*READ["accessed"])) and accessed.value.strip():
+            value = accessed.value.strip()
+            article.accessed = parse_date(value.replace("-", "/")) or parse_date(value.split()[0].replace("-", "/"))
+            if article.accessed is None:
+                self.note("ris.date", f"{accessed.tag} '{_shown(value)}' is not a date (such as 2025/07/01/); it is "
+                          "not read", accessed.line, "warning")
+        notes = [item.value.strip() for item in record.all(*READ["note"]) if item.value.strip()]
+        article.note = "\n\n".join(notes) or None
 
     def repeated(self, record: Record, names: tuple[str, ...] = ONE_VALUE) -> None:
         """Report each further value of a tag the reader takes one value of (the first one is read)."""

@@ -124,6 +124,8 @@ class RisWriter:
         lang, at = shown.lang, f"articles[{index}]"
         lines = ["TY  - JOUR"]
         self.tag(lines, "title", shown.title, f"{at}.titles")
+        if article.short_title:  # in the record's language only: the others are reported
+            self.tag(lines, "short title", article.short_title.texts.get(lang), f"{at}.short_title")
         if len(lines) == 1:  # RIS readers need a title: the record is refused, not written for its validator to fail
             self.problems.append(Problem("ris.title-missing", "error", "the article has no title, and a RIS record "
                                          "needs one (TI): add the title", path=f"{at}.titles"))
@@ -170,11 +172,15 @@ class RisWriter:
         # one line: Zotero keeps only the first SN line and notes the rest
         self.tag(lines, "issns", ", ".join(issn.value for issn in journal.issns), "journal.issns")
         self.tag(lines, "url", derive.landing_page(issue, article, index), f"{at}.url")
+        if seen := article.accessed:  # as the works' Y2: YYYY/MM/DD/
+            lines.append(f"{WRITE['accessed']}  - {seen.year:04d}/" + (f"{seen.month:02d}/" if seen.month else "/")
+                         + (f"{seen.day:02d}/" if seen.month and seen.day else "/"))
         self.tag(lines, "language", lang, at)
         publisher = derive.pick(journal.publisher.name, lang)[0] if journal.publisher else None
         self.tag(lines, "publisher", publisher, "journal.publisher.name")
         if shown.keywords:
             self._keywords(shown.keywords, f"{at}.keywords", lines)
+        self.tag(lines, "note", article.note, f"{at}.note")
         lines.append("ER  - ")
         self.not_carried.add(index, tuple(dropped + not_carried(article, lang)))
         return lines
