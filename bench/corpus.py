@@ -334,9 +334,10 @@ def norm(text: Any) -> str:
 
 
 def year(text: Any) -> str:
-    """The first four-digit year in a date value, or ''."""
+    """The first four-digit year in a date value, or '' ('0000' too: Zotero's oracle writes it for a date it could
+    not read, such as the RIS template's 'PY  - Year', where biblio rightly reads no year)."""
     found = re.search(r"(?<!\d)(\d{4})(?!\d)", str(text or ""))
-    return found.group(1) if found else ""
+    return found.group(1) if found and found.group(1) != "0000" else ""
 
 
 def values(*items: Any, how: Callable[[Any], str] = norm) -> set[str]:
