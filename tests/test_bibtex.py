@@ -322,7 +322,7 @@ def test_reads_a_google_scholar_export():
     assert issue.journal.publisher.name.texts == {"en": "Example Publisher"}
     assert second.language == "ru"  # no language field: Cyrillic without Kazakh letters
     assert [c.names["ru"] for c in second.contributors] == [PersonName("Иванов", "ИИ"), PersonName("Петров", "ПП")]
-    assert [(p.code, p.line) for p in problems] == [("bibtex.others", 14)]
+    assert [(p.code, p.line) for p in problems if p.code != "bibtex.language-guessed"] == [("bibtex.others", 14)]
 
 
 def test_given_family_names_groups_and_language_guesses(tmp_path):
@@ -370,7 +370,7 @@ def test_latin1_file_is_read_with_a_warning(tmp_path):
                      .encode("cp1252"))
     issue, problems = read(path)
     assert issue.articles[0].contributors[0].names["en"] == PersonName("Müller", "Jörg")
-    assert [p.code for p in problems] == ["bibtex.encoding"]
+    assert [p.code for p in problems if p.code != "bibtex.language-guessed"] == ["bibtex.encoding"]
 
 
 # --- validation -------------------------------------------------------------------------------------
@@ -528,3 +528,14 @@ def test_a_suffix_after_a_comma_and_an_unbraced_organisation_are_read_as_meant(t
             for c in again.articles[0].contributors] == [
         (next(iter(c.names.values()), None), c.organization.main if c.organization else None) for c in people]
     assert not [p for p in problems if p.code in ("bibtex.name-suffix", "bibtex.organisation")]
+
+
+def test_a_language_taken_from_the_letters_is_said_once_per_file(tmp_path):
+    path = tmp_path / "plain.bib"
+    path.write_text("@article{a, title = {Rivers}, journal = {J}, year = {2020}}\n"
+                    "@article{b, title = {Озёра}, journal = {J}, year = {2020}}\n"
+                    "@article{c, title = {Seas}, journal = {J}, year = {2020}, langid = {english}}\n", encoding="utf-8")
+    issue, problems = biblio.load(path)
+    assert issue is not None and [a.language for a in issue.articles] == ["en", "ru", "en"]
+    said = sorted(p.message for p in problems if p.code == "bibtex.language-guessed")
+    assert len(said) == 2 and "as en" in said[0] and "(entry: a)" in said[0] and "(entry: b)" in said[1]

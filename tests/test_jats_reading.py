@@ -271,3 +271,13 @@ def test_an_article_without_any_date_is_written_without_a_made_up_year(tmp_path)
     text = written[0].read_text(encoding="utf-8")
     assert "<pub-date-not-available/>" in text and "0000" not in text and "<year>" not in text
     assert "jats.date-missing" in {p.code for p in report.problems}
+
+
+def test_abstracts_of_other_types_are_reported_not_dropped_unsaid(tmp_path):
+    article, problems = _read(tmp_path, _article(
+        '<abstract><p>What was found.</p></abstract>'
+        '<abstract abstract-type="executive-summary"><title>eLife digest</title><p>In plain words.</p></abstract>'
+        '<abstract abstract-type="graphical"><p>A picture.</p></abstract>'))
+    assert article.abstracts.texts == {"en": "What was found."}
+    said = [p.message for p in problems if p.code == "jats.abstract-not-read"]
+    assert len(said) == 1 and "1 'executive-summary'" in said[0] and "1 'graphical'" in said[0]

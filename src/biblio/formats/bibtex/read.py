@@ -101,6 +101,7 @@ class _Reader:
         self.works: list[Work] = []
         self.not_read: dict[str, tuple[int | None, list[str]]] = {}  # field: its first line, the entries with it
         self.work_not_read: dict[str, tuple[int | None, list[str]]] = {}  # the same, of the works
+        self.guessed: dict[str, tuple[int | None, list[str]]] = {}  # a language taken from the letters: its entries
         self.math_kept: dict[str, tuple[int | None, list[str]]] = {}  # field: its first line, the entries with it
 
     def note(self, code: str, severity: Severity, message: str, at: int | None, path: str | None = None) -> None:
@@ -145,6 +146,11 @@ class _Reader:
                 self.works.append(read)
             elif read is not None:
                 found.append(read)
+        for lang, (at, keys) in self.guessed.items():
+            shown = ", ".join(keys[:_SHOWN]) + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
+            self.note("bibtex.language-guessed", "info", f"no language or langid: the language is taken as {lang} "
+                      f"from the letters of the title and abstract (entr{'y' if len(keys) == 1 else 'ies'}: {shown}); "
+                      "add language = {…} where it is another", at)
         for name, (at, keys) in self.not_read.items():
             shown = ", ".join(keys[:_SHOWN]) + (f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else "")
             entries = "entry" if len(keys) == 1 else f"{len(keys)} entries"
@@ -254,6 +260,8 @@ class _Reader:
                           "entry's language is taken from elsewhere", *where(name))
         orig, text_lang = self.languages(raw(*READ["language"]), raw(*READ["langid"]),
                                          " ".join(filter(None, [title, abstract])))
+        if not (raw(*READ["language"]) or raw(*READ["langid"]) or self.file_lang):  # nothing says it: a guess
+            self.guessed.setdefault(text_lang, (at, []))[1].append(key or f"the entry at line {line(at)}")
         article = Article(language=orig, titles=LangText.of({text_lang: title} if title else {}, orig))
         if abstract:
             article.abstracts = LangText.of({text_lang: abstract}, orig)

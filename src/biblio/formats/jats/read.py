@@ -354,6 +354,16 @@ class _Reader:
 
     def abstracts(self, meta: etree._Element, article: Article, language: str) -> None:
         article.abstracts = LangText.of(self.abstract_texts(meta, language), language)
+        others: Counter[str] = Counter()  # a digest, a graphical or table-of-contents abstract …: one per file
+        first = None
+        for element in _children(meta, "abstract", "trans-abstract"):
+            if element.get("abstract-type") not in (None, "summary", "abstract"):
+                others[str(element.get("abstract-type"))] += 1
+                first = first if first is not None else element
+        if others:
+            kinds = ", ".join(f"{count} '{kind}'" for kind, count in others.items())
+            self.note("jats.abstract-not-read", f"abstracts of other types are not read ({kinds}): biblio keeps "
+                      "the article's abstract in each language", first)
 
     def translations(self, root: etree._Element, article: Article,
                      not_keywords: dict[str, tuple[int, etree._Element]]) -> None:
