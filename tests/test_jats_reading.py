@@ -281,3 +281,15 @@ def test_abstracts_of_other_types_are_reported_not_dropped_unsaid(tmp_path):
     assert article.abstracts.texts == {"en": "What was found."}
     said = [p.message for p in problems if p.code == "jats.abstract-not-read"]
     assert len(said) == 1 and "1 'executive-summary'" in said[0] and "1 'graphical'" in said[0]
+
+
+def test_a_jats_convert_never_writes_over_its_input(tmp_path):
+    import biblio
+
+    source = tmp_path / "jt.1.xml"  # the name the JATS writer gives the article of DOI 10.1234/jt.1
+    source.write_text(_article(""), encoding="utf-8")
+    before = source.read_bytes()
+    report = biblio.convert(source, "jats", tmp_path)
+    assert source.read_bytes() == before
+    assert [(p.code, p.file) for p in report.problems if p.severity == "error"] == [("convert.same-file", str(source))]
+    assert biblio.convert(source, "jats", tmp_path / "out").ok  # into another folder: written

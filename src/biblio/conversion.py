@@ -181,6 +181,11 @@ def convert(source_path: str | Path, format_name: str, output: str | Path, *, va
                 checked = fmt.validate(staged) if validate else []
                 published = target if fmt.single_file else target / name
                 report.problems += [replace(p, file=str(published)) if p.file == str(staged) else p for p in checked]
+                if not fmt.single_file and _same_file(path, published):  # a JATS file named as the input beside it
+                    report.problems.append(Problem("convert.same-file", "error", f"{published} is the input file "
+                                                   "itself: it is not overwritten; write into another folder (-o)",
+                                                   file=str(path)))
+                    continue
                 if not has_errors(checked):
                     move_into_place(staged, published)
                 report.files.append(WrittenFile(fmt.name, published, not has_errors(checked) if validate else None))
