@@ -137,56 +137,9 @@ def convert(issue: Any, fmt: str) -> Conversion:
     return Conversion("validated", data)
 
 
-@dataclass
-class WorkConversion:
-    """A file's works (records that are not journal articles) converted to one format with ``biblio.convert``, the
-    whole file as the command converts it: how many of them the output carries (found in it by title, the file
-    validated again; biblio's reading of the output counts too, for titles with TeX math), how many are left out with
-    a problem at their line (the formats that carry journal articles only), and how many are neither (dropped
-    silently); or the file crashed, or its output is invalid."""
-
-    written: int = 0
-    reported: int = 0
-    dropped: list[str] = field(default_factory=list)  # how each silently dropped work is named
-    outcome: str = "ok"  # ok, crashed, invalid
-    why: str = ""
-
-
 SETTINGS_YAML = ("depositor:\n  name: Corpus test\n  email: corpus@example.org\nregistrant: Corpus test\n"
                  "landing_page_pattern: https://example.org/{doi}\n")
 
-
-def convert_works(path: Path, works: list[Any], fmt: str) -> WorkConversion:
-    """``biblio convert`` of the whole file to ``fmt`` (Crossref with ``SETTINGS``), judged for its works."""
-    import tempfile
-
-    result = WorkConversion()
-    with tempfile.TemporaryDirectory(prefix="corpus-") as folder:
-        settings = Path(folder) / "settings.yaml"
-        settings.write_text(SETTINGS_YAML, encoding="utf-8")
-        target = Path(folder) / ("out" if fmt == "jats" else f"out.{fmt}")
-        try:
-            report = biblio.convert(path, fmt, target, settings=settings)
-        except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
-            result.outcome, result.why = "crashed", f"{type(exc).__name__}: {exc}"[:300]
-            return result
-        written: set[str] = set()
-        if target.is_file():
-            bad = [p for p in biblio.validate(target) if p.severity == "error"]
-            if bad:
-                result.outcome, result.why = "invalid", f"{bad[0].code}: {bad[0].message}"[:300]
-                return result
-            written = {r.title for r in records(target.read_bytes(), fmt)}  # parsed independently, and as biblio
-            written |= {norm(w.reference.title) for w in load_works(target)}  # reads it (a title with TeX math)
-        at = {p.line for p in report.problems if p.severity in ("warning", "error") and p.file == str(path)}
-    for work in works:
-        if norm(work.reference.title) in written:
-            result.written += 1
-        elif work.line in at:
-            result.reported += 1
-        else:
-            result.dropped.append(f"{work.name} (line {work.line})")
-    return result
 
 
 # ---- what `biblio convert` does with each file (the command's path, not the manifest build's)
@@ -214,6 +167,10 @@ class FileConversion:
     why: str = ""
     compared: int = 0
     cross: list[str] = field(default_factory=list)
+    works: int = 0  # of the records, those that are not journal articles (books, chapters …)
+    works_written: int = 0
+    works_refused: int = 0
+    works_dropped: list[str] = field(default_factory=list)
 
 
 LINE_NAMED = re.compile(r"\blines? ([0-9]+)")
@@ -247,13 +204,13 @@ def convert_file(path: Path, fmt: str) -> FileConversion:
     result = FileConversion()
     try:
         reading = biblio.iter_read(path)
-        source = [(norm(_lang_text(article.titles)), line, reading.name or f"record at line {line}")
+        source = [(norm(_lang_text(article.titles)), line, reading.name or f"record at line {line}", False)
                   for _, article, line in reading.records()]
-        source += [(norm(work.reference.title), work.line, work.name) for work in reading.works]
+        source += [(norm(work.reference.title), work.line, work.name, True) for work in reading.works]
     except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
         result.outcome, result.why = "crashed", f"reading: {type(exc).__name__}: {exc}"[:300]
         return result
-    result.records = len(source)
+    result.records, result.works = len(source), sum(is_work for *_, is_work in source)
     with tempfile.TemporaryDirectory(prefix="corpus-") as folder:
         settings = Path(folder) / "settings.yaml"
         settings.write_text(SETTINGS_YAML, encoding="utf-8")
@@ -279,22 +236,26 @@ def convert_file(path: Path, fmt: str) -> FileConversion:
     own = [p for p in report.problems if p.file == str(path) and p.severity in ("warning", "error")]
     refusing = {p.line for p in own if p.severity == "error" or "not written" in p.message}
     refusing |= {int(n) for p in own if p.severity == "error" for n in LINE_NAMED.findall(p.message)}
-    lines = {line for _, line, _ in source}
+    lines = {line for _, line, _, _ in source}
     whole = not files and any(p.severity == "error" and p.line not in lines for p in report.problems
                               if p.file in (None, str(path)))
     # records nothing refuses take their titles first, so that a refused record of the same title takes none
-    for title, line, name in sorted(source, key=lambda record: record[1] in refusing):
+    for title, line, name, is_work in sorted(source, key=lambda record: record[1] in refusing):
         if available[title] > 0:
             available[title] -= 1
             result.written += 1
+            result.works_written += is_work
         elif line in refusing:
             result.refused += 1
+            result.works_refused += is_work
         elif whole:
             result.refused_file += 1
         elif result.outcome == "invalid":
             result.lost += 1
         else:
             result.dropped.append(f"{name} (line {line})")
+            if is_work:
+                result.works_dropped.append(result.dropped[-1])
     if output:
         try:
             given = records(path.read_bytes(), kind(path))
@@ -636,7 +597,6 @@ class Verdict:
     conversions: dict[str, list[Conversion]] = field(default_factory=dict)
     works: int = 0  # records that are not journal articles (biblio.load_works)
     work_types: list[str] = field(default_factory=list)
-    work_conversions: dict[str, WorkConversion] = field(default_factory=dict)
     converted: dict[str, FileConversion] = field(default_factory=dict)  # biblio convert of the whole file
     cross_read: list[str] = field(default_factory=list)  # as read, before any conversion
     cross: list[str] = field(default_factory=list)
@@ -666,8 +626,6 @@ def judge(path: Path, formats: Iterable[str] = FORMATS) -> Verdict:
         verdict.cross_read = cross_values(source, model_records(issues))[2]
     works = load_works(path)
     verdict.works, verdict.work_types = len(works), [str(w.reference.type) for w in works]
-    if works:
-        verdict.work_conversions = {fmt: convert_works(path, works, fmt) for fmt in formats}
     for fmt in formats:
         verdict.converted[fmt] = convert_file(path, fmt)
         verdict.conversions[fmt] = [convert(issue, fmt) for issue in issues]
@@ -794,9 +752,9 @@ def report(verdicts: list[Verdict], seconds: float) -> str:
     lines += ["## Works: records that are not journal articles", "",
               "Books, chapters, theses, reports, web pages … (`biblio.load_works`) are in no issue; `biblio convert` "
               "writes them as what they are to BibTeX, RIS and CSL-JSON and reports each one it leaves out of Crossref "
-              "and JATS, which carry journal articles only. Each file with works is converted whole; a work is "
-              "*written* when the output (validated again) holds its title, *reported* when a warning or error names "
-              "its line, else *dropped*.", "",
+              "and JATS, which carry journal articles only. These are the works' share of the table above (each file "
+              "converted whole): a work is *written* when the output (validated again) holds its title, *reported* "
+              "when a problem at its line says it is not written, else *dropped*.", "",
               "| input | files with works | works | to | written | reported | dropped | crashed or invalid files |",
               "|---|---|---|---|---|---|---|---|"]
     for name, group in sorted(by_kind.items()):
@@ -804,15 +762,15 @@ def report(verdicts: list[Verdict], seconds: float) -> str:
         if not with_works:
             continue
         for i, fmt in enumerate(FORMATS):
-            done = [v.work_conversions[fmt] for v in with_works if fmt in v.work_conversions]
+            done = [v.converted[fmt] for v in with_works if fmt in v.converted]
             head = f"| {name} | {len(with_works)} | {sum(v.works for v in with_works)} |" if i == 0 else "| | | |"
-            lines.append(f"{head} {fmt} | {sum(c.written for c in done)} | {sum(c.reported for c in done)} | "
-                         f"{sum(len(c.dropped) for c in done)} | {sum(c.outcome != 'ok' for c in done)} |")
+            lines.append(f"{head} {fmt} | {sum(c.works_written for c in done)} | {sum(c.works_refused for c in done)} "
+                         f"| {sum(len(c.works_dropped) for c in done)} | {sum(c.outcome != 'ok' for c in done)} |")
     kinds = collections.Counter(k for v in verdicts for k in v.work_types)
     lines += ["", "Their types: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + ".", ""]
-    work_failures = [(v, fmt, c) for v in verdicts for fmt, c in v.work_conversions.items()
-                     if c.outcome != "ok" or c.dropped]
-    lines += [f"- `{v.path.relative_to(REAL)}` → {fmt}: {c.outcome} {c.why} {', '.join(c.dropped[:3])}".rstrip()
+    work_failures = [(v, fmt, c) for v in verdicts if v.works for fmt, c in v.converted.items()
+                     if c.outcome != "ok" or c.works_dropped]
+    lines += [f"- `{v.path.relative_to(REAL)}` → {fmt}: {c.outcome} {c.why} {', '.join(c.works_dropped[:3])}".rstrip()
               for v, fmt, c in work_failures[:40]]
     lines += [""] if work_failures else []
     lines += ["## Agreement with the oracles", "",

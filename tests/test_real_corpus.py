@@ -128,12 +128,12 @@ def test_the_corpus_has_works_of_many_types() -> None:
 def test_works_are_written_or_reported(path: Path) -> None:
     """Each record that is not a journal article (a book, chapter, thesis …): written as what it is to BibTeX, RIS and
     CSL-JSON (the output valid), reported at its line by Crossref and JATS; none dropped silently."""
-    works = corpus.load_works(path)
+    works = len(corpus.load_works(path))
     for fmt in corpus.FORMATS:
-        result = corpus.convert_works(path, works, fmt)
-        assert (result.outcome, result.dropped) == ("ok", []), (fmt, result.why)
+        result = corpus.convert_file(path, fmt)
+        assert (result.outcome, result.works, result.works_dropped) == ("ok", works, []), (fmt, result.why)
         carries = fmt in ("bibtex", "ris", "csl")
-        assert (result.written, result.reported) == ((len(works), 0) if carries else (0, len(works))), fmt
+        assert (result.works_written, result.works_refused) == ((works, 0) if carries else (0, works)), fmt
 
 
 @pytest.mark.parametrize("source", sorted(AGREEMENT))
