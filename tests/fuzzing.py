@@ -30,7 +30,7 @@ import yaml
 import biblio
 from biblio import cli
 from biblio.build import RECORD, REVIEW_PAGE
-from biblio.problems import Problem
+from biblio.problems import Problem, shown
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -493,10 +493,6 @@ FAILURES = ("traceback", "hang", "unlocated", "unclear", "partial", "disagreemen
             "leak")
 _UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
 
-
-def _as_shown(text: str) -> str:
-    """``text`` as a problem's message shows it: control characters and lone surrogates as escapes (``\\r``)."""
-    return _UNPRINTABLE.sub(lambda match: ascii(match.group())[1:-1], text)
 """The outcomes that break the property: an exception; no answer within the time limit (only the campaign, which
 runs each input under a timeout, sees it); an error without a location; a half-written or invalid file in an output
 folder; Crossref's default and strict validation disagreeing; ``check`` and ``build`` disagreeing; a record or field
@@ -711,7 +707,7 @@ def _dropped(outcome: Outcome, kind: str, data: bytes, issue: biblio.Issue | Non
         else:
             pointed = any(p.line is not None and line <= p.line < starts[number + 1] for p in said)
         lost = [n for n in sorted(fields - kept) if not CARRIED_AS.get(n, set()) & kept and n.lower() not in named
-                and _as_shown(n).lower() not in named]
+                and shown(n).lower() not in named]  # as a message shows it
         if lost and not pointed:
             outcome.fail("drop", f"load: record {number + 1}: the field {lost[0][:60]} is neither read nor reported")
             return

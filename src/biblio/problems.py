@@ -18,8 +18,11 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
-def _shown(match: re.Match[str]) -> str:
-    return ascii(match.group())[1:-1]  # "\x07", "\udfff": what is there, in plain text
+def shown(text: str) -> str:
+    """``text`` as a message shows it: control characters and lone surrogates as escapes (``\x07``, ``\udfff``)."""
+    if not _UNSHOWABLE.search(text):
+        return text
+    return _UNSHOWABLE.sub(lambda match: ascii(match.group())[1:-1], text)  # what is there, in plain text
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Problem:
     def __post_init__(self) -> None:
         """A message quoting the input shows its control characters and lone surrogates as escapes."""
         if _UNSHOWABLE.search(self.message):
-            object.__setattr__(self, "message", _UNSHOWABLE.sub(_shown, self.message))
+            object.__setattr__(self, "message", shown(self.message))
 
     @property
     def location(self) -> str:
