@@ -267,8 +267,8 @@ NUL, lone surrogate, 70,000 characters, huge or negative numbers, NaN, a list or
 random format (readable formats), and `biblio validate --json`. **Outcomes**: *accepted* (no error); *refused* (errors,
 each naming its file and a line or field path); or a failure: *traceback* (an exception, or an exit code other than 0
 or 1); *hang* (no answer within the time limit); *unlocated* (an error without file, or reading a file without line
-or field path; errors about the file as a whole, such as an unknown format or no record, are located by the file); *unclear* (an error message holding a lone surrogate or a control character, which
-cannot be shown as given);
+or field path; errors about the file as a whole, such as an unknown format or no record, are located by the file);
+*unclear* (an error message holding a lone surrogate or a control character, which cannot be shown as given);
 *partial* (an output folder holds a temporary or invalid file, or a staging folder is left in `$TMPDIR`);
 *disagreement* (default and strict validation of a deposit give different verdicts, or a built deposit that passed the
 default validation fails the strict one); *check-build* (`check` and `build` give different verdicts); *drop* (a

@@ -158,7 +158,8 @@ def test_string_joins_are_read_as_bibtex_joins_them(tmp_path):
 
 def test_a_join_with_an_undefined_string_names_it(tmp_path):
     text = ('@string{ja = "Doe, Jane"}\n'
-            '@article{a,\n  author = ja # " and " # nobody,\n  title = "A" # {B},\n  journal = {J},\n  year = 2020,\n}\n')
+            '@article{a,\n  author = ja # " and " # nobody,\n  title = "A" # {B},\n  journal = {J},\n'
+            '  year = 2020,\n}\n')
     issue, problems = biblio.load(bib(tmp_path, text))
     found = [(p.severity, p.line, p.path, p.message) for p in problems if p.code == "bibtex.string-reference"]
     assert len(found) == 1 and found[0][:3] == ("warning", 3, "a.author") and "does not define (nobody)" in found[0][3]

@@ -1,7 +1,8 @@
 """`biblio extract` on layouts other than the seed's: plain running headers (``Vol. 7, No. 1``,
 ``Т. 12, № 3``, ``Том 5, Выпуск 2``), DOIs above the title, title-case titles, award numbers of
 other funders, Spanish, Portuguese, French, German, Italian, Polish, Dutch and Turkish labels, ORCID iDs
-printed under the names, and reference lists (journal articles, books, chapters) read into fields. Texts and their truth: tests/data/extract/ (also what bench/extract_layouts.py scores)."""
+printed under the names, and reference lists (journal articles, books, chapters) read into fields. Texts and their
+truth: tests/data/extract/ (also what bench/extract_layouts.py scores)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ def test_each_layout_is_read_field_by_field(name):
 
 
 @pytest.mark.parametrize(("header", "title", "volume", "number", "year"), [
-    ("Journal of Coastal Ecology Letters, Vol. 7, No. 1, 2025   1", "Journal of Coastal Ecology Letters", "7", "1", 2025),
-    ("12   Journal of Coastal Ecology Letters, Vol. 7, No. 1, 2025", "Journal of Coastal Ecology Letters", "7", "1", 2025),
+    ("Journal of Coastal Ecology Letters, Vol. 7, No. 1, 2025   1", "Journal of Coastal Ecology Letters", "7", "1",
+     2025),
+    ("12   Journal of Coastal Ecology Letters, Vol. 7, No. 1, 2025", "Journal of Coastal Ecology Letters", "7", "1",
+     2025),
     ("Т. 12, № 3, 2024", None, "12", "3", 2024),
     ("Том 5, Выпуск 2", None, "5", "2", None),
 ])
@@ -154,7 +157,8 @@ def test_reference_fields_read_from_known_layouts(text, fields):
 def test_reference_in_an_unknown_layout_keeps_only_its_text(text):
     ref = references.to_model(references.ReferenceEntry("1", text, None, 1, 1), "ru")
     assert ref.text == text
-    assert (ref.type, ref.title, ref.year, ref.authors, ref.container, ref.publisher) == (None, None, None, [], None, None)
+    assert (ref.type, ref.title, ref.year, ref.authors, ref.container, ref.publisher) == \
+        (None, None, None, [], None, None)
 
 
 @pytest.mark.parametrize(("text", "fields"), [
@@ -236,8 +240,10 @@ def test_single_author_takes_the_orcid_and_email_of_the_affiliation_line():
 
 @pytest.mark.parametrize(("names", "details", "orcids", "loose"), [
     ("Anna Berg, Peter Holm", "ORCID: 0000-0002-1825-0097", [None, None], 1),  # one iD for two: by whom?
-    ("Anna Berg¹, Peter Holm²", "² Bay Institute, Hobart, Australia, 0000-0002-1825-0097", [None, "0000-0002-1825-0097"], 0),
-    ("Anna Berg, Peter Holm", "Bay Institute, Hobart, Australia; Holm: 0000-0002-1825-0097", [None, "0000-0002-1825-0097"], 0),
+    ("Anna Berg¹, Peter Holm²", "² Bay Institute, Hobart, Australia, 0000-0002-1825-0097",
+     [None, "0000-0002-1825-0097"], 0),
+    ("Anna Berg, Peter Holm", "Bay Institute, Hobart, Australia; Holm: 0000-0002-1825-0097",
+     [None, "0000-0002-1825-0097"], 0),
     ("Anna Berg 0000-0001-5109-3700, Peter Holm", "Bay Institute, Hobart, Australia, ORCID 0000-0002-1825-0097 (Berg)",
      ["0000-0001-5109-3700", None], 1),  # the name already has another iD
 ])
@@ -285,7 +291,8 @@ def test_a_shared_reference_heading_takes_the_articles_language():
 def test_an_english_abstract_under_an_italian_label_is_still_reported():
     text = ("Anna Berg, Peter Holm\n\nSEAGRASS\n\nRiassunto. The seagrass of the bay is the subject of this study "
             "and the sediment that it traps.\nParole chiave: seagrass\n")
-    assert [p.code for p in pipeline.extract(text).problems if p.code == "extract.block.language"] == ["extract.block.language"]
+    found = [p.code for p in pipeline.extract(text).problems if p.code == "extract.block.language"]
+    assert found == ["extract.block.language"]
 
 
 def test_drafts_load_with_only_deposit_settings_or_dois_missing(tmp_path):

@@ -158,8 +158,10 @@ def test_counting_passes_the_items_through():
 
 def test_a_convert_reports_records_read_and_issues_written(tmp_path):
     bib = tmp_path / "two-journals.bib"
-    bib.write_text("@article{a, title = {One}, author = {Doe, J.}, journal = {Journal A}, year = {2020}, volume = {1}}\n"
-                   "@article{b, title = {Two}, author = {Roe, R.}, journal = {Journal B}, year = {2021}, volume = {2}}\n"
+    bib.write_text("@article{a, title = {One}, author = {Doe, J.}, journal = {Journal A}, year = {2020},\n"
+                   "  volume = {1}}\n"
+                   "@article{b, title = {Two}, author = {Roe, R.}, journal = {Journal B}, year = {2021},\n"
+                   "  volume = {2}}\n"
                    "@article{c, title = {Three}, author = {Poe, E.}, journal = {Journal A}, year = {2020}, "
                    "volume = {1}}\n", encoding="utf-8")
     heard, record = _recorder()

@@ -48,7 +48,8 @@ def split_names(text: str) -> list[str]:
 
 def _ids_out(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The text with each ORCID iD and e-mail replaced by a hole, and what filled the holes."""
-    found = sorted([(match.start(), "orcid", match.group(1) or match.group(2)) for match in ORCID_IN_TEXT.finditer(text)]
+    found = sorted([(match.start(), "orcid", match.group(1) or match.group(2))
+                    for match in ORCID_IN_TEXT.finditer(text)]
                    + [(match.start(), "email", match.group(0)) for match in EMAIL_IN_TEXT.finditer(text)])
     out = EMAIL_IN_TEXT.sub(f" {_HOLE} ", ORCID_IN_TEXT.sub(f" {_HOLE} ", text))
     return out, [(kind, value) for _, kind, value in found]
@@ -56,7 +57,8 @@ def _ids_out(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 # Words of an institution's name: an affiliation line printed without a marker is not an author line.
 _INSTITUTION = re.compile(r"(?i:universi|institut|cent(?:re|er|ro)\b|college|academ|school|hospital|laborator|"
-                          r"department|faculty|ministry|école|escola|escuela|hochschule|uniwersytet|instytut|politecnico|üniversite|"
+                          r"department|faculty|ministry|école|escola|escuela|hochschule|uniwersytet|instytut|"
+                          r"politecnico|üniversite|"
                           r"университет|институт)")
 
 
@@ -125,7 +127,8 @@ def id_line(text: str) -> list[tuple[str, str]] | None:
     return ids if not rest else None
 
 
-_AFFILIATION = re.compile(rf"^(?:[{_SUPERSCRIPT}*]{{1,3}}|\d{{1,2}}(?=[^\W\d_])|\d{{1,2}}\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]))\s*\S")
+_AFFILIATION = re.compile(rf"^(?:[{_SUPERSCRIPT}*]{{1,3}}|\d{{1,2}}(?=[^\W\d_])"
+                          rf"|\d{{1,2}}\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]))\s*\S")
 
 
 def affiliation_marker(text: str) -> str | None:
@@ -136,7 +139,8 @@ def affiliation_marker(text: str) -> str | None:
 
 def is_affiliation_line(text: str) -> bool:
     """A line that opens with an affiliation marker (``¹Al-Farabi Kazakh National University``,
-    ``2 L.N. Gumilyov Eurasian National University``), or names an institution and a place. Only read next to an author line,
+    ``2 L.N. Gumilyov Eurasian National University``), or names an institution and a place. Only read next to an
+    author line,
     where a numbered heading cannot stand."""
     text = text.strip()
     unmarked = bool(_INSTITUTION.search(text)) and "," in text  # ``Bay Research Centre, Hobart, Australia``

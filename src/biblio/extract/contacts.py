@@ -101,5 +101,6 @@ def place(authors: list[PrintedAuthor], id_lines: list[Line],
             authors = [_with(a, kind, value) for a, (value, _) in zip(authors, values)]
         else:
             loose += [LooseId(kind, value, number, f"its line names no author and carries no marker an author has, "
-                              f"and the lines give {len(values)} for {len(authors)} author(s)") for value, number in values]
+                              f"and the lines give {len(values)} for {len(authors)} author(s)")
+                  for value, number in values]
     return authors, loose

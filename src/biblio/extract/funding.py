@@ -88,7 +88,8 @@ _SIGN = r"(?:№|No\.?|N°|N)"
 _SCHEME = re.compile(rf"(?<!\w)(?:{_SIGN}\s*)?(?:[AА][PР]|[BВ]R|[OО]R)\s?\d{{8}}(?!\d)")
 _NUMBERED = re.compile(rf"(?<!\w){_SIGN}\s*([A-Za-zА-Яа-я]{{0,4}}-?\d[\d\-/.]*\d)")
 # An award named after its word, in any funder's scheme (``grant NE/X012345/1``, ``grant No. PID2020-1234``).
-_AFTER_WORD = re.compile(r"(?i:\b(?:grants?|awards?|project|contract|proyecto|projeto|projet|subvención|Förderkennzeichen|progetto|projekt|proje)"
+_AFTER_WORD = re.compile(r"(?i:\b(?:grants?|awards?|project|contract|proyecto|projeto|projet|subvención|"
+                         r"Förderkennzeichen|progetto|projekt|proje)"
                          r"(?:\s+(?:number|no\.?|n[º°.]))?)\s*:?\s*"
                          r"(?P<award>[A-Z][A-Z0-9]*(?:[/-][A-Z0-9]+)+|[A-Z]{1,6}\d{4,}[A-Z0-9]*)")
 _PREFIX = re.compile(rf"^(?:(?:IRN|ИРН|IPN)\s*(?:{_SIGN}\s*)?|{_SIGN}\s*)", re.IGNORECASE)

@@ -17,7 +17,8 @@ _AUTHOR_YEAR = re.compile(
     r"(?P<container>[^.,\d][^,]*?),\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^)]+)\))?,\s*" + _PAGES + r"\.?(?:\s|$)")
 _VANCOUVER = re.compile(
     r"^(?P<authors>[^.]+?)\.\s+(?P<title>[^.?!]+[?!]?)\.?\s+(?P<container>[^;\d][^;]*?)\.?\s+"
-    r"(?P<year>(?:1[6-9]|20)\d\d)(?:\s+\w+)?;\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^)]+)\))?:\s*" + _PAGES + r"\.?(?:\s|$)")
+    r"(?P<year>(?:1[6-9]|20)\d\d)(?:\s+\w+)?;\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^)]+)\))?:\s*" + _PAGES
+    + r"\.?(?:\s|$)")
 _AUTHOR_YEAR_SPLIT = re.compile(r"(?<=\.),\s*(?:&\s*)?|\s+&\s+|,?\s+and\s+")
 
 
@@ -71,7 +72,8 @@ _YEAR_BOOK = re.compile(rf"^(?P<authors>[^()]+?)\s*\({_YEAR}[a-z]?\)\.\s*(?P<tit
                         rf"(?:{_EDITION}\.?\s+)?(?:{_PLACE})?{_PUBLISHER}{_TAIL}")
 _PRESS = re.compile(r"(?i:press|publish|verlag|books|editora|éditions|edizioni|издательство)|Routledge|Springer|"
                     r"Wiley|Elsevier|Blackwell|Pearson|Sage|Наука")
-# Smith J. Chapter. In: Editor A (ed.) Book. London: Routledge, 2010, pp. 1–10.  (also APA's "In A. Editor (Ed.), Book (pp. 1–10).")
+# Smith J. Chapter. In: Editor A (ed.) Book. London: Routledge, 2010, pp. 1–10.
+# (also APA's "In A. Editor (Ed.), Book (pp. 1–10).")
 _IN = re.compile(r"(?<=[.?!])\s+In:?\s+(?P<editors>[^()]+?)\s*\((?:[Ee]ds?|[Hh]rsg)\.?\)[,.]?\s+(?P<rest>.+)$")
 _IN_REST = re.compile(rf"^(?P<container>[^()]+?)(?:\s*\(pp?\.\s*{_PAGES}\))?\.\s+{_PLACE}{_PUBLISHER}"
                       rf"(?:,\s*{_YEAR})?(?:,\s*pp?\.\s*(?P<pages2>\d+\s*[-–]\s*\d+))?{_TAIL}")

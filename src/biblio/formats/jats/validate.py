@@ -24,7 +24,8 @@ MAX_ERRORS = 200
 
 
 def detect(path: Path) -> bool:
-    """A JATS article: an XML file whose root is ``<article>`` without a namespace (UTF-16 with a byte-order mark too)."""
+    """A JATS article: an XML file whose root is ``<article>`` without a namespace (UTF-16 with a byte-order mark
+    too)."""
     head = read_text_head(path)
     return head is not None and bool(re.search(r"<article[\s>]", head)) and "<doi_batch" not in head
 
