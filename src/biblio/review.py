@@ -154,14 +154,19 @@ def _count(issue: Issue, has: Callable[[int, Article], object], what: str = "") 
     return f"{sum(bool(has(n, a)) for n, a in enumerate(issue.articles))} of {len(issue.articles)} articles{what}"
 
 
+def _optional_counts(issue: Issue) -> tuple[int, int, int]:
+    """How many articles give pages, a date of their own, a licence."""
+    return (sum(bool(a.pages) for a in issue.articles),
+            sum(bool(a.dates.published or a.dates.online) for a in issue.articles),
+            sum(bool(a.license) for a in issue.articles))
+
+
 def _optional(issue: Issue) -> str:
     """How many articles give pages, a date and a licence: a deposit goes without them (a row is marked only by
     problems), so the counts say what is there."""
-    def given(has: Callable[[Article], object]) -> int:
-        return sum(bool(has(a)) for a in issue.articles)
-    return (f"{given(lambda a: a.pages)} of {len(issue.articles)} articles with pages, "
-            f"{given(lambda a: a.dates.published or a.dates.online)} with a date of their own, "
-            f"{given(lambda a: a.license)} with a licence (a deposit may go without them)")
+    pages, dates, licences = _optional_counts(issue)
+    return (f"{pages} of {len(issue.articles)} articles with pages, {dates} with a date of their own, "
+            f"{licences} with a licence (a deposit may go without them)")
 
 
 def _plural(count: int, word: str) -> str:
@@ -224,8 +229,7 @@ def checklist(issue: Issue, page: Page, report: BuildReport | None) -> str:
         found = [p for p in relevant
                  if re.match(fields, _refined(p)) and not (page.spots[id(p)] or "").startswith("file:")]
         claimed |= {id(p) for p in found}
-        bare = value is _optional and not any(a.pages or a.dates.published or a.dates.online or a.license
-                                              for a in issue.articles)  # nothing to check: not a tick
+        bare = value is _optional and not any(_optional_counts(issue))  # nothing given to check: not a tick
         rows.append(_row(page, label, value(issue), found, "none" if bare and not found else None))
     deposits = [f for f in report.files if f.format == "crossref"] if report else []
     found = [p for p in relevant if page.spots[id(p)] in {f"file:{f.path.name}" for f in deposits}]
